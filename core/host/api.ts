@@ -1,0 +1,182 @@
+/**
+ * THE contract between the studio and whatever runs pipelines (Electron main over IPC, or the
+ * web host over HTTP + WebSocket). Types only, plus the event names: the renderer imports this
+ * file and nothing else from the host side. Grow it by adding optional fields and new methods;
+ * never change the meaning of an existing one.
+ */
+import type { Pipeline } from '../schema/pipeline.ts';
+import type { ErrorInfo } from '../spec/errors.ts';
+import type { ColumnSchema, ColumnType, PortType, PortValue, Recipe } from '../spec/values.ts';
+import type { Category, ParamUi } from '../spec/define-node.ts';
+
+export const API_VERSION = 1;
+
+export interface CatalogPort {
+  name: string;
+  type: PortType;
+  label: string;
+  required: boolean;
+  multiple: boolean;
+}
+
+export interface CatalogNode {
+  type: string;
+  version: number;
+  title: string;
+  category: Category;
+  description: string;
+  inputs: CatalogPort[];
+  outputs: CatalogPort[];
+  /** JSON Schema of the params (zod → JSON Schema), defaults and descriptions included. */
+  paramsSchema: Record<string, unknown>;
+  /** Inspector hints per top-level param. */
+  paramsUi: Record<string, ParamUi>;
+  /** Default params, ready to drop on the canvas. */
+  defaults: Record<string, unknown>;
+  exportable: boolean;
+  runsUserCode: boolean;
+}
+
+export interface Diagnostic extends ErrorInfo {
+  severity: 'error' | 'warning';
+}
+
+/** Column schema of every output port, known without running (when it can be inferred). */
+export type SchemaMap = Record<string, Record<string, ColumnSchema[]>>;
+
+export interface OpenedPipeline {
+  path: string;
+  pipeline: Pipeline;
+  /** Exact text on disk (for the JSON view). */
+  text: string;
+  /** True when the file has Code or SQL nodes and this machine has not trusted it yet. */
+  needsTrust: boolean;
+}
+
+export interface RunRequest {
+  pipeline: Pipeline;
+  /** Where the pipeline lives (relative data paths resolve against its folder); unsaved = undefined. */
+  path?: string;
+  /** Run only this node and its ancestors. */
+  to?: string;
+  /** node.param=value overrides, as on the CLI. */
+  set?: string[];
+}
+
+export type NodeStatus = 'idle' | 'queued' | 'running' | 'cached' | 'done' | 'error' | 'skipped' | 'cancelled';
+
+export interface NodeResult {
+  id: string;
+  type: string;
+  status: NodeStatus;
+  durationMs: number;
+  error?: ErrorInfo;
+  /** Why it ran rather than came from the cache ("params changed: max_depth", "new input"...). */
+  reason?: string;
+  /** Output values, by port. Tables are references; fetch rows with preview(). */
+  outputs?: Record<string, PortValue>;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: 'done' | 'error' | 'cancelled';
+  durationMs: number;
+  nodes: NodeResult[];
+  startedAt: string;
+}
+
+export type RunEvent =
+  | { type: 'run:start'; runId: string; nodes: string[] }
+  | { type: 'node:start'; runId: string; nodeId: string; reason?: string }
+  | { type: 'node:progress'; runId: string; nodeId: string; fraction: number; message?: string }
+  | { type: 'node:log'; runId: string; nodeId: string; message: string }
+  | { type: 'node:cached'; runId: string; nodeId: string; durationMs: number }
+  | { type: 'node:done'; runId: string; nodeId: string; durationMs: number }
+  | { type: 'node:error'; runId: string; nodeId: string; error: ErrorInfo }
+  | { type: 'run:end'; runId: string; summary: RunSummary };
+
+export const RUN_EVENT_TYPES = ['run:start', 'node:start', 'node:progress', 'node:log', 'node:cached', 'node:done', 'node:error', 'run:end'] as const;
+
+export interface ColumnProfile {
+  name: string;
+  type: ColumnType;
+  dbType: string;
+  count: number;
+  missing: number;
+  missingPct: number;
+  distinct: number;
+  min?: number | string | null;
+  max?: number | string | null;
+  mean?: number | null;
+  std?: number | null;
+  /** p05, p25, p50, p75, p95 for numeric columns. */
+  quantiles?: Record<string, number | null>;
+  top?: { value: string | number | boolean | null; count: number }[];
+  histogram?: { x0: number; x1: number; count: number }[];
+}
+
+export interface TablePage {
+  columns: ColumnSchema[];
+  /** Rows as arrays, in `columns` order; dates as ISO strings, bigints as numbers or strings. */
+  rows: unknown[][];
+  offset: number;
+  totalRows: number;
+  /** Present when asked for. */
+  profile?: ColumnProfile[];
+}
+
+export interface PreviewRequest {
+  runId?: string;
+  nodeId: string;
+  port?: string;
+  offset: number;
+  limit: number;
+  withProfile?: boolean;
+  /** Optional sort, for the grid. */
+  orderBy?: { column: string; descending?: boolean };
+}
+
+export interface TemplateInfo {
+  id: string;
+  name: string;
+  description: string;
+  path: string;
+  tags: string[];
+}
+
+export interface RecentFile {
+  path: string;
+  name: string;
+  openedAt: string;
+}
+
+export interface FlowlineApi {
+  /** Version of this contract the host speaks. */
+  hello(): Promise<{ apiVersion: number; host: 'electron' | 'web'; version: string; cwd: string }>;
+  catalog(): Promise<CatalogNode[]>;
+  openPipeline(path: string): Promise<OpenedPipeline>;
+  /** Atomic save (write then rename). Returns the stable text written. */
+  savePipeline(path: string, pipeline: Pipeline): Promise<{ path: string; text: string }>;
+  validatePipeline(pipeline: Pipeline, path?: string): Promise<{ diagnostics: Diagnostic[]; schemas: SchemaMap }>;
+  trustPipeline(path: string): Promise<void>;
+  run(request: RunRequest): Promise<{ runId: string }>;
+  cancel(runId: string): Promise<void>;
+  /** Latest result of each node for a pipeline path (or the last unsaved run). */
+  lastRun(path?: string): Promise<RunSummary | null>;
+  preview(request: PreviewRequest): Promise<TablePage>;
+  listTemplates(): Promise<TemplateInfo[]>;
+  recentFiles(): Promise<RecentFile[]>;
+  /** Autosave slot for crash recovery (not the user's file). */
+  autosave(key: string, pipeline: Pipeline | null): Promise<void>;
+  recoverAutosave(key: string): Promise<Pipeline | null>;
+  /** File pickers: native dialogs in Electron, a server-side file list in the web host. */
+  listDirectory(dir: string): Promise<{ path: string; entries: { name: string; dir: boolean }[] }>;
+  /** Subscribe to run events; returns an unsubscribe function. */
+  onEvent(listener: (event: RunEvent) => void): () => void;
+}
+
+/** Methods callable over the wire (everything but onEvent). */
+export type ApiMethod = Exclude<keyof FlowlineApi, 'onEvent'>;
+
+// Re-exported so the renderer can import all contract types from one file.
+export type { Pipeline, ErrorInfo, ColumnSchema, ColumnType, PortType, PortValue, Recipe, Category, ParamUi };

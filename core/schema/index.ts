@@ -1,0 +1,3 @@
+export * from './pipeline.ts';
+export * from './migrate.ts';
+export * from './serialize.ts';

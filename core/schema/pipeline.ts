@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** The pipeline file format this build writes. Older files migrate on load; newer ones are refused. */
+export const FORMAT = 'flowline.pipeline';
+export const CURRENT_VERSION = 1;
+
+export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+const nodeId = z.string().regex(NODE_ID, 'a node id is letters, digits, "_" or "-", starting with a letter or "_"');
+
+export const PipelineNode = z
+  .object({
+    id: nodeId.meta({ description: 'Readable, unique id; used by --set id.param=value and --to id.' }),
+    type: z.string().min(1).meta({ description: 'Node type, e.g. data.load_csv (see `flowline nodes`).' }),
+    version: z.number().int().min(1).meta({ description: 'Version of the node type the params were written for.' }),
+    title: z.string().optional().meta({ description: 'Label shown on the canvas, when it differs from the type title.' }),
+    params: z.record(z.string(), z.unknown()).default({}),
+    disabled: z.boolean().optional(),
+  })
+  .strict();
+
+/** "node.port" on each side. */
+export const Endpoint = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'an edge end is "node.port"');
+
+export const PipelineEdge = z.object({ from: Endpoint, to: Endpoint }).strict();
+
+export const Position = z.object({ x: z.number(), y: z.number() }).strict();
+
+export const StickyNote = z
+  .object({ id: z.string(), text: z.string(), x: z.number(), y: z.number(), width: z.number().optional(), height: z.number().optional(), color: z.string().optional() })
+  .strict();
+
+export const NodeGroup = z.object({ id: z.string(), title: z.string(), nodes: z.array(z.string()), color: z.string().optional() }).strict();
+
+export const Pipeline = z
+  .object({
+    format: z.literal(FORMAT),
+    version: z.number().int().min(1),
+    name: z.string().default('Untitled pipeline'),
+    description: z.string().optional(),
+    /** Seed for every random step; each node mixes in its own id. */
+    seed: z.number().int().default(42),
+    nodes: z.array(PipelineNode),
+    edges: z.array(PipelineEdge).default([]),
+    /** Presentation only, kept apart so that moving a node does not touch the semantics above. */
+    layout: z
+      .object({
+        positions: z.record(z.string(), Position).default({}),
+        notes: z.array(StickyNote).default([]),
+        groups: z.array(NodeGroup).default([]),
+      })
+      .strict()
+      .default({ positions: {}, notes: [], groups: [] }),
+  })
+  .strict();
+
+export type Pipeline = z.infer<typeof Pipeline>;
+export type PipelineNode = z.infer<typeof Pipeline>['nodes'][number];
+export type PipelineEdge = z.infer<typeof PipelineEdge>;
+
+export function splitEndpoint(endpoint: string): { node: string; port: string } {
+  const dot = endpoint.lastIndexOf('.');
+  return { node: endpoint.slice(0, dot), port: endpoint.slice(dot + 1) };
+}
+
+export function emptyPipeline(name = 'Untitled pipeline'): Pipeline {
+  return { format: FORMAT, version: CURRENT_VERSION, name, seed: 42, nodes: [], edges: [], layout: { positions: {}, notes: [], groups: [] } };
+}

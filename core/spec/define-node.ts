@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { ColumnType, PortType, PortValueOf } from './values.ts';
+import type { RunContext } from './context.ts';
+
+export const CATEGORIES = ['Sources', 'Clean', 'Features', 'Split', 'Train', 'Tune', 'Evaluate', 'Explain', 'Export', 'Utility'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface InputPort<T extends PortType = PortType> {
+  type: T;
+  label: string;
+  /** Default true. An optional input may be left unconnected. */
+  required?: boolean;
+  /** Accepts several edges (e.g. the SQL node's tables); the value is then an array. */
+  multiple?: boolean;
+}
+
+export interface OutputPort<T extends PortType = PortType> {
+  type: T;
+  label: string;
+}
+
+/** Hints for the inspector form, carried in zod `.meta({ ui })`. */
+export interface ParamUi {
+  widget?: 'column' | 'columns' | 'code' | 'file' | 'secret' | 'textarea' | 'json';
+  /** Input port whose upstream schema feeds the column picker. */
+  port?: string;
+  /** Column types the picker offers (all when absent). */
+  types?: ColumnType[];
+  language?: 'sql' | 'javascript' | 'expression';
+  /** File dialog filters, e.g. [{ name: 'CSV', extensions: ['csv', 'tsv'] }]. */
+  filters?: { name: string; extensions: string[] }[];
+  /** Save dialog rather than open dialog. */
+  save?: boolean;
+  /** Hide behind "Advanced" in the inspector. */
+  advanced?: boolean;
+}
+
+type Inputs = Record<string, InputPort>;
+type Outputs = Record<string, OutputPort>;
+
+type InputValues<I extends Inputs> = {
+  [K in keyof I]: I[K]['multiple'] extends true
+    ? PortValueOf[I[K]['type']][]
+    : I[K]['required'] extends false
+      ? PortValueOf[I[K]['type']] | undefined
+      : PortValueOf[I[K]['type']];
+};
+type OutputValues<O extends Outputs> = { [K in keyof O]: PortValueOf[O[K]['type']] };
+
+export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs, P extends z.ZodObject = z.ZodObject> {
+  /** Namespaced and permanent, e.g. "data.load_csv". */
+  type: string;
+  /** Bump when params change meaning; add a migration. */
+  version: number;
+  title: string;
+  category: Category;
+  /** One or two sentences for the palette, in the analyst's words. */
+  description: string;
+  inputs: I;
+  outputs: O;
+  params: P;
+  /** Can the step run inside a served model (ONNX / Docker)? */
+  exportable: boolean;
+  /** Never served from cache (e.g. a database query whose rows change outside Flowline). */
+  volatile?: boolean;
+  /** Runs user code (SQL, JavaScript): the studio asks to trust a foreign pipeline first. */
+  runsUserCode?: boolean;
+  /** Files the node will read, relative to the pipeline folder; their contents join the cache key. */
+  reads?: (params: z.infer<P>) => string[];
+  /** One-line summary of the key params for the node card. */
+  summary?: (params: z.infer<P>) => string;
+  /** Migrate params from an older version of this node. */
+  migrate?: (fromVersion: number, params: Record<string, unknown>) => Record<string, unknown>;
+  run(args: { inputs: InputValues<I>; params: z.infer<P>; ctx: RunContext }): Promise<OutputValues<O>>;
+}
+
+export type AnyNodeSpec = NodeSpec<Inputs, Outputs, z.ZodObject>;
+
+export function defineNode<I extends Inputs, O extends Outputs, P extends z.ZodObject>(spec: NodeSpec<I, O, P>): NodeSpec<I, O, P> {
+  if (!/^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)+$/.test(spec.type)) throw new Error(`node type "${spec.type}" must be namespaced, e.g. data.load_csv`);
+  if (!Number.isInteger(spec.version) || spec.version < 1) throw new Error(`node ${spec.type}: version must be a positive integer`);
+  return spec;
+}
+
+/** Param helpers that carry inspector hints; every param still gets a default and a description. */
+export const param = {
+  column(description: string, ui: Omit<ParamUi, 'widget'> = {}) {
+    return z.string().min(1, 'choose a column').meta({ description, ui: { widget: 'column', port: 'table', ...ui } });
+  },
+  columns(description: string, ui: Omit<ParamUi, 'widget'> = {}) {
+    return z.array(z.string().min(1)).meta({ description, ui: { widget: 'columns', port: 'table', ...ui } });
+  },
+  code(description: string, language: NonNullable<ParamUi['language']>) {
+    return z.string().meta({ description, ui: { widget: 'code', language } });
+  },
+  file(description: string, ui: Omit<ParamUi, 'widget'> = {}) {
+    return z.string().min(1, 'choose a file').meta({ description, ui: { widget: 'file', ...ui } });
+  },
+};
+
+/** The inspector hints of one param, if any. */
+export function paramUi(schema: z.ZodType): ParamUi | undefined {
+  const meta = z.globalRegistry.get(schema) as { ui?: ParamUi } | undefined;
+  if (meta?.ui) return meta.ui;
+  const inner = (schema as unknown as { def?: { innerType?: z.ZodType } }).def?.innerType;
+  return inner ? paramUi(inner) : undefined;
+}

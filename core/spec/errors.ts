@@ -1,0 +1,92 @@
+/**
+ * Errors are values: a code, a plain-words message, where it happened (node, file, line, column)
+ * and a hint of what to do. The CLI and the studio show `message` and `hint`; the stack stays
+ * behind a "details" toggle.
+ */
+export type ErrorCode =
+  | 'PIPELINE_NOT_JSON'
+  | 'PIPELINE_INVALID'
+  | 'PIPELINE_TOO_NEW'
+  | 'PIPELINE_UNREADABLE'
+  | 'UNKNOWN_NODE_TYPE'
+  | 'UNKNOWN_NODE'
+  | 'UNKNOWN_PARAM'
+  | 'BAD_SET'
+  | 'INVALID_PARAM'
+  | 'CYCLE'
+  | 'PORT_TYPE_MISMATCH'
+  | 'UNKNOWN_PORT'
+  | 'MISSING_INPUT'
+  | 'DUPLICATE_NODE_ID'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_EMPTY'
+  | 'FILE_NOT_TEXT'
+  | 'CSV_PARSE'
+  | 'NO_ROWS'
+  | 'COLUMN_NOT_FOUND'
+  | 'COLUMN_TYPE'
+  | 'SQL_ERROR'
+  | 'EXPRESSION_ERROR'
+  | 'BAD_TARGET'
+  | 'BAD_DATA'
+  | 'NOT_EXPORTABLE'
+  | 'CANCELLED'
+  | 'TIMEOUT'
+  | 'WORKER_FAILED'
+  | 'INTERNAL';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  nodeId?: string;
+  hint?: string;
+  file?: string;
+  line?: number;
+  column?: string;
+  /** zod-style path into a node's params, e.g. ["max_depth"]. */
+  path?: (string | number)[];
+}
+
+export class FlowlineError extends Error implements ErrorInfo {
+  readonly code: ErrorCode;
+  nodeId?: string;
+  hint?: string;
+  file?: string;
+  line?: number;
+  column?: string;
+  path?: (string | number)[];
+
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.name = 'FlowlineError';
+    this.code = info.code;
+    this.nodeId = info.nodeId;
+    this.hint = info.hint;
+    this.file = info.file;
+    this.line = info.line;
+    this.column = info.column;
+    this.path = info.path;
+  }
+
+  toJSON(): ErrorInfo {
+    const out: ErrorInfo = { code: this.code, message: this.message };
+    for (const k of ['nodeId', 'hint', 'file', 'line', 'column', 'path'] as const) {
+      if (this[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = this[k];
+    }
+    return out;
+  }
+}
+
+export function isFlowlineError(e: unknown): e is FlowlineError {
+  return e instanceof Error && (e as { name?: string }).name === 'FlowlineError' && typeof (e as FlowlineError).code === 'string';
+}
+
+/** Turn anything thrown into an ErrorInfo the user can read; unknown errors keep their message. */
+export function toErrorInfo(e: unknown, nodeId?: string): ErrorInfo {
+  if (isFlowlineError(e)) return { ...e.toJSON(), nodeId: e.nodeId ?? nodeId };
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e && typeof (e as ErrorInfo).code === 'string' && /^[A-Z_]+$/.test((e as ErrorInfo).code)) {
+    return { ...(e as ErrorInfo), nodeId: (e as ErrorInfo).nodeId ?? nodeId };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'INTERNAL', message, nodeId };
+}

@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './values.ts';
+export * from './context.ts';
+export * from './define-node.ts';

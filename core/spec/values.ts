@@ -1,0 +1,135 @@
+/**
+ * What travels along an edge. Every value is plain data (numbers, strings, typed arrays, nested
+ * objects), so the executor can store it in the on-disk cache and the host can send it to the UI.
+ * Tables never travel as rows: a TableRef names a Parquet file that DuckDB reads directly.
+ */
+export type PortType = 'table' | 'model' | 'metrics' | 'explanation' | 'artifact';
+
+export type ColumnType = 'number' | 'integer' | 'boolean' | 'string' | 'date' | 'timestamp' | 'other';
+
+export interface ColumnSchema {
+  name: string;
+  /** Our coarse type, what the inspector and column pickers filter on. */
+  type: ColumnType;
+  /** DuckDB's own type name, e.g. DOUBLE, BIGINT, VARCHAR, TIMESTAMP. */
+  dbType: string;
+}
+
+/** Hidden column present in every table file: the row's identity since its source (0-based). */
+export const ROW_ID = '__row';
+
+/**
+ * One row-wise step of a table's recipe (DESIGN.md §3). `state` is what the step learned from the
+ * rows that reached it (used for preview); a Train node re-fits every step on its training rows.
+ */
+export interface RecipeStep {
+  /** Node that added the step; the error messages and the export report name it. */
+  nodeId: string;
+  /** Step kind understood by core/ml/prep, e.g. "impute", "scale", "onehot". */
+  kind: string;
+  params: Record<string, unknown>;
+  /** Columns the step reads and the columns it writes (may overlap when it replaces in place). */
+  inputs: string[];
+  outputs: string[];
+  /** Can it run inside the served model (ONNX / Docker)? */
+  exportable: boolean;
+  state?: unknown;
+}
+
+export interface Recipe {
+  /**
+   * The table as it was before the first row-wise step, with its ROW_ID column. Train re-reads
+   * its training rows from here (by ROW_ID) and re-fits `steps` on them alone. null = no steps.
+   */
+  base: { path: string; columns: ColumnSchema[] } | null;
+  steps: RecipeStep[];
+}
+
+export const EMPTY_RECIPE: Recipe = Object.freeze({ base: null, steps: [] }) as Recipe;
+
+export interface TableRef {
+  kind: 'table';
+  /** Absolute path of a Parquet file (visible columns + ROW_ID). */
+  path: string;
+  columns: ColumnSchema[];
+  rowCount: number;
+  recipe: Recipe;
+}
+
+export type Task = 'binary' | 'multiclass' | 'regression' | 'clustering' | 'anomaly';
+
+/** A fitted recipe plus a fitted estimator: maps raw input columns to a prediction. */
+export interface ModelValue {
+  kind: 'model';
+  task: Task;
+  target: string | null;
+  classes?: (string | number)[];
+  /** Raw columns the model reads (what ONNX inputs and the serving API will expose). */
+  inputColumns: ColumnSchema[];
+  /** Recipe steps re-fitted on the training rows. */
+  recipe: RecipeStep[];
+  /** Column names of the numeric matrix the estimator sees, in order. */
+  features: string[];
+  estimator: { kind: string; params: Record<string, unknown>; state: unknown };
+  trainedOn: { nodeId: string; rows: number };
+}
+
+/** One chart spec, rendered by the studio and (later) by the CLI's HTML report. */
+export type ChartSpec =
+  | {
+      kind: 'line';
+      id: string;
+      title: string;
+      x: { label: string; min?: number; max?: number };
+      y: { label: string; min?: number; max?: number };
+      series: { name: string; points: [number, number][]; dashed?: boolean }[];
+    }
+  | { kind: 'bar'; id: string; title: string; categories: string[]; series: { name: string; values: number[] }[]; horizontal?: boolean }
+  | { kind: 'heatmap'; id: string; title: string; rows: string[]; cols: string[]; values: number[][]; rowLabel?: string; colLabel?: string }
+  | { kind: 'histogram'; id: string; title: string; bins: { x0: number; x1: number; count: number }[] };
+
+export interface ResultTable {
+  id: string;
+  title: string;
+  columns: string[];
+  rows: (string | number | boolean | null)[][];
+}
+
+export interface MetricsValue {
+  kind: 'metrics';
+  task: Task;
+  /** Which rows the figures describe: "train", "test", "cv", "tuning", "profile"... */
+  scope: string;
+  /** snake_case metric names (DESIGN.md §2): accuracy, f1, roc_auc, rmse, ... */
+  values: Record<string, number>;
+  /** Spread across folds, for cross-validation. */
+  std?: Record<string, number>;
+  charts: ChartSpec[];
+  tables: ResultTable[];
+}
+
+export interface ExplanationValue {
+  kind: 'explanation';
+  method: string;
+  charts: ChartSpec[];
+  tables: ResultTable[];
+}
+
+export interface ArtifactValue {
+  kind: 'artifact';
+  /** Absolute path of the file or folder the run wrote. */
+  path: string;
+  format: string;
+  /** size + mtime recorded when written; the cache re-runs the node if the file changed since. */
+  fingerprint?: string;
+}
+
+export type PortValue = TableRef | ModelValue | MetricsValue | ExplanationValue | ArtifactValue;
+
+export interface PortValueOf {
+  table: TableRef;
+  model: ModelValue;
+  metrics: MetricsValue;
+  explanation: ExplanationValue;
+  artifact: ArtifactValue;
+}
