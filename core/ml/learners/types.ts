@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { Task } from '../../spec/values.ts';
+
+/**
+ * A dense numeric design matrix: row-major Float64Array of n × p, NaN for missing.
+ * Learners receive only this (the recipe has already turned raw columns into numbers).
+ */
+export interface Matrix {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+export interface FitData {
+  X: Matrix;
+  /** Regression: the target. Classification: class index 0..k-1 as a float. Absent for clustering/anomaly. */
+  y?: Float64Array;
+  sampleWeight?: Float64Array;
+  /** Number of classes for classification tasks. */
+  nClasses?: number;
+  featureNames: string[];
+}
+
+export interface FitOptions {
+  task: Task;
+  seed: number;
+  /** fraction in [0, 1]. */
+  progress?: (fraction: number, message?: string) => void;
+  /** Checked between iterations; throw to stop. */
+  checkCancelled?: () => void;
+}
+
+export interface Prediction {
+  /** Regression: value. Classification: class index. Clustering: cluster id. Anomaly: score. */
+  values: Float64Array;
+  /** Classification: n × k row-major class probabilities. */
+  proba?: Float64Array;
+}
+
+/**
+ * One learner. `state` is plain data (numbers, typed arrays, nested objects) so that it can be
+ * cached, sent between threads with structured clone, and read by ONNX export and SHAP.
+ */
+export interface Learner<P extends z.ZodObject = z.ZodObject, S = unknown> {
+  /** Stable id stored in models, e.g. "hist_gradient_boosting". */
+  kind: string;
+  title: string;
+  tasks: Task[];
+  /** Params with defaults matching scikit-learn 1.2 where the method exists there. */
+  params: P;
+  fit(data: FitData, params: z.infer<P>, options: FitOptions): S;
+  predict(state: S, X: Matrix): Prediction;
+}
+
+/**
+ * Trees, as flat typed arrays with one entry per node (internal and leaf), mapping one to one
+ * onto ONNX TreeEnsemble attributes and TreeSHAP. A leaf has feature = -1.
+ * Rule: go left when x[feature] <= threshold, or when x is NaN and missingLeft = 1.
+ */
+export interface FlatTree {
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  missingLeft: Uint8Array;
+  /** Training samples (or hessian sum for boosting) that reached the node: TreeSHAP's cover. */
+  cover: Float64Array;
+  /** nodes × valueWidth: class proportions (classification), mean (regression) or raw leaf score. */
+  value: Float64Array;
+  valueWidth: number;
+}
