@@ -1,0 +1,3 @@
+export * from './executor.ts';
+export * from './worker-pool.ts';
+export { NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
