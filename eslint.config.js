@@ -2,9 +2,10 @@
 // start depending on one it must not (the renderer on Node, core on the node list, ...).
 import tseslint from 'typescript-eslint';
 
-const restrict = (files, patterns, why) => ({
+const restrict = (files, patterns, why, ignores = []) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message: why })) }] },
+  ignores,
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: [...new Set(patterns)], message: why }] }] },
 });
 
 export default tseslint.config(
@@ -23,9 +24,9 @@ export default tseslint.config(
   // Listed after the core/** rule because, in flat config, the later rule wins for these files.
   restrict(['core/schema/**', 'core/spec/**', 'core/compile/**'], ['node:*', '**/nodes/**', '**/electron/**', '**/renderer/**', '**/exec/**', '**/data/**', '**/ml/**', '**/host/**', '**/nodes/**', 'electron', 'react*'], 'core/schema, core/spec and core/compile stay pure (zod only): the studio imports them.'),
   // A node file imports core/ only: never another node, electron or React.
-  restrict(['nodes/**'], ['./*.node', './*.node.ts', '**/electron/**', '**/renderer/**', 'electron', 'react', 'react-dom'], 'nodes/ import core/ only; algorithms live in core/.'),
+  restrict(['nodes/**'], ['./*.node', './*.node.ts', '**/electron/**', '**/renderer/**', 'electron', 'react', 'react-dom'], 'nodes/ import core/ only; algorithms live in core/.', ['nodes/index.ts']),
   // The preload exposes the contract over IPC and nothing else.
   restrict(['electron/preload/**'], ['**/core/exec/**', '**/core/data/**', '**/core/ml/**', '**/nodes/**', 'node:*'], 'the preload imports only electron and the contract types.'),
   // The renderer talks to the host through the contract only.
-  restrict(['renderer/**'], ['electron', 'node:*', '**/core/exec/**', '**/core/data/**', '**/core/ml/**', '**/core/export/**', '**/nodes/**', '**/core/host/!(api|wire).ts', '**/core/host/*/**'], 'the renderer talks to the host through core/host/api.ts only.'),
+  restrict(['renderer/**'], ['electron', 'node:*', '**/core/exec/**', '**/core/data/**', '**/core/ml/**', '**/core/export/**', '**/nodes/**', '**/core/host/!(api|wire).ts', '**/core/host/*/**'], 'the renderer talks to the host through core/host/api.ts only.', ['renderer/vite.config.ts']),
 );

@@ -6,6 +6,23 @@
 import type { AnyNodeSpec } from '../core/spec/index.ts';
 
 // -- sources, table operations, profile, writers (foundation + data prep) --
+import { loadCsvNode } from './load-csv.node.ts';
+import { loadParquetNode } from './load-parquet.node.ts';
+import { loadJsonNode } from './load-json.node.ts';
+import { loadExcelNode } from './load-excel.node.ts';
+import { loadPostgresNode } from './load-postgres.node.ts';
+import { selectColumnsNode } from './select-columns.node.ts';
+import { renameColumnsNode } from './rename-columns.node.ts';
+import { filterRowsNode } from './filter-rows.node.ts';
+import { removeDuplicatesNode } from './remove-duplicates.node.ts';
+import { joinTablesNode } from './join-tables.node.ts';
+import { unionTablesNode } from './union-tables.node.ts';
+import { sampleRowsNode } from './sample-rows.node.ts';
+import { runSqlNode } from './run-sql.node.ts';
+import { profileTableNode } from './profile-table.node.ts';
+import { splitTrainTestNode } from './split-train-test.node.ts';
+import { writeCsvNode } from './write-csv.node.ts';
+import { writeParquetNode } from './write-parquet.node.ts';
 
 // -- feature engineering / cleaning recipe steps --
 
@@ -13,6 +30,23 @@ import type { AnyNodeSpec } from '../core/spec/index.ts';
 
 export const NODES: AnyNodeSpec[] = [
   // -- sources, table operations, profile, writers --
+  loadCsvNode,
+  loadParquetNode,
+  loadJsonNode,
+  loadExcelNode,
+  loadPostgresNode,
+  selectColumnsNode,
+  renameColumnsNode,
+  filterRowsNode,
+  removeDuplicatesNode,
+  joinTablesNode,
+  unionTablesNode,
+  sampleRowsNode,
+  runSqlNode,
+  profileTableNode,
+  splitTrainTestNode,
+  writeCsvNode,
+  writeParquetNode,
   // -- feature engineering / cleaning recipe steps --
   // -- learners, evaluation, tuning --
 ];

@@ -143,7 +143,10 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
   for (const id of byId.keys()) inputs.set(id, {});
   const upstream = new Map<string, Set<string>>();
   for (const id of byId.keys()) upstream.set(id, new Set());
+  // Ports with an edge drawn to them, even a rejected one: no "missing input" noise on top.
+  const wired = new Set<string>();
   for (const edge of pipeline.edges) {
+    wired.add(edge.to);
     const from = splitEndpoint(edge.from);
     const to = splitEndpoint(edge.to);
     const fromNode = byId.get(from.node);
@@ -184,7 +187,7 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
   }
   for (const [id, spec] of nodeSpec) {
     for (const [port, def] of Object.entries(spec.inputs)) {
-      if (def.required !== false && !(inputs.get(id)![port]?.length)) {
+      if (def.required !== false && !(inputs.get(id)![port]?.length) && !wired.has(`${id}.${port}`)) {
         error({ code: 'MISSING_INPUT', nodeId: id, message: `Node "${id}" (${spec.title}) needs its "${def.label}" input (${def.type}) connected.` });
       }
     }

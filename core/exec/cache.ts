@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { PortValue } from '../spec/values.ts';
 import { statFingerprint } from './hash.ts';
@@ -132,4 +132,31 @@ export function explainRerun(previous: Provenance | undefined, next: Omit<Proven
   if (previous.engine !== next.engine) reasons.push('Flowline or Node version changed');
   if (reasons.length === 0) reasons.push(previous.key === next.key ? 'cached result was removed or its files changed' : 'cache key changed');
   return reasons.join('; ');
+}
+
+/** Content hashes of source files by (path, size, mtime), kept between runs (one CLI run = one process). */
+export class FingerprintMemo {
+  readonly map = new Map<string, string>();
+  private readonly path: string;
+
+  constructor(dir: string) {
+    this.path = join(dir, 'fingerprints.json');
+  }
+
+  async load(): Promise<this> {
+    try {
+      for (const [k, v] of Object.entries(JSON.parse(await readFile(this.path, 'utf8')) as Record<string, string>)) this.map.set(k, v);
+    } catch {
+      // none yet
+    }
+    return this;
+  }
+
+  async save(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.tmp-${process.pid}`;
+    // Keep the newest 2000 entries: enough for any project, bounded for a long-lived cache.
+    await writeFile(tmp, JSON.stringify(Object.fromEntries([...this.map].slice(-2000))));
+    await rename(tmp, this.path);
+  }
 }

@@ -7,7 +7,7 @@ import { deriveSeed } from '../ml/random.ts';
 import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
 import type { PortValue } from '../spec/values.ts';
-import { NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
+import { FingerprintMemo, NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
 import { canonicalJson, fingerprintFile, sha256 } from './hash.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -54,6 +54,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
   const history = new RunHistory(options.cacheDir);
   const pipelineKey = sha256(options.pipelineKey ?? options.pipelineDir).slice(0, 16);
   const previous = await history.read(pipelineKey);
+  const fingerprints = await new FingerprintMemo(options.cacheDir).load();
   const pool = options.pool ?? new WorkerPool();
   const limit = new Semaphore(options.concurrency ?? 4);
   const startedAt = new Date();
@@ -96,7 +97,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
       const files: Record<string, string> = {};
       for (const rel of safeReads(node)) {
         const abs = isAbsolute(rel) ? rel : resolve(options.pipelineDir, rel);
-        files[abs] = (await fingerprintFile(abs)).hash;
+        files[abs] = (await fingerprintFile(abs, fingerprints.map)).hash;
       }
       const identity = { nodeId: node.id, type: node.spec.type, version: node.spec.version, params: node.params, seed, upstream: upstreamKeys, files, engine: ENGINE };
       key = sha256(canonicalJson({ ...identity, nodeId: undefined }));
@@ -147,6 +148,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
   if (!options.pool) await pool.close();
 
   await history.write(pipelineKey, { ...previous, ...provenance }).catch(() => {});
+  await fingerprints.save().catch(() => {});
   const nodes = plan.nodes.map((n) => results.get(n.id)!);
   const status = signal.aborted ? 'cancelled' : nodes.some((n) => n.status === 'error') ? 'error' : 'done';
   const summary: RunSummary = { runId, status, durationMs: performance.now() - t0, nodes, startedAt: startedAt.toISOString() };
@@ -192,10 +194,13 @@ interface ContextDeps {
 function makeContext(node: PlanNode, deps: ContextDeps): RunContext {
   const { runId, emit } = deps;
   let lastProgress = 0;
+  let lastMessage: string | undefined;
   const progress = (fraction: number, message?: string) => {
     const now = performance.now();
-    if (now - lastProgress < 50 && fraction < 1) return; // at most ~20 events a second per node
+    // At most ~20 events a second per node, but never drop a new message (a tuning trial's line).
+    if (now - lastProgress < 50 && fraction < 1 && message === lastMessage) return;
     lastProgress = now;
+    lastMessage = message;
     emit({ type: 'node:progress', runId, nodeId: node.id, fraction: Math.max(0, Math.min(1, fraction)), message });
   };
   const log = (message: string) => emit({ type: 'node:log', runId, nodeId: node.id, message });

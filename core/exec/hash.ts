@@ -18,8 +18,11 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Content fingerprints, memoised on (path, size, mtime) so an unchanged 1 GB file is hashed once. */
-const memo = new Map<string, string>();
+/**
+ * Content fingerprints, memoised on (path, size, mtime) so an unchanged 1 GB file is hashed once:
+ * in this process, and across processes through the executor's fingerprints file.
+ */
+const processMemo = new Map<string, string>();
 
 export interface FileFingerprint {
   path: string;
@@ -28,7 +31,7 @@ export interface FileFingerprint {
   size: number;
 }
 
-export async function fingerprintFile(path: string): Promise<FileFingerprint> {
+export async function fingerprintFile(path: string, memo: Map<string, string> = processMemo): Promise<FileFingerprint> {
   let info;
   try {
     info = await stat(path);

@@ -38,6 +38,8 @@ export const Pipeline = z
     version: z.number().int().min(1),
     name: z.string().default('Untitled pipeline'),
     description: z.string().optional(),
+    /** Gallery tags (templates), e.g. ["classification", "beginner"]. */
+    tags: z.array(z.string()).optional(),
     /** Seed for every random step; each node mixes in its own id. */
     seed: z.number().int().default(42),
     nodes: z.array(PipelineNode),

@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'BAD_TARGET'
   | 'BAD_DATA'
   | 'NOT_EXPORTABLE'
+  | 'NOT_TRUSTED'
   | 'CANCELLED'
   | 'TIMEOUT'
   | 'WORKER_FAILED'

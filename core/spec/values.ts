@@ -97,7 +97,8 @@ export interface ResultTable {
 
 export interface MetricsValue {
   kind: 'metrics';
-  task: Task;
+  /** The model task the figures belong to; absent for data summaries (Profile). */
+  task?: Task;
   /** Which rows the figures describe: "train", "test", "cv", "tuning", "profile"... */
   scope: string;
   /** snake_case metric names (DESIGN.md §2): accuracy, f1, roc_auc, rmse, ... */

@@ -1,0 +1,113 @@
+/**
+ * Ingest benchmark: load a 1M × 20 CSV (mixed numbers, categories, dates, missing values) and
+ * profile it, against pandas read_csv + describe(include='all') on the same file in the same run.
+ *
+ *   npx tsx bench/ingest.ts [--rows 1000000] [--repeat 3]
+ *
+ * "load" is the Load CSV node's path (sniff, read, reject check, materialise to Parquet with row
+ * ids); "profile" is profileOf (what the Preview tab and the Profile node show). Target: ours ≤ 50%
+ * of pandas. The data is generated once and cached under bench/.data/.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { loadCsv } from '../core/data/csv.ts';
+import { profileOf } from '../core/data/profile.ts';
+import { readColumns } from '../core/data/tables.ts';
+import { FlowlineError, type RunContext } from '../core/spec/index.ts';
+import { ensureMixedCsv } from './support/datasets.ts';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ROWS = arg('rows', 1_000_000);
+const REPEAT = arg('repeat', 3);
+const PYTHON = process.env.FLOWLINE_PYTHON ?? '/usr/bin/python3';
+
+function context(pipelineDir: string): RunContext {
+  const controller = new AbortController();
+  return {
+    nodeId: 'bench',
+    pipelineDir,
+    outDir: mkdtempSync(join(tmpdir(), 'flowline-bench-')),
+    seed: 42,
+    signal: controller.signal,
+    log: () => {},
+    progress: () => {},
+    runInWorker: () => Promise.reject(new Error('not used')),
+    throwIfCancelled: () => {},
+    error: (info) => new FlowlineError({ ...info, nodeId: 'bench' }),
+  };
+}
+
+interface Timing {
+  load: number;
+  profile: number;
+  /** readColumns of all 20 columns into typed arrays (what learners do); ours only. */
+  columns?: number;
+  /** CPU time of the whole process (all threads), ms: the fairer figure on a shared machine. */
+  cpu: number;
+}
+
+async function ours(csv: string): Promise<Timing> {
+  const ctx = context(dirname(csv));
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const table = await loadCsv(ctx, { path: basename(csv) });
+  const t1 = performance.now();
+  const profile = await profileOf(table);
+  const t2 = performance.now();
+  const c = process.cpuUsage(c0);
+  const t3 = performance.now();
+  await readColumns(table, table.columns.map((col) => col.name));
+  const columns = performance.now() - t3;
+  if (table.rowCount !== ROWS || profile.length !== 20) throw new Error(`unexpected result: ${table.rowCount} rows, ${profile.length} columns`);
+  rmSync(ctx.outDir, { recursive: true, force: true });
+  return { load: t1 - t0, profile: t2 - t1, cpu: (c.user + c.system) / 1000, columns };
+}
+
+function pandas(csv: string): Timing {
+  const script = `
+import json, sys, time
+import pandas as pd
+c0 = time.process_time()
+t0 = time.perf_counter()
+df = pd.read_csv(sys.argv[1])
+t1 = time.perf_counter()
+d = df.describe(include='all')
+t2 = time.perf_counter()
+assert len(df) == int(sys.argv[2])
+print(json.dumps({"load": (t1 - t0) * 1000, "profile": (t2 - t1) * 1000, "cpu": (time.process_time() - c0) * 1000}))`;
+  const r = spawnSync(PYTHON, ['-c', script, csv, String(ROWS)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`pandas failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const csv = await ensureMixedCsv(resolve(import.meta.dirname, `.data/mixed-${ROWS}.csv`), ROWS);
+  console.log(`ingest: ${ROWS.toLocaleString('en')} rows × 20 columns, ${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB CSV; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}; ${REPEAT} runs each, interleaved, median shown`);
+  const a: Timing[] = [];
+  const b: Timing[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    a.push(await ours(csv));
+    b.push(pandas(csv));
+  }
+  const rows = [
+    ['load (read + materialise)', median(a.map((x) => x.load)), median(b.map((x) => x.load))],
+    ['profile / describe', median(a.map((x) => x.profile)), median(b.map((x) => x.profile))],
+    ['total', median(a.map((x) => x.load + x.profile)), median(b.map((x) => x.load + x.profile))],
+    ['total CPU time (all threads)', median(a.map((x) => x.cpu)), median(b.map((x) => x.cpu))],
+  ] as const;
+  console.log('\n| step | flowline (DuckDB) ms | pandas ms | ratio |\n|---|---:|---:|---:|');
+  for (const [name, f, p] of rows) console.log(`| ${name} | ${f.toFixed(0)} | ${p.toFixed(0)} | ${(f / p).toFixed(2)} |`);
+  console.log(`\nall runs, flowline load/profile ms: ${a.map((x) => `${x.load.toFixed(0)}/${x.profile.toFixed(0)}`).join(', ')}`);
+  console.log(`all runs, pandas   load/profile ms: ${b.map((x) => `${x.load.toFixed(0)}/${x.profile.toFixed(0)}`).join(', ')}`);
+  console.log(`readColumns, all 20 columns → typed arrays (ours only): ${a.map((x) => x.columns!.toFixed(0)).join(', ')} ms`);
+  console.log(`target: total wall-clock ratio ≤ 0.50 → ${rows[2][1] / rows[2][2] <= 0.5 ? 'met' : 'NOT met'}`);
+}
+
+await main();

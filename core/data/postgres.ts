@@ -1,0 +1,94 @@
+/**
+ * PostgreSQL query → table with `pg`. Credentials never live in the pipeline file: the node names
+ * an environment variable holding a connection URL, or leaves it empty to use the standard PG*
+ * variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) that libpq and `pg` read.
+ */
+import pg from 'pg';
+import { FlowlineError, type RunContext, type TableRef } from '../spec/index.ts';
+import { writeJsTable, type JsColumn } from './tables.ts';
+
+/** PostgreSQL type OIDs we map to typed columns; everything else arrives as text. */
+const INTEGER_OIDS = new Set([20, 21, 23, 26]);
+const NUMBER_OIDS = new Set([700, 701, 1700, 790]);
+const BOOL_OID = 16;
+const DATE_OID = 1082;
+const TIMESTAMP_OIDS = new Set([1114, 1184]);
+
+export interface PgField {
+  name: string;
+  dataTypeID: number;
+}
+
+/** Column arrays from a pg result (rowMode 'array'). */
+export function columnsFromPg(fields: PgField[], rows: unknown[][]): JsColumn[] {
+  return fields.map((f, j) => {
+    const get = (r: unknown[]) => r[j];
+    if (INTEGER_OIDS.has(f.dataTypeID) || NUMBER_OIDS.has(f.dataTypeID)) {
+      return { name: f.name, data: Float64Array.from(rows, (r) => (get(r) === null ? NaN : Number(get(r)))), type: INTEGER_OIDS.has(f.dataTypeID) ? 'integer' : 'number' };
+    }
+    if (f.dataTypeID === BOOL_OID) return { name: f.name, data: Float64Array.from(rows, (r) => (get(r) === null ? NaN : get(r) ? 1 : 0)), type: 'boolean' };
+    if (f.dataTypeID === DATE_OID || TIMESTAMP_OIDS.has(f.dataTypeID)) {
+      const data = Float64Array.from(rows, (r) => {
+        const v = get(r);
+        if (v === null) return NaN;
+        if (v instanceof Date) return f.dataTypeID === DATE_OID ? Date.UTC(v.getFullYear(), v.getMonth(), v.getDate()) : v.getTime();
+        return Date.parse(String(v));
+      });
+      return { name: f.name, data, type: f.dataTypeID === DATE_OID ? 'date' : 'timestamp' };
+    }
+    return { name: f.name, data: rows.map((r) => (get(r) === null ? null : typeof get(r) === 'object' ? JSON.stringify(get(r)) : String(get(r)))), type: 'string' };
+  });
+}
+
+/** The pg client config: a URL from the named environment variable, or the PG* variables. */
+export function pgConfig(ctx: Pick<RunContext, 'nodeId'>, connectionVar: string, env: NodeJS.ProcessEnv = process.env): pg.ClientConfig {
+  const name = connectionVar.trim();
+  if (/^postgres(ql)?:\/\//i.test(name)) {
+    throw new FlowlineError({
+      code: 'INVALID_PARAM',
+      nodeId: ctx.nodeId,
+      message: 'The connection setting holds a connection URL; it must name an environment variable instead, so no password is saved in the pipeline file.',
+      hint: 'Set e.g. DATABASE_URL=postgres://user:password@host/db in the environment and write DATABASE_URL here (or leave it empty to use PGHOST, PGUSER, PGPASSWORD, PGDATABASE).',
+    });
+  }
+  if (!name) {
+    if (!env.PGHOST && !env.PGDATABASE && !env.PGUSER) {
+      throw new FlowlineError({ code: 'INVALID_PARAM', nodeId: ctx.nodeId, message: 'No database connection is configured: the connection setting is empty and PGHOST / PGDATABASE / PGUSER are not set.', hint: 'Set PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD in the environment, or name a variable holding a connection URL.' });
+    }
+    return {};
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new FlowlineError({ code: 'INVALID_PARAM', nodeId: ctx.nodeId, message: `"${name}" is not an environment variable name.`, hint: 'Use a name such as DATABASE_URL.' });
+  }
+  const url = env[name];
+  if (!url) throw new FlowlineError({ code: 'INVALID_PARAM', nodeId: ctx.nodeId, message: `The environment variable ${name} is not set.`, hint: `Set ${name}=postgres://user:password@host:5432/database before starting Flowline.` });
+  return { connectionString: url };
+}
+
+export async function loadPostgres(ctx: RunContext, query: string, connectionVar: string, port = 'table'): Promise<TableRef> {
+  if (!query.trim()) throw new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: 'The query is empty.', hint: 'Write a SELECT, e.g. SELECT * FROM customers' });
+  const client = new pg.Client({ ...pgConfig(ctx, connectionVar), connectionTimeoutMillis: 15_000, statement_timeout: 0 });
+  const onAbort = () => void client.end().catch(() => {});
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    try {
+      await client.connect();
+    } catch (e) {
+      throw new FlowlineError({ code: 'BAD_DATA', nodeId: ctx.nodeId, message: `Could not connect to the database: ${(e as Error).message || (e as { code?: string }).code}.`, hint: 'Check the host, port, database name, user and password in the environment, and that the server is running.' });
+    }
+    let result: pg.QueryArrayResult;
+    try {
+      result = await client.query({ text: query, rowMode: 'array' });
+    } catch (e) {
+      ctx.throwIfCancelled();
+      const pgErr = e as { message: string; position?: string };
+      throw new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: `The database refused the query: ${pgErr.message}${pgErr.position ? ` (at character ${pgErr.position})` : ''}.` });
+    }
+    if (!result.fields?.length) throw new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: 'The query returned no columns; it must be a SELECT.' });
+    ctx.log(`Read ${result.rows.length} rows from the database.`);
+    return await writeJsTable(ctx, columnsFromPg(result.fields, result.rows), { port });
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,248 @@
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { compile, type Diagnostic } from '../compile/index.ts';
+import { execute } from '../exec/index.ts';
+import { toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
+import { CATEGORIES, type AnyNodeSpec } from '../spec/define-node.ts';
+import type { RunSummary } from './api.ts';
+import { ProgressDisplay, formatMs } from './cli-progress.ts';
+import { readPipelineFile } from './pipeline-file.ts';
+import { catalogOf } from './service/catalog.ts';
+import { listTemplates } from './templates.ts';
+
+/** Exit codes (DESIGN.md §2). */
+export const EXIT = { ok: 0, nodeFailed: 1, badInput: 2 } as const;
+
+const USAGE = `flowline — run Flowline pipelines from the command line
+
+  flowline run <file.flow.json> [--set node.param=value]... [--out DIR] [--json] [--to NODE] [--no-cache] [--cache DIR]
+  flowline validate <file.flow.json> [--json]
+  flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx
+  flowline export docker <file.flow.json> --node TRAIN_NODE --out DIR
+  flowline nodes [--json]
+  flowline templates [--json]
+  flowline studio [--port N]
+
+Exit codes: 0 success, 1 a node failed, 2 bad input (unreadable or invalid pipeline, bad --set).`;
+
+interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** The CLI. `nodes` is the catalog wired in by the composition root (bin/flowline.js). */
+export async function main(argv: string[], nodes: readonly AnyNodeSpec[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, nodes, io);
+      case 'validate':
+        return await validateCommand(rest, nodes, io);
+      case 'nodes':
+        return nodesCommand(rest, nodes, io);
+      case 'templates':
+        return await templatesCommand(rest, io);
+      case 'studio':
+        return await studioCommand(rest, nodes, io);
+      case 'export':
+        io.stderr.write('flowline export: ONNX and Docker export are not part of this build yet (they are the next milestone). Nothing was written.\n');
+        return EXIT.badInput;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(`${USAGE}\n`);
+        return command === undefined ? EXIT.badInput : EXIT.ok;
+      default:
+        io.stderr.write(`flowline: unknown command "${command}".\n\n${USAGE}\n`);
+        return EXIT.badInput;
+    }
+  } catch (e) {
+    // Last line of defence: a plain message, never a stack trace (FLOWLINE_DEBUG=1 shows it).
+    const info = toErrorInfo(e);
+    io.stderr.write(`${formatError(info)}\n`);
+    if (process.env.FLOWLINE_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
+    return info.code === 'INTERNAL' ? EXIT.nodeFailed : EXIT.badInput;
+  }
+}
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw Object.assign(new Error((e as Error).message), { code: 'BAD_SET' });
+  }
+}
+
+async function runCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    set: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    to: { type: 'string' },
+    cache: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+  });
+  if (positionals.length !== 1) {
+    io.stderr.write('flowline run: give exactly one pipeline file, e.g. flowline run churn.flow.json\n');
+    return EXIT.badInput;
+  }
+  const file = await readPipelineFile(positionals[0]);
+  const { plan, diagnostics } = compile(file.pipeline, nodes, { set: values.set as string[] | undefined, to: values.to as string | undefined });
+  if (!plan) {
+    if (values.json) io.stdout.write(`${JSON.stringify({ status: 'invalid', diagnostics: diagnostics.map(plainDiagnostic) })}\n`);
+    else printDiagnostics(diagnostics, file.path, io);
+    return EXIT.badInput;
+  }
+  const pipelineDir = dirname(file.path);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const display = values.json ? null : new ProgressDisplay(io.stderr);
+  let summary: RunSummary;
+  try {
+    summary = await execute(plan, {
+      cacheDir: resolve((values.cache as string | undefined) ?? join(pipelineDir, '.flowline', 'cache')),
+      pipelineDir,
+      pipelineKey: file.path,
+      signal: controller.signal,
+      useCache: !values['no-cache'],
+      onEvent: (e) => display?.handle(e),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  const report = runReport(summary);
+  if (values.out) await writeOutDir(resolve(values.out as string), summary, report);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    for (const n of summary.nodes) if (n.error) io.stderr.write(`\n${formatError(n.error)}\n`);
+    const metricLines = Object.entries(report.metrics).map(([id, m]) => `  ${id}: ${Object.entries(m).map(([k, v]) => `${k}=${round(v)}`).join('  ')}`);
+    if (metricLines.length) io.stdout.write(`metrics\n${metricLines.join('\n')}\n`);
+    for (const a of report.artifacts) io.stdout.write(`wrote ${a.path}\n`);
+    io.stdout.write(`${summary.status} in ${formatMs(summary.durationMs)}\n`);
+  }
+  return summary.status === 'done' ? EXIT.ok : EXIT.nodeFailed;
+}
+
+/** The documented `--json` object (README, "The --json report"). */
+export interface RunReport {
+  status: RunSummary['status'];
+  durationMs: number;
+  nodes: { id: string; type: string; status: string; durationMs: number; reason?: string; error?: { code: string; message: string; hint?: string; file?: string; line?: number; column?: string } }[];
+  metrics: Record<string, Record<string, number>>;
+  artifacts: { nodeId: string; kind: string; path: string }[];
+}
+
+export function runReport(summary: RunSummary): RunReport {
+  const metrics: RunReport['metrics'] = {};
+  const artifacts: RunReport['artifacts'] = [];
+  for (const n of summary.nodes) {
+    for (const value of Object.values(n.outputs ?? {})) {
+      if (value.kind === 'metrics') metrics[n.id] = { ...(metrics[n.id] ?? {}), ...value.values };
+      if (value.kind === 'artifact') artifacts.push({ nodeId: n.id, kind: value.format, path: value.path });
+    }
+  }
+  return {
+    status: summary.status,
+    durationMs: Math.round(summary.durationMs),
+    nodes: summary.nodes.map((n) => ({
+      id: n.id,
+      type: n.type,
+      status: n.status,
+      durationMs: Math.round(n.durationMs),
+      ...(n.reason && n.status === 'done' ? { reason: n.reason } : {}),
+      ...(n.error ? { error: { code: n.error.code, message: n.error.message, hint: n.error.hint, file: n.error.file, line: n.error.line, column: n.error.column } } : {}),
+    })),
+    metrics,
+    artifacts,
+  };
+}
+
+/** --out DIR: the report, each node's metrics, and every table no other node consumed. */
+async function writeOutDir(dir: string, summary: RunSummary, report: RunReport): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
+  for (const n of summary.nodes) {
+    for (const [port, value] of Object.entries(n.outputs ?? {})) {
+      if (value.kind === 'metrics') await writeFile(join(dir, `${n.id}.${port}.json`), `${JSON.stringify(value, null, 2)}\n`);
+      if (value.kind === 'table') await cp(value.path, join(dir, `${n.id}.${port}.parquet`));
+    }
+  }
+}
+
+async function validateCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, set: { type: 'string', multiple: true } });
+  if (positionals.length !== 1) {
+    io.stderr.write('flowline validate: give exactly one pipeline file.\n');
+    return EXIT.badInput;
+  }
+  let diagnostics: Diagnostic[];
+  let path = resolve(positionals[0]);
+  try {
+    const file = await readPipelineFile(positionals[0]);
+    path = file.path;
+    diagnostics = compile(file.pipeline, nodes, { set: values.set as string[] | undefined }).diagnostics;
+  } catch (e) {
+    diagnostics = [{ severity: 'error', ...toErrorInfo(e) }];
+  }
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (values.json) io.stdout.write(`${JSON.stringify({ valid: errors.length === 0, file: path, diagnostics: diagnostics.map(plainDiagnostic) })}\n`);
+  else if (errors.length === 0) io.stdout.write(`${basename(path)} is valid.\n`);
+  else printDiagnostics(diagnostics, path, io);
+  return errors.length === 0 ? EXIT.ok : EXIT.badInput;
+}
+
+function nodesCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): number {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const catalog = catalogOf([...nodes]);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  let category = '';
+  for (const n of [...catalog].sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || a.title.localeCompare(b.title))) {
+    if (n.category !== category) io.stdout.write(`\n${(category = n.category)}\n`);
+    io.stdout.write(`  ${n.type.padEnd(26)} ${n.title} — ${n.description.split('\n')[0]}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function templatesCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const templates = await listTemplates();
+  if (values.json) io.stdout.write(`${JSON.stringify(templates, null, 2)}\n`);
+  else for (const t of templates) io.stdout.write(`${t.id.padEnd(24)} ${t.name} — ${t.description}\n  ${t.path}\n`);
+  return EXIT.ok;
+}
+
+async function studioCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): Promise<number> {
+  const { values } = parse(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+  const { startWebHost } = await import('./web-host.ts');
+  const host = await startWebHost({ nodes, port: values.port ? Number(values.port) : 0, openBrowser: !values['no-open'], cwd: process.cwd() });
+  io.stdout.write(`Flowline studio: ${host.url}\n(open it in a browser; Ctrl+C stops the studio)\n`);
+  await new Promise<void>((done) => process.once('SIGINT', () => void host.close().then(done)));
+  return EXIT.ok;
+}
+
+function plainDiagnostic(d: Diagnostic) {
+  return { severity: d.severity, code: d.code, nodeId: d.nodeId, message: d.message, hint: d.hint, path: d.path, file: d.file, line: d.line };
+}
+
+function printDiagnostics(diagnostics: Diagnostic[], file: string, io: Io): void {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  io.stderr.write(`${basename(file)}: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n`);
+  for (const d of diagnostics) io.stderr.write(`${formatError(d)}\n`);
+}
+
+export function formatError(e: ErrorInfo): string {
+  const where = [e.nodeId && `node "${e.nodeId}"`, e.file && `file ${e.file}${e.line ? `:${e.line}` : ''}`, e.column && `column "${e.column}"`].filter(Boolean).join(', ');
+  return `  ✗ [${e.code}]${where ? ` ${where}:` : ''} ${e.message}${e.hint ? `\n    hint: ${e.hint}` : ''}`;
+}
+
+function round(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+}

@@ -1,0 +1,297 @@
+/**
+ * The FlowlineApi, implemented once for both hosts (Electron main over IPC, the web host over
+ * WebSocket). It holds no transport code: callers parse arguments (service/methods.ts) and
+ * forward events. The node list comes in as a parameter; core/ never imports nodes/.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { compile, type Plan } from '../compile/index.ts';
+import type { ExecuteOptions, WorkerPool } from '../exec/index.ts';
+import { Pipeline, type Pipeline as PipelineDoc } from '../schema/pipeline.ts';
+import type { AnyNodeSpec } from '../spec/define-node.ts';
+import { FlowlineError } from '../spec/errors.ts';
+import type { TableRef } from '../spec/values.ts';
+import {
+  API_VERSION,
+  type CatalogNode,
+  type ColumnProfile,
+  type Diagnostic,
+  type FlowlineApi,
+  type PreviewRequest,
+  type RunEvent,
+  type RunSummary,
+  type SchemaMap,
+  type TablePage,
+} from './api.ts';
+import { readPipelineFile, writePipelineFile } from './pipeline-file.ts';
+import { listTemplates } from './templates.ts';
+import { catalogOf } from './service/catalog.ts';
+import { RunManager } from './service/runs.ts';
+import { StateStore } from './service/state.ts';
+
+/** The engines the service drives; the defaults load core/exec and core/data on first use. */
+export interface ServiceEngine {
+  execute(plan: Plan, options: ExecuteOptions): Promise<RunSummary>;
+  /** One pool for every run of this service (workers are slow to start). */
+  createPool?(): WorkerPool;
+  pageOf(table: TableRef, offset: number, limit: number, orderBy?: { column: string; descending?: boolean }): Promise<TablePage>;
+  profileOf(table: TableRef): Promise<ColumnProfile[]>;
+}
+
+export interface ServiceOptions {
+  nodes: readonly AnyNodeSpec[];
+  /** Recent files, trust store, autosave (and the cache, unless cacheDir is given). */
+  stateDir: string;
+  cacheDir?: string;
+  host: 'web' | 'electron';
+  templatesDir: string;
+  /** Folder file pickers start in and unsaved pipelines resolve data against (default: process.cwd()). */
+  cwd?: string;
+  engine?: Partial<ServiceEngine>;
+}
+
+export type FlowlineService = FlowlineApi & { dispose(): Promise<void> };
+
+/** Key for the last run of a pipeline that has not been saved yet. */
+const UNSAVED = '<unsaved>';
+
+const PACKAGE_VERSION: Promise<string> = readFile(new URL('../../package.json', import.meta.url), 'utf8')
+  .then((t) => String((JSON.parse(t) as { version?: string }).version ?? '0.0.0'))
+  .catch(() => '0.0.0');
+
+export function createService(options: ServiceOptions): FlowlineService {
+  const nodes = [...options.nodes];
+  const specs = new Map(nodes.map((n) => [n.type, n]));
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const templatesDir = resolve(options.templatesDir);
+  const cacheDir = resolve(options.cacheDir ?? join(options.stateDir, 'cache'));
+  const state = new StateStore(resolve(options.stateDir));
+  const listeners = new Set<(event: RunEvent) => void>();
+  const runs = new RunManager((event) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // One broken subscriber must not stop the others or the run.
+      }
+    }
+  });
+  /** Paths trusted in this session: opened trusted, saved here, or trusted explicitly. */
+  const sessionTrusted = new Set<string>();
+  const engine = lazyEngine(options.engine);
+  let pool: WorkerPool | null = null;
+  let catalog: CatalogNode[] | null = null;
+
+  const runsUserCode = (p: PipelineDoc) => p.nodes.some((n) => specs.get(n.type)?.runsUserCode === true);
+  const isTemplate = (abs: string) => abs.startsWith(templatesDir + sep);
+  const keyOf = (path?: string) => (path ? resolve(cwd, path) : UNSAVED);
+
+  async function checkTrusted(path: string | undefined, pipeline: PipelineDoc): Promise<void> {
+    if (!path || !runsUserCode(pipeline)) return;
+    const abs = resolve(cwd, path);
+    if (sessionTrusted.has(abs) || isTemplate(abs)) return;
+    const text = await readFile(abs, 'utf8').catch(() => null);
+    if (text !== null && (await state.isTrusted(abs, text))) return;
+    throw new FlowlineError({
+      code: 'NOT_TRUSTED',
+      message: `${abs} runs its own code (SQL or JavaScript nodes) and has not been trusted on this machine, so it was not run.`,
+      hint: 'Check the code in its nodes, then choose "Trust and run".',
+      file: abs,
+    });
+  }
+
+  const service: FlowlineService = {
+    async hello() {
+      return { apiVersion: API_VERSION, host: options.host, version: await PACKAGE_VERSION, cwd };
+    },
+
+    async catalog() {
+      // The node list is fixed for the life of the service; JSON Schema generation is not free.
+      return (catalog ??= catalogOf(nodes));
+    },
+
+    async openPipeline(path) {
+      const abs = resolve(cwd, path);
+      const file = await readPipelineFile(abs);
+      const trusted = !runsUserCode(file.pipeline) || isTemplate(abs) || (await state.isTrusted(abs, file.text));
+      if (trusted) sessionTrusted.add(abs);
+      if (!isTemplate(abs)) await state.addRecent(abs, file.pipeline.name);
+      return { path: abs, pipeline: file.pipeline, text: file.text, needsTrust: !trusted };
+    },
+
+    async savePipeline(path, pipeline) {
+      const abs = resolve(cwd, path);
+      const file = await writePipelineFile(abs, pipeline);
+      // Made or edited in this app: trusted automatically.
+      await state.trust(abs, file.text);
+      sessionTrusted.add(abs);
+      await state.addRecent(abs, file.pipeline.name);
+      return { path: abs, text: file.text };
+    },
+
+    async validatePipeline(raw, path) {
+      const parsed = Pipeline.safeParse(raw);
+      if (!parsed.success) {
+        const diagnostics: Diagnostic[] = parsed.error.issues.map((i) => ({
+          severity: 'error',
+          code: 'PIPELINE_INVALID',
+          message: `${i.path.join('.') || '(pipeline)'}: ${i.message}`,
+          path: i.path as (string | number)[],
+        }));
+        return { diagnostics, schemas: {} };
+      }
+      const { diagnostics } = compile(parsed.data, nodes);
+      return { diagnostics, schemas: schemasOf(runs.lastRun(keyOf(path))) };
+    },
+
+    async trustPipeline(path) {
+      const abs = resolve(cwd, path);
+      const file = await readPipelineFile(abs);
+      await state.trust(abs, file.text);
+      sessionTrusted.add(abs);
+    },
+
+    async run(request) {
+      const pipeline = Pipeline.parse(request.pipeline);
+      await checkTrusted(request.path, pipeline);
+      const { plan, diagnostics } = compile(pipeline, nodes, { set: request.set, to: request.to });
+      if (!plan) {
+        const errors = diagnostics.filter((d) => d.severity === 'error');
+        throw new FlowlineError({
+          code: errors[0]?.code ?? 'PIPELINE_INVALID',
+          nodeId: errors.length === 1 ? errors[0].nodeId : undefined,
+          message: `The pipeline cannot run yet:\n  ${errors.map((d) => d.message).join('\n  ')}`,
+          hint: 'Fix the problems marked on the nodes, then run again.',
+        });
+      }
+      const key = keyOf(request.path);
+      const pipelineDir = request.path ? dirname(resolve(cwd, request.path)) : cwd;
+      const { execute, createPool } = await engine.exec();
+      if (createPool && !pool) pool = createPool();
+      const shared = pool ?? undefined;
+      return runs.start(key, { plan: plan.nodes.map((n) => n.id), pipeline: pipeline.nodes.map((n) => n.id) }, ({ runId, signal, onEvent }) =>
+        execute(plan, { cacheDir, pipelineDir, pipelineKey: key, signal, onEvent, runId, pool: shared }),
+      );
+    },
+
+    async cancel(runId) {
+      runs.cancel(runId);
+    },
+
+    async lastRun(path) {
+      return runs.lastRun(keyOf(path));
+    },
+
+    async preview(request: PreviewRequest) {
+      const found = runs.findResult(request.nodeId, request.runId);
+      if (!found?.node.outputs) {
+        throw new FlowlineError({
+          code: 'UNKNOWN_NODE',
+          nodeId: request.nodeId,
+          message: `Node "${request.nodeId}" has not run yet, so there is no table to show.`,
+          hint: 'Run the pipeline, or use "Run to here" on this node.',
+        });
+      }
+      const outputs = found.node.outputs;
+      const port = request.port ?? Object.keys(outputs).find((p) => outputs[p]?.kind === 'table');
+      const value = port === undefined ? undefined : outputs[port];
+      if (!value || value.kind !== 'table') {
+        throw new FlowlineError({
+          code: 'UNKNOWN_PORT',
+          nodeId: request.nodeId,
+          message: request.port
+            ? `Node "${request.nodeId}" has no table output "${request.port}".`
+            : `Node "${request.nodeId}" has no table output to preview.`,
+          hint: `Its outputs: ${Object.keys(outputs).join(', ') || 'none'}.`,
+        });
+      }
+      const { pageOf, profileOf } = await engine.data();
+      const page = await pageOf(value, request.offset, request.limit, request.orderBy);
+      return request.withProfile ? { ...page, profile: await profileOf(value) } : page;
+    },
+
+    async listTemplates() {
+      return listTemplates(templatesDir);
+    },
+
+    async recentFiles() {
+      // Files moved or deleted since are left out (the list on disk keeps them, in case a drive comes back).
+      return (await state.recentFiles()).filter((r) => existsSync(r.path));
+    },
+
+    async autosave(key, pipeline) {
+      await state.autosave(key, pipeline);
+    },
+
+    async recoverAutosave(key) {
+      const saved = await state.recoverAutosave(key);
+      const parsed = saved ? Pipeline.safeParse(saved) : null;
+      return parsed?.success ? parsed.data : null;
+    },
+
+    async listDirectory(dir) {
+      const abs = resolve(cwd, dir);
+      let entries;
+      try {
+        entries = await readdir(abs, { withFileTypes: true });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new FlowlineError({
+          code: code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'PIPELINE_UNREADABLE',
+          message: code === 'ENOENT' ? `There is no folder ${abs}.` : `The folder ${abs} could not be read (${code ?? (e as Error).message}).`,
+          file: abs,
+        });
+      }
+      const list = entries
+        .filter((e) => !e.name.startsWith('.'))
+        .map((e) => ({ name: e.name, dir: e.isDirectory() }))
+        .sort((a, b) => (a.dir === b.dir ? a.name.localeCompare(b.name) : a.dir ? -1 : 1));
+      return { path: abs, entries: list };
+    },
+
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async dispose() {
+      await runs.dispose();
+      await pool?.close();
+      pool = null;
+      listeners.clear();
+    },
+  };
+  return service;
+}
+
+/** Column schemas of every table output known from the last run. */
+function schemasOf(summary: RunSummary | null): SchemaMap {
+  const out: SchemaMap = {};
+  for (const node of summary?.nodes ?? []) {
+    for (const [port, value] of Object.entries(node.outputs ?? {})) {
+      if (value.kind === 'table') (out[node.id] ??= {})[port] = value.columns;
+    }
+  }
+  return out;
+}
+
+/** Load core/exec and core/data only when first needed (they pull in DuckDB and workers). */
+function lazyEngine(overrides: Partial<ServiceEngine> = {}) {
+  let exec: Promise<Pick<ServiceEngine, 'execute' | 'createPool'>> | null = null;
+  let data: Promise<Pick<ServiceEngine, 'pageOf' | 'profileOf'>> | null = null;
+  const loadExec = async () => {
+    if (overrides.execute) return { execute: overrides.execute, createPool: overrides.createPool };
+    const m = await import('../exec/index.ts');
+    return { execute: m.execute, createPool: overrides.createPool ?? (() => new m.WorkerPool()) };
+  };
+  const loadData = async () => {
+    if (overrides.pageOf && overrides.profileOf) return { pageOf: overrides.pageOf, profileOf: overrides.profileOf };
+    const m = await import('../data/profile.ts');
+    return { pageOf: overrides.pageOf ?? m.pageOf, profileOf: overrides.profileOf ?? ((t: TableRef) => m.profileOf(t)) };
+  };
+  return {
+    exec: () => (exec ??= loadExec().catch((e) => ((exec = null), Promise.reject(e)))),
+    data: () => (data ??= loadData().catch((e) => ((data = null), Promise.reject(e)))),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The callable methods of the contract and a zod schema for each one's argument list. Both
+ * transports (the web host's WebSocket and Electron's ipcMain) parse every call with these before
+ * it reaches the service, so a malformed or unknown call never runs.
+ */
+import { z } from 'zod';
+import { Pipeline } from '../../schema/pipeline.ts';
+import { FlowlineError } from '../../spec/errors.ts';
+import type { ApiMethod } from '../api.ts';
+import { API_METHOD_NAMES as API_METHODS } from './method-names.ts';
+
+const path = z.string().min(1).max(4096);
+const runRequest = z
+  .object({
+    pipeline: Pipeline,
+    path: path.optional(),
+    to: z.string().min(1).optional(),
+    set: z.array(z.string()).optional(),
+  })
+  .strict();
+const previewRequest = z
+  .object({
+    runId: z.string().optional(),
+    nodeId: z.string().min(1),
+    port: z.string().optional(),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(0).max(10_000),
+    withProfile: z.boolean().optional(),
+    orderBy: z.object({ column: z.string().min(1), descending: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+/** Validation must answer with diagnostics even for a half-edited graph, so it takes any object. */
+const loosePipeline = z.record(z.string(), z.unknown());
+
+/** Argument-list schema of every callable method. */
+export const METHOD_ARGS = {
+  hello: z.tuple([]),
+  catalog: z.tuple([]),
+  openPipeline: z.tuple([path]),
+  savePipeline: z.tuple([path, Pipeline]),
+  validatePipeline: z.tuple([loosePipeline, path.optional()]),
+  trustPipeline: z.tuple([path]),
+  run: z.tuple([runRequest]),
+  cancel: z.tuple([z.string().min(1)]),
+  lastRun: z.tuple([path.optional()]),
+  preview: z.tuple([previewRequest]),
+  listTemplates: z.tuple([]),
+  recentFiles: z.tuple([]),
+  autosave: z.tuple([z.string().min(1).max(512), Pipeline.nullable()]),
+  recoverAutosave: z.tuple([z.string().min(1).max(512)]),
+  listDirectory: z.tuple([path]),
+} satisfies Record<ApiMethod, z.ZodType>;
+
+export { API_METHODS };
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHOD_ARGS, name);
+}
+
+/** Parse a call's arguments; throws a FlowlineError that says which argument is wrong. */
+export function parseArgs(method: string, args: unknown): unknown[] {
+  if (!isApiMethod(method)) {
+    throw new FlowlineError({ code: 'INVALID_PARAM', message: `Unknown method "${method}".`, hint: `Known methods: ${API_METHODS.join(', ')}.` });
+  }
+  const list = Array.isArray(args) ? [...args] : [];
+  // Trailing undefined arguments arrive as null over JSON; drop them so optional slots stay optional.
+  while (list.length > 0 && (list[list.length - 1] === null || list[list.length - 1] === undefined) && !(method === 'autosave' && list.length === 2)) list.pop();
+  const result = METHOD_ARGS[method].safeParse(list);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.length ? `argument ${i.path.join('.')}` : 'arguments'}: ${i.message}`);
+    throw new FlowlineError({ code: 'INVALID_PARAM', message: `Bad arguments for ${method}: ${issues.join('; ')}` });
+  }
+  return result.data as unknown[];
+}

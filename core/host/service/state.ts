@@ -1,0 +1,95 @@
+/**
+ * What the studio remembers between sessions, as small JSON files in the state folder:
+ * recent files, the trust store, and autosave slots. Every write is atomic; a missing or corrupt
+ * file reads as empty (state is a convenience, never a reason to refuse to start).
+ */
+import { sha256 } from '../../exec/hash.ts';
+import { rm } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { Pipeline } from '../../schema/pipeline.ts';
+import type { RecentFile } from '../api.ts';
+import { readJsonOr, writeJsonAtomic } from '../pipeline-file.ts';
+
+const MAX_RECENT = 20;
+
+
+interface TrustEntry {
+  path: string;
+  sha256: string;
+  trustedAt: string;
+}
+
+export class StateStore {
+  /** Serialises writes to each state file so concurrent calls cannot lose an update. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dir: string) {}
+
+  private get recentPath() {
+    return join(this.dir, 'recent-files.json');
+  }
+  private get trustPath() {
+    return join(this.dir, 'trusted-pipelines.json');
+  }
+  private autosavePath(key: string) {
+    return join(this.dir, 'autosave', `${sha256(key).slice(0, 32)}.json`);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async recentFiles(): Promise<RecentFile[]> {
+    const list = await readJsonOr<RecentFile[]>(this.recentPath, []);
+    return Array.isArray(list) ? list.filter((r) => r && typeof r.path === 'string') : [];
+  }
+
+  addRecent(path: string, name?: string): Promise<void> {
+    return this.serial(async () => {
+      const abs = resolve(path);
+      const list = (await this.recentFiles()).filter((r) => r.path !== abs);
+      list.unshift({ path: abs, name: name || basename(abs), openedAt: new Date().toISOString() });
+      await writeJsonAtomic(this.recentPath, list.slice(0, MAX_RECENT));
+    });
+  }
+
+  /** Trusted when this exact content at this exact path was trusted before. */
+  async isTrusted(path: string, text: string): Promise<boolean> {
+    const abs = resolve(path);
+    const hash = sha256(text);
+    const entries = await readJsonOr<TrustEntry[]>(this.trustPath, []);
+    return Array.isArray(entries) && entries.some((e) => e.path === abs && e.sha256 === hash);
+  }
+
+  trust(path: string, text: string): Promise<void> {
+    return this.serial(async () => {
+      const abs = resolve(path);
+      const hash = sha256(text);
+      const entries = (await readJsonOr<TrustEntry[]>(this.trustPath, [])).filter((e) => !(e.path === abs && e.sha256 === hash));
+      // Keep a few versions per path (undo after save should not ask again), and a bounded file.
+      entries.unshift({ path: abs, sha256: hash, trustedAt: new Date().toISOString() });
+      const perPath = new Map<string, number>();
+      const kept = entries.filter((e) => {
+        const n = (perPath.get(e.path) ?? 0) + 1;
+        perPath.set(e.path, n);
+        return n <= 5;
+      });
+      await writeJsonAtomic(this.trustPath, kept.slice(0, 2000));
+    });
+  }
+
+  autosave(key: string, pipeline: Pipeline | null): Promise<void> {
+    return this.serial(async () => {
+      const file = this.autosavePath(key);
+      if (pipeline === null) await rm(file, { force: true });
+      else await writeJsonAtomic(file, { key, savedAt: new Date().toISOString(), pipeline });
+    });
+  }
+
+  async recoverAutosave(key: string): Promise<Pipeline | null> {
+    const slot = await readJsonOr<{ key?: string; pipeline?: Pipeline } | null>(this.autosavePath(key), null);
+    return slot && slot.key === key && slot.pipeline ? slot.pipeline : null;
+  }
+}

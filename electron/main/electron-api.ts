@@ -1,0 +1,80 @@
+/**
+ * The slice of Electron's main-process API this app uses, typed here because the `electron`
+ * package (and its types) is an optional dependency that is absent on offline machines. Main loads
+ * the real module at run time with a dynamic import, so type-checking never depends on it.
+ */
+export interface IpcMainInvokeEvent {
+  sender: WebContents;
+  senderFrame: { url: string } | null;
+}
+
+export interface WebContents {
+  id: number;
+  send(channel: string, ...args: unknown[]): void;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): void;
+  on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): void;
+  isDestroyed(): boolean;
+}
+
+export interface BrowserWindowInstance {
+  webContents: WebContents;
+  loadURL(url: string): Promise<void>;
+  once(event: 'ready-to-show', listener: () => void): void;
+  show(): void;
+  isDestroyed(): boolean;
+}
+
+export interface BrowserWindowConstructor {
+  new (options: {
+    width: number;
+    height: number;
+    minWidth?: number;
+    minHeight?: number;
+    show?: boolean;
+    title?: string;
+    backgroundColor?: string;
+    webPreferences: {
+      preload: string;
+      contextIsolation: true;
+      sandbox: true;
+      nodeIntegration: false;
+      nodeIntegrationInWorker: false;
+      webSecurity: true;
+      allowRunningInsecureContent: false;
+      webviewTag: false;
+      spellcheck?: boolean;
+    };
+  }): BrowserWindowInstance;
+  getAllWindows(): BrowserWindowInstance[];
+  fromWebContents(wc: WebContents): BrowserWindowInstance | null;
+}
+
+export interface Session {
+  setPermissionRequestHandler(handler: (wc: WebContents, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: () => boolean): void;
+}
+
+export interface ElectronMain {
+  app: {
+    whenReady(): Promise<void>;
+    getPath(name: 'userData' | 'home' | 'documents'): string;
+    on(event: 'window-all-closed' | 'activate', listener: () => void): void;
+    on(event: 'web-contents-created', listener: (event: unknown, wc: WebContents) => void): void;
+    on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): void;
+    quit(): void;
+    exit(code?: number): void;
+    enableSandbox(): void;
+    setName?(name: string): void;
+  };
+  BrowserWindow: BrowserWindowConstructor;
+  ipcMain: {
+    handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>): void;
+  };
+  protocol: {
+    registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void;
+    handle(scheme: string, handler: (request: Request) => Promise<Response> | Response): void;
+  };
+  session: { defaultSession: Session };
+  shell: { openExternal(url: string): Promise<void> };
+}

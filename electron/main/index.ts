@@ -1,0 +1,167 @@
+/**
+ * Electron main: one secure window showing the studio from a privileged `app://` scheme (not
+ * file://), and one ipcMain handler per contract method, each checking the sender's origin and
+ * parsing the arguments with zod before the shared service (core/host/service.ts) runs it.
+ * Composition root: this is where the node list is wired in.
+ *
+ * Not in the contract yet: native open/save dialogs (the studio uses listDirectory for now).
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { createService } from '../../core/host/service.ts';
+import { API_METHOD_NAMES, type IpcReply } from '../../core/host/service/method-names.ts';
+import { parseArgs } from '../../core/host/service/methods.ts';
+import { APP_ROOT, DEFAULT_RENDERER_DIR, DEFAULT_TEMPLATES_DIR, STUDIO_CSP } from '../../core/host/service/state-dir.ts';
+import { IPC_EVENT_CHANNEL, ipcChannel } from '../../core/host/wire.ts';
+import { toErrorInfo } from '../../core/spec/errors.ts';
+import { NODES } from '../../nodes/index.ts';
+import type { ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.ts';
+
+const SCHEME = 'app';
+const APP_ORIGIN = `${SCHEME}://flowline`;
+const PRELOAD = join(APP_ROOT, 'out', 'preload', 'index.cjs');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+};
+
+// A variable specifier keeps type-checking independent of the optional `electron` package.
+const ELECTRON_MODULE: string = 'electron';
+const loaded = (await import(ELECTRON_MODULE)) as ElectronMain & { default?: ElectronMain };
+const electron: ElectronMain = loaded.default ?? loaded;
+const { app, BrowserWindow, ipcMain, protocol, session, shell } = electron;
+
+protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+app.enableSandbox();
+
+/** scheme://host of a URL. (Node's URL gives custom schemes such as app: an opaque "null" origin.) */
+const originOf = (url: string): string | null => {
+  try {
+    const u = new URL(url);
+    return u.host ? `${u.protocol}//${u.host}` : null;
+  } catch {
+    return null;
+  }
+};
+/** Links the studio may open outside the app: https and mail only (security checklist #15). */
+const isAllowedExternal = (url: string) => {
+  try {
+    return ['https:', 'mailto:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+};
+
+app.on('web-contents-created', (_event, wc: WebContents) => {
+  wc.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternal(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  wc.on('will-navigate', (event, url) => {
+    if (originOf(url) !== APP_ORIGIN) event.preventDefault();
+  });
+  wc.on('will-redirect', (event, url) => {
+    if (originOf(url) !== APP_ORIGIN) event.preventDefault();
+  });
+  wc.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+await app.whenReady();
+
+session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+session.defaultSession.setPermissionCheckHandler(() => false);
+
+const rendererDir = resolve(DEFAULT_RENDERER_DIR);
+protocol.handle(SCHEME, async (request) => {
+  const url = new URL(request.url);
+  const headers = { 'Content-Security-Policy': STUDIO_CSP, 'X-Content-Type-Options': 'nosniff' };
+  if (url.host !== 'flowline') return new Response('Not found', { status: 404, headers });
+  const path = decodeURIComponent(url.pathname);
+  let file = resolve(rendererDir, '.' + (path === '/' ? '/index.html' : path));
+  if (!file.startsWith(rendererDir + sep)) return new Response('Forbidden', { status: 403, headers });
+  try {
+    const body = await readFile(file);
+    return new Response(body, { headers: { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' } });
+  } catch {
+    if (extname(path)) return new Response('Not found', { status: 404, headers });
+    file = join(rendererDir, 'index.html');
+    const body = await readFile(file).catch(() => Buffer.from(NOT_BUILT));
+    return new Response(body, { headers: { ...headers, 'Content-Type': MIME['.html'] } });
+  }
+});
+
+const service = createService({ nodes: NODES, stateDir: app.getPath('userData'), host: 'electron', templatesDir: DEFAULT_TEMPLATES_DIR, cwd: app.getPath('documents') });
+
+/** Only our own window, showing our own origin, may call the host (security checklist #17). */
+function senderAllowed(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url;
+  return !!url && originOf(url) === APP_ORIGIN && BrowserWindow.fromWebContents(event.sender) !== null;
+}
+
+for (const method of API_METHOD_NAMES) {
+  ipcMain.handle(ipcChannel(method), async (event, ...args): Promise<IpcReply> => {
+    if (!senderAllowed(event)) return { ok: false, error: { code: 'INTERNAL', message: 'Refused: this call did not come from the Flowline window.' } };
+    try {
+      const parsed = parseArgs(method, args);
+      const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
+      return { ok: true, result: (await fn(...parsed)) ?? null };
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
+    }
+  });
+}
+
+service.onEvent((event) => {
+  for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event);
+});
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Flowline',
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+createWindow();
+app.on('activate', () => {
+  if (BrowserWindow.getAllWindows().length === 0) createWindow();
+});
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting) return;
+  quitting = true;
+  event.preventDefault();
+  // Cancel runs and stop workers before leaving, so no half-written cache entry is left behind.
+  void service.dispose().finally(() => app.exit(0));
+});
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Flowline</title>
+<body style="font-family: system-ui, sans-serif; margin: 4rem"><h1>The studio has not been built yet</h1>
+<p>Run <code>npm run build</code> in the Flowline folder, then start again.</p></body>`;

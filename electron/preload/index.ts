@@ -1,0 +1,40 @@
+/**
+ * The preload exposes `window.flowline` (the FlowlineApi over IPC) and nothing else: no raw
+ * ipcRenderer, no Node. It runs sandboxed, so bin/start.js bundles it to out/preload/index.cjs.
+ * Errors come back from main as values and are rethrown here with their code, hint and node id.
+ */
+import type { FlowlineApi, RunEvent } from '../../core/host/api.ts';
+import { API_METHOD_NAMES, type IpcReply } from '../../core/host/service/method-names.ts';
+import { IPC_EVENT_CHANNEL, ipcChannel } from '../../core/host/wire.ts';
+
+interface PreloadElectron {
+  contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
+  ipcRenderer: {
+    invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    on(channel: string, listener: (event: unknown, payload: unknown) => void): void;
+    removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): void;
+  };
+}
+
+// Sandboxed preloads may require('electron') only; typed locally (electron is optional here).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled to CommonJS for the sandbox
+const { contextBridge, ipcRenderer } = require('electron') as PreloadElectron;
+
+function unwrap(reply: unknown): unknown {
+  const r = reply as IpcReply;
+  if (r && r.ok) return r.result;
+  const info = r && !r.ok ? r.error : { code: 'INTERNAL' as const, message: 'No answer from the Flowline host.' };
+  throw Object.assign(new Error(info.message), info, { name: 'FlowlineError' });
+}
+
+const api: Record<string, unknown> = {};
+for (const method of API_METHOD_NAMES) {
+  api[method] = async (...args: unknown[]) => unwrap(await ipcRenderer.invoke(ipcChannel(method), ...args));
+}
+api.onEvent = (listener: (event: RunEvent) => void) => {
+  const handler = (_event: unknown, payload: unknown) => listener(payload as RunEvent);
+  ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
+  return () => ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
+};
+
+contextBridge.exposeInMainWorld('flowline', api as unknown as FlowlineApi);

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { loadCsv } from '../core/data/csv.ts';
+import { defineNode, param } from '../core/spec/index.ts';
+
+export const loadCsvNode = defineNode({
+  type: 'data.load_csv',
+  version: 1,
+  title: 'Load CSV',
+  category: 'Sources',
+  description: 'Read a CSV or other delimited text file. The separator, header and column types are detected; any of them can be set by hand. A line that cannot be read stops the run and is named.',
+  inputs: {},
+  outputs: { table: { type: 'table', label: 'Table' } },
+  params: z.object({
+    path: param.file('CSV file to read, relative to the pipeline file', { filters: [{ name: 'CSV / text', extensions: ['csv', 'tsv', 'txt'] }] }),
+    delimiter: z.string().default('auto').describe('Field separator: "auto" to detect, or the character itself ("," ";" "\\t" "|")'),
+    header: z.enum(['auto', 'yes', 'no']).default('auto').describe('Does the first line hold the column names?'),
+    quote: z.string().default('auto').meta({ description: 'Quote character around fields that contain the separator ("auto" to detect)', ui: { advanced: true } }),
+    missing_values: z.array(z.string()).default([]).meta({ description: 'Extra spellings of a missing value, e.g. "NA", "-", "n/a" (an empty field is always missing)', ui: { advanced: true } }),
+    column_types: z
+      .record(z.string(), z.enum(['number', 'integer', 'string', 'boolean', 'date', 'timestamp']))
+      .default({})
+      .meta({ description: 'Force the type of some columns, e.g. {"zip": "string"}; the others are detected', ui: { widget: 'json', advanced: true } }),
+    skip_lines: z.number().int().min(0).default(0).meta({ description: 'Lines to skip at the top of the file, before the header', ui: { advanced: true } }),
+    decimal: z.enum(['.', ',']).default('.').meta({ description: 'Decimal separator in numbers', ui: { advanced: true } }),
+    bad_lines: z.enum(['error', 'skip']).default('error').describe('A line that cannot be read: stop with an error naming it, or skip it (the log lists the skipped lines)'),
+  }),
+  exportable: false,
+  reads: (p) => [p.path],
+  summary: (p) => p.path,
+  async run({ params, ctx }) {
+    const table = await loadCsv(ctx, {
+      path: params.path,
+      delimiter: params.delimiter,
+      header: params.header,
+      quote: params.quote,
+      missing: params.missing_values,
+      types: params.column_types,
+      skipLines: params.skip_lines,
+      decimal: params.decimal,
+      badLines: params.bad_lines,
+    });
+    ctx.log(`Read ${table.rowCount} rows × ${table.columns.length} columns from ${params.path}.`);
+    return { table };
+  },
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { loadExcel } from '../core/data/excel.ts';
+import { defineNode, param } from '../core/spec/index.ts';
+
+export const loadExcelNode = defineNode({
+  type: 'data.load_excel',
+  version: 1,
+  title: 'Load Excel',
+  category: 'Sources',
+  description: 'Read one sheet of an Excel workbook (.xlsx). The first row holds the column names; formulas are read as their last computed values.',
+  inputs: {},
+  outputs: { table: { type: 'table', label: 'Table' } },
+  params: z.object({
+    path: param.file('Excel workbook to read, relative to the pipeline file', { filters: [{ name: 'Excel', extensions: ['xlsx'] }] }),
+    sheet: z.string().default('').describe('Name of the sheet to read (empty: the first sheet)'),
+  }),
+  exportable: false,
+  reads: (p) => [p.path],
+  summary: (p) => (p.sheet ? `${p.path} [${p.sheet}]` : p.path),
+  async run({ params, ctx }) {
+    const table = await loadExcel(ctx, params.path, params.sheet);
+    ctx.log(`Read ${table.rowCount} rows × ${table.columns.length} columns from ${params.path}.`);
+    return { table };
+  },
+});

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { removeDuplicates } from '../core/data/ops.ts';
+import { defineNode, param } from '../core/spec/index.ts';
+
+export const removeDuplicatesNode = defineNode({
+  type: 'data.remove_duplicates',
+  version: 1,
+  title: 'Remove Duplicates',
+  category: 'Clean',
+  description: 'Keep one row per distinct combination of values: of all columns, or of the columns you choose (e.g. one row per customer id).',
+  inputs: { table: { type: 'table', label: 'Table' } },
+  outputs: { table: { type: 'table', label: 'Table' } },
+  params: z.object({
+    columns: param.columns('Columns that identify a duplicate (empty: all columns)').default([]),
+    keep: z.enum(['first', 'last']).default('first').describe('Which of the duplicate rows to keep, in table order'),
+  }),
+  exportable: false,
+  summary: (p) => (p.columns.length ? `by ${p.columns.join(', ')}` : 'all columns'),
+  async run({ inputs, params, ctx }) {
+    return { table: await removeDuplicates(ctx, inputs.table, params.columns, params.keep) };
+  },
+});

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { renameColumns } from '../core/data/ops.ts';
+import { defineNode } from '../core/spec/index.ts';
+
+export const renameColumnsNode = defineNode({
+  type: 'data.rename_columns',
+  version: 1,
+  title: 'Rename Columns',
+  category: 'Clean',
+  description: 'Give columns new names. Place it before feature steps: a column a feature step reads or makes keeps its name.',
+  inputs: { table: { type: 'table', label: 'Table' } },
+  outputs: { table: { type: 'table', label: 'Table' } },
+  params: z.object({
+    names: z
+      .record(z.string(), z.string())
+      .default({})
+      .meta({ description: 'Old name → new name, e.g. {"Sale Price": "price"}', ui: { widget: 'json', port: 'table' } }),
+  }),
+  exportable: false,
+  summary: (p) => Object.entries(p.names).map(([a, b]) => `${a} → ${b}`).join(', ') || '(nothing)',
+  async run({ inputs, params, ctx }) {
+    return { table: await renameColumns(ctx, inputs.table, params.names) };
+  },
+});

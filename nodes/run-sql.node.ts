@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { runSql } from '../core/data/ops.ts';
+import { defineNode, param } from '../core/spec/index.ts';
+
+export const runSqlNode = defineNode({
+  type: 'data.sql',
+  version: 1,
+  title: 'SQL Query',
+  category: 'Clean',
+  description: 'Run a DuckDB SQL query over the connected tables, named input1, input2, … in the order they are connected (input is the first). The result is a new table.',
+  inputs: { tables: { type: 'table', label: 'Tables', multiple: true } },
+  outputs: { table: { type: 'table', label: 'Result' } },
+  params: z.object({
+    query: param.code('One SELECT over input1, input2, … (DuckDB SQL)', 'sql').default('SELECT * FROM input1'),
+  }),
+  exportable: false,
+  runsUserCode: true,
+  summary: (p) => p.query.replace(/\s+/g, ' ').slice(0, 60),
+  async run({ inputs, params, ctx }) {
+    const table = await runSql(ctx, inputs.tables, params.query);
+    ctx.log(`The query returned ${table.rowCount} rows × ${table.columns.length} columns.`);
+    return { table };
+  },
+});

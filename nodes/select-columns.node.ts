@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { selectColumns } from '../core/data/ops.ts';
+import { defineNode, param } from '../core/spec/index.ts';
+
+export const selectColumnsNode = defineNode({
+  type: 'data.select_columns',
+  version: 1,
+  title: 'Select Columns',
+  category: 'Clean',
+  description: 'Keep only some columns (in the order listed), or drop some. Rows are unchanged.',
+  inputs: { table: { type: 'table', label: 'Table' } },
+  outputs: { table: { type: 'table', label: 'Table' } },
+  params: z.object({
+    mode: z.enum(['keep', 'drop']).default('keep').describe('"keep": only the listed columns, in that order; "drop": all but the listed columns'),
+    columns: param.columns('Columns to keep or drop').default([]),
+  }),
+  exportable: false,
+  summary: (p) => `${p.mode}: ${p.columns.join(', ') || '(none)'}`,
+  async run({ inputs, params, ctx }) {
+    return { table: await selectColumns(ctx, inputs.table, params.columns, params.mode) };
+  },
+});

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { splitTable } from '../core/data/sampling.ts';
+import { defineNode, param } from '../core/spec/index.ts';
+
+export const splitTrainTestNode = defineNode({
+  type: 'data.split',
+  version: 1,
+  title: 'Train/Test Split',
+  category: 'Split',
+  description: 'Divide rows into a training set and a test set (and optionally a validation set): at random, keeping the share of each target class, or by time (the latest rows for testing).',
+  inputs: { table: { type: 'table', label: 'Table' } },
+  outputs: {
+    train: { type: 'table', label: 'Train' },
+    test: { type: 'table', label: 'Test' },
+    validation: { type: 'table', label: 'Validation' },
+  },
+  params: z.object({
+    test_fraction: z.number().min(0).max(0.95).default(0.2).describe('Share of rows held out for testing'),
+    validation_fraction: z.number().min(0).max(0.95).default(0).describe('Share of rows for a validation set (0: none; the validation output is then empty)'),
+    method: z.enum(['random', 'stratified', 'time']).default('random').describe('random; stratified: same share of each class of the column in every part; time: oldest rows train, newest rows test'),
+    column: param.column('Target column (stratified) or date column (time)').optional(),
+  }),
+  exportable: false,
+  summary: (p) => `${p.method} ${Math.round((1 - p.test_fraction - p.validation_fraction) * 100)}/${p.validation_fraction ? `${Math.round(p.validation_fraction * 100)}/` : ''}${Math.round(p.test_fraction * 100)}`,
+  async run({ inputs, params, ctx }) {
+    return splitTable(ctx, inputs.table, { method: params.method, testFraction: params.test_fraction, validationFraction: params.validation_fraction, column: params.column || undefined });
+  },
+});

@@ -1,0 +1,132 @@
+/**
+ * Electron main cannot run here (no Electron binary), so it is loaded against a stand-in
+ * `electron` module that records what main asks of it: the window's security settings, the
+ * navigation/permission guards, the app:// protocol, and one IPC handler per contract method that
+ * checks the sender and parses the arguments.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { API_METHOD_NAMES } from '../../../core/host/service/method-names.ts';
+import { tempDir } from './host-fixtures.ts';
+
+const fake = vi.hoisted(() => {
+  const state = {
+    handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
+    schemes: [] as unknown[],
+    protocolHandler: null as null | ((r: Request) => Promise<Response>),
+    webContentsCreated: null as null | ((e: unknown, wc: unknown) => void),
+    windows: [] as { options: { webPreferences: Record<string, unknown> }; url?: string; webContents: { id: number; send: () => void; isDestroyed: () => boolean } }[],
+    permissionHandler: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
+    opened: [] as string[],
+    userData: '',
+  };
+  class BrowserWindow {
+    webContents = { id: 1, send: () => {}, isDestroyed: () => false };
+    url?: string;
+    constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+      state.windows.push(this);
+    }
+    static getAllWindows = () => state.windows;
+    static fromWebContents = (wc: unknown) => state.windows.find((w) => w.webContents === wc) ?? null;
+    loadURL(url: string) {
+      this.url = url;
+      return Promise.resolve();
+    }
+    once() {}
+    show() {}
+    isDestroyed = () => false;
+  }
+  const electron = {
+    app: {
+      whenReady: () => Promise.resolve(),
+      getPath: () => state.userData,
+      on: (event: string, l: (e: unknown, wc: unknown) => void) => {
+        if (event === 'web-contents-created') state.webContentsCreated = l;
+      },
+      quit() {},
+      exit() {},
+      enableSandbox() {},
+    },
+    BrowserWindow,
+    ipcMain: { handle: (ch: string, fn: (event: unknown, ...args: unknown[]) => Promise<unknown>) => state.handlers.set(ch, fn) },
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown[]) => state.schemes.push(...s),
+      handle: (_scheme: string, fn: (r: Request) => Promise<Response>) => (state.protocolHandler = fn),
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (fn: typeof state.permissionHandler) => (state.permissionHandler = fn),
+        setPermissionCheckHandler() {},
+      },
+    },
+    shell: { openExternal: async (url: string) => void state.opened.push(url) },
+  };
+  return { state, electron };
+});
+
+vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
+
+const { state } = fake;
+beforeAll(async () => {
+  state.userData = tempDir();
+  await import('../../../electron/main/index.ts');
+});
+afterAll(() => {
+  state.handlers.clear();
+});
+
+const ourWindowEvent = () => ({ sender: state.windows[0].webContents, senderFrame: { url: 'app://flowline/index.html' } });
+
+describe('electron main', () => {
+  it('opens one sandboxed, isolated window on the app:// origin with the bundled preload', () => {
+    expect(state.windows).toHaveLength(1);
+    expect(state.windows[0].options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(String(state.windows[0].options.webPreferences.preload)).toMatch(/out[/\\]preload[/\\]index\.cjs$/);
+    expect(state.windows[0].url).toBe('app://flowline/index.html');
+    expect(state.schemes).toMatchObject([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+  });
+
+  it('registers one IPC handler per contract method', () => {
+    expect([...state.handlers.keys()].sort()).toEqual(API_METHOD_NAMES.map((m) => `flowline:${m}`).sort());
+  });
+
+  it('answers our window, with errors as values, and refuses other senders', async () => {
+    const hello = state.handlers.get('flowline:hello')!;
+    expect(await hello(ourWindowEvent())).toMatchObject({ ok: true, result: { apiVersion: 1, host: 'electron' } });
+    const foreign = { sender: state.windows[0].webContents, senderFrame: { url: 'https://evil.example/' } };
+    expect(await hello(foreign)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/did not come from the Flowline window/) } });
+    const notOurs = { sender: { id: 99 }, senderFrame: { url: 'app://flowline/index.html' } };
+    expect(await hello(notOurs)).toMatchObject({ ok: false });
+    const open = state.handlers.get('flowline:openPipeline')!;
+    expect(await open(ourWindowEvent(), 42)).toMatchObject({ ok: false, error: { code: 'INVALID_PARAM' } });
+    expect(await open(ourWindowEvent(), '/no/such/file.flow.json')).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND' } });
+  });
+
+  it('denies navigation away, new windows (opening https links outside), webviews and permissions', () => {
+    const listeners = new Map<string, (e: { preventDefault(): void }, url?: string) => void>();
+    let openHandler: ((d: { url: string }) => { action: string }) | null = null;
+    state.webContentsCreated!({}, { on: (ev: string, l: never) => listeners.set(ev, l), setWindowOpenHandler: (h: never) => (openHandler = h) });
+    const prevented = (event: string, url?: string) => {
+      let stopped = false;
+      listeners.get(event)!({ preventDefault: () => (stopped = true) }, url);
+      return stopped;
+    };
+    expect(prevented('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(prevented('will-navigate', 'app://flowline/other')).toBe(false);
+    expect(prevented('will-redirect', 'file:///etc/passwd')).toBe(true);
+    expect(prevented('will-attach-webview')).toBe(true);
+    expect(openHandler!({ url: 'https://docs.example/help' })).toEqual({ action: 'deny' });
+    expect(openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(state.opened).toEqual(['https://docs.example/help']);
+    let granted: boolean | undefined;
+    state.permissionHandler!({}, 'media', (ok) => (granted = ok));
+    expect(granted).toBe(false);
+  });
+
+  it('serves the renderer over app:// with the CSP, and nothing outside it', async () => {
+    const page = await state.protocolHandler!(new Request('app://flowline/index.html'));
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.status).toBe(200);
+    const escape = await state.protocolHandler!(new Request('app://flowline/..%2f..%2fpackage.json'));
+    expect(escape.status).toBe(403);
+  });
+});

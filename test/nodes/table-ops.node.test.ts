@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readColumns } from '../../core/data/tables.ts';
+import type { TableRef } from '../../core/spec/index.ts';
+import { runPipeline } from '../support/run-pipeline.ts';
+
+const FIXTURES = resolve(import.meta.dirname, '../fixtures/data');
+
+function dir() {
+  const d = mkdtempSync(join(tmpdir(), 'flowline-ops-'));
+  for (const f of ['people.csv', 'orders.csv']) copyFileSync(join(FIXTURES, f), join(d, f));
+  return d;
+}
+
+type Node = { id: string; type: string; params?: Record<string, unknown> };
+
+/** people.csv → (optional orders.csv) → the given chain of nodes, each fed by the previous one. */
+async function chain(nodes: Node[], extra: { nodes?: Node[]; edges?: { from: string; to: string }[] } = {}) {
+  const all = [{ id: 'people', type: 'data.load_csv', params: { path: 'people.csv' } }, ...nodes, ...(extra.nodes ?? [])];
+  const edges = nodes.map((n, i) => ({ from: `${i === 0 ? 'people' : nodes[i - 1].id}.table`, to: `${n.id}.table` }));
+  return runPipeline({ nodes: all.map((n) => ({ version: 1, params: {}, ...n })), edges: [...edges, ...(extra.edges ?? [])] }, { dir: dir() });
+}
+
+const col = async (t: TableRef, name: string) => (await readColumns(t, [name])).columns[name];
+const ids = async (t: TableRef) => Array.from((await readColumns(t, [])).rowIds);
+
+describe('table operation nodes, headless', () => {
+  it('data.filter_rows keeps matching rows with their row ids', async () => {
+    const r = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: "city = 'Paris' AND age > 30" } }]);
+    const t = r.output<TableRef>('f', 'table');
+    expect(await col(t, 'name')).toEqual(['Ana', 'Fay']);
+    expect(await ids(t)).toEqual([0, 5]);
+  });
+
+  it('data.filter_rows names an unknown column, and refuses a non-condition or broken syntax', async () => {
+    const unknown = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: 'agee > 3' } }]);
+    expect(unknown.node('f').error).toMatchObject({ code: 'COLUMN_NOT_FOUND', column: 'agee', nodeId: 'f' });
+    expect(unknown.node('f').error?.message).toBe('Column "agee" used in the filter expression is not in the table.');
+    const notBool = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: 'age + 1' } }]);
+    expect(notBool.node('f').error).toMatchObject({ code: 'EXPRESSION_ERROR' });
+    expect(notBool.node('f').error?.message).toMatch(/must be a true\/false condition/);
+    const syntax = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: 'age >> AND' } }]);
+    expect(syntax.node('f').error?.code).toBe('EXPRESSION_ERROR');
+    const sneaky = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: "(SELECT count(*) FROM read_text('/etc/hostname')) > 0" } }]);
+    expect(sneaky.node('f').error?.message).toMatch(/not run queries or read files/);
+  });
+
+  it('data.select_columns keeps (in the given order) or drops', async () => {
+    const r = await chain([{ id: 'k', type: 'data.select_columns', params: { mode: 'keep', columns: ['city', 'id'] } }]);
+    expect(r.output<TableRef>('k', 'table').columns.map((c) => c.name)).toEqual(['city', 'id']);
+    const d = await chain([{ id: 'd', type: 'data.select_columns', params: { mode: 'drop', columns: ['name', 'joined', 'member'] } }]);
+    expect(d.output<TableRef>('d', 'table').columns.map((c) => c.name)).toEqual(['id', 'age', 'income', 'city']);
+    const bad = await chain([{ id: 'k', type: 'data.select_columns', params: { mode: 'keep', columns: ['nope'] } }]);
+    expect(bad.node('k').error).toMatchObject({ code: 'COLUMN_NOT_FOUND', column: 'nope' });
+  });
+
+  it('data.rename_columns renames; after a feature step it refuses a column the step uses, and renames the recipe base otherwise', async () => {
+    const plain = await chain([{ id: 'rn', type: 'data.rename_columns', params: { names: { income: 'salary' } } }]);
+    expect(plain.output<TableRef>('rn', 'table').columns.map((c) => c.name)).toContain('salary');
+    const imputeThenRename = (names: Record<string, string>) =>
+      chain([
+        { id: 'imp', type: 'prep.impute', params: { columns: ['age'], strategy: 'mean' } },
+        { id: 'rn', type: 'data.rename_columns', params: { names } },
+      ]);
+    const refused = await imputeThenRename({ age: 'years' });
+    expect(refused.node('rn').error?.message).toMatch(/Column "age" is made by the feature step of node "imp"/);
+    const ok = await imputeThenRename({ city: 'town' });
+    const t = ok.output<TableRef>('rn', 'table');
+    expect(t.recipe.steps).toEqual(ok.output<TableRef>('imp', 'table').recipe.steps);
+    expect(t.recipe.base!.columns.map((c) => c.name)).toContain('town');
+    expect(await col({ ...t, path: t.recipe.base!.path }, 'town')).toEqual(['Paris', 'Lyon', 'Paris', 'Nice', 'Lyon', 'Paris', 'Nice', 'Lyon']);
+  });
+
+  it('data.remove_duplicates keeps the first row per key', async () => {
+    const r = await chain([{ id: 'dd', type: 'data.remove_duplicates', params: { columns: ['city'] } }]);
+    const t = r.output<TableRef>('dd', 'table');
+    expect(await col(t, 'name')).toEqual(['Ana', 'Ben', 'Dan']);
+    expect(await ids(t)).toEqual([0, 1, 3]);
+    const last = await chain([{ id: 'dd', type: 'data.remove_duplicates', params: { columns: ['city'], keep: 'last' } }]);
+    expect(await col(last.output<TableRef>('dd', 'table'), 'name')).toEqual(['Fay', 'Gus', 'Hal']);
+  });
+
+  it('data.join: left rows keep their row ids and recipe; a full join numbers the right-only rows after them', async () => {
+    const joined = (how: string) =>
+      chain([{ id: 'imp', type: 'prep.impute', params: { columns: ['age'], strategy: 'mean' } }], {
+        nodes: [
+          { id: 'orders', type: 'data.load_csv', params: { path: 'orders.csv' } },
+          { id: 'j', type: 'data.join', params: { how, left_keys: ['id'], right_keys: ['customer_id'] } },
+        ],
+        edges: [
+          { from: 'imp.table', to: 'j.left' },
+          { from: 'orders.table', to: 'j.right' },
+        ],
+      });
+    const left = await joined('left');
+    const t = left.output<TableRef>('j', 'table');
+    expect(t.rowCount).toBe(9);
+    expect(await ids(t)).toEqual([0, 0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from((await col(t, 'amount')) as Float64Array)).toEqual([19.99, 42.5, 5, NaN, 13, NaN, NaN, NaN, NaN]);
+    expect(t.recipe.steps).toHaveLength(1);
+    expect(t.recipe.base!.columns.map((c) => c.name)).toContain('amount');
+    const full = await chain([], {
+      nodes: [
+        { id: 'orders', type: 'data.load_csv', params: { path: 'orders.csv' } },
+        { id: 'j', type: 'data.join', params: { how: 'full', left_keys: ['id'], right_keys: ['customer_id'] } },
+      ],
+      edges: [
+        { from: 'people.table', to: 'j.left' },
+        { from: 'orders.table', to: 'j.right' },
+      ],
+    });
+    const f = full.output<TableRef>('j', 'table');
+    expect(await ids(f)).toEqual([0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await col(f, 'note'))[9]).toBe('unknown customer');
+    const rightAfterSteps = await joined('right');
+    expect(rightAfterSteps.node('j').error?.message).toMatch(/A right join adds rows the left table's feature steps never saw/);
+  });
+
+  it('data.union stacks by column name with new row ids and a new recipe', async () => {
+    const r = await chain([], {
+      nodes: [
+        { id: 'a', type: 'data.select_columns', params: { columns: ['id', 'city'] } },
+        { id: 'b', type: 'data.select_columns', params: { columns: ['city', 'name'] } },
+        { id: 'u', type: 'data.union' },
+      ],
+      edges: [
+        { from: 'people.table', to: 'a.table' },
+        { from: 'people.table', to: 'b.table' },
+        { from: 'a.table', to: 'u.tables' },
+        { from: 'b.table', to: 'u.tables' },
+      ],
+    });
+    const t = r.output<TableRef>('u', 'table');
+    expect(t.rowCount).toBe(16);
+    expect(t.columns.map((c) => c.name)).toEqual(['id', 'city', 'name']);
+    expect(await ids(t)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    expect((await col(t, 'name')).slice(7, 9)).toEqual([null, 'Ana']);
+  });
+
+  it('data.sql joins two inputs by name and starts new row ids', async () => {
+    const r = await chain([], {
+      nodes: [
+        { id: 'orders', type: 'data.load_csv', params: { path: 'orders.csv' } },
+        { id: 'q', type: 'data.sql', params: { query: 'SELECT p.name, sum(o.amount) AS total FROM input1 p JOIN input2 o ON o.customer_id = p.id GROUP BY p.name ORDER BY total DESC' } },
+      ],
+      edges: [
+        { from: 'people.table', to: 'q.tables' },
+        { from: 'orders.table', to: 'q.tables' },
+      ],
+    });
+    const t = r.output<TableRef>('q', 'table');
+    expect(await col(t, 'name')).toEqual(['Ana', 'Dan', 'Ben']);
+    const total = (await col(t, 'total')) as Float64Array;
+    [62.49, 13, 5].forEach((v, i) => expect(total[i]).toBeCloseTo(v, 9));
+    expect(await ids(t)).toEqual([0, 1, 2]);
+    expect(t.recipe).toEqual({ base: null, steps: [] });
+  });
+
+  it('data.sql reports a bad query as SQL_ERROR and refuses commands', async () => {
+    const run = (query: string) =>
+      chain([], { nodes: [{ id: 'q', type: 'data.sql', params: { query } }], edges: [{ from: 'people.table', to: 'q.tables' }] });
+    expect((await run('SELECT nope FROM input1')).node('q').error).toMatchObject({ code: 'COLUMN_NOT_FOUND', column: 'nope' });
+    expect((await run('SELEC * FROM input1')).node('q').error?.code).toBe('SQL_ERROR');
+    expect((await run("COPY input1 TO '/tmp/x.csv'")).node('q').error?.message).toMatch(/not a command/);
+    expect((await run('SELECT 1; SELECT 2')).node('q').error?.message).toMatch(/2 statements/);
+  });
+
+  it('data.sample and data.split are seeded by the pipeline and keep the recipe', async () => {
+    const r = await chain([
+      { id: 'imp', type: 'prep.impute', params: { columns: ['age'], strategy: 'mean' } },
+      { id: 's', type: 'data.sample', params: { size: 'rows', rows: 6 } },
+    ], {
+      nodes: [{ id: 'split', type: 'data.split', params: { test_fraction: 0.25, validation_fraction: 0.25 } }],
+      edges: [{ from: 's.table', to: 'split.table' }],
+    });
+    const s = r.output<TableRef>('s', 'table');
+    expect(s.rowCount).toBe(6);
+    expect(s.recipe.steps).toHaveLength(1);
+    const parts = ['train', 'validation', 'test'].map((p) => r.output<TableRef>('split', p));
+    expect(parts.map((p) => p.rowCount)).toEqual([2, 2, 2]);
+    const all = (await Promise.all(parts.map(ids))).flat().sort((a, b) => a - b);
+    expect(all).toEqual(await ids(s));
+    expect(parts[0].recipe).toEqual(s.recipe);
+  });
+});
