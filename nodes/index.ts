@@ -25,6 +25,20 @@ import { writeCsvNode } from './write-csv.node.ts';
 import { writeParquetNode } from './write-parquet.node.ts';
 
 // -- feature engineering / cleaning recipe steps --
+import { imputeMissingNode } from './impute-missing.node.ts';
+import { removeOutliersNode } from './remove-outliers.node.ts';
+import { castTypesNode } from './cast-types.node.ts';
+import { discretizeNode } from './discretize.node.ts';
+import { datePartsNode } from './date-parts.node.ts';
+import { splitTextNode } from './split-text.node.ts';
+import { transformValuesNode } from './transform-values.node.ts';
+import { scaleFeaturesNode } from './scale-features.node.ts';
+import { encodeCategoriesNode } from './encode-categories.node.ts';
+import { formulaColumnNode } from './formula-column.node.ts';
+import { groupAggregatesNode } from './group-aggregates.node.ts';
+import { reducePcaNode } from './reduce-pca.node.ts';
+import { selectFeaturesNode } from './select-features.node.ts';
+import { runCodeNode } from './run-code.node.ts';
 
 // -- learners, evaluation, tuning --
 
@@ -48,5 +62,19 @@ export const NODES: AnyNodeSpec[] = [
   writeCsvNode,
   writeParquetNode,
   // -- feature engineering / cleaning recipe steps --
+  imputeMissingNode,
+  removeOutliersNode,
+  castTypesNode,
+  discretizeNode,
+  datePartsNode,
+  splitTextNode,
+  transformValuesNode,
+  scaleFeaturesNode,
+  encodeCategoriesNode,
+  formulaColumnNode,
+  groupAggregatesNode,
+  reducePcaNode,
+  selectFeaturesNode,
+  runCodeNode,
   // -- learners, evaluation, tuning --
 ];

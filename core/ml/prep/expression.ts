@@ -1,0 +1,300 @@
+/**
+ * A small, safe expression language for the Formula node — parsed here, never passed to eval.
+ *   numbers, "text" or 'text', column names (letters, digits, _), or `any column name` in backticks
+ *   + - * / % ^ (power, right-associative), unary -, comparisons == != < <= > >= (= means ==),
+ *   and / or / not (also && || !), parentheses
+ *   functions: log exp sqrt abs round(x[, digits]) floor ceil min(...) max(...) if(cond, a, b)
+ *              is_missing(x) coalesce(x, y, ...)
+ * Missing values (NaN / null) propagate: any arithmetic or comparison with a missing value is
+ * missing; if(missing, a, b) is missing. true/false are 1/0.
+ */
+import { FlowlineError } from '../../spec/index.ts';
+import type { Frame } from '../frame.ts';
+
+export type Value = number | string | null;
+type Node =
+  | { t: 'num'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'col'; name: string }
+  | { t: 'un'; op: string; a: Node }
+  | { t: 'bin'; op: string; a: Node; b: Node }
+  | { t: 'call'; fn: string; args: Node[] };
+
+interface Token {
+  k: 'num' | 'str' | 'id' | 'col' | 'op' | 'end';
+  v: string;
+  at: number;
+}
+
+const FUNCTIONS: Record<string, [number, number]> = {
+  log: [1, 1], exp: [1, 1], sqrt: [1, 1], abs: [1, 1], round: [1, 2], floor: [1, 1], ceil: [1, 1],
+  min: [1, 99], max: [1, 99], if: [3, 3], is_missing: [1, 1], coalesce: [1, 99],
+};
+
+function fail(message: string, hint?: string, column?: string): never {
+  throw new FlowlineError({ code: 'EXPRESSION_ERROR', message, hint, column });
+}
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const at = i;
+    if (/[0-9.]/.test(c)) {
+      const m = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
+      if (!m) fail(`Formula: cannot read a number at position ${at + 1}.`);
+      out.push({ k: 'num', v: m[0], at });
+      i += m[0].length;
+    } else if (c === '"' || c === "'") {
+      const end = src.indexOf(c, i + 1);
+      if (end < 0) fail(`Formula: the text starting at position ${at + 1} has no closing ${c}.`);
+      out.push({ k: 'str', v: src.slice(i + 1, end), at });
+      i = end + 1;
+    } else if (c === '`') {
+      const end = src.indexOf('`', i + 1);
+      if (end < 0) fail(`Formula: the column name starting at position ${at + 1} has no closing backtick.`);
+      out.push({ k: 'col', v: src.slice(i + 1, end), at });
+      i = end + 1;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i))!;
+      out.push({ k: 'id', v: m[0], at });
+      i += m[0].length;
+    } else {
+      const two = src.slice(i, i + 2);
+      if (['==', '!=', '<=', '>=', '&&', '||', '<>'].includes(two)) {
+        out.push({ k: 'op', v: two === '<>' ? '!=' : two, at });
+        i += 2;
+      } else if ('+-*/%^()<>=!,'.includes(c)) {
+        out.push({ k: 'op', v: c === '=' ? '==' : c, at });
+        i++;
+      } else fail(`Formula: unexpected character '${c}' at position ${at + 1}.`);
+    }
+  }
+  out.push({ k: 'end', v: '', at: src.length });
+  return out;
+}
+
+export function parseExpression(src: string): Node {
+  const toks = tokenize(src);
+  let p = 0;
+  const peek = () => toks[p];
+  const isOp = (v: string) => peek().k === 'op' && peek().v === v;
+  const isWord = (v: string) => peek().k === 'id' && peek().v.toLowerCase() === v;
+  const expect = (v: string) => {
+    if (!isOp(v)) fail(`Formula: expected '${v}' at position ${peek().at + 1}${peek().k === 'end' ? ' (the formula ends too early)' : ''}.`);
+    p++;
+  };
+  const orExpr = (): Node => {
+    let a = andExpr();
+    while (isOp('||') || isWord('or')) {
+      p++;
+      a = { t: 'bin', op: 'or', a, b: andExpr() };
+    }
+    return a;
+  };
+  const andExpr = (): Node => {
+    let a = notExpr();
+    while (isOp('&&') || isWord('and')) {
+      p++;
+      a = { t: 'bin', op: 'and', a, b: notExpr() };
+    }
+    return a;
+  };
+  const notExpr = (): Node => {
+    if (isOp('!') || isWord('not')) {
+      p++;
+      return { t: 'un', op: 'not', a: notExpr() };
+    }
+    return cmpExpr();
+  };
+  const cmpExpr = (): Node => {
+    const a = addExpr();
+    for (const op of ['==', '!=', '<=', '>=', '<', '>']) {
+      if (isOp(op)) {
+        p++;
+        return { t: 'bin', op, a, b: addExpr() };
+      }
+    }
+    return a;
+  };
+  const addExpr = (): Node => {
+    let a = mulExpr();
+    while (isOp('+') || isOp('-')) {
+      const op = toks[p++].v;
+      a = { t: 'bin', op, a, b: mulExpr() };
+    }
+    return a;
+  };
+  const mulExpr = (): Node => {
+    let a = unary();
+    while (isOp('*') || isOp('/') || isOp('%')) {
+      const op = toks[p++].v;
+      a = { t: 'bin', op, a, b: unary() };
+    }
+    return a;
+  };
+  const unary = (): Node => {
+    if (isOp('-')) {
+      p++;
+      return { t: 'un', op: '-', a: unary() };
+    }
+    if (isOp('+')) {
+      p++;
+      return unary();
+    }
+    const a = primary();
+    if (isOp('^')) {
+      p++;
+      return { t: 'bin', op: '^', a, b: unary() };
+    }
+    return a;
+  };
+  const primary = (): Node => {
+    const tok = peek();
+    if (tok.k === 'num') {
+      p++;
+      return { t: 'num', v: Number(tok.v) };
+    }
+    if (tok.k === 'str') {
+      p++;
+      return { t: 'str', v: tok.v };
+    }
+    if (tok.k === 'col') {
+      p++;
+      return { t: 'col', name: tok.v };
+    }
+    if (tok.k === 'id') {
+      p++;
+      const lower = tok.v.toLowerCase();
+      if (isOp('(')) {
+        const arity = FUNCTIONS[lower];
+        if (!arity) fail(`Formula: unknown function '${tok.v}'.`, `Functions: ${Object.keys(FUNCTIONS).join(', ')}.`);
+        p++;
+        const args: Node[] = [];
+        if (!isOp(')')) {
+          args.push(orExpr());
+          while (isOp(',')) {
+            p++;
+            args.push(orExpr());
+          }
+        }
+        expect(')');
+        if (args.length < arity[0] || args.length > arity[1]) fail(`Formula: ${lower}() takes ${arity[0] === arity[1] ? arity[0] : `${arity[0]} to ${arity[1]}`} argument(s), got ${args.length}.`);
+        return { t: 'call', fn: lower, args };
+      }
+      if (lower === 'true') return { t: 'num', v: 1 };
+      if (lower === 'false') return { t: 'num', v: 0 };
+      return { t: 'col', name: tok.v };
+    }
+    if (isOp('(')) {
+      p++;
+      const e = orExpr();
+      expect(')');
+      return e;
+    }
+    fail(tok.k === 'end' ? 'Formula: the formula ends too early.' : `Formula: unexpected '${tok.v}' at position ${tok.at + 1}.`);
+  };
+  if (peek().k === 'end') fail('Formula: the formula is empty.', 'Write an expression such as price / area.');
+  const tree = orExpr();
+  if (peek().k !== 'end') fail(`Formula: unexpected '${peek().v}' at position ${peek().at + 1}.`);
+  return tree;
+}
+
+/** Column names an expression reads. */
+export function expressionColumns(node: Node): string[] {
+  const out = new Set<string>();
+  const walk = (n: Node) => {
+    if (n.t === 'col') out.add(n.name);
+    else if (n.t === 'un') walk(n.a);
+    else if (n.t === 'bin') {
+      walk(n.a);
+      walk(n.b);
+    }
+    else if (n.t === 'call') n.args.forEach(walk);
+  };
+  walk(node);
+  return [...out];
+}
+
+const missing = (v: Value) => v === null || (typeof v === 'number' && Number.isNaN(v));
+const num = (v: Value) => (v === null ? NaN : typeof v === 'number' ? v : NaN);
+
+/** Compile to a row function over a frame; unknown columns are an error naming them. */
+/** Every column the expression reads must be among `available`; the error names the first that is not. */
+export function checkExpressionColumns(node: Node, available: string[]): void {
+  const have = new Set(available);
+  const known = available.filter((c) => !c.startsWith('__'));
+  for (const name of expressionColumns(node)) {
+    if (!have.has(name)) fail(`Formula: there is no column '${name}'.`, `Columns here: ${known.slice(0, 12).join(', ')}. Put names with spaces or symbols in backticks: \`my column\`.`, name);
+  }
+}
+
+export function compileExpression(node: Node, frame: Frame): (i: number) => Value {
+  checkExpressionColumns(node, Object.keys(frame.columns));
+  const c = (n: Node): ((i: number) => Value) => {
+    switch (n.t) {
+      case 'num':
+        return () => n.v;
+      case 'str':
+        return () => n.v;
+      case 'col': {
+        const col = frame.columns[n.name];
+        return (i) => col[i];
+      }
+      case 'un': {
+        const a = c(n.a);
+        return n.op === '-' ? (i) => -num(a(i)) : (i) => (missing(a(i)) ? NaN : a(i) ? 0 : 1);
+      }
+      case 'bin': {
+        const a = c(n.a);
+        const b = c(n.b);
+        switch (n.op) {
+          case '+': return (i) => num(a(i)) + num(b(i));
+          case '-': return (i) => num(a(i)) - num(b(i));
+          case '*': return (i) => num(a(i)) * num(b(i));
+          case '/': return (i) => num(a(i)) / num(b(i));
+          case '%': return (i) => num(a(i)) % num(b(i));
+          case '^': return (i) => Math.pow(num(a(i)), num(b(i)));
+          case 'and': return (i) => { const x = a(i), y = b(i); return missing(x) || missing(y) ? NaN : x && y ? 1 : 0; };
+          case 'or': return (i) => { const x = a(i), y = b(i); return missing(x) || missing(y) ? NaN : x || y ? 1 : 0; };
+          default: {
+            const op = n.op;
+            return (i) => {
+              const x = a(i);
+              const y = b(i);
+              if (missing(x) || missing(y)) return NaN;
+              const [l, r] = typeof x === typeof y ? [x!, y!] : [String(x), String(y)];
+              const res = op === '==' ? l === r : op === '!=' ? l !== r : op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
+              return res ? 1 : 0;
+            };
+          }
+        }
+      }
+      case 'call': {
+        const args = n.args.map(c);
+        const [a, b, d] = args;
+        switch (n.fn) {
+          case 'log': return (i) => Math.log(num(a(i)));
+          case 'exp': return (i) => Math.exp(num(a(i)));
+          case 'sqrt': return (i) => Math.sqrt(num(a(i)));
+          case 'abs': return (i) => Math.abs(num(a(i)));
+          case 'floor': return (i) => Math.floor(num(a(i)));
+          case 'ceil': return (i) => Math.ceil(num(a(i)));
+          case 'round': return (i) => { const f = 10 ** (b ? num(b(i)) : 0); return Math.round(num(a(i)) * f) / f; };
+          case 'min': return (i) => { let m = Infinity; for (const g of args) m = Math.min(m, num(g(i))); return m; };
+          case 'max': return (i) => { let m = -Infinity; for (const g of args) m = Math.max(m, num(g(i))); return m; };
+          case 'if': return (i) => { const x = a(i); return missing(x) ? NaN : x ? b(i) : d(i); };
+          case 'is_missing': return (i) => (missing(a(i)) ? 1 : 0);
+          case 'coalesce': return (i) => { for (const g of args) { const v = g(i); if (!missing(v)) return v; } return NaN; };
+        }
+        fail(`Formula: unknown function '${n.fn}'.`);
+      }
+    }
+  };
+  return c(node);
+}

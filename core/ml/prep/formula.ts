@@ -1,0 +1,39 @@
+/**
+ * A new (or replaced) column computed by an expression over the row's columns (see
+ * expression.ts for the language). Stateless. Not exportable yet: expressions are not compiled to
+ * ONNX ops (each operator has an ONNX counterpart, so this is future work, not a limit).
+ */
+import { withColumns, type NewColumn } from '../frame.ts';
+import { compileExpression, expressionColumns, parseExpression, type Value } from './expression.ts';
+import type { StepKind } from './types.ts';
+
+export interface FormulaParams {
+  output: string;
+  expression: string;
+}
+
+export const formula: StepKind<FormulaParams, FormulaParams> = {
+  kind: 'formula',
+  exportable: false,
+  fit(frame, params) {
+    compileExpression(parseExpression(params.expression), frame); // fail early on unknown columns
+    return { output: params.output, expression: params.expression };
+  },
+  apply(state, frame) {
+    const f = compileExpression(parseExpression(state.expression), frame);
+    const values: Value[] = new Array(frame.rows);
+    let text = false;
+    for (let i = 0; i < frame.rows; i++) {
+      values[i] = f(i);
+      if (typeof values[i] === 'string') text = true;
+    }
+    let col: NewColumn;
+    if (text) col = { name: state.output, type: 'string', values: values.map((v) => (v === null || (typeof v === 'number' && Number.isNaN(v)) ? null : String(v))) };
+    else {
+      const out = Float64Array.from(values as (number | null)[], (v) => (v === null ? NaN : v));
+      col = { name: state.output, type: 'number', values: out };
+    }
+    return withColumns(frame, [col]);
+  },
+  io: (params) => ({ inputs: expressionColumns(parseExpression(params.expression)), outputs: [params.output] }),
+};

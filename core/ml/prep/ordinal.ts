@@ -1,0 +1,45 @@
+/**
+ * Ordinal encoding as scikit-learn 1.2's OrdinalEncoder(handle_unknown="use_encoded_value"):
+ * sorted categories → 0..k-1 in place; missing stays missing (its encoded_missing_value=nan);
+ * unknown values → `unknown_value` (-1 by default, or missing).
+ */
+import { withColumns, type NewColumn } from '../frame.ts';
+import { keyColumn, learnCategories, type Key } from './categories.ts';
+import type { StepKind } from './types.ts';
+
+export interface OrdinalParams {
+  columns: string[];
+  unknown_value?: number | null;
+}
+
+export interface OrdinalState {
+  columns: { column: string; categories: Key[] }[];
+  /** Code for unseen categories; null = missing (kept JSON-safe, unlike NaN). */
+  unknownValue: number | null;
+}
+
+const WHO = 'Encode Categories';
+
+export const ordinal: StepKind<OrdinalParams, OrdinalState> = {
+  kind: 'ordinal',
+  exportable: true,
+  fit(frame, params, rowIndex) {
+    const columns = params.columns.map((column) => ({
+      column,
+      categories: learnCategories(frame, column, WHO, rowIndex).categories.filter((k) => k !== null),
+    }));
+    return { columns, unknownValue: params.unknown_value === undefined ? -1 : params.unknown_value };
+  },
+  apply(state, frame) {
+    const add: NewColumn[] = state.columns.map(({ column, categories }) => {
+      const keys = keyColumn(frame, column, WHO);
+      const code = new Map<Key, number>(categories.map((k, i) => [k, i]));
+      const out = new Float64Array(frame.rows);
+      const unknown = state.unknownValue ?? NaN;
+      for (let i = 0; i < frame.rows; i++) out[i] = keys[i] === null ? NaN : (code.get(keys[i]) ?? unknown);
+      return { name: column, type: 'integer', values: out };
+    });
+    return withColumns(frame, add);
+  },
+  io: (params) => ({ inputs: [...params.columns], outputs: [...params.columns] }),
+};

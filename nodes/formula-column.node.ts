@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { defineNode, param } from '../core/spec/index.ts';
+import { checkExpressionColumns, parseExpression } from '../core/ml/prep/expression.ts';
+import { addRecipeStep } from '../core/ml/prep/table-step.ts';
+
+export const formulaColumnNode = defineNode({
+  type: 'prep.formula',
+  version: 1,
+  title: 'Formula Column',
+  category: 'Features',
+  description: 'Add a column computed from others, e.g. price / area or if(age >= 18, 1, 0). Functions: log, exp, sqrt, abs, round, floor, ceil, min, max, if, is_missing, coalesce.',
+  inputs: { table: { type: 'table', label: 'Table' } },
+  outputs: { table: { type: 'table', label: 'Table' } },
+  params: z.object({
+    output: z.string().min(1).default('new_column').describe('Name of the new column (an existing name is replaced)'),
+    expression: param.code('Expression over the row; put names with spaces in backticks: `unit price` * qty', 'expression').default(''),
+  }),
+  exportable: false,
+  summary: (p) => `${p.output} = ${p.expression}`,
+  async run({ inputs, params, ctx }) {
+    checkExpressionColumns(parseExpression(params.expression), inputs.table.columns.map((c) => c.name));
+    return { table: await addRecipeStep(ctx, inputs.table, 'formula', { ...params }) };
+  },
+});
