@@ -1,0 +1,200 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore, useNodesInitialized, applyNodeChanges,
+  type Connection, type Edge, type EdgeChange, type FinalConnectionState, type Node, type NodeChange,
+} from '@xyflow/react';
+import { useShallow } from 'zustand/react/shallow';
+import { useDocStore } from '../store/use-doc-store.ts';
+import { useUiStore } from '../store/use-ui-store.ts';
+import { addNode, addNote, connect, groupSelection, removeElements } from '../store/commands.ts';
+import { connectionProblem } from '../lib/graph.ts';
+import { CATEGORY_COLOR } from '../lib/colors.ts';
+import { NodeCard, type CardData } from './NodeCard.tsx';
+import { NoteCard } from './NoteNode.tsx';
+import { GroupBox } from './GroupNode.tsx';
+import { buildEdges, buildNodes } from './to-flow.ts';
+
+// Module scope: a new object per render would remount every node.
+const nodeTypes = { card: NodeCard, note: NoteCard, 'group-box': GroupBox };
+
+const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 };
+
+export const PALETTE_MIME = 'application/x-flowline-node';
+
+export function FlowCanvas() {
+  const { pipeline, catalog, selection, selectedEdges, loadCount } = useDocStore(
+    useShallow((s) => ({ pipeline: s.pipeline, catalog: s.catalog, selection: s.selection, selectedEdges: s.selectedEdges, loadCount: s.loadCount })),
+  );
+  const diagnostics = useUiStore((s) => s.diagnostics);
+  const theme = useUiStore((s) => s.theme);
+  const flow = useReactFlow();
+  const far = useStore(zoomedFar);
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  // Local copy of the nodes: the hot channel for drags (positions reach the document on drop).
+  const [nodes, setNodes] = useState<Node[]>([]);
+  useEffect(() => {
+    setNodes((prev) => buildNodes(pipeline, catalog, selection, diagnostics, prev));
+  }, [pipeline, catalog, selection, diagnostics]);
+  const edges = useMemo(() => buildEdges(pipeline, catalog, selectedEdges), [pipeline, catalog, selectedEdges]);
+
+  // Fit a newly loaded document once its nodes are measured; never on later edits, where
+  // moving the view under the user's pointer would misplace the next drop.
+  const initialized = useNodesInitialized();
+  const fitted = useRef(-1);
+  useEffect(() => {
+    if (fitted.current === loadCount || (!initialized && pipeline.nodes.length > 0)) return;
+    fitted.current = loadCount;
+    if (pipeline.nodes.length) void flow.fitView(FIT_OPTIONS);
+    else void flow.setViewport({ x: 0, y: 0, zoom: 1 });
+  }, [loadCount, initialized, flow, pipeline.nodes.length]);
+
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    const kept = changes.filter((c) => c.type !== 'remove');
+    if (kept.length) setNodes((nds) => applyNodeChanges(kept, nds));
+    // Selection flows one way: user gestures arrive here as changes, the store is the truth,
+    // and the nodes' `selected` flags are rebuilt from it (xyflow emits no change for those).
+    const selects = changes.filter((c): c is Extract<NodeChange, { type: 'select' }> => c.type === 'select');
+    if (selects.length) {
+      const doc = useDocStore.getState();
+      const sel = new Set(doc.selection);
+      for (const c of selects) if (c.selected) sel.add(c.id); else sel.delete(c.id);
+      doc.select([...sel].filter((id) => !id.startsWith('group:')), doc.selectedEdges);
+    }
+    // A finished move (drag drop or arrow key) becomes one undoable step.
+    const moved = changes.filter((c): c is Extract<NodeChange, { type: 'position' }> => c.type === 'position' && !c.dragging && !!c.position);
+    if (!moved.length) return;
+    const doc = useDocStore.getState();
+    doc.perform(moved.length === 1 ? `Move ${moved[0].id.replace(/^note:/, '')}` : `Move ${moved.length} items`, (p) => {
+      const positions = { ...p.layout.positions };
+      let notes = p.layout.notes;
+      for (const c of moved) {
+        const pos = { x: Math.round(c.position!.x), y: Math.round(c.position!.y) };
+        if (c.id.startsWith('note:')) notes = notes.map((n) => (`note:${n.id}` === c.id ? { ...n, ...pos } : n));
+        else if (!c.id.startsWith('group:')) positions[c.id] = pos;
+      }
+      return { ...p, layout: { ...p.layout, positions, notes } };
+    });
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const doc = useDocStore.getState();
+    const sel = new Set(doc.selectedEdges);
+    let touched = false;
+    for (const c of changes) {
+      if (c.type !== 'select') continue;
+      touched = true;
+      if (c.selected) sel.add(c.id);
+      else sel.delete(c.id);
+    }
+    if (touched) doc.select(doc.selection, [...sel]);
+  }, []);
+
+  const isValidConnection = useCallback((c: Connection | Edge) => {
+    const s = useDocStore.getState();
+    return !connectionProblem(s.catalog, s.pipeline, { node: c.source, port: c.sourceHandle ?? '' }, { node: c.target, port: c.targetHandle ?? '' });
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const problem = connect({ node: c.source, port: c.sourceHandle ?? '' }, { node: c.target, port: c.targetHandle ?? '' });
+    if (problem) useUiStore.getState().toast(problem, 'error');
+  }, []);
+
+  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (!state.toHandle || state.isValid !== false || !state.fromHandle) return;
+    const s = useDocStore.getState();
+    const [a, b] = state.fromHandle.type === 'source' ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
+    if (a.type !== 'source' || b.type !== 'target') return useUiStore.getState().toast('Connect an output (right side) to an input (left side).', 'error');
+    const problem = connectionProblem(s.catalog, s.pipeline, { node: a.nodeId, port: a.id ?? '' }, { node: b.nodeId, port: b.id ?? '' });
+    if (problem) useUiStore.getState().toast(problem, 'error');
+  }, []);
+
+  const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: Node[]; edges: Edge[] }) => {
+    const cardIds = ns.filter((n) => n.type === 'card').map((n) => n.id);
+    const noteIds = ns.filter((n) => n.type === 'note').map((n) => n.id.slice('note:'.length));
+    removeElements(cardIds, es.map((e) => e.id), noteIds);
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(PALETTE_MIME);
+      if (!type) return;
+      e.preventDefault();
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      addNode(type, { x: at.x - 110, y: at.y - 30 });
+    },
+    [flow],
+  );
+
+  const onDoubleClick = useCallback(
+    (e: React.MouseEvent) => {
+      if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      useUiStore.getState().openDialog({ kind: 'quick-insert', at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+    },
+    [flow],
+  );
+
+  return (
+    <div className={`canvas${far ? ' canvas--far' : ''}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDelete={onDelete}
+        deleteKeyCode={['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
+        zoomOnDoubleClick={false}
+        colorMode={theme}
+        minZoom={0.1}
+        maxZoom={2}
+        snapToGrid
+        snapGrid={[10, 10]}
+      >
+        <Background gap={20} size={1} />
+        <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={{ width: 160, height: 110 }} />
+        <Controls showInteractive={false} />
+        <Panel position="top-left" className="canvas-tools">
+          <button
+            className="button"
+            onClick={() => {
+              const r = wrapper.current?.getBoundingClientRect();
+              addNote(r ? flow.screenToFlowPosition({ x: r.left + r.width / 2 - 100, y: r.top + 40 }) : { x: 0, y: 0 });
+            }}
+            title="Add a sticky note (N)"
+            data-testid="btn-note"
+          >
+            + Note
+          </button>
+          <button className="button" onClick={() => groupSelection()} disabled={selection.length < 1} title="Group the selected nodes (Ctrl+G)" data-testid="btn-group-canvas">
+            Group
+          </button>
+        </Panel>
+      </ReactFlow>
+      {pipeline.nodes.length === 0 && (
+        <div className="canvas__empty">Drag a node from the palette, double-click the canvas, or press <kbd>/</kbd> to add one.</div>
+      )}
+    </div>
+  );
+}
+
+const zoomedFar = (s: { transform: [number, number, number] }) => s.transform[2] < 0.45;
+
+function miniColour(n: Node): string {
+  if (n.type === 'note') return '#f2d46b';
+  if (n.type === 'group-box') return 'transparent';
+  const spec = (n.data as CardData).spec;
+  return spec ? CATEGORY_COLOR[spec.category] : '#999';
+}

@@ -1,0 +1,51 @@
+import type { ChartSpec } from '../../../core/spec/values.ts';
+import { fmtTick, linear, SERIES_COLOURS, ticks } from './scale.ts';
+
+type Line = Extract<ChartSpec, { kind: 'line' }>;
+const W = 360, H = 240, M = { l: 44, r: 12, t: 12, b: 36 };
+
+export function LineChart({ spec }: { spec: Line }) {
+  const pts = spec.series.flatMap((s) => s.points);
+  const xMin = spec.x.min ?? Math.min(...pts.map((p) => p[0]));
+  const xMax = spec.x.max ?? Math.max(...pts.map((p) => p[0]));
+  const yMin = spec.y.min ?? Math.min(...pts.map((p) => p[1]));
+  const yMax = spec.y.max ?? Math.max(...pts.map((p) => p[1]));
+  const x = linear(xMin, xMax, M.l, W - M.r);
+  const y = linear(yMin, yMax, H - M.b, M.t);
+  return (
+    <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={spec.title}>
+      {ticks(yMin, yMax).map((t) => (
+        <g key={`y${t}`}>
+          <line x1={M.l} x2={W - M.r} y1={y(t)} y2={y(t)} className="chart__grid" />
+          <text x={M.l - 4} y={y(t) + 3} className="chart__tick" textAnchor="end">{fmtTick(t)}</text>
+        </g>
+      ))}
+      {ticks(xMin, xMax).map((t) => (
+        <text key={`x${t}`} x={x(t)} y={H - M.b + 14} className="chart__tick" textAnchor="middle">{fmtTick(t)}</text>
+      ))}
+      <line x1={M.l} x2={W - M.r} y1={H - M.b} y2={H - M.b} className="chart__axis" />
+      <line x1={M.l} x2={M.l} y1={M.t} y2={H - M.b} className="chart__axis" />
+      {spec.series.map((s, i) => (
+        <polyline
+          key={s.name}
+          fill="none"
+          stroke={s.dashed ? 'var(--muted)' : SERIES_COLOURS[i % SERIES_COLOURS.length]}
+          strokeWidth={2}
+          strokeDasharray={s.dashed ? '4 4' : undefined}
+          points={s.points.map(([a, b]) => `${x(a)},${y(b)}`).join(' ')}
+        >
+          <title>{s.name}</title>
+        </polyline>
+      ))}
+      <text x={(M.l + W - M.r) / 2} y={H - 4} className="chart__label" textAnchor="middle">{spec.x.label}</text>
+      <text x={10} y={(M.t + H - M.b) / 2} className="chart__label" textAnchor="middle" transform={`rotate(-90 10 ${(M.t + H - M.b) / 2})`}>{spec.y.label}</text>
+      {spec.series.length > 1 && (
+        <g>
+          {spec.series.map((s, i) => (
+            <text key={s.name} x={W - M.r - 4} y={H - M.b - 8 - i * 13} textAnchor="end" className="chart__legend" fill={s.dashed ? 'var(--muted)' : SERIES_COLOURS[i % SERIES_COLOURS.length]}>{s.name}</text>
+          ))}
+        </g>
+      )}
+    </svg>
+  );
+}

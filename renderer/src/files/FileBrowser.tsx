@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/host.ts';
+import { errorInfoOf } from '../api/client.ts';
+import { useUiStore } from '../store/use-ui-store.ts';
+
+const join = (dir: string, name: string) => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
+const parent = (dir: string) => dir.replace(/\/[^/]*\/?$/, '') || '/';
+
+/** A server-side directory listing (api.listDirectory): folders open, files are picked. */
+export function FileBrowser({ start, extensions, onPick, pickDirs }: { start: string; extensions?: string[]; onPick: (path: string) => void; pickDirs?: (dir: string) => void }) {
+  const cwd = useUiStore((s) => s.cwd);
+  const [dir, setDir] = useState(start || cwd || '/');
+  const [listing, setListing] = useState<{ path: string; entries: { name: string; dir: boolean }[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api()
+      .listDirectory(dir)
+      .then((l) => {
+        if (!live) return;
+        setListing(l);
+        setError(null);
+        pickDirs?.(l.path);
+      }, (e: unknown) => live && setError(errorInfoOf(e).message));
+    return () => {
+      live = false;
+    };
+    // pickDirs is a notification only; re-listing when it changes identity would be wasted work.
+  }, [dir]);
+  const shown = listing?.entries.filter((e) => e.dir || !extensions?.length || extensions.some((x) => e.name.toLowerCase().endsWith(`.${x.toLowerCase()}`))) ?? [];
+  return (
+    <div className="file-browser" data-testid="file-browser">
+      <div className="file-browser__path">
+        <button type="button" className="button" onClick={() => listing && setDir(parent(listing.path))} aria-label="Up one folder">↑</button>
+        <code title={listing?.path}>{listing?.path ?? dir}</code>
+      </div>
+      {error && <p className="field__error">{error}</p>}
+      <ul className="file-browser__list">
+        {shown.map((e) => (
+          <li key={e.name}>
+            <button
+              type="button"
+              className="file-browser__item"
+              data-testid={`file-entry-${e.name}`}
+              onClick={() => (e.dir ? setDir(join(listing!.path, e.name)) : onPick(join(listing!.path, e.name)))}
+            >
+              <span aria-hidden>{e.dir ? '📁' : '📄'}</span> {e.name}
+            </button>
+          </li>
+        ))}
+        {listing && !shown.length && <li className="muted">Empty folder.</li>}
+      </ul>
+    </div>
+  );
+}

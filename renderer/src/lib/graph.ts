@@ -1,0 +1,110 @@
+/** Pure helpers over the pipeline graph: ids, ports, connection checks, topological rank. */
+import type { CatalogNode, CatalogPort } from '../../../core/host/api.ts';
+import type { Pipeline, PipelineEdge } from '../../../core/schema/pipeline.ts';
+import { splitEndpoint } from '../../../core/schema/pipeline.ts';
+import { PORT_NOUN } from './colors.ts';
+
+export type Catalog = Map<string, CatalogNode>;
+
+export const edgeId = (e: PipelineEdge) => `${e.from}->${e.to}`;
+
+/** A readable unused id from a type: "data.load_csv" → "load_csv", "load_csv_2"... */
+export function freshId(pipeline: Pipeline, type: string, taken: Set<string> = new Set()): string {
+  const base = (type.split('.').pop() ?? 'node').replace(/[^A-Za-z0-9_-]/g, '_').replace(/^[^A-Za-z_]/, '_');
+  const used = new Set([...pipeline.nodes.map((n) => n.id), ...taken]);
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+export function portOf(catalog: Catalog, pipeline: Pipeline, nodeId: string, port: string, side: 'in' | 'out'): CatalogPort | undefined {
+  const node = pipeline.nodes.find((n) => n.id === nodeId);
+  const spec = node && catalog.get(node.type);
+  return (side === 'in' ? spec?.inputs : spec?.outputs)?.find((p) => p.name === port);
+}
+
+/** Why an edge may not be drawn, in plain words; null when it may. */
+export function connectionProblem(catalog: Catalog, pipeline: Pipeline, from: { node: string; port: string }, to: { node: string; port: string }): string | null {
+  if (from.node === to.node) return 'A node cannot feed itself.';
+  const out = portOf(catalog, pipeline, from.node, from.port, 'out');
+  const inp = portOf(catalog, pipeline, to.node, to.port, 'in');
+  if (!out || !inp) return 'That port does not exist.';
+  if (out.type !== inp.type) {
+    const a = PORT_NOUN[out.type];
+    return `${/^[aeiou]/.test(a) ? 'An' : 'A'} ${a} output cannot feed ${/^[aeiou]/.test(PORT_NOUN[inp.type]) ? 'an' : 'a'} ${PORT_NOUN[inp.type]} input.`;
+  }
+  if (createsCycle(pipeline, from.node, to.node)) return 'That edge would make a loop; pipelines flow one way.';
+  const key = `${from.node}.${from.port}`;
+  if (pipeline.edges.some((e) => e.from === key && e.to === `${to.node}.${to.port}`)) return 'Those ports are already connected.';
+  return null;
+}
+
+function createsCycle(p: Pipeline, from: string, to: string): boolean {
+  const down = new Map<string, string[]>();
+  for (const e of p.edges) {
+    const a = splitEndpoint(e.from).node;
+    down.set(a, [...(down.get(a) ?? []), splitEndpoint(e.to).node]);
+  }
+  const stack = [to];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === from) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(down.get(id) ?? []));
+  }
+  return false;
+}
+
+/** Add an edge; a single (non-multiple) input keeps only its newest edge. */
+export function withEdge(catalog: Catalog, p: Pipeline, edge: PipelineEdge): Pipeline {
+  const to = splitEndpoint(edge.to);
+  const inp = portOf(catalog, p, to.node, to.port, 'in');
+  const edges = inp?.multiple ? p.edges : p.edges.filter((e) => e.to !== edge.to);
+  return { ...p, edges: [...edges, edge] };
+}
+
+/** Layer of each node: the longest path from a source. */
+export function topoRank(p: Pipeline): Map<string, number> {
+  const ups = new Map<string, string[]>(p.nodes.map((n) => [n.id, []]));
+  for (const e of p.edges) ups.get(splitEndpoint(e.to).node)?.push(splitEndpoint(e.from).node);
+  const rank = new Map<string, number>();
+  const visiting = new Set<string>();
+  const visit = (id: string): number => {
+    const known = rank.get(id);
+    if (known !== undefined) return known;
+    if (visiting.has(id)) return 0;
+    visiting.add(id);
+    const r = Math.max(-1, ...(ups.get(id) ?? []).map(visit)) + 1;
+    rank.set(id, r);
+    return r;
+  };
+  p.nodes.forEach((n) => visit(n.id));
+  return rank;
+}
+
+/** Simple layered layout: columns by rank, rows in the order of the upstream rows (one sweep). */
+export function autoLayout(p: Pipeline, gapX = 300, gapY = 150): Record<string, { x: number; y: number }> {
+  const rank = topoRank(p);
+  const layers: string[][] = [];
+  for (const n of p.nodes) (layers[rank.get(n.id) ?? 0] ??= []).push(n.id);
+  const row = new Map<string, number>();
+  const ups = new Map<string, string[]>();
+  for (const e of p.edges) {
+    const t = splitEndpoint(e.to).node;
+    ups.set(t, [...(ups.get(t) ?? []), splitEndpoint(e.from).node]);
+  }
+  const positions: Record<string, { x: number; y: number }> = {};
+  layers.forEach((layer, x) => {
+    const keyed = layer.map((id, i) => {
+      const us = (ups.get(id) ?? []).map((u) => row.get(u)).filter((v): v is number => v !== undefined);
+      return { id, key: us.length ? us.reduce((a, b) => a + b, 0) / us.length : i };
+    });
+    keyed.sort((a, b) => a.key - b.key);
+    keyed.forEach(({ id }, i) => {
+      row.set(id, i);
+      positions[id] = { x: x * gapX, y: (i - (keyed.length - 1) / 2) * gapY };
+    });
+  });
+  return positions;
+}

@@ -1,0 +1,35 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { App } from './App.tsx';
+import { createApi } from './api/client.ts';
+import { setApi } from './api/host.ts';
+import { useDocStore } from './store/use-doc-store.ts';
+import { useUiStore } from './store/use-ui-store.ts';
+import { connectRunEvents } from './store/use-run-store.ts';
+import { startAutosave, startValidation, reportError } from './store/actions.ts';
+
+async function start() {
+  const api = await createApi();
+  setApi(api);
+  connectRunEvents((l) => api.onEvent(l));
+  try {
+    const [hello, catalog] = await Promise.all([api.hello(), api.catalog()]);
+    document.documentElement.dataset.host = hello.host;
+    useUiStore.setState({ cwd: hello.cwd });
+    useDocStore.getState().setCatalog(catalog);
+  } catch (e) {
+    reportError(e, 'The studio could not load the node catalog: ');
+  }
+  startValidation();
+  startAutosave();
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+  document.documentElement.dataset.ready = 'true';
+}
+
+void start();

@@ -1,0 +1,49 @@
+import type { ColumnProfile, ColumnSchema } from '../../../core/host/api.ts';
+
+const fmt = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toLocaleString('en', { maximumFractionDigits: 2 }) : v.toPrecision(3)) : v === null || v === undefined ? '–' : String(v));
+
+/** One cell per column: a mini histogram (or top values), missing %, distinct, min/max/mean. */
+export function ProfileStrip({ columns, profile, colWidth, indexWidth }: { columns: ColumnSchema[]; profile: ColumnProfile[]; colWidth: number; indexWidth: number }) {
+  const byName = new Map(profile.map((p) => [p.name, p]));
+  return (
+    <div className="profile" role="row" data-testid="profile-strip" style={{ width: indexWidth + columns.length * colWidth }}>
+      <span className="grid__index muted">profile</span>
+      {columns.map((c) => {
+        const p = byName.get(c.name);
+        return (
+          <div key={c.name} className="profile__cell" style={{ width: colWidth }} data-testid={`profile-${c.name}`}>
+            {p ? (
+              <>
+                <MiniBars values={p.histogram?.map((b) => b.count) ?? p.top?.map((t) => t.count) ?? []} title={p.histogram ? 'distribution' : 'most frequent values'} />
+                <div className="profile__stats">
+                  <span title="missing values" className={p.missing ? 'profile__missing' : undefined}>{fmt(Math.round(p.missingPct * 10) / 10)}% missing</span>
+                  <span title="distinct values">{fmt(p.distinct)} distinct</span>
+                  {p.mean !== undefined && p.mean !== null ? (
+                    <span title="min · mean · max">{fmt(p.min)} · {fmt(p.mean)} · {fmt(p.max)}</span>
+                  ) : p.top?.[0] ? (
+                    <span title="most frequent">top: {String(p.top[0].value)}</span>
+                  ) : null}
+                </div>
+              </>
+            ) : (
+              <span className="muted">–</span>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function MiniBars({ values, title }: { values: number[]; title: string }) {
+  if (!values.length) return <svg className="profile__bars" aria-hidden />;
+  const max = Math.max(...values, 1);
+  const w = 100 / values.length;
+  return (
+    <svg className="profile__bars" viewBox="0 0 100 24" preserveAspectRatio="none" role="img" aria-label={title}>
+      {values.map((v, i) => (
+        <rect key={i} x={i * w + 0.5} width={Math.max(w - 1, 0.5)} y={24 - (v / max) * 24} height={(v / max) * 24} />
+      ))}
+    </svg>
+  );
+}

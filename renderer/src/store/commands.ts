@@ -1,0 +1,203 @@
+/** Named edit commands over the document store: each is one undoable step. */
+import type { Pipeline, PipelineNode } from '../../../core/schema/pipeline.ts';
+import { NODE_ID, splitEndpoint } from '../../../core/schema/pipeline.ts';
+import { autoLayout, connectionProblem, freshId, withEdge, edgeId } from '../lib/graph.ts';
+import { useDocStore } from './use-doc-store.ts';
+
+const doc = () => useDocStore.getState();
+
+export function addNode(type: string, position: { x: number; y: number }): string | null {
+  const spec = doc().catalog.get(type);
+  if (!spec) return null;
+  const id = freshId(doc().pipeline, type);
+  const node: PipelineNode = { id, type, version: spec.version, params: structuredClone(spec.defaults) };
+  doc().perform(`Add ${spec.title}`, (p) => ({
+    ...p,
+    nodes: [...p.nodes, node],
+    layout: { ...p.layout, positions: { ...p.layout.positions, [id]: { x: Math.round(position.x), y: Math.round(position.y) } } },
+  }));
+  doc().select([id]);
+  return id;
+}
+
+/** Connect two ports; returns the reason when refused. */
+export function connect(from: { node: string; port: string }, to: { node: string; port: string }): string | null {
+  const { catalog, pipeline } = doc();
+  const problem = connectionProblem(catalog, pipeline, from, to);
+  if (problem) return problem;
+  doc().perform('Connect', (p) => withEdge(catalog, p, { from: `${from.node}.${from.port}`, to: `${to.node}.${to.port}` }));
+  return null;
+}
+
+export function disconnectInput(nodeId: string, port: string): void {
+  const key = `${nodeId}.${port}`;
+  doc().perform('Disconnect', (p) => (p.edges.some((e) => e.to === key) ? { ...p, edges: p.edges.filter((e) => e.to !== key) } : p));
+}
+
+export function removeElements(nodeIds: string[], edgeIds: string[] = [], noteIds: string[] = []): void {
+  if (!nodeIds.length && !edgeIds.length && !noteIds.length) return;
+  const gone = new Set(nodeIds);
+  const goneEdges = new Set(edgeIds);
+  const goneNotes = new Set(noteIds);
+  doc().perform(nodeIds.length ? `Delete ${nodeIds.length === 1 ? nodeIds[0] : `${nodeIds.length} nodes`}` : 'Delete', (p) => {
+    const positions = { ...p.layout.positions };
+    for (const id of gone) delete positions[id];
+    return {
+      ...p,
+      nodes: p.nodes.filter((n) => !gone.has(n.id)),
+      edges: p.edges.filter((e) => !goneEdges.has(edgeId(e)) && !gone.has(splitEndpoint(e.from).node) && !gone.has(splitEndpoint(e.to).node)),
+      layout: {
+        ...p.layout,
+        positions,
+        notes: p.layout.notes.filter((n) => !goneNotes.has(n.id)),
+        groups: p.layout.groups.map((g) => ({ ...g, nodes: g.nodes.filter((id) => !gone.has(id)) })).filter((g) => g.nodes.length > 0),
+      },
+    };
+  });
+  doc().select([]);
+}
+
+export function setParam(nodeId: string, name: string, value: unknown): void {
+  doc().perform(`Set ${nodeId}.${name}`, (p) => ({
+    ...p,
+    nodes: p.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      const params = { ...n.params };
+      if (value === undefined) delete params[name];
+      else params[name] = value;
+      return { ...n, params };
+    }),
+  }));
+}
+
+export function setNodeTitle(nodeId: string, title: string): void {
+  doc().perform(`Rename ${nodeId}`, (p) => ({ ...p, nodes: p.nodes.map((n) => (n.id === nodeId ? { ...n, title: title || undefined } : n)) }));
+}
+
+/** Change a node's id everywhere it is referenced; returns a problem in words, or null. */
+export function renameNode(oldId: string, newId: string): string | null {
+  if (oldId === newId) return null;
+  if (!NODE_ID.test(newId)) return 'An id is letters, digits, "_" or "-", starting with a letter or "_".';
+  if (doc().pipeline.nodes.some((n) => n.id === newId)) return `There is already a node "${newId}".`;
+  const swap = (end: string) => {
+    const { node, port } = splitEndpoint(end);
+    return node === oldId ? `${newId}.${port}` : end;
+  };
+  doc().perform(`Rename id ${oldId} → ${newId}`, (p) => {
+    const positions = { ...p.layout.positions };
+    if (positions[oldId]) {
+      positions[newId] = positions[oldId];
+      delete positions[oldId];
+    }
+    return {
+      ...p,
+      nodes: p.nodes.map((n) => (n.id === oldId ? { ...n, id: newId } : n)),
+      edges: p.edges.map((e) => ({ from: swap(e.from), to: swap(e.to) })),
+      layout: { ...p.layout, positions, groups: p.layout.groups.map((g) => ({ ...g, nodes: g.nodes.map((id) => (id === oldId ? newId : id)) })) },
+    };
+  });
+  doc().select([newId]);
+  return null;
+}
+
+// ---- clipboard ---------------------------------------------------------------------------
+
+interface Clip {
+  nodes: PipelineNode[];
+  edges: Pipeline['edges'];
+  positions: Record<string, { x: number; y: number }>;
+}
+let clipboard: Clip | null = null;
+
+export function copySelection(): number {
+  const { pipeline, selection } = doc();
+  const ids = new Set(selection);
+  if (!ids.size) return 0;
+  clipboard = {
+    nodes: pipeline.nodes.filter((n) => ids.has(n.id)).map((n) => structuredClone(n)),
+    edges: pipeline.edges.filter((e) => ids.has(splitEndpoint(e.from).node) && ids.has(splitEndpoint(e.to).node)),
+    positions: Object.fromEntries([...ids].map((id) => [id, pipeline.layout.positions[id] ?? { x: 0, y: 0 }])),
+  };
+  return ids.size;
+}
+
+export function paste(offset = { x: 40, y: 40 }): void {
+  if (!clipboard) return;
+  const clip = clipboard;
+  const rename = new Map<string, string>();
+  const taken = new Set<string>();
+  const base = doc().pipeline;
+  for (const n of clip.nodes) {
+    const id = freshId(base, n.id.replace(/_\d+$/, ''), taken);
+    taken.add(id);
+    rename.set(n.id, id);
+  }
+  const move = (end: string) => {
+    const { node, port } = splitEndpoint(end);
+    return `${rename.get(node)}.${port}`;
+  };
+  doc().perform(`Paste ${clip.nodes.length} node${clip.nodes.length === 1 ? '' : 's'}`, (p) => ({
+    ...p,
+    nodes: [...p.nodes, ...clip.nodes.map((n) => ({ ...structuredClone(n), id: rename.get(n.id)! }))],
+    edges: [...p.edges, ...clip.edges.map((e) => ({ from: move(e.from), to: move(e.to) }))],
+    layout: {
+      ...p.layout,
+      positions: {
+        ...p.layout.positions,
+        ...Object.fromEntries(clip.nodes.map((n) => [rename.get(n.id)!, { x: clip.positions[n.id].x + offset.x, y: clip.positions[n.id].y + offset.y }])),
+      },
+    },
+  }));
+  doc().select([...rename.values()]);
+  // Pasting twice cascades instead of stacking.
+  clipboard = { ...clip, positions: Object.fromEntries(Object.entries(clip.positions).map(([k, v]) => [k, { x: v.x + offset.x, y: v.y + offset.y }])) };
+}
+
+export function duplicateSelection(): void {
+  const saved = clipboard;
+  if (copySelection()) paste();
+  clipboard = saved;
+}
+
+// ---- layout, notes, groups ---------------------------------------------------------------
+
+export function layoutAll(): void {
+  doc().perform('Auto-layout', (p) => ({ ...p, layout: { ...p.layout, positions: { ...p.layout.positions, ...autoLayout(p) } } }));
+}
+
+export function addNote(position: { x: number; y: number }, text = ''): string {
+  const id = `note_${Date.now().toString(36)}`;
+  doc().perform('Add note', (p) => ({ ...p, layout: { ...p.layout, notes: [...p.layout.notes, { id, text, x: Math.round(position.x), y: Math.round(position.y), width: 200, height: 120 }] } }));
+  return id;
+}
+
+export function updateNote(id: string, patch: Partial<{ text: string; x: number; y: number; width: number; height: number }>, name = 'Edit note'): void {
+  doc().perform(name, (p) => ({ ...p, layout: { ...p.layout, notes: p.layout.notes.map((n) => (n.id === id ? { ...n, ...patch } : n)) } }));
+}
+
+export function groupSelection(title = 'Group'): string | null {
+  const ids = doc().selection;
+  if (ids.length < 1) return null;
+  const id = `group_${Date.now().toString(36)}`;
+  doc().perform('Group nodes', (p) => ({
+    ...p,
+    layout: { ...p.layout, groups: [...p.layout.groups.map((g) => ({ ...g, nodes: g.nodes.filter((n) => !ids.includes(n)) })).filter((g) => g.nodes.length), { id, title, nodes: [...ids] }] },
+  }));
+  return id;
+}
+
+export function ungroup(id: string): void {
+  doc().perform('Ungroup', (p) => ({ ...p, layout: { ...p.layout, groups: p.layout.groups.filter((g) => g.id !== id) } }));
+}
+
+export function renameGroup(id: string, title: string): void {
+  doc().perform('Rename group', (p) => ({ ...p, layout: { ...p.layout, groups: p.layout.groups.map((g) => (g.id === id ? { ...g, title } : g)) } }));
+}
+
+export function setPipelineName(name: string): void {
+  doc().perform('Rename pipeline', (p) => ({ ...p, name }));
+}
+
+export function replacePipeline(next: Pipeline, name = 'Edit JSON'): void {
+  doc().perform(name, () => next);
+}

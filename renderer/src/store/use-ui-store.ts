@@ -1,0 +1,82 @@
+/** Studio chrome state: theme, panels, dialogs, toasts, validation results. */
+import { create } from 'zustand';
+import type { Diagnostic, SchemaMap } from '../../../core/host/api.ts';
+
+export type BottomTab = 'preview' | 'results' | 'log' | 'runs';
+export type Dialog =
+  | { kind: 'open' }
+  | { kind: 'save-as' }
+  | { kind: 'help' }
+  | { kind: 'trust'; then: () => void }
+  | { kind: 'quick-insert'; at: { x: number; y: number } }
+  | null;
+
+export interface Toast {
+  id: number;
+  message: string;
+  tone: 'info' | 'error';
+}
+
+interface UiState {
+  theme: 'light' | 'dark';
+  screen: 'start' | 'editor';
+  view: 'canvas' | 'json';
+  bottomTab: BottomTab;
+  dialog: Dialog;
+  toasts: Toast[];
+  diagnostics: Diagnostic[];
+  schemas: SchemaMap;
+  /** The host's working folder: where file pickers start when nothing better is known. */
+  cwd: string;
+  setTheme(theme: 'light' | 'dark'): void;
+  setScreen(screen: 'start' | 'editor'): void;
+  setView(view: 'canvas' | 'json'): void;
+  setBottomTab(tab: BottomTab): void;
+  openDialog(dialog: Dialog): void;
+  toast(message: string, tone?: Toast['tone']): void;
+  dismiss(id: number): void;
+  setValidation(diagnostics: Diagnostic[], schemas: SchemaMap): void;
+}
+
+let toastSeq = 0;
+
+const storedTheme = (): 'light' | 'dark' => {
+  try {
+    const t = localStorage.getItem('flowline.theme');
+    if (t === 'light' || t === 'dark') return t;
+  } catch {
+    // storage unavailable: fall through
+  }
+  return matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+};
+
+export const useUiStore = create<UiState>()((set) => ({
+  theme: storedTheme(),
+  screen: 'start',
+  view: 'canvas',
+  bottomTab: 'preview',
+  dialog: null,
+  toasts: [],
+  diagnostics: [],
+  schemas: {},
+  cwd: '',
+  setTheme: (theme) => {
+    try {
+      localStorage.setItem('flowline.theme', theme);
+    } catch {
+      // not persisted; fine
+    }
+    set({ theme });
+  },
+  setScreen: (screen) => set({ screen }),
+  setView: (view) => set({ view }),
+  setBottomTab: (bottomTab) => set({ bottomTab }),
+  openDialog: (dialog) => set({ dialog }),
+  toast: (message, tone = 'info') => {
+    const id = ++toastSeq;
+    set((s) => ({ toasts: [...s.toasts.slice(-3), { id, message, tone }] }));
+    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), tone === 'error' ? 6000 : 3500);
+  },
+  dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  setValidation: (diagnostics, schemas) => set({ diagnostics, schemas }),
+}));

@@ -1,0 +1,56 @@
+import { useUiStore } from '../store/use-ui-store.ts';
+import { OpenDialog } from '../files/OpenDialog.tsx';
+import { SaveAsDialog } from '../files/SaveAsDialog.tsx';
+import { QuickInsert } from './QuickInsert.tsx';
+import { Modal } from './Modal.tsx';
+import { SHORTCUTS } from './shortcuts.ts';
+
+export function Dialogs() {
+  const dialog = useUiStore((s) => s.dialog);
+  const close = () => useUiStore.getState().openDialog(null);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'open':
+      return <OpenDialog />;
+    case 'save-as':
+      return <SaveAsDialog />;
+    case 'quick-insert':
+      return <QuickInsert at={dialog.at} />;
+    case 'trust':
+      return (
+        <Modal title="Run code from this pipeline?" onClose={close} testId="trust-dialog">
+          <p>This pipeline contains SQL or JavaScript written by whoever made the file. Running it can read and change files this app can reach.</p>
+          <p>Run it only if you trust where the file came from. Flowline will remember your answer for this file.</p>
+          <div className="row row--end">
+            <button className="button" onClick={close}>Don’t run</button>
+            <button
+              className="button button--primary"
+              autoFocus
+              data-testid="trust-confirm"
+              onClick={() => {
+                close();
+                dialog.then();
+              }}
+            >
+              Trust and run
+            </button>
+          </div>
+        </Modal>
+      );
+    case 'help':
+      return (
+        <Modal title="Keyboard shortcuts" onClose={close} testId="help-dialog">
+          <table className="shortcuts">
+            <tbody>
+              {SHORTCUTS.map(([keys, what]) => (
+                <tr key={keys}>
+                  <td><kbd>{keys}</kbd></td>
+                  <td>{what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Modal>
+      );
+  }
+}
