@@ -41,6 +41,12 @@ import { selectFeaturesNode } from './select-features.node.ts';
 import { runCodeNode } from './run-code.node.ts';
 
 // -- learners, evaluation, tuning --
+import { trainNode } from './train-model.node.ts';
+import { predictNode } from './predict.node.ts';
+import { evaluateNode } from './evaluate-model.node.ts';
+import { crossValidateNode } from './cross-validate.node.ts';
+import { tuneNode } from './tune-model.node.ts';
+import { compareNode } from './compare-models.node.ts';
 
 export const NODES: AnyNodeSpec[] = [
   // -- sources, table operations, profile, writers --
@@ -77,4 +83,10 @@ export const NODES: AnyNodeSpec[] = [
   selectFeaturesNode,
   runCodeNode,
   // -- learners, evaluation, tuning --
+  trainNode,
+  predictNode,
+  evaluateNode,
+  crossValidateNode,
+  tuneNode,
+  compareNode,
 ];

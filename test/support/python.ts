@@ -20,7 +20,9 @@ if (!hasSklearn) {
 
 /** Run a Python script that reads JSON on stdin and prints one JSON document on stdout. */
 export function runPython<T = unknown>(script: string, input: unknown = null): T {
-  const r = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 30 });
+  // One thread per library: on 2 shared cores, OpenMP/BLAS pools only fight each other (and vitest).
+  const env = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...process.env };
+  const r = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 30, env });
   if (r.status !== 0) throw new Error(`python failed (${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

@@ -1,0 +1,252 @@
+/**
+ * Training benchmark: our tree learners (and logistic regression, when registered) against
+ * scikit-learn on the same generated 100k × 20 binary problem, in one run, one table.
+ *
+ *   npx tsx bench/train.ts [--rows 100000] [--skip-sklearn]
+ *
+ * Data: sklearn make_classification(n_samples=2·rows, n_features=20, n_informative=10,
+ * random_state=0), first half train / second half test, cached as raw float64 files under
+ * bench/.data/ that both sides read. Both sides fit HGB with early stopping off (100 iterations,
+ * 31 leaves), RF with 100 trees (sklearn n_jobs=2; ours sequential and on 2 worker threads).
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FitData, FlatTree, Matrix } from '../core/ml/learners/types.ts';
+import { LEARNERS } from '../core/ml/learners/index.ts';
+import { histGradientBoosting } from '../core/ml/learners/tree/hist-gradient-boosting.ts';
+import { prepareForest, predictRandomForest, randomForest, type ForestPayload } from '../core/ml/learners/tree/random-forest.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const ROWS = Number(arg('rows', '100000'));
+const COLS = 20;
+const skipSklearn = process.argv.includes('--skip-sklearn');
+const dataDir = join(here, '.data');
+const stem = join(dataDir, `binary-${ROWS}x${COLS}`);
+const PY = process.env.FLOWLINE_PYTHON ?? '/usr/bin/python3';
+
+function python(script: string, input: unknown, env: Record<string, string> = {}): unknown {
+  const r = spawnSync(PY, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`python failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const GENERATE = String.raw`
+import json, sys, numpy as np
+from sklearn.datasets import make_classification
+a = json.load(sys.stdin)
+X, y = make_classification(n_samples=2 * a['rows'], n_features=a['cols'], n_informative=10, random_state=0)
+X.astype('<f8').tofile(a['stem'] + '.X.f64'); y.astype('<f8').tofile(a['stem'] + '.y.f64')
+print('{}')
+`;
+
+const SKLEARN = String.raw`
+import json, sys, time, numpy as np, warnings
+warnings.filterwarnings('ignore')
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+a = json.load(sys.stdin); n = a['rows']
+X = np.fromfile(a['stem'] + '.X.f64', '<f8').reshape(-1, a['cols']); y = np.fromfile(a['stem'] + '.y.f64', '<f8')
+Xtr, ytr, Xte, yte = X[:n], y[:n], X[n:], y[n:]
+out = {}
+models = [('hgb', HistGradientBoostingClassifier(max_iter=100, max_leaf_nodes=31, early_stopping=False, random_state=0)),
+                  ('rf', RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0)),
+                  ('logreg', LogisticRegression(max_iter=1000))]
+for name, est in [m for m in models if m[0] in a['only']]:
+    c = time.process_time(); t = time.perf_counter(); est.fit(Xtr, ytr); fit = time.perf_counter() - t; fitCpu = time.process_time() - c
+    t = time.perf_counter(); p = est.predict_proba(Xte)[:, 1]; pred = time.perf_counter() - t
+    out[name] = {'fit': fit, 'fitCpu': fitCpu, 'predict': pred, 'auc': float(roc_auc_score(yte, p))}
+print(json.dumps(out))
+`;
+
+function load(): { train: FitData; test: Matrix; yTest: Float64Array } {
+  if (!existsSync(`${stem}.X.f64`)) {
+    mkdirSync(dataDir, { recursive: true });
+    python(GENERATE, { rows: ROWS, cols: COLS, stem });
+  }
+  const xb = readFileSync(`${stem}.X.f64`);
+  const yb = readFileSync(`${stem}.y.f64`);
+  const X = new Float64Array(xb.buffer.slice(xb.byteOffset, xb.byteOffset + xb.byteLength));
+  const y = new Float64Array(yb.buffer.slice(yb.byteOffset, yb.byteOffset + yb.byteLength));
+  const half = ROWS * COLS;
+  return {
+    train: { X: { data: X.slice(0, half), rows: ROWS, cols: COLS }, y: y.slice(0, ROWS), nClasses: 2, featureNames: Array.from({ length: COLS }, (_, i) => `x${i}`) },
+    test: { data: X.slice(half), rows: ROWS, cols: COLS },
+    yTest: y.slice(ROWS),
+  };
+}
+
+/** ROC-AUC by ranks (ties averaged). */
+function rocAuc(y: Float64Array, s: Float64Array): number {
+  const order = Array.from(s.keys()).sort((a, b) => s[a] - s[b]);
+  let rankSumPos = 0;
+  let nPos = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && s[order[j + 1]] === s[order[i]]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) if (y[order[k]] === 1) {
+      rankSumPos += rank;
+      nPos++;
+    }
+    i = j + 1;
+  }
+  const nNeg = y.length - nPos;
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/** [result, wall s, CPU s of the whole process (all threads)]. */
+const time = <T>(f: () => T): [T, number, number] => {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const r = f();
+  const u = process.cpuUsage(c);
+  return [r, (performance.now() - t) / 1000, (u.user + u.system) / 1e6];
+};
+
+/** Grows the forest's trees on `threads` worker threads (each gets a contiguous range of trees). */
+async function forestOnWorkers(payload: ForestPayload, nTrees: number, threads: number): Promise<FlatTree[]> {
+  const moduleUrl = pathToFileURL(join(here, '../core/ml/learners/tree/random-forest.ts')).href;
+  // Workers do not inherit tsx's loader: register it first so the .ts module can be imported.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.tsxApi)
+      .then((api) => { api.register(); return import(workerData.moduleUrl); })
+      .then((m) => m.fitForestChunk(workerData.job))
+      .then((trees) => parentPort.postMessage(trees));`;
+  const per = Math.ceil(nTrees / threads);
+  const chunks = await Promise.all(
+    Array.from({ length: threads }, (_, w) =>
+      new Promise<FlatTree[]>((resolve, reject) => {
+        const job = { payload, from: w * per, to: Math.min(nTrees, (w + 1) * per) };
+        const worker = new Worker(code, { eval: true, workerData: { moduleUrl, tsxApi, job } });
+        worker.once('message', (trees: FlatTree[]) => {
+          resolve(trees);
+          void worker.terminate();
+        });
+        worker.once('error', reject);
+      }),
+    ),
+  );
+  return chunks.flat();
+}
+
+interface Row {
+  model: string;
+  ourFit: number;
+  ourFitCpu: number;
+  skFit?: number;
+  skFitCpu?: number;
+  ourPredict: number;
+  skPredict?: number;
+  ourAuc: number;
+  skAuc?: number;
+}
+
+/**
+ * `--memory hgb|rf`: a fresh process that reads only the training matrix (straight into its
+ * Float64Array, no copies), then fits one model; prints the fit's peak RSS above the RSS after
+ * loading, as a multiple of the matrix size.
+ */
+function memoryChild(model: string): void {
+  const X = new Float64Array(ROWS * COLS);
+  const y = new Float64Array(ROWS);
+  for (const [file, arr] of [[`${stem}.X.f64`, X], [`${stem}.y.f64`, y]] as const) {
+    const fd = openSync(file, 'r');
+    readSync(fd, new Uint8Array(arr.buffer), 0, arr.byteLength, 0);
+    closeSync(fd);
+  }
+  const train: FitData = { X: { data: X, rows: ROWS, cols: COLS }, y, nClasses: 2, featureNames: Array.from({ length: COLS }, (_, i) => `x${i}`) };
+  // VmHWM (peak RSS of this process image; unlike getrusage's maxrss it does not carry the
+  // parent's peak across exec).
+  const hwm = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
+  const base = process.memoryUsage().rss;
+  const opts = { task: 'binary' as const, seed: 0 };
+  const state =
+    model === 'hgb'
+      ? histGradientBoosting.fit(train, histGradientBoosting.params.parse({ early_stopping: false }), opts)
+      : randomForest.fit(train, randomForest.params.parse({ n_estimators: 100 }), opts);
+  const maxRss = hwm();
+  let modelBytes = 0;
+  for (const t of state.trees) for (const a of Object.values(t)) if (ArrayBuffer.isView(a)) modelBytes += a.byteLength;
+  console.log(JSON.stringify({ base, maxRss, extra: maxRss - base, matrix: X.byteLength, modelBytes }));
+}
+
+async function main() {
+  const { train, test, yTest } = load();
+  console.log('fitting scikit-learn (default threads, then HGB with OMP_NUM_THREADS=1) ...');
+  type SkRow = { fit: number; fitCpu: number; predict: number; auc: number };
+  const sk = skipSklearn ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ['hgb', 'rf', 'logreg'] }) as Record<string, SkRow>);
+  const sk1 = skipSklearn ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ['hgb'] }, { OMP_NUM_THREADS: '1' }) as Record<string, SkRow>);
+  const rows: Row[] = [];
+  const opts = { task: 'binary' as const, seed: 0 };
+
+  const [hgb, hgbFit, hgbCpu] = time(() => histGradientBoosting.fit(train, histGradientBoosting.params.parse({ early_stopping: false }), opts));
+  const [hgbPred, hgbPredict] = time(() => histGradientBoosting.predict(hgb, test));
+  const hgbAuc = rocAuc(yTest, hgbPred.proba!.filter((_, i) => i % 2 === 1));
+  rows.push({ model: 'hist_gradient_boosting (100 it, 31 leaves)', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk?.hgb.fit, skFitCpu: sk?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk?.hgb.predict, ourAuc: hgbAuc, skAuc: sk?.hgb.auc });
+  rows.push({ model: '  same, sklearn on 1 OpenMP thread', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk1?.hgb.fit, skFitCpu: sk1?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk1?.hgb.predict, ourAuc: hgbAuc, skAuc: sk1?.hgb.auc });
+
+  const rfParams = randomForest.params.parse({ n_estimators: 100 });
+  const [rf, rfFit, rfCpu] = time(() => randomForest.fit(train, rfParams, opts));
+  const [rfPred, rfPredict] = time(() => randomForest.predict(rf, test));
+  rows.push({ model: 'random_forest (100 trees, 1 thread)', ourFit: rfFit, ourFitCpu: rfCpu, skFit: sk?.rf.fit, skFitCpu: sk?.rf.fitCpu, ourPredict: rfPredict, skPredict: sk?.rf.predict, ourAuc: rocAuc(yTest, rfPred.proba!.filter((_, i) => i % 2 === 1)), skAuc: sk?.rf.auc });
+
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { payload, task } = prepareForest(train, rfParams, opts);
+  const trees = await forestOnWorkers(payload, 100, 2);
+  const rf2Fit = (performance.now() - t0) / 1000;
+  const rf2u = process.cpuUsage(c0);
+  const rf2Pred = predictRandomForest({ task, nClasses: 2, trees }, test);
+  const identical = rf2Pred.proba!.every((v, i) => v === rfPred.proba![i]);
+  rows.push({ model: `random_forest (100 trees, 2 workers${identical ? ', same forest' : ', DIFFERENT forest!'})`, ourFit: rf2Fit, ourFitCpu: (rf2u.user + rf2u.system) / 1e6, skFit: sk?.rf.fit, skFitCpu: sk?.rf.fitCpu, ourPredict: rfPredict, skPredict: sk?.rf.predict, ourAuc: rocAuc(yTest, rf2Pred.proba!.filter((_, i) => i % 2 === 1)), skAuc: sk?.rf.auc });
+
+  const logreg = LEARNERS.find((l) => l.kind === 'logistic_regression');
+  if (logreg) {
+    const [lr, lrFit, lrCpu] = time(() => logreg.fit(train, logreg.params.parse({}), opts));
+    const [lrPred, lrPredict] = time(() => logreg.predict(lr, test));
+    const score = lrPred.proba ? lrPred.proba.filter((_, i) => i % 2 === 1) : lrPred.values;
+    rows.push({ model: 'logistic_regression', ourFit: lrFit, ourFitCpu: lrCpu, skFit: sk?.logreg.fit, skFitCpu: sk?.logreg.fitCpu, ourPredict: lrPredict, skPredict: sk?.logreg.predict, ourAuc: rocAuc(yTest, score), skAuc: sk?.logreg.auc });
+  }
+
+  const f = (v: number | undefined, d = 2) => (v === undefined ? '-' : v.toFixed(d));
+  const ratio = (a: number, b: number | undefined) => (b === undefined ? '-' : (a / b).toFixed(2) + '×');
+  console.log(`\nload average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores (timings on a shared machine are noisy; CPU s counts all threads)`);
+  console.log(`${ROWS} train rows × ${COLS} features (binary), predict on ${ROWS} rows; node ${process.version}`);
+  console.log('model'.padEnd(52) + 'fit wall s (ours / sklearn / ratio)'.padEnd(38) + 'fit CPU s (ours / sklearn)'.padEnd(28) + 'predict ms (ours / sklearn)'.padEnd(30) + 'test ROC-AUC (ours / sklearn)');
+  for (const r of rows) {
+    console.log(
+      r.model.padEnd(52) +
+        `${f(r.ourFit)} / ${f(r.skFit)} / ${ratio(r.ourFit, r.skFit)}`.padEnd(38) +
+        `${f(r.ourFitCpu)} / ${f(r.skFitCpu)}`.padEnd(28) +
+        `${f(r.ourPredict * 1000, 0)} / ${f(r.skPredict === undefined ? undefined : r.skPredict * 1000, 0)}`.padEnd(30) +
+        `${f(r.ourAuc, 4)} / ${f(r.skAuc, 4)}`,
+    );
+  }
+  if (!logreg) console.log('logistic_regression'.padEnd(52) + 'not available yet (not in the learner registry)');
+  const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+  for (const model of ['hgb', 'rf']) {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rows', String(ROWS), '--memory', model], { encoding: 'utf8' });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    try {
+      const m = JSON.parse(line) as { base: number; maxRss: number; extra: number; matrix: number; modelBytes: number };
+      console.log(`memory, ${model} fit in a fresh process: training matrix ${mb(m.matrix)} MB; RSS after loading it ${mb(m.base)} MB; peak during fit ${mb(m.maxRss)} MB; fit's extra peak ${mb(m.extra)} MB = ${(m.extra / m.matrix).toFixed(2)}× matrix, of which the fitted model itself is ${mb(m.modelBytes)} MB`);
+    } catch {
+      console.log(`memory, ${model}: child failed: ${r.stderr.slice(-500)}`);
+    }
+  }
+}
+
+const memoryModel = process.argv.includes('--memory') ? arg('memory', 'hgb') : null;
+if (memoryModel) memoryChild(memoryModel);
+else void main();

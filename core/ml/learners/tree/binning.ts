@@ -1,0 +1,101 @@
+import type { Matrix } from '../types.ts';
+import { Rng } from '../../random.ts';
+
+/** Bin index reserved for missing values, whatever the number of real bins (as sklearn's _BinMapper). */
+export const MISSING_BIN = 255;
+
+/**
+ * Per-feature bin edges, as scikit-learn's _BinMapper: up to 255 bins of non-missing values plus
+ * bin 255 for NaN. Bin b holds values with thresholds[b-1] < x <= thresholds[b], so "bin <= b"
+ * is exactly "x <= thresholds[b]" and a split found on bins predicts on raw values.
+ */
+export interface BinMapper {
+  /** Per feature, the increasing thresholds (length = non-missing bins - 1). */
+  thresholds: Float64Array[];
+  nBinsNonMissing: Int32Array;
+  hasMissing: Uint8Array;
+}
+
+const ALMOST_INF = 1e300;
+
+/** Fits bin edges on (a subsample of) the rows, in a fixed order so reruns are bit-identical. */
+export function fitBinMapper(X: Matrix, maxBins = 255, seed = 0, subsample = 200_000): BinMapper {
+  const { rows, cols, data } = X;
+  if (maxBins < 2 || maxBins > 255) throw new RangeError('maxBins must be in [2, 255]');
+  let sampleRows: Uint32Array | null = null;
+  if (rows > subsample) {
+    // sklearn draws a subsample without replacement; order does not matter for quantiles.
+    const perm = new Rng(seed).permutation(rows);
+    sampleRows = perm.slice(0, subsample).sort();
+  }
+  const m = sampleRows ? sampleRows.length : rows;
+  const col = new Float64Array(m);
+  const thresholds: Float64Array[] = [];
+  const nBinsNonMissing = new Int32Array(cols);
+  const hasMissing = new Uint8Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let k = 0;
+    for (let i = 0; i < m; i++) {
+      const v = data[(sampleRows ? sampleRows[i] : i) * cols + j];
+      if (v === v) col[k++] = v;
+    }
+    // Missing values anywhere in the full column, not only the subsample.
+    if (k < m) hasMissing[j] = 1;
+    else if (sampleRows) {
+      for (let i = 0; i < rows; i++) if (data[i * cols + j] !== data[i * cols + j]) { hasMissing[j] = 1; break; }
+    }
+    const s = col.subarray(0, k).sort();
+    let nDistinct = 0;
+    for (let i = 0; i < k; i++) if (i === 0 || s[i] !== s[i - 1]) nDistinct++;
+    let t: Float64Array;
+    if (nDistinct <= maxBins) {
+      t = new Float64Array(Math.max(0, nDistinct - 1));
+      for (let i = 1, d = 0; i < k; i++) if (s[i] !== s[i - 1]) t[d++] = (s[i - 1] + s[i]) * 0.5;
+    } else {
+      // np.percentile(col, linspace(0,100,maxBins+1)[1:-1], method='midpoint') on the sorted column.
+      t = new Float64Array(maxBins - 1);
+      for (let b = 1; b < maxBins; b++) {
+        const pos = ((b * 100) / maxBins / 100) * (k - 1);
+        t[b - 1] = (s[Math.floor(pos)] + s[Math.ceil(pos)]) * 0.5;
+      }
+      // Duplicate quantiles make empty bins; harmless for splitting (they are never chosen).
+    }
+    for (let i = 0; i < t.length; i++) if (t[i] > ALMOST_INF) t[i] = ALMOST_INF;
+    thresholds.push(t);
+    nBinsNonMissing[j] = t.length + 1;
+  }
+  return { thresholds, nBinsNonMissing, hasMissing };
+}
+
+/**
+ * Column-major uint8 bins (cols × rows): bins[j*rows + i]. Missing values get MISSING_BIN, or,
+ * with `compactMissing`, the bin right after the feature's last real bin (nBinsNonMissing[j]),
+ * which lets a histogram hold only nBinsNonMissing + 1 slots per feature.
+ */
+export function binMatrix(X: Matrix, mapper: BinMapper, compactMissing = false): Uint8Array {
+  const { rows, cols, data } = X;
+  const out = new Uint8Array(rows * cols);
+  for (let j = 0; j < cols; j++) {
+    const t = mapper.thresholds[j];
+    const nt = t.length;
+    const o = j * rows;
+    const missing = compactMissing ? mapper.nBinsNonMissing[j] : MISSING_BIN;
+    for (let i = 0; i < rows; i++) {
+      const v = data[i * cols + j];
+      if (v !== v) {
+        out[o + i] = missing;
+        continue;
+      }
+      // First threshold >= v, i.e. number of thresholds < v.
+      let lo = 0;
+      let hi = nt;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (v <= t[mid]) hi = mid;
+        else lo = mid + 1;
+      }
+      out[o + i] = lo;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,183 @@
+import type { FlatTree, Matrix } from '../types.ts';
+
+/**
+ * Growable flat tree used by every tree builder. Children are always allocated as a pair
+ * (right = left + 1), which keeps siblings adjacent in memory; the predictor still reads
+ * `left` and `right` so any FlatTree (e.g. one loaded from a file) predicts correctly.
+ */
+export class FlatTreeBuilder {
+  size = 0;
+  private cap: number;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  missingLeft: Uint8Array;
+  cover: Float64Array;
+  value: Float64Array;
+
+  constructor(readonly valueWidth: number, initialCapacity = 64) {
+    this.cap = Math.max(4, initialCapacity);
+    this.feature = new Int32Array(this.cap);
+    this.threshold = new Float64Array(this.cap);
+    this.left = new Int32Array(this.cap);
+    this.right = new Int32Array(this.cap);
+    this.missingLeft = new Uint8Array(this.cap);
+    this.cover = new Float64Array(this.cap);
+    this.value = new Float64Array(this.cap * valueWidth);
+  }
+
+  private grow(need: number): void {
+    if (need <= this.cap) return;
+    let cap = this.cap * 2;
+    while (cap < need) cap *= 2;
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.feature = g(this.feature, cap);
+    this.threshold = g(this.threshold, cap);
+    this.left = g(this.left, cap);
+    this.right = g(this.right, cap);
+    this.missingLeft = g(this.missingLeft, cap);
+    this.cover = g(this.cover, cap);
+    this.value = g(this.value, cap * this.valueWidth);
+    this.cap = cap;
+  }
+
+  /** Adds a leaf node (feature -1) and returns its id. */
+  addNode(cover: number): number {
+    this.grow(this.size + 1);
+    const id = this.size++;
+    this.feature[id] = -1;
+    this.left[id] = -1;
+    this.right[id] = -1;
+    this.cover[id] = cover;
+    return id;
+  }
+
+  /** Turns `node` into a split and allocates its two children (as leaves); returns the left id. */
+  split(node: number, feature: number, threshold: number, missingLeft: boolean, coverLeft: number, coverRight: number): number {
+    const l = this.addNode(coverLeft);
+    const r = this.addNode(coverRight);
+    this.feature[node] = feature;
+    this.threshold[node] = threshold;
+    this.missingLeft[node] = missingLeft ? 1 : 0;
+    this.left[node] = l;
+    this.right[node] = r;
+    return l;
+  }
+
+  finish(): FlatTree {
+    const n = this.size;
+    return {
+      feature: this.feature.slice(0, n),
+      threshold: this.threshold.slice(0, n),
+      left: this.left.slice(0, n),
+      right: this.right.slice(0, n),
+      missingLeft: this.missingLeft.slice(0, n),
+      cover: this.cover.slice(0, n),
+      value: this.value.slice(0, n * this.valueWidth),
+      valueWidth: this.valueWidth,
+    };
+  }
+}
+
+/** Index of the leaf that row `offset` (start of a row in a row-major array) falls into. */
+export function leafIndex(tree: FlatTree, x: Float64Array, offset: number): number {
+  const { feature, threshold, left, right, missingLeft } = tree;
+  let node = 0;
+  let f = feature[0];
+  while (f >= 0) {
+    const v = x[offset + f];
+    node = v <= threshold[node] || (v !== v && missingLeft[node] === 1) ? left[node] : right[node];
+    f = feature[node];
+  }
+  return node;
+}
+
+/** The value vector (valueWidth numbers) of the leaf for one row, as a subarray view. */
+export function predictTree(tree: FlatTree, x: Float64Array, offset = 0): Float64Array {
+  const leaf = leafIndex(tree, x, offset);
+  return tree.value.subarray(leaf * tree.valueWidth, (leaf + 1) * tree.valueWidth);
+}
+
+/** True when every split's right child is its left child + 1 (what FlatTreeBuilder makes). */
+function siblingsAdjacent(tree: FlatTree): boolean {
+  const { feature, left, right } = tree;
+  for (let i = 0; i < feature.length; i++) if (feature[i] >= 0 && right[i] !== left[i] + 1) return false;
+  return true;
+}
+
+/** Adds one tree's weighted leaf values into `out` (see addForestPredictions). */
+function addTreeRows(tree: FlatTree, X: Matrix, out: Float64Array, outWidth: number, outOffset: number, weight: number, adjacent: boolean, hasNaN: boolean): void {
+  const { feature, threshold, left, right, missingLeft, value, valueWidth } = tree;
+  const data = X.data;
+  const cols = X.cols;
+  const rows = X.rows;
+  for (let r = 0, base = 0; r < rows; r++, base += cols) {
+    let node = 0;
+    let f = feature[0];
+    if (adjacent && !hasNaN) {
+      // Branch-free step (right child = left + 1): the comparison is data, not control flow.
+      while (f >= 0) {
+        node = left[node] + (data[base + f] > threshold[node] ? 1 : 0);
+        f = feature[node];
+      }
+    } else {
+      while (f >= 0) {
+        const x = data[base + f];
+        node = x <= threshold[node] || (x !== x && missingLeft[node] === 1) ? left[node] : right[node];
+        f = feature[node];
+      }
+    }
+    if (valueWidth === 1) out[r * outWidth + outOffset] += weight * value[node];
+    else {
+      const o = r * outWidth + outOffset;
+      const vo = node * valueWidth;
+      for (let v = 0; v < valueWidth; v++) out[o + v] += weight * value[vo + v];
+    }
+  }
+}
+
+function anyNaN(X: Matrix): boolean {
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) if (d[i] !== d[i]) return true;
+  return false;
+}
+
+/**
+ * Adds `weight × leaf value` of every row to `out` (rows × outWidth, row-major): tree t's value
+ * column v goes to out column `outOffset(t) + v`.
+ */
+export function addForestPredictions(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: number, outOffset: (t: number) => number = () => 0, weight = 1): void {
+  const hasNaN = anyNaN(X);
+  for (let t = 0; t < trees.length; t++) addTreeRows(trees[t], X, out, outWidth, outOffset(t), weight, siblingsAdjacent(trees[t]), hasNaN);
+}
+
+/** One tree's weighted leaf values added into `out` (rows × outWidth) at column outOffset. */
+export function addTreePredictions(tree: FlatTree, X: Matrix, out: Float64Array, outWidth: number, outOffset = 0, weight = 1): void {
+  addTreeRows(tree, X, out, outWidth, outOffset, weight, siblingsAdjacent(tree), anyNaN(X));
+}
+
+/** Sum (or weighted mean, with weight = 1/trees) of several trees' leaf values, rows × width. */
+export function predictTrees(trees: FlatTree[], X: Matrix, weight = 1): Float64Array {
+  const width = trees.length > 0 ? trees[0].valueWidth : 1;
+  const out = new Float64Array(X.rows * width);
+  addForestPredictions(trees, X, out, width, () => 0, weight);
+  return out;
+}
+
+/** Depth of the deepest leaf (root = 0). */
+export function treeDepth(tree: FlatTree): number {
+  const depth = new Int32Array(tree.feature.length);
+  let max = 0;
+  for (let i = 0; i < tree.feature.length; i++) {
+    if (tree.feature[i] >= 0) {
+      depth[tree.left[i]] = depth[i] + 1;
+      depth[tree.right[i]] = depth[i] + 1;
+    } else if (depth[i] > max) max = depth[i];
+  }
+  return max;
+}

@@ -1,0 +1,51 @@
+/**
+ * Worker-thread entry points for training (see RunContext.runInWorker): plain-data payloads in,
+ * plain data out, so they run the same in a worker, in the executor's pool and in-process in a
+ * unit test. The heavy lifting is the learner's own `fit` / `predict`.
+ */
+import type { WorkerIO } from '../spec/context.ts';
+import type { Task } from '../spec/values.ts';
+import { learnerByKind } from './learners/index.ts';
+import type { Matrix, Prediction } from './learners/types.ts';
+
+export interface FitPayload {
+  kind: string;
+  /** Already validated against the learner's params schema (defaults filled in). */
+  params: Record<string, unknown>;
+  task: Task;
+  seed: number;
+  X: Matrix;
+  y?: Float64Array;
+  sampleWeight?: Float64Array;
+  nClasses?: number;
+  featureNames: string[];
+}
+
+function fit(p: FitPayload, progress?: (f: number, m?: string) => void): unknown {
+  const learner = learnerByKind(p.kind);
+  return learner.fit(
+    { X: p.X, y: p.y, sampleWeight: p.sampleWeight, nClasses: p.nClasses, featureNames: p.featureNames },
+    learner.params.parse(p.params),
+    { task: p.task, seed: p.seed, progress },
+  );
+}
+
+/** Fit one learner; returns its state (stored in the ModelValue). Progress is forwarded. */
+export async function fitLearner(payload: FitPayload, io: WorkerIO): Promise<unknown> {
+  return fit(payload, (f, m) => io.progress(f, m));
+}
+
+/** Predict with a fitted state. */
+export async function predictLearner(payload: { kind: string; state: unknown; X: Matrix }): Promise<Prediction> {
+  return learnerByKind(payload.kind).predict(payload.state, payload.X);
+}
+
+/**
+ * Fit on one fold's training rows and predict its held-out rows, in one trip to the worker (the
+ * fitted state never needs to come back). Used by cross-validation, tuning and Compare, where
+ * several run at once: the learner's own progress is not forwarded, the caller reports per fold.
+ */
+export async function fitPredict(payload: FitPayload & { test: Matrix }): Promise<Prediction> {
+  const state = fit(payload);
+  return learnerByKind(payload.kind).predict(state, payload.test);
+}

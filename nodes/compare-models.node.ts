@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineNode, param } from '../core/spec/index.ts';
+import { METRIC_DIRECTION } from '../core/ml/metrics.ts';
+import { LEARNER_KINDS } from '../core/ml/model.ts';
+import { compareModels } from '../core/ml/tune/compare-models.ts';
+
+const METRICS = ['auto', ...Object.keys(METRIC_DIRECTION)] as [string, ...string[]];
+
+export const compareNode = defineNode({
+  type: 'ml.compare',
+  version: 1,
+  title: 'Compare Models',
+  category: 'Evaluate',
+  description: 'Score several learners on the same cross-validation folds and rank them in a leaderboard.',
+  inputs: { table: { type: 'table', label: 'Rows' } },
+  outputs: { metrics: { type: 'metrics', label: 'Leaderboard' } },
+  params: z.object({
+    target: param.column('Column to predict'),
+    task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto').describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
+    learners: z.array(z.enum(LEARNER_KINDS)).min(1).default(['decision_tree', 'random_forest', 'hist_gradient_boosting']).describe('Learners to compare'),
+    learner_params: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .default({})
+      .meta({ description: 'Settings per learner, e.g. {"random_forest": {"n_estimators": 200}}', ui: { widget: 'json', advanced: true } }),
+    folds: z.number().int().min(2).max(20).default(5).describe('Cross-validation folds'),
+    metric: z.enum(METRICS).default('auto').describe('Ranking metric; auto = accuracy (classification) or r2 (regression)'),
+    features: param.columns('Columns the models use (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+    class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
+  }),
+  exportable: false,
+  summary: (p) => `${p.learners.length} learners · ${p.folds}-fold`,
+  async run({ inputs, params, ctx }) {
+    const metrics = await compareModels(ctx, inputs.table, {
+      target: params.target,
+      task: params.task,
+      features: params.features,
+      folds: params.folds,
+      classWeight: params.class_weight,
+      learners: params.learners,
+      learnerParams: params.learner_params,
+      metric: params.metric,
+    });
+    ctx.progress(1);
+    return { metrics };
+  },
+});

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { defineNode, param } from '../core/spec/index.ts';
+import { evaluationReport } from '../core/ml/curves.ts';
+import { LEARNER_KINDS, TASK_CHOICES, trainModel } from '../core/ml/model.ts';
+
+export const trainNode = defineNode({
+  type: 'ml.train',
+  version: 1,
+  title: 'Train Model',
+  category: 'Train',
+  description:
+    'Fit a learner on the training rows. Every feature step upstream (impute, scale, encode...) is re-fitted on these rows only, so the model carries no statistics from test rows.',
+  inputs: { table: { type: 'table', label: 'Training rows' } },
+  outputs: {
+    model: { type: 'model', label: 'Model' },
+    metrics: { type: 'metrics', label: 'Training metrics' },
+  },
+  params: z.object({
+    target: param.column('Column to predict. Leave empty for clustering or anomaly detection.').optional(),
+    task: z
+      .enum(TASK_CHOICES)
+      .default('auto')
+      .describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
+    learner: z.enum(LEARNER_KINDS).default('random_forest').describe('The algorithm to fit'),
+    learner_params: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .meta({ description: 'Settings of the chosen learner, e.g. {"max_depth": 8}; checked against the learner when the node runs', ui: { widget: 'json' } }),
+    features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+    class_weight: z
+      .enum(['none', 'balanced'])
+      .default('none')
+      .describe('balanced: weight each class inversely to its frequency, so rare classes count as much as common ones'),
+  }),
+  exportable: true,
+  summary: (p) => `${p.learner}${p.target ? ` → ${p.target}` : ''}`,
+  async run({ inputs, params, ctx }) {
+    const r = await trainModel(ctx, inputs.table, {
+      target: params.target || undefined,
+      task: params.task,
+      learner: params.learner,
+      learnerParams: params.learner_params,
+      features: params.features,
+      classWeight: params.class_weight,
+    });
+    ctx.progress(1);
+    const metrics = evaluationReport({
+      task: r.model.task,
+      scope: 'train',
+      classes: r.model.classes,
+      yTrue: r.target.y ?? new Float64Array(0),
+      prediction: r.target.y ? r.trainPrediction : { values: new Float64Array(0) },
+      rowIds: r.target.y ? r.rowIds : [],
+    });
+    return { model: r.model, metrics };
+  },
+});

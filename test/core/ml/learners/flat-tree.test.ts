@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { FlatTreeBuilder, addTreePredictions, leafIndex, predictTree, predictTrees } from '../../../../core/ml/learners/tree/flat-tree.ts';
+import { MISSING_BIN, binMatrix, fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
+import type { FlatTree, Matrix } from '../../../../core/ml/learners/types.ts';
+
+/** x0 <= 1 ? (x1 <= 5 ? 10 : 20) : 30, with NaN in x0 going right and NaN in x1 going left. */
+function smallTree(): FlatTree {
+  const b = new FlatTreeBuilder(1);
+  b.addNode(10);
+  const l = b.split(0, 0, 1, false, 6, 4);
+  const ll = b.split(l, 1, 5, true, 3, 3);
+  b.value[ll] = 10;
+  b.value[ll + 1] = 20;
+  b.value[l + 1] = 30;
+  return b.finish();
+}
+
+describe('flat trees', () => {
+  it('go left when x <= threshold, and follow missingLeft for NaN', () => {
+    const t = smallTree();
+    const rows = [[1, 5], [1, 5.0000001], [1.0000001, 0], [NaN, 0], [0, NaN]];
+    expect(rows.map((r) => predictTree(t, Float64Array.from(r))[0])).toEqual([10, 20, 30, 30, 10]);
+    expect(t.cover[0]).toBe(10);
+    expect(t.right[0]).toBe(t.left[0] + 1);
+  });
+
+  it('batch prediction (branch-free and NaN-aware paths) equals the one-row walk', () => {
+    const t = smallTree();
+    const data = Float64Array.from([1, 5, 1, 6, 2, 0, 0, 9, -3, 5]);
+    const X: Matrix = { data, rows: 5, cols: 2 };
+    const out = new Float64Array(5);
+    addTreePredictions(t, X, out, 1);
+    const one = Array.from({ length: 5 }, (_, i) => t.value[leafIndex(t, data, i * 2)]);
+    expect(Array.from(out)).toEqual(one);
+    const withNaN: Matrix = { data: Float64Array.from([NaN, 0, 0, NaN, 2, 0]), rows: 3, cols: 2 };
+    expect(Array.from(predictTrees([t, t], withNaN, 0.5))).toEqual([30, 10, 30]);
+    // A tree whose children are not adjacent (e.g. read from a file) predicts the same.
+    // Re-map node ids: new order [0, right(30), left, ll, lr].
+    const remapped: FlatTree = {
+      feature: Int32Array.from([0, -1, 1, -1, -1]),
+      threshold: Float64Array.from([1, 0, 5, 0, 0]),
+      left: Int32Array.from([2, -1, 3, -1, -1]),
+      right: Int32Array.from([1, -1, 4, -1, -1]),
+      missingLeft: Uint8Array.from([0, 0, 1, 0, 0]),
+      cover: Float64Array.from([10, 4, 6, 3, 3]),
+      value: Float64Array.from([0, 30, 0, 10, 20]),
+      valueWidth: 1,
+    };
+    expect(Array.from(predictTrees([remapped], X))).toEqual(one);
+    expect(Array.from(predictTrees([remapped], withNaN))).toEqual([30, 10, 30]);
+  });
+});
+
+describe('binning', () => {
+  it('uses midpoints for few distinct values, a missing bin, and bin <= b  <=>  x <= threshold[b]', () => {
+    const X: Matrix = { data: Float64Array.from([3, 1, NaN, 2, 1, 3]), rows: 6, cols: 1 };
+    const m = fitBinMapper(X, 255);
+    expect(Array.from(m.thresholds[0])).toEqual([1.5, 2.5]);
+    expect(m.nBinsNonMissing[0]).toBe(3);
+    expect(m.hasMissing[0]).toBe(1);
+    expect(Array.from(binMatrix(X, m))).toEqual([2, 0, MISSING_BIN, 1, 0, 2]);
+    expect(Array.from(binMatrix(X, m, true))).toEqual([2, 0, 3, 1, 0, 2]);
+  });
+
+  it('caps the bins at max_bins with quantile edges', () => {
+    const n = 5000;
+    const X: Matrix = { data: Float64Array.from({ length: n }, (_, i) => (i * 7919) % n), rows: n, cols: 1 };
+    const m = fitBinMapper(X, 32);
+    expect(m.nBinsNonMissing[0]).toBe(32);
+    const bins = binMatrix(X, m);
+    const counts = new Array(32).fill(0);
+    bins.forEach((b) => counts[b]++);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { logisticRegression } from '../../../../core/ml/learners/logistic.ts';
+import { hasSklearn } from '../../../support/python.ts';
+import { runParity } from '../../../support/sklearn-parity.ts';
+import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
+
+describe.skipIf(!hasSklearn)('logistic_regression matches scikit-learn 1.2 LogisticRegression(lbfgs)', () => {
+  const outcomes = runParity([
+    { learner: logisticRegression, params: { max_iter: 1000 }, dataset: 'breast_cancer', estimator: 'LogisticRegression(C=1.0, max_iter=1000)', scale: true },
+    { learner: logisticRegression, params: { max_iter: 1000 }, dataset: 'penguins_sex', estimator: 'LogisticRegression(C=1.0, max_iter=1000)', scale: true },
+    { learner: logisticRegression, params: { max_iter: 1000 }, dataset: 'digits', estimator: 'LogisticRegression(C=1.0, max_iter=1000)', scale: true },
+    { learner: logisticRegression, params: { C: 0.05, class_weight: 'balanced', max_iter: 1000 }, dataset: 'breast_cancer', estimator: "LogisticRegression(C=0.05, class_weight='balanced', max_iter=1000)", scale: true },
+    { learner: logisticRegression, params: { C: 0.1, class_weight: { '0': 2 }, max_iter: 1000 }, dataset: 'digits', estimator: 'LogisticRegression(C=0.1, class_weight={0: 2}, max_iter=1000)', scale: true },
+  ]);
+  for (const o of outcomes) {
+    it(`accuracy and ROC-AUC within 0.01: ${o.label}`, () => {
+      expect(Math.abs(o.ours.accuracy! - o.sklearn.accuracy!)).toBeLessThanOrEqual(0.01);
+      expect(Math.abs(o.ours.roc_auc! - o.sklearn.roc_auc!)).toBeLessThanOrEqual(0.01);
+    });
+  }
+});
+
+describe('logistic_regression', () => {
+  it('gives bit-identical predictions on two fits', () => expectDeterministic(logisticRegression, { max_iter: 15 }, 'digits'));
+  it('keeps coefficients finite with a constant feature', () => expectConstantFeatureFinite(logisticRegression, {}, 'breast_cancer'));
+  it('refuses an all-missing feature by name', () => expectAllNaNColumnRefused(logisticRegression, {}, 'penguins_sex'));
+  it('does not penalise the intercept', () => {
+    // 90% positives and one useless feature: a strong penalty zeroes the coefficient, but the
+    // intercept still reaches log(9), the base rate.
+    const n = 100;
+    const X = { data: new Float64Array(n).map((_, i) => (i % 2 ? 1 : -1)), rows: n, cols: 1 };
+    const y = new Float64Array(n).map((_, i) => (i < 90 ? 1 : 0));
+    const state = logisticRegression.fit({ X, y, featureNames: ['x'], nClasses: 2 }, logisticRegression.params.parse({ C: 1e-6 }), { task: 'binary', seed: 1 });
+    expect(state.intercept[0]).toBeCloseTo(Math.log(9), 3);
+    expect(Math.abs(state.coef[0])).toBeLessThan(1e-3);
+  });
+  it('refuses a class_weight key that is not a class index', () => {
+    const X = { data: Float64Array.of(0, 1, 2, 3), rows: 4, cols: 1 };
+    expect(() =>
+      logisticRegression.fit({ X, y: Float64Array.of(0, 0, 1, 1), featureNames: ['x'], nClasses: 2 }, logisticRegression.params.parse({ class_weight: { yes: 2 } }), { task: 'binary', seed: 1 }),
+    ).toThrow(/class_weight names class "yes"/);
+  });
+});
