@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the desktop window where the Electron binary is installed, otherwise the same
 // studio in the browser (served by the web host on 127.0.0.1). Builds the renderer first when it
-// is missing or older than its sources. Works from a clean clone after `npm ci`, which here runs
+// is missing or older than its sources. Works from a clean clone after `npm install`, which here runs
 // no install scripts, so Electron's binary download never happens offline.
 //
 //   npm start [-- --web] [-- --port N] [-- --no-open]
@@ -30,7 +30,7 @@ function findElectron() {
   }
   const pathTxt = join(pkgDir, 'path.txt');
   if (!existsSync(pathTxt)) {
-    return { reason: 'the Electron binary was never downloaded (npm ci runs no install scripts here, and this machine is offline)' };
+    return { reason: 'the Electron binary was never downloaded (npm runs no install scripts here, and this machine is offline)' };
   }
   try {
     const binary = require('electron');
