@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Plan, PlanNode } from '../compile/compile.ts';
@@ -50,6 +51,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
   const runId = options.runId ?? randomUUID();
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
+  // Every running query, worker task and code node listens for cancellation on this one signal.
+  setMaxListeners(1000, signal);
   const cache = new NodeCache(options.cacheDir);
   const history = new RunHistory(options.cacheDir);
   const pipelineKey = sha256(options.pipelineKey ?? options.pipelineDir).slice(0, 16);

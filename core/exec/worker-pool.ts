@@ -39,6 +39,12 @@ export class WorkerPool {
   run<T>(task: WorkerTask, payload: unknown, options: { signal: AbortSignal; transfer?: ArrayBuffer[]; onProgress?: Job['onProgress']; onLog?: Job['onLog'] }): Promise<T> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     return new Promise<T>((resolve, reject) => {
+      // The abort listener goes when the job settles: a tuning run sends hundreds of tasks on one signal.
+      const onAbort = () => this.abort(job);
+      const settle = <A>(fn: (a: A) => void) => (a: A) => {
+        options.signal.removeEventListener('abort', onAbort);
+        fn(a);
+      };
       const job: Job = {
         task,
         payload,
@@ -46,11 +52,11 @@ export class WorkerPool {
         signal: options.signal,
         onProgress: options.onProgress ?? (() => {}),
         onLog: options.onLog ?? (() => {}),
-        resolve: resolve as (v: unknown) => void,
-        reject,
+        resolve: settle(resolve as (v: unknown) => void),
+        reject: settle(reject),
       };
       if (job.signal.aborted) return reject(cancelled());
-      job.signal.addEventListener('abort', () => this.abort(job), { once: true });
+      job.signal.addEventListener('abort', onAbort, { once: true });
       this.queue.push(job);
       this.pump();
     });
