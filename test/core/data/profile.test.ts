@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadCsv } from '../../../core/data/csv.ts';
-import { pageOf, profileOf } from '../../../core/data/profile.ts';
+import { EXACT_LIMIT, pageOf, profileOf } from '../../../core/data/profile.ts';
 import { profileMetrics } from '../../../core/data/profile-report.ts';
-import { writeTable } from '../../../core/data/tables.ts';
+import { relation, withConnection, writeTable } from '../../../core/data/tables.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { hasPandas, runPython } from '../../support/python.ts';
 
@@ -45,6 +45,44 @@ describe('profileOf, hand-computed', () => {
     const [k] = await profileOf(t);
     expect(k.histogram).toEqual([{ x0: 7, x1: 8, count: 4 }]);
     expect(k.std).toBe(0);
+  });
+});
+
+describe('profileOf, large tables (over EXACT_LIMIT rows)', () => {
+  it('samples quantiles evenly over the file, counts few distinct values exactly and estimates many closely', async () => {
+    const n = EXACT_LIMIT + 50_000;
+    const t = await writeTable(
+      fakeContext(),
+      `SELECT i AS id, i % 7 AS small, CASE WHEN i % 10 = 0 THEN NULL ELSE (i * 7919) % 150001 END AS many,
+              'c' || (i % 3) AS cat, 'u' || i AS uid, CASE WHEN i % 4 = 0 THEN NULL ELSE 'k' || (i % 5) END AS sparse,
+              CASE WHEN i % 250 = 0 THEN i END AS rare
+       FROM range(${n}) t(i)`,
+      { newRowIds: true },
+    );
+    const [id, small, many, cat, uid, sparse, rare] = await profileOf(t);
+    // A column sorted in file order: its quantiles must not lean to the start of the file.
+    for (const [k, q] of Object.entries({ p05: 0.05, p25: 0.25, p50: 0.5, p75: 0.75, p95: 0.95 })) {
+      expect(Math.abs((id.quantiles![k] as number) / n - q), k).toBeLessThan(0.01);
+    }
+    expect(id).toMatchObject({ count: n, min: 0, max: n - 1, mean: (n - 1) / 2 });
+    expect(Math.abs(id.distinct / n - 1)).toBeLessThan(0.03);
+    expect(id.top).toBeUndefined();
+    expect(id.histogram!.reduce((a, b) => a + b.count, 0)).toBe(n);
+    expect(small).toMatchObject({ distinct: 7, min: 0, max: 6 });
+    expect(small.top!.map((x) => x.value).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const exactMany = await withConnection(async (con) => Number((await con.runAndReadAll(`SELECT count(DISTINCT many) FROM ${relation(t)}`)).getRowsJS()[0][0]));
+    expect(many.missing).toBe(n / 10);
+    expect(Math.abs(many.distinct / exactMany - 1)).toBeLessThan(0.03);
+    expect(cat).toMatchObject({ distinct: 3, count: n });
+    expect(cat.top!.map((x) => x.value)).toEqual(['c0', 'c1', 'c2']);
+    expect(Math.abs(uid.distinct / n - 1)).toBeLessThan(0.03);
+    expect(uid.top).toBeUndefined();
+    // "missing" is a group of its own in the top values, not a distinct value.
+    expect(sparse).toMatchObject({ distinct: 5, missing: n / 4 });
+    expect(sparse.top![0]).toEqual({ value: null, count: n / 4 });
+    // A mostly-missing column would leave few values in a row sample: its quantiles are exact.
+    expect(rare).toMatchObject({ count: n / 250, distinct: n / 250 });
+    expect(rare.quantiles!.p50).toBeCloseTo(((n / 250 - 1) / 2) * 250, 9);
   });
 });
 
