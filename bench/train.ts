@@ -19,6 +19,7 @@ import type { FitData, FlatTree, Matrix } from '../core/ml/learners/types.ts';
 import { LEARNERS } from '../core/ml/learners/index.ts';
 import { histGradientBoosting } from '../core/ml/learners/tree/hist-gradient-boosting.ts';
 import { prepareForest, predictRandomForest, randomForest, type ForestPayload } from '../core/ml/learners/tree/random-forest.ts';
+import { kernelMemory, loadTreeKernels } from '../core/ml/learners/tree/tree-kernels.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, dflt: string) => {
@@ -223,6 +224,7 @@ async function main() {
   const ratio = (a: number, b: number | undefined) => (b === undefined ? '-' : (a / b).toFixed(2) + '×');
   console.log(`\nload average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores (timings on a shared machine are noisy; CPU s counts all threads)`);
   console.log(`${ROWS} train rows × ${COLS} features (binary), predict on ${ROWS} rows; node ${process.version}`);
+  console.log(`tree kernels (histograms, partition, batch predict): ${loadTreeKernels(kernelMemory(1)) ? 'WebAssembly' : 'JavaScript fallback'}`);
   console.log('model'.padEnd(52) + 'fit wall s (ours / sklearn / ratio)'.padEnd(38) + 'fit CPU s (ours / sklearn)'.padEnd(28) + 'predict ms (ours / sklearn)'.padEnd(30) + 'test ROC-AUC (ours / sklearn)');
   for (const r of rows) {
     console.log(

@@ -1,4 +1,5 @@
 import type { FlatTree, Matrix } from '../types.ts';
+import { PAGE_BYTES, kernelMemory, loadTreeKernels } from './tree-kernels.ts';
 
 /**
  * Growable flat tree used by every tree builder. Children are always allocated as a pair
@@ -141,24 +142,99 @@ function addTreeRows(tree: FlatTree, X: Matrix, out: Float64Array, outWidth: num
   }
 }
 
-function anyNaN(X: Matrix): boolean {
-  const d = X.data;
+function anyNaN(d: Float64Array): boolean {
   for (let i = 0; i < d.length; i++) if (d[i] !== d[i]) return true;
   return false;
 }
 
 /**
- * Adds `weight × leaf value` of every row to `out` (rows × outWidth, row-major): tree t's value
- * column v goes to out column `outOffset(t) + v`.
+ * Bytes of X per block of the WebAssembly walk. Large: every tree is read once per block, and a
+ * forest of deep trees (megabytes of nodes) costs more to re-read than the rows do (measured:
+ * 100 full-depth trees on 100k rows, 1.8 s with 1024-row blocks, 0.8 s with 32k-row blocks).
  */
-export function addForestPredictions(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: number, outOffset: (t: number) => number = () => 0, weight = 1): void {
-  const hasNaN = anyNaN(X);
+const WALK_BLOCK_BYTES = 8 << 20;
+
+/**
+ * addForestPredictions with the WebAssembly walk (tree-kernels.ts): the trees are packed into
+ * one memory, rows are copied in by blocks and every tree walks the block. Returns false, having
+ * done nothing, where the kernels are unavailable or a tree's children are not adjacent.
+ */
+function walkForest(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: number, outOffset: (t: number) => number, weight: number, blockBytes: number): boolean {
+  let nodes = 0;
+  for (const tree of trees) {
+    if (!siblingsAdjacent(tree)) return false;
+    nodes += tree.feature.length;
+  }
+  const { cols, rows, data } = X;
+  const block = Math.min((rows + 3) & ~3, Math.max(4, Math.floor(blockBytes / (cols * 8)) & ~3));
+  const xAt = nodes * 16;
+  const leavesAt = xAt + block * cols * 8;
+  const memory = kernelMemory(Math.ceil((leavesAt + block * 4) / PAGE_BYTES));
+  const kernels = loadTreeKernels(memory);
+  if (!kernels) return false;
+  const packedThreshold = new Float64Array(memory.buffer, 0, nodes * 2);
+  const packedInts = new Int32Array(memory.buffer, 0, nodes * 4);
+  const treeAt: number[] = [];
+  const depth: number[] = [];
+  for (let t = 0, base = 0; t < trees.length; t++) {
+    const { feature, threshold, left, missingLeft } = trees[t];
+    const at = base * 16;
+    for (let i = 0, j = base; i < feature.length; i++, j++) {
+      const leaf = feature[i] < 0;
+      packedThreshold[2 * j] = leaf ? Infinity : threshold[i];
+      packedInts[4 * j + 2] = leaf ? 0 : feature[i] * 8;
+      packedInts[4 * j + 3] = leaf ? at + i * 16 : (at + left[i] * 16) | (missingLeft[i] === 1 ? 0 : 1);
+    }
+    treeAt.push(base * 16);
+    depth.push(treeDepth(trees[t]));
+    base += feature.length;
+  }
+  const x = new Float64Array(memory.buffer, xAt, block * cols);
+  const leaves = new Int32Array(memory.buffer, leavesAt, block);
+  const offsets = trees.map((_, t) => outOffset(t));
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const n = Math.min(block, rows - r0);
+    const rowsOfBlock = data.subarray(r0 * cols, (r0 + n) * cols);
+    x.set(rowsOfBlock);
+    // Rows past n (up to a multiple of 4) hold stale numbers: walked, never read back.
+    const walk = anyNaN(rowsOfBlock) ? kernels.walk : kernels.walkNoNaN;
+    for (let t = 0; t < trees.length; t++) {
+      walk(treeAt[t], depth[t], xAt, cols * 8, (n + 3) & ~3, leavesAt);
+      const { value, valueWidth } = trees[t];
+      if (valueWidth === 1) {
+        for (let i = 0, o = r0 * outWidth + offsets[t]; i < n; i++, o += outWidth) out[o] += weight * value[leaves[i]];
+        continue;
+      }
+      for (let i = 0, o = r0 * outWidth + offsets[t]; i < n; i++, o += outWidth) {
+        const vo = leaves[i] * valueWidth;
+        for (let v = 0; v < valueWidth; v++) out[o + v] += weight * value[vo + v];
+      }
+    }
+  }
+  return true;
+}
+
+/** For tests: `kernels: false` takes the JavaScript walk; `blockBytes` sets the WebAssembly walk's block. */
+export interface WalkOptions {
+  kernels?: boolean;
+  blockBytes?: number;
+}
+
+/**
+ * Adds `weight × leaf value` of every row to `out` (rows × outWidth, row-major): tree t's value
+ * column v goes to out column `outOffset(t) + v`. Each row adds the trees in order, whichever
+ * path runs, so the sums are the same bit for bit.
+ */
+export function addForestPredictions(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: number, outOffset: (t: number) => number = () => 0, weight = 1, walk: WalkOptions = {}): void {
+  if (trees.length === 0 || X.rows === 0) return;
+  if (walk.kernels !== false && walkForest(trees, X, out, outWidth, outOffset, weight, walk.blockBytes ?? WALK_BLOCK_BYTES)) return;
+  const hasNaN = anyNaN(X.data);
   for (let t = 0; t < trees.length; t++) addTreeRows(trees[t], X, out, outWidth, outOffset(t), weight, siblingsAdjacent(trees[t]), hasNaN);
 }
 
 /** One tree's weighted leaf values added into `out` (rows × outWidth) at column outOffset. */
 export function addTreePredictions(tree: FlatTree, X: Matrix, out: Float64Array, outWidth: number, outOffset = 0, weight = 1): void {
-  addTreeRows(tree, X, out, outWidth, outOffset, weight, siblingsAdjacent(tree), anyNaN(X));
+  addTreeRows(tree, X, out, outWidth, outOffset, weight, siblingsAdjacent(tree), anyNaN(X.data));
 }
 
 /** Sum (or weighted mean, with weight = 1/trees) of several trees' leaf values, rows × width. */

@@ -188,7 +188,9 @@ function lossValue(loss: Loss, y: Float64Array, raw: Float64Array, w: Float64Arr
 }
 
 function sigmoid(f: number): number {
-  return f >= 0 ? 1 / (1 + Math.exp(-f)) : Math.exp(f) / (1 + Math.exp(f));
+  // One exp: e = exp(-|f|) is exp(-f) for f >= 0 and exp(f) below, the two stable forms.
+  const e = Math.exp(-Math.abs(f));
+  return f >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
 function softmaxRows(raw: Float64Array, out: Float64Array, n: number, T: number): void {

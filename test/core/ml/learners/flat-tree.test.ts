@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FlatTreeBuilder, addTreePredictions, leafIndex, predictTree, predictTrees } from '../../../../core/ml/learners/tree/flat-tree.ts';
+import { FlatTreeBuilder, addForestPredictions, addTreePredictions, leafIndex, predictTree, predictTrees } from '../../../../core/ml/learners/tree/flat-tree.ts';
+import { Rng } from '../../../../core/ml/random.ts';
 import { MISSING_BIN, binMatrix, fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
 import type { FlatTree, Matrix } from '../../../../core/ml/learners/types.ts';
 
@@ -48,6 +49,47 @@ describe('flat trees', () => {
     };
     expect(Array.from(predictTrees([remapped], X))).toEqual(one);
     expect(Array.from(predictTrees([remapped], withNaN))).toEqual([30, 10, 30]);
+  });
+});
+
+/** A random tree over `cols` features: `splits` splits on random leaves, value width `width`. */
+function randomTree(rng: Rng, cols: number, splits: number, width: number): FlatTree {
+  const b = new FlatTreeBuilder(width);
+  b.addNode(1);
+  const leaves = [0];
+  for (let s = 0; s < splits; s++) {
+    const node = leaves.splice(rng.int(leaves.length), 1)[0];
+    const l = b.split(node, rng.int(cols), Math.round(rng.normal() * 4) / 4, rng.next() < 0.5, 1, 1);
+    leaves.push(l, l + 1);
+  }
+  for (const leaf of leaves) for (let v = 0; v < width; v++) b.value[leaf * width + v] = rng.normal();
+  return b.finish();
+}
+
+describe('batch prediction with the WebAssembly walk', () => {
+  it('adds the same numbers, bit for bit, as the JavaScript walk (NaN or none, ties on thresholds, odd row counts, blocks, wide values)', () => {
+    const rng = new Rng(3);
+    for (const [rows, width, nan] of [[2503, 1, 1], [1030, 3, 0], [3, 2, 1]]) {
+      const cols = 5;
+      const data = new Float64Array(rows * cols);
+      // Quarter steps make many values equal a threshold (x <= t goes left).
+      for (let i = 0; i < data.length; i++) data[i] = nan && i % 97 === 0 ? NaN : Math.round(rng.normal() * 8) / 4;
+      if (rows > 1500) for (let i = 1024 * cols; i < 2048 * cols; i++) if (Number.isNaN(data[i])) data[i] = 0; // a block without NaN
+      const X: Matrix = { data, rows, cols };
+      const trees = Array.from({ length: 7 }, (_, t) => randomTree(rng, cols, t === 0 ? 0 : 3 + 9 * t, width));
+      const fast = new Float64Array(rows * width * 2);
+      const slow = new Float64Array(rows * width * 2);
+      const blocked = new Float64Array(rows * width * 2);
+      addForestPredictions(trees, X, fast, width * 2, (t) => (t % 2) * width, 0.3);
+      addForestPredictions(trees, X, blocked, width * 2, (t) => (t % 2) * width, 0.3, { blockBytes: 1024 * cols * 8 }); // 1024-row blocks
+      addForestPredictions(trees, X, slow, width * 2, (t) => (t % 2) * width, 0.3, { kernels: false });
+      expect(fast).toEqual(slow);
+      expect(blocked).toEqual(slow);
+      // and the JavaScript walk is the one-row walk
+      const r = rows - 1;
+      const one = trees.filter((_, t) => t % 2 === 0).reduce((s, t) => s + 0.3 * t.value[leafIndex(t, data, r * cols) * width], 0);
+      expect(slow[r * width * 2]).toBeCloseTo(one, 12);
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { histGradientBoosting, hgbRawScores } from '../../../../core/ml/learners/tree/hist-gradient-boosting.ts';
-import { fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
+import { binMatrix, fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
+import { HistGrower } from '../../../../core/ml/learners/tree/hist-grower.ts';
+import { kernelMemory, loadTreeKernels } from '../../../../core/ml/learners/tree/tree-kernels.ts';
 import type { FitData, Matrix } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/ml/random.ts';
@@ -149,5 +151,34 @@ describe('hist_gradient_boosting', () => {
     };
     expect(codeOf(() => fit({ X: { data: new Float64Array(0), rows: 0, cols: 1 }, y: new Float64Array(0), nClasses: 2, featureNames: ['a'] }, {}, 'binary'))).toMatch(/^BAD_DATA: .*no training rows/i);
     expect(codeOf(() => fit({ X: { data: Float64Array.from([1, 2]), rows: 2, cols: 1 }, y: Float64Array.from([1, NaN]), featureNames: ['a'] }, {}, 'regression'))).toMatch(/^BAD_TARGET: .*row 2/);
+  });
+
+  it('grows the same trees, bit for bit, with the WebAssembly kernels as with the JavaScript loops', () => {
+    expect(loadTreeKernels(kernelMemory(1))).not.toBeNull(); // Node has WebAssembly SIMD: the fast path is the one tested
+    const d = problem(3000, 7, 11, 2, 5); // NaN in x0, 7 features (not a multiple of 4)
+    const mapper = fitBinMapper(d.X, 255, 0);
+    const bins = binMatrix(d.X, mapper, true);
+    const params = { maxLeafNodes: 80, maxDepth: 12, minSamplesLeaf: 5, l2: 0.1, minHessianToSplit: 1e-3, learningRate: 0.3 };
+    // 80 leaves: more live histograms than the pool starts with, so the memory grows mid-tree.
+    const fast = new HistGrower(bins, 3000, 7, mapper, params);
+    const slow = new HistGrower(bins, 3000, 7, mapper, { ...params, kernels: 'js' });
+    const rng = new Rng(5);
+    const g = new Float64Array(3000);
+    const h = new Float64Array(3000);
+    const rawFast = new Float64Array(3000);
+    const rawSlow = new Float64Array(3000);
+    for (let tree = 0; tree < 4; tree++) {
+      for (let i = 0; i < 3000; i++) {
+        g[i] = rng.normal() + d.y![i];
+        h[i] = tree === 1 ? 1 : 0.1 + rng.next();
+      }
+      const a = fast.grow(g, h);
+      const b = slow.grow(g, h);
+      expect(a.feature.length).toBeGreaterThan(60);
+      expect(a).toEqual(b);
+      fast.addLeafValues(rawFast, 1, 0);
+      slow.addLeafValues(rawSlow, 1, 0);
+      expect(rawFast).toEqual(rawSlow);
+    }
   });
 });

@@ -1,0 +1,309 @@
+/**
+ * The hot loops of the tree learners as a tiny WebAssembly module, hand-assembled below: the
+ * histogram grower's histogram building and row partitioning, and the batch tree walk that
+ * predicts. WebAssembly drops the bounds check of every typed
+ * array access and adds a (gradient, hessian) pair with one f64x2 instruction; the arithmetic
+ * (IEEE doubles, rows in the same order) is the same as the JavaScript loops in hist-grower.ts,
+ * so both give bit-identical trees and predictions (tests check this). When the module cannot be
+ * compiled (an engine without WebAssembly SIMD), `loadTreeKernels()` returns null and the
+ * callers keep their JavaScript loops.
+ *
+ * Memory layout the kernels expect (byte offsets into the grower's WebAssembly.Memory):
+ *   gh      rows × (gradient, hessian) f64 pairs, 16-byte aligned
+ *   idx     rows × i32 row numbers; scratch: the same
+ *   bins    rows × cols u8 (row-major); one feature column: rows × u8 (column-major)
+ *   hist    cols × 256 slots × (gradient, hessian, count) f64; a feature spans 6144 bytes
+ *   tree    nodes × 16 bytes: threshold f64, feature × 8 i32, link i32 = byte offset of the left
+ *           child | 1 when NaN goes right; right child = left + 16 bytes; a leaf links to itself
+ *           with threshold +Infinity
+ */
+
+export interface TreeKernels {
+  /** Adds rows idx[start, stop) into a histogram: (g, h) pair and count + 1 per (row, feature). */
+  histRows(hist: number, bins: number, idx: number, gh: number, start: number, stop: number, cols: number): void;
+  /** Adds rows 0..rows-1 (no index) into a histogram, (g, h) pairs only: counts are preset. */
+  histAll(hist: number, bins: number, gh: number, rows: number, cols: number): void;
+  /**
+   * Stable partition of idx[start, stop) by one feature's column-major bins: rows with
+   * bin <= `bin`, or bin == missingBin when missingLeft is 1, stay in front; the others go to
+   * scratch[0..). Returns the first right position (the caller copies scratch back after it).
+   */
+  partition(idx: number, scratch: number, column: number, start: number, stop: number, bin: number, missingBin: number, missingLeft: number): number;
+  /**
+   * Walks rows 0..n-1 of a row-major block (rowBytes apart; n a multiple of 4) through a tree,
+   * exactly `depth` steps each (leaves step onto themselves), and writes each row's leaf index
+   * to out (i32). Four rows walk side by side: four independent chains of loads, no branches.
+   */
+  walk(tree: number, depth: number, x: number, rowBytes: number, n: number, out: number): void;
+  /** walk for a block without NaN (the missing-value test left out). */
+  walkNoNaN(tree: number, depth: number, x: number, rowBytes: number, n: number, out: number): void;
+}
+
+/** Bytes per feature in a histogram (256 slots × 3 doubles); hist-grower.ts's STRIDE × 8. */
+export const FEATURE_BYTES = 256 * 3 * 8;
+
+// --- a minimal WebAssembly encoder (only what the three functions below use) ---
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+};
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+};
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const tee = (i: number) => [0x22, ...uleb(i)];
+const i32c = (n: number) => [0x41, ...sleb(n)];
+const f64one = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
+const mem = (op: number, align: number, offset = 0) => [op, align, ...uleb(offset)];
+const I32_LOAD = (off = 0) => mem(0x28, 2, off);
+const I32_STORE = mem(0x36, 2);
+const U8_LOAD = mem(0x2d, 0);
+const F64_LOAD = (off: number) => mem(0x2b, 3, off);
+const F64_STORE = (off: number) => mem(0x39, 3, off);
+const V128_LOAD = [0xfd, 0x00, 3, 0];
+const V128_STORE = [0xfd, 0x0b, 3, 0];
+const F64X2_ADD = [0xfd, 0xf0, 0x01];
+const [ADD, SUB, MUL, AND, OR, SHL, F64ADD] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x74, 0xa0];
+const [LE_S_, GT_S] = [0x4c, 0x4a];
+const [EQ, LT_S, GE_S, LE_U, SHR_U, F64_NE, F64_GT] = [0x46, 0x48, 0x4e, 0x4d, 0x76, 0x62, 0x64];
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = 0x0b;
+const BR_IF = (l: number) => [0x0d, l];
+
+/** One (g, h) pair plus, with `count`, one row count: hist slot at local `p` (already computed). */
+function addPair(p: number, v: number, count: boolean): number[] {
+  const pair = [...get(p), ...get(p), ...V128_LOAD, ...get(v), ...F64X2_ADD, ...V128_STORE];
+  if (!count) return pair;
+  return [...pair, ...get(p), ...get(p), ...F64_LOAD(16), ...f64one, F64ADD, ...F64_STORE(16)];
+}
+
+/**
+ * Inner loop over the features of one row: for f in 0..cols-1,
+ * slot = ho + bins[rowp + f] * 24; add v there; ho += FEATURE_BYTES.
+ * Locals: rowp, f, ho, p, v, cols as given.
+ */
+function featureLoop(hist: number, cols: number, rowp: number, f: number, ho: number, p: number, v: number, count: boolean): number[] {
+  return [
+    ...i32c(0), ...set(f),
+    ...get(hist), ...set(ho),
+    ...LOOP,
+    ...get(ho), ...get(rowp), ...get(f), ADD, ...U8_LOAD, ...i32c(24), MUL, ADD, ...set(p),
+    ...addPair(p, v, count),
+    ...get(ho), ...i32c(FEATURE_BYTES), ADD, ...set(ho),
+    ...get(f), ...i32c(1), ADD, ...tee(f), ...get(cols), LT_S, ...BR_IF(0),
+    END,
+  ];
+}
+
+function histRowsBody(): number[] {
+  // params: 0 hist, 1 bins, 2 idx, 3 gh, 4 start, 5 stop, 6 cols; locals: 7 i, 8 r, 9 rowp, 10 f, 11 ho, 12 p (i32), 13 v (v128)
+  const code = [
+    ...get(4), ...set(7),
+    ...BLOCK,
+    ...get(7), ...get(5), GE_S, ...BR_IF(0),
+    ...LOOP,
+    ...get(2), ...get(7), ...i32c(2), SHL, ADD, ...I32_LOAD(), ...set(8),
+    ...get(3), ...get(8), ...i32c(4), SHL, ADD, ...V128_LOAD, ...set(13),
+    ...get(1), ...get(8), ...get(6), MUL, ADD, ...set(9),
+    ...featureLoop(0, 6, 9, 10, 11, 12, 13, true),
+    ...get(7), ...i32c(1), ADD, ...tee(7), ...get(5), LT_S, ...BR_IF(0),
+    END,
+    END,
+  ];
+  return [...vec([[...uleb(6), I32], [...uleb(1), V128]]), ...code, END];
+}
+
+function histAllBody(): number[] {
+  // params: 0 hist, 1 bins, 2 gh, 3 rows, 4 cols; locals: 5 i, 6 rowp, 7 f, 8 ho, 9 p, 10 ghp (i32), 11 v (v128)
+  const code = [
+    ...i32c(0), ...set(5),
+    ...get(1), ...set(6),
+    ...get(2), ...set(10),
+    ...BLOCK,
+    ...get(5), ...get(3), GE_S, ...BR_IF(0),
+    ...LOOP,
+    ...get(10), ...V128_LOAD, ...set(11),
+    ...featureLoop(0, 4, 6, 7, 8, 9, 11, false),
+    ...get(6), ...get(4), ADD, ...set(6),
+    ...get(10), ...i32c(16), ADD, ...set(10),
+    ...get(5), ...i32c(1), ADD, ...tee(5), ...get(3), LT_S, ...BR_IF(0),
+    END,
+    END,
+  ];
+  return [...vec([[...uleb(6), I32], [...uleb(1), V128]]), ...code, END];
+}
+
+function partitionBody(): number[] {
+  // params: 0 idx, 1 scratch, 2 column, 3 start, 4 stop, 5 bin, 6 missingBin, 7 missingLeft
+  // locals: 8 i, 9 l, 10 r, 11 row, 12 b, 13 goLeft
+  const code = [
+    ...get(3), ...tee(8), ...set(9),
+    ...i32c(0), ...set(10),
+    ...BLOCK,
+    ...get(8), ...get(4), GE_S, ...BR_IF(0),
+    ...LOOP,
+    ...get(0), ...get(8), ...i32c(2), SHL, ADD, ...I32_LOAD(), ...set(11),
+    ...get(2), ...get(11), ADD, ...U8_LOAD, ...set(12),
+    ...get(12), ...get(5), LE_U, ...get(12), ...get(6), EQ, ...get(7), AND, OR, ...set(13),
+    ...get(0), ...get(9), ...i32c(2), SHL, ADD, ...get(11), ...I32_STORE,
+    ...get(1), ...get(10), ...i32c(2), SHL, ADD, ...get(11), ...I32_STORE,
+    ...get(9), ...get(13), ADD, ...set(9),
+    ...get(10), ...i32c(1), ...get(13), SUB, ADD, ...set(10),
+    ...get(8), ...i32c(1), ADD, ...tee(8), ...get(4), LT_S, ...BR_IF(0),
+    END,
+    END,
+    ...get(9),
+  ];
+  return [...vec([[...uleb(6), I32]]), ...code, END];
+}
+
+/** One tree step of the row at x-pointer local `xr`, node pointer local `p` (see walkBody). */
+function treeStep(p: number, xr: number, nan: boolean): number[] {
+  const [link, xv] = [13, 17];
+  if (!nan) {
+    // No NaN in the block: right = x > threshold.
+    return [
+      ...get(p), ...I32_LOAD(12), ...i32c(-2), AND,
+      ...get(xr), ...get(p), ...I32_LOAD(8), ADD, ...F64_LOAD(0), ...get(p), ...F64_LOAD(0), F64_GT,
+      ...i32c(4), SHL, ADD, ...set(p),
+    ];
+  }
+  return [
+    ...get(xr), ...get(p), ...I32_LOAD(8), ADD, ...F64_LOAD(0), ...set(xv),
+    ...get(p), ...I32_LOAD(12), ...set(link),
+    ...get(link), ...i32c(-2), AND,
+    ...get(xv), ...get(p), ...F64_LOAD(0), F64_GT,
+    ...get(xv), ...get(xv), F64_NE, ...get(link), AND,
+    OR, ...i32c(4), SHL, ADD, ...set(p),
+  ];
+}
+
+function walkBody(nan: boolean): number[] {
+  // params: 0 tree, 1 depth, 2 x, 3 rowBytes, 4 n, 5 out
+  // locals: 6 i, 7 a, 8 b, 9 c, 10 d, 11 k, 12 xa, 13 link, 14 xb, 15 xc, 16 xd (i32), 17 xv (f64)
+  const leafOf = (p: number, off: number) => [...get(5), ...get(6), ...i32c(2), SHL, ADD, ...get(p), ...get(0), SUB, ...i32c(4), SHR_U, ...mem(0x36, 2, off)];
+  const code = [
+    ...i32c(0), ...set(6),
+    ...BLOCK,
+    ...get(6), ...get(4), GE_S, ...BR_IF(0),
+    ...LOOP,
+    ...get(2), ...get(6), ...get(3), MUL, ADD, ...tee(12), ...get(3), ADD, ...tee(14), ...get(3), ADD, ...tee(15), ...get(3), ADD, ...set(16),
+    ...get(0), ...tee(7), ...tee(8), ...tee(9), ...set(10),
+    ...get(1), ...set(11),
+    ...BLOCK,
+    ...get(11), ...i32c(0), LE_S_, ...BR_IF(0),
+    ...LOOP,
+    ...treeStep(7, 12, nan), ...treeStep(8, 14, nan), ...treeStep(9, 15, nan), ...treeStep(10, 16, nan),
+    ...get(11), ...i32c(1), SUB, ...tee(11), ...i32c(0), GT_S, ...BR_IF(0),
+    END,
+    END,
+    ...leafOf(7, 0), ...leafOf(8, 4), ...leafOf(9, 8), ...leafOf(10, 12),
+    ...get(6), ...i32c(4), ADD, ...tee(6), ...get(4), LT_S, ...BR_IF(0),
+    END,
+    END,
+  ];
+  return [...vec([[...uleb(11), I32], [...uleb(1), F64]]), ...code, END];
+}
+
+function moduleBytes(): Uint8Array {
+  const types = vec([
+    [0x60, ...vec(Array(7).fill([I32])), ...vec([])], // histRows
+    [0x60, ...vec(Array(5).fill([I32])), ...vec([])], // histAll
+    [0x60, ...vec(Array(8).fill([I32])), ...vec([[I32]])], // partition
+    [0x60, ...vec(Array(6).fill([I32])), ...vec([])], // walk, walkNoNaN
+  ]);
+  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]);
+  const funcs = vec([[0], [1], [2], [3], [3]]);
+  const exports = vec([
+    [...name('histRows'), 0x00, 0],
+    [...name('histAll'), 0x00, 1],
+    [...name('partition'), 0x00, 2],
+    [...name('walk'), 0x00, 3],
+    [...name('walkNoNaN'), 0x00, 4],
+  ]);
+  const bodies = [histRowsBody(), histAllBody(), partitionBody(), walkBody(true), walkBody(false)];
+  const code = vec(bodies.map((b) => [...uleb(b.length), ...b]));
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code),
+  ]);
+}
+
+/** The little of the WebAssembly API used here (the Node type-check config has no DOM lib). */
+export interface KernelMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Memory: new (d: { initial: number }) => KernelMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+export const PAGE_BYTES = 65536;
+/** 2 GB: the kernels' addresses stay below 2^31 (their loop bounds are signed). */
+const MAX_WASM_PAGES = 32768;
+
+/** Growable memory for the grower's buffers: a WebAssembly memory, or an ArrayBuffer without it. */
+export function kernelMemory(pages: number): KernelMemory {
+  if (wasm && pages <= MAX_WASM_PAGES) {
+    try {
+      return new wasm.Memory({ initial: pages });
+    } catch {
+      // Too large for the engine: plain memory, JavaScript loops.
+    }
+  }
+  let buffer = new ArrayBuffer(pages * PAGE_BYTES);
+  return {
+    get buffer() {
+      return buffer;
+    },
+    grow(more: number): number {
+      const old = buffer;
+      buffer = new ArrayBuffer(old.byteLength + more * PAGE_BYTES);
+      new Uint8Array(buffer).set(new Uint8Array(old));
+      return old.byteLength / PAGE_BYTES;
+    },
+  };
+}
+
+let compiled: object | null | undefined;
+
+/** Kernels bound to `memory`, or null where WebAssembly (with SIMD) is not available. */
+export function loadTreeKernels(memory: KernelMemory): TreeKernels | null {
+  if (!wasm || !(memory instanceof (wasm.Memory as unknown as new () => object))) return null;
+  if (compiled === undefined) {
+    try {
+      compiled = new wasm.Module(moduleBytes());
+    } catch {
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  return new wasm.Instance(compiled, { env: { memory } }).exports as TreeKernels;
+}
