@@ -1,9 +1,7 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, ModelValue } from '../../../../core/spec/index.ts';
-import { type DatasetName, datasetPath } from '../../../support/datasets.ts';
+import type { DatasetName } from '../../../support/datasets.ts';
+import { learnerPipeline } from '../../../support/learner-pipeline.ts';
 import { runPipeline } from '../../../support/run-pipeline.ts';
 
 /**
@@ -13,29 +11,7 @@ import { runPipeline } from '../../../support/run-pipeline.ts';
  * scikit-learn's on the same files (measured: accuracy 0.75, ROC-AUC 0.8204 on penguins_sex).
  */
 function pipelineFor(dataset: DatasetName, learner: string, learnerParams: Record<string, unknown>, evaluate = true, features: string[] = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'flowline-learners-'));
-  copyFileSync(datasetPath(dataset, 'train'), join(dir, 'train.csv'));
-  copyFileSync(datasetPath(dataset, 'test'), join(dir, 'test.csv'));
-  const target = learner === 'kmeans' ? undefined : 'target';
-  const pipeline = {
-    seed: 11,
-    nodes: [
-      { id: 'load_train', type: 'data.load_csv', version: 1, params: { path: 'train.csv' } },
-      { id: 'load_test', type: 'data.load_csv', version: 1, params: { path: 'test.csv' } },
-      { id: 'train', type: 'ml.train', version: 1, params: { ...(target ? { target } : { task: 'clustering' }), learner, learner_params: learnerParams, features } },
-      ...(evaluate ? [{ id: 'evaluate', type: 'ml.evaluate', version: 1, params: {} }] : []),
-    ],
-    edges: [
-      { from: 'load_train.table', to: 'train.table' },
-      ...(evaluate
-        ? [
-            { from: 'train.model', to: 'evaluate.model' },
-            { from: 'load_test.table', to: 'evaluate.table' },
-          ]
-        : []),
-    ],
-  };
-  return { pipeline, dir };
+  return learnerPipeline(dataset, learner, learnerParams, { target: learner === 'kmeans' ? null : 'target', task: learner === 'kmeans' ? 'clustering' : undefined, evaluate, features, seed: 11 });
 }
 
 const cases: [string, DatasetName, Record<string, unknown>][] = [

@@ -1,9 +1,7 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, ModelValue } from '../../../../core/spec/index.ts';
-import { type DatasetName, datasetPath } from '../../../support/datasets.ts';
+import type { DatasetName } from '../../../support/datasets.ts';
+import { learnerPipeline } from '../../../support/learner-pipeline.ts';
 import { runPipeline } from '../../../support/run-pipeline.ts';
 
 /**
@@ -12,28 +10,7 @@ import { runPipeline } from '../../../support/run-pipeline.ts';
  * cache, and score like the direct fits (parity tests) do.
  */
 function pipelineFor(dataset: DatasetName, learner: string, learnerParams: Record<string, unknown>, target: string | null = 'target') {
-  const dir = mkdtempSync(join(tmpdir(), 'flowline-trees-'));
-  copyFileSync(datasetPath(dataset, 'train'), join(dir, 'train.csv'));
-  copyFileSync(datasetPath(dataset, 'test'), join(dir, 'test.csv'));
-  const pipeline = {
-    seed: 3,
-    nodes: [
-      { id: 'load_train', type: 'data.load_csv', version: 1, params: { path: 'train.csv' } },
-      { id: 'load_test', type: 'data.load_csv', version: 1, params: { path: 'test.csv' } },
-      { id: 'train', type: 'ml.train', version: 1, params: { ...(target ? { target } : {}), learner, learner_params: learnerParams } },
-      ...(target ? [{ id: 'evaluate', type: 'ml.evaluate', version: 1, params: {} }] : []),
-    ],
-    edges: [
-      { from: 'load_train.table', to: 'train.table' },
-      ...(target
-        ? [
-            { from: 'train.model', to: 'evaluate.model' },
-            { from: 'load_test.table', to: 'evaluate.table' },
-          ]
-        : []),
-    ],
-  };
-  return { pipeline, dir };
+  return learnerPipeline(dataset, learner, learnerParams, { target, seed: 3 });
 }
 
 const cases: [string, DatasetName, Record<string, unknown>, (m: Record<string, number>) => void][] = [
