@@ -3,7 +3,8 @@
  * Column types are inferred from the cells: all numbers → number (integer when all whole), all
  * dates → timestamp (date when all at midnight), all true/false → boolean, anything mixed → text.
  */
-import ExcelJS from 'exceljs';
+// exceljs is loaded when a workbook is read: it costs ~0.5 s of start-up that every CLI run would pay.
+import type ExcelJSModule from 'exceljs';
 import { FlowlineError, type RunContext, type TableRef } from '../spec/index.ts';
 import { checkFile, headBytes, resolveDataPath } from './files.ts';
 import { writeJsTable, type JsColumn } from './tables.ts';
@@ -75,6 +76,7 @@ export async function loadExcel(ctx: RunContext, path: string, sheet: string, po
       hint: old ? 'Open it in Excel or LibreOffice and save it as .xlsx (or CSV).' : 'Use the Load node that matches the file (CSV, JSON, Parquet).',
     });
   }
+  const ExcelJS = ((await import('exceljs')) as unknown as { default: typeof ExcelJSModule }).default;
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.readFile(abs);

@@ -3,7 +3,8 @@
  * an environment variable holding a connection URL, or leaves it empty to use the standard PG*
  * variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) that libpq and `pg` read.
  */
-import pg from 'pg';
+// pg is loaded when a query runs, not at start-up.
+import type pg from 'pg';
 import { FlowlineError, type RunContext, type TableRef } from '../spec/index.ts';
 import { writeJsTable, type JsColumn } from './tables.ts';
 
@@ -67,7 +68,8 @@ export function pgConfig(ctx: Pick<RunContext, 'nodeId'>, connectionVar: string,
 
 export async function loadPostgres(ctx: RunContext, query: string, connectionVar: string, port = 'table'): Promise<TableRef> {
   if (!query.trim()) throw new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: 'The query is empty.', hint: 'Write a SELECT, e.g. SELECT * FROM customers' });
-  const client = new pg.Client({ ...pgConfig(ctx, connectionVar), connectionTimeoutMillis: 15_000, statement_timeout: 0 });
+  const { default: pgModule } = await import('pg');
+  const client = new pgModule.Client({ ...pgConfig(ctx, connectionVar), connectionTimeoutMillis: 15_000, statement_timeout: 0 });
   const onAbort = () => void client.end().catch(() => {});
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
