@@ -51,7 +51,7 @@ export function requireTarget(data: FitData, classification: boolean, learnerTit
   }
   for (let i = 0; i < y.length; i++) {
     if (!Number.isFinite(y[i])) {
-      throw new FlowlineError({ code: 'BAD_TARGET', message: `The target is missing in ${countBad(y)} training row(s).`, hint: 'Filter out rows with no target before training.' });
+      throw new FlowlineError({ code: 'BAD_TARGET', message: `The target is missing in ${countBad(y)} training row(s), first in row ${i + 1}.`, hint: 'Filter out rows with no target before training.' });
     }
   }
   if (classification) {
@@ -93,4 +93,35 @@ export function requireCols(X: Matrix, expected: number, learnerTitle: string): 
   if (X.cols !== expected) {
     throw new FlowlineError({ code: 'BAD_DATA', message: `${learnerTitle} was trained on ${expected} features but got ${X.cols}.`, hint: 'Retrain the model: its inputs changed.' });
   }
+}
+
+/** A class_weight setting: none, "balanced" (n / (k · count_k), as scikit-learn), or class index → weight. */
+export type ClassWeight = 'none' | 'balanced' | Record<string, number> | null;
+
+/** Per-row weights: sample weights (or ones) × class weights. Regression passes k = 0 (no class weights). */
+export function rowWeights(data: FitData, y: Float64Array | undefined, k: number, classWeight: ClassWeight): Float64Array {
+  const sw = Float64Array.from(weightsOf(data));
+  if (classWeight === null || classWeight === 'none' || k === 0 || !y) return sw;
+  const cw = new Float64Array(k).fill(1);
+  if (classWeight === 'balanced') {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < y.length; i++) counts[y[i]]++;
+    for (let c = 0; c < k; c++) cw[c] = counts[c] > 0 ? y.length / (k * counts[c]) : 1;
+  } else {
+    for (const [key, w] of Object.entries(classWeight)) {
+      const c = Number(key);
+      if (!Number.isInteger(c) || c < 0 || c >= k) {
+        throw new FlowlineError({ code: 'INVALID_PARAM', path: ['class_weight'], message: `class_weight names class "${key}", but classes are numbered 0 to ${k - 1}.`, hint: 'Use class indices as keys, or class_weight: "balanced".' });
+      }
+      cw[c] = w;
+    }
+  }
+  for (let i = 0; i < y.length; i++) sw[i] *= cw[y[i]];
+  return sw;
+}
+
+/** The logistic function, stable for any sign with one exp (exp(-|z|) is exp(-z) or exp(z)). */
+export function sigmoid(z: number): number {
+  const e = Math.exp(-Math.abs(z));
+  return z >= 0 ? 1 / (1 + e) : e / (1 + e);
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { FlowlineError } from '../../spec/errors.ts';
-import { nClassesOf, requireCols, requireFinite, requireTarget, weightsOf } from './check-input.ts';
+import { nClassesOf, requireCols, requireFinite, requireTarget, rowWeights, sigmoid } from './check-input.ts';
 import { lbfgs } from './optim/lbfgs.ts';
 import type { FitData, Learner, Matrix, Prediction } from './types.ts';
 
@@ -34,27 +33,6 @@ export interface LinearClassifierState {
   converged: boolean;
 }
 
-/** Per-row weight: sample weight × class weight. */
-export function rowWeights(data: FitData, y: Float64Array, k: number, classWeight: z.infer<typeof classWeightParam>): Float64Array {
-  const sw = Float64Array.from(weightsOf(data));
-  if (classWeight === null) return sw;
-  const cw = new Float64Array(k).fill(1);
-  if (classWeight === 'balanced') {
-    const counts = new Float64Array(k);
-    for (let i = 0; i < y.length; i++) counts[y[i]]++;
-    for (let c = 0; c < k; c++) cw[c] = counts[c] > 0 ? y.length / (k * counts[c]) : 1;
-  } else {
-    for (const [key, w] of Object.entries(classWeight)) {
-      const c = Number(key);
-      if (!Number.isInteger(c) || c < 0 || c >= k) {
-        throw new FlowlineError({ code: 'INVALID_PARAM', path: ['class_weight'], message: `class_weight names class "${key}", but classes are numbered 0 to ${k - 1}.`, hint: 'Use class indices as keys, or class_weight: "balanced".' });
-      }
-      cw[c] = w;
-    }
-  }
-  for (let i = 0; i < y.length; i++) sw[i] *= cw[y[i]];
-  return sw;
-}
 
 type Params = z.infer<typeof logisticParams>;
 
@@ -255,9 +233,6 @@ export function linearDecision(state: { coef: Float64Array; intercept: Float64Ar
   return out;
 }
 
-export function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
 
 /** Probabilities from decision values: sigmoid for one column, softmax for k. */
 export function probaFromDecision(dec: Float64Array, rows: number, k: number): Prediction {

@@ -2,6 +2,7 @@
  * The MLP's network as plain data (so it caches, crosses threads and exports to ONNX as
  * MatMul/Add/Relu), its forward pass and the Adam update.
  */
+import { sigmoid } from './check-input.ts';
 export interface Net {
   /** Units per layer, input first, output last. */
   sizes: number[];
@@ -101,9 +102,9 @@ export function forward(net: Net, input: Float64Array, rows: number, acts?: Floa
         for (let i = 0; i < size; i++) if (!(Z[i] > 0)) Z[i] = 0;
       } else if (net.activation === 'tanh') {
         for (let i = 0; i < size; i++) Z[i] = Math.tanh(Z[i]);
-      } else for (let i = 0; i < size; i++) Z[i] = logistic(Z[i]);
+      } else for (let i = 0; i < size; i++) Z[i] = sigmoid(Z[i]);
     } else if (net.output === 'logistic') {
-      for (let i = 0; i < size; i++) Z[i] = logistic(Z[i]);
+      for (let i = 0; i < size; i++) Z[i] = sigmoid(Z[i]);
     } else if (net.output === 'softmax') {
       for (let t = 0; t < rows; t++) {
         const zOff = t * nout;
@@ -119,9 +120,6 @@ export function forward(net: Net, input: Float64Array, rows: number, acts?: Floa
   return acts ? A.subarray(0, rows * net.sizes[L]) : A;
 }
 
-function logistic(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
 
 export interface AdamState {
   t: number;

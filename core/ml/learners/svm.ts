@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nClassesOf, requireCols, requireFinite, requireTarget } from './check-input.ts';
-import { classWeightParam, gradientRowMajor, linearDecision, margins, rowWeights, sigmoid } from './logistic.ts';
+import { rowWeights, sigmoid } from './check-input.ts';
+import { classWeightParam, gradientRowMajor, linearDecision, margins } from './logistic.ts';
 import { lbfgs } from './optim/lbfgs.ts';
 import type { FitData, Learner, Matrix, Prediction } from './types.ts';
 

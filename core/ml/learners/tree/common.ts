@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FlowlineError } from '../../../spec/errors.ts';
 import type { Task } from '../../../spec/values.ts';
+import { nClassesOf, requireTarget, weightsOf } from '../check-input.ts';
 import type { FitData, FitOptions, Matrix } from '../types.ts';
 import { Rng } from '../../random.ts';
 
@@ -34,17 +35,11 @@ export function checkFitData(data: FitData, options: FitOptions, needTarget: boo
     }
   }
   if (!needTarget) return 0;
-  const y = data.y;
-  if (!y || y.length !== X.rows) {
-    throw new FlowlineError({ code: 'BAD_TARGET', message: 'The learner needs a target value for every training row.', hint: 'Choose a target column in the Train node.' });
-  }
-  for (let i = 0; i < y.length; i++) {
-    if (!Number.isFinite(y[i])) {
-      throw new FlowlineError({ code: 'BAD_TARGET', message: `The target is missing or not a number in training row ${i + 1}.`, hint: 'Drop or impute rows with a missing target before training.' });
-    }
-  }
+  // Target and weights: the checks every learner shares (check-input.ts).
+  const y = requireTarget(data, false, 'The learner');
+  weightsOf(data);
   if (options.task === 'regression') return 0;
-  const k = data.nClasses ?? maxPlusOne(y);
+  const k = nClassesOf(data);
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0 || y[i] >= k || y[i] !== Math.floor(y[i])) {
       throw new FlowlineError({ code: 'BAD_TARGET', message: `Training row ${i + 1} has class index ${y[i]}, outside 0..${k - 1}.` });
@@ -53,35 +48,10 @@ export function checkFitData(data: FitData, options: FitOptions, needTarget: boo
   if (k < 2) {
     throw new FlowlineError({ code: 'BAD_TARGET', message: 'The target has a single class in the training rows; a classifier needs at least two.', hint: 'Check the target column and the split (stratify by the target).' });
   }
-  const w = data.sampleWeight;
-  if (w) {
-    for (let i = 0; i < w.length; i++) {
-      if (!(w[i] >= 0) || !Number.isFinite(w[i])) throw new FlowlineError({ code: 'BAD_DATA', message: `Sample weight in row ${i + 1} is negative or not a number.` });
-    }
-  }
   return k;
 }
 
-function maxPlusOne(y: Float64Array): number {
-  let m = -1;
-  for (let i = 0; i < y.length; i++) if (y[i] > m) m = y[i];
-  return m + 1;
-}
 
-/** Per-row weights: sample weights × class weights ("balanced" = n / (k · count_k), as sklearn). */
-export function rowWeights(data: FitData, nClasses: number, classWeight: 'none' | 'balanced'): Float64Array {
-  const n = data.X.rows;
-  const w = new Float64Array(n);
-  if (data.sampleWeight) w.set(data.sampleWeight);
-  else w.fill(1);
-  if (nClasses > 0 && classWeight === 'balanced') {
-    const y = data.y!;
-    const counts = new Float64Array(nClasses);
-    for (let i = 0; i < n; i++) counts[y[i]] += 1;
-    for (let i = 0; i < n; i++) w[i] *= n / (nClasses * counts[y[i]]);
-  }
-  return w;
-}
 
 /** Features tried per split for a max_features setting. */
 export function resolveMaxFeatures(setting: 'auto' | 'sqrt' | 'log2' | 'all' | number, cols: number, autoIsSqrt: boolean): number {

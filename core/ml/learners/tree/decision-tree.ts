@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { rowWeights } from '../check-input.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
 import { Rng, deriveSeed } from '../../random.ts';
 import { CartWorkspace, growCart, type CodedFeatures } from './cart-grower.ts';
 import { addTreePredictions } from './flat-tree.ts';
-import { argmaxRows, checkFitData, classWeightParam, isClassification, maxFeaturesParam, resolveMaxFeatures, rowWeights } from './common.ts';
+import { argmaxRows, checkFitData, classWeightParam, isClassification, maxFeaturesParam, resolveMaxFeatures } from './common.ts';
 
 /**
  * A single CART tree with EXACT thresholds (every midpoint between two distinct training values
@@ -86,7 +87,7 @@ export function fitDecisionTree(data: FitData, params: DecisionTreeParams, optio
   const k = classify ? K : 0;
   const coded = exactCodes(data.X);
   const ws = new CartWorkspace(coded, k);
-  const w = rowWeights(data, k, params.class_weight);
+  const w = rowWeights(data, data.y, k, params.class_weight);
   const rows = new Uint32Array(data.X.rows);
   for (let i = 0; i < rows.length; i++) rows[i] = i;
   const tree = growCart(ws, { y: data.y!, nClasses: k }, w, rows, {

@@ -1,10 +1,11 @@
+import { rowWeights, sigmoid } from '../check-input.ts';
 import { z } from 'zod';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
 import { deriveSeed } from '../../random.ts';
 import { binMatrix, fitBinMapper } from './binning.ts';
 import { HistGrower } from './hist-grower.ts';
 import { addForestPredictions, addTreePredictions } from './flat-tree.ts';
-import { argmaxRows, checkFitData, classWeightParam, isClassification, rowWeights, takeRows, takeValues, validationSplit } from './common.ts';
+import { argmaxRows, checkFitData, classWeightParam, isClassification, takeRows, takeValues, validationSplit } from './common.ts';
 
 export const hgbParams = z.object({
   learning_rate: z.number().positive().default(0.1).describe('Shrinkage applied to every leaf value.'),
@@ -43,7 +44,7 @@ export function fitHgb(data: FitData, params: HgbParams, options: FitOptions): H
   const loss: Loss = !classify ? 'squared_error' : K0 > 2 ? 'multinomial' : 'log_loss';
   const T = loss === 'multinomial' ? K0 : 1;
   const y = data.y!;
-  const weights = rowWeights(data, classify ? K0 : 0, params.class_weight);
+  const weights = rowWeights(data, data.y, classify ? K0 : 0, params.class_weight);
   const n = data.X.rows;
   const early = params.early_stopping === 'auto' ? n > 10_000 : params.early_stopping;
   let Xt: Matrix = data.X;
@@ -187,11 +188,6 @@ function lossValue(loss: Loss, y: Float64Array, raw: Float64Array, w: Float64Arr
   return s / sw;
 }
 
-function sigmoid(f: number): number {
-  // One exp: e = exp(-|f|) is exp(-f) for f >= 0 and exp(f) below, the two stable forms.
-  const e = Math.exp(-Math.abs(f));
-  return f >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
 
 function softmaxRows(raw: Float64Array, out: Float64Array, n: number, T: number): void {
   for (let i = 0; i < n; i++) {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { rowWeights } from '../check-input.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
 import type { WorkerIO } from '../../../spec/context.ts';
 import { Rng, deriveSeed } from '../../random.ts';
 import { MISSING_BIN, binMatrix, fitBinMapper } from './binning.ts';
 import { CartWorkspace, growCart, type CodedFeatures } from './cart-grower.ts';
 import { addForestPredictions } from './flat-tree.ts';
-import { argmaxRows, checkFitData, classWeightParam, isClassification, maxFeaturesParam, resolveMaxFeatures, rowWeights } from './common.ts';
+import { argmaxRows, checkFitData, classWeightParam, isClassification, maxFeaturesParam, resolveMaxFeatures } from './common.ts';
 
 /**
  * Random forest as scikit-learn 1.2's (bootstrap rows as integer weights, max_features sqrt for
@@ -67,7 +68,7 @@ export function prepareForest(data: FitData, params: RandomForestParams, options
       cols: data.X.cols,
       y: data.y!,
       nClasses: k,
-      weights: rowWeights(data, k, params.class_weight),
+      weights: rowWeights(data, data.y, k, params.class_weight),
       bootstrap: params.bootstrap,
       maxDepth: params.max_depth ?? Number.MAX_SAFE_INTEGER,
       minSamplesSplit: params.min_samples_split,
