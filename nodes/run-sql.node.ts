@@ -7,7 +7,7 @@ export const runSqlNode = defineNode({
   version: 1,
   title: 'SQL Query',
   category: 'Clean',
-  description: 'Run a DuckDB SQL query over the connected tables, named input1, input2, … in the order they are connected (input is the first). The result is a new table.',
+  description: 'Run a DuckDB SQL query over the connected tables, named after the nodes they come from (FROM load_sales), or input1, input2, … in the order they are connected. The result is a new table.',
   inputs: { tables: { type: 'table', label: 'Tables', multiple: true } },
   outputs: { table: { type: 'table', label: 'Result' } },
   params: z.object({

@@ -204,7 +204,7 @@ export async function runSql(ctx: RunContext, tables: TableRef[], query: string)
     try {
       const statements = await con.extractStatements(sql);
       if (statements.count !== 1) throw ctx.error({ code: 'SQL_ERROR', message: `The SQL node runs one query; this text has ${statements.count} statements.`, hint: 'Keep a single SELECT (use WITH … for intermediate steps).' });
-      await declareInputs(con, tables);
+      await declareInputs(con, tables, ctx.inputSources?.tables ?? []);
       const head = sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').slice(0, 10).toUpperCase();
       if (!/^(SELECT|WITH|FROM|VALUES|\(|PIVOT|UNPIVOT|TABLE)/.test(head)) {
         throw ctx.error({ code: 'SQL_ERROR', message: 'The SQL node runs a query that returns rows (SELECT, WITH, FROM, VALUES…), not a command.', hint: 'Write a SELECT over input1.' });
@@ -218,11 +218,21 @@ export async function runSql(ctx: RunContext, tables: TableRef[], query: string)
   }, ctx.signal);
 }
 
-async function declareInputs(con: DuckDBConnection, tables: TableRef[]): Promise<void> {
+/**
+ * Each input table as a view: `input1`, `input2`, … in connection order (`input` is the first), and
+ * under its upstream node's id (`FROM load_sales`), unless that name is taken by an earlier one.
+ */
+async function declareInputs(con: DuckDBConnection, tables: TableRef[], sources: readonly string[]): Promise<void> {
+  const taken = new Set(['input', ...tables.map((_, i) => `input${i + 1}`)].map((n) => n.toLowerCase()));
   for (let i = 0; i < tables.length; i++) {
     const view = `SELECT * EXCLUDE (${ident(ROW_ID)}) FROM ${relation(tables[i])} ORDER BY ${ident(ROW_ID)}`;
-    await con.run(`CREATE TEMP VIEW ${ident(`input${i + 1}`)} AS ${view}`);
-    if (i === 0) await con.run(`CREATE TEMP VIEW input AS ${view}`);
+    const names = [`input${i + 1}`, ...(i === 0 ? ['input'] : [])];
+    const source = sources[i];
+    if (source && !taken.has(source.toLowerCase())) {
+      taken.add(source.toLowerCase());
+      names.push(source);
+    }
+    for (const name of names) await con.run(`CREATE TEMP VIEW ${ident(name)} AS ${view}`);
   }
 }
 

@@ -211,6 +211,7 @@ function makeContext(node: PlanNode, deps: ContextDeps): RunContext {
     nodeId: node.id,
     pipelineDir: deps.pipelineDir,
     outDir: deps.outDir,
+    inputSources: Object.fromEntries(Object.entries(node.inputs).map(([port, list]) => [port, list.map((i) => i.node)])),
     seed: deps.seed,
     signal: deps.signal,
     log,

@@ -20,6 +20,8 @@ export interface RunContext {
   readonly pipelineDir: string;
   /** Empty folder owned by this node's run; output tables and artifacts are written here. */
   readonly outDir: string;
+  /** Upstream node ids per input port, in connection order (absent in unit-test contexts). */
+  readonly inputSources?: Readonly<Record<string, readonly string[]>>;
   /** Seed for everything random in this node (pipeline seed mixed with the node id). */
   readonly seed: number;
   readonly signal: AbortSignal;

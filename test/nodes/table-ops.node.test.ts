@@ -158,6 +158,37 @@ describe('table operation nodes, headless', () => {
     expect(t.recipe).toEqual({ base: null, steps: [] });
   });
 
+  it('data.sql also names each input after its upstream node', async () => {
+    const r = await chain([], {
+      nodes: [
+        { id: 'orders', type: 'data.load_csv', params: { path: 'orders.csv' } },
+        { id: 'q', type: 'data.sql', params: { query: 'SELECT p.name, count(*) AS n FROM people p JOIN orders o ON o.customer_id = p.id GROUP BY p.name ORDER BY n DESC, p.name' } },
+      ],
+      edges: [
+        { from: 'people.table', to: 'q.tables' },
+        { from: 'orders.table', to: 'q.tables' },
+      ],
+    });
+    const t = r.output<TableRef>('q', 'table');
+    expect(r.node('q').error).toBeUndefined();
+    expect(await col(t, 'name')).toEqual(['Ana', 'Ben', 'Dan']);
+    expect(Array.from(await col(t, 'n'), Number)).toEqual([2, 1, 1]);
+    // The query names "orders": after renaming that node, a rerun in the same folder must not serve
+    // the old result from the cache (a node's id seeds it, so its key and its dependants' change).
+    const d = dir();
+    const pipeline = (source: string) => ({
+      nodes: [
+        { id: source, type: 'data.load_csv', version: 1, params: { path: 'orders.csv' } },
+        { id: 'q', type: 'data.sql', version: 1, params: { query: 'SELECT count(*) AS n FROM orders' } },
+      ],
+      edges: [{ from: `${source}.table`, to: 'q.tables' }],
+    });
+    expect((await runPipeline(pipeline('orders'), { dir: d })).node('q').status).toBe('done');
+    expect((await runPipeline(pipeline('orders'), { dir: d })).node('q').status).toBe('cached');
+    const renamed = await runPipeline(pipeline('sales'), { dir: d });
+    expect(renamed.node('q').error?.message).toMatch(/orders/);
+  });
+
   it('data.sql reports a bad query as SQL_ERROR and refuses commands', async () => {
     const run = (query: string) =>
       chain([], { nodes: [{ id: 'q', type: 'data.sql', params: { query } }], edges: [{ from: 'people.table', to: 'q.tables' }] });

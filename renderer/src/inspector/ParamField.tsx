@@ -75,14 +75,16 @@ export function ParamField(props: FieldProps) {
   );
 }
 
-/** input1, input2… and the columns reaching the node, for SQL completion. */
+/** input1, input2…, the upstream node ids and the columns reaching the node, for SQL completion. */
 function useSqlWords(nodeId: string, enabled: boolean): string[] | undefined {
   const spec = useDocStore((s) => s.catalog.get(s.pipeline.nodes.find((n) => n.id === nodeId)?.type ?? ''));
   const port = spec?.inputs.find((p) => p.type === 'table')?.name ?? 'table';
-  const edges = useDocStore((s) => s.pipeline.edges.filter((e) => e.to === `${nodeId}.${port}`).length);
+  // A joined string, so the selector's result compares equal while the edges stay the same.
+  const sources = useDocStore((s) => s.pipeline.edges.filter((e) => e.to === `${nodeId}.${port}`).map((e) => e.from.split('.')[0]).join('\n'));
   const columns = useUpstreamColumns(nodeId, port);
   if (!enabled) return undefined;
-  return [...Array.from({ length: Math.max(edges, 1) }, (_, i) => `input${i + 1}`), ...(columns ?? []).map((c) => c.name)];
+  const upstream = sources ? sources.split('\n') : [];
+  return [...Array.from({ length: Math.max(upstream.length, 1) }, (_, i) => `input${i + 1}`), ...new Set(upstream), ...(columns ?? []).map((c) => c.name)];
 }
 
 function ScalarInput({ schema, value, required, inputId, onCommit }: FieldProps & { inputId: string; onCommit: (v: unknown) => void }) {
