@@ -198,13 +198,13 @@ async function validateCommand(args: string[], nodes: readonly AnyNodeSpec[], io
 
 function nodesCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): number {
   const { values } = parse(args, { json: { type: 'boolean' } });
-  const catalog = catalogOf([...nodes]);
   if (values.json) {
-    io.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(catalogOf([...nodes]), null, 2)}\n`);
     return EXIT.ok;
   }
+  // The listing needs names and descriptions only, not every param's JSON Schema (~50 ms to build).
   let category = '';
-  for (const n of [...catalog].sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || a.title.localeCompare(b.title))) {
+  for (const n of [...nodes].sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || a.title.localeCompare(b.title))) {
     if (n.category !== category) io.stdout.write(`\n${(category = n.category)}\n`);
     io.stdout.write(`  ${n.type.padEnd(26)} ${n.title} — ${n.description.split('\n')[0]}\n`);
   }
