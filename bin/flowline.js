@@ -4,5 +4,13 @@
 // source changes, tsx when it cannot be built), so a clean clone needs no build step.
 import { importSources } from '../core/host/source-bundle.mjs';
 
+// `flowline nodes | head`: the reader went away; stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const { main, NODES } = await importSources('cli', { 'core/host/cli.ts': ['main'], 'nodes/index.ts': ['NODES'] });
 process.exitCode = await main(process.argv.slice(2), NODES);
