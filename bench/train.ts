@@ -2,23 +2,27 @@
  * Training benchmark: our tree learners (and logistic regression, when registered) against
  * scikit-learn on the same generated 100k × 20 binary problem, in one run, one table.
  *
- *   npx tsx bench/train.ts [--rows 100000] [--skip-sklearn]
+ *   npx tsx bench/train.ts [--rows 100000] [--skip-sklearn] [--only hgb,rf,logreg]
  *
  * Data: sklearn make_classification(n_samples=2·rows, n_features=20, n_informative=10,
  * random_state=0), first half train / second half test, cached as raw float64 files under
  * bench/.data/ that both sides read. Both sides fit HGB with early stopping off (100 iterations,
- * 31 leaves), RF with 100 trees (sklearn n_jobs=2; ours sequential and on 2 worker threads).
+ * 31 leaves), RF with 100 trees (sklearn n_jobs=2; ours sequential, and on 2 worker threads the
+ * way the Train node fits it: model.ts fitInWorkers through the executor's worker pool).
+ * `--only` runs some of the models (both sides), e.g. `--only logreg` while tuning one learner.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { FitData, FlatTree, Matrix } from '../core/ml/learners/types.ts';
+import { fileURLToPath } from 'node:url';
+import type { WorkerPool } from '../core/exec/worker-pool.ts';
+import type { FitData, Matrix, Prediction } from '../core/ml/learners/types.ts';
+import type { FitPayload } from '../core/ml/tasks.ts';
+import type { WorkerTask } from '../core/spec/context.ts';
 import { LEARNERS } from '../core/ml/learners/index.ts';
 import { histGradientBoosting } from '../core/ml/learners/tree/hist-gradient-boosting.ts';
-import { prepareForest, predictRandomForest, randomForest, type ForestPayload } from '../core/ml/learners/tree/random-forest.ts';
+import { randomForest, type RandomForestState } from '../core/ml/learners/tree/random-forest.ts';
 import { kernelMemory, loadTreeKernels } from '../core/ml/learners/tree/tree-kernels.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +33,7 @@ const arg = (name: string, dflt: string) => {
 const ROWS = Number(arg('rows', '100000'));
 const COLS = 20;
 const skipSklearn = process.argv.includes('--skip-sklearn');
+const ONLY = arg('only', 'hgb,rf,logreg').split(',');
 const dataDir = join(here, '.data');
 const stem = join(dataDir, `binary-${ROWS}x${COLS}`);
 const PY = process.env.FLOWLINE_PYTHON ?? '/usr/bin/python3';
@@ -113,32 +118,28 @@ const time = <T>(f: () => T): [T, number, number] => {
   return [r, (performance.now() - t) / 1000, (u.user + u.system) / 1e6];
 };
 
-/** Grows the forest's trees on `threads` worker threads (each gets a contiguous range of trees). */
-async function forestOnWorkers(payload: ForestPayload, nTrees: number, threads: number): Promise<FlatTree[]> {
-  const moduleUrl = pathToFileURL(join(here, '../core/ml/learners/tree/random-forest.ts')).href;
-  // Workers do not inherit tsx's loader: register it first so the .ts module can be imported.
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    import(workerData.tsxApi)
-      .then((api) => { api.register(); return import(workerData.moduleUrl); })
-      .then((m) => m.fitForestChunk(workerData.job))
-      .then((trees) => parentPort.postMessage(trees));`;
-  const per = Math.ceil(nTrees / threads);
-  const chunks = await Promise.all(
-    Array.from({ length: threads }, (_, w) =>
-      new Promise<FlatTree[]>((resolve, reject) => {
-        const job = { payload, from: w * per, to: Math.min(nTrees, (w + 1) * per) };
-        const worker = new Worker(code, { eval: true, workerData: { moduleUrl, tsxApi, job } });
-        worker.once('message', (trees: FlatTree[]) => {
-          resolve(trees);
-          void worker.terminate();
-        });
-        worker.once('error', reject);
-      }),
-    ),
-  );
-  return chunks.flat();
+/** The forest as the Train node grows it: ranges of trees on a worker pool of `threads` (model.ts). */
+// The worker pool and model.ts (which pulls in the table engine) load only in the main run, not
+// in the --memory child, whose baseline RSS they would inflate.
+let pool: WorkerPool;
+const signal = new AbortController().signal;
+const poolContext = { runInWorker: <T>(task: WorkerTask, p: unknown) => pool.run<T>(task, p, { signal }) };
+const model = () => import('../core/ml/model.ts');
+
+async function forestOnWorkers(train: FitData, params: Record<string, unknown>, threads: number): Promise<RandomForestState> {
+  const payload: FitPayload = { kind: 'random_forest', params, task: 'binary', seed: 0, X: train.X, y: train.y, nClasses: 2, featureNames: train.featureNames };
+  return (await (await model()).fitInWorkers(poolContext, randomForest, payload, threads)) as RandomForestState;
+}
+
+/** Predict the way the Predict node does (model.ts predictInWorkers: rows split over the 2 pool workers, state cloned to each); ms, and whether the numbers are those of one in-process call. */
+async function predictOnWorkers(kind: string, state: unknown, test: Matrix, direct: Prediction): Promise<string> {
+  const { predictInWorkers } = await model();
+  await predictInWorkers(poolContext, kind, state, test, 2); // warm the workers (as a run's earlier nodes would)
+  const t = performance.now();
+  const p = await predictInWorkers(poolContext, kind, state, test, 2);
+  const ms = performance.now() - t;
+  const same = p.proba!.every((v, i) => v === direct.proba![i]);
+  return `${kind} ${ms.toFixed(0)} ms${same ? ' (same numbers)' : ' (DIFFERENT numbers!)'}`;
 }
 
 interface Row {
@@ -183,37 +184,44 @@ function memoryChild(model: string): void {
 }
 
 async function main() {
+  pool = new (await import('../core/exec/worker-pool.ts')).WorkerPool(2);
   const { train, test, yTest } = load();
   console.log('fitting scikit-learn (default threads, then HGB with OMP_NUM_THREADS=1) ...');
   type SkRow = { fit: number; fitCpu: number; predict: number; auc: number };
-  const sk = skipSklearn ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ['hgb', 'rf', 'logreg'] }) as Record<string, SkRow>);
-  const sk1 = skipSklearn ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ['hgb'] }, { OMP_NUM_THREADS: '1' }) as Record<string, SkRow>);
+  const sk = skipSklearn ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ONLY }) as Record<string, SkRow>);
+  const sk1 = skipSklearn || !ONLY.includes('hgb') ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ['hgb'] }, { OMP_NUM_THREADS: '1' }) as Record<string, SkRow>);
   const rows: Row[] = [];
+  const viaPredictNode: string[] = [];
   const opts = { task: 'binary' as const, seed: 0 };
 
-  const [hgb, hgbFit, hgbCpu] = time(() => histGradientBoosting.fit(train, histGradientBoosting.params.parse({ early_stopping: false }), opts));
-  const [hgbPred, hgbPredict] = time(() => histGradientBoosting.predict(hgb, test));
-  const hgbAuc = rocAuc(yTest, hgbPred.proba!.filter((_, i) => i % 2 === 1));
-  rows.push({ model: 'hist_gradient_boosting (100 it, 31 leaves)', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk?.hgb.fit, skFitCpu: sk?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk?.hgb.predict, ourAuc: hgbAuc, skAuc: sk?.hgb.auc });
-  rows.push({ model: '  same, sklearn on 1 OpenMP thread', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk1?.hgb.fit, skFitCpu: sk1?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk1?.hgb.predict, ourAuc: hgbAuc, skAuc: sk1?.hgb.auc });
+  if (ONLY.includes('hgb')) {
+    const [hgb, hgbFit, hgbCpu] = time(() => histGradientBoosting.fit(train, histGradientBoosting.params.parse({ early_stopping: false }), opts));
+    const [hgbPred, hgbPredict] = time(() => histGradientBoosting.predict(hgb, test));
+    const hgbAuc = rocAuc(yTest, hgbPred.proba!.filter((_, i) => i % 2 === 1));
+    rows.push({ model: 'hist_gradient_boosting (100 it, 31 leaves)', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk?.hgb.fit, skFitCpu: sk?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk?.hgb.predict, ourAuc: hgbAuc, skAuc: sk?.hgb.auc });
+    viaPredictNode.push(await predictOnWorkers('hist_gradient_boosting', hgb, test, hgbPred));
+    rows.push({ model: '  same, sklearn on 1 OpenMP thread', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk1?.hgb.fit, skFitCpu: sk1?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk1?.hgb.predict, ourAuc: hgbAuc, skAuc: sk1?.hgb.auc });
+  }
 
-  const rfParams = randomForest.params.parse({ n_estimators: 100 });
-  const [rf, rfFit, rfCpu] = time(() => randomForest.fit(train, rfParams, opts));
-  const [rfPred, rfPredict] = time(() => randomForest.predict(rf, test));
-  rows.push({ model: 'random_forest (100 trees, 1 thread)', ourFit: rfFit, ourFitCpu: rfCpu, skFit: sk?.rf.fit, skFitCpu: sk?.rf.fitCpu, ourPredict: rfPredict, skPredict: sk?.rf.predict, ourAuc: rocAuc(yTest, rfPred.proba!.filter((_, i) => i % 2 === 1)), skAuc: sk?.rf.auc });
+  if (ONLY.includes('rf')) {
+    const rfParams = randomForest.params.parse({ n_estimators: 100 });
+    const [rf, rfFit, rfCpu] = time(() => randomForest.fit(train, rfParams, opts));
+    const [rfPred, rfPredict] = time(() => randomForest.predict(rf, test));
+    rows.push({ model: 'random_forest (100 trees, 1 thread)', ourFit: rfFit, ourFitCpu: rfCpu, skFit: sk?.rf.fit, skFitCpu: sk?.rf.fitCpu, ourPredict: rfPredict, skPredict: sk?.rf.predict, ourAuc: rocAuc(yTest, rfPred.proba!.filter((_, i) => i % 2 === 1)), skAuc: sk?.rf.auc });
 
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const { payload, task } = prepareForest(train, rfParams, opts);
-  const trees = await forestOnWorkers(payload, 100, 2);
-  const rf2Fit = (performance.now() - t0) / 1000;
-  const rf2u = process.cpuUsage(c0);
-  const rf2Pred = predictRandomForest({ task, nClasses: 2, trees }, test);
-  const identical = rf2Pred.proba!.every((v, i) => v === rfPred.proba![i]);
-  rows.push({ model: `random_forest (100 trees, 2 workers${identical ? ', same forest' : ', DIFFERENT forest!'})`, ourFit: rf2Fit, ourFitCpu: (rf2u.user + rf2u.system) / 1e6, skFit: sk?.rf.fit, skFitCpu: sk?.rf.fitCpu, ourPredict: rfPredict, skPredict: sk?.rf.predict, ourAuc: rocAuc(yTest, rf2Pred.proba!.filter((_, i) => i % 2 === 1)), skAuc: sk?.rf.auc });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const rf2 = await forestOnWorkers(train, rfParams, 2);
+    const rf2Fit = (performance.now() - t0) / 1000;
+    const rf2u = process.cpuUsage(c0);
+    const rf2Pred = randomForest.predict(rf2, test);
+    viaPredictNode.push(await predictOnWorkers('random_forest', rf, test, rfPred));
+    const identical = rf2Pred.proba!.every((v, i) => v === rfPred.proba![i]);
+    rows.push({ model: `random_forest (100 trees, Train on 2 workers${identical ? ', same forest' : ', DIFFERENT forest!'})`, ourFit: rf2Fit, ourFitCpu: (rf2u.user + rf2u.system) / 1e6, skFit: sk?.rf.fit, skFitCpu: sk?.rf.fitCpu, ourPredict: rfPredict, skPredict: sk?.rf.predict, ourAuc: rocAuc(yTest, rf2Pred.proba!.filter((_, i) => i % 2 === 1)), skAuc: sk?.rf.auc });
+  }
 
   const logreg = LEARNERS.find((l) => l.kind === 'logistic_regression');
-  if (logreg) {
+  if (logreg && ONLY.includes('logreg')) {
     const [lr, lrFit, lrCpu] = time(() => logreg.fit(train, logreg.params.parse({}), opts));
     const [lrPred, lrPredict] = time(() => logreg.predict(lr, test));
     const score = lrPred.proba ? lrPred.proba.filter((_, i) => i % 2 === 1) : lrPred.values;
@@ -235,9 +243,11 @@ async function main() {
         `${f(r.ourAuc, 4)} / ${f(r.skAuc, 4)}`,
     );
   }
+  if (viaPredictNode.length) console.log(`predict ${ROWS} rows through the Predict node's path (2 pool workers, warm): ${viaPredictNode.join('; ')}`);
+  await pool.close();
   if (!logreg) console.log('logistic_regression'.padEnd(52) + 'not available yet (not in the learner registry)');
   const mb = (b: number) => (b / 2 ** 20).toFixed(0);
-  for (const model of ['hgb', 'rf']) {
+  for (const model of ['hgb', 'rf'].filter((m) => ONLY.includes(m))) {
     const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rows', String(ROWS), '--memory', model], { encoding: 'utf8' });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     try {

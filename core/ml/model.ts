@@ -5,6 +5,7 @@
  * base, every recipe step is re-fitted on the training rows only, and the fitted recipe travels
  * inside the model, so Predict / Evaluate replay exactly what Train learned on any table.
  */
+import { availableParallelism } from 'node:os';
 import { FlowlineError } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
 import { ROW_ID, type ColumnSchema, type ModelValue, type RecipeStep, type TableRef, type Task } from '../spec/values.ts';
@@ -13,7 +14,7 @@ import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix, Prediction } from './learners/types.ts';
 import { deriveSeed } from './random.ts';
 import { applyRecipe, fitTransformRecipe, frameToMatrix, loadRawFrame } from './recipe.ts';
-import type { FitPayload } from './tasks.ts';
+import type { FitPayload, UnitRangeJob } from './tasks.ts';
 
 export const TASKS_MODULE = new URL('./tasks.ts', import.meta.url).href;
 
@@ -288,8 +289,8 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
     featureNames: features,
   };
   ctx.progress(0.05, `fitting ${learner.title} on ${X.rows} rows × ${X.cols} features`);
-  const state = await ctx.runInWorker<unknown>({ module: TASKS_MODULE, fn: 'fitLearner' }, payload);
-  const trainPrediction = learner.predict(state, X);
+  const state = await fitInWorkers(ctx, learner, payload);
+  const trainPrediction = await predictInWorkers(ctx, learner.kind, state, X);
 
   const model: ModelValue = {
     kind: 'model',
@@ -303,6 +304,29 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
     trainedOn: { nodeId: ctx.nodeId, rows: X.rows },
   };
   return { model, trainPrediction, target, rowIds };
+}
+
+/** Most worker threads one fit spreads over (the pool queues what it cannot run at once). */
+const FIT_THREADS = Math.max(1, Math.min(availableParallelism(), 8));
+
+/**
+ * The learner's fit off the main thread: one worker task, or, for a learner made of independent
+ * units (a forest's trees), a prepare task then contiguous ranges of units on up to FIT_THREADS
+ * workers at once, assembled in unit order: the same state as one task, bit for bit.
+ */
+export async function fitInWorkers(ctx: Pick<RunContext, 'runInWorker'>, learner: Learner, payload: FitPayload, threads = FIT_THREADS): Promise<unknown> {
+  if (!learner.unitFit) return ctx.runInWorker<unknown>({ module: TASKS_MODULE, fn: 'fitLearner' }, payload);
+  const { shared, units } = await ctx.runInWorker<{ shared: unknown; units: number }>({ module: TASKS_MODULE, fn: 'prepareUnitFit' }, payload);
+  const parts = Math.max(1, Math.min(threads, units));
+  const done = new SharedArrayBuffer(4);
+  const ranges = Array.from({ length: parts }, (_, i) => [Math.floor((i * units) / parts), Math.floor(((i + 1) * units) / parts)]);
+  const pieces = await Promise.all(
+    ranges.map(([from, to]) => {
+      const job: UnitRangeJob = { kind: learner.kind, shared, from, to, units, done };
+      return ctx.runInWorker<unknown[]>({ module: TASKS_MODULE, fn: 'fitUnitRange' }, job);
+    }),
+  );
+  return learner.unitFit.assemble(shared, pieces.flat());
 }
 
 /** The table's raw rows (before its row-wise steps), and the raw schema. */
@@ -340,8 +364,39 @@ export async function predictTable(ctx: RunContext, model: ModelValue, table: Ta
   const { frame: raw, rowIds } = await loadRawFrame(table, wanted);
   const frame = applyRecipe(model.recipe, raw);
   const X = frameToMatrix(frame, model.features);
-  const prediction = await ctx.runInWorker<Prediction>({ module: TASKS_MODULE, fn: 'predictLearner' }, { kind: model.estimator.kind, state: model.estimator.state, X });
+  const prediction = await predictInWorkers(ctx, model.estimator.kind, model.estimator.state, X);
   return { rowIds, prediction, frame, raw };
+}
+
+/** Rows from which a prediction is split over several workers (below, one worker is quicker). */
+const PARALLEL_PREDICT_ROWS = 20_000;
+
+/**
+ * A fitted state's predictions off the main thread: large batches as contiguous row ranges on up
+ * to FIT_THREADS workers at once, joined in row order. Every learner predicts each row on its own,
+ * so the numbers are those of one predict call, bit for bit.
+ */
+export async function predictInWorkers(ctx: Pick<RunContext, 'runInWorker'>, kind: string, state: unknown, X: Matrix, threads = FIT_THREADS): Promise<Prediction> {
+  const task = { module: TASKS_MODULE, fn: 'predictLearner' };
+  const parts = Math.max(1, Math.min(threads, Math.floor(X.rows / (PARALLEL_PREDICT_ROWS / 2))));
+  if (parts === 1) return ctx.runInWorker<Prediction>(task, { kind, state, X });
+  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.floor((i * X.rows) / parts));
+  const pieces = await Promise.all(
+    bounds.slice(1).map((to, i) => {
+      const from = bounds[i];
+      // A copy, not a view: a view would carry the whole matrix to every worker.
+      const part: Matrix = { data: X.data.slice(from * X.cols, to * X.cols), rows: to - from, cols: X.cols };
+      return ctx.runInWorker<Prediction>(task, { kind, state, X: part });
+    }),
+  );
+  const join = (arrays: Float64Array[]) => {
+    const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+    arrays.reduce((at, a) => (out.set(a, at), at + a.length), 0);
+    return out;
+  };
+  const prediction: Prediction = { values: join(pieces.map((p) => p.values)) };
+  if (pieces.every((p) => p.proba)) prediction.proba = join(pieces.map((p) => p.proba!));
+  return prediction;
 }
 
 /** Predicted labels (class names for classifiers). */

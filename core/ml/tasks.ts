@@ -6,7 +6,7 @@
 import type { WorkerIO } from '../spec/context.ts';
 import type { Task } from '../spec/values.ts';
 import { learnerByKind } from './learners/index.ts';
-import type { Matrix, Prediction } from './learners/types.ts';
+import type { Matrix, Prediction, UnitFit } from './learners/types.ts';
 
 export interface FitPayload {
   kind: string;
@@ -21,13 +21,42 @@ export interface FitPayload {
   featureNames: string[];
 }
 
+const fitData = (p: FitPayload) => ({ X: p.X, y: p.y, sampleWeight: p.sampleWeight, nClasses: p.nClasses, featureNames: p.featureNames });
+
 function fit(p: FitPayload, progress?: (f: number, m?: string) => void): unknown {
   const learner = learnerByKind(p.kind);
-  return learner.fit(
-    { X: p.X, y: p.y, sampleWeight: p.sampleWeight, nClasses: p.nClasses, featureNames: p.featureNames },
-    learner.params.parse(p.params),
-    { task: p.task, seed: p.seed, progress },
-  );
+  return learner.fit(fitData(p), learner.params.parse(p.params), { task: p.task, seed: p.seed, progress });
+}
+
+function unitFitOf(kind: string): UnitFit {
+  const unitFit = learnerByKind(kind).unitFit;
+  if (!unitFit) throw new Error(`${kind} has no unit fit`);
+  return unitFit;
+}
+
+/** First step of a fit spread over threads (Learner.unitFit): what every range of units shares. */
+export async function prepareUnitFit(p: FitPayload): Promise<{ shared: unknown; units: number }> {
+  const learner = learnerByKind(p.kind);
+  return unitFitOf(p.kind).prepare(fitData(p), learner.params.parse(p.params), { task: p.task, seed: p.seed });
+}
+
+export interface UnitRangeJob {
+  kind: string;
+  shared: unknown;
+  from: number;
+  to: number;
+  units: number;
+  /** One Int32 shared by every range of the fit: units done so far, for one progress figure. */
+  done: SharedArrayBuffer;
+}
+
+/** Units [from, to) of a spread fit; progress counts the units done by all ranges together. */
+export async function fitUnitRange(job: UnitRangeJob, io: WorkerIO): Promise<unknown[]> {
+  const done = new Int32Array(job.done);
+  return unitFitOf(job.kind).fitUnits(job.shared, job.from, job.to, () => {
+    const n = Atomics.add(done, 0, 1) + 1;
+    io.progress(n / job.units, `tree ${n} of ${job.units}`);
+  });
 }
 
 /** Fit one learner; returns its state (stored in the ModelValue). Progress is forwarded. */

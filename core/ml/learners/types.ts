@@ -50,6 +50,25 @@ export interface Learner<P extends z.ZodObject = z.ZodObject, S = unknown> {
   params: P;
   fit(data: FitData, params: z.infer<P>, options: FitOptions): S;
   predict(state: S, X: Matrix): Prediction;
+  /**
+   * Optional: the fit as independent units (a forest's trees) that the Train node spreads over
+   * several worker threads. `fit` must give exactly the state that this split gives.
+   */
+  unitFit?: UnitFit<z.infer<P>, S>;
+}
+
+/**
+ * A fit made of independent units: prepare once, grow any ranges of units (on any thread, in any
+ * grouping), assemble them in unit order. For every grouping,
+ * assemble(shared, [fitUnits(shared, 0, k), fitUnits(shared, k, units)].flat()) equals fit().
+ * `shared` and the units are plain data (structured-cloned between threads).
+ */
+export interface UnitFit<P = unknown, S = unknown, Shared = unknown, Unit = unknown> {
+  prepare(data: FitData, params: P, options: FitOptions): { shared: Shared; units: number };
+  /** Units [from, to) in order; `onUnit(done so far in this call)` after each one (progress, cancellation). */
+  fitUnits(shared: Shared, from: number, to: number, onUnit?: (done: number) => void): Unit[];
+  /** The fitted state from all units in order (runs on the calling thread: keep it cheap). */
+  assemble(shared: Shared, units: Unit[]): S;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rowWeights } from '../check-input.ts';
-import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
+import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction, UnitFit } from '../types.ts';
 import type { WorkerIO } from '../../../spec/context.ts';
 import { Rng, deriveSeed } from '../../random.ts';
 import { MISSING_BIN, binMatrix, fitBinMapper } from './binning.ts';
@@ -13,8 +13,8 @@ import { argmaxRows, checkFitData, classWeightParam, isClassification, maxFeatur
  * classification and all features for regression, leaves averaged as probabilities), with
  * splits searched on up to 255 quantile bins per feature instead of every distinct value: the
  * accuracy is the same on tabular data and each tree costs O(rows × depth × max_features).
- * Tree i uses seed deriveSeed(seed, i), so fitting trees in any grouping (one thread or a
- * worker pool via fitForestChunk) gives the same forest.
+ * Tree i uses seed deriveSeed(seed, i), so fitting trees in any grouping (one thread, or ranges
+ * of trees on the Train node's worker threads via randomForestUnits) gives the same forest.
  */
 export const randomForestParams = z.object({
   n_estimators: z.number().int().min(1).default(100).describe('Number of trees.'),
@@ -129,14 +129,23 @@ export async function fitForestChunk(job: { payload: ForestPayload; from: number
   return fitForestTrees(job.payload, job.from, job.to, (done) => io?.progress(done / (job.to - job.from)));
 }
 
+/** The forest as independent trees: the Train node grows them on several worker threads. */
+export const randomForestUnits: UnitFit<RandomForestParams, RandomForestState, { payload: ForestPayload; task: RandomForestState['task'] }, FlatTree> = {
+  prepare(data, params, options) {
+    return { shared: prepareForest(data, params, options), units: params.n_estimators };
+  },
+  fitUnits: (shared, from, to, onUnit) => fitForestTrees(shared.payload, from, to, onUnit),
+  assemble: ({ payload, task }, trees) => ({ task, nClasses: payload.nClasses || (task === 'regression' ? 0 : 2), trees }),
+};
+
 export function fitRandomForest(data: FitData, params: RandomForestParams, options: FitOptions): RandomForestState {
-  const { payload, task } = prepareForest(data, params, options);
+  const { shared } = randomForestUnits.prepare(data, params, options);
   options.checkCancelled?.();
-  const trees = fitForestTrees(payload, 0, params.n_estimators, (done) => {
+  const trees = randomForestUnits.fitUnits(shared, 0, params.n_estimators, (done) => {
     options.checkCancelled?.();
     options.progress?.(done / params.n_estimators, `tree ${done}`);
   });
-  return { task, nClasses: payload.nClasses || (task === 'regression' ? 0 : 2), trees };
+  return randomForestUnits.assemble(shared, trees);
 }
 
 export function predictRandomForest(state: RandomForestState, X: Matrix): Prediction {
@@ -155,4 +164,5 @@ export const randomForest: Learner<typeof randomForestParams, RandomForestState>
   params: randomForestParams,
   fit: fitRandomForest,
   predict: predictRandomForest,
+  unitFit: randomForestUnits,
 };

@@ -14,7 +14,8 @@
  *   bins    rows × cols u8 (row-major); one feature column: rows × u8 (column-major)
  *   hist    cols × 256 slots × (gradient, hessian, count) f64; a feature spans 6144 bytes
  *   tree    nodes × 16 bytes: threshold f64, feature × 8 i32, link i32 = byte offset of the left
- *           child | 1 when NaN goes right; right child = left + 16 bytes; a leaf links to itself
+ *           child | 1 when NaN goes right (that bit only where walk, not walkNoNaN, reads the
+ *           tree); right child = left + 16 bytes; a leaf links to itself
  *           with threshold +Infinity
  */
 
@@ -30,13 +31,19 @@ export interface TreeKernels {
    */
   partition(idx: number, scratch: number, column: number, start: number, stop: number, bin: number, missingBin: number, missingLeft: number): number;
   /**
-   * Walks rows 0..n-1 of a row-major block (rowBytes apart; n a multiple of 4) through a tree,
-   * exactly `depth` steps each (leaves step onto themselves), and writes each row's leaf index
-   * to out (i32). Four rows walk side by side: four independent chains of loads, no branches.
+   * Walks rows 0..n-1 of a row-major block (rowBytes apart; n a multiple of WALK_LANES) through a
+   * tree, at most `depth` steps each (leaves step onto themselves), and adds weight × the leaf's
+   * value vector (valueBytes / 8 doubles at values + leaf index × valueBytes) to the row's
+   * doubles at out + row × outStride. WALK_LANES rows walk side by side: independent chains of
+   * loads, no branch per row; a group stops once all its rows sit on leaves.
    */
-  walk(tree: number, depth: number, x: number, rowBytes: number, n: number, out: number): void;
-  /** walk for a block without NaN (the missing-value test left out). */
-  walkNoNaN(tree: number, depth: number, x: number, rowBytes: number, n: number, out: number): void;
+  walk(tree: number, depth: number, x: number, rowBytes: number, n: number, out: number, outStride: number, values: number, valueBytes: number, weight: number): void;
+  /** walk for rows without NaN, on a tree packed without the NaN bit in its links. */
+  walkNoNaN(tree: number, depth: number, x: number, rowBytes: number, n: number, out: number, outStride: number, values: number, valueBytes: number, weight: number): void;
+  /** walk for one value per leaf (valueBytes must be 8). */
+  walk1(tree: number, depth: number, x: number, rowBytes: number, n: number, out: number, outStride: number, values: number, valueBytes: number, weight: number): void;
+  /** walkNoNaN for one value per leaf (valueBytes must be 8). */
+  walk1NoNaN(tree: number, depth: number, x: number, rowBytes: number, n: number, out: number, outStride: number, values: number, valueBytes: number, weight: number): void;
 }
 
 /** Bytes per feature in a histogram (256 slots × 3 doubles); hist-grower.ts's STRIDE × 8. */
@@ -86,9 +93,9 @@ const F64_STORE = (off: number) => mem(0x39, 3, off);
 const V128_LOAD = [0xfd, 0x00, 3, 0];
 const V128_STORE = [0xfd, 0x0b, 3, 0];
 const F64X2_ADD = [0xfd, 0xf0, 0x01];
-const [ADD, SUB, MUL, AND, OR, SHL, F64ADD] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x74, 0xa0];
+const [ADD, SUB, MUL, AND, OR, SHL, F64ADD, F64MUL] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x74, 0xa0, 0xa2];
 const [LE_S_, GT_S] = [0x4c, 0x4a];
-const [EQ, LT_S, GE_S, LE_U, SHR_U, F64_NE, F64_GT] = [0x46, 0x48, 0x4e, 0x4d, 0x76, 0x62, 0x64];
+const [EQ, NE, LT_S, GE_S, LE_U, SHR_U, XOR, F64_NE, F64_GT] = [0x46, 0x47, 0x48, 0x4e, 0x4d, 0x76, 0x73, 0x62, 0x64];
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const END = 0x0b;
@@ -181,19 +188,23 @@ function partitionBody(): number[] {
   return [...vec([[...uleb(6), I32]]), ...code, END];
 }
 
-/** One tree step of the row at x-pointer local `xr`, node pointer local `p` (see walkBody). */
-function treeStep(p: number, xr: number, nan: boolean): number[] {
-  const [link, xv] = [13, 17];
+/** Rows walked side by side by `walk`: independent chains of loads that the CPU overlaps. */
+export const WALK_LANES = 8;
+/** Steps per lane between two checks for "all lanes on leaves" in `walk`. */
+const WALK_STEPS_PER_CHECK = 2;
+
+/** One tree step of the row at x-pointer local `xr` + `rowOffset` bytes, node pointer local `p` (see walkBody). */
+function treeStep(p: number, xr: number, rowOffset: number, nan: boolean, link: number, xv: number): number[] {
   if (!nan) {
-    // No NaN in the block: right = x > threshold.
+    // No NaN in the rows (and links packed without the NaN bit): right = x > threshold.
     return [
-      ...get(p), ...I32_LOAD(12), ...i32c(-2), AND,
-      ...get(xr), ...get(p), ...I32_LOAD(8), ADD, ...F64_LOAD(0), ...get(p), ...F64_LOAD(0), F64_GT,
+      ...get(p), ...I32_LOAD(12),
+      ...get(xr), ...get(p), ...I32_LOAD(8), ADD, ...F64_LOAD(rowOffset), ...get(p), ...F64_LOAD(0), F64_GT,
       ...i32c(4), SHL, ADD, ...set(p),
     ];
   }
   return [
-    ...get(xr), ...get(p), ...I32_LOAD(8), ADD, ...F64_LOAD(0), ...set(xv),
+    ...get(xr), ...get(p), ...I32_LOAD(8), ADD, ...F64_LOAD(rowOffset), ...set(xv),
     ...get(p), ...I32_LOAD(12), ...set(link),
     ...get(link), ...i32c(-2), AND,
     ...get(xv), ...get(p), ...F64_LOAD(0), F64_GT,
@@ -202,50 +213,93 @@ function treeStep(p: number, xr: number, nan: boolean): number[] {
   ];
 }
 
-function walkBody(nan: boolean): number[] {
-  // params: 0 tree, 1 depth, 2 x, 3 rowBytes, 4 n, 5 out
-  // locals: 6 i, 7 a, 8 b, 9 c, 10 d, 11 k, 12 xa, 13 link, 14 xb, 15 xc, 16 xd (i32), 17 xv (f64)
-  const leafOf = (p: number, off: number) => [...get(5), ...get(6), ...i32c(2), SHL, ADD, ...get(p), ...get(0), SUB, ...i32c(4), SHR_U, ...mem(0x36, 2, off)];
+/**
+ * The walk; with `fixedRowBytes` (> 0) compiled for that row length: every lane reads its row at
+ * a constant offset from one row pointer (fewer live registers than one pointer per lane).
+ */
+function walkBody(nan: boolean, oneValue: boolean, fixedRowBytes: number): number[] {
+  // params: 0 tree, 1 depth, 2 x, 3 rowBytes, 4 n, 5 out, 6 outStride, 7 values, 8 valueBytes (i32), 9 weight (f64)
+  // locals: 10 i, 11 k, 12 link, 13 moved, 14 old, 15 o, 16 va, 17 v, then node pointers (one per
+  // lane), then row pointers (one per lane), all i32; then xv (f64).
+  const L = WALK_LANES;
+  const [i, k, link, moved, old, o, va, v] = [10, 11, 12, 13, 14, 15, 16, 17];
+  const node = (l: number) => 18 + l;
+  const row = (l: number) => 18 + L + l;
+  const xv = 18 + 2 * L;
+  const lanes = Array.from({ length: L }, (_, l) => l);
+  // out[row] += weight × value of the leaf, value by value: the same IEEE steps as the JavaScript walk.
+  // One value per leaf (valueBytes = 8): its address is values + leaf index × 8 = values + (node - tree) / 2.
+  const addOneLeaf = (l: number) => [
+    ...get(5), ...get(i), ...i32c(l), ADD, ...get(6), MUL, ADD, ...tee(o),
+    ...get(o), ...F64_LOAD(0), ...get(9), ...get(7), ...get(node(l)), ...get(0), SUB, ...i32c(1), SHR_U, ADD, ...F64_LOAD(0), F64MUL, F64ADD,
+    ...F64_STORE(0),
+  ];
+  const addLeaf = (l: number) => oneValue ? addOneLeaf(l) : [
+    ...get(5), ...get(i), ...i32c(l), ADD, ...get(6), MUL, ADD, ...set(o),
+    ...get(7), ...get(node(l)), ...get(0), SUB, ...i32c(4), SHR_U, ...get(8), MUL, ADD, ...set(va),
+    ...i32c(0), ...set(v),
+    ...LOOP,
+    ...get(o), ...get(v), ADD,
+    ...get(o), ...get(v), ADD, ...F64_LOAD(0), ...get(9), ...get(va), ...get(v), ADD, ...F64_LOAD(0), F64MUL, F64ADD,
+    ...F64_STORE(0),
+    ...get(v), ...i32c(8), ADD, ...tee(v), ...get(8), LT_S, ...BR_IF(0),
+    END,
+  ];
+  // A round of steps that moves no lane means every lane sits on a leaf (a leaf links to itself):
+  // stop early, so a group of rows walks about as deep as its deepest row, not the whole tree.
+  // Only the last step of a round of WALK_STEPS_PER_CHECK checks; the extra steps are harmless.
+  const plain = (l: number) => (fixedRowBytes > 0 ? treeStep(node(l), row(0), l * fixedRowBytes, nan, link, xv) : treeStep(node(l), row(l), 0, nan, link, xv));
+  const checked = (l: number) => [...get(node(l)), ...set(old), ...plain(l), ...get(moved), ...get(node(l)), ...get(old), XOR, OR, ...set(moved)];
+  const round = [...Array.from({ length: WALK_STEPS_PER_CHECK - 1 }, () => lanes.flatMap(plain)).flat(), ...lanes.flatMap(checked)];
   const code = [
-    ...i32c(0), ...set(6),
+    ...i32c(0), ...set(i),
     ...BLOCK,
-    ...get(6), ...get(4), GE_S, ...BR_IF(0),
+    ...get(i), ...get(4), GE_S, ...BR_IF(0),
     ...LOOP,
-    ...get(2), ...get(6), ...get(3), MUL, ADD, ...tee(12), ...get(3), ADD, ...tee(14), ...get(3), ADD, ...tee(15), ...get(3), ADD, ...set(16),
-    ...get(0), ...tee(7), ...tee(8), ...tee(9), ...set(10),
-    ...get(1), ...set(11),
+    ...get(2), ...get(i), ...get(3), MUL, ADD, ...set(row(0)),
+    ...(fixedRowBytes > 0 ? [] : lanes.slice(1).flatMap((l) => [...get(row(l - 1)), ...get(3), ADD, ...set(row(l))])),
+    ...lanes.flatMap((l) => [...get(0), ...set(node(l))]),
+    ...get(1), ...set(k),
     ...BLOCK,
-    ...get(11), ...i32c(0), LE_S_, ...BR_IF(0),
+    ...get(k), ...i32c(0), LE_S_, ...BR_IF(0),
     ...LOOP,
-    ...treeStep(7, 12, nan), ...treeStep(8, 14, nan), ...treeStep(9, 15, nan), ...treeStep(10, 16, nan),
-    ...get(11), ...i32c(1), SUB, ...tee(11), ...i32c(0), GT_S, ...BR_IF(0),
+    ...i32c(0), ...set(moved),
+    ...round,
+    ...get(k), ...i32c(WALK_STEPS_PER_CHECK), SUB, ...tee(k), ...i32c(0), GT_S, ...get(moved), ...i32c(0), NE, AND, ...BR_IF(0),
     END,
     END,
-    ...leafOf(7, 0), ...leafOf(8, 4), ...leafOf(9, 8), ...leafOf(10, 12),
-    ...get(6), ...i32c(4), ADD, ...tee(6), ...get(4), LT_S, ...BR_IF(0),
+    ...lanes.flatMap(addLeaf),
+    ...get(i), ...i32c(L), ADD, ...tee(i), ...get(4), LT_S, ...BR_IF(0),
     END,
     END,
   ];
-  return [...vec([[...uleb(11), I32], [...uleb(1), F64]]), ...code, END];
+  return [...vec([[...uleb(8 + 2 * L), I32], [...uleb(1), F64]]), ...code, END];
 }
 
-function moduleBytes(): Uint8Array {
+/** The module: every kernel (fixedRowBytes 0), or only the walks compiled for one row length. */
+function moduleBytes(fixedRowBytes: number): Uint8Array {
+  const walkOnly = fixedRowBytes > 0;
   const types = vec([
-    [0x60, ...vec(Array(7).fill([I32])), ...vec([])], // histRows
-    [0x60, ...vec(Array(5).fill([I32])), ...vec([])], // histAll
-    [0x60, ...vec(Array(8).fill([I32])), ...vec([[I32]])], // partition
-    [0x60, ...vec(Array(6).fill([I32])), ...vec([])], // walk, walkNoNaN
+    [0x60, ...vec([...Array(9).fill([I32]), [F64]]), ...vec([])], // walk, walkNoNaN, walk1, walk1NoNaN
+    ...(walkOnly
+      ? []
+      : [
+          [0x60, ...vec(Array(7).fill([I32])), ...vec([])], // histRows
+          [0x60, ...vec(Array(5).fill([I32])), ...vec([])], // histAll
+          [0x60, ...vec(Array(8).fill([I32])), ...vec([[I32]])], // partition
+        ]),
   ]);
   const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]);
-  const funcs = vec([[0], [1], [2], [3], [3]]);
+  const funcs = vec(walkOnly ? [[0], [0], [0], [0]] : [[0], [0], [0], [0], [1], [2], [3]]);
   const exports = vec([
-    [...name('histRows'), 0x00, 0],
-    [...name('histAll'), 0x00, 1],
-    [...name('partition'), 0x00, 2],
-    [...name('walk'), 0x00, 3],
-    [...name('walkNoNaN'), 0x00, 4],
+    [...name('walk'), 0x00, 0],
+    [...name('walkNoNaN'), 0x00, 1],
+    [...name('walk1'), 0x00, 2],
+    [...name('walk1NoNaN'), 0x00, 3],
+    ...(walkOnly ? [] : [[...name('histRows'), 0x00, 4], [...name('histAll'), 0x00, 5], [...name('partition'), 0x00, 6]]),
   ]);
-  const bodies = [histRowsBody(), histAllBody(), partitionBody(), walkBody(true), walkBody(false)];
+  const walks = [false, true].flatMap((one) => [walkBody(true, one, fixedRowBytes), walkBody(false, one, fixedRowBytes)]);
+  const bodies = walkOnly ? walks : [...walks, histRowsBody(), histAllBody(), partitionBody()];
   const code = vec(bodies.map((b) => [...uleb(b.length), ...b]));
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -292,18 +346,42 @@ export function kernelMemory(pages: number): KernelMemory {
   };
 }
 
-let compiled: object | null | undefined;
+/** Compiled modules by fixed row length (0: any, the row length a parameter); null: cannot compile. */
+const compiled = new Map<number, object | null>();
+
+/** Row lengths with their own compiled walk at most (one per matrix width a process predicts). */
+const MAX_FIXED_ROW_MODULES = 16;
+
+function compiledModule(fixedRowBytes: number): object | null {
+  if (!compiled.has(fixedRowBytes)) {
+    try {
+      compiled.set(fixedRowBytes, new wasm!.Module(moduleBytes(fixedRowBytes)));
+    } catch {
+      compiled.set(fixedRowBytes, null);
+    }
+  }
+  return compiled.get(fixedRowBytes)!;
+}
+
+const isKernelMemory = (memory: KernelMemory) => !!wasm && memory instanceof (wasm.Memory as unknown as new () => object);
 
 /** Kernels bound to `memory`, or null where WebAssembly (with SIMD) is not available. */
 export function loadTreeKernels(memory: KernelMemory): TreeKernels | null {
-  if (!wasm || !(memory instanceof (wasm.Memory as unknown as new () => object))) return null;
-  if (compiled === undefined) {
-    try {
-      compiled = new wasm.Module(moduleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  if (!compiled) return null;
-  return new wasm.Instance(compiled, { env: { memory } }).exports as TreeKernels;
+  const module = isKernelMemory(memory) ? compiledModule(0) : null;
+  return module ? (new wasm!.Instance(module, { env: { memory } }).exports as TreeKernels) : null;
+}
+
+/** The walks of TreeKernels. */
+export type WalkKernels = Pick<TreeKernels, 'walk' | 'walkNoNaN' | 'walk1' | 'walk1NoNaN'>;
+
+/**
+ * The walks bound to `memory`, compiled for rows of `rowBytes` bytes (they read their rowBytes
+ * argument only to step from one group of rows to the next), or null without WebAssembly.
+ * Past MAX_FIXED_ROW_MODULES row lengths, the general walks (row length an argument).
+ */
+export function loadWalkKernels(memory: KernelMemory, rowBytes: number): WalkKernels | null {
+  if (!isKernelMemory(memory)) return null;
+  const fixed = compiled.has(rowBytes) || compiled.size < MAX_FIXED_ROW_MODULES ? rowBytes : 0;
+  const module = compiledModule(fixed);
+  return module ? (new wasm!.Instance(module, { env: { memory } }).exports as WalkKernels) : null;
 }

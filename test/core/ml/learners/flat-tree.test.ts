@@ -69,7 +69,7 @@ function randomTree(rng: Rng, cols: number, splits: number, width: number): Flat
 describe('batch prediction with the WebAssembly walk', () => {
   it('adds the same numbers, bit for bit, as the JavaScript walk (NaN or none, ties on thresholds, odd row counts, blocks, wide values)', () => {
     const rng = new Rng(3);
-    for (const [rows, width, nan] of [[2503, 1, 1], [1030, 3, 0], [3, 2, 1]]) {
+    for (const [rows, width, nan] of [[2503, 1, 1], [1030, 3, 0], [3, 2, 1], [701, 1, 0]]) {
       const cols = 5;
       const data = new Float64Array(rows * cols);
       // Quarter steps make many values equal a threshold (x <= t goes left).

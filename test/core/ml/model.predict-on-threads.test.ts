@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { learnerByKind } from '../../../core/ml/learners/index.ts';
+import type { Matrix, Prediction } from '../../../core/ml/learners/types.ts';
+import { predictInWorkers } from '../../../core/ml/model.ts';
+import { Rng } from '../../../core/ml/random.ts';
+import type { RunContext } from '../../../core/spec/index.ts';
+import { fakeContext } from '../../support/fake-context.ts';
+
+/**
+ * Predict and Train split a large batch of rows over several workers: every learner predicts a
+ * row on its own, so the joined result must be the one-call prediction, bit for bit.
+ */
+function matrix(rows: number, seed: number): Matrix {
+  const rng = new Rng(seed);
+  const data = new Float64Array(rows * 4);
+  for (let i = 0; i < data.length; i++) data[i] = i % 13 === 0 ? NaN : rng.normal();
+  return { data, rows, cols: 4 };
+}
+
+const same = (a: Float64Array | undefined, b: Float64Array | undefined) => a !== undefined && b !== undefined && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+describe('predictions split over workers', () => {
+  const cases: [string, Record<string, unknown>, boolean][] = [
+    ['random_forest', { n_estimators: 4 }, true],
+    ['hist_gradient_boosting', { max_iter: 5, early_stopping: false }, true],
+    ['isolation_forest', { n_estimators: 5 }, false],
+  ];
+  for (const [kind, params, supervised] of cases) {
+    it(`${kind}: 2 and 3 row ranges give the one-call prediction`, async () => {
+      const learner = learnerByKind(kind);
+      const train = matrix(1500, 1);
+      const y = Float64Array.from({ length: train.rows }, (_, i) => ((train.data[i * 4] || 0) + (train.data[i * 4 + 1] || 0) > 0 ? 1 : 0));
+      const state = learner.fit(
+        { X: train, y: supervised ? y : undefined, nClasses: supervised ? 2 : undefined, featureNames: ['a', 'b', 'c', 'd'] },
+        learner.params.parse(params),
+        { task: supervised ? 'binary' : 'anomaly', seed: 3 },
+      );
+      const X = matrix(30_001, 2);
+      const whole = learner.predict(state, X);
+      const tasks: number[] = [];
+      const base = fakeContext();
+      const ctx: Pick<RunContext, 'runInWorker'> = {
+        async runInWorker<T>(task: Parameters<RunContext['runInWorker']>[0], payload: unknown): Promise<T> {
+          tasks.push((payload as { X: Matrix }).X.rows);
+          return base.runInWorker<T>(task, payload);
+        },
+      };
+      for (const threads of [2, 3]) {
+        tasks.length = 0;
+        const split: Prediction = await predictInWorkers(ctx, kind, state, X, threads);
+        expect(tasks).toHaveLength(threads);
+        expect(tasks.reduce((a, b) => a + b, 0)).toBe(X.rows);
+        expect(same(split.values, whole.values)).toBe(true);
+        if (supervised) expect(same(split.proba, whole.proba)).toBe(true);
+      }
+      tasks.length = 0;
+      await predictInWorkers(ctx, kind, state, matrix(500, 4), 4);
+      expect(tasks).toEqual([500]);
+    });
+  }
+});
