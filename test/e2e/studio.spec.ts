@@ -394,3 +394,59 @@ test('copy, paste, duplicate, select all, group and tidy', async ({ page }) => {
   await page.keyboard.press('Control+Z');
   await expect(page.locator('[data-testid^="group-"]')).toHaveCount(0);
 });
+
+test('dragging a group by its head moves its nodes together, as one undoable step', async ({ page }) => {
+  await newPipeline(page);
+  await dragNode(page, 'data.load_csv', 140, 140);
+  await dragNode(page, 'ml.train', 440, 260);
+  await page.getByTestId('canvas').click({ position: { x: 20, y: 400 } });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+G');
+  const group = page.locator('[data-testid^="group-"]');
+  await expect(group).toHaveCount(1);
+  await page.getByTestId('canvas').click({ position: { x: 20, y: 400 } });
+
+  const at = async () => ({ load: (await page.getByTestId('node-load_csv').boundingBox())!, train: (await page.getByTestId('node-train').boundingBox())! });
+  const before = await at();
+  const frameBefore = (await group.boundingBox())!;
+  // Grab the head right of the title (the title button and × sit at its left).
+  const head = (await group.locator('.group-box__head').boundingBox())!;
+  const sx = head.x + head.width - 60;
+  const sy = head.y + head.height / 2;
+  await page.mouse.move(sx, sy);
+  await page.mouse.down();
+  await page.mouse.move(sx + 60, sy + 40, { steps: 8 });
+  await page.mouse.move(sx + 120, sy + 70, { steps: 8 });
+  await page.mouse.up();
+
+  const after = await at();
+  const dx = after.load.x - before.load.x;
+  const dy = after.load.y - before.load.y;
+  // Both members move by the same delta, the pointer's give or take the 10 px snap grid.
+  expect(Math.abs(dx - 120)).toBeLessThanOrEqual(10);
+  expect(Math.abs(dy - 70)).toBeLessThanOrEqual(10);
+  expect(after.train.x - before.train.x).toBeCloseTo(dx, 0);
+  expect(after.train.y - before.train.y).toBeCloseTo(dy, 0);
+  // The frame follows its nodes.
+  const frameAfter = (await group.boundingBox())!;
+  expect(frameAfter.x - frameBefore.x).toBeCloseTo(dx, 0);
+  expect(frameAfter.y - frameBefore.y).toBeCloseTo(dy, 0);
+  await screen(page, 'group-dragged');
+
+  // One step back puts every member where it was.
+  await page.getByTestId('btn-undo').click();
+  await expect.poll(async () => (await page.getByTestId('node-load_csv').boundingBox())!.x).toBeCloseTo(before.load.x, 0);
+  const undone = await at();
+  expect(undone.load.y).toBeCloseTo(before.load.y, 0);
+  expect(undone.train.x).toBeCloseTo(before.train.x, 0);
+  expect(undone.train.y).toBeCloseTo(before.train.y, 0);
+  await expect(group).toHaveCount(1);
+
+  // The head still renames (double-click) and ungroups (×) the group: a press there is not only a drag.
+  await group.locator('.group-box__title').dblclick();
+  await group.getByLabel('Group title').fill('Inputs');
+  await group.getByLabel('Group title').press('Enter');
+  await expect(group.locator('.group-box__title')).toHaveText('Inputs');
+  await group.getByRole('button', { name: 'Ungroup Inputs' }).click();
+  await expect(group).toHaveCount(0);
+});

@@ -13,11 +13,18 @@ import { NodeCard, type CardData } from './NodeCard.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
 import { buildEdges, buildNodes } from './to-flow.ts';
+import { GROUP_PREFIX, withGroupMembers } from './group-drag.ts';
 
 // Module scope: a new object per render would remount every node.
 const nodeTypes = { card: NodeCard, note: NoteCard, 'group-box': GroupBox };
 
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 };
+// Module scope as well: the canvas re-renders on every pointer move of a drag, and a fresh array
+// or style object there makes xyflow re-bind its key listeners and re-render the minimap each time.
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const SNAP_GRID: [number, number] = [10, 10];
+const MINIMAP_STYLE = { width: 160, height: 110 };
 
 export const PALETTE_MIME = 'application/x-flowline-node';
 
@@ -29,6 +36,7 @@ export function FlowCanvas() {
   const theme = useUiStore((s) => s.theme);
   const flow = useReactFlow();
   const far = useStore(zoomedFar);
+  const dotted = useStore(dotsVisible);
   const wrapper = useRef<HTMLDivElement>(null);
 
   // Local copy of the nodes: the hot channel for drags (positions reach the document on drop).
@@ -36,7 +44,8 @@ export function FlowCanvas() {
   useEffect(() => {
     setNodes((prev) => buildNodes(pipeline, catalog, selection, diagnostics, prev));
   }, [pipeline, catalog, selection, diagnostics]);
-  const edges = useMemo(() => buildEdges(pipeline, catalog, selectedEdges), [pipeline, catalog, selectedEdges]);
+  const previousEdges = useRef<Edge[]>([]);
+  const edges = useMemo(() => (previousEdges.current = buildEdges(pipeline, catalog, selectedEdges, previousEdges.current)), [pipeline, catalog, selectedEdges]);
 
   // Fit a newly loaded document once its nodes are measured; never on later edits, where
   // moving the view under the user's pointer would misplace the next drop.
@@ -49,7 +58,8 @@ export function FlowCanvas() {
     else void flow.setViewport({ x: 0, y: 0, zoom: 1 });
   }, [loadCount, initialized, flow, pipeline.nodes.length]);
 
-  const onNodesChange = useCallback((changes: NodeChange[]) => {
+  const onNodesChange = useCallback((raw: NodeChange[]) => {
+    const changes = withGroupMembers(raw, useDocStore.getState().pipeline.layout.groups, (id) => flow.getNode(id));
     const kept = changes.filter((c) => c.type !== 'remove');
     if (kept.length) setNodes((nds) => applyNodeChanges(kept, nds));
     // Selection flows one way: user gestures arrive here as changes, the store is the truth,
@@ -59,23 +69,25 @@ export function FlowCanvas() {
       const doc = useDocStore.getState();
       const sel = new Set(doc.selection);
       for (const c of selects) if (c.selected) sel.add(c.id); else sel.delete(c.id);
-      doc.select([...sel].filter((id) => !id.startsWith('group:')), doc.selectedEdges);
+      doc.select([...sel].filter((id) => !id.startsWith(GROUP_PREFIX)), doc.selectedEdges);
     }
     // A finished move (drag drop or arrow key) becomes one undoable step.
     const moved = changes.filter((c): c is Extract<NodeChange, { type: 'position' }> => c.type === 'position' && !c.dragging && !!c.position);
     if (!moved.length) return;
     const doc = useDocStore.getState();
-    doc.perform(moved.length === 1 ? `Move ${moved[0].id.replace(/^note:/, '')}` : `Move ${moved.length} items`, (p) => {
+    const frame = doc.pipeline.layout.groups.find((g) => moved.some((c) => c.id === `${GROUP_PREFIX}${g.id}`));
+    const name = frame ? `Move group ${frame.title}` : moved.length === 1 ? `Move ${moved[0].id.replace(/^note:/, '')}` : `Move ${moved.length} items`;
+    doc.perform(name, (p) => {
       const positions = { ...p.layout.positions };
       let notes = p.layout.notes;
       for (const c of moved) {
         const pos = { x: Math.round(c.position!.x), y: Math.round(c.position!.y) };
         if (c.id.startsWith('note:')) notes = notes.map((n) => (`note:${n.id}` === c.id ? { ...n, ...pos } : n));
-        else if (!c.id.startsWith('group:')) positions[c.id] = pos;
+        else if (!c.id.startsWith(GROUP_PREFIX)) positions[c.id] = pos;
       }
       return { ...p, layout: { ...p.layout, positions, notes } };
     });
-  }, []);
+  }, [flow]);
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const doc = useDocStore.getState();
@@ -153,18 +165,18 @@ export function FlowCanvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onDelete={onDelete}
-        deleteKeyCode={['Delete', 'Backspace']}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        deleteKeyCode={DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
         zoomOnDoubleClick={false}
         colorMode={theme}
         minZoom={0.1}
         maxZoom={2}
         snapToGrid
-        snapGrid={[10, 10]}
+        snapGrid={SNAP_GRID}
       >
-        <Background gap={20} size={1} />
-        <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={{ width: 160, height: 110 }} />
+        {dotted && <Background gap={20} size={1} />}
+        <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={MINIMAP_STYLE} />
         <Controls showInteractive={false} />
         <Panel position="top-left" className="canvas-tools">
           <button
@@ -191,6 +203,9 @@ export function FlowCanvas() {
 }
 
 const zoomedFar = (s: { transform: [number, number, number] }) => s.transform[2] < 0.45;
+// Below this zoom the grid's dots are under a quarter pixel wide, i.e. invisible, yet the pattern
+// would still be repainted and re-rastered on every frame of a pan.
+const dotsVisible = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.25;
 
 function miniColour(n: Node): string {
   if (n.type === 'note') return '#f2d46b';

@@ -4,7 +4,7 @@ import { renameGroup, ungroup } from '../store/commands.ts';
 
 export type GroupNode = Node<{ groupId: string; title: string; color?: string }, 'group-box'>;
 
-/** A labelled frame drawn behind the nodes of a group (layout.groups). */
+/** A labelled frame drawn behind the nodes of a group (layout.groups); drag its head to move them all. */
 function GroupBoxImpl({ data }: NodeProps<GroupNode>) {
   const [editing, setEditing] = useState(false);
   return (
@@ -30,7 +30,7 @@ function GroupBoxImpl({ data }: NodeProps<GroupNode>) {
             {data.title}
           </button>
         )}
-        <button className="icon-button" onClick={() => ungroup(data.groupId)} title="Ungroup" aria-label={`Ungroup ${data.title}`}>
+        <button className="icon-button nodrag" onClick={() => ungroup(data.groupId)} title="Ungroup" aria-label={`Ungroup ${data.title}`}>
           ×
         </button>
       </div>

@@ -83,4 +83,6 @@ function NodeCardImpl({ id, data, selected }: NodeProps<CardNode>) {
   );
 }
 
-export const NodeCard = memo(NodeCardImpl);
+// A card draws only its id, data and selection: while it is dragged xyflow passes a new position
+// on every pointer move, which need not re-render the card's ports and handles.
+export const NodeCard = memo(NodeCardImpl, (a, b) => a.id === b.id && a.data === b.data && a.selected === b.selected);

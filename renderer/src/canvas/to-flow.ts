@@ -7,7 +7,7 @@ import type { Diagnostic } from '../../../core/host/api.ts';
 import type { Pipeline } from '../../../core/schema/pipeline.ts';
 import { splitEndpoint } from '../../../core/schema/pipeline.ts';
 import { PORT_COLOR } from '../lib/colors.ts';
-import { edgeId, portOf, type Catalog } from '../lib/graph.ts';
+import { edgeId, type Catalog } from '../lib/graph.ts';
 import { summarize } from '../lib/params.ts';
 import type { CardData } from './NodeCard.tsx';
 
@@ -34,7 +34,8 @@ export function buildNodes(p: Pipeline, catalog: Catalog, selection: string[], d
     const data = old && old.data.title === g.title && old.data.color === g.color ? old.data : { groupId: g.id, title: g.title, color: g.color };
     out.push({
       id, type: 'group-box', position: { x: x0, y: y0 }, data, width: x1 - x0, height: y1 - y0,
-      draggable: false, selectable: false, focusable: false, zIndex: -1, measured: { width: x1 - x0, height: y1 - y0 },
+      // Dragged by its head only (group-drag.ts moves the members along); the rest of the frame lets clicks through.
+      draggable: true, dragHandle: '.group-box__head', selectable: false, focusable: false, zIndex: -1, measured: { width: x1 - x0, height: y1 - y0 },
     });
   }
 
@@ -63,20 +64,28 @@ export function buildNodes(p: Pipeline, catalog: Catalog, selection: string[], d
   return out;
 }
 
-export function buildEdges(p: Pipeline, catalog: Catalog, selectedEdges: string[]): Edge[] {
+/** Edges likewise: an unchanged edge keeps its object, so its xyflow wrapper does not re-render. */
+export function buildEdges(p: Pipeline, catalog: Catalog, selectedEdges: string[], prev: Edge[] = []): Edge[] {
   const sel = new Set(selectedEdges);
+  const prevById = new Map(prev.map((e) => [e.id, e]));
+  // One map instead of a search through the nodes per edge (O(edges × nodes) on a big pipeline).
+  const typeOf = new Map(p.nodes.map((n) => [n.id, n.type]));
   return p.edges.map((e) => {
     const from = splitEndpoint(e.from);
     const to = splitEndpoint(e.to);
-    const type = portOf(catalog, p, from.node, from.port, 'out')?.type ?? 'table';
+    const type = catalog.get(typeOf.get(from.node) ?? '')?.outputs.find((o) => o.name === from.port)?.type ?? 'table';
     const id = edgeId(e);
+    const selected = sel.has(id);
+    // The id spells out both ends, so an edge with the same id, selection and port type is unchanged.
+    const old = prevById.get(id);
+    if (old && old.selected === selected && old.data?.type === type) return old;
     return {
       id,
       source: from.node,
       sourceHandle: from.port,
       target: to.node,
       targetHandle: to.port,
-      selected: sel.has(id),
+      selected,
       style: { stroke: PORT_COLOR[type], strokeWidth: 2 },
       ariaLabel: `Edge from ${e.from} to ${e.to}`,
       data: { type },
