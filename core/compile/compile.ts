@@ -116,6 +116,9 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
   }
 
   // -- params --
+  /** A param left out (zod: "expected string, received undefined"). */
+  const leftOut = (issue: z.core.$ZodIssue, raw: unknown) =>
+    issue.code === 'invalid_type' && issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw) === undefined;
   const params = new Map<string, Record<string, unknown>>();
   for (const [id, spec] of nodeSpec) {
     const node = byId.get(id)!;
@@ -130,7 +133,9 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
           path: issue.path as (string | number)[],
           message: unknownKeys
             ? `Node "${id}" (${spec.title}) has no param ${unknownKeys.map((k) => `"${k}"`).join(', ')}.`
-            : `Node "${id}" (${spec.title}), param "${issue.path.join('.') || '(params)'}": ${issue.message}.`,
+            : leftOut(issue, raw)
+              ? `Node "${id}" (${spec.title}) needs param "${issue.path.join('.')}".`
+              : `Node "${id}" (${spec.title}), param "${issue.path.join('.') || '(params)'}": ${issue.message}.`,
         });
       }
       continue;

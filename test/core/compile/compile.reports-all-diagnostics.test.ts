@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../core/compile/index.ts';
 import { Pipeline } from '../../../core/schema/index.ts';
+import { NODES } from '../../../nodes/index.ts';
 import { TOY_NODES } from '../../support/toy-nodes.ts';
 
 const doc = (nodes: unknown[], edges: unknown[] = []) => Pipeline.parse({ format: 'flowline.pipeline', version: 1, nodes, edges });
@@ -50,6 +51,13 @@ describe('compile', () => {
     expect(byCode.INVALID_PARAM.message).toMatch(/param "value".*100/);
     // sink's table input is wired (to the wrong type), so no separate missing-input noise is expected
     expect(diagnostics.filter((d) => d.code === 'CYCLE')).toHaveLength(1);
+  });
+
+  it('says a param left out is required, in plain words', () => {
+    const { diagnostics } = compile(doc([{ id: 'load', type: 'data.load_csv', version: 1, params: {} }]), NODES);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'INVALID_PARAM', nodeId: 'load', path: ['path'] });
+    expect(diagnostics[0].message).toBe('Node "load" (Load CSV) needs param "path".');
   });
 
   it('names unknown node types with a suggestion, unknown params, missing inputs and duplicate ids', () => {
