@@ -75,27 +75,28 @@ export function fitBinMapper(X: Matrix, maxBins = 255, seed = 0, subsample = 200
 export function binMatrix(X: Matrix, mapper: BinMapper, compactMissing = false): Uint8Array {
   const { rows, cols, data } = X;
   const out = new Uint8Array(rows * cols);
-  for (let j = 0; j < cols; j++) {
-    const t = mapper.thresholds[j];
-    const nt = t.length;
-    const o = j * rows;
-    const missing = compactMissing ? mapper.nBinsNonMissing[j] : MISSING_BIN;
-    for (let i = 0; i < rows; i++) {
-      const v = data[i * cols + j];
-      if (v !== v) {
-        out[o + i] = missing;
-        continue;
-      }
-      // First threshold >= v, i.e. number of thresholds < v.
-      let lo = 0;
-      let hi = nt;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (v <= t[mid]) hi = mid;
-        else lo = mid + 1;
-      }
-      out[o + i] = lo;
+  const missing = Int32Array.from({ length: cols }, (_, j) => (compactMissing ? mapper.nBinsNonMissing[j] : MISSING_BIN));
+  // Row by row, so the row-major matrix is read once in order (a column at a time would stride
+  // through all of it once per feature).
+  for (let i = 0; i < rows; i++) {
+    const r = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = data[r + j];
+      out[j * rows + i] = v !== v ? missing[j] : countBelow(mapper.thresholds[j], v);
     }
   }
   return out;
+}
+
+/** How many thresholds (sorted ascending) are < v: a binary search with no data-dependent branch. */
+function countBelow(t: Float64Array, v: number): number {
+  let n = t.length;
+  if (n === 0) return 0;
+  let base = 0;
+  while (n > 1) {
+    const half = n >>> 1;
+    base = t[base + half - 1] < v ? base + half : base;
+    n -= half;
+  }
+  return base + (t[base] < v ? 1 : 0);
 }

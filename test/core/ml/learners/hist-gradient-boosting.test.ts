@@ -75,6 +75,32 @@ describe.skipIf(!hasSklearn)('hist_gradient_boosting matches scikit-learn 1.2', 
   });
 });
 
+describe('binMatrix', () => {
+  it('puts each value in the bin counting the thresholds below it (ties in the lower bin), NaN in the missing bin', () => {
+    const rng = new Rng(3);
+    // Columns with 0 to 6 distinct values (0 to 5 thresholds, values on them too), then a wide one.
+    const cols = 8;
+    const rows = 500;
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols - 1; j++) data[i * cols + j] = rng.int(j + 1);
+      data[i * cols + cols - 1] = i % 50 === 0 ? NaN : Math.round(rng.normal() * 100) / 10;
+    }
+    const X: Matrix = { data, rows, cols };
+    const mapper = fitBinMapper(X, 16, 0);
+    const bins = binMatrix(X, mapper);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const v = data[i * cols + j];
+        const expected = Number.isNaN(v) ? 255 : mapper.thresholds[j].filter((t) => t < v).length;
+        expect(bins[j * rows + i]).toBe(expected);
+      }
+    }
+    expect(mapper.thresholds[0]).toHaveLength(0);
+    expect(mapper.thresholds[cols - 1]).toHaveLength(15);
+  });
+});
+
 describe('hist_gradient_boosting', () => {
   it('is deterministic for a seed (bit-identical predictions), multiclass included', () => {
     const d = problem(1500, 6, 3, 3);
