@@ -29,6 +29,7 @@ import { listTemplates } from './templates.ts';
 import { catalogOf } from './service/catalog.ts';
 import { RunManager } from './service/runs.ts';
 import { StateStore } from './service/state.ts';
+import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
 
 /** The engines the service drives; the defaults load core/exec and core/data on first use. */
 export interface ServiceEngine {
@@ -61,6 +62,8 @@ const PACKAGE_VERSION: Promise<string> = readFile(new URL('../../package.json', 
   .catch(() => '0.0.0');
 
 export function createService(options: ServiceOptions): FlowlineService {
+  // The studio reruns a Code node after each edit: keep a worker with danfo loaded ready for it.
+  keepCodeWorkerWarm(true);
   const nodes = [...options.nodes];
   const specs = new Map(nodes.map((n) => [n.type, n]));
   const cwd = resolve(options.cwd ?? process.cwd());
@@ -256,6 +259,7 @@ export function createService(options: ServiceOptions): FlowlineService {
     },
 
     async dispose() {
+      keepCodeWorkerWarm(false);
       await runs.dispose();
       await pool?.close();
       pool = null;

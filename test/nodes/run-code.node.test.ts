@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readColumns } from '../../core/data/tables.ts';
+import { codeWorkerStats, keepCodeWorkerWarm } from '../../core/ml/code-node/run-code.ts';
 import type { TableRef } from '../../core/spec/index.ts';
 import { runPipeline } from '../support/run-pipeline.ts';
 import { N, pipelineWith, PREP_TEST_NODES } from './prep-test-nodes.ts';
@@ -20,6 +21,28 @@ describe('prep.code runs JavaScript on a danfo DataFrame in a worker', () => {
     expect(Array.from(cols.rowIds)).toEqual(Array.from({ length: t.rowCount }, (_, i) => i));
     expect(Array.from(cols.columns.double_pos as Float64Array)).toEqual(pos.filter((p) => p > 10).map((p) => p * 2));
     expect((cols.columns.city as string[]).length).toBe(t.rowCount);
+  });
+
+  it('a long-lived host gets the next run a worker started ahead, which never sees an earlier run\'s globals', async () => {
+    keepCodeWorkerWarm(true);
+    try {
+      const code = `(df) => {
+  const seen = globalThis.flowlineSeen ?? 0;
+  globalThis.flowlineSeen = seen + 1;
+  df.addColumn('seen', df.column('pos').mul(0).add(seen), { inplace: true });
+  return df;
+}`;
+      const before = { ...codeWorkerStats };
+      const first = await run(code);
+      const second = await run(code);
+      expect(codeWorkerStats.fromSpare - before.fromSpare).toBe(1);
+      for (const r of [first, second]) {
+        const seen = (await readColumns(r.output<TableRef>('step', 'table'), ['seen'])).columns.seen as Float64Array;
+        expect(Array.from(new Set(seen))).toEqual([0]);
+      }
+    } finally {
+      keepCodeWorkerWarm(false);
+    }
   });
 
   it("reports a runtime error at the user's line", async () => {

@@ -1,9 +1,11 @@
 // Runs one Code node's JavaScript on a danfojs-node DataFrame, in its own worker thread (the
 // caller caps its memory and time and terminates it on timeout or cancel). Plain JavaScript so
-// the worker starts without a TypeScript loader.
+// the worker starts without a TypeScript loader. danfo loads as soon as the worker starts, and the
+// job ({ code, columns }) comes as the first message: a worker can be started ahead of its run.
+// Each worker runs one job only, so no run sees what an earlier one left in its globals.
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 const FILE = 'user-code.js';
@@ -46,8 +48,10 @@ function columnsOf(df) {
   return { columns: out, types };
 }
 
-async function main() {
-  const { code, columns } = workerData;
+// Loaded before the job arrives (the slow part of a worker's start, about a second).
+const dfd = require('danfojs-node');
+
+async function main({ code, columns }) {
   const logs = [];
   const userConsole = {
     log: (...a) => parentPort.postMessage({ type: 'log', message: a.map((x) => (typeof x === 'string' ? x : String(x))).join(' ') }),
@@ -60,7 +64,6 @@ async function main() {
     parentPort.postMessage({ type: 'error', phase: 'compile', message: e?.message ?? String(e), line: userLine(e) });
     return;
   }
-  const dfd = require('danfojs-node');
   const data = {};
   for (const [name, values] of Object.entries(columns)) data[name] = Array.from(values);
   const df = Object.keys(data).length ? new dfd.DataFrame(data) : new dfd.DataFrame([]);
@@ -80,4 +83,4 @@ async function main() {
   }
 }
 
-main().catch((e) => parentPort.postMessage({ type: 'error', phase: 'run', message: e?.message ?? String(e), line: userLine(e) }));
+parentPort.once('message', (job) => main(job).catch((e) => parentPort.postMessage({ type: 'error', phase: 'run', message: e?.message ?? String(e), line: userLine(e) })));

@@ -2,6 +2,10 @@
  * The Code node's engine: the user's JavaScript runs on the table as a danfojs-node DataFrame in
  * a worker thread of its own, with a memory cap (resourceLimits) and a time limit; the worker is
  * terminated on timeout or when the run is cancelled. Errors carry the user's line number.
+ *
+ * Loading danfo takes a worker about a second. A long-lived host (the studio) calls
+ * keepCodeWorkerWarm(): after each Code run one spare worker starts loading danfo, unused, so the
+ * next run (an edit and rerun) starts at once. Every worker still runs a single job.
  */
 import { Worker } from 'node:worker_threads';
 import { FlowlineError, type ColumnType, type RunContext } from '../../spec/index.ts';
@@ -25,14 +29,78 @@ type WorkerMessage =
   | { type: 'error'; phase: 'compile' | 'run' | 'result'; message: string; line?: number }
   | ({ type: 'result' } & CodeResult);
 
+/** A worker started ahead of its run (danfo loading), for the memory limit it was started with. */
+interface Spare {
+  worker: Worker;
+  memoryMb: number;
+  idle: NodeJS.Timeout;
+}
+
+/** How many long-lived hosts asked for a warm worker (each service asks once, and lets go on dispose). */
+let warmHolders = 0;
+let spare: Spare | null = null;
+/** A spare nobody used within this long is stopped (it holds danfo's memory). */
+const SPARE_IDLE_MS = 10 * 60_000;
+/** How workers were obtained, for tests. */
+export const codeWorkerStats = { started: 0, fromSpare: 0 };
+
+/** Keep one spare Code worker ready after each run (a long-lived host); `false` lets go of that. */
+export function keepCodeWorkerWarm(on = true): void {
+  warmHolders = Math.max(0, warmHolders + (on ? 1 : -1));
+  if (warmHolders === 0) dropSpare();
+}
+
+function startWorker(memoryMb: number): Worker {
+  codeWorkerStats.started++;
+  return new Worker(WORKER, {
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, memoryMb / 8)) },
+    stdout: false,
+    stderr: false,
+  });
+}
+
+function dropSpare(): void {
+  if (!spare) return;
+  clearTimeout(spare.idle);
+  void spare.worker.terminate();
+  spare = null;
+}
+
+/** The spare if it has the right memory limit (and is alive), else a new worker. */
+function takeWorker(memoryMb: number): Worker {
+  const s = spare;
+  spare = null;
+  if (s) {
+    clearTimeout(s.idle);
+    if (s.memoryMb === memoryMb && s.worker.threadId >= 0) {
+      codeWorkerStats.fromSpare++;
+      s.worker.ref();
+      s.worker.removeAllListeners();
+      return s.worker;
+    }
+    void s.worker.terminate();
+  }
+  return startWorker(memoryMb);
+}
+
+function prepareSpare(memoryMb: number): void {
+  if (warmHolders === 0 || spare) return;
+  const worker = startWorker(memoryMb);
+  // Never keeps the process alive, and a spare that dies (out of memory while loading) is forgotten.
+  worker.unref();
+  worker.on('error', () => {});
+  worker.on('exit', () => {
+    if (spare?.worker === worker) spare = null;
+  });
+  const idle = setTimeout(dropSpare, SPARE_IDLE_MS);
+  idle.unref();
+  spare = { worker, memoryMb, idle };
+}
+
 export function runUserCode(ctx: RunContext, code: string, columns: Record<string, FrameColumn>, limits: CodeLimits): Promise<CodeResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, {
-      workerData: { code, columns },
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, limits.memoryMb / 8)) },
-      stdout: false,
-      stderr: false,
-    });
+    const worker = takeWorker(limits.memoryMb);
+    worker.postMessage({ code, columns });
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -40,6 +108,7 @@ export function runUserCode(ctx: RunContext, code: string, columns: Record<strin
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
       void worker.terminate();
+      prepareSpare(limits.memoryMb);
       fn();
     };
     const fail = (info: ConstructorParameters<typeof FlowlineError>[0]) => finish(() => reject(new FlowlineError({ nodeId: ctx.nodeId, ...info })));
