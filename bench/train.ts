@@ -10,10 +10,13 @@
  * 31 leaves), RF with 100 trees (sklearn n_jobs=2; ours sequential, and on 2 worker threads the
  * way the Train node fits it: model.ts fitInWorkers through the executor's worker pool).
  * `--only` runs some of the models (both sides), e.g. `--only logreg` while tuning one learner.
+ * Our HGB fit gets `threads` = the core count, as the Train node's fit does, so it uses a helper
+ * thread for histograms, partitions and gradients (hist-helper.ts); FLOWLINE_HGB_THREADS=1 times
+ * it on one thread (the same trees).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkerPool } from '../core/exec/worker-pool.ts';
@@ -172,7 +175,8 @@ function memoryChild(model: string): void {
   // parent's peak across exec).
   const hwm = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
   const base = process.memoryUsage().rss;
-  const opts = { task: 'binary' as const, seed: 0 };
+  // As the Train node's single fit: it may use every core (model.ts FIT_THREADS).
+  const opts = { task: 'binary' as const, seed: 0, threads: availableParallelism() };
   const state =
     model === 'hgb'
       ? histGradientBoosting.fit(train, histGradientBoosting.params.parse({ early_stopping: false }), opts)
@@ -192,7 +196,8 @@ async function main() {
   const sk1 = skipSklearn || !ONLY.includes('hgb') ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ['hgb'] }, { OMP_NUM_THREADS: '1' }) as Record<string, SkRow>);
   const rows: Row[] = [];
   const viaPredictNode: string[] = [];
-  const opts = { task: 'binary' as const, seed: 0 };
+  // As the Train node's single fit: it may use every core (model.ts FIT_THREADS).
+  const opts = { task: 'binary' as const, seed: 0, threads: availableParallelism() };
 
   if (ONLY.includes('hgb')) {
     const [hgb, hgbFit, hgbCpu] = time(() => histGradientBoosting.fit(train, histGradientBoosting.params.parse({ early_stopping: false }), opts));

@@ -287,6 +287,8 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
     nClasses: k,
     sampleWeight: spec.classWeight === 'balanced' && target.y && k ? balancedWeights(target.y, k) : undefined,
     featureNames: features,
+    // The one fit of this node: it may use every core (a forest spreads its trees instead).
+    threads: FIT_THREADS,
   };
   ctx.progress(0.05, `fitting ${learner.title} on ${X.rows} rows × ${X.cols} features`);
   const state = await fitInWorkers(ctx, learner, payload);

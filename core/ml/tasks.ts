@@ -19,13 +19,15 @@ export interface FitPayload {
   sampleWeight?: Float64Array;
   nClasses?: number;
   featureNames: string[];
+  /** Threads the fit may use (FitOptions.threads); absent: 1. */
+  threads?: number;
 }
 
 const fitData = (p: FitPayload) => ({ X: p.X, y: p.y, sampleWeight: p.sampleWeight, nClasses: p.nClasses, featureNames: p.featureNames });
 
 function fit(p: FitPayload, progress?: (f: number, m?: string) => void): unknown {
   const learner = learnerByKind(p.kind);
-  return learner.fit(fitData(p), learner.params.parse(p.params), { task: p.task, seed: p.seed, progress });
+  return learner.fit(fitData(p), learner.params.parse(p.params), { task: p.task, seed: p.seed, progress, threads: p.threads });
 }
 
 function unitFitOf(kind: string): UnitFit {

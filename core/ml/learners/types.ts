@@ -28,6 +28,12 @@ export interface FitOptions {
   progress?: (fraction: number, message?: string) => void;
   /** Checked between iterations; throw to stop. */
   checkCancelled?: () => void;
+  /**
+   * Threads this fit may use besides its own (default 1: fits that run side by side, as
+   * cross-validation folds and tuning trials do, must not oversubscribe the cores). Train's single
+   * fit passes the core count.
+   */
+  threads?: number;
 }
 
 export interface Prediction {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { rowWeights, sigmoid } from '../check-input.ts';
 import { z } from 'zod';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
@@ -74,9 +75,52 @@ export function fitHgb(data: FitData, params: HgbParams, options: FitOptions): H
     l2: params.l2_regularization,
     minHessianToSplit: 1e-3,
     learningRate: params.learning_rate,
+    threads: hgbThreads(options.threads ?? 1),
+    // Log loss: raw scores, targets and weights where the grower's helper thread reads them.
+    sideArrays: loss === 'log_loss' ? 3 : 0,
   });
+  try {
+    return boost(grower, loss, T, K0, params, options, yt, wt, Xv, yv, wv);
+  } finally {
+    grower.close();
+  }
+}
+
+/**
+ * Threads for the histograms, partitions and log-loss gradients: 2 (a helper thread where the
+ * problem is large enough) when the fit may use several threads (FitOptions.threads) on a machine
+ * with 2 cores or more; FLOWLINE_HGB_THREADS=1 or 2 overrides it. The trees are the same either way.
+ */
+function hgbThreads(allowed: number): 1 | 2 {
+  const env = process.env.FLOWLINE_HGB_THREADS;
+  if (env === '1' || env === '2') return env === '1' ? 1 : 2;
+  return allowed < 2 || availableParallelism() < 2 ? 1 : 2;
+}
+
+/** The boosting iterations on a grower made for the training rows. */
+function boost(
+  grower: HistGrower,
+  loss: Loss,
+  T: number,
+  K0: number,
+  params: HgbParams,
+  options: FitOptions,
+  yt: Float64Array,
+  wt: Float64Array,
+  Xv: Matrix | null,
+  yv: Float64Array | null,
+  wv: Float64Array | null,
+): HgbState {
+  const nt = grower.rows;
   const baseline = baselineScores(loss, yt, wt, T);
-  const raw = new Float64Array(nt * T);
+  const logLoss = loss === 'log_loss';
+  const raw = logLoss ? grower.side(0) : new Float64Array(nt * T);
+  const ySide = logLoss ? grower.side(1) : yt;
+  const wSide = logLoss ? grower.side(2) : wt;
+  if (logLoss) {
+    ySide.set(yt);
+    wSide.set(wt);
+  }
   for (let i = 0; i < nt; i++) for (let t = 0; t < T; t++) raw[i * T + t] = baseline[t];
   const rawV = Xv ? new Float64Array(Xv.rows * T) : null;
   if (rawV) for (let i = 0; i < Xv!.rows; i++) for (let t = 0; t < T; t++) rawV[i * T + t] = baseline[t];
@@ -96,8 +140,12 @@ export function fitHgb(data: FitData, params: HgbParams, options: FitOptions): H
     options.checkCancelled?.();
     if (prob) softmaxRows(raw, prob, nt, T);
     for (let t = 0; t < T; t++) {
-      gradients(loss, yt, raw, prob, wt, T, t, g, h);
-      const tree = grower.grow(g, h);
+      let tree: FlatTree;
+      if (logLoss) tree = grower.growLogLoss(raw, ySide, wSide);
+      else {
+        gradients(loss, yt, raw, prob, wt, T, t, g, h);
+        tree = grower.grow(g, h);
+      }
       grower.addLeafValues(raw, T, t);
       if (rawV) addTreePredictions(tree, Xv!, rawV, T, t);
       trees.push(tree);

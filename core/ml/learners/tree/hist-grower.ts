@@ -1,7 +1,9 @@
 import type { FlatTree } from '../types.ts';
 import { FlatTreeBuilder } from './flat-tree.ts';
 import type { BinMapper } from './binning.ts';
-import { FEATURE_BYTES, PAGE_BYTES, kernelMemory, loadTreeKernels, type KernelMemory, type TreeKernels } from './tree-kernels.ts';
+import { FEATURE_BYTES, PAGE_BYTES, kernelMemory, loadTreeKernels, sharedKernelMemory, sharedKernelModule, type KernelMemory, type TreeKernels } from './tree-kernels.ts';
+import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LOG_LOSS, OP_PARTITION } from './hist-helper.ts';
+import { sigmoid } from '../check-input.ts';
 import { GrowNode, STRIDE, findSplit } from './hist-split.ts';
 
 /**
@@ -21,7 +23,22 @@ export interface HistGrowerParams {
   learningRate: number;
   /** 'js' forces the JavaScript loops (tests compare them with the WebAssembly kernels). */
   kernels?: 'auto' | 'js';
+  /**
+   * Threads that build histograms: 2 starts a helper thread (features split in two halves) where
+   * the problem is large enough and shared WebAssembly memory and worker threads are available;
+   * the trees are bit-identical to 1 thread. Default 1. The caller must `close()` the grower.
+   */
+  threads?: 1 | 2;
+  /** Per-row f64 arrays the caller gets from side(k) (in the shared memory where a helper thread runs). */
+  sideArrays?: number;
 }
+
+/** Smallest rows × features of a histogram worth splitting across two threads (below it, the wake-up costs more). */
+const MIN_SPLIT_WORK = 32_768;
+/** Fewest rows whose log-loss gradients are worth splitting across two threads. */
+const MIN_SPLIT_ROWS = 16_384;
+/** Smallest training problem (rows × features) for which a fit starts the helper thread at all. */
+const MIN_HELPER_WORK = 1 << 20;
 
 const HIST_BYTES_PER_FEATURE = STRIDE * 8;
 if (HIST_BYTES_PER_FEATURE !== FEATURE_BYTES) throw new Error('histogram layout mismatch');
@@ -36,11 +53,15 @@ export class HistGrower {
    */
   private readonly memory: KernelMemory;
   private readonly kernels: TreeKernels | null;
+  /** The second histogram thread, or null (one thread). */
+  private helper: HistHelper | null = null;
   private readonly ghAt: number;
   private readonly idxAt: number;
   private readonly scratchAt: number;
   private readonly rowBinsAt: number;
   private readonly colBinsAt: number;
+  private readonly sideAt: number;
+  private readonly sides: Float64Array[] = [];
   private readonly poolAt: number;
   private readonly histBytes: number;
   private poolCap: number;
@@ -83,14 +104,23 @@ export class HistGrower {
     this.scratchAt = this.idxAt + align16(rows * 4);
     this.rowBinsAt = this.scratchAt + align16(rows * 4);
     this.colBinsAt = this.rowBinsAt + align16(rows * cols);
-    this.poolAt = this.colBinsAt + align16(rows * cols);
+    this.sideAt = this.colBinsAt + align16(rows * cols);
+    const nSide = params.sideArrays ?? 0;
+    this.poolAt = this.sideAt + nSide * align16(rows * 8);
     this.poolCap = Math.min(params.maxLeafNodes + 1, 16);
-    this.memory = kernelMemory(Math.ceil((this.poolAt + this.poolCap * this.histBytes) / PAGE_BYTES));
+    const pages = Math.ceil((this.poolAt + this.poolCap * this.histBytes) / PAGE_BYTES);
+    const twoThreads = params.threads === 2 && params.kernels !== 'js' && cols >= 2 && rows * cols >= MIN_HELPER_WORK;
+    const shared = twoThreads ? sharedKernelMemory(pages) : null;
+    this.memory = shared ?? kernelMemory(pages);
     this.kernels = params.kernels === 'js' ? null : loadTreeKernels(this.memory);
+    // Views on a shared memory stay valid when it grows; on any other memory they would not.
+    for (let k = 0; k < nSide; k++) this.sides.push(shared ? new Float64Array(this.memory.buffer, this.sideAt + k * align16(rows * 8), rows) : new Float64Array(rows));
     this.views();
     this.colBins.set(bins.subarray(0, rows * cols));
     this.rootCounts = new Float64Array(cols * STRIDE);
     this.transpose(bins);
+    // Last: nothing after it can throw and leave the thread running.
+    if (shared && this.kernels) this.helper = HistHelper.start(sharedKernelModule()!, shared);
   }
 
   /** Row-major copy of the bins, and the root's counts. */
@@ -153,7 +183,20 @@ export class HistGrower {
     const hist = this.pool[hi];
     hist.set(this.rootCounts);
     if (this.kernels) {
-      this.kernels.histAll(this.poolAt + hi * this.histBytes, this.rowBinsAt, this.ghAt, this.rows, this.cols);
+      const { rows, cols } = this;
+      const at = this.poolAt + hi * this.histBytes;
+      const half = this.helperSplit(rows);
+      const k = this.kernels;
+      const a = [at + half * FEATURE_BYTES, this.rowBinsAt + half, this.ghAt, rows, cols - half, cols];
+      if (half > 0 && this.helper!.post(OP_HIST_ALL, a, () => (k.histAll(a[0], a[1], a[2], a[3], a[4], a[5]), 0))) {
+        try {
+          k.histAll(at, this.rowBinsAt, this.ghAt, rows, half, cols);
+        } finally {
+          this.helper!.wait();
+        }
+        return;
+      }
+      this.kernels.histAll(at, this.rowBinsAt, this.ghAt, rows, cols, cols);
       return;
     }
     const { rowBins, cols, rows, gh } = this;
@@ -174,7 +217,20 @@ export class HistGrower {
    */
   private buildHist(hi: number, start: number, stop: number): void {
     if (this.kernels) {
-      this.kernels.histRows(this.poolAt + hi * this.histBytes, this.rowBinsAt, this.idxAt, this.ghAt, start, stop, this.cols);
+      const cols = this.cols;
+      const at = this.poolAt + hi * this.histBytes;
+      const half = this.helperSplit(stop - start);
+      const k = this.kernels;
+      const a = [at + half * FEATURE_BYTES, this.rowBinsAt + half, this.idxAt, this.ghAt, start, stop, cols - half, cols];
+      if (half > 0 && this.helper!.post(OP_HIST_ROWS, a, () => (k.histRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), 0))) {
+        try {
+          k.histRows(at, this.rowBinsAt, this.idxAt, this.ghAt, start, stop, half, cols);
+        } finally {
+          this.helper!.wait();
+        }
+        return;
+      }
+      this.kernels.histRows(at, this.rowBinsAt, this.idxAt, this.ghAt, start, stop, cols, cols);
       return;
     }
     const hist = this.pool[hi];
@@ -213,6 +269,72 @@ export class HistGrower {
         hist[b + 1] += hr;
         hist[b + 2] += 1;
       }
+    }
+  }
+
+  /**
+   * Features [0, k) for this thread and [k, cols) for the helper (it starts later: the smaller
+   * half), or 0 when a histogram of `n` rows is built on this thread alone.
+   */
+  private helperSplit(n: number): number {
+    if (!this.helper || n * this.cols < MIN_SPLIT_WORK) return 0;
+    return this.cols - (this.cols >> 1);
+  }
+
+  /** Ends the helper thread, if any (idempotent); the grower still grows trees on one thread after it. */
+  close(): void {
+    this.helper?.close();
+    this.helper = null;
+  }
+
+  /**
+   * Per-row array k (0 ≤ k < params.sideArrays), zeroed at first: where the caller keeps what
+   * growLogLoss reads (raw scores, targets, weights), so that the helper thread can read it too.
+   */
+  side(k: number): Float64Array {
+    return this.sides[k];
+  }
+
+  /** Byte offset of side(k) in the kernel memory; -1 when it lies outside (no helper). */
+  private sideOffset(a: Float64Array): number {
+    return this.helper && this.sides.includes(a) ? a.byteOffset : -1;
+  }
+
+  /**
+   * Log-loss gradients and hessians (hist-gradient-boosting.ts's gradients(), same expressions)
+   * straight into the interleaved buffer; the helper thread does the second half of the rows
+   * when raw, y and w are side arrays. Returns the sums over all rows, in row order.
+   */
+  private loadLogLoss(raw: Float64Array, y: Float64Array, w: Float64Array): [number, number] {
+    const n = this.rows;
+    let from = n;
+    const [rawAt, yAt, wAt] = [raw, y, w].map((a) => this.sideOffset(a));
+    if (n >= MIN_SPLIT_ROWS && rawAt >= 0 && yAt >= 0 && wAt >= 0) {
+      const half = n >> 1;
+      if (this.helper!.post(OP_LOG_LOSS, [rawAt, yAt, wAt, this.ghAt, half, n], () => (this.logLossRows(raw, y, w, half, n), 0))) from = half;
+    }
+    try {
+      this.logLossRows(raw, y, w, 0, from);
+    } finally {
+      if (from < n) this.helper!.wait();
+    }
+    const gh = this.gh;
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < n; i++) {
+      G += gh[2 * i];
+      H += gh[2 * i + 1];
+    }
+    return [G, H];
+  }
+
+  /** The log-loss (g, h) of rows [from, to) into `gh`. */
+  private logLossRows(raw: Float64Array, y: Float64Array, w: Float64Array, from: number, to: number): void {
+    const gh = this.gh;
+    for (let i = from; i < to; i++) {
+      const p = sigmoid(raw[i]);
+      gh[2 * i] = w[i] * (p - y[i]);
+      gh[2 * i + 1] = w[i] * p * (1 - p);
     }
   }
 
@@ -256,8 +378,30 @@ export class HistGrower {
     const mlBit = node.missingLeft ? 1 : 0;
     const col = node.feature * this.rows;
     let l: number;
+    const { start, stop } = node;
+    const mid = start + ((stop - start) >> 1);
+    const k = this.kernels;
+    const a = [this.idxAt, this.scratchAt + (mid - start) * 4, this.colBinsAt + col, mid, stop, bin, missingBin, mlBit];
+    if (k && this.helper && stop - start >= MIN_SPLIT_ROWS && this.helper.post(OP_PARTITION, a, () => k.partition(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]))) {
+      // Halves on two threads: [start, mid) here, [mid, stop) on the helper, each left rows in
+      // place and right rows to its own part of scratch; then left2 moves down behind left1, and
+      // right1, right2 follow: the same order as one pass over [start, stop).
+      let l1: number;
+      try {
+        l1 = k.partition(this.idxAt, this.scratchAt, this.colBinsAt + col, start, mid, bin, missingBin, mlBit);
+      } finally {
+        l = this.helper.wait();
+      }
+      const nl2 = l - mid;
+      idx.copyWithin(l1, mid, l);
+      const r1 = mid - l1;
+      l = l1 + nl2;
+      idx.set(scratch.subarray(0, r1), l);
+      idx.set(scratch.subarray(mid - start, mid - start + (stop - mid - nl2)), l + r1);
+      return l;
+    }
     if (this.kernels) {
-      l = this.kernels.partition(this.idxAt, this.scratchAt, this.colBinsAt + col, node.start, node.stop, bin, missingBin, mlBit);
+      l = this.kernels.partition(this.idxAt, this.scratchAt, this.colBinsAt + col, start, stop, bin, missingBin, mlBit);
     } else {
       const bins = this.colBins;
       l = node.start;
@@ -307,9 +451,22 @@ export class HistGrower {
    * −G/(H+λ)·learning_rate; cover is the hessian sum.
    */
   grow(g: Float64Array, h: Float64Array): FlatTree {
-    const { params, rows, open, leaves } = this;
     this.reset();
-    const [G, H] = this.loadGradients(g, h);
+    return this.growLoaded(...this.loadGradients(g, h));
+  }
+
+  /**
+   * grow() with the log-loss gradients of raw scores `raw` (one per row), targets y and weights
+   * w: the same tree as grow(g, h) with g, h from hist-gradient-boosting.ts's gradients().
+   */
+  growLogLoss(raw: Float64Array, y: Float64Array, w: Float64Array): FlatTree {
+    this.reset();
+    return this.growLoaded(...this.loadLogLoss(raw, y, w));
+  }
+
+  /** The tree on the gradients in `gh`, whose sums are G and H. */
+  private growLoaded(G: number, H: number): FlatTree {
+    const { params, rows, open, leaves } = this;
     const builder = new FlatTreeBuilder(1, 2 * params.maxLeafNodes);
     const root = new GrowNode(builder.addNode(H), 0, rows, 0, G, H);
     root.hist = this.takeHist();

@@ -20,10 +20,14 @@
  */
 
 export interface TreeKernels {
-  /** Adds rows idx[start, stop) into a histogram: (g, h) pair and count + 1 per (row, feature). */
-  histRows(hist: number, bins: number, idx: number, gh: number, start: number, stop: number, cols: number): void;
+  /**
+   * Adds rows idx[start, stop) into a histogram: (g, h) pair and count + 1 per (row, feature),
+   * for `cols` features of rows `rowBytes` apart (a range of features: hist and bins moved to
+   * its first feature).
+   */
+  histRows(hist: number, bins: number, idx: number, gh: number, start: number, stop: number, cols: number, rowBytes: number): void;
   /** Adds rows 0..rows-1 (no index) into a histogram, (g, h) pairs only: counts are preset. */
-  histAll(hist: number, bins: number, gh: number, rows: number, cols: number): void;
+  histAll(hist: number, bins: number, gh: number, rows: number, cols: number, rowBytes: number): void;
   /**
    * Stable partition of idx[start, stop) by one feature's column-major bins: rows with
    * bin <= `bin`, or bin == missingBin when missingLeft is 1, stay in front; the others go to
@@ -127,17 +131,17 @@ function featureLoop(hist: number, cols: number, rowp: number, f: number, ho: nu
 }
 
 function histRowsBody(): number[] {
-  // params: 0 hist, 1 bins, 2 idx, 3 gh, 4 start, 5 stop, 6 cols; locals: 7 i, 8 r, 9 rowp, 10 f, 11 ho, 12 p (i32), 13 v (v128)
+  // params: 0 hist, 1 bins, 2 idx, 3 gh, 4 start, 5 stop, 6 cols, 7 rowBytes; locals: 8 i, 9 r, 10 rowp, 11 f, 12 ho, 13 p (i32), 14 v (v128)
   const code = [
-    ...get(4), ...set(7),
+    ...get(4), ...set(8),
     ...BLOCK,
-    ...get(7), ...get(5), GE_S, ...BR_IF(0),
+    ...get(8), ...get(5), GE_S, ...BR_IF(0),
     ...LOOP,
-    ...get(2), ...get(7), ...i32c(2), SHL, ADD, ...I32_LOAD(), ...set(8),
-    ...get(3), ...get(8), ...i32c(4), SHL, ADD, ...V128_LOAD, ...set(13),
-    ...get(1), ...get(8), ...get(6), MUL, ADD, ...set(9),
-    ...featureLoop(0, 6, 9, 10, 11, 12, 13, true),
-    ...get(7), ...i32c(1), ADD, ...tee(7), ...get(5), LT_S, ...BR_IF(0),
+    ...get(2), ...get(8), ...i32c(2), SHL, ADD, ...I32_LOAD(), ...set(9),
+    ...get(3), ...get(9), ...i32c(4), SHL, ADD, ...V128_LOAD, ...set(14),
+    ...get(1), ...get(9), ...get(7), MUL, ADD, ...set(10),
+    ...featureLoop(0, 6, 10, 11, 12, 13, 14, true),
+    ...get(8), ...i32c(1), ADD, ...tee(8), ...get(5), LT_S, ...BR_IF(0),
     END,
     END,
   ];
@@ -145,19 +149,19 @@ function histRowsBody(): number[] {
 }
 
 function histAllBody(): number[] {
-  // params: 0 hist, 1 bins, 2 gh, 3 rows, 4 cols; locals: 5 i, 6 rowp, 7 f, 8 ho, 9 p, 10 ghp (i32), 11 v (v128)
+  // params: 0 hist, 1 bins, 2 gh, 3 rows, 4 cols, 5 rowBytes; locals: 6 i, 7 rowp, 8 f, 9 ho, 10 p, 11 ghp (i32), 12 v (v128)
   const code = [
-    ...i32c(0), ...set(5),
-    ...get(1), ...set(6),
-    ...get(2), ...set(10),
+    ...i32c(0), ...set(6),
+    ...get(1), ...set(7),
+    ...get(2), ...set(11),
     ...BLOCK,
-    ...get(5), ...get(3), GE_S, ...BR_IF(0),
+    ...get(6), ...get(3), GE_S, ...BR_IF(0),
     ...LOOP,
-    ...get(10), ...V128_LOAD, ...set(11),
-    ...featureLoop(0, 4, 6, 7, 8, 9, 11, false),
-    ...get(6), ...get(4), ADD, ...set(6),
-    ...get(10), ...i32c(16), ADD, ...set(10),
-    ...get(5), ...i32c(1), ADD, ...tee(5), ...get(3), LT_S, ...BR_IF(0),
+    ...get(11), ...V128_LOAD, ...set(12),
+    ...featureLoop(0, 4, 7, 8, 9, 10, 12, false),
+    ...get(7), ...get(5), ADD, ...set(7),
+    ...get(11), ...i32c(16), ADD, ...set(11),
+    ...get(6), ...i32c(1), ADD, ...tee(6), ...get(3), LT_S, ...BR_IF(0),
     END,
     END,
   ];
@@ -276,20 +280,24 @@ function walkBody(nan: boolean, oneValue: boolean, fixedRowBytes: number): numbe
   return [...vec([[...uleb(8 + 2 * L), I32], [...uleb(1), F64]]), ...code, END];
 }
 
-/** The module: every kernel (fixedRowBytes 0), or only the walks compiled for one row length. */
-function moduleBytes(fixedRowBytes: number): Uint8Array {
+/**
+ * The module: every kernel (fixedRowBytes 0), or only the walks compiled for one row length;
+ * `shared`: it imports a shared memory (limits flag 3, maximum MAX_WASM_PAGES).
+ */
+function moduleBytes(fixedRowBytes: number, shared = false): Uint8Array {
   const walkOnly = fixedRowBytes > 0;
   const types = vec([
     [0x60, ...vec([...Array(9).fill([I32]), [F64]]), ...vec([])], // walk, walkNoNaN, walk1, walk1NoNaN
     ...(walkOnly
       ? []
       : [
-          [0x60, ...vec(Array(7).fill([I32])), ...vec([])], // histRows
-          [0x60, ...vec(Array(5).fill([I32])), ...vec([])], // histAll
+          [0x60, ...vec(Array(8).fill([I32])), ...vec([])], // histRows
+          [0x60, ...vec(Array(6).fill([I32])), ...vec([])], // histAll
           [0x60, ...vec(Array(8).fill([I32])), ...vec([[I32]])], // partition
         ]),
   ]);
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]);
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(MAX_WASM_PAGES)] : [0x00, ...uleb(1)];
+  const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
   const funcs = vec(walkOnly ? [[0], [0], [0], [0]] : [[0], [0], [0], [0], [1], [2], [3]]);
   const exports = vec([
     [...name('walk'), 0x00, 0],
@@ -313,7 +321,7 @@ export interface KernelMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
-  Memory: new (d: { initial: number }) => KernelMemory;
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => KernelMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
@@ -348,6 +356,36 @@ export function kernelMemory(pages: number): KernelMemory {
 
 /** Compiled modules by fixed row length (0: any, the row length a parameter); null: cannot compile. */
 const compiled = new Map<number, object | null>();
+/** The module of every kernel on a shared memory (undefined: not tried yet; null: cannot compile). */
+let compiledShared: object | null | undefined;
+
+/**
+ * A shared WebAssembly memory (its buffer a SharedArrayBuffer, growable up to 2 GB) for kernels
+ * that two threads run on the same buffers, or null where the engine has none (no
+ * SharedArrayBuffer, no threads proposal, too large).
+ */
+export function sharedKernelMemory(pages: number): KernelMemory | null {
+  if (!wasm || typeof SharedArrayBuffer === 'undefined' || pages > MAX_WASM_PAGES || !sharedKernelModule()) return null;
+  try {
+    return new wasm.Memory({ initial: pages, maximum: MAX_WASM_PAGES, shared: true });
+  } catch {
+    return null;
+  }
+}
+
+/** The compiled module of every kernel for a shared memory (what a helper thread instantiates), or null. */
+export function sharedKernelModule(): object | null {
+  if (compiledShared === undefined) {
+    try {
+      compiledShared = wasm ? new wasm.Module(moduleBytes(0, true)) : null;
+    } catch {
+      compiledShared = null;
+    }
+  }
+  return compiledShared;
+}
+
+const isShared = (memory: KernelMemory) => typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 
 /** Row lengths with their own compiled walk at most (one per matrix width a process predicts). */
 const MAX_FIXED_ROW_MODULES = 16;
@@ -367,7 +405,7 @@ const isKernelMemory = (memory: KernelMemory) => !!wasm && memory instanceof (wa
 
 /** Kernels bound to `memory`, or null where WebAssembly (with SIMD) is not available. */
 export function loadTreeKernels(memory: KernelMemory): TreeKernels | null {
-  const module = isKernelMemory(memory) ? compiledModule(0) : null;
+  const module = !isKernelMemory(memory) ? null : isShared(memory) ? sharedKernelModule() : compiledModule(0);
   return module ? (new wasm!.Instance(module, { env: { memory } }).exports as TreeKernels) : null;
 }
 

@@ -1,0 +1,219 @@
+import { Worker } from 'node:worker_threads';
+import type { KernelMemory } from './tree-kernels.ts';
+
+/**
+ * A second thread for the histogram grower: it instantiates the same kernels on the grower's
+ * shared WebAssembly memory and builds the histograms of a range of features while the caller's
+ * thread builds the others. Synchronous on the caller's side (Learner.fit is): a command is
+ * posted through a small SharedArrayBuffer and woken with Atomics.notify, and the caller waits
+ * for it with Atomics.wait (Node allows that on the main thread too). Both sides spin a little
+ * before sleeping: commands come every few hundred microseconds while a tree grows.
+ *
+ * Until the thread has started (tens of milliseconds) `post` answers false and the caller builds
+ * the whole histogram itself; every feature's bins are summed in the same row order either way,
+ * so the result does not depend on which thread did what. A posted command that the helper has
+ * not claimed yet when the caller is done with its own half, the caller claims and runs itself
+ * (the same kernel on the same arguments): on busy cores (another fit beside this one) the caller
+ * never sleeps waiting for a thread the system has not scheduled. The thread never keeps the
+ * process alive (unref) and `close` ends it.
+ */
+
+// Slots of the control array (Int32).
+const READY = 0;
+const SEQ = 1;
+const DONE = 2;
+const FAILED = 3;
+const OP = 4;
+const RESULT = 5;
+/** The open command's seq until a thread claims it: -1 the helper, -2 the caller. */
+const CLAIM = 6;
+const ARGS = 7;
+const SLOTS = ARGS + 8;
+
+const OP_EXIT = 0;
+export const OP_HIST_ROWS = 1;
+export const OP_HIST_ALL = 2;
+/**
+ * Log-loss gradients of rows [start, stop) into the interleaved (g, h) buffer, args: byte offsets
+ * of raw, y, w (f64 per row), gh, then start, stop. The same expressions as
+ * hist-gradient-boosting.ts's gradients() with check-input.ts's sigmoid (tests compare them).
+ */
+export const OP_LOG_LOSS = 3;
+/** The partition kernel, its 8 arguments; `wait` returns its result. */
+export const OP_PARTITION = 4;
+
+/** A command not done after this long means the helper thread died (see wait). */
+const HELPER_TIMEOUT_MS = 300_000;
+
+/** Iterations of the spin before a thread sleeps in Atomics.wait. */
+const SPIN = 20_000;
+
+const HELPER_SOURCE = String.raw`
+const { workerData } = require('node:worker_threads');
+const { module, memory, control } = workerData;
+const c = new Int32Array(control);
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
+  const n = stop - start;
+  const raw = new Float64Array(buf, rawAt + start * 8, n);
+  const y = new Float64Array(buf, yAt + start * 8, n);
+  const w = new Float64Array(buf, wAt + start * 8, n);
+  const gh = new Float64Array(buf, ghAt + start * 16, 2 * n);
+  for (let i = 0; i < n; i++) {
+    const z = raw[i];
+    const e = Math.exp(-Math.abs(z));
+    const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    gh[2 * i] = w[i] * (p - y[i]);
+    gh[2 * i + 1] = w[i] * p * (1 - p);
+  }
+}
+Atomics.store(c, ${READY}, 1);
+let seen = 0;
+// Spin less while the caller keeps getting to commands first (this thread is not scheduled in
+// time: the cores are busy), more while this thread gets them.
+let spin = ${SPIN};
+for (;;) {
+  let spins = 0;
+  while (Atomics.load(c, ${SEQ}) === seen) {
+    if (++spins > spin) { Atomics.wait(c, ${SEQ}, seen); spins = 0; }
+  }
+  seen = Atomics.load(c, ${SEQ});
+  const op = c[${OP}];
+  if (op === ${OP_EXIT}) break;
+  // The caller runs the command itself when it gets there first (this thread is late).
+  if (Atomics.compareExchange(c, ${CLAIM}, seen, -1) !== seen) {
+    spin = Math.max(spin >> 1, 64);
+    continue;
+  }
+  spin = Math.min(spin * 2, ${SPIN});
+  const a = ${ARGS};
+  try {
+    if (op === ${OP_HIST_ROWS}) k.histRows(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7]);
+    else if (op === ${OP_HIST_ALL}) k.histAll(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
+    else if (op === ${OP_PARTITION}) c[${RESULT}] = k.partition(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7]);
+    else logLoss(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
+  } catch (e) {
+    Atomics.store(c, ${FAILED}, 1);
+  }
+  Atomics.store(c, ${DONE}, seen);
+  Atomics.notify(c, ${DONE});
+}
+`;
+
+/**
+ * Commands posted to helpers since the process started, those the caller ran itself, and helpers
+ * not closed yet (tests and benchmarks read them).
+ */
+export const histHelperStats = { commands: 0, ranHere: 0, live: 0 };
+
+export class HistHelper {
+  private readonly control: Int32Array;
+  private worker: Worker | null;
+  private seq = 0;
+  private busy = false;
+  private runHere: () => number = () => 0;
+  /** Posts still to skip (the caller works alone), and the next such pause: see wait(). */
+  private pause = 0;
+  private backoff = 0;
+
+  private constructor(worker: Worker, control: Int32Array) {
+    this.worker = worker;
+    this.control = control;
+    histHelperStats.live++;
+    worker.unref();
+    // A helper that fails to start (or dies) is simply never ready: the caller does the work.
+    worker.on('error', () => this.close());
+  }
+
+  /** Starts the thread on `memory` (shared) with the compiled kernel module; null if it cannot start. */
+  static start(module: object, memory: KernelMemory): HistHelper | null {
+    const control = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
+    try {
+      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer } });
+      return new HistHelper(worker, control);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Runs a kernel on the helper: OP_HIST_ROWS with histRows's 8 arguments, OP_HIST_ALL with
+   * histAll's 6, OP_LOG_LOSS with its 6, OP_PARTITION with partition's 8; `runHere` does the
+   * same on this thread (and returns partition's result). False (nothing posted) when the thread
+   * is not ready yet or the caller works alone for a while (see wait); after true, `wait`.
+   */
+  post(op: number, args: number[], runHere: () => number): boolean {
+    const c = this.control;
+    if (!this.worker || Atomics.load(c, READY) !== 1 || Atomics.load(c, FAILED) !== 0) return false;
+    if (this.pause > 0) {
+      this.pause--;
+      return false;
+    }
+    for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
+    c[OP] = op;
+    this.runHere = runHere;
+    this.seq = (this.seq + 1) & 0x3fffffff || 1;
+    Atomics.store(c, CLAIM, this.seq);
+    Atomics.store(c, SEQ, this.seq);
+    Atomics.notify(c, SEQ);
+    this.busy = true;
+    histHelperStats.commands++;
+    return true;
+  }
+
+  /**
+   * Waits until the posted command has run, or runs it here when the helper has not claimed it
+   * yet; returns its result (OP_PARTITION's).
+   */
+  wait(): number {
+    const c = this.control;
+    if (Atomics.compareExchange(c, CLAIM, this.seq, -2) === this.seq) {
+      this.busy = false;
+      histHelperStats.ranHere++;
+      // The helper was late: on busy cores posting costs without helping, so work alone for a
+      // while, longer each time it happens again.
+      this.backoff = Math.min(2 * this.backoff + 1, 256);
+      this.pause = this.backoff;
+      return this.runHere();
+    }
+    this.backoff >>= 1;
+    let spins = 0;
+    const since = Date.now();
+    while (Atomics.load(c, DONE) !== this.seq) {
+      if (++spins > SPIN) {
+        Atomics.wait(c, DONE, Atomics.load(c, DONE), 1000);
+        spins = 0;
+        if (!this.worker) throw new Error('the histogram helper thread stopped');
+        // A thread that died mid-command (its exit event cannot arrive while this thread blocks)
+        // must not hang the fit for ever; one command takes milliseconds, seconds on huge data.
+        if (Date.now() - since > HELPER_TIMEOUT_MS) throw new Error('the histogram helper thread stopped answering');
+      }
+    }
+    this.busy = false;
+    if (Atomics.load(c, FAILED) !== 0) throw new Error('the histogram helper thread failed');
+    return c[RESULT];
+  }
+
+  /** Ends the thread (idempotent). Safe at any time: a running command is waited for first. */
+  close(): void {
+    const worker = this.worker;
+    if (!worker) return;
+    if (this.busy && Atomics.compareExchange(this.control, CLAIM, this.seq, -2) !== this.seq) {
+      // The helper is running the command: let it finish before the thread goes.
+      try {
+        this.wait();
+      } catch {
+        // Closing anyway.
+      }
+    }
+    this.busy = false;
+    this.worker = null;
+    histHelperStats.live--;
+    const c = this.control;
+    c[OP] = OP_EXIT;
+    this.seq = (this.seq + 1) & 0x3fffffff || 1;
+    Atomics.store(c, SEQ, this.seq);
+    Atomics.notify(c, SEQ);
+    void worker.terminate().catch(() => undefined);
+  }
+}
