@@ -46,9 +46,6 @@ type Params = z.infer<typeof logisticParams>;
 const SKLEARN_FTOL = 1e7 * Number.EPSILON;
 const SKLEARN_MAXLS = 20;
 
-/** Rows per block of binaryLossAndGradient: the block's rows stay in cache between its passes. */
-const BLOCK_ROWS = 512;
-
 function fit(data: FitData, params: Params, options: { progress?: (f: number) => void; checkCancelled?: () => void }): LinearClassifierState {
   const title = 'Logistic regression';
   requireFinite(data.X, data.featureNames, title);
@@ -68,8 +65,10 @@ function fit(data: FitData, params: Params, options: { progress?: (f: number) =>
     for (let i = 0; i < n; i++) ys[i] = y[i] === 1 ? 1 : -1;
     const z = new Float64Array(n);
     const fg = (w: Float64Array, g: Float64Array): number => {
-      let f = binaryLossAndGradient(X, n, p, w, fi ? w[p] : 0, z, ys, sw, g);
-      if (fi) g[p] = z[0];
+      margins(X, n, p, w, fi ? w[p] : 0, z);
+      let f = binaryLossInPlace(z, ys, sw);
+      const gb = gradientRowMajor(X, n, p, z, g);
+      if (fi) g[p] = gb;
       for (let j = 0; j < p; j++) {
         f += 0.5 * alpha * w[j] * w[j];
         g[j] += alpha * w[j];
@@ -108,29 +107,6 @@ function fit(data: FitData, params: Params, options: { progress?: (f: number) =>
 // Hot loops as module-level functions: V8 keeps them optimised across fits (a closure made per
 // fit starts cold each time), and three plain passes beat one loop mixing dot products with exp/log.
 
-/**
- * The binary objective's data term and its gradient in one sweep over X: margins, loss and
- * gradient block by block (BLOCK_ROWS rows, a multiple of 4), so each block of X is read from
- * memory once instead of twice. Rows, groups of four and sums run in the same order as whole-
- * matrix passes of margins → binaryLossInPlace → gradientRowMajor, so the numbers are the same
- * bit for bit. g[0..p) gets Xᵀr; z[0] gets Σ r (the intercept's gradient); returns the loss.
- */
-function binaryLossAndGradient(X: Float64Array, n: number, p: number, w: Float64Array, b: number, z: Float64Array, ys: Float64Array, sw: Float64Array, g: Float64Array): number {
-  for (let j = 0; j < p; j++) g[j] = 0;
-  let f = 0;
-  let gb = 0;
-  for (let start = 0; start < n; start += BLOCK_ROWS) {
-    const rows = Math.min(BLOCK_ROWS, n - start);
-    const Xb = X.subarray(start * p, (start + rows) * p);
-    const zb = z.subarray(start, start + rows);
-    margins(Xb, rows, p, w, b, zb);
-    f = binaryLossInPlace(zb, ys.subarray(start, start + rows), sw.subarray(start, start + rows), f);
-    gb = addGradientRowMajor(Xb, rows, p, zb, g, gb);
-  }
-  z[0] = gb;
-  return f;
-}
-
 /** z = X·w + b for row-major X (n × p); four rows at a time share each load of w. */
 export function margins(X: Float64Array, n: number, p: number, w: Float64Array, b: number, z: Float64Array): void {
   let i = 0;
@@ -163,9 +139,9 @@ export function margins(X: Float64Array, n: number, p: number, w: Float64Array, 
   }
 }
 
-/** f0 + weighted log loss of margins z against labels ±1; z becomes d loss / d margin. */
-function binaryLossInPlace(z: Float64Array, ys: Float64Array, sw: Float64Array, f0: number): number {
-  let f = f0;
+/** Weighted log loss of margins z against labels ±1; z becomes d loss / d margin. */
+function binaryLossInPlace(z: Float64Array, ys: Float64Array, sw: Float64Array): number {
+  let f = 0;
   for (let i = 0; i < z.length; i++) {
     const yi = ys[i];
     const yz = yi * z[i];
@@ -181,12 +157,7 @@ function binaryLossInPlace(z: Float64Array, ys: Float64Array, sw: Float64Array, 
 /** g[0..p) = Xᵀr, four rows per pass over g (half the time of one); returns Σ r (the intercept's gradient). */
 export function gradientRowMajor(X: Float64Array, n: number, p: number, r: Float64Array, g: Float64Array): number {
   for (let j = 0; j < p; j++) g[j] = 0;
-  return addGradientRowMajor(X, n, p, r, g, 0);
-}
-
-/** g[0..p) += Xᵀr, rows in order, four at a time; returns gb0 + Σ r. */
-function addGradientRowMajor(X: Float64Array, n: number, p: number, r: Float64Array, g: Float64Array, gb0: number): number {
-  let gb = gb0;
+  let gb = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const r0 = r[i];

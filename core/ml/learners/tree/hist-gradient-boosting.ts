@@ -192,18 +192,13 @@ function baselineScores(loss: Loss, y: Float64Array, w: Float64Array, T: number)
   return logs.map((v) => v - mean);
 }
 
+/** Gradients and hessians for squared error and multinomial loss (log loss: HistGrower.growLogLoss). */
 function gradients(loss: Loss, y: Float64Array, raw: Float64Array, prob: Float64Array | null, w: Float64Array, T: number, t: number, g: Float64Array, h: Float64Array): void {
   const n = y.length;
   if (loss === 'squared_error') {
     for (let i = 0; i < n; i++) {
       g[i] = w[i] * (raw[i] - y[i]);
       h[i] = w[i];
-    }
-  } else if (loss === 'log_loss') {
-    for (let i = 0; i < n; i++) {
-      const p = sigmoid(raw[i]);
-      g[i] = w[i] * (p - y[i]);
-      h[i] = w[i] * p * (1 - p);
     }
   } else {
     for (let i = 0; i < n; i++) {

@@ -2,8 +2,7 @@ import type { FlatTree } from '../types.ts';
 import { FlatTreeBuilder } from './flat-tree.ts';
 import type { BinMapper } from './binning.ts';
 import { FEATURE_BYTES, PAGE_BYTES, kernelMemory, loadTreeKernels, sharedKernelMemory, sharedKernelModule, type KernelMemory, type TreeKernels } from './tree-kernels.ts';
-import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LOG_LOSS, OP_PARTITION } from './hist-helper.ts';
-import { sigmoid } from '../check-input.ts';
+import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LOG_LOSS, OP_PARTITION, logLossRows } from './hist-helper.ts';
 import { GrowNode, STRIDE, findSplit } from './hist-split.ts';
 
 /**
@@ -301,8 +300,7 @@ export class HistGrower {
   }
 
   /**
-   * Log-loss gradients and hessians (hist-gradient-boosting.ts's gradients(), same expressions)
-   * straight into the interleaved buffer; the helper thread does the second half of the rows
+   * Log-loss gradients and hessians (logLossRows) straight into the interleaved buffer; the helper thread does the second half of the rows
    * when raw, y and w are side arrays. Returns the sums over all rows, in row order.
    */
   private loadLogLoss(raw: Float64Array, y: Float64Array, w: Float64Array): [number, number] {
@@ -311,10 +309,10 @@ export class HistGrower {
     const [rawAt, yAt, wAt] = [raw, y, w].map((a) => this.sideOffset(a));
     if (n >= MIN_SPLIT_ROWS && rawAt >= 0 && yAt >= 0 && wAt >= 0) {
       const half = n >> 1;
-      if (this.helper!.post(OP_LOG_LOSS, [rawAt, yAt, wAt, this.ghAt, half, n], () => (this.logLossRows(raw, y, w, half, n), 0))) from = half;
+      if (this.helper!.post(OP_LOG_LOSS, [rawAt, yAt, wAt, this.ghAt, half, n], () => (logLossRows(raw, y, w, this.gh, half, n), 0))) from = half;
     }
     try {
-      this.logLossRows(raw, y, w, 0, from);
+      logLossRows(raw, y, w, this.gh, 0, from);
     } finally {
       if (from < n) this.helper!.wait();
     }
@@ -326,16 +324,6 @@ export class HistGrower {
       H += gh[2 * i + 1];
     }
     return [G, H];
-  }
-
-  /** The log-loss (g, h) of rows [from, to) into `gh`. */
-  private logLossRows(raw: Float64Array, y: Float64Array, w: Float64Array, from: number, to: number): void {
-    const gh = this.gh;
-    for (let i = from; i < to; i++) {
-      const p = sigmoid(raw[i]);
-      gh[2 * i] = w[i] * (p - y[i]);
-      gh[2 * i + 1] = w[i] * p * (1 - p);
-    }
   }
 
   /** Histogram `into` -= histogram `from`, over the slots in use (sibling = parent − child). */

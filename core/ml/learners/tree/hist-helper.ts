@@ -48,24 +48,30 @@ const HELPER_TIMEOUT_MS = 300_000;
 /** Iterations of the spin before a thread sleeps in Atomics.wait. */
 const SPIN = 20_000;
 
-const HELPER_SOURCE = String.raw`
-const { workerData } = require('node:worker_threads');
-const { module, memory, control } = workerData;
-const c = new Int32Array(control);
-const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
-  const n = stop - start;
-  const raw = new Float64Array(buf, rawAt + start * 8, n);
-  const y = new Float64Array(buf, yAt + start * 8, n);
-  const w = new Float64Array(buf, wAt + start * 8, n);
-  const gh = new Float64Array(buf, ghAt + start * 16, 2 * n);
-  for (let i = 0; i < n; i++) {
+/**
+ * Log-loss gradients and hessians of rows [from, to) into the interleaved `gh`, with the sigmoid
+ * of check-input.ts written out. Self-contained on purpose: the helper thread runs this same
+ * function (its source text), so both threads compute every row the same way.
+ */
+export function logLossRows(raw: Float64Array, y: Float64Array, w: Float64Array, gh: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     const z = raw[i];
     const e = Math.exp(-Math.abs(z));
     const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
     gh[2 * i] = w[i] * (p - y[i]);
     gh[2 * i + 1] = w[i] * p * (1 - p);
   }
+}
+
+const HELPER_SOURCE = String.raw`
+const { workerData } = require('node:worker_threads');
+const { module, memory, control } = workerData;
+const c = new Int32Array(control);
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const logLossRows = ${logLossRows.toString()};
+function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
+  const view = (at, n) => new Float64Array(buf, at, n);
+  logLossRows(view(rawAt, stop), view(yAt, stop), view(wAt, stop), view(ghAt, 2 * stop), start, stop);
 }
 Atomics.store(c, ${READY}, 1);
 let seen = 0;

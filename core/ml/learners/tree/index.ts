@@ -15,7 +15,7 @@
  *                  c(leaf rows); anomaly score = 2^(−mean leaf value / c(maxSamples)).
  */
 export { decisionTree } from './decision-tree.ts';
-export { randomForest, fitForestChunk, prepareForest } from './random-forest.ts';
+export { randomForest } from './random-forest.ts';
 export { histGradientBoosting, hgbRawScores } from './hist-gradient-boosting.ts';
 export { isolationForest, anomalyScores, isolationForestDecision } from './isolation-forest.ts';
 export { predictTree, predictTrees, addTreePredictions, addForestPredictions, leafIndex, treeDepth } from './flat-tree.ts';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { rowWeights } from '../check-input.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction, UnitFit } from '../types.ts';
-import type { WorkerIO } from '../../../spec/context.ts';
 import { Rng, deriveSeed } from '../../random.ts';
 import { MISSING_BIN, binMatrix, fitBinMapper } from './binning.ts';
 import { CartWorkspace, growCart, type CodedFeatures } from './cart-grower.ts';
@@ -53,7 +52,7 @@ export interface ForestPayload {
   seed: number;
 }
 
-export function prepareForest(data: FitData, params: RandomForestParams, options: FitOptions): { payload: ForestPayload; task: RandomForestState['task'] } {
+function prepareForest(data: FitData, params: RandomForestParams, options: FitOptions): { payload: ForestPayload; task: RandomForestState['task'] } {
   const K = checkFitData(data, options, true);
   const classify = isClassification(options.task);
   const k = classify ? K : 0;
@@ -80,7 +79,7 @@ export function prepareForest(data: FitData, params: RandomForestParams, options
 }
 
 /** Grows trees [from, to) of the forest. */
-export function fitForestTrees(p: ForestPayload, from: number, to: number, onTree?: (done: number) => void): FlatTree[] {
+function fitForestTrees(p: ForestPayload, from: number, to: number, onTree?: (done: number) => void): FlatTree[] {
   const coded: CodedFeatures = {
     codes: p.bins,
     rows: p.rows,
@@ -122,11 +121,6 @@ export function fitForestTrees(p: ForestPayload, from: number, to: number, onTre
     onTree?.(t - from + 1);
   }
   return trees;
-}
-
-/** Worker entry point (ctx.runInWorker({ module, fn: 'fitForestChunk' }, { payload, from, to })). */
-export async function fitForestChunk(job: { payload: ForestPayload; from: number; to: number }, io?: WorkerIO): Promise<FlatTree[]> {
-  return fitForestTrees(job.payload, job.from, job.to, (done) => io?.progress(done / (job.to - job.from)));
 }
 
 /** The forest as independent trees: the Train node grows them on several worker threads. */

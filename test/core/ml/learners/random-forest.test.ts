@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitForestChunk, prepareForest, predictRandomForest, randomForest } from '../../../../core/ml/learners/tree/random-forest.ts';
+import { predictRandomForest, randomForest } from '../../../../core/ml/learners/tree/random-forest.ts';
 import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/ml/random.ts';
@@ -45,9 +45,9 @@ describe('random_forest', () => {
     const a = randomForest.predict(randomForest.fit(d, params, opts), d.X);
     const b = randomForest.predict(randomForest.fit(d, params, opts), d.X);
     expect(Buffer.from(a.proba!.buffer).equals(Buffer.from(b.proba!.buffer))).toBe(true);
-    const { payload, task } = prepareForest(d, params, opts);
-    const chunks = [await fitForestChunk({ payload, from: 0, to: 5 }), await fitForestChunk({ payload, from: 5, to: 12 })];
-    const c = predictRandomForest({ task, nClasses: 2, trees: chunks.flat() }, d.X);
+    const units = randomForest.unitFit!;
+    const { shared } = units.prepare(d, params, opts);
+    const c = predictRandomForest(units.assemble(shared, [...units.fitUnits(shared, 0, 5), ...units.fitUnits(shared, 5, 12)]), d.X);
     expect(Buffer.from(c.proba!.buffer).equals(Buffer.from(a.proba!.buffer))).toBe(true);
     const other = randomForest.predict(randomForest.fit(d, params, { ...opts, seed: 6 }), d.X);
     expect(Buffer.from(other.proba!.buffer).equals(Buffer.from(a.proba!.buffer))).toBe(false);
