@@ -12,8 +12,8 @@ import { CATEGORY_COLOR } from '../lib/colors.ts';
 import { NodeCard, type CardData } from './NodeCard.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
-import { buildEdges, buildNodes } from './to-flow.ts';
-import { GROUP_PREFIX, withGroupMembers } from './group-drag.ts';
+import { buildEdges, buildNodes, GROUP_PREFIX } from './to-flow.ts';
+import { withGroupMembers } from './group-drag.ts';
 
 // Module scope: a new object per render would remount every node.
 const nodeTypes = { card: NodeCard, note: NoteCard, 'group-box': GroupBox };

@@ -4,10 +4,9 @@
  */
 import type { Node, NodeChange } from '@xyflow/react';
 import type { Pipeline } from '../../../core/schema/pipeline.ts';
+import { GROUP_PREFIX } from './to-flow.ts';
 
 type PositionChange = Extract<NodeChange, { type: 'position' }>;
-
-export const GROUP_PREFIX = 'group:';
 
 /** `changes` plus, for every move of a group frame, the same move of each of its members. */
 export function withGroupMembers(changes: NodeChange[], groups: Pipeline['layout']['groups'], nodeById: (id: string) => Node | undefined): NodeChange[] {

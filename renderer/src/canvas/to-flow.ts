@@ -11,6 +11,9 @@ import { edgeId, type Catalog } from '../lib/graph.ts';
 import { summarize } from '../lib/params.ts';
 import type { CardData } from './NodeCard.tsx';
 
+/** Id prefix of a group's frame node (its members move with it: group-drag.ts). */
+export const GROUP_PREFIX = 'group:';
+
 export const CARD_WIDTH = 220;
 export const CARD_HEIGHT = 110;
 
@@ -29,7 +32,7 @@ export function buildNodes(p: Pipeline, catalog: Catalog, selection: string[], d
     const y0 = Math.min(...members.map((m) => m.y)) - 44;
     const x1 = Math.max(...members.map((m) => m.x)) + CARD_WIDTH + 20;
     const y1 = Math.max(...members.map((m) => m.y)) + CARD_HEIGHT + 20;
-    const id = `group:${g.id}`;
+    const id = `${GROUP_PREFIX}${g.id}`;
     const old = prevById.get(id);
     const data = old && old.data.title === g.title && old.data.color === g.color ? old.data : { groupId: g.id, title: g.title, color: g.color };
     out.push({

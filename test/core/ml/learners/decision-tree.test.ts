@@ -5,7 +5,8 @@ import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/ml/random.ts';
 import { hasSklearn, runPython } from '../../../support/python.ts';
-import { type ParityCase, expectClose, parityMany } from './tree-parity.ts';
+import { expectClose } from './learner-checks.ts';
+import { type ParityCase, parityMany } from './tree-parity.ts';
 
 const SEEDS = [0, 1, 2, 3, 4];
 const fitTree = (data: FitData, params: Record<string, unknown> = {}, task: 'binary' | 'multiclass' | 'regression' = 'binary', seed = 0) =>

@@ -7,7 +7,8 @@ import type { FitData, Matrix } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/ml/random.ts';
 import { hasSklearn, runPython } from '../../../support/python.ts';
-import { type ParityCase, expectClose, parityMany } from './tree-parity.ts';
+import { expectClose } from './learner-checks.ts';
+import { type ParityCase, parityMany } from './tree-parity.ts';
 
 function problem(n: number, cols: number, seed: number, k = 2, nanEvery = 0): FitData {
   const rng = new Rng(seed);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { knn } from '../../../../core/ml/learners/knn.ts';
 import { hasSklearn } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
-import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
+import { expectAllNaNColumnRefused, expectClose, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
 describe.skipIf(!hasSklearn)('knn matches scikit-learn 1.2 KNeighborsClassifier / KNeighborsRegressor', () => {
   const outcomes = runParity([
@@ -16,14 +16,7 @@ describe.skipIf(!hasSklearn)('knn matches scikit-learn 1.2 KNeighborsClassifier 
     { learner: knn, params: { n_neighbors: 10, weights: 'distance' }, dataset: 'diabetes', estimator: "KNeighborsRegressor(n_neighbors=10, weights='distance')", scale: true },
   ]);
   for (const o of outcomes) {
-    it(o.label, () => {
-      if (o.sklearn.rmse !== undefined) {
-        expect(Math.abs(o.ours.rmse! - o.sklearn.rmse) / o.sklearn.rmse).toBeLessThanOrEqual(0.03);
-      } else {
-        expect(Math.abs(o.ours.accuracy! - o.sklearn.accuracy!)).toBeLessThanOrEqual(0.01);
-        expect(Math.abs(o.ours.roc_auc! - o.sklearn.roc_auc!)).toBeLessThanOrEqual(0.01);
-      }
-    });
+    it(o.label, () => expectClose(o.ours, o.sklearn));
   }
 });
 

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { Learner, Matrix } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { type DatasetName, loadDataset, standardize } from '../../../support/datasets.ts';
+import type { ParityScores } from '../../../support/sklearn-parity.ts';
 
 /** Shared checks every learner in this folder must pass (not a test file itself). */
 
@@ -78,4 +79,13 @@ export function expectAllNaNColumnRefused(learner: Learner, params: Record<strin
   expect(err.message).toContain('"empty_feature"');
   expect(err.message).toContain('all');
   expect(err.hint).toBeTruthy();
+}
+
+/** The issue's bar: accuracy and ROC-AUC within 0.01, RMSE within 3%. */
+export function expectClose(ours: ParityScores, theirs: ParityScores): void {
+  const msg = `ours ${JSON.stringify(ours)} vs sklearn ${JSON.stringify(theirs)}`;
+  console.log(`parity: ${expect.getState().currentTestName}: ${msg}`);
+  if (theirs.rmse !== undefined) expect(Math.abs(ours.rmse! - theirs.rmse) / theirs.rmse, msg).toBeLessThanOrEqual(0.03);
+  if (theirs.accuracy !== undefined) expect(Math.abs(ours.accuracy! - theirs.accuracy), msg).toBeLessThanOrEqual(0.01);
+  if (theirs.roc_auc !== undefined) expect(Math.abs(ours.roc_auc! - theirs.roc_auc), msg).toBeLessThanOrEqual(0.01);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lasso, linearRegression, ridge } from '../../../../core/ml/learners/linear.ts';
 import { hasSklearn } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
-import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
+import { expectAllNaNColumnRefused, expectClose, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
 describe.skipIf(!hasSklearn)('linear regressors match scikit-learn 1.2 (rmse within 3%)', () => {
   const outcomes = runParity([
@@ -13,9 +13,7 @@ describe.skipIf(!hasSklearn)('linear regressors match scikit-learn 1.2 (rmse wit
     { learner: lasso, params: { alpha: 2 }, dataset: 'diabetes', estimator: 'Lasso(alpha=2.0)', scale: true },
   ]);
   for (const o of outcomes) {
-    it(o.label, () => {
-      expect(Math.abs(o.ours.rmse! - o.sklearn.rmse!) / o.sklearn.rmse!).toBeLessThanOrEqual(0.03);
-    });
+    it(o.label, () => expectClose(o.ours, o.sklearn));
   }
 });
 

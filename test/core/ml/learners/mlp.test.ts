@@ -3,7 +3,7 @@ import { mlp } from '../../../../core/ml/learners/mlp.ts';
 import { loadDataset, standardize } from '../../../support/datasets.ts';
 import { hasSklearn } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
-import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
+import { expectAllNaNColumnRefused, expectClose, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
 // The result of one random init is luck: both sides are averaged over three seeds
 // (ours: FitOptions.seed 1, 2, 3; sklearn: random_state 1, 2, 3). Given the SAME initial weights and
@@ -17,14 +17,7 @@ describe.skipIf(!hasSklearn)('mlp matches scikit-learn 1.2 MLPClassifier / MLPRe
     { learner: mlp, params: { hidden_layer_sizes: [16, 8], learning_rate_init: 0.01, max_iter: 300 }, dataset: 'diabetes', estimator: 'MLPRegressor(hidden_layer_sizes=(16, 8), learning_rate_init=0.01, max_iter=300)', scale: true, seeds },
   ]);
   for (const o of outcomes) {
-    it(o.label, () => {
-      if (o.sklearn.rmse !== undefined) {
-        expect(Math.abs(o.ours.rmse! - o.sklearn.rmse) / o.sklearn.rmse).toBeLessThanOrEqual(0.03);
-      } else {
-        expect(Math.abs(o.ours.accuracy! - o.sklearn.accuracy!)).toBeLessThanOrEqual(0.01);
-        expect(Math.abs(o.ours.roc_auc! - o.sklearn.roc_auc!)).toBeLessThanOrEqual(0.01);
-      }
-    });
+    it(o.label, () => expectClose(o.ours, o.sklearn));
   }
 });
 

@@ -4,7 +4,8 @@ import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/ml/random.ts';
 import { hasSklearn } from '../../../support/python.ts';
-import { type ParityCase, expectClose, parityMany } from './tree-parity.ts';
+import { expectClose } from './learner-checks.ts';
+import { type ParityCase, parityMany } from './tree-parity.ts';
 
 const SEEDS = [0, 1, 2];
 

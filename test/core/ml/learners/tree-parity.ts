@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import type { Learner, Prediction } from '../../../../core/ml/learners/types.ts';
 import { type DatasetName, DATASET_TASKS, datasetPath, loadDataset } from '../../../support/datasets.ts';
 import type { ParityScores } from '../../../support/sklearn-parity.ts';
@@ -89,11 +88,3 @@ export function parityMany(learner: Learner, cases: ParityCase[], seeds: number[
   return new Map(cases.map((c, i) => [c.dataset, { ours: mean(results[i].ours), theirs: mean(results[i].theirs) }]));
 }
 
-/** The issue's bar: accuracy and ROC-AUC within 0.01, RMSE within 3%. */
-export function expectClose(ours: ParityScores, theirs: ParityScores): void {
-  const msg = `ours ${JSON.stringify(ours)} vs sklearn ${JSON.stringify(theirs)}`;
-  console.log(`parity: ${expect.getState().currentTestName}: ${msg}`);
-  if (theirs.rmse !== undefined) expect(Math.abs(ours.rmse! - theirs.rmse) / theirs.rmse, msg).toBeLessThanOrEqual(0.03);
-  if (theirs.accuracy !== undefined) expect(Math.abs(ours.accuracy! - theirs.accuracy), msg).toBeLessThanOrEqual(0.01);
-  if (theirs.roc_auc !== undefined) expect(Math.abs(ours.roc_auc! - theirs.roc_auc), msg).toBeLessThanOrEqual(0.01);
-}
