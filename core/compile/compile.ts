@@ -1,8 +1,9 @@
-import type { z } from 'zod';
 import type { Pipeline, PipelineNode } from '../schema/pipeline.ts';
 import { splitEndpoint } from '../schema/pipeline.ts';
 import type { ErrorInfo } from '../spec/errors.ts';
 import type { AnyNodeSpec, InputPort } from '../spec/define-node.ts';
+import { parseParams } from '../spec/params.ts';
+import { closest, paramIssue, unknownOverridePath } from './param-issues.ts';
 import { applyOverride, parseOverride } from './set-overrides.ts';
 
 export interface Diagnostic extends ErrorInfo {
@@ -103,41 +104,22 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
       continue;
     }
     const spec = nodeSpec.get(node.id);
-    if (spec && !(o.path[0] in spec.params.shape)) {
-      error({
-        code: 'UNKNOWN_PARAM',
-        nodeId: node.id,
-        message: `--set ${raw}: node "${node.id}" (${spec.title}) has no param "${o.path[0]}".`,
-        hint: `Its params: ${Object.keys(spec.params.shape).join(', ')}.`,
-      });
+    const unknown = spec && unknownOverridePath(node.id, spec, overrides.get(node.id) ?? migrated(node, spec), o.path);
+    if (unknown) {
+      error({ code: 'UNKNOWN_PARAM', nodeId: node.id, path: o.path, message: `--set ${raw}: ${unknown.message}`, hint: unknown.hint });
       continue;
     }
     overrides.set(node.id, applyOverride(overrides.get(node.id) ?? migrated(node, spec), o.path, o.value));
   }
 
   // -- params --
-  /** A param left out (zod: "expected string, received undefined"). */
-  const leftOut = (issue: z.core.$ZodIssue, raw: unknown) =>
-    issue.code === 'invalid_type' && issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw) === undefined;
   const params = new Map<string, Record<string, unknown>>();
   for (const [id, spec] of nodeSpec) {
     const node = byId.get(id)!;
     const raw = overrides.get(id) ?? migrated(node, spec);
-    const result = (spec.params as z.ZodObject).strict().safeParse(raw);
+    const result = parseParams(spec.params, raw);
     if (!result.success) {
-      for (const issue of result.error.issues) {
-        const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : null;
-        error({
-          code: unknownKeys ? 'UNKNOWN_PARAM' : 'INVALID_PARAM',
-          nodeId: id,
-          path: issue.path as (string | number)[],
-          message: unknownKeys
-            ? `Node "${id}" (${spec.title}) has no param ${unknownKeys.map((k) => `"${k}"`).join(', ')}.`
-            : leftOut(issue, raw)
-              ? `Node "${id}" (${spec.title}) needs param "${issue.path.join('.')}".`
-              : `Node "${id}" (${spec.title}), param "${issue.path.join('.') || '(params)'}": ${issue.message}.`,
-        });
-      }
+      for (const issue of result.error.issues) error(paramIssue(id, spec, raw, issue));
       continue;
     }
     params.set(id, result.data as Record<string, unknown>);
@@ -279,31 +261,4 @@ export function ancestors(id: string, upstream: Map<string, Set<string>>): Set<s
     }
   }
   return keep;
-}
-
-function closest(word: string, options: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 3));
-  for (const o of options) {
-    const d = editDistance(word, o);
-    if (d < bestDistance) {
-      best = o;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

@@ -6,6 +6,8 @@ import type { Plan, PlanNode } from '../compile/compile.ts';
 import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../host/api.ts';
 import { deriveSeed } from '../ml/random.ts';
 import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
+import { paramNames } from '../spec/params.ts';
+import { nodeSeed, SEED_PARAM } from '../spec/seed.ts';
 import type { RunContext } from '../spec/context.ts';
 import type { PortValue } from '../spec/values.ts';
 import { FingerprintMemo, NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
@@ -89,7 +91,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
     try {
       if (signal.aborted) return finish('cancelled');
       // -- the cache key --
-      const seed = deriveSeed(plan.seed, node.id);
+      // Nodes with a seed param own their seed; the others keep the id-derived stream until they declare one.
+      const seed = paramNames(node.spec.params).includes(SEED_PARAM) ? nodeSeed(node.spec.params, node.params, plan.seed) : deriveSeed(plan.seed, node.id);
       const upstreamKeys: Record<string, string[]> = {};
       const inputs: Record<string, unknown> = {};
       for (const [port, list] of Object.entries(node.inputs)) {

@@ -79,10 +79,5 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-/** Derive a stable sub-seed (per node, per fold, per tree) from a seed and a label. */
-export function deriveSeed(seed: number, label: string | number): number {
-  let h = (seed ^ 0x811c9dc5) >>> 0;
-  const s = String(label);
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h >>> 0;
-}
+/** Sub-seeds (per fold, per tree) are derived as core/spec does it. */
+export { deriveSeed } from '../spec/seed.ts';

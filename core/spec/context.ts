@@ -22,7 +22,7 @@ export interface RunContext {
   readonly outDir: string;
   /** Upstream node ids per input port, in connection order (absent in unit-test contexts). */
   readonly inputSources?: Readonly<Record<string, readonly string[]>>;
-  /** Seed for everything random in this node (pipeline seed mixed with the node id). */
+  /** Seed for everything random in this node: its `seed` param (param.seed()), or the pipeline's seed. */
   readonly seed: number;
   readonly signal: AbortSignal;
   log(message: string): void;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ColumnType, PortType, PortValueOf } from './values.ts';
 import type { RunContext } from './context.ts';
+import type { ParamsSchema } from './params.ts';
+import { seedParam } from './seed.ts';
 
 export const CATEGORIES = ['Sources', 'Clean', 'Features', 'Split', 'Train', 'Tune', 'Evaluate', 'Explain', 'Export', 'Utility'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -47,7 +49,7 @@ type InputValues<I extends Inputs> = {
 };
 type OutputValues<O extends Outputs> = { [K in keyof O]: PortValueOf[O[K]['type']] };
 
-export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs, P extends z.ZodObject = z.ZodObject> {
+export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs, P extends ParamsSchema = ParamsSchema> {
   /** Namespaced and permanent, e.g. "data.load_csv". */
   type: string;
   /** Bump when params change meaning; add a migration. */
@@ -58,6 +60,7 @@ export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs
   description: string;
   inputs: I;
   outputs: O;
+  /** One zod object, or a choice of objects on one key (paramsChoice: Train's learner). */
   params: P;
   /** Can the step run inside a served model (ONNX / Docker)? */
   exportable: boolean;
@@ -74,9 +77,9 @@ export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs
   run(args: { inputs: InputValues<I>; params: z.infer<P>; ctx: RunContext }): Promise<OutputValues<O>>;
 }
 
-export type AnyNodeSpec = NodeSpec<Inputs, Outputs, z.ZodObject>;
+export type AnyNodeSpec = NodeSpec<Inputs, Outputs, ParamsSchema>;
 
-export function defineNode<I extends Inputs, O extends Outputs, P extends z.ZodObject>(spec: NodeSpec<I, O, P>): NodeSpec<I, O, P> {
+export function defineNode<I extends Inputs, O extends Outputs, P extends ParamsSchema>(spec: NodeSpec<I, O, P>): NodeSpec<I, O, P> {
   if (!/^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)+$/.test(spec.type)) throw new Error(`node type "${spec.type}" must be namespaced, e.g. data.load_csv`);
   if (!Number.isInteger(spec.version) || spec.version < 1) throw new Error(`node ${spec.type}: version must be a positive integer`);
   return spec;
@@ -96,6 +99,8 @@ export const param = {
   file(description: string, ui: Omit<ParamUi, 'widget'> = {}) {
     return z.string().min(1, 'choose a file').meta({ description, ui: { widget: 'file', ...ui } });
   },
+  /** Every node with randomness declares this `seed` (core/spec/seed.ts); the run reads ctx.seed. */
+  seed: seedParam,
 };
 
 /** The inspector hints of one param, if any. */

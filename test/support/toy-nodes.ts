@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, type MetricsValue } from '../../core/spec/index.ts';
+import { defineNode, param, paramsChoice, type MetricsValue } from '../../core/spec/index.ts';
 
 /** Tiny nodes whose outputs are plain numbers, for testing the compiler and executor alone. */
 export const runCounts = new Map<string, number>();
@@ -80,4 +80,35 @@ export const toyTable = defineNode({
   },
 });
 
-export const TOY_NODES = [constant, add, square, toyTable];
+/** Params that depend on a choice (as Train's learner), and a seed: emits its run's seed. */
+export const toyChoice = defineNode({
+  type: 'toy.choice',
+  version: 1,
+  title: 'Shape',
+  category: 'Utility',
+  description: 'A shape and its settings; emits the seed its run got.',
+  inputs: {},
+  outputs: { out: { type: 'metrics', label: 'Seed' } },
+  params: paramsChoice({
+    key: 'shape',
+    description: 'Which shape',
+    defaultValue: 'circle',
+    shared: { label: z.string().default('x').describe('A label'), seed: param.seed() },
+    options: [
+      { value: 'circle', title: 'Circle', shape: { settings: z.strictObject({ radius: z.number().min(0).default(1).describe('Radius') }).default({ radius: 1 }) } },
+      {
+        value: 'square',
+        title: 'Square',
+        shape: { settings: z.strictObject({ side: z.number().min(0).default(2).describe('Side'), rounded: z.boolean().default(false) }).default({ side: 2, rounded: false }) },
+      },
+    ],
+    common: { settings: z.record(z.string(), z.unknown()) },
+  }),
+  exportable: false,
+  async run({ ctx }) {
+    count(ctx.nodeId);
+    return { out: metrics(ctx.seed) };
+  },
+});
+
+export const TOY_NODES = [constant, add, square, toyTable, toyChoice];

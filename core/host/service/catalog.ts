@@ -1,6 +1,7 @@
 /** The node catalog the palette and inspector are built from: one entry per node spec. */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { paramUi, type AnyNodeSpec, type ParamUi } from '../../spec/define-node.ts';
+import { defaultParams, paramsChoiceOf, paramsJsonSchema } from '../../spec/params.ts';
 import type { CatalogNode, CatalogPort } from '../api.ts';
 
 export function catalogOf(nodes: AnyNodeSpec[]): CatalogNode[] {
@@ -17,9 +18,12 @@ export function catalogEntry(spec: AnyNodeSpec): CatalogNode {
   }));
   const outputs: CatalogPort[] = Object.entries(spec.outputs).map(([name, p]) => ({ name, type: p.type, label: p.label, required: true, multiple: false }));
   const paramsUi: Record<string, ParamUi> = {};
-  for (const [name, schema] of Object.entries(spec.params.shape as Record<string, z.ZodType>)) {
-    const ui = paramUi(schema);
-    if (ui) paramsUi[name] = ui;
+  const objects = paramsChoiceOf(spec.params) ? (spec.params as z.ZodDiscriminatedUnion<z.ZodObject[]>).options : [spec.params as z.ZodObject];
+  for (const object of objects) {
+    for (const [name, schema] of Object.entries(object.shape as Record<string, z.ZodType>)) {
+      const ui = paramUi(schema);
+      if (ui) paramsUi[name] = ui;
+    }
   }
   return {
     type: spec.type,
@@ -29,25 +33,10 @@ export function catalogEntry(spec: AnyNodeSpec): CatalogNode {
     description: spec.description,
     inputs,
     outputs,
-    paramsSchema: z.toJSONSchema(spec.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    paramsSchema: paramsJsonSchema(spec.params),
     paramsUi,
-    defaults: defaultsOf(spec),
+    defaults: defaultParams(spec.params),
     exportable: spec.exportable,
     runsUserCode: spec.runsUserCode === true,
   };
-}
-
-/**
- * Default params. A node whose params all have defaults parses `{}` whole; otherwise (a column
- * the user must choose) take each param's own default and leave the required ones out.
- */
-export function defaultsOf(spec: AnyNodeSpec): Record<string, unknown> {
-  const whole = spec.params.safeParse({});
-  if (whole.success) return whole.data as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(spec.params.shape as Record<string, z.ZodType>)) {
-    const one = schema.safeParse(undefined);
-    if (one.success && one.data !== undefined) out[name] = one.data;
-  }
-  return out;
 }
