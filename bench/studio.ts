@@ -17,6 +17,7 @@
  *
  * Uses Debian's Chromium (/usr/bin/chromium) and the web host on a free port.
  */
+import { WORKER_TASKS } from '../core/host/worker-tasks.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'flowline-bench-studio-'));
   const i = process.argv.indexOf('--renderer');
   const rendererDir = i > 0 ? process.argv[i + 1] : undefined;
-  const host = await startWebHost({ nodes: NODES, port: 0, rendererDir, stateDir: join(dir, 'state'), cwd: dir, openBrowser: false });
+  const host = await startWebHost({ nodes: NODES, tasks: WORKER_TASKS, port: 0, rendererDir, stateDir: join(dir, 'state'), cwd: dir, openBrowser: false });
   const catalog = await host.service.catalog();
   // A table → table step, so the nodes chain into rows of edges.
   const step = catalog.find((c) => c.inputs.length === 1 && c.inputs[0].type === 'table' && c.outputs.some((o) => o.type === 'table'));

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkerPool } from '../core/exec/worker-pool.ts';
 import type { FitData, Matrix, Prediction } from '../core/ml/learners/types.ts';
 import type { FitPayload } from '../core/ml/tasks.ts';
-import type { WorkerTask } from '../core/spec/context.ts';
+import type { WorkerTask } from '../core/spec/worker-task.ts';
 import { LEARNERS } from '../core/ml/learners/index.ts';
 import { histGradientBoosting } from '../core/ml/learners/tree/hist-gradient-boosting.ts';
 import { randomForest, type RandomForestState } from '../core/ml/learners/tree/random-forest.ts';
@@ -126,7 +126,7 @@ const time = <T>(f: () => T): [T, number, number] => {
 // in the --memory child, whose baseline RSS they would inflate.
 let pool: WorkerPool;
 const signal = new AbortController().signal;
-const poolContext = { runInWorker: <T>(task: WorkerTask, p: unknown) => pool.run<T>(task, p, { signal }) };
+const poolContext = { runInWorker: <P, R>(task: WorkerTask<P, R>, p: P) => pool.run(task, p, { signal }) };
 const model = () => import('../core/ml/model.ts');
 
 async function forestOnWorkers(train: FitData, params: Record<string, unknown>, threads: number): Promise<RandomForestState> {
@@ -188,7 +188,7 @@ function memoryChild(model: string): void {
 }
 
 async function main() {
-  pool = new (await import('../core/exec/worker-pool.ts')).WorkerPool(2);
+  pool = new (await import('../core/exec/worker-pool.ts')).WorkerPool((await import('../core/host/worker-tasks.ts')).WORKER_TASKS, 2);
   const { train, test, yTest } = load();
   console.log('fitting scikit-learn (default threads, then HGB with OMP_NUM_THREADS=1) ...');
   type SkRow = { fit: number; fitCpu: number; predict: number; auc: number };

@@ -12,5 +12,5 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { main, NODES } = await importSources('cli', { 'core/host/cli.ts': ['main'], 'nodes/index.ts': ['NODES'] });
-process.exitCode = await main(process.argv.slice(2), NODES);
+const { main, NODES, WORKER_TASKS } = await importSources('cli', { 'core/host/cli.ts': ['main'], 'nodes/index.ts': ['NODES'], 'core/host/worker-tasks.ts': ['WORKER_TASKS'] });
+process.exitCode = await main(process.argv.slice(2), { nodes: NODES, tasks: WORKER_TASKS });

@@ -99,8 +99,8 @@ async function startElectron(binary) {
 
 async function startBrowser(reason) {
   const { importSources } = await import('../core/host/source-bundle.mjs');
-  const { startWebHost, NODES } = await importSources('studio', { 'core/host/web-host.ts': ['startWebHost'], 'nodes/index.ts': ['NODES'] });
-  const host = await startWebHost({ nodes: NODES, port: option('port') ? Number(option('port')) : 0, cwd: process.cwd(), openBrowser: !flag('no-open') });
+  const { startWebHost, NODES, WORKER_TASKS } = await importSources('studio', { 'core/host/web-host.ts': ['startWebHost'], 'nodes/index.ts': ['NODES'], 'core/host/worker-tasks.ts': ['WORKER_TASKS'] });
+  const host = await startWebHost({ nodes: NODES, tasks: WORKER_TASKS, port: option('port') ? Number(option('port')) : 0, cwd: process.cwd(), openBrowser: !flag('no-open') });
   if (reason) console.log(`flowline: opening the studio in your browser instead of a desktop window: ${reason}.`);
   console.log(`\n  Flowline studio: ${host.url}\n\n  (served on 127.0.0.1 only; the token in the URL is required. Ctrl+C stops it.)\n`);
   let stopping = false;

@@ -12,9 +12,17 @@ import type { RunContext } from '../spec/context.ts';
 import type { PortValue } from '../spec/values.ts';
 import { FingerprintMemo, NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
 import { canonicalJson, fingerprintFile, sha256 } from './hash.ts';
+import type { TaskRegistry } from './task-registry.ts';
 import { WorkerPool } from './worker-pool.ts';
 
-export interface ExecuteOptions {
+export type ExecuteOptions = ExecuteSettings & (
+  /** A shared worker pool (the studio keeps one for every run)... */
+  | { pool: WorkerPool; tasks?: undefined }
+  /** ...or the tasks of a private pool, made for this run and closed after it. */
+  | { tasks: TaskRegistry; pool?: undefined }
+);
+
+export interface ExecuteSettings {
   /** Folder of the content-hash cache. */
   cacheDir: string;
   /** Folder of the pipeline file; relative paths in params resolve against it. */
@@ -24,8 +32,6 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   runId?: string;
-  /** Shared worker pool; a private one is made (and closed) when absent. */
-  pool?: WorkerPool;
   /** How many nodes may run at once (independent branches). */
   concurrency?: number;
   /** false: recompute everything (the results still refresh the cache). */
@@ -60,7 +66,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
   const pipelineKey = sha256(options.pipelineKey ?? options.pipelineDir).slice(0, 16);
   const previous = await history.read(pipelineKey);
   const fingerprints = await new FingerprintMemo(options.cacheDir).load();
-  const pool = options.pool ?? new WorkerPool();
+  const pool = options.pool ?? new WorkerPool(options.tasks);
   const limit = new Semaphore(options.concurrency ?? 4);
   const startedAt = new Date();
   const t0 = performance.now();

@@ -1,33 +1,39 @@
 /**
- * Runs inside a worker thread: loads a task's module, calls the named export with the payload,
- * and streams progress and logs back. One task at a time per worker.
+ * The worker-thread side of the pool: a worker's entry module calls serveWorkerTasks(registry)
+ * once; each message names a task of that registry and carries its payload. Progress and logs
+ * stream back; one task at a time per worker.
  */
 import { parentPort } from 'node:worker_threads';
-import { toErrorInfo } from '../spec/errors.ts';
+import { FlowlineError, toErrorInfo } from '../spec/errors.ts';
+import type { WorkerIO } from '../spec/worker-task.ts';
+import type { TaskRegistry } from './task-registry.ts';
 
-interface TaskMessage {
+/** What the pool posts to a worker. */
+export interface TaskMessage {
   taskId: number;
-  module: string;
-  fn: string;
+  task: string;
   payload: unknown;
 }
 
-parentPort!.on('message', async (msg: TaskMessage) => {
-  const post = (m: Record<string, unknown>, transfer?: ArrayBuffer[]) => parentPort!.postMessage({ taskId: msg.taskId, ...m }, transfer ?? []);
-  try {
-    const mod = (await import(msg.module)) as Record<string, unknown>;
-    const fn = mod[msg.fn];
-    if (typeof fn !== 'function') throw new Error(`worker task ${msg.fn} not found in ${msg.module}`);
-    const io = {
-      progress: (fraction: number, message?: string) => post({ type: 'progress', fraction, message }),
-      log: (message: string) => post({ type: 'log', message }),
-    };
-    const result = await (fn as (p: unknown, io: unknown) => unknown)(msg.payload, io);
-    post({ type: 'result', result }, collectBuffers(result));
-  } catch (e) {
-    post({ type: 'error', error: toErrorInfo(e) });
-  }
-});
+export function serveWorkerTasks(registry: Pick<TaskRegistry, 'tasks'>): void {
+  if (!parentPort) throw new Error('serveWorkerTasks runs inside a worker thread');
+  const port = parentPort;
+  port.on('message', async (msg: TaskMessage) => {
+    const post = (m: Record<string, unknown>, transfer?: ArrayBuffer[]) => port.postMessage({ taskId: msg.taskId, ...m }, transfer ?? []);
+    try {
+      const task = registry.tasks.get(msg.task);
+      if (!task) throw new FlowlineError({ code: 'INTERNAL', message: `This worker has no task "${msg.task}".`, hint: 'Register it in the worker task registry its pool was given.' });
+      const io: WorkerIO = {
+        progress: (fraction, message) => post({ type: 'progress', fraction, message }),
+        log: (message) => post({ type: 'log', message }),
+      };
+      const result = await task.run(msg.payload as never, io);
+      post({ type: 'result', result }, collectBuffers(result));
+    } catch (e) {
+      post({ type: 'error', error: toErrorInfo(e) });
+    }
+  });
+}
 
 /** Transfer large typed arrays instead of copying them (only buffers owned whole). */
 function collectBuffers(value: unknown, out: ArrayBuffer[] = [], depth = 0): ArrayBuffer[] {

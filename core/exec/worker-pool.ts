@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FlowlineError, type ErrorInfo } from '../spec/errors.ts';
-import type { WorkerTask } from '../spec/context.ts';
+import type { WorkerTask } from '../spec/worker-task.ts';
+import type { TaskRegistry } from './task-registry.ts';
+import type { TaskMessage } from './worker-entry.ts';
 
 interface Job {
-  task: WorkerTask;
+  task: string;
   payload: unknown;
   transfer: ArrayBuffer[];
   signal: AbortSignal;
@@ -20,25 +22,41 @@ interface Slot {
   taskId: number;
 }
 
-/** Workers load TypeScript through tsx (see worker-bootstrap.mjs), whatever runs the host. */
-const ENTRY = new URL('./worker-bootstrap.mjs', import.meta.url);
-
 /**
- * A small pool of worker threads for CPU-heavy node work (training, tuning trials). Size defaults
- * to the number of cores. A cancelled task's worker is terminated (that is the only way to stop a
- * tight loop) and replaced on demand.
+ * A small pool of worker threads for CPU-heavy node work (training, refits, tuning trials), running
+ * the tasks of one registry (handed over by the composition root). Size defaults to the number of
+ * cores. A cancelled task's worker is terminated (that is the only way to stop a tight loop) and
+ * replaced on demand.
  */
 export class WorkerPool {
   private slots: Slot[] = [];
   private queue: Job[] = [];
   private nextTaskId = 1;
   private closed = false;
+  private readonly finished = new Map<string, number>();
 
-  constructor(readonly size = Math.max(1, availableParallelism())) {}
+  constructor(
+    readonly registry: TaskRegistry,
+    readonly size = Math.max(1, availableParallelism()),
+  ) {}
 
-  run<T>(task: WorkerTask, payload: unknown, options: { signal: AbortSignal; transfer?: ArrayBuffer[]; onProgress?: Job['onProgress']; onLog?: Job['onLog'] }): Promise<T> {
+  /** Tasks that ran to completion in this pool's workers, by name (what tests count). */
+  completedTasks(): Record<string, number> {
+    return Object.fromEntries(this.finished);
+  }
+
+  run<P, R>(task: WorkerTask<P, R>, payload: P, options: { signal: AbortSignal; transfer?: ArrayBuffer[]; onProgress?: Job['onProgress']; onLog?: Job['onLog'] }): Promise<R> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
-    return new Promise<T>((resolve, reject) => {
+    if (!this.registry.tasks.has(task.name)) {
+      return Promise.reject(
+        new FlowlineError({
+          code: 'INTERNAL',
+          message: `Worker task "${task.name}" is not registered with this worker pool.`,
+          hint: 'Add it to the task registry the composition root hands to the pool (core/host/worker-tasks.ts for the app).',
+        }),
+      );
+    }
+    return new Promise<R>((resolve, reject) => {
       // The abort listener goes when the job settles: a tuning run sends hundreds of tasks on one signal.
       const onAbort = () => this.abort(job);
       const settle = <A>(fn: (a: A) => void) => (a: A) => {
@@ -46,7 +64,7 @@ export class WorkerPool {
         fn(a);
       };
       const job: Job = {
-        task,
+        task: task.name,
         payload,
         transfer: options.transfer ?? [],
         signal: options.signal,
@@ -71,12 +89,15 @@ export class WorkerPool {
       slot.job = job;
       slot.taskId = this.nextTaskId++;
       slot.worker.ref();
-      slot.worker.postMessage({ taskId: slot.taskId, module: job.task.module, fn: job.task.fn, payload: job.payload }, job.transfer);
+      const message: TaskMessage = { taskId: slot.taskId, task: job.task, payload: job.payload };
+      slot.worker.postMessage(message, job.transfer);
     }
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY);
+    const { entry } = this.registry;
+    // Built JavaScript starts as is; a TypeScript entry (development, tests) needs a loader first.
+    const worker = /\.[cm]?ts$/.test(entry.pathname) ? new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry: entry.href } }) : new Worker(entry);
     const slot: Slot = { worker, job: null, taskId: 0 };
     worker.on('message', (msg: { taskId: number; type: string; fraction?: number; message?: string; result?: unknown; error?: ErrorInfo }) => {
       const job = slot.job;
@@ -86,7 +107,10 @@ export class WorkerPool {
       else {
         slot.job = null;
         worker.unref();
-        if (msg.type === 'result') job.resolve(msg.result);
+        if (msg.type === 'result') {
+          this.finished.set(job.task, (this.finished.get(job.task) ?? 0) + 1);
+          job.resolve(msg.result);
+        }
         else job.reject(new FlowlineError(msg.error ?? { code: 'WORKER_FAILED', message: 'worker failed' }));
         this.pump();
       }

@@ -2,7 +2,7 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile, type Diagnostic } from '../compile/index.ts';
-import { execute } from '../exec/index.ts';
+import { execute, type TaskRegistry } from '../exec/index.ts';
 import { toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { CATEGORIES, type AnyNodeSpec } from '../spec/define-node.ts';
 import type { RunSummary } from './api.ts';
@@ -31,13 +31,20 @@ interface Io {
   stderr: NodeJS.WriteStream;
 }
 
-/** The CLI. `nodes` is the catalog wired in by the composition root (bin/flowline.js). */
-export async function main(argv: string[], nodes: readonly AnyNodeSpec[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+/** What the composition root (bin/flowline.js, out/cli/flowline.js) wires into the CLI. */
+export interface CliParts {
+  nodes: readonly AnyNodeSpec[];
+  tasks: TaskRegistry;
+}
+
+/** The CLI. */
+export async function main(argv: string[], parts: CliParts, io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const { nodes } = parts;
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run':
-        return await runCommand(rest, nodes, io);
+        return await runCommand(rest, parts, io);
       case 'validate':
         return await validateCommand(rest, nodes, io);
       case 'nodes':
@@ -45,7 +52,7 @@ export async function main(argv: string[], nodes: readonly AnyNodeSpec[], io: Io
       case 'templates':
         return await templatesCommand(rest, io);
       case 'studio':
-        return await studioCommand(rest, nodes, io);
+        return await studioCommand(rest, parts, io);
       case 'export':
         io.stderr.write('flowline export: ONNX and Docker export are not part of this build yet (they are the next milestone). Nothing was written.\n');
         return EXIT.badInput;
@@ -76,7 +83,7 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   }
 }
 
-async function runCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): Promise<number> {
+async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     set: { type: 'string', multiple: true },
     out: { type: 'string' },
@@ -109,6 +116,7 @@ async function runCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io)
       pipelineKey: file.path,
       signal: controller.signal,
       useCache: !values['no-cache'],
+      tasks,
       onEvent: (e) => display?.handle(e),
     });
   } finally {
@@ -219,10 +227,10 @@ async function templatesCommand(args: string[], io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-async function studioCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): Promise<number> {
+async function studioCommand(args: string[], { nodes, tasks }: CliParts, io: Io): Promise<number> {
   const { values } = parse(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
   const { startWebHost } = await import('./web-host.ts');
-  const host = await startWebHost({ nodes, port: values.port ? Number(values.port) : 0, openBrowser: !values['no-open'], cwd: process.cwd() });
+  const host = await startWebHost({ nodes, tasks, port: values.port ? Number(values.port) : 0, openBrowser: !values['no-open'], cwd: process.cwd() });
   io.stdout.write(`Flowline studio: ${host.url}\n(open it in a browser; Ctrl+C stops the studio)\n`);
   await new Promise<void>((done) => process.once('SIGINT', () => void host.close().then(done)));
   return EXIT.ok;

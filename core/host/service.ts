@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { compile, type Plan } from '../compile/index.ts';
-import type { ExecuteOptions, WorkerPool } from '../exec/index.ts';
+import type { ExecuteOptions, TaskRegistry, WorkerPool } from '../exec/index.ts';
 import { Pipeline, type Pipeline as PipelineDoc } from '../schema/pipeline.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
 import { FlowlineError } from '../spec/errors.ts';
@@ -35,13 +35,15 @@ import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
 export interface ServiceEngine {
   execute(plan: Plan, options: ExecuteOptions): Promise<RunSummary>;
   /** One pool for every run of this service (workers are slow to start). */
-  createPool?(): WorkerPool;
+  createPool?(tasks: TaskRegistry): WorkerPool;
   pageOf(table: TableRef, offset: number, limit: number, orderBy?: { column: string; descending?: boolean }): Promise<TablePage>;
   profileOf(table: TableRef): Promise<ColumnProfile[]>;
 }
 
 export interface ServiceOptions {
   nodes: readonly AnyNodeSpec[];
+  /** The worker tasks nodes may run (core/host/worker-tasks.ts for the app). */
+  tasks: TaskRegistry;
   /** Recent files, trust store, autosave (and the cache, unless cacheDir is given). */
   stateDir: string;
   cacheDir?: string;
@@ -171,10 +173,10 @@ export function createService(options: ServiceOptions): FlowlineService {
       const key = keyOf(request.path);
       const pipelineDir = request.path ? dirname(resolve(cwd, request.path)) : cwd;
       const { execute, createPool } = await engine.exec();
-      if (createPool && !pool) pool = createPool();
-      const shared = pool ?? undefined;
+      if (createPool && !pool) pool = createPool(options.tasks);
+      const workers = pool ? { pool } : { tasks: options.tasks };
       return runs.start(key, { plan: plan.nodes.map((n) => n.id), pipeline: pipeline.nodes.map((n) => n.id) }, ({ runId, signal, onEvent }) =>
-        execute(plan, { cacheDir, pipelineDir, pipelineKey: key, signal, onEvent, runId, pool: shared }),
+        execute(plan, { cacheDir, pipelineDir, pipelineKey: key, signal, onEvent, runId, ...workers }),
       );
     },
 
@@ -287,7 +289,7 @@ function lazyEngine(overrides: Partial<ServiceEngine> = {}) {
   const loadExec = async () => {
     if (overrides.execute) return { execute: overrides.execute, createPool: overrides.createPool };
     const m = await import('../exec/index.ts');
-    return { execute: m.execute, createPool: overrides.createPool ?? (() => new m.WorkerPool()) };
+    return { execute: m.execute, createPool: overrides.createPool ?? ((tasks: TaskRegistry) => new m.WorkerPool(tasks)) };
   };
   const loadData = async () => {
     if (overrides.pageOf && overrides.profileOf) return { pageOf: overrides.pageOf, profileOf: overrides.profileOf };

@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { TaskRegistry } from '../exec/task-registry.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
 import { FlowlineError, toErrorInfo } from '../spec/errors.ts';
 import type { RunEvent } from './api.ts';
@@ -25,6 +26,7 @@ export interface WebHostOptions {
   /** 0 or absent: a free port. */
   port?: number;
   nodes: readonly AnyNodeSpec[];
+  tasks: TaskRegistry;
   stateDir?: string;
   cacheDir?: string;
   templatesDir?: string;
@@ -72,6 +74,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rendererDir = resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
   const service = createService({
     nodes: options.nodes,
+    tasks: options.tasks,
     stateDir: options.stateDir ?? defaultStateDir(),
     cacheDir: options.cacheDir,
     host: 'web',

@@ -9,10 +9,10 @@ import type { RunContext } from '../spec/context.ts';
 import type { RecipeStep, ResultTable, TableRef, Task } from '../spec/values.ts';
 import type { Matrix, Prediction } from './learners/types.ts';
 import { scoreClassification, scoreRegression, type ClassificationTask } from './metrics.ts';
-import { balancedWeights, checkRecipeLeavesTarget, featureColumns, prepareTarget, TASKS_MODULE, type TaskChoice } from './model.ts';
+import { balancedWeights, checkRecipeLeavesTarget, featureColumns, prepareTarget, type TaskChoice } from './model.ts';
 import { Rng, deriveSeed } from './random.ts';
 import { fitTransformRecipe, frameToMatrix, loadRawFrame } from './recipe.ts';
-import type { FitPayload } from './tasks.ts';
+import { fitPredictTask, type FitPayload } from './tasks.ts';
 
 export interface Fold {
   train: Uint32Array;
@@ -198,7 +198,7 @@ export async function scoreFolds(
       featureNames: fold.features,
       test: fold.test,
     };
-    const prediction = await ctx.runInWorker<Prediction>({ module: TASKS_MODULE, fn: 'fitPredict' }, payload);
+    const prediction = await ctx.runInWorker(fitPredictTask, payload);
     const s = cv.classes ? scoreClassification(cv.task as ClassificationTask, fold.testY, prediction.values, k!, prediction.proba) : scoreRegression(fold.testY, prediction.values);
     options.onFold?.(++done);
     return { fold: fold.index, values: s.values, notes: s.notes, prediction };

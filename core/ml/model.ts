@@ -14,9 +14,7 @@ import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix, Prediction } from './learners/types.ts';
 import { deriveSeed } from './random.ts';
 import { applyRecipe, fitTransformRecipe, frameToMatrix, loadRawFrame } from './recipe.ts';
-import type { FitPayload, UnitRangeJob } from './tasks.ts';
-
-export const TASKS_MODULE = new URL('./tasks.ts', import.meta.url).href;
+import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask, type FitPayload, type UnitRangeJob } from './tasks.ts';
 
 export type TaskChoice = 'auto' | Task;
 export const TASK_CHOICES = ['auto', 'binary', 'multiclass', 'regression', 'clustering', 'anomaly'] as const;
@@ -317,15 +315,15 @@ const FIT_THREADS = Math.max(1, Math.min(availableParallelism(), 8));
  * workers at once, assembled in unit order: the same state as one task, bit for bit.
  */
 export async function fitInWorkers(ctx: Pick<RunContext, 'runInWorker'>, learner: Learner, payload: FitPayload, threads = FIT_THREADS): Promise<unknown> {
-  if (!learner.unitFit) return ctx.runInWorker<unknown>({ module: TASKS_MODULE, fn: 'fitLearner' }, payload);
-  const { shared, units } = await ctx.runInWorker<{ shared: unknown; units: number }>({ module: TASKS_MODULE, fn: 'prepareUnitFit' }, payload);
+  if (!learner.unitFit) return ctx.runInWorker(fitLearnerTask, payload);
+  const { shared, units } = await ctx.runInWorker(prepareUnitFitTask, payload);
   const parts = Math.max(1, Math.min(threads, units));
   const done = new SharedArrayBuffer(4);
   const ranges = Array.from({ length: parts }, (_, i) => [Math.floor((i * units) / parts), Math.floor(((i + 1) * units) / parts)]);
   const pieces = await Promise.all(
     ranges.map(([from, to]) => {
       const job: UnitRangeJob = { kind: learner.kind, shared, from, to, units, done };
-      return ctx.runInWorker<unknown[]>({ module: TASKS_MODULE, fn: 'fitUnitRange' }, job);
+      return ctx.runInWorker(fitUnitRangeTask, job);
     }),
   );
   return learner.unitFit.assemble(shared, pieces.flat());
@@ -379,16 +377,15 @@ const PARALLEL_PREDICT_ROWS = 20_000;
  * so the numbers are those of one predict call, bit for bit.
  */
 export async function predictInWorkers(ctx: Pick<RunContext, 'runInWorker'>, kind: string, state: unknown, X: Matrix, threads = FIT_THREADS): Promise<Prediction> {
-  const task = { module: TASKS_MODULE, fn: 'predictLearner' };
   const parts = Math.max(1, Math.min(threads, Math.floor(X.rows / (PARALLEL_PREDICT_ROWS / 2))));
-  if (parts === 1) return ctx.runInWorker<Prediction>(task, { kind, state, X });
+  if (parts === 1) return ctx.runInWorker(predictLearnerTask, { kind, state, X });
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.floor((i * X.rows) / parts));
   const pieces = await Promise.all(
     bounds.slice(1).map((to, i) => {
       const from = bounds[i];
       // A copy, not a view: a view would carry the whole matrix to every worker.
       const part: Matrix = { data: X.data.slice(from * X.cols, to * X.cols), rows: to - from, cols: X.cols };
-      return ctx.runInWorker<Prediction>(task, { kind, state, X: part });
+      return ctx.runInWorker(predictLearnerTask, { kind, state, X: part });
     }),
   );
   const join = (arrays: Float64Array[]) => {

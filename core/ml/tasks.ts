@@ -1,9 +1,9 @@
 /**
- * Worker-thread entry points for training (see RunContext.runInWorker): plain-data payloads in,
- * plain data out, so they run the same in a worker, in the executor's pool and in-process in a
- * unit test. The heavy lifting is the learner's own `fit` / `predict`.
+ * Worker tasks for training (see RunContext.runInWorker): plain-data payloads in, plain data out,
+ * so they run the same in a worker, in the executor's pool and in-process in a unit test. The
+ * heavy lifting is the learner's own `fit` / `predict`. Registered in core/host/worker-tasks.ts.
  */
-import type { WorkerIO } from '../spec/context.ts';
+import { defineWorkerTask } from '../spec/worker-task.ts';
 import type { Task } from '../spec/values.ts';
 import { learnerByKind } from './learners/index.ts';
 import type { Matrix, Prediction, UnitFit } from './learners/types.ts';
@@ -37,10 +37,10 @@ function unitFitOf(kind: string): UnitFit {
 }
 
 /** First step of a fit spread over threads (Learner.unitFit): what every range of units shares. */
-export async function prepareUnitFit(p: FitPayload): Promise<{ shared: unknown; units: number }> {
+export const prepareUnitFitTask = defineWorkerTask('ml.prepareUnitFit', (p: FitPayload): { shared: unknown; units: number } => {
   const learner = learnerByKind(p.kind);
   return unitFitOf(p.kind).prepare(fitData(p), learner.params.parse(p.params), { task: p.task, seed: p.seed });
-}
+});
 
 export interface UnitRangeJob {
   kind: string;
@@ -53,30 +53,28 @@ export interface UnitRangeJob {
 }
 
 /** Units [from, to) of a spread fit; progress counts the units done by all ranges together. */
-export async function fitUnitRange(job: UnitRangeJob, io: WorkerIO): Promise<unknown[]> {
+export const fitUnitRangeTask = defineWorkerTask('ml.fitUnitRange', (job: UnitRangeJob, io): unknown[] => {
   const done = new Int32Array(job.done);
   return unitFitOf(job.kind).fitUnits(job.shared, job.from, job.to, () => {
     const n = Atomics.add(done, 0, 1) + 1;
     io.progress(n / job.units, `tree ${n} of ${job.units}`);
   });
-}
+});
 
 /** Fit one learner; returns its state (stored in the ModelValue). Progress is forwarded. */
-export async function fitLearner(payload: FitPayload, io: WorkerIO): Promise<unknown> {
-  return fit(payload, (f, m) => io.progress(f, m));
-}
+export const fitLearnerTask = defineWorkerTask('ml.fitLearner', (payload: FitPayload, io): unknown => fit(payload, (f, m) => io.progress(f, m)));
 
 /** Predict with a fitted state. */
-export async function predictLearner(payload: { kind: string; state: unknown; X: Matrix }): Promise<Prediction> {
-  return learnerByKind(payload.kind).predict(payload.state, payload.X);
-}
+export const predictLearnerTask = defineWorkerTask('ml.predictLearner', (payload: { kind: string; state: unknown; X: Matrix }): Prediction =>
+  learnerByKind(payload.kind).predict(payload.state, payload.X),
+);
 
 /**
  * Fit on one fold's training rows and predict its held-out rows, in one trip to the worker (the
  * fitted state never needs to come back). Used by cross-validation, tuning and Compare, where
  * several run at once: the learner's own progress is not forwarded, the caller reports per fold.
  */
-export async function fitPredict(payload: FitPayload & { test: Matrix }): Promise<Prediction> {
+export const fitPredictTask = defineWorkerTask('ml.fitPredict', (payload: FitPayload & { test: Matrix }): Prediction => {
   const state = fit(payload);
   return learnerByKind(payload.kind).predict(state, payload.test);
-}
+});

@@ -1,18 +1,5 @@
 import type { ErrorInfo } from './errors.ts';
-
-/** A function in a module that a worker thread can load: `export async function fit(payload, io)`. */
-export interface WorkerTask {
-  /** file: URL of the module (use `new URL('./x.ts', import.meta.url).href`). */
-  module: string;
-  /** Name of the exported function. */
-  fn: string;
-}
-
-/** What a worker-side function receives besides its payload. */
-export interface WorkerIO {
-  progress(fraction: number, message?: string): void;
-  log(message: string): void;
-}
+import type { WorkerTask } from './worker-task.ts';
 
 export interface RunContext {
   readonly nodeId: string;
@@ -28,8 +15,11 @@ export interface RunContext {
   log(message: string): void;
   /** fraction in [0, 1]. */
   progress(fraction: number, message?: string): void;
-  /** Runs CPU-heavy work off the main thread; cancelled (worker terminated) with the run. */
-  runInWorker<T>(task: WorkerTask, payload: unknown, options?: { transfer?: ArrayBuffer[] }): Promise<T>;
+  /**
+   * Runs a registered worker task (spec/worker-task.ts) off the host's thread; cancelled (worker
+   * terminated) with the run. `transfer` moves those buffers instead of copying them.
+   */
+  runInWorker<P, R>(task: WorkerTask<P, R>, payload: P, options?: { transfer?: ArrayBuffer[] }): Promise<R>;
   /** Throws a CANCELLED error if the run was cancelled; call it between long steps. */
   throwIfCancelled(): void;
   /** Build an error pinned to this node. */

@@ -4,3 +4,4 @@ export * from './context.ts';
 export * from './define-node.ts';
 export * from './params.ts';
 export * from './seed.ts';
+export * from './worker-task.ts';

@@ -14,6 +14,7 @@ import { parseArgs } from '../../core/host/service/methods.ts';
 import { APP_ROOT, DEFAULT_RENDERER_DIR, DEFAULT_TEMPLATES_DIR, STUDIO_CSP } from '../../core/host/service/state-dir.ts';
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../../core/host/wire.ts';
 import { toErrorInfo } from '../../core/spec/errors.ts';
+import { WORKER_TASKS } from '../../core/host/worker-tasks.ts';
 import { NODES } from '../../nodes/index.ts';
 import type { ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.ts';
 
@@ -98,7 +99,7 @@ protocol.handle(SCHEME, async (request) => {
   }
 });
 
-const service = createService({ nodes: NODES, stateDir: app.getPath('userData'), host: 'electron', templatesDir: DEFAULT_TEMPLATES_DIR, cwd: app.getPath('documents') });
+const service = createService({ nodes: NODES, tasks: WORKER_TASKS, stateDir: app.getPath('userData'), host: 'electron', templatesDir: DEFAULT_TEMPLATES_DIR, cwd: app.getPath('documents') });
 
 /** Only our own window, showing our own origin, may call the host (security checklist #17). */
 function senderAllowed(event: IpcMainInvokeEvent): boolean {

@@ -5,7 +5,8 @@ import { FlowlineError, type RunContext, type WorkerTask } from '../../core/spec
 
 /**
  * A RunContext for calling one node's or one algorithm's code directly in a unit test.
- * Worker tasks run in-process here; the executor's tests cover the real worker pool.
+ * Worker tasks run in-process here (on a copy of the payload); the executor's tests cover the
+ * real worker pool.
  */
 export function fakeContext(overrides: Partial<RunContext> = {}): RunContext & { logs: string[] } {
   const logs: string[] = [];
@@ -20,9 +21,9 @@ export function fakeContext(overrides: Partial<RunContext> = {}): RunContext & {
     logs,
     log: (m) => logs.push(m),
     progress: () => {},
-    async runInWorker<T>(task: WorkerTask, payload: unknown): Promise<T> {
-      const mod = (await import(task.module)) as Record<string, (p: unknown, io: unknown) => Promise<T>>;
-      return mod[task.fn](payload, { progress: () => {}, log: (m: string) => logs.push(m) });
+    async runInWorker<P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> {
+      // A structured clone, as the trip to a worker makes: a task must not rely on sharing memory.
+      return task.run(structuredClone(payload), { progress: () => {}, log: (m: string) => logs.push(m) });
     },
     throwIfCancelled() {
       if ((overrides.signal ?? controller.signal).aborted) throw new FlowlineError({ code: 'CANCELLED', message: 'Run cancelled.', nodeId });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { compile } from '../../core/compile/index.ts';
 import { readColumns } from '../../core/data/tables.ts';
 import { execute } from '../../core/exec/index.ts';
+import { WORKER_TASKS } from '../../core/host/worker-tasks.ts';
 import type { Pipeline } from '../../core/schema/index.ts';
 import { NODES } from '../../nodes/index.ts';
 
@@ -17,7 +18,7 @@ import { NODES } from '../../nodes/index.ts';
 export async function pipelineResults(pipeline: Pipeline, pipelineDir: string, originalId: (id: string) => string = (id) => id): Promise<Record<string, unknown>> {
   const { plan, diagnostics } = compile(pipeline, NODES);
   if (!plan) throw new Error(`does not compile: ${diagnostics.map((d) => `[${d.code}] ${d.message}`).join('; ')}`);
-  const summary = await execute(plan, { cacheDir: mkdtempSync(join(tmpdir(), 'flowline-results-')), pipelineDir });
+  const summary = await execute(plan, { cacheDir: mkdtempSync(join(tmpdir(), 'flowline-results-')), pipelineDir, tasks: WORKER_TASKS });
   const out: Record<string, unknown> = {};
   for (const n of summary.nodes) {
     if (n.status !== 'done') throw new Error(`node ${n.id}: ${n.status} ${n.error?.message ?? ''}`);

@@ -8,6 +8,7 @@ import { Pipeline, type Pipeline as PipelineDoc } from '../../core/schema/index.
 import type { AnyNodeSpec } from '../../core/spec/index.ts';
 import type { PortValue } from '../../core/spec/values.ts';
 import { NODES } from '../../nodes/index.ts';
+import { TOY_TASKS } from './toy-tasks.ts';
 
 export interface TestRun extends RunSummary {
   events: RunEvent[];
@@ -34,6 +35,7 @@ export async function runPipeline(
     pipelineDir: dir,
     signal: options.signal,
     onEvent: (e) => events.push(e),
+    tasks: TOY_TASKS,
   });
   const node = (id: string) => {
     const n = summary.nodes.find((x) => x.id === id);

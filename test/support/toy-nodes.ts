@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param, paramsChoice, type MetricsValue } from '../../core/spec/index.ts';
+import { squareTask } from './toy-tasks.ts';
 
 /** Tiny nodes whose outputs are plain numbers, for testing the compiler and executor alone. */
 export const runCounts = new Map<string, number>();
@@ -59,8 +60,7 @@ export const square = defineNode({
   exportable: false,
   async run({ inputs, params, ctx }) {
     count(ctx.nodeId);
-    const task = { module: new URL('./toy-worker-task.ts', import.meta.url).href, fn: 'square' };
-    const r = await ctx.runInWorker<number>(task, { v: inputs.a.values.v, spinMs: params.spinMs });
+    const r = await ctx.runInWorker(squareTask, { v: inputs.a.values.v, spinMs: params.spinMs });
     return { out: metrics(r) };
   },
 });

@@ -1,3 +1,4 @@
+import { WORKER_TASKS } from '../../core/host/worker-tasks.ts';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ describe('every template', () => {
       const pipeline = parsePipeline(readFileSync(join(dir, name), 'utf8'), name);
       const { plan, diagnostics } = compile(pipeline, NODES);
       expect(diagnostics).toEqual([]);
-      const summary = await execute(plan!, { cacheDir: mkdtempSync(join(tmpdir(), 'flowline-tpl-')), pipelineDir: dir });
+      const summary = await execute(plan!, { cacheDir: mkdtempSync(join(tmpdir(), 'flowline-tpl-')), pipelineDir: dir, tasks: WORKER_TASKS });
       expect(summary.nodes.filter((n) => n.status !== 'done').map((n) => `${n.id}: ${n.error?.message}`)).toEqual([]);
       let tables = 0;
       for (const node of summary.nodes) {

@@ -9,7 +9,7 @@ import { readColumns, writeColumns } from '../../data/tables.ts';
 import { makeFrame, type Frame, type FrameColumn } from '../frame.ts';
 import { RAW_SOURCES } from '../recipe.ts';
 import { stepKind } from './fit.ts';
-import { WORKER_TASK_MODULE, type FitStepPayload, type FitStepResult } from './worker-task.ts';
+import { fitStepTask, type FitStepPayload } from './worker-task.ts';
 
 const TYPE_WORDS: Record<ColumnType, string> = {
   number: 'numeric', integer: 'whole numbers', boolean: 'true/false', string: 'text', date: 'a date', timestamp: 'a timestamp', other: 'of an unsupported type',
@@ -85,7 +85,7 @@ export async function addRecipeStep(ctx: RunContext, table: TableRef, kindName: 
   ctx.throwIfCancelled();
   const transfer = [...new Set(Object.values(frame.columns).flatMap((c) => (c instanceof Float64Array && c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? [c.buffer as ArrayBuffer] : [])))];
   const payload: FitStepPayload = { kind: kindName, nodeId: ctx.nodeId, params, frame };
-  const { state, changed, dropped } = await ctx.runInWorker<FitStepResult>({ module: WORKER_TASK_MODULE, fn: 'fitStep' }, payload, { transfer });
+  const { state, changed, dropped } = await ctx.runInWorker(fitStepTask, payload, { transfer });
   const io = kind.io(params, state);
   const base = table.recipe.base ?? { path: table.path, columns: table.columns };
   // Columns that joined the table after its recipe began are read raw from this input table

@@ -4,9 +4,8 @@
  */
 import { frameChanges, type Frame, type FrameColumn } from '../frame.ts';
 import type { ColumnType } from '../../spec/index.ts';
+import { defineWorkerTask } from '../../spec/worker-task.ts';
 import { fitApplyStep, stepKind } from './fit.ts';
-
-export const WORKER_TASK_MODULE = new URL('./worker-task.ts', import.meta.url).href;
 
 export interface FitStepPayload {
   kind: string;
@@ -22,10 +21,10 @@ export interface FitStepResult {
   dropped: string[];
 }
 
-export async function fitStep(payload: FitStepPayload): Promise<FitStepResult> {
+export const fitStepTask = defineWorkerTask('prep.fitStep', (payload: FitStepPayload): FitStepResult => {
   const kind = stepKind({ kind: payload.kind, nodeId: payload.nodeId });
   const { state, frame } = fitApplyStep(kind, payload.frame, payload.params);
   const { changed, dropped } = frameChanges(payload.frame, frame);
   const types = Object.fromEntries(Object.keys(changed).map((n) => [n, frame.types[n]]));
   return { state, changed, types, dropped };
-}
+});

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../core/host/cli.ts';
+import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 import { NODES } from '../../../nodes/index.ts';
 import { captureIo } from '../../support/capture-io.ts';
 
 let dir: string;
 const cli = async (...argv: string[]) => {
   const { io, out } = captureIo();
-  const code = await main(argv, NODES, io);
+  const code = await main(argv, { nodes: NODES, tasks: WORKER_TASKS }, io);
   return { code, ...out, json: () => JSON.parse(out.stdout) };
 };
 

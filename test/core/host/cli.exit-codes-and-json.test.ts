@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../core/host/cli.ts';
+import { TOY_TASKS } from '../../support/toy-tasks.ts';
 import { captureIo } from '../../support/capture-io.ts';
 import { TOY_NODES } from '../../support/toy-nodes.ts';
 
@@ -15,7 +16,7 @@ const write = (name: string, content: unknown) => {
 const pipeline = (nodes: unknown[], edges: unknown[] = []) => ({ format: 'flowline.pipeline', version: 1, name: 't', nodes, edges });
 const cli = async (...argv: string[]) => {
   const { io, out } = captureIo();
-  const code = await main(argv, TOY_NODES, io);
+  const code = await main(argv, { nodes: TOY_NODES, tasks: TOY_TASKS }, io);
   return { code, ...out };
 };
 

@@ -1,3 +1,4 @@
+import { TOY_TASKS } from '../../support/toy-tasks.ts';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ afterEach(async () => {
 });
 
 function makeService(stateDir = tempDir(), templatesDir = tempDir()) {
-  const s = createService({ nodes: HOST_TEST_NODES, stateDir, templatesDir, host: 'web', engine: fakeData });
+  const s = createService({ nodes: HOST_TEST_NODES, tasks: TOY_TASKS, stateDir, templatesDir, host: 'web', engine: fakeData });
   services.push(s);
   return s;
 }

@@ -1,10 +1,11 @@
 /** The whole path with the real engines: compile → execute (Parquet via DuckDB) → preview page + profile. */
+import { TOY_TASKS } from '../../support/toy-tasks.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../core/host/api.ts';
 import { createService } from '../../../core/host/service.ts';
 import { HOST_TEST_NODES, tempDir, waitForRunEnd } from './host-fixtures.ts';
 
-const service = createService({ nodes: HOST_TEST_NODES, stateDir: tempDir(), templatesDir: tempDir(), host: 'web' });
+const service = createService({ nodes: HOST_TEST_NODES, tasks: TOY_TASKS, stateDir: tempDir(), templatesDir: tempDir(), host: 'web' });
 afterAll(() => service.dispose());
 
 describe('preview with the real table engine', () => {

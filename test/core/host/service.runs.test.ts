@@ -1,3 +1,4 @@
+import { TOY_TASKS } from '../../support/toy-tasks.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../core/host/api.ts';
@@ -11,7 +12,7 @@ afterEach(async () => {
 });
 
 function makeService() {
-  const s = createService({ nodes: HOST_TEST_NODES, stateDir: tempDir(), templatesDir: tempDir(), host: 'web', engine: fakeData });
+  const s = createService({ nodes: HOST_TEST_NODES, tasks: TOY_TASKS, stateDir: tempDir(), templatesDir: tempDir(), host: 'web', engine: fakeData });
   services.push(s);
   return s;
 }

@@ -1,3 +1,4 @@
+import { TOY_TASKS } from '../../support/toy-tasks.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ afterEach(async () => {
 });
 
 async function start(rendererDir = tempDir()) {
-  const host = await startWebHost({ nodes: HOST_TEST_NODES, stateDir: tempDir(), templatesDir: tempDir(), rendererDir, engine: fakeData });
+  const host = await startWebHost({ nodes: HOST_TEST_NODES, tasks: TOY_TASKS, stateDir: tempDir(), templatesDir: tempDir(), rendererDir, engine: fakeData });
   hosts.push(host);
   return host;
 }
@@ -142,7 +143,7 @@ describe('web host', () => {
 
   it('says plainly when the port is taken', async () => {
     const host = await start();
-    await expect(startWebHost({ nodes: [], port: host.port, stateDir: tempDir(), templatesDir: tempDir() })).rejects.toMatchObject({
+    await expect(startWebHost({ nodes: [], tasks: TOY_TASKS, port: host.port, stateDir: tempDir(), templatesDir: tempDir() })).rejects.toMatchObject({
       code: 'INVALID_PARAM',
       message: `Port ${host.port} on 127.0.0.1 is already in use.`,
     });

@@ -9,9 +9,10 @@ import { randomForest } from '../../../core/ml/learners/tree/random-forest.ts';
 import type { FitData, FlatTree } from '../../../core/ml/learners/types.ts';
 import { fitInWorkers } from '../../../core/ml/model.ts';
 import { Rng } from '../../../core/ml/random.ts';
-import type { FitPayload } from '../../../core/ml/tasks.ts';
+import { fitUnitRangeTask, type FitPayload } from '../../../core/ml/tasks.ts';
 import { Pipeline } from '../../../core/schema/index.ts';
-import type { ModelValue, MetricsValue, RunContext } from '../../../core/spec/index.ts';
+import type { ModelValue, MetricsValue, RunContext, WorkerTask } from '../../../core/spec/index.ts';
+import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 import { NODES } from '../../../nodes/index.ts';
 import { learnerPipeline } from '../../support/learner-pipeline.ts';
 import { fakeContext } from '../../support/fake-context.ts';
@@ -49,14 +50,13 @@ describe('random forest fitted on several threads', () => {
         ...base,
         // Forward the worker's progress as the executor does (fakeContext drops it), and count
         // the range tasks handed to the pool at once.
-        async runInWorker<T>(task: Parameters<RunContext['runInWorker']>[0], p: unknown): Promise<T> {
-          inFlight[task.fn] = (inFlight[task.fn] ?? 0) + 1;
-          most = Math.max(most, inFlight.fitUnitRange ?? 0);
+        async runInWorker<P, R>(task: WorkerTask<P, R>, p: P): Promise<R> {
+          inFlight[task.name] = (inFlight[task.name] ?? 0) + 1;
+          most = Math.max(most, inFlight[fitUnitRangeTask.name] ?? 0);
           try {
-            const mod = (await import(task.module)) as Record<string, (p: unknown, io: unknown) => Promise<T>>;
-            return await mod[task.fn](p, { progress: (f: number) => fractions.push(f), log: () => {} });
+            return await task.run(p, { progress: (f: number) => fractions.push(f), log: () => {} });
           } finally {
-            inFlight[task.fn]--;
+            inFlight[task.name]--;
           }
         },
       };
@@ -73,7 +73,7 @@ describe('random forest fitted on several threads', () => {
     const run = async (poolSize: number, signal?: AbortSignal, onTree?: () => void) => {
       const { pipeline, dir } = learnerPipeline('breast_cancer', 'random_forest', { n_estimators: 24 }, { seed: 4 });
       const { plan } = compile(Pipeline.parse({ format: 'flowline.pipeline', version: 1, ...pipeline }), NODES);
-      const pool = new WorkerPool(poolSize);
+      const pool = new WorkerPool(WORKER_TASKS, poolSize);
       const messages: string[] = [];
       try {
         const summary = await execute(plan!, {

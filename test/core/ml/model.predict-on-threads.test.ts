@@ -3,7 +3,7 @@ import { learnerByKind } from '../../../core/ml/learners/index.ts';
 import type { Matrix, Prediction } from '../../../core/ml/learners/types.ts';
 import { predictInWorkers } from '../../../core/ml/model.ts';
 import { Rng } from '../../../core/ml/random.ts';
-import type { RunContext } from '../../../core/spec/index.ts';
+import type { RunContext, WorkerTask } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 
 /**
@@ -40,9 +40,9 @@ describe('predictions split over workers', () => {
       const tasks: number[] = [];
       const base = fakeContext();
       const ctx: Pick<RunContext, 'runInWorker'> = {
-        async runInWorker<T>(task: Parameters<RunContext['runInWorker']>[0], payload: unknown): Promise<T> {
+        async runInWorker<P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> {
           tasks.push((payload as { X: Matrix }).X.rows);
-          return base.runInWorker<T>(task, payload);
+          return base.runInWorker(task, payload);
         },
       };
       for (const threads of [2, 3]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tuneModel, type TuneSpec } from '../../../core/ml/tune/tune-model.ts';
-import type { RunContext } from '../../../core/spec/index.ts';
+import type { RunContext, WorkerTask } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { makeRows, rawTable } from './model-fixtures.ts';
 
@@ -16,12 +16,12 @@ function instrumented(): { ctx: RunContext; messages: string[]; maxInFlight: () 
   const ctx: RunContext = {
     ...base,
     progress: (_f, m) => void (m && messages.push(m)),
-    async runInWorker<T>(task: Parameters<RunContext['runInWorker']>[0], payload: unknown): Promise<T> {
+    async runInWorker<P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> {
       inFlight++;
       max = Math.max(max, inFlight);
       await new Promise((r) => setTimeout(r, 5));
       try {
-        return await base.runInWorker<T>(task, payload);
+        return await base.runInWorker(task, payload);
       } finally {
         inFlight--;
       }

@@ -8,6 +8,7 @@ import { catalogEntry } from '../../../core/host/service/catalog.ts';
 import { Pipeline } from '../../../core/schema/index.ts';
 import { parseParams } from '../../../core/spec/index.ts';
 import { TOY_NODES, toyChoice } from '../../support/toy-nodes.ts';
+import { TOY_TASKS } from '../../support/toy-tasks.ts';
 
 const doc = (nodes: unknown[], seed = 42) => Pipeline.parse({ format: 'flowline.pipeline', version: 1, seed, nodes });
 const shapeNode = (params: Record<string, unknown>, id = 'shape') => ({ id, type: 'toy.choice', version: 1, params });
@@ -75,7 +76,7 @@ describe('a node seed param', () => {
   const run = async (pipeline: Pipeline) => {
     const { plan, diagnostics } = compile(pipeline, TOY_NODES);
     expect(diagnostics).toEqual([]);
-    const summary = await execute(plan!, { cacheDir: mkdtempSync(join(tmpdir(), 'flowline-seed-')), pipelineDir: tmpdir() });
+    const summary = await execute(plan!, { cacheDir: mkdtempSync(join(tmpdir(), 'flowline-seed-')), pipelineDir: tmpdir(), tasks: TOY_TASKS });
     return summary.nodes.map((n) => (n.outputs?.out?.kind === 'metrics' ? n.outputs.out.values.v : null));
   };
 

@@ -4,7 +4,8 @@
  * `page` already on the studio URL. A network guard fails the test on any request that leaves
  * 127.0.0.1 (the studio must work offline: no CDN, no telemetry, no fonts from elsewhere).
  *
- *   import { test, expect } from './support/fixtures.ts';
+ *   import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
+import { test, expect } from './support/fixtures.ts';
  *   test('...', async ({ page, studio, workDir }) => { ... });
  */
 import { test as base, expect, type Page } from '@playwright/test';
@@ -64,7 +65,7 @@ export const test = base.extend<StudioFixtures>({
 
   studio: async ({ workDir }, use) => {
     const stateDir = mkdtempSync(join(tmpdir(), 'flowline-e2e-state-'));
-    const host = await startWebHost({ nodes: NODES, port: 0, stateDir, cwd: workDir, openBrowser: false });
+    const host = await startWebHost({ nodes: NODES, tasks: WORKER_TASKS, port: 0, stateDir, cwd: workDir, openBrowser: false });
     await use(host);
     await host.close();
     rmSync(stateDir, { recursive: true, force: true });

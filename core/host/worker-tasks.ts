@@ -1,0 +1,27 @@
+/**
+ * THE list of worker tasks the app's worker pool runs (docs/architecture.md, "Worker tasks").
+ *
+ * To add a task: define it beside its algorithm with defineWorkerTask('area.name', (payload: P, io) => R)
+ * (core/spec/worker-task.ts), then add ONE line below. Call it with ctx.runInWorker(yourTask, payload):
+ * the payload and result types come from the definition. A task missing here fails at its first
+ * call with a message naming it. Every composition root (CLI, web host, Electron's service, the
+ * worker threads themselves via worker-main.ts) uses this one registry.
+ */
+import { defineTaskRegistry } from '../exec/task-registry.ts';
+import { fitLearnerTask, fitPredictTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask } from '../ml/tasks.ts';
+import { fitStepTask } from '../ml/prep/worker-task.ts';
+
+/**
+ * Where worker threads start: the built bundle beside this one (out/<entry>/index.js next to
+ * out/worker/index.js), or worker-main.ts when running from the sources.
+ */
+const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./worker-main.ts', import.meta.url) : new URL('../worker/index.js', import.meta.url);
+
+export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
+  fitLearnerTask,
+  prepareUnitFitTask,
+  fitUnitRangeTask,
+  predictLearnerTask,
+  fitPredictTask,
+  fitStepTask,
+]);
