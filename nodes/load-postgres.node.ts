@@ -7,11 +7,11 @@ export const loadPostgresNode = defineNode({
   version: 1,
   title: 'Load from PostgreSQL',
   category: 'Sources',
-  description: 'Run a query on a PostgreSQL database and use its rows. The password never goes into the pipeline file: the connection comes from environment variables. Always re-runs, since the database can change.',
+  description: 'Run a query on a PostgreSQL database and use its rows. It runs read-only, one statement, and changes nothing in the database. The password never goes into the pipeline file: the connection comes from environment variables. Always re-runs, since the database can change.',
   inputs: {},
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({
-    query: param.code('SELECT query to run on the database', 'sql').default('SELECT 1 AS one'),
+    query: param.code('One SELECT query to run on the database (read-only)', 'sql').default('SELECT 1 AS one'),
     connection: z
       .string()
       .default('')

@@ -1,5 +1,6 @@
 /**
- * PostgreSQL query → table with `pg`. Credentials never live in the pipeline file: the node names
+ * PostgreSQL query → table with `pg`, run as one statement in a read-only transaction that is
+ * rolled back. Credentials never live in the pipeline file: the node names
  * an environment variable holding a connection URL, or leaves it empty to use the standard PG*
  * variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) that libpq and `pg` read.
  */
@@ -66,8 +67,30 @@ export function pgConfig(ctx: Pick<RunContext, 'nodeId'>, connectionVar: string,
   return { connectionString: url };
 }
 
+/** Statements that return rows; COPY, CREATE, CALL, DO, SET… are commands, not queries. */
+const QUERY_START = /^(SELECT|WITH|VALUES|TABLE)\b|^\(/i;
+
+/** The query without leading blanks and comments, for the keyword check. */
+function queryHead(query: string): string {
+  return query.replace(/^(\s|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*/, '');
+}
+
+function queryRefused(ctx: RunContext, e: { message: string; code?: string; position?: string }): FlowlineError {
+  if (/cannot insert multiple commands into a prepared statement/.test(e.message)) {
+    return new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: 'The query must be one statement; this text has several, so none of them was run.', hint: 'Keep a single SELECT (use WITH … for intermediate steps).' });
+  }
+  // 25006: read_only_sql_transaction
+  if (e.code === '25006') {
+    return new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: `The query tried to change the database, and it runs read-only: ${e.message}. Nothing was changed.`, hint: 'Load from PostgreSQL only reads; change the database with its own tools.' });
+  }
+  return new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: `The database refused the query: ${e.message}${e.position ? ` (at character ${e.position})` : ''}.` });
+}
+
 export async function loadPostgres(ctx: RunContext, query: string, connectionVar: string, port = 'table'): Promise<TableRef> {
   if (!query.trim()) throw new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: 'The query is empty.', hint: 'Write a SELECT, e.g. SELECT * FROM customers' });
+  if (!QUERY_START.test(queryHead(query))) {
+    throw new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: 'Load from PostgreSQL runs a query that returns rows (SELECT, WITH, VALUES, TABLE), not a command; nothing was sent to the database.', hint: 'Write a SELECT, e.g. SELECT * FROM customers' });
+  }
   const { default: pgModule } = await import('pg');
   const client = new pgModule.Client({ ...pgConfig(ctx, connectionVar), connectionTimeoutMillis: 15_000, statement_timeout: 0 });
   const onAbort = () => void client.end().catch(() => {});
@@ -80,11 +103,16 @@ export async function loadPostgres(ctx: RunContext, query: string, connectionVar
     }
     let result: pg.QueryArrayResult;
     try {
-      result = await client.query({ text: query, rowMode: 'array' });
+      // Read-only and one statement: a pipeline someone sent you may read, never change or drop.
+      // The extended protocol makes the server itself refuse a second statement, before running any.
+      await client.query('BEGIN READ ONLY');
+      result = await client.query({ text: query, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
     } catch (e) {
       ctx.throwIfCancelled();
-      const pgErr = e as { message: string; position?: string };
-      throw new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: `The database refused the query: ${pgErr.message}${pgErr.position ? ` (at character ${pgErr.position})` : ''}.` });
+      throw queryRefused(ctx, e as { message: string; code?: string; position?: string });
+    } finally {
+      // Nothing a query did is ever kept.
+      await client.query('ROLLBACK').catch(() => {});
     }
     if (!result.fields?.length) throw new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: 'The query returned no columns; it must be a SELECT.' });
     ctx.log(`Read ${result.rows.length} rows from the database.`);

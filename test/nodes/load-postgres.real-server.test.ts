@@ -54,6 +54,36 @@ describe.skipIf(!url)('Load from PostgreSQL, real server', () => {
     expect(run.node('db').error?.message).toMatch(/nowhere_at_all/);
   });
 
+  const rowsNow = async () => Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+
+  it('refuses a second statement (DROP TABLE …; SELECT 1) and the table is still there', async () => {
+    const before = await rowsNow();
+    const run = await runPipeline(pipeline(`DROP TABLE ${table}; SELECT 1`));
+    expect(run.node('db').status).toBe('error');
+    expect(run.node('db').error?.message).toMatch(/not a command/);
+    // A query first does not smuggle a second statement through either.
+    const hidden = await runPipeline(pipeline(`SELECT 1; DROP TABLE ${table}`));
+    expect(hidden.node('db').error?.message).toMatch(/must be one statement/);
+    expect(await rowsNow()).toBe(before);
+  });
+
+  it('runs the query in a read-only transaction: a deleting WITH clause is refused and no row is lost', async () => {
+    const before = await rowsNow();
+    const run = await runPipeline(pipeline(`WITH gone AS (DELETE FROM ${table} RETURNING *) SELECT count(*) FROM gone`));
+    expect(run.node('db').status).toBe('error');
+    expect(run.node('db').error?.message).toMatch(/read-only/);
+    expect(await rowsNow()).toBe(before);
+  });
+
+  it('refuses a command that is not a query (COPY … TO, CREATE …): nothing is created', async () => {
+    const made = `${table}_made`;
+    const run = await runPipeline(pipeline(`CREATE TABLE ${made} AS SELECT 1 AS one`));
+    expect(run.node('db').error?.message).toMatch(/SELECT/);
+    expect((await client.query(`SELECT to_regclass($1) AS t`, [made])).rows[0].t).toBeNull();
+    const copy = await runPipeline(pipeline(`COPY (SELECT 1) TO STDOUT`));
+    expect(copy.node('db').error?.message).toMatch(/SELECT/);
+  });
+
   it('refuses a connection URL written into the pipeline (the password would be saved in the file)', async () => {
     const run = await runPipeline(pipeline('SELECT 1', url!));
     expect(run.node('db').error?.message).toMatch(/must name an environment variable/);
