@@ -7,12 +7,12 @@ export const filterRowsNode = defineNode({
   version: 1,
   title: 'Filter Rows',
   category: 'Clean',
-  description: "Keep the rows where a condition holds, e.g. age >= 18 AND country = 'FR'. Rows where the condition is unknown (a missing value) are dropped.",
+  description: "Keep the rows where a condition holds, e.g. age >= 18 and country = 'FR'. Rows where the condition is unknown (a missing value) are dropped. The condition is Flowline's expression language (as in Formula Column), not SQL: use the SQL Query node for queries.",
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({
     condition: param
-      .code('Condition in SQL: compare columns with = <> < > <= >=, combine with AND / OR / NOT; text in single quotes; "name with spaces" in double quotes; x IS NULL for missing', 'sql')
+      .code("Condition: compare with = != < > <= >=, x in ('a', 'b'), x is null / is not null; combine with and / or / not; text in quotes; `name with spaces` in backticks; functions as in Formula Column", 'expression')
       .default('TRUE'),
   }),
   exportable: false,

@@ -9,6 +9,8 @@ import { ROW_ID, type FlowlineError, type Recipe, type RunContext, type TableRef
 import { ident, identList, withConnection } from './engine.ts';
 import { fromDuckdb } from './errors.ts';
 import { copyToParquet, fileSchema, relation, writeTable, writeTableOn } from './tables.ts';
+import { expressionToSql, type ExpressionSql } from './expression-sql.ts';
+import { expressionLabel, parseExpression } from '../ml/prep/expression.ts';
 
 const names = (t: TableRef) => t.columns.map((c) => c.name);
 
@@ -72,31 +74,26 @@ export async function renameColumns(ctx: RunContext, t: TableRef, mapping: Recor
   return writeTable(ctx, `SELECT ${ident(ROW_ID)}${select.map((s) => ', ' + s).join('')} FROM ${relation(t)}`, { recipe });
 }
 
-/** Rows where a DuckDB SQL boolean expression holds (NULL counts as false). */
+/**
+ * Rows where a condition in Flowline's expression language holds (missing counts as false). The
+ * condition is parsed by our grammar and the SQL is emitted from its tree (expression-sql.ts): user
+ * text never reaches DuckDB, so a condition cannot query, read files or call arbitrary functions.
+ */
 export async function filterRows(ctx: RunContext, t: TableRef, expression: string): Promise<TableRef> {
-  if (!expression.trim()) throw ctx.error({ code: 'EXPRESSION_ERROR', message: 'The filter expression is empty.', hint: 'Write a condition such as: age >= 18 AND country = \'FR\'' });
-  if (/;\s*\S/.test(expression)) throw ctx.error({ code: 'EXPRESSION_ERROR', message: 'The filter must be one condition, not several statements.' });
-  // A condition is not a place for queries or file access (the SQL node, which asks for trust, is).
-  if (/\bselect\b|\b(read_\w+|glob|getenv|query|query_table)\s*\(/i.test(expression)) {
-    throw ctx.error({ code: 'EXPRESSION_ERROR', message: 'The filter condition may compare columns and call functions, but not run queries or read files.', hint: 'Use the SQL Query node for that.' });
-  }
-  const visible = `(SELECT * EXCLUDE (${ident(ROW_ID)}) FROM ${relation(t)})`;
+  const label = expressionLabel('Filter', expression);
+  let condition: ExpressionSql;
   try {
-    await withConnection(async (con) => {
-      // Bind first so a mistake is reported as the user's, not as a failure to write the table.
-      const r = await con.runAndReadAll(`DESCRIBE SELECT (${expression}) AS keep FROM ${visible}`);
-      const type = String(r.getRowObjectsJS()[0].column_type);
-      if (type !== 'BOOLEAN') {
-        throw ctx.error({ code: 'EXPRESSION_ERROR', message: `The filter must be a true/false condition, but "${expression}" gives ${type.toLowerCase()} values.`, hint: 'Compare values, e.g. price > 100 or city = \'Paris\'.' });
-      }
-    });
+    condition = expressionToSql(parseExpression(expression, label), t.columns, label);
   } catch (e) {
-    throw withNode(ctx, fromDuckdb(e, { what: 'the filter expression', codeForUserText: 'EXPRESSION_ERROR', columns: names(t) }));
+    throw withNode(ctx, e as FlowlineError);
+  }
+  if (condition.type !== 'bool') {
+    throw ctx.error({ code: 'EXPRESSION_ERROR', message: `${label}: the filter must be a true/false condition, but it gives ${condition.type === 'number' ? 'numbers' : condition.type === 'text' ? 'text' : 'dates'}.`, hint: "Compare values, e.g. price > 100 or city = 'Paris'." });
   }
   try {
-    return await writeTable(ctx, `SELECT * FROM ${relation(t)} WHERE coalesce((${expression}), false)`, { recipe: t.recipe });
+    return await writeTable(ctx, `SELECT * FROM ${relation(t)} WHERE coalesce(${condition.sql}, false)`, { recipe: t.recipe, params: condition.params });
   } catch (e) {
-    throw withNode(ctx, fromDuckdb(e, { what: 'the filter expression', codeForUserText: 'EXPRESSION_ERROR', columns: names(t) }));
+    throw withNode(ctx, fromDuckdb(e, { what: `the filter "${expression}"`, codeForUserText: 'EXPRESSION_ERROR', columns: names(t) }));
   }
 }
 

@@ -29,9 +29,12 @@ export function columnType(dbType: string): ColumnType {
   return 'other';
 }
 
+/** Values bound to $1, $2, ... in a SELECT (literals from user text are never spliced into SQL). */
+export type SqlParams = (number | string)[];
+
 /** Column schemas of a SELECT (or any FROM-able fragment wrapped in SELECT), ROW_ID included if present. */
-export async function columnSchemas(con: DuckDBConnection, selectSql: string): Promise<ColumnSchema[]> {
-  const reader = await con.runAndReadAll(`DESCRIBE ${selectSql}`);
+export async function columnSchemas(con: DuckDBConnection, selectSql: string, params?: SqlParams): Promise<ColumnSchema[]> {
+  const reader = await con.runAndReadAll(`DESCRIBE ${selectSql}`, params);
   return reader.getRowObjectsJS().map((r) => {
     const dbType = String(r.column_type);
     return { name: String(r.column_name), type: columnType(dbType), dbType };
@@ -62,6 +65,8 @@ export interface WriteTableOptions {
   recipe?: Recipe;
   /** Assign ROW_ID 0..n-1 in result order (sources, union, aggregate, SQL). Otherwise the SELECT must carry ROW_ID through. */
   newRowIds?: boolean;
+  /** Values for $1, $2, ... in the SELECT. */
+  params?: SqlParams;
 }
 
 /**
@@ -77,7 +82,7 @@ export async function writeTableOn(con: DuckDBConnection, ctx: RunContext, selec
   const port = opts.port ?? 'table';
   const path = join(ctx.outDir, `${port}.parquet`);
   {
-    const schema = await columnSchemas(con, selectSql);
+    const schema = await columnSchemas(con, selectSql, opts.params);
     const visible = schema.filter((c) => c.name !== ROW_ID);
     const visibleList = visible.map((c) => ', ' + ident(c.name)).join('');
     let sql: string;
@@ -87,7 +92,7 @@ export async function writeTableOn(con: DuckDBConnection, ctx: RunContext, selec
       // rows first and numbering them by their position in that file is cheaper.
       const stage = `${path}.${tempName('stage')}.parquet`;
       try {
-        await copyToParquet(con, `SELECT ${visible.map((c) => ident(c.name)).join(', ')} FROM (${selectSql})`, stage, { scratch: true });
+        await copyToParquet(con, `SELECT ${visible.map((c) => ident(c.name)).join(', ')} FROM (${selectSql})`, stage, { scratch: true, params: opts.params });
         const rowCount = await copyToParquet(con, `SELECT file_row_number AS ${ident(ROW_ID)}${visibleList} FROM read_parquet(${literal(stage)}, file_row_number=true)`, path);
         return { kind: 'table', path, columns: visible, rowCount, recipe: opts.recipe ?? emptyRecipe() };
       } finally {
@@ -101,13 +106,13 @@ export async function writeTableOn(con: DuckDBConnection, ctx: RunContext, selec
       }
       sql = `SELECT ${ident(ROW_ID)}${visibleList} FROM (${selectSql})`;
     }
-    const rowCount = await copyToParquet(con, sql, path);
+    const rowCount = await copyToParquet(con, sql, path, { params: opts.params });
     return { kind: 'table', path, columns: visible, rowCount, recipe: opts.recipe ?? emptyRecipe() };
   }
 }
 
 /** COPY a SELECT to a Parquet file atomically; returns the number of rows written. */
-export async function copyToParquet(con: DuckDBConnection, selectSql: string, path: string, opts: { scratch?: boolean } = {}): Promise<number> {
+export async function copyToParquet(con: DuckDBConnection, selectSql: string, path: string, opts: { scratch?: boolean; params?: SqlParams } = {}): Promise<number> {
   const tmp = `${path}.${tempName('tmp')}`;
   // A scratch file is read once and deleted: skip compression and dictionaries (less CPU).
   // Otherwise cap dictionaries at 16 KB: category columns keep theirs, while columns of distinct
@@ -121,7 +126,7 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
     ? 'FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1'
     : 'FORMAT parquet, COMPRESSION lz4_raw, DICTIONARY_SIZE_LIMIT 16384, WRITE_BLOOM_FILTER false';
   try {
-    const res = await con.runAndReadAll(`COPY (${selectSql}) TO ${literal(tmp)} (${options})`);
+    const res = await con.runAndReadAll(`COPY (${selectSql}) TO ${literal(tmp)} (${options})`, opts.params);
     const rows = res.getRowsJS();
     await rename(tmp, path);
     const n = rows.length ? Number(rows[0][0]) : NaN;

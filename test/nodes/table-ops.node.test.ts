@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readColumns } from '../../core/data/tables.ts';
@@ -37,14 +37,65 @@ describe('table operation nodes, headless', () => {
   it('data.filter_rows names an unknown column, and refuses a non-condition or broken syntax', async () => {
     const unknown = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: 'agee > 3' } }]);
     expect(unknown.node('f').error).toMatchObject({ code: 'COLUMN_NOT_FOUND', column: 'agee', nodeId: 'f' });
-    expect(unknown.node('f').error?.message).toBe('Column "agee" used in the filter expression is not in the table.');
+    expect(unknown.node('f').error?.message).toBe('Filter "agee > 3": there is no column \'agee\'.');
     const notBool = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: 'age + 1' } }]);
     expect(notBool.node('f').error).toMatchObject({ code: 'EXPRESSION_ERROR' });
     expect(notBool.node('f').error?.message).toMatch(/must be a true\/false condition/);
     const syntax = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: 'age >> AND' } }]);
     expect(syntax.node('f').error?.code).toBe('EXPRESSION_ERROR');
-    const sneaky = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: "(SELECT count(*) FROM read_text('/etc/hostname')) > 0" } }]);
-    expect(sneaky.node('f').error?.message).toMatch(/not run queries or read files/);
+    expect(syntax.node('f').error?.message).toMatch(/^Filter "age >> AND": unexpected '>' at position 6/);
+  });
+
+  it('data.filter_rows keeps SQL out of a condition: a query, a file read or a setting is a syntax error, and nothing is read', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'secret.csv'), 'token\nhunter2\n');
+    for (const condition of [
+      `EXISTS (FROM '${join(d, 'secret.csv')}' WHERE token = 'hunter2')`,
+      "EXISTS (FROM read_text('/etc/hostname'))",
+      "(SELECT count(*) FROM read_text('/etc/hostname')) > 0",
+      "current_setting('temp_directory') <> ''",
+      "age > 1; COPY (SELECT 1) TO 'x.csv'",
+    ]) {
+      const r = await runPipeline(
+        { nodes: [{ id: 'people', type: 'data.load_csv', version: 1, params: { path: 'people.csv' } }, { id: 'f', type: 'data.filter_rows', version: 1, params: { condition } }], edges: [{ from: 'people.table', to: 'f.table' }] },
+        { dir: d },
+      );
+      expect(r.node('f').status, condition).toBe('error');
+      expect(r.node('f').error?.code, condition).toBe('EXPRESSION_ERROR');
+      expect(r.node('f').error?.message.startsWith(`Filter "${condition}": `), condition).toBe(true);
+    }
+    expect(existsSync(join(d, 'x.csv'))).toBe(false);
+  });
+
+  it('data.filter_rows explains a bad condition with the expression and the column, never with generated SQL', async () => {
+    const r = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: 'city > 3' } }]);
+    const error = r.node('f').error!;
+    expect(error).toMatchObject({ code: 'EXPRESSION_ERROR', column: 'city', nodeId: 'f' });
+    expect(error.message).toBe("Filter \"city > 3\": '>' compares column 'city' (text) with a number; compare values of the same kind.");
+    expect(`${error.message} ${error.hint ?? ''}`).not.toMatch(/CAST|read_parquet|\$1|DOUBLE|Binder|Conversion/);
+    const quoted = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: '"city" = \'Paris\'' } }]);
+    expect(quoted.node('f').error).toMatchObject({ code: 'EXPRESSION_ERROR', column: 'city' });
+    expect(quoted.node('f').error?.hint).toMatch(/backticks: `city`/);
+  });
+
+  it('data.filter_rows binds text as a value: a quote inside it is only text', async () => {
+    const r = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: `name = "O'Brien" or name = 'Ana'` } }]);
+    expect(await col(r.output<TableRef>('f', 'table'), 'name')).toEqual(['Ana']);
+  });
+
+  it('data.filter_rows reads missing values, dates, lists and true/false columns as the expression language means them', async () => {
+    const pick = async (condition: string) => {
+      const r = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition } }]);
+      return col(r.output<TableRef>('f', 'table'), 'name');
+    };
+    expect(await pick('age is null or income is null')).toEqual(['Ben', 'Chloé']);
+    expect(await pick('age is not null and not (city in (\'Paris\', \'Nice\'))')).toEqual(['Eve', 'Hal']);
+    // Three-valued logic: a known true decides "or" even when the other side is missing.
+    expect(await pick("age > 60 or city = 'Lyon'")).toEqual(['Ben', 'Eve', 'Hal']);
+    expect(await pick("joined >= '2021-01-01' and member")).toEqual(['Ana', 'Chloé', 'Eve']);
+    expect(await pick('round(income / 1000) == 52 or if(member, age, 0) > 41')).toEqual(['Ana', 'Eve', 'Hal']);
+    const badDate = await chain([{ id: 'f', type: 'data.filter_rows', params: { condition: "joined > '2021/01/01'" } }]);
+    expect(badDate.node('f').error?.message).toMatch(/'2021\/01\/01' is not a date/);
   });
 
   it('data.select_columns keeps (in the given order) or drops', async () => {

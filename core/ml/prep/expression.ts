@@ -1,32 +1,42 @@
 /**
- * A small, safe expression language for the Formula node — parsed here, never passed to eval.
- *   numbers, "text" or 'text', column names (letters, digits, _), or `any column name` in backticks
- *   + - * / % ^ (power, right-associative), unary -, comparisons == != < <= > >= (= means ==),
+ * A small, safe expression language for Formula Column and Filter Rows — parsed here, never passed
+ * to eval, and never passed to DuckDB as text (core/data/expression-sql.ts emits SQL from the tree).
+ *   numbers, "text" or 'text', true / false, column names (letters, digits, _), or `any column
+ *   name` in backticks
+ *   + - * / % ^ (power, right-associative), unary -, comparisons == != < <= > >= (= means ==, <>
+ *   means !=), x in (a, b, ...), x not in (...), x is null, x is not null,
  *   and / or / not (also && || !), parentheses
  *   functions: log exp sqrt abs round(x[, digits]) floor ceil min(...) max(...) if(cond, a, b)
  *              is_missing(x) coalesce(x, y, ...)
  * Missing values (NaN / null) propagate: any arithmetic or comparison with a missing value is
- * missing; if(missing, a, b) is missing. true/false are 1/0.
+ * missing; if(missing, a, b) is missing. and / or follow SQL's three-valued logic (false and
+ * missing is false, true or missing is true), so a filter means the same in both engines. In
+ * arithmetic, true/false are 1/0.
  */
 import { FlowlineError } from '../../spec/index.ts';
 import type { Frame } from '../frame.ts';
 
 export type Value = number | string | null;
-type Node =
+/** The parse tree. `str.quote` keeps how the text was written (a filter names "x" as a column by mistake). */
+export type ExpressionNode =
   | { t: 'num'; v: number }
-  | { t: 'str'; v: string }
+  | { t: 'bool'; v: boolean }
+  | { t: 'str'; v: string; quote: string }
   | { t: 'col'; name: string }
-  | { t: 'un'; op: string; a: Node }
-  | { t: 'bin'; op: string; a: Node; b: Node }
-  | { t: 'call'; fn: string; args: Node[] };
+  | { t: 'un'; op: '-' | 'not'; a: ExpressionNode }
+  | { t: 'bin'; op: string; a: ExpressionNode; b: ExpressionNode }
+  | { t: 'in'; a: ExpressionNode; list: ExpressionNode[]; not: boolean }
+  | { t: 'call'; fn: string; args: ExpressionNode[] };
+type Node = ExpressionNode;
 
 interface Token {
   k: 'num' | 'str' | 'id' | 'col' | 'op' | 'end';
   v: string;
   at: number;
+  quote?: string;
 }
 
-const FUNCTIONS: Record<string, [number, number]> = {
+export const FUNCTIONS: Record<string, [number, number]> = {
   log: [1, 1], exp: [1, 1], sqrt: [1, 1], abs: [1, 1], round: [1, 2], floor: [1, 1], ceil: [1, 1],
   min: [1, 99], max: [1, 99], if: [3, 3], is_missing: [1, 1], coalesce: [1, 99],
 };
@@ -35,7 +45,13 @@ function fail(message: string, hint?: string, column?: string): never {
   throw new FlowlineError({ code: 'EXPRESSION_ERROR', message, hint, column });
 }
 
-function tokenize(src: string): Token[] {
+/** How errors name the expression: 'Formula', or 'Filter "age > 3"' (long text shortened). */
+export function expressionLabel(what: string, src: string): string {
+  const text = src.replace(/\s+/g, ' ').trim();
+  return `${what} "${text.length > 80 ? `${text.slice(0, 77)}...` : text}"`;
+}
+
+function tokenize(src: string, label: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
@@ -47,17 +63,17 @@ function tokenize(src: string): Token[] {
     const at = i;
     if (/[0-9.]/.test(c)) {
       const m = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
-      if (!m) fail(`Formula: cannot read a number at position ${at + 1}.`);
+      if (!m) fail(`${label}: cannot read a number at position ${at + 1}.`);
       out.push({ k: 'num', v: m[0], at });
       i += m[0].length;
     } else if (c === '"' || c === "'") {
       const end = src.indexOf(c, i + 1);
-      if (end < 0) fail(`Formula: the text starting at position ${at + 1} has no closing ${c}.`);
-      out.push({ k: 'str', v: src.slice(i + 1, end), at });
+      if (end < 0) fail(`${label}: the text starting at position ${at + 1} has no closing ${c}.`);
+      out.push({ k: 'str', v: src.slice(i + 1, end), at, quote: c });
       i = end + 1;
     } else if (c === '`') {
       const end = src.indexOf('`', i + 1);
-      if (end < 0) fail(`Formula: the column name starting at position ${at + 1} has no closing backtick.`);
+      if (end < 0) fail(`${label}: the column name starting at position ${at + 1} has no closing backtick.`);
       out.push({ k: 'col', v: src.slice(i + 1, end), at });
       i = end + 1;
     } else if (/[A-Za-z_]/.test(c)) {
@@ -72,21 +88,21 @@ function tokenize(src: string): Token[] {
       } else if ('+-*/%^()<>=!,'.includes(c)) {
         out.push({ k: 'op', v: c === '=' ? '==' : c, at });
         i++;
-      } else fail(`Formula: unexpected character '${c}' at position ${at + 1}.`);
+      } else fail(`${label}: unexpected character '${c}' at position ${at + 1}.`);
     }
   }
   out.push({ k: 'end', v: '', at: src.length });
   return out;
 }
 
-export function parseExpression(src: string): Node {
-  const toks = tokenize(src);
+export function parseExpression(src: string, label = 'Formula'): Node {
+  const toks = tokenize(src, label);
   let p = 0;
   const peek = () => toks[p];
   const isOp = (v: string) => peek().k === 'op' && peek().v === v;
   const isWord = (v: string) => peek().k === 'id' && peek().v.toLowerCase() === v;
   const expect = (v: string) => {
-    if (!isOp(v)) fail(`Formula: expected '${v}' at position ${peek().at + 1}${peek().k === 'end' ? ' (the formula ends too early)' : ''}.`);
+    if (!isOp(v)) fail(`${label}: expected '${v}' at position ${peek().at + 1}${peek().k === 'end' ? ' (the expression ends too early)' : ''}.`);
     p++;
   };
   const orExpr = (): Node => {
@@ -112,6 +128,7 @@ export function parseExpression(src: string): Node {
     }
     return cmpExpr();
   };
+  const isWordAt = (k: number, v: string) => toks[k]?.k === 'id' && toks[k].v.toLowerCase() === v;
   const cmpExpr = (): Node => {
     const a = addExpr();
     for (const op of ['==', '!=', '<=', '>=', '<', '>']) {
@@ -119,6 +136,28 @@ export function parseExpression(src: string): Node {
         p++;
         return { t: 'bin', op, a, b: addExpr() };
       }
+    }
+    // x is null / x is not null (as SQL writes it): is_missing(x)
+    if (isWord('is')) {
+      p++;
+      const negated = isWord('not') && (p++, true);
+      if (!isWord('null')) fail(`${label}: expected 'null' after 'is${negated ? ' not' : ''}' at position ${peek().at + 1}.`);
+      p++;
+      const test: Node = { t: 'call', fn: 'is_missing', args: [a] };
+      return negated ? { t: 'un', op: 'not', a: test } : test;
+    }
+    // x in (a, b, ...) / x not in (...)
+    if (isWord('in') || (isWord('not') && isWordAt(p + 1, 'in'))) {
+      const negated = isWord('not');
+      p += negated ? 2 : 1;
+      expect('(');
+      const list: Node[] = [addExpr()];
+      while (isOp(',')) {
+        p++;
+        list.push(addExpr());
+      }
+      expect(')');
+      return { t: 'in', a, list, not: negated };
     }
     return a;
   };
@@ -162,7 +201,7 @@ export function parseExpression(src: string): Node {
     }
     if (tok.k === 'str') {
       p++;
-      return { t: 'str', v: tok.v };
+      return { t: 'str', v: tok.v, quote: tok.quote ?? "'" };
     }
     if (tok.k === 'col') {
       p++;
@@ -173,7 +212,7 @@ export function parseExpression(src: string): Node {
       const lower = tok.v.toLowerCase();
       if (isOp('(')) {
         const arity = FUNCTIONS[lower];
-        if (!arity) fail(`Formula: unknown function '${tok.v}'.`, `Functions: ${Object.keys(FUNCTIONS).join(', ')}.`);
+        if (!arity) fail(`${label}: unknown function '${tok.v}'.`, `Functions: ${Object.keys(FUNCTIONS).join(', ')}.`);
         p++;
         const args: Node[] = [];
         if (!isOp(')')) {
@@ -184,11 +223,11 @@ export function parseExpression(src: string): Node {
           }
         }
         expect(')');
-        if (args.length < arity[0] || args.length > arity[1]) fail(`Formula: ${lower}() takes ${arity[0] === arity[1] ? arity[0] : `${arity[0]} to ${arity[1]}`} argument(s), got ${args.length}.`);
+        if (args.length < arity[0] || args.length > arity[1]) fail(`${label}: ${lower}() takes ${arity[0] === arity[1] ? arity[0] : `${arity[0]} to ${arity[1]}`} argument(s), got ${args.length}.`);
         return { t: 'call', fn: lower, args };
       }
-      if (lower === 'true') return { t: 'num', v: 1 };
-      if (lower === 'false') return { t: 'num', v: 0 };
+      if (lower === 'true') return { t: 'bool', v: true };
+      if (lower === 'false') return { t: 'bool', v: false };
       return { t: 'col', name: tok.v };
     }
     if (isOp('(')) {
@@ -197,11 +236,11 @@ export function parseExpression(src: string): Node {
       expect(')');
       return e;
     }
-    fail(tok.k === 'end' ? 'Formula: the formula ends too early.' : `Formula: unexpected '${tok.v}' at position ${tok.at + 1}.`);
+    fail(tok.k === 'end' ? `${label}: the expression ends too early.` : `${label}: unexpected '${tok.v}' at position ${tok.at + 1}.`);
   };
-  if (peek().k === 'end') fail('Formula: the formula is empty.', 'Write an expression such as price / area.');
+  if (peek().k === 'end') fail(`${label}: the expression is empty.`, 'Write an expression such as price / area.');
   const tree = orExpr();
-  if (peek().k !== 'end') fail(`Formula: unexpected '${peek().v}' at position ${peek().at + 1}.`);
+  if (peek().k !== 'end') fail(`${label}: unexpected '${peek().v}' at position ${peek().at + 1}.`);
   return tree;
 }
 
@@ -215,6 +254,7 @@ export function expressionColumns(node: Node): string[] {
       walk(n.a);
       walk(n.b);
     }
+    else if (n.t === 'in') [n.a, ...n.list].forEach(walk);
     else if (n.t === 'call') n.args.forEach(walk);
   };
   walk(node);
@@ -222,24 +262,37 @@ export function expressionColumns(node: Node): string[] {
 }
 
 const missing = (v: Value) => v === null || (typeof v === 'number' && Number.isNaN(v));
+function compare(op: string, x: number | string, y: number | string): boolean {
+  const [l, r] = typeof x === typeof y ? [x, y] : [String(x), String(y)];
+  return op === '==' ? l === r : op === '!=' ? l !== r : op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
+}
 const num = (v: Value) => (v === null ? NaN : typeof v === 'number' ? v : NaN);
 
-/** Compile to a row function over a frame; unknown columns are an error naming them. */
 /** Every column the expression reads must be among `available`; the error names the first that is not. */
-export function checkExpressionColumns(node: Node, available: string[]): void {
+export function checkExpressionColumns(node: Node, available: string[], label = 'Formula'): void {
   const have = new Set(available);
   const known = available.filter((c) => !c.startsWith('__'));
   for (const name of expressionColumns(node)) {
-    if (!have.has(name)) fail(`Formula: there is no column '${name}'.`, `Columns here: ${known.slice(0, 12).join(', ')}. Put names with spaces or symbols in backticks: \`my column\`.`, name);
+    if (!have.has(name)) {
+      throw new FlowlineError({
+        code: 'COLUMN_NOT_FOUND',
+        column: name,
+        message: `${label}: there is no column '${name}'.`,
+        hint: `Columns here: ${known.slice(0, 12).join(', ')}. Put names with spaces or symbols in backticks: \`my column\`.`,
+      });
+    }
   }
 }
 
+/** Compile to a row function over a frame; unknown columns are an error naming them. */
 export function compileExpression(node: Node, frame: Frame): (i: number) => Value {
   checkExpressionColumns(node, Object.keys(frame.columns));
   const c = (n: Node): ((i: number) => Value) => {
     switch (n.t) {
       case 'num':
         return () => n.v;
+      case 'bool':
+        return n.v ? () => 1 : () => 0;
       case 'str':
         return () => n.v;
       case 'col': {
@@ -260,20 +313,29 @@ export function compileExpression(node: Node, frame: Frame): (i: number) => Valu
           case '/': return (i) => num(a(i)) / num(b(i));
           case '%': return (i) => num(a(i)) % num(b(i));
           case '^': return (i) => Math.pow(num(a(i)), num(b(i)));
-          case 'and': return (i) => { const x = a(i), y = b(i); return missing(x) || missing(y) ? NaN : x && y ? 1 : 0; };
-          case 'or': return (i) => { const x = a(i), y = b(i); return missing(x) || missing(y) ? NaN : x || y ? 1 : 0; };
+          // Three-valued, as SQL: a known false decides "and", a known true decides "or".
+          case 'and': return (i) => { const x = a(i), y = b(i); return (!missing(x) && !x) || (!missing(y) && !y) ? 0 : missing(x) || missing(y) ? NaN : 1; };
+          case 'or': return (i) => { const x = a(i), y = b(i); return (!missing(x) && x) || (!missing(y) && y) ? 1 : missing(x) || missing(y) ? NaN : 0; };
           default: {
             const op = n.op;
             return (i) => {
               const x = a(i);
               const y = b(i);
               if (missing(x) || missing(y)) return NaN;
-              const [l, r] = typeof x === typeof y ? [x!, y!] : [String(x), String(y)];
-              const res = op === '==' ? l === r : op === '!=' ? l !== r : op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
-              return res ? 1 : 0;
+              return compare(op, x!, y!) ? 1 : 0;
             };
           }
         }
+      }
+      case 'in': {
+        const a = c(n.a);
+        const list = n.list.map(c);
+        return (i) => {
+          const x = a(i);
+          if (missing(x)) return NaN;
+          const found = list.some((g) => { const y = g(i); return !missing(y) && compare('==', x!, y!); });
+          return found !== n.not ? 1 : 0;
+        };
       }
       case 'call': {
         const args = n.args.map(c);

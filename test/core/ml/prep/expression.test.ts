@@ -23,6 +23,17 @@ describe('formula expressions (no eval)', () => {
     expect(evalAll("city != 'Paris'")).toEqual([0, 1, NaN, 0]);
   });
 
+  it('reads is null, in (...) and SQL-style three-valued and/or, as Filter Rows does', () => {
+    expect(evalAll('a is null')).toEqual([0, 0, 1, 0]);
+    expect(evalAll('a IS NOT NULL')).toEqual([1, 1, 0, 1]);
+    expect(evalAll("city in ('Paris', 'Nice')")).toEqual([1, 0, NaN, 1]);
+    expect(evalAll("city not in ('Paris')")).toEqual([0, 1, NaN, 0]);
+    expect(evalAll('a > 1 or b == 30')).toEqual([0, 1, 1, 1]);
+    expect(evalAll('a > 1 and b == 10')).toEqual([0, 0, 0, 0]);
+    expect(evalAll('true and a > 0')).toEqual([1, 1, NaN, 1]);
+    expect(() => evalAll('a is 3')).toThrow("expected 'null' after 'is'");
+  });
+
   it('has the documented functions and backticked names', () => {
     expect(evalAll('round(log(b) * 100) / 100')[0]).toBe(2.3);
     expect(evalAll('round(sqrt(b), 2)')[1]).toBe(4.47);
