@@ -25,6 +25,9 @@ export default tseslint.config(
   restrict(['core/schema/**', 'core/spec/**', 'core/compile/**'], ['node:*', '**/nodes/**', '**/electron/**', '**/renderer/**', '**/exec/**', '**/data/**', '**/ml/**', '**/host/**', '**/nodes/**', 'electron', 'react*'], 'core/schema, core/spec and core/compile stay pure (zod only): the studio imports them.'),
   // A node file imports core/ only: never another node, electron or React.
   restrict(['nodes/**'], ['./*.node', './*.node.ts', '**/electron/**', '**/renderer/**', 'electron', 'react', 'react-dom'], 'nodes/ import core/ only; algorithms live in core/.', ['nodes/index.ts']),
+  // The serving bundle's server is compiled into one file that ships with onnxruntime-node as its
+  // only dependency: Node built-ins, onnxruntime-node and its own folder, nothing else.
+  restrict(['core/export/serving/server/**'], ['../*', '!./*', 'zod', 'fflate', 'esbuild', '@duckdb/*'], 'the bundle server (core/export/serving/server) imports node:*, onnxruntime-node and its siblings only.'),
   // The preload exposes the contract over IPC and nothing else.
   restrict(['electron/preload/**'], ['**/core/exec/**', '**/core/data/**', '**/core/ml/**', '**/nodes/**', 'node:*'], 'the preload imports only electron and the contract types.'),
   // The renderer talks to the host through the contract only.

@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'BAD_TARGET'
   | 'BAD_DATA'
   | 'NOT_EXPORTABLE'
+  | 'BAD_CHALLENGER'
+  | 'EXPORT_MISMATCH'
   | 'NOT_TRUSTED'
   | 'CANCELLED'
   | 'TIMEOUT'

@@ -1,0 +1,422 @@
+/**
+ * The HTTP side: routes, body limits and timeouts, error answers, access log, metrics and the
+ * champion/challenger flow. Every failure a caller can cause ends as a 4xx JSON answer; a fault
+ * of ours is a 500 whose body says only that (its stack goes to the log, never to the caller).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJson } from './body.ts';
+import type { Batch } from './decode.ts';
+import { RequestError } from './errors.ts';
+import type { Manifest } from './manifest.ts';
+import type { Registry } from './metrics.ts';
+import type { LoadedModel, Scored } from './model.ts';
+import { invocationsResponse, predictResponse, readInvocations, readPredict, readV2, v2Metadata, v2Response } from './protocols.ts';
+import type { RequestLogEntry } from './request-log.ts';
+import { sampled } from './request-log.ts';
+import { Router, type Route } from './router.ts';
+import type { Settings } from './settings.ts';
+
+export interface AppOptions {
+  manifest: Manifest;
+  settings: Settings;
+  metrics: Registry;
+  openapi?: string;
+  /** Where sampled request-log lines go (a file here, or the primary process). */
+  writeRequestLog?: (line: string) => void;
+  /** Metrics of every worker, when there are several; else this process's. */
+  collectMetrics: () => Promise<string>;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void> | void;
+
+interface RequestContext {
+  id: string;
+  route: string;
+  params: string[];
+  started: bigint;
+  rows?: number;
+  model?: LoadedModel;
+}
+
+const JSON_TYPE = 'application/json';
+const TEXT_DECODER = new TextDecoder('utf-8', { fatal: true });
+
+export class App {
+  models: LoadedModel[] = [];
+  ready = false;
+  draining = false;
+  inFlight = 0;
+  private router: Router<LoadedModel> | null = null;
+  private shadowsWaiting = 0;
+  private requestCount = 0;
+  private readonly routes: { method: string; pattern: RegExp; route: string; handler: Handler }[];
+  private readonly idPrefix = `${process.pid.toString(36)}-`;
+
+  constructor(private readonly o: AppOptions) {
+    const v2 = '/v2/models/([^/]+)(?:/versions/([^/]+))?';
+    this.routes = [
+      { method: 'GET', pattern: /^\/v2\/health\/live$/, route: '/v2/health/live', handler: (_q, res) => this.send(res, 200, { live: true }) },
+      { method: 'GET', pattern: /^\/v2\/health\/ready$/, route: '/v2/health/ready', handler: (_q, res) => this.readiness(res, { ready: this.isReady() }) },
+      { method: 'GET', pattern: /^\/v2\/?$/, route: '/v2', handler: (_q, res) => this.send(res, 200, { name: 'flowline', version: o.manifest.models[0].lineage.flowlineVersion, extensions: [] }) },
+      { method: 'GET', pattern: new RegExp(`^${v2}/ready$`), route: '/v2/models/{name}/ready', handler: (_q, res, c) => this.readiness(res, { name: this.modelByPath(c).spec.name, ready: this.isReady() }) },
+      { method: 'GET', pattern: new RegExp(`^${v2}/?$`), route: '/v2/models/{name}', handler: (_q, res, c) => this.send(res, 200, v2Metadata(this.modelByPath(c).spec)) },
+      { method: 'POST', pattern: new RegExp(`^${v2}/infer$`), route: '/v2/models/{name}/infer', handler: (q, res, c) => this.infer(q, res, c) },
+      { method: 'POST', pattern: /^\/invocations$/, route: '/invocations', handler: (q, res, c) => this.invocations(q, res, c) },
+      { method: 'GET', pattern: /^\/(ping|health)$/, route: '/ping', handler: (_q, res) => this.readiness(res, { status: this.isReady() ? 'ok' : 'loading' }) },
+      { method: 'GET', pattern: /^\/version$/, route: '/version', handler: (_q, res) => this.send(res, 200, { models: o.manifest.models.map((m) => ({ name: m.name, version: m.version, role: m.role })) }) },
+      { method: 'POST', pattern: /^\/predict$/, route: '/predict', handler: (q, res, c) => this.predict(q, res, c) },
+      { method: 'GET', pattern: /^\/metrics$/, route: '/metrics', handler: (_q, res) => this.metricsPage(res) },
+      { method: 'GET', pattern: /^\/openapi\.json$/, route: '/openapi.json', handler: (_q, res) => this.openapi(res) },
+    ];
+  }
+
+  /** Models are loaded and warmed up: start answering scoring requests. */
+  setModels(models: LoadedModel[]): void {
+    this.models = models;
+    const s = this.o.settings;
+    this.router = new Router(s.routingMode, s.challengerPercent, models[0], models[1]);
+    for (const m of models) this.o.metrics.set('flowline_model_ready', this.labels(m), 1);
+    this.ready = true;
+  }
+
+  isReady(): boolean {
+    return this.ready && !this.draining;
+  }
+
+  handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const headerId = req.headers['x-request-id'];
+    const ctx: RequestContext = { id: typeof headerId === 'string' && headerId.length <= 128 ? headerId : `${this.idPrefix}${(++this.requestCount).toString(36)}`, route: 'unmatched', params: [], started };
+    this.inFlight++;
+    res.setHeader('x-request-id', ctx.id);
+    res.once('close', () => this.finished(req, res, ctx));
+    let allowed: string[] = [];
+    for (const r of this.routes) {
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      if (r.method !== req.method && !(r.method === 'GET' && req.method === 'HEAD')) {
+        allowed.push(r.method);
+        continue;
+      }
+      ctx.route = r.route;
+      ctx.params = m.slice(1);
+      allowed = [];
+      Promise.resolve()
+        .then(() => r.handler(req, res, ctx))
+        .catch((e) => this.fail(req, res, ctx, e));
+      return;
+    }
+    req.resume();
+    if (allowed.length) {
+      res.setHeader('allow', allowed.join(', '));
+      this.send(res, 405, { error: `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, code: 'METHOD_NOT_ALLOWED' });
+    } else {
+      this.send(res, 404, { error: `No route ${path}. Routes: /v2/models/{name}/infer, /invocations, /predict, /metrics, /v2/health/ready, /ping.`, code: 'NOT_FOUND' });
+    }
+  };
+
+  // ---------------------------------------------------------------- scoring routes
+
+  private async infer(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+    const named = this.modelByPath(ctx);
+    const body = parseJson(await this.readBody(req, res, ctx, ['json']));
+    this.requireReady();
+    // The champion's name is routed (A/B, canary, shadow); the challenger's name reaches it directly.
+    const direct = this.pinned(req) ?? (named === this.models[0] ? undefined : named);
+    const request = readV2(body, (direct ?? this.models[0]).decoder);
+    const { model, scored } = await this.score(req, ctx, request.batch, direct);
+    this.send(res, 200, v2Response(model.spec, scored, request), model);
+  }
+
+  private async invocations(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+    const text = await this.readBody(req, res, ctx, ['json', 'csv']);
+    const csv = contentKind(req) === 'csv';
+    const body = csv ? text : parseJson(text);
+    this.requireReady();
+    const direct = this.pinned(req);
+    const batch = readInvocations(body, csv ? 'csv' : 'json', (direct ?? this.models[0]).decoder);
+    const { model, scored } = await this.score(req, ctx, batch, direct);
+    this.send(res, 200, invocationsResponse(scored), model);
+  }
+
+  private async predict(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+    const body = parseJson(await this.readBody(req, res, ctx, ['json']));
+    this.requireReady();
+    const direct = this.pinned(req);
+    const { batch, single } = readPredict(body, (direct ?? this.models[0]).decoder);
+    const { model, scored } = await this.score(req, ctx, batch, direct);
+    this.send(res, 200, predictResponse(model.spec, scored, single), model);
+  }
+
+  /** `x-flowline-model: NAME` asks for one model by name, past the routing (replay, debugging). */
+  private pinned(req: IncomingMessage): LoadedModel | undefined {
+    const name = req.headers['x-flowline-model'];
+    if (typeof name !== 'string') return undefined;
+    const model = this.models.find((m) => m.spec.name === name);
+    if (!model) throw new RequestError(404, 'MODEL_NOT_FOUND', `x-flowline-model: no model "${name}" here; this server has ${this.models.map((m) => `"${m.spec.name}"`).join(' and ')}.`);
+    return model;
+  }
+
+  /** Route, score (with the request's time limit), count, log, and schedule the shadow. */
+  private async score(req: IncomingMessage, ctx: RequestContext, batch: Batch, direct?: LoadedModel): Promise<{ model: LoadedModel; scored: Scored }> {
+    ctx.rows = batch.rows;
+    const key = req.headers[this.o.settings.keyHeader];
+    const route: Route<LoadedModel> = direct ? { answer: direct } : this.router!.pick(typeof key === 'string' ? key : undefined);
+    let model = route.answer;
+    let scored: Scored;
+    try {
+      scored = await this.run(model, batch, 'answered', ctx);
+    } catch (e) {
+      if (!route.fallback || e instanceof RequestError) throw e;
+      model = route.fallback;
+      scored = await this.run(model, batch, 'answered', ctx);
+    }
+    ctx.model = model;
+    this.logRequest(ctx, model, 'answered', batch, scored);
+    if (route.shadow) this.scheduleShadow(route.shadow, model, scored, batch, ctx);
+    return { model, scored };
+  }
+
+  private async run(model: LoadedModel, batch: Batch, mode: 'answered' | 'shadow', ctx: RequestContext): Promise<Scored> {
+    const labels = [...this.labels(model), mode];
+    const t0 = process.hrtime.bigint();
+    let scored: Scored;
+    try {
+      scored = mode === 'answered' ? await this.withTimeout(model.score(batch), ctx) : await model.score(batch);
+    } catch (e) {
+      if (!(e instanceof RequestError)) this.o.metrics.inc('flowline_model_errors_total', labels);
+      throw e;
+    }
+    const m = this.o.metrics;
+    m.observe('flowline_model_inference_duration_seconds', labels, Number(process.hrtime.bigint() - t0) / 1e9);
+    m.inc('flowline_model_requests_total', labels);
+    m.inc('flowline_model_rows_total', labels, batch.rows);
+    if (model.spec.classes || model.spec.task === 'clustering') {
+      const counts = new Map<string | number, number>();
+      for (const p of scored.predictions) counts.set(p, (counts.get(p) ?? 0) + 1);
+      for (const [label, n] of counts) m.inc('flowline_model_predictions_total', [...labels, String(label)], n);
+    } else {
+      for (const p of scored.predictions) m.observe('flowline_model_prediction_value', labels, Number(p));
+    }
+    return scored;
+  }
+
+  private withTimeout<T>(work: Promise<T>, ctx: RequestContext): Promise<T> {
+    const left = this.o.settings.requestTimeoutMs - Number(process.hrtime.bigint() - ctx.started) / 1e6;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RequestError(503, 'TIMEOUT', `Scoring took longer than the request time limit (${this.o.settings.requestTimeoutMs} ms, FLOWLINE_REQUEST_TIMEOUT_MS).`)), Math.max(0, left));
+    });
+    return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  }
+
+  /** Shadow scoring runs after the answer is sent, and is dropped (and counted) when too many wait. */
+  private scheduleShadow(challenger: LoadedModel, champion: LoadedModel, answer: Scored, batch: Batch, ctx: RequestContext): void {
+    if (this.shadowsWaiting >= this.o.settings.shadowQueue) {
+      this.o.metrics.inc('flowline_shadow_dropped_total', []);
+      return;
+    }
+    this.shadowsWaiting++;
+    setImmediate(() => {
+      this.run(challenger, batch, 'shadow', ctx)
+        .then((shadow) => {
+          this.compare(champion, challenger, answer, shadow);
+          this.logRequest(ctx, challenger, 'shadow', batch, shadow);
+        })
+        .catch((e) => this.o.log({ level: 'error', event: 'shadow_failed', request_id: ctx.id, model_name: challenger.spec.name, error: String((e as Error).message) }))
+        .finally(() => this.shadowsWaiting--);
+    });
+  }
+
+  private compare(champion: LoadedModel, challenger: LoadedModel, a: Scored, b: Scored): void {
+    const names = [champion.spec.name, challenger.spec.name];
+    const m = this.o.metrics;
+    let agree = 0;
+    for (let r = 0; r < a.rows; r++) {
+      const x = a.predictions[r];
+      const y = b.predictions[r];
+      if (typeof x === 'number' && typeof y === 'number' && !champion.spec.classes) m.observe('flowline_shadow_abs_difference', names, Math.abs(x - y));
+      if (x === y) agree++;
+    }
+    if (agree) m.inc('flowline_shadow_comparisons_total', [...names, 'agree'], agree);
+    if (a.rows - agree) m.inc('flowline_shadow_comparisons_total', [...names, 'disagree'], a.rows - agree);
+  }
+
+  private logRequest(ctx: RequestContext, model: LoadedModel, mode: 'answered' | 'shadow', batch: Batch, scored: Scored): void {
+    const write = this.o.writeRequestLog;
+    if (!write || !sampled(this.o.settings.requestLogSample)) return;
+    const inputs: RequestLogEntry['inputs'] = {};
+    batch.names.forEach((name, i) => {
+      const col = batch.columns[i];
+      inputs[name] = col instanceof Float64Array ? Array.from(col, (v) => (Number.isNaN(v) ? null : v)) : [...col];
+    });
+    const k = model.spec.classes?.length ?? 0;
+    const p = scored.probabilities;
+    const entry: RequestLogEntry = {
+      time: new Date().toISOString(),
+      request_id: ctx.id,
+      route: ctx.route,
+      model_name: model.spec.name,
+      model_version: model.spec.version,
+      role: model.spec.role,
+      mode,
+      rows: batch.rows,
+      inputs,
+      predictions: scored.predictions,
+      ...(k && p ? { probabilities: Array.from({ length: batch.rows }, (_, r) => Array.from({ length: k }, (_, j) => p[r * k + j])) } : {}),
+    };
+    write(JSON.stringify(entry));
+    this.o.metrics.inc('flowline_request_log_rows_total', [], batch.rows);
+  }
+
+  // ---------------------------------------------------------------- other routes
+
+  private modelByPath(ctx: RequestContext): LoadedModel {
+    const [name, version] = ctx.params;
+    const decoded = decodeURIComponent(name);
+    const spec = this.o.manifest.models.find((m) => m.name === decoded);
+    if (!spec) throw new RequestError(404, 'MODEL_NOT_FOUND', `No model "${decoded}" here; this server has ${this.o.manifest.models.map((m) => `"${m.name}"`).join(' and ')}.`);
+    if (version !== undefined && decodeURIComponent(version) !== spec.version) {
+      throw new RequestError(404, 'MODEL_NOT_FOUND', `Model "${spec.name}" has version "${spec.version}" only, not "${decodeURIComponent(version)}".`);
+    }
+    const model = this.models.find((m) => m.spec === spec);
+    if (!model) throw new RequestError(503, 'NOT_READY', `Model "${spec.name}" is not ready yet (it is loading).`);
+    return model;
+  }
+
+  private requireReady(): void {
+    if (!this.ready) throw new RequestError(503, 'NOT_READY', 'The model is not ready yet (it is loading); retry after /v2/health/ready answers 200.');
+  }
+
+  private readiness(res: ServerResponse, body: Record<string, unknown>): void {
+    this.send(res, this.isReady() ? 200 : 503, body);
+  }
+
+  private async metricsPage(res: ServerResponse): Promise<void> {
+    const text = await this.o.collectMetrics();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private openapi(res: ServerResponse): void {
+    if (!this.o.openapi) throw new RequestError(404, 'NOT_FOUND', 'This bundle has no openapi.json.');
+    res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(this.o.openapi) });
+    res.end(this.o.openapi);
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** The body as text, within the size limit and the body time limit, of an accepted type. */
+  private readBody(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, kinds: ('json' | 'csv')[]): Promise<string> {
+    const kind = contentKind(req);
+    if (kind === null || !kinds.includes(kind)) {
+      req.resume();
+      const accepted = kinds.map((k) => (k === 'json' ? 'application/json' : 'text/csv')).join(' or ');
+      return Promise.reject(new RequestError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted on ${ctx.route}; send ${accepted} (UTF-8).`));
+    }
+    const max = this.o.settings.maxBodyBytes;
+    const tooLarge = () => new RequestError(413, 'BODY_TOO_LARGE', `The body is larger than ${max} bytes (FLOWLINE_MAX_BODY_BYTES); send fewer rows per request.`);
+    const declared = Number(req.headers['content-length']);
+    if (declared > max) {
+      req.resume();
+      return Promise.reject(tooLarge());
+    }
+    return new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      const finish = (error: RequestError | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (error) return reject(error);
+        try {
+          resolve(TEXT_DECODER.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+        } catch {
+          reject(new RequestError(400, 'INVALID_ENCODING', 'The body is not valid UTF-8.'));
+        }
+      };
+      const timer = setTimeout(() => {
+        // A slow client holds a connection: answer, then drop the connection.
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+        finish(new RequestError(408, 'BODY_TIMEOUT', `The body did not arrive within ${this.o.settings.bodyTimeoutMs} ms (FLOWLINE_BODY_TIMEOUT_MS).`));
+      }, this.o.settings.bodyTimeoutMs);
+      req.on('data', (chunk: Buffer) => {
+        if (done) return;
+        size += chunk.length;
+        if (size > max) {
+          chunks.length = 0;
+          return finish(tooLarge());
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => finish(null));
+      req.on('error', () => finish(new RequestError(400, 'BODY_ABORTED', 'The request body was cut off.')));
+    });
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, e: unknown): void {
+    if (res.headersSent || res.destroyed) return;
+    if (e instanceof RequestError) {
+      this.send(res, e.status, e.body());
+      return;
+    }
+    this.o.log({ level: 'error', event: 'internal_error', request_id: ctx.id, route: ctx.route, error: String((e as Error)?.message ?? e), stack: (e as Error)?.stack });
+    this.send(res, 500, { error: `Internal error (request ${ctx.id}); the server log has the details.`, code: 'INTERNAL' });
+  }
+
+  send(res: ServerResponse, status: number, body: unknown, model?: LoadedModel): void {
+    if (res.headersSent || res.destroyed) return;
+    const text = JSON.stringify(body);
+    const headers: Record<string, string | number> = { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) };
+    if (model) {
+      headers['x-flowline-model'] = model.spec.name;
+      headers['x-flowline-model-version'] = model.spec.version;
+    }
+    if (this.draining) headers.connection = 'close';
+    res.writeHead(status, headers);
+    res.end(text);
+  }
+
+  private labels(m: LoadedModel): string[] {
+    return [m.spec.name, m.spec.version, m.spec.role];
+  }
+
+  private finished(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    this.inFlight--;
+    const seconds = Number(process.hrtime.bigint() - ctx.started) / 1e9;
+    const status = res.writableFinished ? res.statusCode : 499;
+    this.o.metrics.inc('flowline_http_requests_total', [ctx.route, String(status)]);
+    this.o.metrics.observe('flowline_http_request_duration_seconds', [ctx.route], seconds);
+    if (this.o.settings.accessLog) {
+      this.o.log({
+        level: 'info',
+        event: 'request',
+        request_id: ctx.id,
+        method: req.method,
+        path: (req.url ?? '').slice(0, 200),
+        route: ctx.route,
+        status,
+        duration_ms: Math.round(seconds * 1e5) / 100,
+        ...(ctx.rows !== undefined ? { rows: ctx.rows } : {}),
+        ...(ctx.model ? { model_name: ctx.model.spec.name, model_version: ctx.model.spec.version } : {}),
+        remote: req.socket.remoteAddress,
+      });
+    }
+  }
+}
+
+/** json, csv, or null for a type no scoring route takes. A missing Content-Type is read as JSON. */
+function contentKind(req: IncomingMessage): 'json' | 'csv' | null {
+  const header = req.headers['content-type'];
+  if (header === undefined) return 'json';
+  const [type, ...params] = header.toLowerCase().split(';').map((s) => s.trim());
+  const charset = params.find((p) => p.startsWith('charset='));
+  if (charset && !/^charset="?utf-?8"?$/.test(charset)) return null;
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (type === 'text/csv') return 'csv';
+  return null;
+}

@@ -1,0 +1,97 @@
+/**
+ * Small hand-built ONNX models that follow the export contract (docs/onnx-export.md): one input
+ * per raw column, shape [N, 1], double for numbers and booleans, string for text; a classifier
+ * answers `label` [N] and `probabilities` [N, k], a regressor `value` [N, 1]. Their numbers are
+ * plain formulas, so a test can compute the expected answer itself.
+ */
+import onnxProto from 'onnx-proto';
+import type { onnx as O } from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
+const STRING = onnx.TensorProto.DataType.STRING;
+const INT64 = onnx.TensorProto.DataType.INT64;
+const A = onnx.AttributeProto.AttributeType;
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+function io(name: string, elemType: number, dims: (number | string)[]): O.IValueInfoProto {
+  return { name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
+}
+
+function node(opType: string, inputs: string[], outputs: string[], attrs: O.IAttributeProto[] = [], domain = ''): O.INodeProto {
+  return { opType, input: inputs, output: outputs, attribute: attrs, domain, name: `${opType}_${outputs[0]}` };
+}
+
+function doubles(name: string, dims: number[], values: number[]): O.ITensorProto {
+  return { name, dims, dataType: DOUBLE, doubleData: values };
+}
+
+function encode(graph: O.IGraphProto): Uint8Array {
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      producerName: 'flowline-test',
+      opsetImport: [
+        { domain: '', version: 17 },
+        { domain: 'ai.onnx.ml', version: 3 },
+      ],
+      graph,
+    }),
+  ).finish();
+}
+
+export const TINY_COLORS = ['red', 'green', 'blue'];
+
+/** The tiny classifier's P(yes) for one row: sigmoid(w · [x, flag, colorCode] + b). */
+export function tinyProbability(row: { x: number; flag: boolean; color: string }, w = [0.8, -1.5, 0.6], b = -0.3): number {
+  const code = TINY_COLORS.indexOf(row.color);
+  const z = w[0] * row.x + w[1] * (row.flag ? 1 : 0) + w[2] * code + b;
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Binary classifier on x (number), flag (boolean), color (text: red/green/blue; others code -1). */
+export function tinyClassifier(w = [0.8, -1.5, 0.6], b = -0.3, classes = ['no', 'yes']): Uint8Array {
+  return encode({
+    name: 'tiny_classifier',
+    input: [io('x', DOUBLE, ['N', 1]), io('flag', DOUBLE, ['N', 1]), io('color', STRING, ['N', 1])],
+    output: [io('label', STRING, ['N']), io('probabilities', DOUBLE, ['N', 2])],
+    initializer: [doubles('W', [3, 1], w), doubles('B', [1], [b]), doubles('one', [1], [1])],
+    node: [
+      node('LabelEncoder', ['color'], ['color_f'], [
+        { name: 'keys_strings', type: A.STRINGS, strings: TINY_COLORS.map(bytes) },
+        { name: 'values_floats', type: A.FLOATS, floats: TINY_COLORS.map((_, i) => i) },
+        { name: 'default_float', type: A.FLOAT, f: -1 },
+      ], 'ai.onnx.ml'),
+      node('Cast', ['color_f'], ['color_d'], [{ name: 'to', type: A.INT, i: DOUBLE }]),
+      node('Concat', ['x', 'flag', 'color_d'], ['X'], [{ name: 'axis', type: A.INT, i: 1 }]),
+      node('MatMul', ['X', 'W'], ['z0']),
+      node('Add', ['z0', 'B'], ['z']),
+      node('Sigmoid', ['z'], ['p1']),
+      node('Sub', ['one', 'p1'], ['p0']),
+      node('Concat', ['p0', 'p1'], ['probabilities'], [{ name: 'axis', type: A.INT, i: 1 }]),
+      node('ArgMax', ['probabilities'], ['index'], [
+        { name: 'axis', type: A.INT, i: 1 },
+        { name: 'keepdims', type: A.INT, i: 0 },
+      ]),
+      node('LabelEncoder', ['index'], ['label'], [
+        { name: 'keys_int64s', type: A.INTS, ints: classes.map((_, i) => i) },
+        { name: 'values_strings', type: A.STRINGS, strings: classes.map(bytes) },
+        { name: 'default_string', type: A.STRING, s: bytes('') },
+      ], 'ai.onnx.ml'),
+    ],
+  });
+}
+
+/** Regressor: value = 2x + 3 (and nothing else), input x [N, 1] double. */
+export function tinyRegressor(slope = 2, intercept = 3): Uint8Array {
+  return encode({
+    name: 'tiny_regressor',
+    input: [io('x', DOUBLE, ['N', 1])],
+    output: [io('value', DOUBLE, ['N', 1])],
+    initializer: [doubles('a', [1], [slope]), doubles('c', [1], [intercept])],
+    node: [node('Mul', ['x', 'a'], ['ax']), node('Add', ['ax', 'c'], ['value'])],
+  });
+}
+
+export { INT64 };
