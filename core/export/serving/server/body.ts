@@ -46,7 +46,8 @@ function markNonFinite(text: string): string | null {
     if (ch !== 78 /* N */ && ch !== 73 /* I */ && ch !== 45 /* - */) continue;
     const token = TOKENS.find((t) => text.startsWith(t, i));
     if (!token) continue;
-    out += `${text.slice(last, i)}"${NON_FINITE_MARK}${token}"`;
+    // the mark starts with a NUL, which JSON text must spell as an escape
+    out += `${text.slice(last, i)}${JSON.stringify(NON_FINITE_MARK + token)}`;
     i += token.length - 1;
     last = i + 1;
     found = true;
