@@ -35,7 +35,12 @@ export interface WebHostOptions {
   cwd?: string;
   openBrowser?: boolean;
   engine?: Partial<ServiceEngine>;
+  /** Largest WebSocket message accepted (default 64 MB); a bigger one closes that connection with 1009. */
+  maxMessageBytes?: number;
 }
+
+/** The default size limit of one WebSocket message. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export interface WebHost {
   url: string;
@@ -132,8 +137,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     send(res, 200, type, req.method === 'HEAD' ? '' : body, extra);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  // A bad request or a connection reset must never take the studio down with it.
+  server.on('clientError', (_e, socket) => socket.destroy());
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
+  wss.on('error', () => {});
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = req.headers.origin;
     const originOk = origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
@@ -146,6 +155,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    // ws has already closed the connection with the right code (1009 too big, 1007 not UTF-8, 1002
+    // bad frame); without a listener the 'error' event would end the whole process.
+    ws.on('error', () => {});
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       void handleCall(ws, data.toString());

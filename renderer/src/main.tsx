@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App.tsx';
-import { createApi } from './api/client.ts';
+import { createApi, onHostNotice } from './api/client.ts';
 import { setApi } from './api/host.ts';
 import { useDocStore } from './store/use-doc-store.ts';
 import { useUiStore } from './store/use-ui-store.ts';
@@ -13,6 +13,7 @@ import { startAutosave, startValidation, reportError } from './store/actions.ts'
 async function start() {
   const api = await createApi();
   setApi(api);
+  onHostNotice((info) => reportError(info));
   connectRunEvents((l) => api.onEvent(l));
   try {
     const [hello, catalog] = await Promise.all([api.hello(), api.catalog()]);

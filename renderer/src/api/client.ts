@@ -29,6 +29,26 @@ export function errorInfoOf(e: unknown): ErrorInfo {
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }
 
+/** Why the host closed the connection, in the user's words (RFC 6455 close codes the host uses). */
+function closedBecause(code: number): ErrorInfo {
+  if (code === 1009) {
+    return {
+      code: 'INVALID_PARAM',
+      message: 'Pipeline too large to send: the Flowline host refused a message this big, so it was not saved, checked or run.',
+      hint: 'Make the pipeline smaller (long pasted code or data in a node\'s settings are the usual cause), then try again.',
+    };
+  }
+  if (code === 1007) return { code: 'INTERNAL', message: 'The Flowline host refused a message that was not valid text, and closed the connection.', hint: 'Try again; reload the page if it keeps happening.' };
+  return { code: 'INTERNAL', message: 'The connection to the Flowline host closed.', hint: 'Restart `flowline studio` and reload the page.' };
+}
+
+/** Connection problems worth telling the user even when the call that caused them was a background one. */
+const notices = new Set<(info: ErrorInfo) => void>();
+export function onHostNotice(listener: (info: ErrorInfo) => void): () => void {
+  notices.add(listener);
+  return () => notices.delete(listener);
+}
+
 const METHODS: ApiMethod[] = [
   'hello', 'catalog', 'openPipeline', 'savePipeline', 'validatePipeline', 'trustPipeline', 'run', 'cancel', 'lastRun',
   'preview', 'listTemplates', 'recentFiles', 'autosave', 'recoverAutosave', 'listDirectory',
@@ -55,10 +75,13 @@ export function createWsApi(url: string): FlowlineApi {
         opening = null;
         reject(new HostError({ code: 'INTERNAL', message: 'Cannot reach the Flowline host.', hint: 'Is `flowline studio` still running? Reload the page after restarting it.' }));
       };
-      ws.onclose = () => {
-        socket = null;
-        for (const p of pending.values()) p.reject(new HostError({ code: 'INTERNAL', message: 'The connection to the Flowline host closed.', hint: 'Restart `flowline studio` and reload the page.' }));
+      ws.onclose = (ev) => {
+        if (socket === ws) socket = null;
+        const info = closedBecause(ev.code);
+        for (const p of pending.values()) p.reject(new HostError(info));
         pending.clear();
+        // The host closed this connection only; the next call opens a new one.
+        if (ev.code === 1009 || ev.code === 1007) for (const n of notices) n(info);
       };
       ws.onmessage = (msg) => {
         const data = JSON.parse(String(msg.data)) as WireMessage;

@@ -2,7 +2,7 @@ import { TOY_TASKS } from '../../support/toy-tasks.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
 import type { RunEvent } from '../../../core/host/api.ts';
 import { startWebHost, toWireJson, type WebHost } from '../../../core/host/web-host.ts';
@@ -15,8 +15,8 @@ afterEach(async () => {
   hosts = [];
 });
 
-async function start(rendererDir = tempDir()) {
-  const host = await startWebHost({ nodes: HOST_TEST_NODES, tasks: TOY_TASKS, stateDir: tempDir(), templatesDir: tempDir(), rendererDir, engine: fakeData });
+async function start(rendererDir = tempDir(), maxMessageBytes?: number) {
+  const host = await startWebHost({ nodes: HOST_TEST_NODES, tasks: TOY_TASKS, stateDir: tempDir(), templatesDir: tempDir(), rendererDir, engine: fakeData, maxMessageBytes });
   hosts.push(host);
   return host;
 }
@@ -147,6 +147,41 @@ describe('web host', () => {
       code: 'INVALID_PARAM',
       message: `Port ${host.port} on 127.0.0.1 is already in use.`,
     });
+  });
+
+  const closeCode = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  /** Errors that would have ended a real studio process (no listener for them). */
+  function watchUncaught() {
+    const seen: unknown[] = [];
+    const onError = (e: unknown) => seen.push(e);
+    process.on('uncaughtException', onError);
+    return { seen, stop: () => process.off('uncaughtException', onError) };
+  }
+
+  it('closes only the connection that sent a message over the size limit, with 1009, and keeps answering', async () => {
+    const host = await start(tempDir(), 64 * 1024);
+    const uncaught = watchUncaught();
+    onTestFinished(uncaught.stop);
+    const other = await connect(host);
+    const big = await connect(host);
+    const closed = closeCode(big.ws);
+    big.ws.send(JSON.stringify({ id: 1, method: 'validatePipeline', args: [{ name: 'x'.repeat(100 * 1024) }] }));
+    expect(await closed).toBe(1009);
+    expect(await other.call('hello')).toMatchObject({ result: { host: 'web' } });
+    expect(await (await connect(host)).call('hello')).toMatchObject({ result: { host: 'web' } });
+    expect(uncaught.seen).toEqual([]);
+  });
+
+  it('closes a connection that sends text that is not UTF-8 with 1007, and keeps answering', async () => {
+    const host = await start();
+    const uncaught = watchUncaught();
+    onTestFinished(uncaught.stop);
+    const bad = await connect(host);
+    const closed = closeCode(bad.ws);
+    bad.ws.send(Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0x7d]), { binary: false });
+    expect(await closed).toBe(1007);
+    expect(await (await connect(host)).call('hello')).toMatchObject({ result: { host: 'web' } });
+    expect(uncaught.seen).toEqual([]);
   });
 
   it('sends typed arrays as arrays and bigints as numbers (or strings past 2^53)', () => {

@@ -4,8 +4,7 @@
  * `page` already on the studio URL. A network guard fails the test on any request that leaves
  * 127.0.0.1 (the studio must work offline: no CDN, no telemetry, no fonts from elsewhere).
  *
- *   import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
-import { test, expect } from './support/fixtures.ts';
+ *   import { test, expect } from './support/fixtures.ts';
  *   test('...', async ({ page, studio, workDir }) => { ... });
  */
 import { test as base, expect, type Page } from '@playwright/test';
@@ -15,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWebHost, type WebHost } from '../../../core/host/web-host.ts';
 import { NODES } from '../../../nodes/index.ts';
+import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURES_DIR = join(ROOT, 'test', 'fixtures');
@@ -30,6 +30,8 @@ export interface StudioFixtures {
   outsideRequests: string[];
   /** Uncaught errors in the page. */
   pageErrors: string[];
+  /** The web host's WebSocket message limit (default: the host's own). */
+  maxMessageBytes: number | undefined;
 }
 
 const isLocal = (url: string): boolean => {
@@ -56,6 +58,8 @@ export async function guardNetwork(page: Page, outside: string[]): Promise<void>
 }
 
 export const test = base.extend<StudioFixtures>({
+  maxMessageBytes: [undefined, { option: true }],
+
   workDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'flowline-e2e-work-'));
     cpSync(FIXTURES_DIR, dir, { recursive: true });
@@ -63,9 +67,9 @@ export const test = base.extend<StudioFixtures>({
     rmSync(dir, { recursive: true, force: true });
   },
 
-  studio: async ({ workDir }, use) => {
+  studio: async ({ workDir, maxMessageBytes }, use) => {
     const stateDir = mkdtempSync(join(tmpdir(), 'flowline-e2e-state-'));
-    const host = await startWebHost({ nodes: NODES, tasks: WORKER_TASKS, port: 0, stateDir, cwd: workDir, openBrowser: false });
+    const host = await startWebHost({ nodes: NODES, tasks: WORKER_TASKS, port: 0, stateDir, cwd: workDir, openBrowser: false, maxMessageBytes });
     await use(host);
     await host.close();
     rmSync(stateDir, { recursive: true, force: true });

@@ -1,0 +1,54 @@
+/**
+ * Safe to open a pipeline someone sent you: the studio asks before anything with a side effect
+ * runs, and the host survives what the studio (or anyone holding the token) sends it.
+ * Each test leaves a screenshot in test-results/screens.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+
+test.use({ viewport: { width: 1280, height: 800 } });
+
+const SCREENS = join(process.cwd(), 'test-results', 'screens');
+async function screen(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: join(SCREENS, `${name}.png`) });
+}
+
+function writePipeline(file: string, nodes: unknown[], edges: unknown[] = []): void {
+  const positions = Object.fromEntries(nodes.map((n, i) => [(n as { id: string }).id, { x: i * 300, y: 0 }]));
+  writeFileSync(file, JSON.stringify({ format: 'flowline.pipeline', version: 1, name: 'Sent to you', seed: 42, nodes, edges, layout: { positions, notes: [], groups: [] } }, null, 2));
+}
+
+async function openFile(page: Page, file: string): Promise<void> {
+  await page.getByTestId('start-open').click();
+  await page.getByTestId('open-path').fill(file);
+  await page.getByTestId('open-submit').click();
+}
+
+test.describe('a message over the host limit', () => {
+  test.use({ maxMessageBytes: 32 * 1024 });
+
+  test('a pipeline too large to send closes only its connection; the studio says so and keeps working', async ({ page, workDir }) => {
+    const file = join(workDir, 'huge.flow.json');
+    const expression = Array.from({ length: 8000 }, () => 'age').join(' + ');
+    writePipeline(file, [
+      { id: 'load', type: 'data.load_csv', version: 1, params: { path: 'data/people.csv' } },
+      { id: 'sum', type: 'prep.formula', version: 1, params: { output: 'total', expression } },
+    ], [{ from: 'load.table', to: 'sum.table' }]);
+    await openFile(page, file);
+    await expect(page.getByTestId('node-sum')).toBeVisible();
+    // Checking the opened pipeline sends all of it to the host, which refuses it (1009).
+    const toast = page.getByTestId('toast').filter({ hasText: 'Pipeline too large to send' });
+    await expect(toast).toBeVisible();
+    await screen(page, 'pipeline-too-large');
+
+    // The studio is still connected: delete the huge node, and the host checks the rest again.
+    await page.getByTestId('node-sum').click();
+    await page.keyboard.press('Delete');
+    await expect(page.getByTestId('node-sum')).toHaveCount(0);
+    await page.getByTestId('btn-run').click();
+    await expect(page.getByTestId('node-status-load')).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  });
+});
