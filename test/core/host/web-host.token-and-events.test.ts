@@ -155,7 +155,7 @@ describe('web host', () => {
     const seen: unknown[] = [];
     const onError = (e: unknown) => seen.push(e);
     process.on('uncaughtException', onError);
-    return { seen, stop: () => process.off('uncaughtException', onError) };
+    return { seen, stop: () => void process.off('uncaughtException', onError) };
   }
 
   it('closes only the connection that sent a message over the size limit, with 1009, and keeps answering', async () => {
