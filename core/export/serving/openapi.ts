@@ -13,6 +13,8 @@ function columnSchema(c: InputColumn, unknownCategory: 'accept' | 'reject'): Sch
       ? { type: 'string', ...(c.categories && unknownCategory === 'reject' ? { enum: c.categories } : {}), ...(c.categories ? { examples: c.categories.slice(0, 3) } : {}) }
       : c.kind === 'boolean'
         ? { type: 'boolean' }
+        : c.kind === 'date'
+          ? { type: 'string', format: 'date-time', description: 'ISO 8601 date or timestamp; without an offset, UTC' }
         : { type: 'number', ...(c.kind === 'integer' ? { description: 'whole number' } : {}) };
   if (!c.nullable) return base;
   if (base.enum) return { ...base, type: ['string', 'null'], enum: [...(base.enum as string[]), null] };

@@ -1,5 +1,6 @@
 /** The bundle's README: what is in it, how to run it (node, Docker, KServe), how to call it. */
 import type { Manifest } from './server/manifest.ts';
+import { v2Datatype } from './server/protocols.ts';
 import { SETTINGS } from './server/settings.ts';
 import { tritonName } from './triton.ts';
 
@@ -14,7 +15,7 @@ export function bundleReadme(manifest: Manifest, image: string): string {
   const columns = champion.inputs.map((c) => c.name);
   const v2Inputs = champion.inputs.map((c) => ({
     name: c.name,
-    datatype: c.kind === 'string' ? 'BYTES' : c.kind === 'boolean' ? 'BOOL' : 'FP64',
+    datatype: v2Datatype(c.kind),
     shape: [1, 1],
     data: [champion.warmup[c.name]],
   }));

@@ -26,6 +26,17 @@ export const NON_FINITE_MARK = '\u0000non-finite:';
 const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 const NON_FINITE_TEXT = /^\s*[-+]?(nan|inf|infinity)\s*$/i;
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Epoch milliseconds of an ISO 8601 date or timestamp; no offset means UTC (as the training data). */
+export function parseDate(text: string): number {
+  const t = text.trim();
+  const m = ISO_DATE.exec(t);
+  if (!m) return NaN;
+  const withZone = m[4] ? t : m[1] ? `${t}Z` : t;
+  return Date.parse(withZone.replace(' ', 'T'));
+}
+
 export class Decoder {
   readonly inputs: InputColumn[];
   readonly index: Map<string, number>;
@@ -199,6 +210,12 @@ export class BatchBuilder {
           this.issue({ code: 'WRONG_TYPE', field: column.name, row: r, message: `Row ${r}: field "${column.name}" must be a number, got ${typeName(value)}.` });
         }
         return;
+      case 'date': {
+        const ms = typeof value === 'string' ? parseDate(value) : NaN;
+        if (!Number.isNaN(ms)) (out as Float64Array)[r] = ms;
+        else this.issue({ code: 'WRONG_TYPE', field: column.name, row: r, message: `Row ${r}: field "${column.name}" must be an ISO 8601 date or timestamp such as "2024-05-31" or "2024-05-31T14:05:00Z", got ${typeName(value)}.` });
+        return;
+      }
       case 'boolean':
         if (typeof value === 'boolean') (out as Float64Array)[r] = value ? 1 : 0;
         else this.issue({ code: 'WRONG_TYPE', field: column.name, row: r, message: `Row ${r}: field "${column.name}" must be true or false, got ${typeName(value)}.` });

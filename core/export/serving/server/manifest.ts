@@ -11,19 +11,25 @@ export const MANIFEST_FORMAT = 'flowline.serving-bundle';
 export const MANIFEST_VERSION = 1;
 export const MANIFEST_FILE = 'flowline-model.json';
 
-/** How one raw input column travels: JSON numbers (double in ONNX), booleans, or strings. */
-export type InputKind = 'number' | 'integer' | 'boolean' | 'string';
+/**
+ * How one raw input column travels in a request: JSON numbers, booleans, ISO 8601 date strings
+ * (fed to ONNX as epoch milliseconds, UTC), or strings.
+ */
+export type InputKind = 'number' | 'integer' | 'boolean' | 'date' | 'string';
 
 export interface InputColumn {
+  /** The column name callers send. */
   name: string;
+  /** The ONNX graph input, when it differs from the column (docs/onnx-export.md: `<column>_input`). */
+  onnxName?: string;
   kind: InputKind;
-  /** The ONNX input's element type: numbers and booleans go in as double, text as string. */
+  /** The ONNX input's element type: numbers, booleans and dates go in as double, text as string. */
   onnxType: 'double' | 'string';
   /** DuckDB's type name of the training column, for the reader of the manifest. */
   sourceType?: string;
   /** Categories the model learned for a text column; unknown ones follow `validation.unknownCategory`. */
   categories?: string[];
-  /** May the value be null (sent to the model as NaN, or "" for text)? */
+  /** May the value be null (fed to the model as NaN, or "" for text, as the export contract says)? */
   nullable: boolean;
 }
 
@@ -64,8 +70,9 @@ export interface ServedModel {
     features: string[];
     exportedAt: string;
     flowlineVersion: string;
-    onnx?: Record<string, unknown>;
   };
+  /** The ONNX export's own description of the model (ExportedModelInfo, docs/onnx-export.md). */
+  onnx?: Record<string, unknown>;
   /** One valid row, scored once before the server reports ready. */
   warmup: Record<string, unknown>;
 }

@@ -42,7 +42,7 @@ export class LoadedModel {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
-    const missing = spec.inputs.filter((c) => !session.inputNames.includes(c.name)).map((c) => c.name);
+    const missing = spec.inputs.filter((c) => !session.inputNames.includes(c.onnxName ?? c.name)).map((c) => c.onnxName ?? c.name);
     if (missing.length) throw new Error(`${spec.file} has no ONNX input for ${missing.map((m) => `"${m}"`).join(', ')}; the bundle's ${spec.name} manifest and model disagree.`);
     return new LoadedModel(spec, session, policy);
   }
@@ -59,7 +59,7 @@ export class LoadedModel {
     for (let i = 0; i < inputs.length; i++) {
       // by name: a challenger may read fewer columns than the champion that decoded the request
       const column = batch.names[i] === inputs[i].name ? batch.columns[i] : batch.columns[batch.names.indexOf(inputs[i].name)];
-      feeds[inputs[i].name] = column instanceof Float64Array ? new ort.Tensor('float64', column, [batch.rows, 1]) : new ort.Tensor('string', column, [batch.rows, 1]);
+      feeds[inputs[i].onnxName ?? inputs[i].name] = column instanceof Float64Array ? new ort.Tensor('float64', column, [batch.rows, 1]) : new ort.Tensor('string', column, [batch.rows, 1]);
     }
     const results = await this.session.run(feeds);
     const outputs: OutputData[] = [];

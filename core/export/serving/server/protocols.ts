@@ -6,7 +6,7 @@
 import { parseCsv } from './body.ts';
 import type { Batch, Decoder } from './decode.ts';
 import { RequestError, typeName } from './errors.ts';
-import type { ServedModel } from './manifest.ts';
+import type { InputKind, ServedModel } from './manifest.ts';
 import type { Scored } from './model.ts';
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -102,6 +102,11 @@ export function v2Response(model: ServedModel, scored: Scored, request: V2Reques
   };
 }
 
+/** The v2 datatype a column travels as: text and dates as BYTES, booleans as BOOL, numbers as FP64. */
+export function v2Datatype(kind: InputKind): string {
+  return kind === 'string' || kind === 'date' ? 'BYTES' : kind === 'boolean' ? 'BOOL' : 'FP64';
+}
+
 export function v2Metadata(model: ServedModel): Record<string, unknown> {
   return {
     name: model.name,
@@ -109,9 +114,9 @@ export function v2Metadata(model: ServedModel): Record<string, unknown> {
     platform: 'onnxruntime_onnx',
     inputs: model.inputs.map((c) => ({
       name: c.name,
-      datatype: c.kind === 'string' ? 'BYTES' : c.kind === 'boolean' ? 'BOOL' : 'FP64',
+      datatype: v2Datatype(c.kind),
       shape: [-1, 1],
-      parameters: { content_type: c.kind === 'string' ? 'str' : 'np' },
+      parameters: { content_type: c.kind === 'string' || c.kind === 'date' ? 'str' : 'np' },
     })),
     outputs: model.outputs,
     parameters: { content_type: 'pd' },

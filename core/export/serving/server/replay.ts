@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { answerOf, compareAnswer, goldenRequest, PROTOCOLS, type Golden } from './golden.ts';
 import { MANIFEST_FILE, type Manifest } from './manifest.ts';
+import { v2Datatype } from './protocols.ts';
 
 async function main(): Promise<number> {
   const url = (process.argv[2] ?? `http://127.0.0.1:${process.env.PORT || 8080}`).replace(/\/$/, '');
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
   for (const file of files) {
     const golden = JSON.parse(readFileSync(join(dir, 'golden', file), 'utf8')) as Golden;
     const model = manifest.models.find((m) => m.name === golden.model_name);
-    const datatypes = Object.fromEntries((model?.inputs ?? []).map((c) => [c.name, c.kind === 'string' ? 'BYTES' : c.kind === 'boolean' ? 'BOOL' : 'FP64']));
+    const datatypes = Object.fromEntries((model?.inputs ?? []).map((c) => [c.name, v2Datatype(c.kind)]));
     for (const protocol of PROTOCOLS) {
       const call = goldenRequest(golden, protocol, datatypes);
       let problems: string[];

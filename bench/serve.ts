@@ -1,0 +1,108 @@
+/**
+ * The serving bundle under load (issue 13): autocannon against the bundle's server (`node
+ * server.js`, as deployed) and, in the same run, against a bare Node http server that reads the
+ * body and returns a fixed JSON answer: the floor of what any Node server can do here.
+ *
+ *   npx tsx bench/serve.ts [seconds per run = 10] [memory run seconds = 60]
+ *
+ * Targets on 2 cores with the load tool on the same machine: single-row requests at 8 connections
+ * >= 3,000 req/s with p99 < 10 ms and >= 50% of the bare server's req/s; memory flat over the
+ * long run (RSS at start and end).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import { benchModel } from './support/serving-model.ts';
+
+const seconds = Number(process.argv[2] ?? 10);
+const memorySeconds = Number(process.argv[3] ?? 60);
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function rssMiB(proc: ChildProcess): number {
+  const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+const BARE = `
+const http = require('node:http');
+const answer = JSON.stringify({ prediction: 'yes', probabilities: { no: 0.1544, yes: 0.8456 }, model: 'bare', model_version: '1' });
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+    res.end(answer);
+  });
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+async function load(url: string, body: string, duration: number) {
+  const r = await autocannon({ url, connections: 8, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+const model = await benchModel();
+const single = JSON.stringify(model.rows[0]);
+const batch = JSON.stringify(Array.from({ length: 100 }, (_, i) => model.rows[i % model.rows.length]));
+
+const bundlePort = await freePort();
+const barePort = await freePort();
+const server = spawn(process.execPath, ['server.js'], { cwd: model.dir, env: { PATH: process.env.PATH ?? '', PORT: String(bundlePort), FLOWLINE_HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const bare = spawn(process.execPath, ['-e', BARE], { env: { PORT: String(barePort) }, stdio: 'inherit' });
+try {
+  await waitReady(`http://127.0.0.1:${bundlePort}/v2/health/ready`);
+  await new Promise((r) => setTimeout(r, 200));
+  const bundleUrl = `http://127.0.0.1:${bundlePort}/predict`;
+  const bareUrl = `http://127.0.0.1:${barePort}/`;
+  await load(bundleUrl, single, 2); // warm both JITs
+  await load(bareUrl, single, 2);
+
+  const bareSingle = await load(bareUrl, single, seconds);
+  const oursSingle = await load(bundleUrl, single, seconds);
+  const bareBatch = await load(bareUrl, batch, seconds);
+  const oursBatch = await load(bundleUrl, batch, seconds);
+
+  const rssStart = rssMiB(server);
+  const long = await load(bundleUrl, single, memorySeconds);
+  const rssEnd = rssMiB(server);
+
+  const row = (label: string, ours: Awaited<ReturnType<typeof load>>, base: Awaited<ReturnType<typeof load>>, rowsPer: number) =>
+    `${label.padEnd(22)} ${ours.rps.toFixed(0).padStart(8)} ${ours.p50.toFixed(1).padStart(6)} ${ours.p99.toFixed(1).padStart(6)} ${(ours.rps * rowsPer).toFixed(0).padStart(9)} │ ${base.rps.toFixed(0).padStart(8)} ${base.p50.toFixed(1).padStart(6)} ${base.p99.toFixed(1).padStart(6)} │ ${((100 * ours.rps) / base.rps).toFixed(0).padStart(4)}%  ${ours.errors + base.errors ? `errors ${ours.errors}/${base.errors}` : ''}`;
+  console.log(`\nserving bundle (${model.description}) vs a bare Node http server, autocannon 8 connections, ${seconds} s per run, same machine\n`);
+  console.log(`${''.padEnd(22)} ${'bundle'.padStart(8)} ${''.padStart(6)} ${''.padStart(6)} ${''.padStart(9)} │ ${'bare'.padStart(8)}`);
+  console.log(`${'request'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)} ${'rows/s'.padStart(9)} │ ${'req/s'.padStart(8)} ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)} │ ratio`);
+  console.log(row('1 row /predict', oursSingle, bareSingle, 1));
+  console.log(row('100 rows /predict', oursBatch, bareBatch, 100));
+  console.log(`\nmemory: ${memorySeconds} s of single-row load (${long.rps.toFixed(0)} req/s, p99 ${long.p99.toFixed(1)} ms): RSS ${rssStart.toFixed(1)} MiB at start, ${rssEnd.toFixed(1)} MiB at end (${(rssEnd - rssStart >= 0 ? '+' : '')}${(rssEnd - rssStart).toFixed(1)} MiB)`);
+  const checks = [
+    [`single-row >= 3,000 req/s`, oursSingle.rps >= 3000],
+    [`single-row p99 < 10 ms`, oursSingle.p99 < 10],
+    [`>= 50% of the bare server`, oursSingle.rps >= bareSingle.rps / 2],
+    [`RSS grows < 10%`, rssEnd < rssStart * 1.1],
+  ] as const;
+  console.log(`targets: ${checks.map(([name, ok]) => `${ok ? 'met' : 'MISSED'}: ${name}`).join('; ')}`);
+} finally {
+  server.kill('SIGTERM');
+  bare.kill('SIGTERM');
+}
