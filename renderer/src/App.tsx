@@ -10,6 +10,7 @@ import { StartScreen } from './ui/StartScreen.tsx';
 import { Dialogs } from './ui/Dialogs.tsx';
 import { Toasts } from './ui/Toasts.tsx';
 import { installShortcuts } from './ui/shortcuts.ts';
+import { PanelBoundary } from './ui/PanelBoundary.tsx';
 
 const JsonView = lazy(() => import('./editors/JsonView.tsx'));
 
@@ -32,26 +33,40 @@ function Shell() {
   }, [theme]);
   return (
     <div className="app">
-      <TopBar />
+      <PanelBoundary name="topbar" label="The top bar">
+        <TopBar />
+      </PanelBoundary>
       {screen === 'start' ? (
-        <StartScreen />
+        <PanelBoundary name="start" label="The start screen">
+          <StartScreen />
+        </PanelBoundary>
       ) : (
         <div className="workspace">
-          <Palette />
+          <PanelBoundary name="palette" label="The palette">
+            <Palette />
+          </PanelBoundary>
           <div className="centre">
             {view === 'json' ? (
-              <Suspense fallback={<p className="panel-empty">Loading the editor…</p>}>
-                <JsonView />
-              </Suspense>
+              <PanelBoundary name="json" label="The JSON view">
+                <Suspense fallback={<p className="panel-empty">Loading the editor…</p>}>
+                  <JsonView />
+                </Suspense>
+              </PanelBoundary>
             ) : (
-              <FlowCanvas />
+              <PanelBoundary name="canvas" label="The canvas">
+                <FlowCanvas />
+              </PanelBoundary>
             )}
             <BottomPanel />
           </div>
-          <Inspector />
+          <PanelBoundary name="inspector" label="The inspector">
+            <Inspector />
+          </PanelBoundary>
         </div>
       )}
-      <Dialogs />
+      <PanelBoundary name="dialogs" label="This dialog">
+        <Dialogs />
+      </PanelBoundary>
       <Toasts />
     </div>
   );

@@ -9,8 +9,10 @@ import { useDocStore } from './store/use-doc-store.ts';
 import { useUiStore } from './store/use-ui-store.ts';
 import { connectRunEvents } from './store/use-run-store.ts';
 import { startAutosave, startValidation, reportError } from './store/actions.ts';
+import { installTestHooks } from './ui/test-hooks.ts';
 
 async function start() {
+  installTestHooks();
   const api = await createApi();
   setApi(api);
   onHostNotice((info) => reportError(info));

@@ -4,57 +4,13 @@
  * Runs against the real web host (test/e2e/support/fixtures.ts); its network guard fails any
  * test whose page reaches beyond 127.0.0.1. Each test leaves a screenshot in test-results/screens.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
+import { connect, dragNode, edgeCount, fileInput, newPipeline, screen, setFile } from './support/studio.ts';
 
 test.use({ viewport: { width: 1280, height: 800 } });
-
-const SCREENS = join(process.cwd(), 'test-results', 'screens');
-async function screen(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENS, { recursive: true });
-  await page.screenshot({ path: join(SCREENS, `${name}.png`) });
-}
-
-async function newPipeline(page: Page): Promise<void> {
-  await page.getByTestId('start-new').click();
-  await expect(page.getByTestId('canvas')).toBeVisible();
-}
-
-/** Drag a palette item onto the canvas at (x, y) from the canvas's top-left corner. */
-async function dragNode(page: Page, type: string, x: number, y: number): Promise<void> {
-  await page.getByTestId(`palette-item-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
-}
-
-/** Press on a handle, move to another, release: what a user does to draw an edge. */
-async function connect(page: Page, fromHandle: string, toHandle: string): Promise<void> {
-  const a = await page.getByTestId(fromHandle).boundingBox();
-  const b = await page.getByTestId(toHandle).boundingBox();
-  if (!a || !b) throw new Error(`handle not on screen: ${!a ? fromHandle : toHandle}`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
-  await page.mouse.up();
-}
-
-/** The text box of the selected node's file param (whatever the param is called). */
-function fileInput(page: Page): Locator {
-  return page
-    .getByTestId('inspector')
-    .locator('[data-testid^="param-"]')
-    .filter({ has: page.getByRole('button', { name: 'Browse…' }) })
-    .locator('input')
-    .first();
-}
-
-async function setFile(page: Page, nodeId: string, path: string): Promise<void> {
-  await page.getByTestId(`node-${nodeId}`).click();
-  const input = fileInput(page);
-  await input.fill(path);
-  await input.press('Enter');
-  await expect(page.getByTestId(`node-summary-${nodeId}`)).toContainText(path.split('/').pop()!);
-}
 
 /** The train node's target: a column list once the columns are known, a text box before. */
 async function pickTarget(page: Page, column: string): Promise<void> {
@@ -67,8 +23,6 @@ async function pickTarget(page: Page, column: string): Promise<void> {
   }
   await expect(page.getByTestId('node-summary-train')).toContainText(column);
 }
-
-const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
 
 /** load_csv (train rows) → train → evaluate ← load_csv_2 (test rows), drawn by hand. */
 async function buildPenguins(page: Page, workDir: string): Promise<void> {

@@ -30,6 +30,8 @@ interface RunState {
   /** Latest outputs per node (from run summaries). */
   outputs: Record<string, Record<string, PortValue>>;
   logs: LogLine[];
+  /** Error lines among `logs` (the Log tab's badge), counted as they arrive. */
+  logErrors: number;
   runs: RunSummary[];
   currentRunId: string | null;
   /** Bumped whenever outputs change (previews refetch). */
@@ -52,6 +54,7 @@ export const useRunStore = create<RunState>()((set) => ({
   nodes: {},
   outputs: {},
   logs: [],
+  logErrors: 0,
   runs: [],
   currentRunId: null,
   outputsVersion: 0,
@@ -103,7 +106,8 @@ export const useRunStore = create<RunState>()((set) => ({
         }
       }
       if (logs.length > LOG_LIMIT) logs = logs.slice(-LOG_LIMIT);
-      return { nodes, outputs, logs, runs, currentRunId, outputsVersion };
+      const logErrors = logs === s.logs ? s.logErrors : logs.filter((l) => l.level === 'error').length;
+      return { nodes, outputs, logs, logErrors, runs, currentRunId, outputsVersion };
     }),
   loadSummary: (summary) =>
     set((s) => {

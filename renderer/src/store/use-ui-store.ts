@@ -2,7 +2,8 @@
 import { create } from 'zustand';
 import type { Diagnostic, SchemaMap } from '../../../core/host/api.ts';
 
-export type BottomTab = 'preview' | 'results' | 'log' | 'runs';
+/** A registered bottom tab's id (panels/bottom-tabs.ts): 'preview', 'results', 'log', 'runs'... */
+export type BottomTab = string;
 export type Dialog =
   | { kind: 'open' }
   | { kind: 'save-as' }

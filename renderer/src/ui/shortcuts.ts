@@ -1,7 +1,8 @@
 /** Global keyboard shortcuts: everything the mouse can do, the keyboard can too. */
 import type { ReactFlowInstance } from '@xyflow/react';
 import { useDocStore } from '../store/use-doc-store.ts';
-import { useUiStore, type BottomTab } from '../store/use-ui-store.ts';
+import { useUiStore } from '../store/use-ui-store.ts';
+import { bottomTabs } from '../panels/bottom-tabs.ts';
 import { copySelection, duplicateSelection, groupSelection, layoutAll, paste, addNote } from '../store/commands.ts';
 import { cancelRun, newPipeline, run, save } from '../store/actions.ts';
 
@@ -28,8 +29,6 @@ export const SHORTCUTS: [string, string][] = [
   ['Inspector → Inputs', 'Connect an input without the mouse'],
   ['?', 'This list'],
 ];
-
-const TABS: BottomTab[] = ['preview', 'results', 'log', 'runs'];
 
 function typing(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -67,7 +66,8 @@ export function installShortcuts(flow: () => ReactFlowInstance | null): () => vo
       } else void run();
       return;
     }
-    if (e.altKey && /^[1-4]$/.test(e.key) && inEditor) return done(), ui.setBottomTab(TABS[Number(e.key) - 1]);
+    const tab = e.altKey && /^[1-9]$/.test(e.key) ? bottomTabs()[Number(e.key) - 1] : undefined;
+    if (tab && inEditor) return done(), ui.setBottomTab(tab.id);
     if (mod && key === 'j' && inEditor) return done(), ui.setView(ui.view === 'json' ? 'canvas' : 'json');
     if (editing || ui.dialog || !inEditor) return;
 
