@@ -89,6 +89,8 @@ export async function startServer(dir: string, env: Record<string, string> = {})
   const exited = new Promise<number | null>((done) => proc.once('exit', (code) => done(code)));
   const url = await new Promise<string>((done, fail) => {
     let port = 0;
+    let ready = 0;
+    const workers = Number(env.FLOWLINE_WORKERS ?? 1);
     proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       buffered += chunk;
       let nl: number;
@@ -99,7 +101,7 @@ export async function startServer(dir: string, env: Record<string, string> = {})
           const entry = JSON.parse(line) as Record<string, unknown>;
           logs.push(entry);
           if (entry.event === 'listening') port = entry.port as number;
-          if (entry.event === 'ready') done(`http://127.0.0.1:${port}`);
+          if (entry.event === 'ready' && ++ready === workers) done(`http://127.0.0.1:${port}`);
         } catch {
           logs.push({ unparsed: line });
         }

@@ -35,8 +35,11 @@ export interface BundleModel {
   learner: string;
   inputs: InputColumn[];
   metrics: Record<string, Record<string, number>>;
-  lineage: Omit<ServedModel['lineage'], 'exportedAt' | 'flowlineVersion'>;
+  /** exportedAt / flowlineVersion are set at export unless given (a champion kept from an earlier bundle). */
+  lineage: Omit<ServedModel['lineage'], 'exportedAt' | 'flowlineVersion'> & Partial<Pick<ServedModel['lineage'], 'exportedAt' | 'flowlineVersion'>>;
   valueBuckets?: number[];
+  /** The ONNX export's ExportedModelInfo, kept in the manifest. */
+  onnxInfo?: Record<string, unknown>;
   golden: {
     source: string;
     rows: Golden['rows'];
@@ -107,7 +110,8 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
       outputs,
       metrics: m.metrics,
       ...(m.valueBuckets ? { valueBuckets: m.valueBuckets } : {}),
-      lineage: { ...m.lineage, exportedAt, flowlineVersion: FLOWLINE_VERSION },
+      lineage: { ...m.lineage, exportedAt: m.lineage.exportedAt ?? exportedAt, flowlineVersion: m.lineage.flowlineVersion ?? FLOWLINE_VERSION },
+      ...(m.onnxInfo ? { onnx: m.onnxInfo } : {}),
       warmup: m.golden.rows[0],
     });
   }
@@ -172,6 +176,39 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
     await rm(`${staging}.zip`, { force: true });
     throw e;
   }
+}
+
+/** A model of an existing bundle, read back from its files (to keep it while adding a challenger). */
+export function readBundleModel(dir: string, spec: ServedModel): BundleModel {
+  const golden = JSON.parse(readFileSync(join(dir, 'golden', `${spec.name}.json`), 'utf8')) as Golden;
+  return {
+    name: spec.name,
+    version: spec.version,
+    onnx: readFileSync(join(dir, spec.file)),
+    task: spec.task,
+    target: spec.target,
+    ...(spec.classes ? { classes: spec.classes } : {}),
+    learner: spec.learner,
+    inputs: spec.inputs,
+    metrics: spec.metrics,
+    lineage: spec.lineage,
+    ...(spec.valueBuckets ? { valueBuckets: spec.valueBuckets } : {}),
+    ...(spec.onnx ? { onnxInfo: spec.onnx } : {}),
+    golden: { source: golden.source, rows: golden.rows, predictions: golden.expected.predictions, probabilities: golden.expected.probabilities, tolerance: golden.tolerance },
+  };
+}
+
+/**
+ * Add (or replace) the challenger of an existing bundle: the champion, its version and its
+ * golden requests stay as they are; routing defaults to an A/B split unless given.
+ */
+export async function addChallenger(dir: string, challenger: BundleModel, routing: Partial<Routing> = {}, options: { zip?: boolean } = {}): Promise<BundleResult> {
+  const path = join(resolve(dir), MANIFEST_FILE);
+  if (!existsSync(path)) throw new FlowlineError({ code: 'FILE_NOT_FOUND', file: path, message: `${resolve(dir)} is not a Flowline serving bundle (no ${MANIFEST_FILE}).`, hint: 'Give the folder an earlier `flowline export docker` wrote.' });
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  const champion = readBundleModel(resolve(dir), manifest.models[0]);
+  const mode = routing.mode ?? (manifest.routing.mode === 'single' ? 'ab' : manifest.routing.mode);
+  return writeBundle({ out: dir, champion, challenger, routing: { ...manifest.routing, ...routing, mode }, validation: manifest.validation, zip: options.zip ?? existsSync(`${resolve(dir)}.zip`) });
 }
 
 /** Refuse to replace a folder that is not an earlier bundle (it may hold someone's files). */

@@ -146,22 +146,38 @@ async function serve(manifest: Manifest, settings: Settings, openapi: string | u
   process.on('SIGINT', () => stop('SIGINT'));
   if (viaPrimary) process.on('message', (m: unknown) => m === 'shutdown' && stop('SIGTERM'));
 
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(settings.port, settings.host, () => done());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : settings.port;
-  log({ level: 'info', event: 'listening', port, host: settings.host, models: manifest.models.map((m) => m.name), routing: settings.routingMode });
-
-  const policy = { unknownCategory: settings.unknownCategory, extraFields: settings.extraFields, maxRows: settings.maxRows };
-  const models: LoadedModel[] = [];
-  for (const spec of manifest.models) {
-    const t0 = Date.now();
-    const model = await LoadedModel.load(spec, readFileSync(join(settings.modelDir, spec.file)), policy, settings.threads);
-    await model.warmUp();
-    models.push(model);
-    log({ level: 'info', event: 'model_ready', model_name: spec.name, model_version: spec.version, role: spec.role, load_ms: Date.now() - t0 });
+  const listen = async () => {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(settings.port, settings.host, () => done());
+    });
+    const address = server.address();
+    const bound = typeof address === 'object' && address ? address.port : settings.port;
+    log({ level: 'info', event: 'listening', port: bound, host: settings.host, models: manifest.models.map((m) => m.name), routing: settings.routingMode });
+    return bound;
+  };
+  const load = async () => {
+    const policy = { unknownCategory: settings.unknownCategory, extraFields: settings.extraFields, maxRows: settings.maxRows };
+    const models: LoadedModel[] = [];
+    for (const spec of manifest.models) {
+      const t0 = Date.now();
+      const model = await LoadedModel.load(spec, readFileSync(join(settings.modelDir, spec.file)), policy, settings.threads);
+      await model.warmUp();
+      models.push(model);
+      log({ level: 'info', event: 'model_ready', model_name: spec.name, model_version: spec.version, role: spec.role, load_ms: Date.now() - t0 });
+    }
+    return models;
+  };
+  // One process listens at once (liveness answers while the models load). A worker of several
+  // loads first: the primary hands connections round-robin, and none may reach a worker still loading.
+  let port: number;
+  let models: LoadedModel[];
+  if (viaPrimary) {
+    models = await load();
+    port = await listen();
+  } else {
+    port = await listen();
+    models = await load();
   }
   app.setModels(models);
   log({ level: 'info', event: 'ready', port });
