@@ -6,6 +6,7 @@
  * Frames are treated as immutable: a step returns a new frame that shares the columns it did not
  * touch, so replaying a recipe never copies untouched columns.
  */
+import { createHash } from 'node:crypto';
 import { FlowlineError, type ColumnType } from '../spec/index.ts';
 
 export type NumericColumn = Float64Array;
@@ -189,4 +190,21 @@ export function frameChanges(before: Frame, after: Frame): { changed: Record<str
   for (const [name, col] of Object.entries(after.columns)) if (before.columns[name] !== col) changed[name] = col;
   const dropped = Object.keys(before.columns).filter((n) => !(n in after.columns));
   return { changed, dropped };
+}
+
+/**
+ * sha256 of a frame's content: column names in sorted order, each with its values (numbers as
+ * their 8 bytes, text as UTF-8 with a NUL after each value, missing text as 0xFF). Identifies the
+ * data a model was trained on, whatever file format held it.
+ */
+export function frameFingerprint(frame: Frame): string {
+  const hash = createHash('sha256');
+  hash.update(`rows:${frame.rows}\n`);
+  for (const name of Object.keys(frame.columns).sort()) {
+    const col = frame.columns[name];
+    hash.update(`${name}\n`);
+    if (col instanceof Float64Array) hash.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+    else for (const v of col) hash.update(v === null ? '\xff' : `${v}\0`);
+  }
+  return hash.digest('hex');
 }

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { FlowlineError } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
 import { ROW_ID, type ColumnSchema, type ModelValue, type RecipeStep, type TableRef, type Task } from '../spec/values.ts';
-import type { Frame } from './frame.ts';
+import { frameFingerprint, type Frame } from './frame.ts';
 import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix, Prediction } from './learners/types.ts';
 import { deriveSeed } from './random.ts';
@@ -301,7 +301,7 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
     recipe: fitted,
     features,
     estimator: { kind: learner.kind, params, state },
-    trainedOn: { nodeId: ctx.nodeId, rows: X.rows },
+    trainedOn: { nodeId: ctx.nodeId, rows: X.rows, dataFingerprint: frameFingerprint(raw) },
   };
   return { model, trainPrediction, target, rowIds };
 }

@@ -71,7 +71,11 @@ export interface ModelValue {
   /** Column names of the numeric matrix the estimator sees, in order. */
   features: string[];
   estimator: { kind: string; params: Record<string, unknown>; state: unknown };
-  trainedOn: { nodeId: string; rows: number };
+  /**
+   * The Train node and its training rows; `dataFingerprint` (sha256 of the raw training rows the
+   * model read, see trainModel) identifies the data in exported models. Absent on older models.
+   */
+  trainedOn: { nodeId: string; rows: number; dataFingerprint?: string };
 }
 
 /** One chart spec, rendered by the studio and (later) by the CLI's HTML report. */

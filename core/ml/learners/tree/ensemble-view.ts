@@ -1,0 +1,60 @@
+/**
+ * The one way code outside the tree learners reads a fitted tree model (ONNX export today; SHAP
+ * can too): every tree as a FlatTree plus how the trees' leaf values add up. Whoever changes how
+ * trees are held in memory changes this function, and every reader keeps working.
+ *
+ * Prediction, as the learners compute it: raw = base, then for t in order,
+ *   raw[output(t) .. output(t) + width) += weight × leafValue(tree t, row)
+ * and the task's post-processing (classification proportions as they are, boosting's sigmoid /
+ * softmax, isolation forest's 2^(−raw / c)) follows.
+ */
+import type { FlatTree } from '../types.ts';
+import type { DecisionTreeState } from './decision-tree.ts';
+import type { HgbState } from './hist-gradient-boosting.ts';
+import type { IsolationForestState } from './isolation-forest.ts';
+import { averagePathLength } from './isolation-forest.ts';
+import type { RandomForestState } from './random-forest.ts';
+
+export interface EnsembleView {
+  trees: FlatTree[];
+  /** Values per leaf (classes for a classifier's proportions, else 1). */
+  width: number;
+  /** Columns of the raw sum. */
+  outputs: number;
+  /** First raw column tree t adds into. */
+  outputOf: (t: number) => number;
+  /** Every leaf value is multiplied by this before it is added (1 / trees for a forest's mean). */
+  weight: number;
+  /** Raw value before any tree (boosting's baseline), per output column. */
+  base: number[];
+  post: { kind: 'none' } | { kind: 'sigmoid' } | { kind: 'softmax' } | { kind: 'isolation'; c: number };
+}
+
+/** The tree model inside a fitted state of `kind`, or null when `kind` is not a tree learner. */
+export function ensembleView(kind: string, state: unknown): EnsembleView | null {
+  switch (kind) {
+    case 'decision_tree': {
+      const s = state as DecisionTreeState;
+      const width = s.tree.valueWidth;
+      return { trees: [s.tree], width, outputs: width, outputOf: () => 0, weight: 1, base: new Array(width).fill(0), post: { kind: 'none' } };
+    }
+    case 'random_forest': {
+      const s = state as RandomForestState;
+      const width = s.trees[0].valueWidth;
+      return { trees: s.trees, width, outputs: width, outputOf: () => 0, weight: 1 / s.trees.length, base: new Array(width).fill(0), post: { kind: 'none' } };
+    }
+    case 'hist_gradient_boosting': {
+      const s = state as HgbState;
+      const T = s.treesPerIteration;
+      const post = s.task === 'regression' ? { kind: 'none' as const } : s.task === 'binary' ? { kind: 'sigmoid' as const } : { kind: 'softmax' as const };
+      return { trees: s.trees, width: 1, outputs: T, outputOf: (j) => j % T, weight: 1, base: [...s.baseline], post };
+    }
+    case 'isolation_forest': {
+      const s = state as IsolationForestState;
+      const c = averagePathLength(s.maxSamples);
+      return { trees: s.trees, width: 1, outputs: 1, outputOf: () => 0, weight: 1 / s.trees.length, base: [0], post: { kind: 'isolation', c: c > 0 ? c : 1 } };
+    }
+    default:
+      return null;
+  }
+}
