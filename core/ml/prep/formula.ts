@@ -1,7 +1,7 @@
 /**
  * A new (or replaced) column computed by an expression over the row's columns (see
- * expression.ts for the language). Stateless. Not exportable yet: expressions are not compiled to
- * ONNX ops (each operator has an ONNX counterpart, so this is future work, not a limit).
+ * expression.ts for the language). Stateless. Exportable: core/export/onnx/steps/formula.ts
+ * compiles the expression to ONNX ops (refusing, by name, the few it cannot mirror).
  */
 import { withColumns, type NewColumn } from '../frame.ts';
 import { compileExpression, expressionColumns, parseExpression, type Value } from './expression.ts';
@@ -14,7 +14,7 @@ export interface FormulaParams {
 
 export const formula: StepKind<FormulaParams, FormulaParams> = {
   kind: 'formula',
-  exportable: false,
+  exportable: true,
   fit(frame, params) {
     compileExpression(parseExpression(params.expression), frame); // fail early on unknown columns
     return { output: params.output, expression: params.expression };

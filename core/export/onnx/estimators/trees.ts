@@ -1,0 +1,175 @@
+/**
+ * Tree models (decision tree, random forest, histogram boosting, isolation forest) as ONNX, read
+ * through ensembleView — the learners' one accessor — so a change of the in-memory tree layout
+ * does not reach this file.
+ *
+ *  - default target: ai.onnx.ml v3 TreeEnsembleRegressor with double thresholds
+ *    (`nodes_values_as_tensor`) and leaf weights (`target_weights_as_tensor`): splits compare in
+ *    double exactly as the app's, the runtime sums in double and returns float32.
+ *  - exact target: ai.onnx.ml v5 TreeEnsemble, in double, with one output column per tree; the
+ *    columns are then added in the app's order (a runtime that sums the trees itself may split
+ *    them over threads and add the partial sums in another order).
+ */
+import type { FlatTree } from '../../../ml/learners/types.ts';
+import { ensembleView, type EnsembleView } from '../../../ml/learners/tree/ensemble-view.ts';
+import { floats, int, ints, str, strs, tensor, type OnnxGraph } from '../graph.ts';
+import { argmaxFirst, sigmoidAsApp, softmaxAsApp } from './classify.ts';
+import type { EstimatorEmitter, EstimatorOutputs } from './types.ts';
+
+/** weight × value, as the app multiplies each leaf value before adding it. */
+function leafWeights(tree: FlatTree, node: number, weight: number): number[] {
+  const w = tree.valueWidth;
+  return Array.from({ length: w }, (_, v) => weight * tree.value[node * w + v]);
+}
+
+/** [N, outputs] float32 sums (cast to double) through TreeEnsembleRegressor (ai.onnx.ml v3). */
+function rawDefault(g: OnnxGraph, X: string, view: EnsembleView): string {
+  const n = { treeids: [] as number[], nodeids: [] as number[], featureids: [] as number[], modes: [] as string[], values: [] as number[], trueids: [] as number[], falseids: [] as number[], missing: [] as number[] };
+  const t = { treeids: [] as number[], nodeids: [] as number[], ids: [] as number[], weights: [] as number[] };
+  view.trees.forEach((tree, ti) => {
+    const out = view.outputOf(ti);
+    for (let i = 0; i < tree.feature.length; i++) {
+      const leaf = tree.feature[i] < 0;
+      n.treeids.push(ti);
+      n.nodeids.push(i);
+      n.featureids.push(leaf ? 0 : tree.feature[i]);
+      n.modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
+      n.values.push(leaf ? 0 : tree.threshold[i]);
+      n.trueids.push(leaf ? 0 : tree.left[i]);
+      n.falseids.push(leaf ? 0 : tree.right[i]);
+      n.missing.push(leaf ? 0 : tree.missingLeft[i]);
+      if (leaf) {
+        leafWeights(tree, i, view.weight).forEach((w, v) => {
+          t.treeids.push(ti);
+          t.nodeids.push(i);
+          t.ids.push(out + v);
+          t.weights.push(w);
+        });
+      }
+    }
+  });
+  const [y] = g.ml('TreeEnsembleRegressor', [X], {
+    nodes_treeids: ints(n.treeids),
+    nodes_nodeids: ints(n.nodeids),
+    nodes_featureids: ints(n.featureids),
+    nodes_modes: strs(n.modes),
+    nodes_values_as_tensor: { t: tensor.double(n.values) },
+    nodes_truenodeids: ints(n.trueids),
+    nodes_falsenodeids: ints(n.falseids),
+    nodes_missing_value_tracks_true: ints(n.missing),
+    nodes_hitrates: floats(n.treeids.map(() => 1)),
+    target_treeids: ints(t.treeids),
+    target_nodeids: ints(t.nodeids),
+    target_ids: ints(t.ids),
+    target_weights_as_tensor: { t: tensor.double(t.weights) },
+    // the baseline is added in double before the one rounding to float32: added after, a sum
+    // that nearly cancels the baseline would lose its relative precision
+    base_values_as_tensor: { t: tensor.double(view.base) },
+    n_targets: int(view.outputs),
+    aggregate_function: str('SUM'),
+    post_transform: str('NONE'),
+  });
+  return g.cast(y, 'double');
+}
+
+/**
+ * [N, outputs] double, bit-identical to the app, through TreeEnsemble (ai.onnx.ml v5). A v5 leaf
+ * adds one weight to one target, and a classifier's leaf holds k proportions; so each tree's leaf
+ * "weight" is the leaf's index (an integer, exact in double) into a table of weight × values, the
+ * ensemble returns one index per tree and row, and the values are gathered and added in the app's
+ * order (a runtime that sums trees itself may split them over threads and add partial sums in
+ * another order).
+ */
+function rawExact(g: OnnxGraph, X: string, view: EnsembleView): string {
+  const width = view.width;
+  const n = { featureids: [] as number[], modes: [] as number[], splits: [] as number[], trueids: [] as number[], trueleafs: [] as number[], falseids: [] as number[], falseleafs: [] as number[], missing: [] as number[] };
+  const leaf = { targetids: [] as number[], weights: [] as number[] };
+  const table: number[] = [];
+  const roots: number[] = [];
+  view.trees.forEach((tree, ti) => {
+    const size = tree.feature.length;
+    const at = new Int32Array(size); // index among this model's interior nodes, or among its leaves
+    let interior = n.featureids.length;
+    for (let i = 0; i < size; i++) {
+      if (tree.feature[i] >= 0) at[i] = interior++;
+      else {
+        at[i] = leaf.targetids.length;
+        leaf.targetids.push(ti);
+        leaf.weights.push(at[i]);
+        table.push(...leafWeights(tree, i, view.weight));
+      }
+    }
+    const push = (feature: number, split: number, missing: number, l: number, r: number) => {
+      n.featureids.push(feature);
+      n.modes.push(0); // BRANCH_LEQ
+      n.splits.push(split);
+      n.missing.push(missing);
+      n.trueids.push(at[l]);
+      n.trueleafs.push(tree.feature[l] < 0 ? 1 : 0);
+      n.falseids.push(at[r]);
+      n.falseleafs.push(tree.feature[r] < 0 ? 1 : 0);
+    };
+    roots.push(n.featureids.length);
+    // a single leaf: one interior node whose two branches both reach it
+    if (tree.feature[0] < 0) push(0, 0, 0, 0, 0);
+    else for (let i = 0; i < size; i++) if (tree.feature[i] >= 0) push(tree.feature[i], tree.threshold[i], tree.missingLeft[i], tree.left[i], tree.right[i]);
+  });
+  const [leafIds] = g.ml('TreeEnsemble', [X], {
+    nodes_featureids: ints(n.featureids),
+    nodes_modes: { t: tensor.uint8(n.modes) },
+    nodes_splits: { t: tensor.double(n.splits) },
+    nodes_truenodeids: ints(n.trueids),
+    nodes_trueleafs: ints(n.trueleafs),
+    nodes_falsenodeids: ints(n.falseids),
+    nodes_falseleafs: ints(n.falseleafs),
+    nodes_missing_value_tracks_true: ints(n.missing),
+    leaf_targetids: ints(leaf.targetids),
+    leaf_weights: { t: tensor.double(leaf.weights) },
+    tree_roots: ints(roots),
+    n_targets: int(view.trees.length),
+    aggregate_function: int(1), // SUM of the one leaf each tree reaches: 0 + index, exact
+    post_transform: int(0),
+  });
+  const values = g.op('Gather', [g.constant(tensor.double(table, [leaf.targetids.length, width]), 'leaf_values'), g.cast(leafIds, 'int64')], { axis: int(0) }); // [N, trees, width]
+  const pieces = g.split(values, 1, view.trees.map(() => 1)); // [N, 1, width] each
+  const byOutput = new Map<number, number[]>();
+  view.trees.forEach((_, t) => byOutput.set(view.outputOf(t), [...(byOutput.get(view.outputOf(t)) ?? []), t]));
+  const groups: string[] = [];
+  for (let o = 0; o < view.outputs; o += width) {
+    // raw = base, then += each tree's weighted values in tree order
+    const base = g.constant(tensor.double(view.base.slice(o, o + width), [1, 1, width]), 'base');
+    groups.push(g.sumInOrder([base, ...(byOutput.get(o) ?? []).map((t) => pieces[t])]));
+  }
+  return g.reshape(g.concat(groups, 2), [-1, view.outputs]);
+}
+
+function finish(g: OnnxGraph, raw: string, view: EnsembleView, classify: boolean): EstimatorOutputs {
+  switch (view.post.kind) {
+    case 'none':
+      return classify ? { proba: raw, labelIndex: argmaxFirst(g, raw) } : { value: raw };
+    case 'sigmoid': {
+      const p = sigmoidAsApp(g, raw);
+      const proba = g.concat([g.op('Sub', [g.scalar(1), p]), p], 1);
+      return { proba, labelIndex: argmaxFirst(g, proba) };
+    }
+    case 'softmax': {
+      const proba = softmaxAsApp(g, raw, view.outputs);
+      return { proba, labelIndex: argmaxFirst(g, proba) };
+    }
+    case 'isolation':
+      // 2^(−raw / c)
+      return { value: g.op('Pow', [g.scalar(2), g.op('Div', [g.op('Neg', [raw]), g.scalar(view.post.c)])]) };
+  }
+}
+
+export const emitTrees: EstimatorEmitter = (g, input, model) => {
+  const view = ensembleView(model.estimator.kind, model.estimator.state)!;
+  const classify = model.task === 'binary' || model.task === 'multiclass';
+  let raw: string;
+  if (view.trees.length === 0) {
+    const zero = g.op('Mul', [g.cast(g.op('IsNaN', [input.columns[0]]), 'double'), g.scalar(0)]);
+    raw = g.op('Add', [zero, g.constant(tensor.double(view.base, [1, view.outputs]), 'base')]);
+  } else if (g.target.name === 'exact') raw = rawExact(g, input.matrix(), view);
+  else raw = rawDefault(g, input.matrix(), view);
+  return finish(g, raw, view, classify);
+};
