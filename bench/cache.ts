@@ -44,7 +44,7 @@ function run(label: string, extra: string[] = []) {
   return { label, wall, run: report.durationMs, statuses: report.nodes.map((n) => `${n.id}:${n.status}`).join(' '), nodes: report.nodes };
 }
 
-// A source edit makes the next `flowline` rebuild its bundle (core/host/source-bundle.mjs, ~0.7 s):
+// A source edit makes the next `flowline` rebuild its bundle (dev/source-bundle.mjs, ~0.7 s):
 // do that now, so "cold" means a cold pipeline cache, not a cold bundle. Then time bare start-up.
 execFileSync(process.execPath, [cli, 'help']);
 const startup = [0, 1, 2].map(() => {

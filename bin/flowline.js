@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `flowline` command: a composition root. It wires the node catalog into the CLI. The
-// TypeScript sources load as one cached bundle (core/host/source-bundle.mjs: rebuilt whenever a
+// TypeScript sources load as one cached bundle (dev/source-bundle.mjs: rebuilt whenever a
 // source changes, tsx when it cannot be built), so a clean clone needs no build step.
-import { importSources } from '../core/host/source-bundle.mjs';
+import { importSources } from '../dev/source-bundle.mjs';
 
 // `flowline nodes | head`: the reader went away; stop quietly, as Unix tools do.
 for (const stream of [process.stdout, process.stderr]) {

@@ -98,7 +98,7 @@ async function startElectron(binary) {
 }
 
 async function startBrowser(reason) {
-  const { importSources } = await import('../core/host/source-bundle.mjs');
+  const { importSources } = await import('../dev/source-bundle.mjs');
   const { startWebHost, NODES, WORKER_TASKS } = await importSources('studio', { 'core/host/web-host.ts': ['startWebHost'], 'nodes/index.ts': ['NODES'], 'core/host/worker-tasks.ts': ['WORKER_TASKS'] });
   const host = await startWebHost({ nodes: NODES, tasks: WORKER_TASKS, port: option('port') ? Number(option('port')) : 0, cwd: process.cwd(), openBrowser: !flag('no-open') });
   if (reason) console.log(`flowline: opening the studio in your browser instead of a desktop window: ${reason}.`);

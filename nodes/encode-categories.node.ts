@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
-import { deriveSeed } from '../core/ml/random.ts';
+import { deriveSeed } from '../core/spec/random.ts';
 import { addRecipeStep, CATEGORICAL, checkColumns } from '../core/ml/prep/table-step.ts';
 
 export const encodeCategoriesNode = defineNode({

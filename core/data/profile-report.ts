@@ -1,5 +1,5 @@
 /** A column profile as a Results-tab report: a table of figures and a histogram per numeric column. */
-import type { ColumnProfile } from '../host/api.ts';
+import type { ColumnProfile } from '../spec/table-page.ts';
 import type { ChartSpec, MetricsValue, ResultTable, TableRef } from '../spec/index.ts';
 
 /** Histograms shown at most (the table lists every column). */

@@ -10,7 +10,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import type { ColumnProfile, TablePage } from '../host/api.ts';
+import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 import { FlowlineError, ROW_ID, type ColumnSchema, type TableRef } from '../spec/index.ts';
 import { ident, withConnection } from './engine.ts';
 import { columnSchemas, relation } from './tables.ts';

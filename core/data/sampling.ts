@@ -3,7 +3,7 @@
  * rows in ROW_ID order, so the same seed gives the same rows on every machine; the rows themselves
  * never leave DuckDB. Rows sharing a ROW_ID (copies made by a one-to-many join) stay together.
  */
-import { Rng } from '../ml/random.ts';
+import { Rng } from '../spec/random.ts';
 import type { RunContext, TableRef } from '../spec/index.ts';
 import { readColumns, writeRowSubsets, type ColumnData } from './tables.ts';
 

@@ -8,7 +8,7 @@ import type { AnyWorkerTask } from '../spec/worker-task.ts';
 export interface TaskRegistry {
   /**
    * The module a worker thread starts from. Built JavaScript (out/worker/index.js) runs as is; a
-   * TypeScript source (the development loop, tests) is loaded through worker-bootstrap.mjs.
+   * TypeScript source (the development loop, tests) is loaded through dev/worker-bootstrap.mjs.
    */
   readonly entry: URL;
   readonly tasks: ReadonlyMap<string, AnyWorkerTask>;

@@ -97,7 +97,7 @@ export class WorkerPool {
   private spawn(): Slot {
     const { entry } = this.registry;
     // Built JavaScript starts as is; a TypeScript entry (development, tests) needs a loader first.
-    const worker = /\.[cm]?ts$/.test(entry.pathname) ? new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry: entry.href } }) : new Worker(entry);
+    const worker = /\.[cm]?ts$/.test(entry.pathname) ? new Worker(new URL('../../dev/worker-bootstrap.mjs', import.meta.url), { workerData: { entry: entry.href } }) : new Worker(entry);
     const slot: Slot = { worker, job: null, taskId: 0 };
     worker.on('message', (msg: { taskId: number; type: string; fraction?: number; message?: string; result?: unknown; error?: ErrorInfo }) => {
       const job = slot.job;

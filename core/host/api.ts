@@ -8,6 +8,8 @@ import type { Pipeline } from '../schema/pipeline.ts';
 import type { ErrorInfo } from '../spec/errors.ts';
 import type { ColumnSchema, ColumnType, PortType, PortValue, Recipe } from '../spec/values.ts';
 import type { Category, ParamUi } from '../spec/define-node.ts';
+import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../spec/run-events.ts';
+import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 
 export const API_VERSION = 1;
 
@@ -63,67 +65,6 @@ export interface RunRequest {
   set?: string[];
 }
 
-export type NodeStatus = 'idle' | 'queued' | 'running' | 'cached' | 'done' | 'error' | 'skipped' | 'cancelled';
-
-export interface NodeResult {
-  id: string;
-  type: string;
-  status: NodeStatus;
-  durationMs: number;
-  error?: ErrorInfo;
-  /** Why it ran rather than came from the cache ("params changed: max_depth", "new input"...). */
-  reason?: string;
-  /** Output values, by port. Tables are references; fetch rows with preview(). */
-  outputs?: Record<string, PortValue>;
-}
-
-export interface RunSummary {
-  runId: string;
-  status: 'done' | 'error' | 'cancelled';
-  durationMs: number;
-  nodes: NodeResult[];
-  startedAt: string;
-}
-
-export type RunEvent =
-  | { type: 'run:start'; runId: string; nodes: string[] }
-  | { type: 'node:start'; runId: string; nodeId: string; reason?: string }
-  | { type: 'node:progress'; runId: string; nodeId: string; fraction: number; message?: string }
-  | { type: 'node:log'; runId: string; nodeId: string; message: string }
-  | { type: 'node:cached'; runId: string; nodeId: string; durationMs: number }
-  | { type: 'node:done'; runId: string; nodeId: string; durationMs: number }
-  | { type: 'node:error'; runId: string; nodeId: string; error: ErrorInfo }
-  | { type: 'run:end'; runId: string; summary: RunSummary };
-
-export const RUN_EVENT_TYPES = ['run:start', 'node:start', 'node:progress', 'node:log', 'node:cached', 'node:done', 'node:error', 'run:end'] as const;
-
-export interface ColumnProfile {
-  name: string;
-  type: ColumnType;
-  dbType: string;
-  count: number;
-  missing: number;
-  missingPct: number;
-  distinct: number;
-  min?: number | string | null;
-  max?: number | string | null;
-  mean?: number | null;
-  std?: number | null;
-  /** p05, p25, p50, p75, p95 for numeric columns. */
-  quantiles?: Record<string, number | null>;
-  top?: { value: string | number | boolean | null; count: number }[];
-  histogram?: { x0: number; x1: number; count: number }[];
-}
-
-export interface TablePage {
-  columns: ColumnSchema[];
-  /** Rows as arrays, in `columns` order; dates as ISO strings, bigints as numbers or strings. */
-  rows: unknown[][];
-  offset: number;
-  totalRows: number;
-  /** Present when asked for. */
-  profile?: ColumnProfile[];
-}
 
 export interface PreviewRequest {
   runId?: string;
@@ -178,5 +119,27 @@ export interface FlowlineApi {
 /** Methods callable over the wire (everything but onEvent). */
 export type ApiMethod = Exclude<keyof FlowlineApi, 'onEvent'>;
 
+/** Every callable method by name (hosts bind one handler each; the preload one function each). */
+export const API_METHOD_NAMES = Object.keys({
+  hello: 1,
+  catalog: 1,
+  openPipeline: 1,
+  savePipeline: 1,
+  validatePipeline: 1,
+  trustPipeline: 1,
+  run: 1,
+  cancel: 1,
+  lastRun: 1,
+  preview: 1,
+  listTemplates: 1,
+  recentFiles: 1,
+  autosave: 1,
+  recoverAutosave: 1,
+  listDirectory: 1,
+  // `satisfies`: a method added to FlowlineApi but not listed here is a type error.
+} satisfies Record<ApiMethod, 1>) as ApiMethod[];
+
 // Re-exported so the renderer can import all contract types from one file.
 export type { Pipeline, ErrorInfo, ColumnSchema, ColumnType, PortType, PortValue, Recipe, Category, ParamUi };
+export type { NodeResult, NodeStatus, RunEvent, RunSummary, ColumnProfile, TablePage };
+export { RUN_EVENT_TYPES } from '../spec/run-events.ts';

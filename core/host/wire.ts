@@ -1,6 +1,6 @@
 /**
  * How the contract travels between the browser studio and the web host (HTTP + WebSocket on
- * 127.0.0.1). Electron uses IPC instead, with the same method names and argument lists.
+ * 127.0.0.1). Electron uses IPC instead (electron/ipc.ts), with the same method names and argument lists.
  *
  * - The page is served at `http://127.0.0.1:PORT/?token=TOKEN`; every HTTP request and the
  *   WebSocket upgrade (`ws://127.0.0.1:PORT/api?token=TOKEN`) must carry the token.
@@ -21,7 +21,3 @@ export type WireMessage =
   | { event: RunEvent };
 
 export const WIRE_PATH = '/api';
-
-/** Electron IPC channel for a contract method, and for pushed events. */
-export const ipcChannel = (method: ApiMethod) => `flowline:${method}`;
-export const IPC_EVENT_CHANNEL = 'flowline:event';

@@ -10,7 +10,7 @@ import type { RecipeStep, ResultTable, TableRef, Task } from '../spec/values.ts'
 import type { Matrix, Prediction } from './learners/types.ts';
 import { scoreClassification, scoreRegression, type ClassificationTask } from './metrics.ts';
 import { balancedWeights, checkRecipeLeavesTarget, featureColumns, prepareTarget, type TaskChoice } from './model.ts';
-import { Rng, deriveSeed } from './random.ts';
+import { Rng, deriveSeed } from '../spec/random.ts';
 import { fitTransformRecipe, frameToMatrix, loadRawFrame } from './recipe.ts';
 import { fitPredictTask, type FitPayload } from './tasks.ts';
 

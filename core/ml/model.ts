@@ -12,7 +12,7 @@ import { ROW_ID, type ColumnSchema, type ModelValue, type RecipeStep, type Table
 import { frameFingerprint, type Frame } from './frame.ts';
 import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix, Prediction } from './learners/types.ts';
-import { deriveSeed } from './random.ts';
+import { deriveSeed } from '../spec/random.ts';
 import { applyRecipe, fitTransformRecipe, frameToMatrix, loadRawFrame } from './recipe.ts';
 import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask, type FitPayload, type UnitRangeJob } from './tasks.ts';
 

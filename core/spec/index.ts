@@ -5,3 +5,6 @@ export * from './define-node.ts';
 export * from './params.ts';
 export * from './seed.ts';
 export * from './worker-task.ts';
+export * from './run-events.ts';
+export * from './table-page.ts';
+export * from './random.ts';

@@ -9,10 +9,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { createService } from '../../core/host/service.ts';
-import { API_METHOD_NAMES, type IpcReply } from '../../core/host/service/method-names.ts';
+import { API_METHOD_NAMES } from '../../core/host/api.ts';
 import { parseArgs } from '../../core/host/service/methods.ts';
 import { APP_ROOT, DEFAULT_RENDERER_DIR, DEFAULT_TEMPLATES_DIR, STUDIO_CSP } from '../../core/host/service/state-dir.ts';
-import { IPC_EVENT_CHANNEL, ipcChannel } from '../../core/host/wire.ts';
+import { IPC_EVENT_CHANNEL, ipcChannel, type IpcReply } from '../ipc.ts';
 import { toErrorInfo } from '../../core/spec/errors.ts';
 import { WORKER_TASKS } from '../../core/host/worker-tasks.ts';
 import { NODES } from '../../nodes/index.ts';

@@ -3,9 +3,8 @@
  * ipcRenderer, no Node. It runs sandboxed, so bin/start.js bundles it to out/preload/index.cjs.
  * Errors come back from main as values and are rethrown here with their code, hint and node id.
  */
-import type { FlowlineApi, RunEvent } from '../../core/host/api.ts';
-import { API_METHOD_NAMES, type IpcReply } from '../../core/host/service/method-names.ts';
-import { IPC_EVENT_CHANNEL, ipcChannel } from '../../core/host/wire.ts';
+import { API_METHOD_NAMES, type FlowlineApi, type RunEvent } from '../../core/host/api.ts';
+import { IPC_EVENT_CHANNEL, ipcChannel, type IpcReply } from '../ipc.ts';
 
 interface PreloadElectron {
   contextBridge: { exposeInMainWorld(key: string, api: unknown): void };

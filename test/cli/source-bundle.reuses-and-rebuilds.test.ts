@@ -1,5 +1,5 @@
 /**
- * core/host/source-bundle.mjs on a tiny project of its own (a temp dir), each load in a fresh Node
+ * dev/source-bundle.mjs on a tiny project of its own (a temp dir), each load in a fresh Node
  * process as the CLI does it: the first load builds a bundle, the next reuses it, an edit is picked
  * up, import.meta still names the original files, and anything that prevents bundling falls back to
  * tsx. FLOWLINE_BUNDLE_TRACE makes the loader say which path it took.
@@ -11,7 +11,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 
-const LOADER = pathToFileURL(resolve(import.meta.dirname, '../../core/host/source-bundle.mjs')).href;
+const LOADER = pathToFileURL(resolve(import.meta.dirname, '../../dev/source-bundle.mjs')).href;
 let root: string;
 let cacheDir: string;
 
@@ -44,7 +44,7 @@ process.stdout.write(JSON.stringify({ value: m.value, where: m.where, dir: m.dir
 const LIB = (value: number) => `export const value: number = ${value};\nexport function fail(): never {\n  throw new Error('failed on purpose');\n}\n`;
 const bundles = () => readdirSync(cacheDir).filter((f) => f.endsWith('.cjs'));
 
-describe('core/host/source-bundle.mjs', () => {
+describe('dev/source-bundle.mjs', () => {
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'flowline-bundle-'));
     cacheDir = join(root, 'cache');

@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { Pipeline } from '../../schema/pipeline.ts';
 import { FlowlineError } from '../../spec/errors.ts';
-import type { ApiMethod } from '../api.ts';
-import { API_METHOD_NAMES as API_METHODS } from './method-names.ts';
+import { API_METHOD_NAMES as API_METHODS, type ApiMethod } from '../api.ts';
 
 const path = z.string().min(1).max(4096);
 const runRequest = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Rng, deriveSeed } from '../random.ts';
+import { Rng, deriveSeed } from '../../spec/random.ts';
 import { requireCols, requireFinite, weightsOf } from './check-input.ts';
 import type { Learner, Matrix, Prediction } from './types.ts';
 

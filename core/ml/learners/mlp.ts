@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FlowlineError } from '../../spec/errors.ts';
-import { Rng, deriveSeed } from '../random.ts';
+import { Rng, deriveSeed } from '../../spec/random.ts';
 import { nClassesOf, requireCols, requireFinite, requireTarget, weightsOf } from './check-input.ts';
 import { adamStep, forward, matmulABt, newAdam, transpose, type Net } from './mlp-net.ts';
 import type { FitData, FitOptions, Learner, Matrix, Prediction } from './types.ts';

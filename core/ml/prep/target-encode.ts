@@ -17,7 +17,7 @@
  */
 import { FlowlineError } from '../../spec/index.ts';
 import { getColumn, textKeys, withColumns, type Frame, type NewColumn } from '../frame.ts';
-import { Rng } from '../random.ts';
+import { Rng } from '../../spec/random.ts';
 import { keyColumn, type Key } from './categories.ts';
 import type { StepKind } from './types.ts';
 

@@ -4,7 +4,7 @@
  * selection (3 contestants), uniform crossover, and per-gene mutation (a Gaussian nudge for
  * numbers, a fresh draw for choices). Seeded.
  */
-import { Rng } from '../random.ts';
+import { Rng } from '../../spec/random.ts';
 import { decode, randomPoint, type Dim, type Params } from './space.ts';
 import type { Sampler, Trial } from './types.ts';
 

@@ -4,7 +4,7 @@
  * the grid fits in the trial budget (at least 2 values per numeric dimension); a grid still too
  * large is sampled down, with the seed.
  */
-import { Rng } from '../random.ts';
+import { Rng } from '../../spec/random.ts';
 import type { Dim, Params, ChoiceValue } from './space.ts';
 import type { Sampler } from './types.ts';
 

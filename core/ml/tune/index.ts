@@ -5,7 +5,7 @@
  * is reproducible for a seed whatever order the workers finish in.
  */
 import { FlowlineError, isFlowlineError } from '../../spec/errors.ts';
-import { deriveSeed } from '../random.ts';
+import { deriveSeed } from '../../spec/random.ts';
 import { geneticSampler } from './genetic.ts';
 import { gridSampler } from './grid.ts';
 import { randomSampler } from './random-search.ts';

@@ -1,5 +1,5 @@
 /** Random search: every dimension drawn uniformly (log-uniformly when log-scaled), seeded. */
-import { Rng } from '../random.ts';
+import { Rng } from '../../spec/random.ts';
 import { decode, randomPoint, type Dim } from './space.ts';
 import type { Sampler } from './types.ts';
 

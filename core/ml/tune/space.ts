@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { FlowlineError } from '../../spec/errors.ts';
-import type { Rng } from '../random.ts';
+import type { Rng } from '../../spec/random.ts';
 
 export type ChoiceValue = string | number | boolean | null;
 

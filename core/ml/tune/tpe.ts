@@ -6,7 +6,7 @@
  * Works in the unit cube of space.ts; numeric dimensions use truncated Gaussians on [0, 1],
  * choices a smoothed categorical. Seeded: same seed and history → same proposals.
  */
-import { Rng } from '../random.ts';
+import { Rng } from '../../spec/random.ts';
 import { decode, randomPoint, type Dim } from './space.ts';
 import type { Sampler, Trial } from './types.ts';
 

@@ -5,7 +5,7 @@
  * checks the sender and parses the arguments.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_METHOD_NAMES } from '../../../core/host/service/method-names.ts';
+import { API_METHOD_NAMES } from '../../../core/host/api.ts';
 import { tempDir } from './host-fixtures.ts';
 
 const fake = vi.hoisted(() => {

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { API_METHOD_NAMES } from '../../../core/host/service/method-names.ts';
-import { IPC_EVENT_CHANNEL } from '../../../core/host/wire.ts';
+import { API_METHOD_NAMES } from '../../../core/host/api.ts';
+import { IPC_EVENT_CHANNEL } from '../../../electron/ipc.ts';
 import { tempDir } from './host-fixtures.ts';
 
 async function loadPreload() {

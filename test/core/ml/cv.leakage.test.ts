@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareFolds, stratifiedKFold } from '../../../core/ml/cv.ts';
 import { STEP_KINDS } from '../../../core/ml/prep/index.ts';
-import { deriveSeed } from '../../../core/ml/random.ts';
+import { deriveSeed } from '../../../core/spec/random.ts';
 import { pick } from '../../../core/ml/frame.ts';
 import { tuneModel } from '../../../core/ml/tune/tune-model.ts';
 import { compareModels } from '../../../core/ml/tune/compare-models.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kFold, prepareFolds, scoreFolds } from '../../../core/ml/cv.ts';
-import { deriveSeed } from '../../../core/ml/random.ts';
+import { deriveSeed } from '../../../core/spec/random.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { hasSklearn, runPython } from '../../support/python.ts';
 import { makeRows, rawTable, scaleStep, withRecipe } from './model-fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../core/ml/random.ts';
+import { Rng } from '../../../core/spec/random.ts';
 import { accuracy, confusionMatrix, logLoss, macroScores, binaryScores, mae, r2, rmse, rocAuc } from '../../../core/ml/metrics.ts';
 import { calibrationCurve, precisionRecallCurve, rocCurve } from '../../../core/ml/curves.ts';
 import { hasSklearn, runPython } from '../../support/python.ts';

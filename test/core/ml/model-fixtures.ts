@@ -4,7 +4,7 @@
  * would: the split table keeps the recipe and its base, so Train replays from the raw rows.
  */
 import { ident, relation, writeJsTable, writeTable, type JsColumn } from '../../../core/data/tables.ts';
-import { Rng } from '../../../core/ml/random.ts';
+import { Rng } from '../../../core/spec/random.ts';
 import { ROW_ID, type RecipeStep, type RunContext, type TableRef } from '../../../core/spec/index.ts';
 
 export interface Rows {

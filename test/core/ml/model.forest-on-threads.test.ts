@@ -8,7 +8,7 @@ import { WorkerPool } from '../../../core/exec/worker-pool.ts';
 import { randomForest } from '../../../core/ml/learners/tree/random-forest.ts';
 import type { FitData, FlatTree } from '../../../core/ml/learners/types.ts';
 import { fitInWorkers } from '../../../core/ml/model.ts';
-import { Rng } from '../../../core/ml/random.ts';
+import { Rng } from '../../../core/spec/random.ts';
 import { fitUnitRangeTask, type FitPayload } from '../../../core/ml/tasks.ts';
 import { Pipeline } from '../../../core/schema/index.ts';
 import type { ModelValue, MetricsValue, RunContext, WorkerTask } from '../../../core/spec/index.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { learnerByKind } from '../../../core/ml/learners/index.ts';
 import type { Matrix, Prediction } from '../../../core/ml/learners/types.ts';
 import { predictInWorkers } from '../../../core/ml/model.ts';
-import { Rng } from '../../../core/ml/random.ts';
+import { Rng } from '../../../core/spec/random.ts';
 import type { RunContext, WorkerTask } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 

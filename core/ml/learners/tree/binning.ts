@@ -1,5 +1,5 @@
 import type { Matrix } from '../types.ts';
-import { Rng } from '../../random.ts';
+import { Rng } from '../../../spec/random.ts';
 
 /** Bin index reserved for missing values, whatever the number of real bins (as sklearn's _BinMapper). */
 export const MISSING_BIN = 255;

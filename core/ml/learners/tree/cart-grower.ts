@@ -1,5 +1,5 @@
 import type { FlatTree } from '../types.ts';
-import type { Rng } from '../../random.ts';
+import type { Rng } from '../../../spec/random.ts';
 import { FlatTreeBuilder } from './flat-tree.ts';
 
 /**

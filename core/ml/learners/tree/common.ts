@@ -3,7 +3,7 @@ import { FlowlineError } from '../../../spec/errors.ts';
 import type { Task } from '../../../spec/values.ts';
 import { nClassesOf, requireTarget, weightsOf } from '../check-input.ts';
 import type { FitData, FitOptions, Matrix } from '../types.ts';
-import { Rng } from '../../random.ts';
+import { Rng } from '../../../spec/random.ts';
 
 export const classWeightParam = z
   .enum(['none', 'balanced'])

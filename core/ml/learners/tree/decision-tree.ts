@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rowWeights } from '../check-input.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
-import { Rng, deriveSeed } from '../../random.ts';
+import { Rng, deriveSeed } from '../../../spec/random.ts';
 import { CartWorkspace, growCart, type CodedFeatures } from './cart-grower.ts';
 import { addTreePredictions } from './flat-tree.ts';
 import { argmaxRows, checkFitData, classWeightParam, isClassification, maxFeaturesParam, resolveMaxFeatures } from './common.ts';

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { rowWeights, sigmoid } from '../check-input.ts';
 import { z } from 'zod';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
-import { deriveSeed } from '../../random.ts';
+import { deriveSeed } from '../../../spec/random.ts';
 import { binMatrix, fitBinMapper } from './binning.ts';
 import { HistGrower } from './hist-grower.ts';
 import { addForestPredictions, addTreePredictions } from './flat-tree.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
-import { Rng, deriveSeed } from '../../random.ts';
+import { Rng, deriveSeed } from '../../../spec/random.ts';
 import { FlatTreeBuilder, addForestPredictions } from './flat-tree.ts';
 import { checkFitData } from './common.ts';
 

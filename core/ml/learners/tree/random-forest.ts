@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rowWeights } from '../check-input.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction, UnitFit } from '../types.ts';
-import { Rng, deriveSeed } from '../../random.ts';
+import { Rng, deriveSeed } from '../../../spec/random.ts';
 import { MISSING_BIN, binMatrix, fitBinMapper } from './binning.ts';
 import { CartWorkspace, growCart, type CodedFeatures } from './cart-grower.ts';
 import { addForestPredictions } from './flat-tree.ts';

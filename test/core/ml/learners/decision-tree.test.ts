@@ -3,7 +3,7 @@ import { decisionTree } from '../../../../core/ml/learners/tree/decision-tree.ts
 import { treeDepth } from '../../../../core/ml/learners/tree/flat-tree.ts';
 import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { hasSklearn, runPython } from '../../../support/python.ts';
 import { expectClose } from './learner-checks.ts';
 import { type ParityCase, parityMany } from './tree-parity.ts';

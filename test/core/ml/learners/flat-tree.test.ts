@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FlatTreeBuilder, addForestPredictions, addTreePredictions, leafIndex, predictTree, predictTrees } from '../../../../core/ml/learners/tree/flat-tree.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { MISSING_BIN, binMatrix, fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
 import type { FlatTree, Matrix } from '../../../../core/ml/learners/types.ts';
 

@@ -3,7 +3,7 @@ import { histGradientBoosting, type HgbState } from '../../../../core/ml/learner
 import { histHelperStats } from '../../../../core/ml/learners/tree/hist-helper.ts';
 import { sharedKernelMemory } from '../../../../core/ml/learners/tree/tree-kernels.ts';
 import type { FitData, FlatTree } from '../../../../core/ml/learners/types.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 
 // Big enough for the helper thread (rows × features ≥ 2^20), an odd feature count, NaN in two
 // features (one with signal in its missingness), signal in the features of both threads.

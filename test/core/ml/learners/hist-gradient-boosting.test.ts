@@ -5,7 +5,7 @@ import { HistGrower } from '../../../../core/ml/learners/tree/hist-grower.ts';
 import { kernelMemory, loadTreeKernels } from '../../../../core/ml/learners/tree/tree-kernels.ts';
 import type { FitData, Matrix } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { hasSklearn, runPython } from '../../../support/python.ts';
 import { expectClose } from './learner-checks.ts';
 import { type ParityCase, parityMany } from './tree-parity.ts';

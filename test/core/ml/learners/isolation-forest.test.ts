@@ -3,7 +3,7 @@ import { anomalyScores, averagePathLength, isolationForest, isolationForestDecis
 import { treeDepth } from '../../../../core/ml/learners/tree/flat-tree.ts';
 import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { hasSklearn, runPython } from '../../../support/python.ts';
 
 /** 1000 inliers ~ N(0, 1) in 6 dims and 50 anomalies uniform in [-6, 6]^6; label 1 = anomaly. */

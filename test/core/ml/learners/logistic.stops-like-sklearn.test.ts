@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logisticRegression } from '../../../../core/ml/learners/logistic.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { hasSklearn, runPython } from '../../../support/python.ts';
 
 /**

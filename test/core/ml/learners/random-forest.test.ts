@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { predictRandomForest, randomForest } from '../../../../core/ml/learners/tree/random-forest.ts';
 import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { hasSklearn } from '../../../support/python.ts';
 import { expectClose } from './learner-checks.ts';
 import { type ParityCase, parityMany } from './tree-parity.ts';

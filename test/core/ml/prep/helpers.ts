@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { frameFromArrays, type Frame } from '../../../../core/ml/frame.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 
 /** A small mixed table: numeric columns with gaps, skewed positives, categories with a rare tail. */
 export function mixedTable(n: number, seed: number) {

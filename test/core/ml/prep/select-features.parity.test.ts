@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frameFromArrays } from '../../../../core/ml/frame.ts';
 import { selectFeatures } from '../../../../core/ml/prep/select-features.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { hasSklearn, runPython } from '../../../support/python.ts';
 import { expectClose } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { linspace, pairwiseSum, percentiles, percentileSorted, sortedFinite } from '../../../../core/ml/prep/stats.ts';
 
 describe('statistics helpers', () => {

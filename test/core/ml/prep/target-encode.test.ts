@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { targetEncode, targetFolds } from '../../../../core/ml/prep/target-encode.ts';
 import { frameFromArrays } from '../../../../core/ml/frame.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { hasPandas, runPython } from '../../../support/python.ts';
 import { expectClose } from './helpers.ts';
 

@@ -1,13 +1,13 @@
 // Development only: starts a worker thread whose entry is a TypeScript source (the pool passes
 // its URL in workerData.entry). Built apps start their workers from out/worker/index.js instead.
 // Node 20 does not pass --import loader hooks on to a worker, so the entry loads as one cached
-// bundle (core/host/source-bundle.mjs), or through tsx when it cannot be bundled.
+// bundle (dev/source-bundle.mjs), or through tsx when it cannot be bundled.
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { workerData } from 'node:worker_threads';
-import { importSources } from '../host/source-bundle.mjs';
+import { importSources } from './source-bundle.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../', import.meta.url));
 const entry = fileURLToPath(workerData.entry);
 const inRepo = relative(root, entry);
 if (inRepo.startsWith('..') || inRepo.includes(`..${sep}`)) {

@@ -1,7 +1,9 @@
 // Plain JavaScript on purpose: it runs before any TypeScript can be loaded.
 //
+// Development only (nothing in dev/ ships: the app and the package run the build in out/).
+//
 // Loads Flowline's TypeScript sources for the composition roots (bin/flowline.js, bin/start.js,
-// and core/exec/worker-bootstrap.mjs in each worker thread) as ONE esbuild bundle per root, cached
+// and dev/worker-bootstrap.mjs in each worker thread) as ONE esbuild bundle per root, cached
 // in node_modules/.cache/flowline/. Loading ~150 .ts modules through tsx's loader hooks costs
 // ~0.8 s per process; running one prebuilt file with V8's code cache costs ~0.1 s. There is no
 // build step: the first run after a clean clone, or after any edit, rebuilds the bundle (~0.7 s),
@@ -37,7 +39,7 @@ import { isMainThread } from 'node:worker_threads';
 
 /** Bump when the bundle's shape or build options change: old bundles then stop matching. */
 const FORMAT = 2;
-const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const ROOT = resolve(fileURLToPath(new URL('../', import.meta.url)));
 const SELF = fileURLToPath(import.meta.url);
 /**
  * Pure-JavaScript packages that every run loads anyway, so bundling them saves Node's per-file

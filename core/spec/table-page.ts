@@ -1,0 +1,33 @@
+/**
+ * A page of a table's rows and its column profile: what core/data computes for the Preview tab
+ * and the Profile node, and what the hosts hand the studio (through core/host/api.ts).
+ */
+import type { ColumnSchema, ColumnType } from './values.ts';
+
+export interface ColumnProfile {
+  name: string;
+  type: ColumnType;
+  dbType: string;
+  count: number;
+  missing: number;
+  missingPct: number;
+  distinct: number;
+  min?: number | string | null;
+  max?: number | string | null;
+  mean?: number | null;
+  std?: number | null;
+  /** p05, p25, p50, p75, p95 for numeric columns. */
+  quantiles?: Record<string, number | null>;
+  top?: { value: string | number | boolean | null; count: number }[];
+  histogram?: { x0: number; x1: number; count: number }[];
+}
+
+export interface TablePage {
+  columns: ColumnSchema[];
+  /** Rows as arrays, in `columns` order; dates as ISO strings, bigints as numbers or strings. */
+  rows: unknown[][];
+  offset: number;
+  totalRows: number;
+  /** Present when asked for. */
+  profile?: ColumnProfile[];
+}
