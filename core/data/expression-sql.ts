@@ -1,5 +1,5 @@
 /**
- * SQL from an expression's parse tree (core/ml/prep/expression.ts), for nodes that run an
+ * SQL from an expression's parse tree (core/spec/expression.ts), for nodes that run an
  * expression in DuckDB (Filter Rows). User text never reaches DuckDB: identifiers are quoted by
  * ident(), every literal is a bound parameter ($1, $2, ...), and functions come from a fixed table.
  * So `EXISTS (FROM read_text('/etc/passwd'))` is a syntax error of our grammar, not a query.
@@ -10,7 +10,7 @@
  * DuckDB error), round() rounds half up as JavaScript does.
  */
 import { FlowlineError, type ColumnSchema } from '../spec/index.ts';
-import { FUNCTIONS, type ExpressionNode } from '../ml/prep/expression.ts';
+import { FUNCTIONS, type ExpressionNode } from '../spec/expression.ts';
 import { ident } from './engine.ts';
 
 type SqlType = 'number' | 'text' | 'bool' | 'date' | 'timestamp';

@@ -10,7 +10,7 @@ import { ident, identList, withConnection } from './engine.ts';
 import { fromDuckdb } from './errors.ts';
 import { copyToParquet, fileSchema, relation, writeTable, writeTableOn } from './tables.ts';
 import { expressionToSql, type ExpressionSql } from './expression-sql.ts';
-import { expressionLabel, parseExpression } from '../ml/prep/expression.ts';
+import { expressionLabel, parseExpression } from '../spec/expression.ts';
 
 const names = (t: TableRef) => t.columns.map((c) => c.name);
 
