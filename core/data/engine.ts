@@ -5,17 +5,60 @@
  * executor runs several nodes at once.
  */
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { mkdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 let instance: Promise<DuckDBInstance> | null = null;
 
+const SPILL_PREFIX = 'flowline-duckdb-';
+
+/** The spill folder of one DuckDB instance: one per process and thread (file names would clash). */
+export function spillFolder(pid = process.pid, thread = threadId): string {
+  return join(tmpdir(), `${SPILL_PREFIX}${pid}-${thread}`);
+}
+
+/**
+ * Remove spill folders: this process's (every thread's) at exit, and at start those of processes
+ * that ended without cleaning up (killed, crashed). DuckDB makes its folder only when it spills.
+ */
+export function removeSpillFolders(which: 'ours' | 'orphans'): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^flowline-duckdb-(\d+)-\d+$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (which === 'ours' ? pid !== process.pid : pid === process.pid || alive(pid)) continue;
+    try {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    } catch {
+      // In use by another process after all, or not ours to remove: leave it.
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// A terminated worker thread runs no exit handler, so the main thread removes every thread's folder.
+if (isMainThread) process.once('exit', () => removeSpillFolders('ours'));
+else process.once('exit', () => rmSync(spillFolder(), { recursive: true, force: true }));
+
 function createInstance(): Promise<DuckDBInstance> {
-  // One folder per instance: a worker thread has its own instance, and spill file names would clash.
-  const spill = join(tmpdir(), `flowline-duckdb-${process.pid}-${threadId}`);
-  mkdirSync(spill, { recursive: true });
+  const spill = spillFolder();
+  if (isMainThread) removeSpillFolders('orphans');
   return DuckDBInstance.create(':memory:', {
     // Larger-than-memory tables spill here instead of failing (DESIGN.md §4).
     temp_directory: spill,

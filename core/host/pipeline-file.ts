@@ -4,7 +4,7 @@
  * full disk never leaves a half-written pipeline behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parsePipeline, serializePipeline, type Pipeline } from '../schema/index.ts';
 import { FlowlineError } from '../spec/errors.ts';
@@ -37,11 +37,45 @@ export async function readPipelineFile(path: string): Promise<PipelineFile> {
   return { path: abs, pipeline: parsePipeline(text, abs), text };
 }
 
+/** The temp file a save writes first: hidden, beside the target, named with the saving process's id. */
+export function atomicTempPath(abs: string, pid = process.pid): string {
+  return join(dirname(abs), `.${basename(abs)}.${pid}-${randomBytes(6).toString('hex')}.tmp`);
+}
+const ATOMIC_TEMP = /^\..+\.(\d+)-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Remove the temp files of saves that were interrupted (the process that wrote them is gone: a
+ * crash, a kill, a power cut) from `dir`. A live process's temp file is left alone: it may be
+ * about to be renamed. Returns the names removed.
+ */
+export async function removeInterruptedSaves(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = ATOMIC_TEMP.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    await rm(join(dir, name), { force: true }).catch(() => undefined);
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive, but someone else's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Write text to path atomically: a temp file beside it, flushed, then renamed over it. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const abs = resolve(path);
   await mkdir(dirname(abs), { recursive: true });
-  const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = atomicTempPath(abs);
   try {
     const handle = await open(temp, 'w');
     try {

@@ -24,11 +24,12 @@ import {
   type SchemaMap,
   type TablePage,
 } from './api.ts';
-import { readPipelineFile, writePipelineFile } from './pipeline-file.ts';
+import { readPipelineFile, removeInterruptedSaves, writePipelineFile } from './pipeline-file.ts';
 import { listTemplates } from './templates.ts';
 import { catalogOf } from './service/catalog.ts';
 import { RunManager } from './service/runs.ts';
 import { StateStore } from './service/state.ts';
+import { UserPlaces } from './service/places.ts';
 import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
 
 /** The engines the service drives; the defaults load core/exec and core/data on first use. */
@@ -54,7 +55,11 @@ export interface ServiceOptions {
   engine?: Partial<ServiceEngine>;
 }
 
-export type FlowlineService = FlowlineApi & { dispose(): Promise<void> };
+export type FlowlineService = FlowlineApi & {
+  dispose(): Promise<void>;
+  /** Settles when temp files of saves interrupted in an earlier session are gone (their paths). */
+  readonly cleanedUp: Promise<string[]>;
+};
 
 /** Key for the last run of a pipeline that has not been saved yet. */
 const UNSAVED = '<unsaved>';
@@ -72,6 +77,7 @@ export function createService(options: ServiceOptions): FlowlineService {
   const templatesDir = resolve(options.templatesDir);
   const cacheDir = resolve(options.cacheDir ?? join(options.stateDir, 'cache'));
   const state = new StateStore(resolve(options.stateDir));
+  const places = new UserPlaces({ cwd, templatesDir });
   const listeners = new Set<(event: RunEvent) => void>();
   const runs = new RunManager((event) => {
     for (const listener of listeners) {
@@ -106,7 +112,18 @@ export function createService(options: ServiceOptions): FlowlineService {
     });
   }
 
+  // Saves interrupted by a crash left hidden temp files: in the state folder, and beside the files
+  // the user works on (the recent ones).
+  const cleanedUp = (async () => {
+    const dirs = new Set([state.dir, join(state.dir, 'autosave'), ...(await state.recentFiles()).map((r) => dirname(r.path))]);
+    const removed: string[] = [];
+    for (const dir of dirs) for (const name of await removeInterruptedSaves(dir)) removed.push(join(dir, name));
+    return removed;
+  })().catch(() => [] as string[]);
+
   const service: FlowlineService = {
+    cleanedUp,
+
     async hello() {
       return { apiVersion: API_VERSION, host: options.host, version: await PACKAGE_VERSION, cwd };
     },
@@ -118,6 +135,7 @@ export function createService(options: ServiceOptions): FlowlineService {
 
     async openPipeline(path) {
       const abs = resolve(cwd, path);
+      places.check(abs, 'Cannot open');
       const file = await readPipelineFile(abs);
       const trusted = !runsUserCode(file.pipeline) || isTemplate(abs) || (await state.isTrusted(abs, file.text));
       if (trusted) sessionTrusted.add(abs);
@@ -127,6 +145,11 @@ export function createService(options: ServiceOptions): FlowlineService {
 
     async savePipeline(path, pipeline) {
       const abs = resolve(cwd, path);
+      places.check(abs, 'Cannot save to');
+      if (!/\.json$/i.test(abs)) {
+        // Never over a file that is not a pipeline (~/.bashrc, a data file).
+        throw new FlowlineError({ code: 'INVALID_PARAM', message: `Cannot save to ${abs}: a pipeline is saved as a .flow.json file.`, hint: 'Choose a name ending in .flow.json.', file: abs });
+      }
       const file = await writePipelineFile(abs, pipeline);
       // Made or edited in this app: trusted automatically.
       await state.trust(abs, file.text);
@@ -152,6 +175,7 @@ export function createService(options: ServiceOptions): FlowlineService {
 
     async trustPipeline(path) {
       const abs = resolve(cwd, path);
+      places.check(abs, 'Cannot open');
       const file = await readPipelineFile(abs);
       await state.trust(abs, file.text);
       sessionTrusted.add(abs);
@@ -237,6 +261,7 @@ export function createService(options: ServiceOptions): FlowlineService {
 
     async listDirectory(dir) {
       const abs = resolve(cwd, dir);
+      places.check(abs, 'Cannot list');
       let entries;
       try {
         entries = await readdir(abs, { withFileTypes: true });

@@ -12,7 +12,7 @@ export function parsePipeline(text: string, file?: string): Pipeline {
     const where = jsonErrorLine(text, e as Error);
     throw new FlowlineError({
       code: 'PIPELINE_NOT_JSON',
-      message: `The pipeline file is not valid JSON${where ? ` (line ${where.line}, column ${where.column})` : ''}: ${(e as Error).message}`,
+      message: `The pipeline file is not valid JSON${where ? ` (line ${where.line}, column ${where.column})` : ''}: ${jsonProblem(e as Error)}.`,
       file,
       line: where?.line,
       hint: 'Fix the JSON syntax, or open the file in the studio\'s JSON view to see the error highlighted.',
@@ -25,6 +25,18 @@ export function parsePipeline(text: string, file?: string): Pipeline {
     throw new FlowlineError({ code: 'PIPELINE_INVALID', message: `The pipeline file does not match the format:\n  ${issues.join('\n  ')}`, file });
   }
   return result.data;
+}
+
+/**
+ * What is wrong, without quoting the file: V8 puts a snippet of the text in some messages
+ * ('Unexpected token 'r', "root:x:0:0"... is not valid JSON'), and the file may not be a pipeline
+ * at all (someone's /etc/passwd, a key file), so its contents never reach a message.
+ */
+function jsonProblem(e: Error): string {
+  const m = e.message;
+  if (/^Unexpected token/.test(m)) return 'it has a character that cannot start or continue a JSON value';
+  if (/^Unexpected end of JSON input/.test(m)) return 'it ends before the JSON is complete';
+  return m.replace(/\s+in JSON at position \d+.*$/s, '').replace(/"[^"]*"/g, '"…"').slice(0, 120);
 }
 
 function jsonErrorLine(text: string, e: Error): { line: number; column: number } | undefined {

@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'BAD_CHALLENGER'
   | 'EXPORT_MISMATCH'
   | 'NOT_TRUSTED'
+  | 'PATH_NOT_ALLOWED'
   | 'CANCELLED'
   | 'TIMEOUT'
   | 'WORKER_FAILED'

@@ -98,7 +98,8 @@ describe('electron main', () => {
     expect(await hello(notOurs)).toMatchObject({ ok: false });
     const open = state.handlers.get('flowline:openPipeline')!;
     expect(await open(ourWindowEvent(), 42)).toMatchObject({ ok: false, error: { code: 'INVALID_PARAM' } });
-    expect(await open(ourWindowEvent(), '/no/such/file.flow.json')).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND' } });
+    expect(await open(ourWindowEvent(), `${tempDir()}/no/such/file.flow.json`)).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND' } });
+    expect(await open(ourWindowEvent(), '/etc/passwd')).toMatchObject({ ok: false, error: { code: 'PATH_NOT_ALLOWED' } });
   });
 
   it('denies navigation away, new windows (opening https links outside), webviews and permissions', () => {
