@@ -7,7 +7,7 @@ import { frameFromArrays, type Frame } from '../../../../core/ml/frame.ts';
 import { learnerByKind } from '../../../../core/ml/learners/index.ts';
 import { featureColumns, inputColumnsOf, prepareTarget, validateLearnerParams, type TaskChoice } from '../../../../core/ml/model.ts';
 import { fitTransformRecipe, frameToMatrix, stepKind } from '../../../../core/ml/recipe.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import type { ColumnSchema, ModelValue, RecipeStep, Task } from '../../../../core/spec/values.ts';
 
 export interface StepSpec {
