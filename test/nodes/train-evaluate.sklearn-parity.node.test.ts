@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readColumns } from '../../core/data/tables.ts';
 import type { MetricsValue, TableRef } from '../../core/spec/index.ts';
 import { datasetPath } from '../support/datasets.ts';
-import { hasSklearn, runPython } from '../support/python.ts';
+import { describePython, runPython } from '../support/python.ts';
 import { runPipeline } from '../support/run-pipeline.ts';
 
 const csv = datasetPath('breast_cancer', 'train');
@@ -23,7 +23,7 @@ p = m.predict_proba(X[te])[:, 1]
 print(json.dumps({'accuracy': metrics.accuracy_score(y[te], m.predict(X[te])), 'roc_auc': metrics.roc_auc_score(y[te], p), 'log_loss': metrics.log_loss(y[te], p)}))
 `;
 
-describe.skipIf(!hasSklearn)('load CSV → scale → stratified split → train → evaluate, against scikit-learn', () => {
+describePython('sklearn', 'load CSV → scale → stratified split → train → evaluate, against scikit-learn', () => {
   it('gives the numbers of make_pipeline(StandardScaler(), LogisticRegression()) fitted on the same training rows', async () => {
     const run = await runPipeline(
       {

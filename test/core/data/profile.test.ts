@@ -6,7 +6,7 @@ import { EXACT_LIMIT, pageOf, profileOf } from '../../../core/data/profile.ts';
 import { profileMetrics } from '../../../core/data/profile-report.ts';
 import { relation, withConnection, writeTable } from '../../../core/data/tables.ts';
 import { fakeContext } from '../../support/fake-context.ts';
-import { hasPandas, runPython } from '../../support/python.ts';
+import { describePython, runPython } from '../../support/python.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../../fixtures/data');
 
@@ -86,7 +86,7 @@ describe('profileOf, large tables (over EXACT_LIMIT rows)', () => {
   });
 });
 
-describe.skipIf(!hasPandas)('profileOf against pandas describe()', () => {
+describePython('pandas', 'profileOf against pandas describe()', () => {
   it('matches count, mean, std, min, quartiles, max and unique on a CSV', async () => {
     const t = await loadCsv(fakeContext({ pipelineDir: FIXTURES }), { path: 'people.csv' });
     const ours = await profileOf(t);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allocate, assignSplit, sampleTable, splitSizes, splitTable, TEST, TRAIN, VALIDATION } from '../../../core/data/sampling.ts';
 import { readColumns, relation, writeTable } from '../../../core/data/tables.ts';
 import { fakeContext } from '../../support/fake-context.ts';
-import { hasSklearn, runPython } from '../../support/python.ts';
+import { itPython, runPython } from '../../support/python.ts';
 
 const count = (a: Uint8Array, v: number) => a.reduce((n, x) => n + (x === v ? 1 : 0), 0);
 
@@ -19,7 +19,7 @@ describe('split sizes and allocation', () => {
     expect(splitSizes(100, 0.2, 0.1)).toEqual({ train: 70, validation: 10, test: 20 });
   });
 
-  it.skipIf(!hasSklearn)('matches train_test_split sizes for many n and fractions', () => {
+  itPython('sklearn', 'matches train_test_split sizes for many n and fractions', () => {
     const cases = [7, 10, 33, 101].flatMap((n) => [0.1, 0.25, 0.33].map((f) => [n, f]));
     const theirs = runPython<number[]>(
       `import sys, json

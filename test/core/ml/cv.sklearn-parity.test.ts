@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { kFold, prepareFolds, scoreFolds } from '../../../core/ml/cv.ts';
 import { deriveSeed } from '../../../core/spec/random.ts';
 import { fakeContext } from '../../support/fake-context.ts';
-import { hasSklearn, runPython } from '../../support/python.ts';
+import { describePython, runPython } from '../../support/python.ts';
 import { makeRows, rawTable, scaleStep, withRecipe } from './model-fixtures.ts';
 
 const SCRIPT = `
@@ -18,7 +18,7 @@ r = cross_validate(make_pipeline(StandardScaler(), Ridge(alpha=1.0)), X, y, cv=[
 print(json.dumps({'rmse': (-r['test_neg_root_mean_squared_error']).tolist(), 'mae': (-r['test_neg_mean_absolute_error']).tolist(), 'r2': r['test_r2'].tolist()}))
 `;
 
-describe.skipIf(!hasSklearn)('cross-validation matches a scikit-learn Pipeline on the same folds', () => {
+describePython('sklearn', 'cross-validation matches a scikit-learn Pipeline on the same folds', () => {
   it('scale re-fitted per fold + ridge: rmse, mae, r2 per fold equal sklearn\'s', async () => {
     const ctx = fakeContext({ nodeId: 'cv', seed: 11 });
     const n = 120;

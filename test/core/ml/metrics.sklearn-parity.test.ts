@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Rng } from '../../../core/spec/random.ts';
 import { accuracy, confusionMatrix, logLoss, macroScores, binaryScores, mae, r2, rmse, rocAuc } from '../../../core/ml/metrics.ts';
 import { calibrationCurve, precisionRecallCurve, rocCurve } from '../../../core/ml/curves.ts';
-import { hasSklearn, runPython } from '../../support/python.ts';
+import { describePython, runPython } from '../../support/python.ts';
 
 /** Noisy classifier outputs: probabilities that lean toward the truth, with ties. */
 function fakeClassifier(n: number, k: number, seed: number) {
@@ -50,14 +50,14 @@ out['reg'] = {'rmse': metrics.mean_squared_error(g['y'], g['pred']) ** 0.5, 'mae
 print(json.dumps(out))
 `;
 
-describe.skipIf(!hasSklearn)('metrics match sklearn.metrics on the same arrays', () => {
+describePython('sklearn', 'metrics match sklearn.metrics on the same arrays', () => {
   const bin = { ...fakeClassifier(400, 2, 1), k: 2 };
   const multi = { ...fakeClassifier(300, 4, 2), k: 4 };
   const rng = new Rng(3);
   const regY = Array.from({ length: 250 }, () => rng.normal() * 10);
   const reg = { y: regY, pred: regY.map((v) => v + rng.normal() * 3) };
   type Ref = Record<string, number & number[][]> & { roc: number[][]; pr: number[][]; cal: number[][] };
-  const ref = hasSklearn ? runPython<Record<string, Ref>>(SCRIPT, { clf: { bin, multi }, reg }) : ({} as Record<string, Ref>);
+  const ref = runPython<Record<string, Ref>>(SCRIPT, { clf: { bin, multi }, reg });
 
   for (const [name, c] of [['bin', bin], ['multi', multi]] as const) {
     it(`classification scores (${name})`, () => {

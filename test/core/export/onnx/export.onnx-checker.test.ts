@@ -2,16 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { exportOnnx } from '../../../../core/export/onnx/index.ts';
-import { PYTHON } from '../../../support/python.ts';
+import { describePython, PYTHON } from '../../../support/python.ts';
 import { fitModel, LEARNER_CASES, syntheticRows, withTarget } from './fit-model.ts';
 
-const hasOnnx = spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
-if (!hasOnnx) console.warn(`\n*** python onnx not found at ${PYTHON}: the ONNX checker test is SKIPPED, not passed (apt-get install python3-onnx) ***\n`);
-
 /** Every default-target model, with every exportable step kind in front, through onnx.checker(full_check=True). */
-describe.skipIf(!hasOnnx)('default-target models pass onnx.checker.check_model(full_check=True) (python3-onnx 1.12)', () => {
+describePython('onnx', 'default-target models pass onnx.checker.check_model(full_check=True) (python3-onnx 1.12)', () => {
   it('every learner', async () => {
     const train = syntheticRows(200, 3);
     const heldOut = syntheticRows(60, 4, { unseen: true });

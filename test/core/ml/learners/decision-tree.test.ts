@@ -4,7 +4,7 @@ import { treeDepth } from '../../../../core/ml/learners/tree/flat-tree.ts';
 import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/spec/random.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 import { expectClose } from './learner-checks.ts';
 import { type ParityCase, parityMany } from './tree-parity.ts';
 
@@ -23,7 +23,7 @@ function blobs(n: number, cols: number, seed: number): FitData {
   return { X: { data, rows: n, cols }, y, nClasses: 2, featureNames: Array.from({ length: cols }, (_, j) => `x${j}`) };
 }
 
-describe.skipIf(!hasSklearn)('decision_tree matches scikit-learn 1.2 (mean over 5 seeds)', () => {
+describePython('sklearn', 'decision_tree matches scikit-learn 1.2 (mean over 5 seeds)', () => {
   const CASES: ParityCase[] = [
     { dataset: 'breast_cancer', estimator: 'DecisionTreeClassifier()' },
     { dataset: 'penguins_sex', estimator: 'DecisionTreeClassifier()' },

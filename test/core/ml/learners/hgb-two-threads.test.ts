@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { histGradientBoosting, type HgbState } from '../../../../core/ml/learners/tree/hist-gradient-boosting.ts';
-import { histHelperStats } from '../../../../core/ml/learners/tree/hist-helper.ts';
+import { histHelperStats, setHistHelperSchedule } from '../../../../core/ml/learners/tree/hist-helper.ts';
 import { sharedKernelMemory } from '../../../../core/ml/learners/tree/tree-kernels.ts';
 import type { FitData, FlatTree } from '../../../../core/ml/learners/types.ts';
 import { Rng } from '../../../../core/spec/random.ts';
@@ -55,33 +55,61 @@ function expectSameTrees(a: FlatTree[], b: FlatTree[]): void {
   }
 }
 
+/** Commands posted during `fit`, and how many of them the caller took back and ran itself. */
+function countWork<T>(fit: () => T): { result: T; posted: number; ranHere: number } {
+  const [posted, ranHere] = [histHelperStats.commands, histHelperStats.ranHere];
+  const result = fit();
+  return { result, posted: histHelperStats.commands - posted, ranHere: histHelperStats.ranHere - ranHere };
+}
+
+// Which thread runs a command depends on scheduling (the caller takes back what the helper has
+// not claimed yet), so the tests pin the schedule to check each path instead of counting on luck.
 describe('hist_gradient_boosting on two threads', () => {
-  afterEach(() => vi.unstubAllEnvs());
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    setHistHelperSchedule('adaptive');
+  });
 
   it('has shared WebAssembly memory here, so the two-thread path is the one tested', () => {
     expect(sharedKernelMemory(1)).not.toBeNull();
   });
 
+  function expectSameModel(d: FitData, two: HgbState, one: HgbState): void {
+    expect(two.nIter).toBe(one.nIter);
+    expectSameTrees(two.trees, one.trees);
+    const p1 = histGradientBoosting.predict(one, d.X);
+    const p2 = histGradientBoosting.predict(two, d.X);
+    expect(firstDiff(p2.values, p1.values)).toBe(-1);
+    if (p1.proba) expect(firstDiff(p2.proba!, p1.proba)).toBe(-1);
+  }
+
   for (const [task, k, iters] of [['binary', 2, 15], ['regression', 0, 10], ['multiclass', 3, 5]] as const) {
-    it(`${task}: the same trees and predictions, bit for bit, as on one thread`, () => {
+    it(`${task}: the same trees and predictions, bit for bit, as on one thread, whichever thread runs each command`, () => {
       const d = problem(k);
       const one = fitWith('1', d, task, { max_iter: iters });
-      const [posted, ranHere] = [histHelperStats.commands, histHelperStats.ranHere];
-      const two = fitWith('2', d, task, { max_iter: iters });
-      expect(histHelperStats.commands - posted).toBeGreaterThan(20); // work went to the helper
-      expect(histHelperStats.commands - posted - (histHelperStats.ranHere - ranHere)).toBeGreaterThan(0); // and it ran some
+
+      setHistHelperSchedule('helper');
+      const helperRuns = countWork(() => fitWith('2', d, task, { max_iter: iters }));
+      expect(helperRuns.posted).toBeGreaterThan(20); // work went to the helper
+      expect(helperRuns.ranHere).toBe(0); // and the helper ran all of it
       expect(histHelperStats.live).toBe(0); // and was closed
-      expect(two.nIter).toBe(one.nIter);
-      expectSameTrees(two.trees, one.trees);
-      const p1 = histGradientBoosting.predict(one, d.X);
-      const p2 = histGradientBoosting.predict(two, d.X);
-      expect(firstDiff(p2.values, p1.values)).toBe(-1);
-      if (p1.proba) expect(firstDiff(p2.proba!, p1.proba)).toBe(-1);
+      expectSameModel(d, helperRuns.result, one);
+
+      setHistHelperSchedule('caller');
+      const callerRuns = countWork(() => fitWith('2', d, task, { max_iter: iters }));
+      expect(callerRuns.posted).toBeGreaterThan(0);
+      expect(callerRuns.ranHere).toBe(callerRuns.posted); // every command taken back and run here
+      expect(histHelperStats.live).toBe(0);
+      expectSameModel(d, callerRuns.result, one);
+
+      setHistHelperSchedule('adaptive'); // as in use: any split between the threads
+      expectSameModel(d, fitWith('2', d, task, { max_iter: iters }), one);
     });
   }
 
   it('uses the helper only when the fit may use several threads (Train), not for side-by-side fits (folds, trials)', () => {
     const d = problem(2);
+    setHistHelperSchedule('helper'); // so that a helper, once started, surely gets work
     const posted = histHelperStats.commands;
     histGradientBoosting.fit(d, params({ max_iter: 15 }), { task: 'binary', seed: 4 });
     expect(histHelperStats.commands).toBe(posted);

@@ -6,7 +6,7 @@ import { kernelMemory, loadTreeKernels } from '../../../../core/ml/learners/tree
 import type { FitData, Matrix } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/spec/random.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 import { expectClose } from './learner-checks.ts';
 import { type ParityCase, parityMany } from './tree-parity.ts';
 
@@ -30,7 +30,7 @@ function problem(n: number, cols: number, seed: number, k = 2, nanEvery = 0): Fi
 const fit = (d: FitData, params: Record<string, unknown>, task: 'binary' | 'multiclass' | 'regression', seed = 0) =>
   histGradientBoosting.fit(d, histGradientBoosting.params.parse(params), { task, seed });
 
-describe.skipIf(!hasSklearn)('hist_gradient_boosting matches scikit-learn 1.2', () => {
+describePython('sklearn', 'hist_gradient_boosting matches scikit-learn 1.2', () => {
   const CASES: ParityCase[] = [
     { dataset: 'breast_cancer', estimator: 'HistGradientBoostingClassifier()' },
     { dataset: 'penguins_sex', estimator: 'HistGradientBoostingClassifier()' },

@@ -4,7 +4,7 @@ import { treeDepth } from '../../../../core/ml/learners/tree/flat-tree.ts';
 import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/spec/random.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 
 /** 1000 inliers ~ N(0, 1) in 6 dims and 50 anomalies uniform in [-6, 6]^6; label 1 = anomaly. */
 function anomalySet(seed: number): { data: FitData; labels: number[] } {
@@ -37,7 +37,7 @@ function rocAuc(labels: number[], s: ArrayLike<number>): number {
 
 const fit = (d: FitData, params: Record<string, unknown> = {}, seed = 0) => isolationForest.fit(d, isolationForest.params.parse(params), { task: 'anomaly', seed });
 
-describe.skipIf(!hasSklearn)('isolation_forest matches scikit-learn 1.2', () => {
+describePython('sklearn', 'isolation_forest matches scikit-learn 1.2', () => {
   it('ranks labelled anomalies as well as sklearn (ROC-AUC within 0.01), scores on the same scale', () => {
     const { data, labels } = anomalySet(1);
     const ours = anomalyScores(fit(data), data.X);

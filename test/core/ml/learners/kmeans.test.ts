@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kmeans } from '../../../../core/ml/learners/kmeans.ts';
-import { hasSklearn } from '../../../support/python.ts';
+import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
 import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
@@ -8,7 +8,7 @@ import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDetermini
 // with k = 10 (many local optima) 200 single runs per side gave mean inertia 47685 (ours) vs
 // 47700 (sklearn) and a mean best-of-10 of 46814 vs 46855; one seed against one seed there
 // differs by luck alone (±1.5%), so the test uses k where the best of 10 is stable.
-describe.skipIf(!hasSklearn)('kmeans matches scikit-learn 1.2 KMeans (inertia within 1%)', () => {
+describePython('sklearn', 'kmeans matches scikit-learn 1.2 KMeans (inertia within 1%)', () => {
   const outcomes = runParity([
     { learner: kmeans, params: { n_clusters: 3 }, dataset: 'breast_cancer', estimator: 'KMeans(n_clusters=3, n_init=10, random_state=0)', task: 'clustering', scale: true },
     { learner: kmeans, params: { n_clusters: 4 }, dataset: 'penguins_sex', estimator: 'KMeans(n_clusters=4, n_init=10, random_state=0)', task: 'clustering', scale: true },

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { knn } from '../../../../core/ml/learners/knn.ts';
-import { hasSklearn } from '../../../support/python.ts';
+import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
 import { expectAllNaNColumnRefused, expectClose, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
-describe.skipIf(!hasSklearn)('knn matches scikit-learn 1.2 KNeighborsClassifier / KNeighborsRegressor', () => {
+describePython('sklearn', 'knn matches scikit-learn 1.2 KNeighborsClassifier / KNeighborsRegressor', () => {
   const outcomes = runParity([
     { learner: knn, dataset: 'breast_cancer', estimator: 'KNeighborsClassifier()', scale: true },
     { learner: knn, dataset: 'penguins_sex', estimator: 'KNeighborsClassifier()', scale: true },

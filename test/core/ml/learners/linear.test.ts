@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { lasso, linearRegression, ridge } from '../../../../core/ml/learners/linear.ts';
-import { hasSklearn } from '../../../support/python.ts';
+import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
 import { expectAllNaNColumnRefused, expectClose, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
-describe.skipIf(!hasSklearn)('linear regressors match scikit-learn 1.2 (rmse within 3%)', () => {
+describePython('sklearn', 'linear regressors match scikit-learn 1.2 (rmse within 3%)', () => {
   const outcomes = runParity([
     { learner: linearRegression, dataset: 'diabetes', estimator: 'LinearRegression()' },
     { learner: ridge, dataset: 'diabetes', estimator: 'Ridge(alpha=1.0)' },

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { logisticRegression } from '../../../../core/ml/learners/logistic.ts';
 import { Rng } from '../../../../core/spec/random.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 
 /**
  * scikit-learn 1.2 leaves scipy's L-BFGS-B stopping rule at its default (relative decrease of f
@@ -9,7 +9,7 @@ import { hasSklearn, runPython } from '../../../support/python.ts';
  * iteration count (here 24 vs its 25; with 64·eps, later scikit-learn's rule, 29), and
  * coefficients as close as the two line searches allow (~5e-5 here, either rule).
  */
-describe.skipIf(!hasSklearn)('logistic_regression stops where scikit-learn 1.2 does', () => {
+describePython('sklearn', 'logistic_regression stops where scikit-learn 1.2 does', () => {
   it('same L-BFGS iteration count (±1) and coefficients within 1e-4 on a 4000 × 8 problem', () => {
     const rng = new Rng(7);
     const n = 4000;

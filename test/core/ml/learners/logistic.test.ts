@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { logisticRegression } from '../../../../core/ml/learners/logistic.ts';
-import { hasSklearn } from '../../../support/python.ts';
+import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
 import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
-describe.skipIf(!hasSklearn)('logistic_regression matches scikit-learn 1.2 LogisticRegression(lbfgs)', () => {
+describePython('sklearn', 'logistic_regression matches scikit-learn 1.2 LogisticRegression(lbfgs)', () => {
   const outcomes = runParity([
     { learner: logisticRegression, params: { max_iter: 1000 }, dataset: 'breast_cancer', estimator: 'LogisticRegression(C=1.0, max_iter=1000)', scale: true },
     { learner: logisticRegression, params: { max_iter: 1000 }, dataset: 'penguins_sex', estimator: 'LogisticRegression(C=1.0, max_iter=1000)', scale: true },

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { mlp } from '../../../../core/ml/learners/mlp.ts';
 import { loadDataset, standardize } from '../../../support/datasets.ts';
-import { hasSklearn } from '../../../support/python.ts';
+import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
 import { expectAllNaNColumnRefused, expectClose, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
 // The result of one random init is luck: both sides are averaged over three seeds
 // (ours: FitOptions.seed 1, 2, 3; sklearn: random_state 1, 2, 3). Given the SAME initial weights and
 // no shuffling, one epoch of ours reproduces sklearn's loss curve to the last bit (checked by hand).
-describe.skipIf(!hasSklearn)('mlp matches scikit-learn 1.2 MLPClassifier / MLPRegressor (adam)', () => {
+describePython('sklearn', 'mlp matches scikit-learn 1.2 MLPClassifier / MLPRegressor (adam)', () => {
   const seeds = [1, 2, 3];
   const outcomes = runParity([
     { learner: mlp, params: { hidden_layer_sizes: [32] }, dataset: 'breast_cancer', estimator: 'MLPClassifier(hidden_layer_sizes=(32,))', scale: true, seeds },

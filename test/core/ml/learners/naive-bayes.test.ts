@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { gaussianNb } from '../../../../core/ml/learners/naive-bayes.ts';
-import { hasSklearn } from '../../../support/python.ts';
+import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
 import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
-describe.skipIf(!hasSklearn)('gaussian_nb matches scikit-learn 1.2 GaussianNB', () => {
+describePython('sklearn', 'gaussian_nb matches scikit-learn 1.2 GaussianNB', () => {
   // Unscaled on purpose: var_smoothing is relative to the largest feature variance.
   const outcomes = runParity([
     { learner: gaussianNb, dataset: 'breast_cancer', estimator: 'GaussianNB()' },

@@ -3,7 +3,7 @@ import { predictRandomForest, randomForest } from '../../../../core/ml/learners/
 import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/spec/random.ts';
-import { hasSklearn } from '../../../support/python.ts';
+import { describePython } from '../../../support/python.ts';
 import { expectClose } from './learner-checks.ts';
 import { type ParityCase, parityMany } from './tree-parity.ts';
 
@@ -20,7 +20,7 @@ function blobs(n: number, cols: number, seed: number, k = 2): FitData {
   return { X: { data, rows: n, cols }, y, nClasses: k, featureNames: Array.from({ length: cols }, (_, j) => `x${j}`) };
 }
 
-describe.skipIf(!hasSklearn)('random_forest matches scikit-learn 1.2 (100 trees, mean over 3 seeds)', () => {
+describePython('sklearn', 'random_forest matches scikit-learn 1.2 (100 trees, mean over 3 seeds)', () => {
   const CASES: ParityCase[] = [
     { dataset: 'breast_cancer', estimator: 'RandomForestClassifier()' },
     { dataset: 'penguins_sex', estimator: 'RandomForestClassifier()' },

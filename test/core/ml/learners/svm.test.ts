@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { linearSvm, svmDecision } from '../../../../core/ml/learners/svm.ts';
 import { loadDataset, standardize } from '../../../support/datasets.ts';
-import { hasSklearn } from '../../../support/python.ts';
+import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
 import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
 
 // LinearSVC has no predict_proba: sklearn's ROC-AUC is computed on its decision function (macro
 // one-vs-rest per class for digits); ours on the Platt-calibrated probabilities.
-describe.skipIf(!hasSklearn)('linear_svm matches scikit-learn 1.2 LinearSVC', () => {
+describePython('sklearn', 'linear_svm matches scikit-learn 1.2 LinearSVC', () => {
   const outcomes = runParity([
     { learner: linearSvm, dataset: 'breast_cancer', estimator: 'LinearSVC(max_iter=20000)', scale: true },
     { learner: linearSvm, dataset: 'penguins_sex', estimator: 'LinearSVC(max_iter=20000)', scale: true },

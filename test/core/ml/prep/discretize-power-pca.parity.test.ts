@@ -3,14 +3,14 @@ import { discretize } from '../../../../core/ml/prep/discretize.ts';
 import { pca } from '../../../../core/ml/prep/pca.ts';
 import { power } from '../../../../core/ml/prep/power.ts';
 import { impute } from '../../../../core/ml/prep/impute.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 import { expectClose, mixedTable, PY_PRELUDE, toFrame } from './helpers.ts';
 
 const train = mixedTable(400, 5);
 const test = mixedTable(150, 6);
 const full = (d: ReturnType<typeof mixedTable>) => impute.apply(impute.fit(toFrame(train), { columns: ['a', 'b'], strategy: 'mean' }), toFrame(d));
 
-describe.skipIf(!hasSklearn)('binning, power transforms and PCA match scikit-learn 1.2', () => {
+describePython('sklearn', 'binning, power transforms and PCA match scikit-learn 1.2', () => {
   const sk = runPython<Record<string, { values: number[][]; extra?: number[] }>>(
     PY_PRELUDE +
       String.raw`

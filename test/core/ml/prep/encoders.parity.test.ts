@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashing, murmurhash3 } from '../../../../core/ml/prep/hashing.ts';
 import { onehot } from '../../../../core/ml/prep/onehot.ts';
 import { ordinal } from '../../../../core/ml/prep/ordinal.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 import { expectClose, mixedTable, PY_PRELUDE, toFrame } from './helpers.ts';
 
 const train = mixedTable(300, 3);
@@ -11,7 +11,7 @@ const test = mixedTable(100, 4);
 test.city[0] = 'Tokyo';
 test.grade[1] = 'top';
 
-describe.skipIf(!hasSklearn)('encoders match scikit-learn 1.2 (fit on one table, apply to another)', () => {
+describePython('sklearn', 'encoders match scikit-learn 1.2 (fit on one table, apply to another)', () => {
   const sk = runPython<Record<string, { names: string[]; values: number[][] }>>(
     PY_PRELUDE +
       String.raw`

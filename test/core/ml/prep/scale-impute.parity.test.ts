@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { impute } from '../../../../core/ml/prep/impute.ts';
 import { scale, type ScaleMethod } from '../../../../core/ml/prep/scale.ts';
 import { outliersClip } from '../../../../core/ml/prep/outliers.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 import { expectClose, mixedTable, PY_PRELUDE, toFrame } from './helpers.ts';
 
 const train = mixedTable(300, 1);
 const test = mixedTable(120, 2);
 
-describe.skipIf(!hasSklearn)('imputers and scalers match scikit-learn 1.2 (fit on one table, apply to another)', () => {
+describePython('sklearn', 'imputers and scalers match scikit-learn 1.2 (fit on one table, apply to another)', () => {
   const sk = runPython<Record<string, (number | string | null)[][]>>(
     PY_PRELUDE +
       String.raw`

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { frameFromArrays } from '../../../../core/ml/frame.ts';
 import { selectFeatures } from '../../../../core/ml/prep/select-features.ts';
 import { Rng } from '../../../../core/spec/random.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 import { expectClose } from './helpers.ts';
 
 function data(n: number) {
@@ -22,7 +22,7 @@ function data(n: number) {
   return d;
 }
 
-describe.skipIf(!hasSklearn)('feature selection matches scikit-learn 1.2 scores and choices', () => {
+describePython('sklearn', 'feature selection matches scikit-learn 1.2 scores and choices', () => {
   const d = data(200);
   const cols = ['f0', 'f1', 'f2', 'f3', 'const'];
   const sk = runPython<{ var: number[]; fc: number[]; fr: number[]; keep_var: boolean[]; keep_k2: boolean[] }>(

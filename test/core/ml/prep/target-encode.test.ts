@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { targetEncode, targetFolds } from '../../../../core/ml/prep/target-encode.ts';
 import { frameFromArrays } from '../../../../core/ml/frame.ts';
 import { Rng } from '../../../../core/spec/random.ts';
-import { hasPandas, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 import { expectClose } from './helpers.ts';
 
 // Debian's scikit-learn 1.2 has no TargetEncoder (added in 1.3), so the yardstick is an
@@ -57,7 +57,7 @@ for name, smooth in [("auto", "auto"), ("m10", 10.0)]:
 print(json.dumps(res))
 `;
 
-describe.skipIf(!hasPandas)('target encoding = scikit-learn 1.3 TargetEncoder formulas, out-of-fold for training rows', () => {
+describePython('pandas', 'target encoding = scikit-learn 1.3 TargetEncoder formulas, out-of-fold for training rows', () => {
   const { c, y, yb } = table(300, 11);
   const yb01 = yb.map((v) => (v === 'pos' ? 1 : 0));
   const frame = frameFromArrays({ c, y, yb });
