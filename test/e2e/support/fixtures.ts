@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startWebHost, type WebHost } from '../../../core/host/web-host.ts';
 import { NODES } from '../../../nodes/index.ts';
 import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
+import { hasChromium, NO_CHROMIUM } from './chromium.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURES_DIR = join(ROOT, 'test', 'fixtures');
@@ -32,6 +33,8 @@ export interface StudioFixtures {
   pageErrors: string[];
   /** The web host's WebSocket message limit (default: the host's own). */
   maxMessageBytes: number | undefined;
+  /** Skips the test, before any browser starts, where there is no Chromium. */
+  needsChromium: void;
 }
 
 const isLocal = (url: string): boolean => {
@@ -59,6 +62,13 @@ export async function guardNetwork(page: Page, outside: string[]): Promise<void>
 
 export const test = base.extend<StudioFixtures>({
   maxMessageBytes: [undefined, { option: true }],
+  needsChromium: [
+    async ({}, use, testInfo) => {
+      testInfo.skip(!hasChromium, NO_CHROMIUM);
+      await use();
+    },
+    { auto: true },
+  ],
 
   workDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'flowline-e2e-work-'));
