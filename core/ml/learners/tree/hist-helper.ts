@@ -27,7 +27,9 @@ const OP = 4;
 const RESULT = 5;
 /** The open command's seq until a thread claims it: -1 the helper, -2 the caller. */
 const CLAIM = 6;
-const ARGS = 7;
+/** HistHelperSchedule as a number: 0 adaptive, 1 helper runs all, 2 caller runs all. */
+const MODE = 7;
+const ARGS = 8;
 const SLOTS = ARGS + 8;
 
 const OP_EXIT = 0;
@@ -41,6 +43,24 @@ export const OP_HIST_ALL = 2;
 export const OP_LOG_LOSS = 3;
 /** The partition kernel, its 8 arguments; `wait` returns its result. */
 export const OP_PARTITION = 4;
+
+/**
+ * Who runs a posted command. 'adaptive' (always, outside tests): whichever thread gets to it
+ * first, so the split depends on scheduling. Tests pin it to check each path deterministically:
+ * both wait for the thread to start; then 'helper' never takes a command back, and under 'caller'
+ * the helper never claims one (the caller's take-back path runs every time).
+ */
+export type HistHelperSchedule = 'adaptive' | 'helper' | 'caller';
+const MODES: Record<HistHelperSchedule, number> = { adaptive: 0, helper: 1, caller: 2 };
+let schedule: HistHelperSchedule = 'adaptive';
+
+/** For tests: how helpers started from now on share the work (see HistHelperSchedule). */
+export function setHistHelperSchedule(mode: HistHelperSchedule): void {
+  schedule = mode;
+}
+
+/** How long a 'helper' schedule waits for the thread to start before giving up on it. */
+const START_TIMEOUT_MS = 60_000;
 
 /** A command not done after this long means the helper thread died (see wait). */
 const HELPER_TIMEOUT_MS = 300_000;
@@ -74,6 +94,7 @@ function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
   logLossRows(view(rawAt, stop), view(yAt, stop), view(wAt, stop), view(ghAt, 2 * stop), start, stop);
 }
 Atomics.store(c, ${READY}, 1);
+Atomics.notify(c, ${READY});
 let seen = 0;
 // Spin less while the caller keeps getting to commands first (this thread is not scheduled in
 // time: the cores are busy), more while this thread gets them.
@@ -86,8 +107,9 @@ for (;;) {
   seen = Atomics.load(c, ${SEQ});
   const op = c[${OP}];
   if (op === ${OP_EXIT}) break;
-  // The caller runs the command itself when it gets there first (this thread is late).
-  if (Atomics.compareExchange(c, ${CLAIM}, seen, -1) !== seen) {
+  // The caller runs the command itself when it gets there first (this thread is late), and
+  // always under the 'caller' schedule.
+  if (c[${MODE}] === ${MODES.caller} || Atomics.compareExchange(c, ${CLAIM}, seen, -1) !== seen) {
     spin = Math.max(spin >> 1, 64);
     continue;
   }
@@ -122,7 +144,10 @@ export class HistHelper {
   private pause = 0;
   private backoff = 0;
 
-  private constructor(worker: Worker, control: Int32Array) {
+  private readonly mode: HistHelperSchedule;
+
+  private constructor(worker: Worker, control: Int32Array, mode: HistHelperSchedule) {
+    this.mode = mode;
     this.worker = worker;
     this.control = control;
     histHelperStats.live++;
@@ -134,12 +159,23 @@ export class HistHelper {
   /** Starts the thread on `memory` (shared) with the compiled kernel module; null if it cannot start. */
   static start(module: object, memory: KernelMemory): HistHelper | null {
     const control = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
+    control[MODE] = MODES[schedule];
+    let helper: HistHelper;
     try {
       const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer } });
-      return new HistHelper(worker, control);
+      helper = new HistHelper(worker, control, schedule);
     } catch {
       return null;
     }
+    if (schedule !== 'adaptive') {
+      // Every chance to post must post: wait until the thread has started (it needs nothing from this thread's event loop).
+      Atomics.wait(control, READY, 0, START_TIMEOUT_MS);
+      if (Atomics.load(control, READY) !== 1) {
+        helper.close();
+        throw new Error('the histogram helper thread did not start');
+      }
+    }
+    return helper;
   }
 
   /**
@@ -173,7 +209,7 @@ export class HistHelper {
    */
   wait(): number {
     const c = this.control;
-    if (Atomics.compareExchange(c, CLAIM, this.seq, -2) === this.seq) {
+    if (this.mode !== 'helper' && Atomics.compareExchange(c, CLAIM, this.seq, -2) === this.seq) {
       this.busy = false;
       histHelperStats.ranHere++;
       // The helper was late: on busy cores posting costs without helping, so work alone for a
