@@ -4,13 +4,20 @@ import { expect, it } from 'vitest';
 
 const BIN = resolve(import.meta.dirname, '../../bin/flowline.js');
 
-it('`flowline nodes | head -1` ends quietly when the reader closes the pipe', async () => {
-  const child = spawn(process.execPath, [BIN, 'nodes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+// Runs before the CLI in the child and blocks until its stdin ends: the test closes the child's
+// stdout first and only then ends stdin, so the CLI's first write always meets a closed pipe.
+// (Closing "soon after the first chunk" raced the child: a listing that fit in the pipe was
+// written whole before the close, and the test passed with or without the fix.)
+const WAIT_FOR_STDIN_EOF = `data:text/javascript,${encodeURIComponent("import { readFileSync } from 'node:fs'; readFileSync(0);")}`;
+
+it('`flowline nodes | head -1` ends quietly when the reader has closed the pipe', async () => {
+  const child = spawn(process.execPath, ['--import', WAIT_FOR_STDIN_EOF, BIN, 'nodes'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  // Like head: take the first chunk, then close our end before the listing is written.
-  child.stdout.once('data', () => child.stdout.destroy());
-  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const closed = new Promise<number | null>((done) => child.on('close', done));
+  child.stdout.destroy();
+  child.stdin.end();
+  const code = await closed;
   expect(stderr).not.toMatch(/EPIPE|Error/);
   expect(code).toBe(0);
 }, 30_000);
