@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
 import { METRIC_DIRECTION } from '../core/ml/metrics.ts';
-import { LEARNER_KINDS } from '../core/ml/model.ts';
+import { settingsPerLearner, SUPERVISED_LEARNERS } from '../core/ml/learners/choice.ts';
 import { compareModels } from '../core/ml/tune/compare-models.ts';
 
 const METRICS = ['auto', ...Object.keys(METRIC_DIRECTION)] as [string, ...string[]];
@@ -17,11 +17,12 @@ export const compareNode = defineNode({
   params: z.object({
     target: param.column('Column to predict'),
     task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto').describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
-    learners: z.array(z.enum(LEARNER_KINDS)).min(1).default(['decision_tree', 'random_forest', 'hist_gradient_boosting']).describe('Learners to compare'),
-    learner_params: z
-      .record(z.string(), z.record(z.string(), z.unknown()))
-      .default({})
-      .meta({ description: 'Settings per learner, e.g. {"random_forest": {"n_estimators": 200}}', ui: { widget: 'json', advanced: true } }),
+    learners: z
+      .array(z.enum(SUPERVISED_LEARNERS.map((l) => l.kind) as [string, ...string[]]))
+      .min(1)
+      .default(['decision_tree', 'random_forest', 'hist_gradient_boosting'])
+      .describe('Learners to compare'),
+    learner_params: settingsPerLearner(),
     folds: z.number().int().min(2).max(20).default(5).describe('Cross-validation folds'),
     metric: z.enum(METRICS).default('auto').describe('Ranking metric; auto = accuracy (classification) or r2 (regression)'),
     features: param.columns('Columns the models use (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
 import { evaluationReport } from '../core/ml/curves.ts';
 import { foldTable, outOfFold, prepareFolds, scoreFolds, summarizeFolds } from '../core/ml/cv.ts';
-import { LEARNER_KINDS, validateLearnerParams } from '../core/ml/model.ts';
 import { learnerByKind } from '../core/ml/learners/index.ts';
+import { learnerChoice, SUPERVISED_LEARNERS } from '../core/ml/learners/choice.ts';
 
 export const crossValidateNode = defineNode({
   type: 'ml.cross_validate',
@@ -14,22 +14,24 @@ export const crossValidateNode = defineNode({
     'Estimate how well a learner generalises: k folds (stratified for classification, seeded), the feature steps re-fitted inside every fold on its training rows only. Reports mean ± spread per metric and the scores of each fold.',
   inputs: { table: { type: 'table', label: 'Rows' } },
   outputs: { metrics: { type: 'metrics', label: 'Cross-validation metrics' } },
-  params: z.object({
-    target: param.column('Column to predict'),
-    task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto').describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
-    learner: z.enum(LEARNER_KINDS).default('random_forest').describe('The algorithm to fit in each fold'),
-    learner_params: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Settings of the learner, e.g. {"max_depth": 8}', ui: { widget: 'json' } }),
-    folds: z.number().int().min(2).max(50).default(5).describe('Number of folds (k)'),
-    features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
-    class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
+  params: learnerChoice({
+    defaultLearner: 'random_forest',
+    learners: SUPERVISED_LEARNERS,
+    description: 'The algorithm to fit in each fold',
+    shared: {
+      target: param.column('Column to predict'),
+      task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto').describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
+      folds: z.number().int().min(2).max(50).default(5).describe('Number of folds (k)'),
+      features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+      class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
+    },
   }),
   exportable: false,
   summary: (p) => `${p.folds}-fold ${p.learner}`,
   async run({ inputs, params, ctx }) {
     const learner = learnerByKind(params.learner);
-    const learnerParams = validateLearnerParams(learner, params.learner_params);
     const cv = await prepareFolds(ctx, inputs.table, { target: params.target, task: params.task, features: params.features, folds: params.folds, classWeight: params.class_weight });
-    const scores = await scoreFolds(ctx, cv, { kind: learner.kind, params: learnerParams }, {
+    const scores = await scoreFolds(ctx, cv, { kind: learner.kind, params: params.learner_params }, {
       concurrency: 2,
       onFold: (done) => ctx.progress(done / cv.folds.length, `fold ${done} of ${cv.folds.length}`),
     });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
 import { evaluationReport } from '../core/ml/curves.ts';
-import { LEARNER_KINDS, TASK_CHOICES, trainModel } from '../core/ml/model.ts';
+import { learnerChoice } from '../core/ml/learners/choice.ts';
+import { TASK_CHOICES, trainModel } from '../core/ml/model.ts';
 
 export const trainNode = defineNode({
   type: 'ml.train',
@@ -15,22 +16,20 @@ export const trainNode = defineNode({
     model: { type: 'model', label: 'Model' },
     metrics: { type: 'metrics', label: 'Training metrics' },
   },
-  params: z.object({
-    target: param.column('Column to predict. Leave empty for clustering or anomaly detection.').optional(),
-    task: z
-      .enum(TASK_CHOICES)
-      .default('auto')
-      .describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
-    learner: z.enum(LEARNER_KINDS).default('random_forest').describe('The algorithm to fit'),
-    learner_params: z
-      .record(z.string(), z.unknown())
-      .default({})
-      .meta({ description: 'Settings of the chosen learner, e.g. {"max_depth": 8}; checked against the learner when the node runs', ui: { widget: 'json' } }),
-    features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
-    class_weight: z
-      .enum(['none', 'balanced'])
-      .default('none')
-      .describe('balanced: weight each class inversely to its frequency, so rare classes count as much as common ones'),
+  params: learnerChoice({
+    defaultLearner: 'random_forest',
+    shared: {
+      target: param.column('Column to predict. Leave empty for clustering or anomaly detection.').optional(),
+      task: z
+        .enum(TASK_CHOICES)
+        .default('auto')
+        .describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
+      features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+      class_weight: z
+        .enum(['none', 'balanced'])
+        .default('none')
+        .describe('balanced: weight each class inversely to its frequency, so rare classes count as much as common ones'),
+    },
   }),
   exportable: true,
   summary: (p) => `${p.learner}${p.target ? ` → ${p.target}` : ''}`,

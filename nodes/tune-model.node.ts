@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
-import { LEARNER_KINDS } from '../core/ml/model.ts';
+import { learnerChoice, learnerSpaceSchema, SUPERVISED_LEARNERS } from '../core/ml/learners/choice.ts';
 import { METRIC_DIRECTION } from '../core/ml/metrics.ts';
 import { TUNE_METHODS } from '../core/ml/tune/index.ts';
 import { tuneModel } from '../core/ml/tune/tune-model.ts';
@@ -19,25 +19,21 @@ export const tuneNode = defineNode({
     model: { type: 'model', label: 'Best model' },
     metrics: { type: 'metrics', label: 'Trials' },
   },
-  params: z.object({
-    target: param.column('Column to predict'),
-    task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto').describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
-    learner: z.enum(LEARNER_KINDS).default('hist_gradient_boosting').describe('The algorithm to tune'),
-    space: z
-      .record(z.string(), z.unknown())
-      .default({})
-      .meta({
-        description:
-          'What to search, as JSON: {"max_depth": {"int": [2, 12]}, "learning_rate": {"float": [0.01, 0.3], "log": true}, "criterion": {"choice": ["gini", "entropy"]}}. Empty = a default space for the learner.',
-        ui: { widget: 'json' },
-      }),
-    method: z.enum(TUNE_METHODS).default('bayes').describe('grid: every combination; random; bayes: TPE, learns where good settings are; genetic: evolves a population'),
-    n_trials: z.number().int().min(1).max(1000).default(30).describe('How many settings to try'),
-    folds: z.number().int().min(2).max(20).default(3).describe('Cross-validation folds per trial'),
-    metric: z.enum(METRICS).default('auto').describe('What to optimise; auto = accuracy (classification) or r2 (regression)'),
-    learner_params: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Fixed settings of the learner, not searched', ui: { widget: 'json', advanced: true } }),
-    features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
-    class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
+  params: learnerChoice({
+    defaultLearner: 'hist_gradient_boosting',
+    learners: SUPERVISED_LEARNERS,
+    description: 'The algorithm to tune',
+    perLearner: (learner) => ({ space: learnerSpaceSchema(learner) }),
+    shared: {
+      target: param.column('Column to predict'),
+      task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto').describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
+      method: z.enum(TUNE_METHODS).default('bayes').describe('grid: every combination; random; bayes: TPE, learns where good settings are; genetic: evolves a population'),
+      n_trials: z.number().int().min(1).max(1000).default(30).describe('How many settings to try'),
+      folds: z.number().int().min(2).max(20).default(3).describe('Cross-validation folds per trial'),
+      metric: z.enum(METRICS).default('auto').describe('What to optimise; auto = accuracy (classification) or r2 (regression)'),
+      features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+      class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
+    },
   }),
   exportable: true,
   summary: (p) => `${p.method} · ${p.n_trials} trials · ${p.learner}`,

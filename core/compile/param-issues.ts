@@ -86,12 +86,17 @@ export function paramIssue(id: string, spec: AnyNodeSpec, raw: Record<string, un
   return { ...base, code: 'INVALID_PARAM', message: `${node}, param "${where || '(params)'}": ${issue.message}.` };
 }
 
-/** The option nearest to a misspelt word, if one is near enough. */
+/**
+ * The option nearest to a misspelt word, if one is near enough: a few edits away, or the word is
+ * part of it ("depth" → "max_depth").
+ */
 export function closest(word: string, options: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(3, Math.floor(word.length / 3));
+  const lower = word.toLowerCase();
   for (const o of options) {
-    const d = editDistance(word, o);
+    const part = lower.length >= 4 && o.toLowerCase().includes(lower);
+    const d = part ? Math.min(2, editDistance(word, o)) : editDistance(word, o);
     if (d < bestDistance) {
       best = o;
       bestDistance = d;

@@ -19,17 +19,12 @@ import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTas
 export type TaskChoice = 'auto' | Task;
 export const TASK_CHOICES = ['auto', 'binary', 'multiclass', 'regression', 'clustering', 'anomaly'] as const;
 
-/** Every learner kind a node may pick (the registry in learners/index.ts resolves them at run). */
-export const LEARNER_KINDS = [
-  'linear_regression', 'ridge', 'lasso', 'logistic_regression', 'linear_svm', 'knn', 'gaussian_nb', 'mlp',
-  'kmeans', 'decision_tree', 'random_forest', 'hist_gradient_boosting', 'isolation_forest',
-] as const;
-
 export interface TrainSpec {
   /** Target column; absent for clustering and anomaly detection. */
   target?: string;
   task: TaskChoice;
   learner: string;
+  /** The learner's settings, as the node's params schema checked them (defaults filled in when left out). */
   learnerParams: Record<string, unknown>;
   /** Columns (after the recipe) the estimator sees; default: every column but the target. */
   features?: string[];
@@ -44,33 +39,6 @@ export interface Target {
 }
 
 const MAX_INTEGER_CLASSES = 20;
-
-// ---------------------------------------------------------------- learner params
-
-/** Parse learner params with the learner's own schema; unknown or bad ones are INVALID_PARAM, named. */
-export function validateLearnerParams(learner: Learner, raw: Record<string, unknown>, where = 'learner_params'): Record<string, unknown> {
-  const known = Object.keys(learner.params.shape);
-  for (const key of Object.keys(raw ?? {})) {
-    if (!known.includes(key)) {
-      throw new FlowlineError({
-        code: 'INVALID_PARAM',
-        path: [where, key],
-        message: `${learner.title} has no parameter "${key}".`,
-        hint: `Its parameters are: ${known.join(', ')}.`,
-      });
-    }
-  }
-  const r = learner.params.safeParse(raw ?? {});
-  if (r.success) return r.data as Record<string, unknown>;
-  const issue = r.error.issues[0];
-  const name = issue.path.map(String).join('.');
-  throw new FlowlineError({
-    code: 'INVALID_PARAM',
-    path: [where, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    message: `${learner.title}: parameter "${name}" is invalid: ${issue.message}.`,
-    hint: `Fix "${name}" in ${where}, or remove it to use the default.`,
-  });
-}
 
 // ---------------------------------------------------------------- target and task
 
@@ -258,7 +226,7 @@ export interface TrainResult {
 
 export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSpec): Promise<TrainResult> {
   const learner = learnerByKind(spec.learner);
-  const params = validateLearnerParams(learner, spec.learnerParams);
+  const params = learner.params.parse(spec.learnerParams) as Record<string, unknown>;
   const choice = resolveTask(learner, spec);
   if (table.rowCount === 0) throw new FlowlineError({ code: 'NO_ROWS', message: 'The training table has no rows.', hint: 'Check the filters and the split before Train.' });
 

@@ -39,14 +39,14 @@ const CHOICES = new WeakMap<object, ChoiceInfo>();
  * The static type says what every option has in common: pass `common` as the shape each option's
  * own params fit (e.g. learner_params: a record), so a node's `run` reads them generically.
  */
-export function paramsChoice<Shared extends z.ZodRawShape, Common extends z.ZodRawShape>(spec: {
-  key: string;
+export function paramsChoice<Key extends string, Shared extends z.ZodRawShape, Common extends z.ZodRawShape>(spec: {
+  key: Key;
   description: string;
   defaultValue: string;
   shared: Shared;
   options: ChoiceOption[];
   common?: Common;
-}): z.ZodDiscriminatedUnion<[z.ZodObject<Shared & { [k: string]: z.ZodString } & Common, z.core.$strict>]> {
+}): z.ZodDiscriminatedUnion<[z.ZodObject<Shared & { [P in Key]: z.ZodString } & Common, z.core.$strict>]> {
   if (!spec.options.some((o) => o.value === spec.defaultValue)) throw new Error(`paramsChoice: default "${spec.defaultValue}" is not an option`);
   const objects = spec.options.map((o) =>
     z.strictObject({ ...spec.shared, [spec.key]: z.literal(o.value), ...o.shape }).meta({ title: o.title, ...o.meta }),

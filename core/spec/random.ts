@@ -79,5 +79,5 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-/** Sub-seeds (per fold, per tree) are derived as core/spec does it. */
-export { deriveSeed } from '../spec/seed.ts';
+/** Sub-seeds (per fold, per tree) come from seed.ts, beside the seed param they derive from. */
+export { deriveSeed } from './seed.ts';

@@ -46,11 +46,6 @@ describe('ml.cross_validate, ml.tune, ml.compare, headless', () => {
     expect(m.charts[0].id).toBe('trials');
   });
 
-  it('tune: a space naming a param the learner lacks is INVALID_PARAM', async () => {
-    const run = await runPipeline(on('tune', 'ml.tune', { target: 'label', learner: 'decision_tree', space: { depth: { int: [1, 6] } }, n_trials: 2 }), { nodes: TEST_NODES });
-    expect(run.node('tune').error).toMatchObject({ code: 'INVALID_PARAM', message: expect.stringMatching(/"depth"/) });
-  });
-
   it('compare: a leaderboard ranked by the metric, one bar per learner', async () => {
     const run = await runPipeline(
       on('cmp', 'ml.compare', { target: 'amount', learners: ['ridge', 'decision_tree', 'logistic_regression'], folds: 3, features: ['x1', 'x2'] }),

@@ -8,7 +8,6 @@ import type { MetricsValue, ResultTable, TableRef } from '../../spec/values.ts';
 import { prepareFolds, scoreFolds, summarizeFolds, type CvSpec } from '../cv.ts';
 import { learnerByKind } from '../learners/index.ts';
 import { METRIC_DIRECTION } from '../metrics.ts';
-import { validateLearnerParams } from '../model.ts';
 import { checkMetric, resolveMetric } from './tune-model.ts';
 
 export interface CompareSpec extends CvSpec {
@@ -29,7 +28,7 @@ export async function compareModels(ctx: RunContext, table: TableRef, spec: Comp
   if (spec.learners.length === 0) throw new FlowlineError({ code: 'INVALID_PARAM', path: ['learners'], message: 'Pick at least one learner to compare.' });
   const learners = [...new Set(spec.learners)].map((kind) => {
     const learner = learnerByKind(kind);
-    return { learner, params: validateLearnerParams(learner, spec.learnerParams[kind] ?? {}, `learner_params.${kind}`) };
+    return { learner, params: learner.params.parse(spec.learnerParams[kind] ?? {}) as Record<string, unknown> };
   });
   ctx.progress(0, 'preparing folds');
   const cv = await prepareFolds(ctx, table, spec);

@@ -11,16 +11,84 @@ import type { Rng } from '../../spec/random.ts';
 
 export type ChoiceValue = string | number | boolean | null;
 
-export const dimensionSchema = z.union([
-  z.strictObject({ int: z.tuple([z.number().int(), z.number().int()]), log: z.boolean().optional() }),
-  z.strictObject({ float: z.tuple([z.number(), z.number()]), log: z.boolean().optional() }),
-  z.strictObject({ choice: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1) }),
-]);
+const intDimension = z.strictObject({ int: z.tuple([z.number().int(), z.number().int()]), log: z.boolean().optional() }).meta({ title: 'Whole numbers from lo to hi' });
+const floatDimension = z.strictObject({ float: z.tuple([z.number(), z.number()]), log: z.boolean().optional() }).meta({ title: 'Numbers from lo to hi' });
+const choiceDimension = z
+  .strictObject({ choice: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1) })
+  .meta({ title: 'One of these values' });
+type AnyDimension = z.infer<typeof intDimension> | z.infer<typeof floatDimension> | z.infer<typeof choiceDimension>;
+
+/** A range must be in order, and above 0 when log-scaled. */
+function checkRange(d: AnyDimension, ctx: z.core.$RefinementCtx<AnyDimension>): void {
+  if ('choice' in d) return;
+  const [lo, hi] = 'int' in d ? d.int : d.float;
+  if (!(lo <= hi)) ctx.addIssue({ code: 'custom', message: `the range [${lo}, ${hi}] is empty; write the smaller value first` });
+  else if (d.log && lo <= 0) ctx.addIssue({ code: 'custom', message: 'a log-scaled range must be above 0' });
+}
+
+export const dimensionSchema = z.union([intDimension, floatDimension, choiceDimension]).superRefine(checkRange);
 export const searchSpaceSchema = z.record(z.string(), dimensionSchema);
 
 export type Dimension = z.infer<typeof dimensionSchema>;
 export type SearchSpace = z.infer<typeof searchSpaceSchema>;
 export type Params = Record<string, ChoiceValue>;
+
+/** JSON types a param's schema accepts (integer, number, string, boolean, null, array, object; choice for constants). */
+function jsonTypes(schema: z.ZodType): Set<string> {
+  const out = new Set<string>();
+  const walk = (j: Record<string, unknown>) => {
+    if (typeof j.type === 'string') out.add(j.type);
+    if (j.const !== undefined || j.enum) out.add('choice');
+    for (const k of ['anyOf', 'oneOf'] as const) for (const alt of (j[k] as Record<string, unknown>[] | undefined) ?? []) walk(alt);
+  };
+  walk(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
+  return out;
+}
+
+/**
+ * How one learner param may be searched, or null when it cannot be (a list or a map): whole-number
+ * params by {"int"} ranges, other numbers by {"int"} or {"float"}, any param by {"choice"}; every
+ * bound and choice must itself be a valid value of the param (max_depth ≥ 1, say), checked when
+ * the pipeline is validated.
+ */
+export function dimensionFor(param: z.ZodType): z.ZodType | null {
+  const types = jsonTypes(param);
+  if ((types.has('array') || types.has('object')) && !types.has('choice')) return null;
+  const kinds: z.ZodType[] = [];
+  if (types.has('integer') || types.has('number')) kinds.push(intDimension);
+  if (types.has('number')) kinds.push(floatDimension);
+  kinds.push(choiceDimension);
+  const description = (z.globalRegistry.get(param) as { description?: string } | undefined)?.description;
+  const dim = (kinds.length === 1 ? kinds[0] : z.union(kinds as [z.ZodType, z.ZodType, ...z.ZodType[]])) as z.ZodType<AnyDimension>;
+  const checked = dim.superRefine((d, ctx) => {
+    checkRange(d, ctx);
+    const values: unknown[] = 'choice' in d ? d.choice : 'int' in d ? d.int : d.float;
+    for (const v of values) {
+      const r = param.safeParse(v);
+      if (!r.success) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a valid value here (${r.error.issues[0].message})` });
+    }
+  });
+  return description ? checked.optional().meta({ description: `Range to search for: ${description}` }) : checked.optional();
+}
+
+/**
+ * A learner's search space: one optional dimension per searchable param and nothing else, so a
+ * name the learner does not have is an error when the pipeline is validated ("did you mean").
+ * Absent, the space is `defaultSpace`; an empty one ({}) also searches the default space at run.
+ */
+export function searchSpaceFor(params: z.ZodObject, title: string, defaultSpace: SearchSpace): z.ZodType<SearchSpace> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, param] of Object.entries(params.shape as Record<string, z.ZodType>)) {
+    const dim = dimensionFor(param);
+    if (dim) shape[name] = dim;
+  }
+  return z
+    .strictObject(shape)
+    .default(() => structuredClone(defaultSpace))
+    .meta({
+      description: `What to search among the settings of ${title}: each as {"int": [lo, hi]}, {"float": [lo, hi], "log": true} or {"choice": [a, b, ...]}. Empty = the default space.`,
+    }) as unknown as z.ZodType<SearchSpace>;
+}
 
 export interface Dim {
   name: string;
@@ -40,7 +108,7 @@ export function parseSpace(space: unknown): Dim[] {
     throw new FlowlineError({
       code: 'INVALID_PARAM',
       path: ['space', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-      message: `Search space: ${where} is not a valid dimension.`,
+      message: `Search space: ${where} is not a valid dimension${issue.code === 'custom' ? `: ${issue.message}` : ''}.`,
       hint: 'Write each parameter as {"int": [lo, hi]}, {"float": [lo, hi], "log": true} or {"choice": [a, b, ...]}.',
     });
   }
@@ -52,19 +120,12 @@ export function parseSpace(space: unknown): Dim[] {
       continue;
     }
     const [lo, hi] = 'int' in d ? d.int : d.float;
-    const log = !!d.log;
-    if (!(lo <= hi)) throw badRange(name, `the range [${lo}, ${hi}] is empty; write the smaller value first`);
-    if (log && lo <= 0) throw badRange(name, 'a log-scaled range must be above 0');
-    dims.push({ name, kind: 'int' in d ? 'int' : 'float', lo, hi, log, choices: [] });
+    dims.push({ name, kind: 'int' in d ? 'int' : 'float', lo, hi, log: !!d.log, choices: [] });
   }
   if (dims.length === 0) {
     throw new FlowlineError({ code: 'INVALID_PARAM', path: ['space'], message: 'The search space is empty.', hint: 'Add at least one parameter to search, e.g. {"max_depth": {"int": [2, 12]}}.' });
   }
   return dims;
-}
-
-function badRange(name: string, why: string): FlowlineError {
-  return new FlowlineError({ code: 'INVALID_PARAM', path: ['space', name], message: `Search space: "${name}": ${why}.`, hint: 'Fix the range in the search space JSON.' });
 }
 
 /** Unit coordinate u ∈ [0, 1] → a value of the dimension. */

@@ -8,9 +8,8 @@ import type { RunContext } from '../../spec/context.ts';
 import type { ChartSpec, MetricsValue, ModelValue, ResultTable, TableRef } from '../../spec/values.ts';
 import { prepareFolds, scoreFolds, summarizeFolds, type CvSpec } from '../cv.ts';
 import { learnerByKind } from '../learners/index.ts';
-import type { Learner } from '../learners/types.ts';
 import { METRIC_DIRECTION } from '../metrics.ts';
-import { trainModel, validateLearnerParams } from '../model.ts';
+import { trainModel } from '../model.ts';
 import { runSearch, type TrialResult, type TuneMethod } from './index.ts';
 import { DEFAULT_SPACES } from './spaces.ts';
 
@@ -18,7 +17,7 @@ export interface TuneSpec extends CvSpec {
   learner: string;
   /** Fixed learner params; the searched ones override them. */
   learnerParams: Record<string, unknown>;
-  /** The user's JSON (validated by the search); empty = DEFAULT_SPACES[learner]. */
+  /** What to search (the node's params schema checks it against the learner); empty = DEFAULT_SPACES[learner]. */
   space: Record<string, unknown>;
   method: TuneMethod;
   nTrials: number;
@@ -39,15 +38,6 @@ export function checkMetric(metric: string, task: string): void {
   }
 }
 
-function checkSpace(learner: Learner, space: Record<string, unknown>): void {
-  const known = Object.keys(learner.params.shape);
-  for (const name of Object.keys(space)) {
-    if (!known.includes(name)) {
-      throw new FlowlineError({ code: 'INVALID_PARAM', path: ['space', name], message: `The search space names "${name}", which ${learner.title} does not have.`, hint: `Its parameters are: ${known.join(', ')}.` });
-    }
-  }
-}
-
 export interface TuneOutcome {
   model: ModelValue;
   metrics: MetricsValue;
@@ -57,10 +47,8 @@ export interface TuneOutcome {
 
 export async function tuneModel(ctx: RunContext, table: TableRef, spec: TuneSpec): Promise<TuneOutcome> {
   const learner = learnerByKind(spec.learner);
-  validateLearnerParams(learner, spec.learnerParams);
   const space: Record<string, unknown> | undefined = Object.keys(spec.space ?? {}).length ? spec.space : DEFAULT_SPACES[learner.kind];
   if (!space) throw new FlowlineError({ code: 'INVALID_PARAM', path: ['space'], message: `There is no default search space for ${learner.title}.`, hint: 'Write one, e.g. {"param": {"int": [1, 10]}}.' });
-  checkSpace(learner, space);
 
   ctx.progress(0, 'preparing folds');
   const cv = await prepareFolds(ctx, table, spec);
@@ -79,7 +67,7 @@ export async function tuneModel(ctx: RunContext, table: TableRef, spec: TuneSpec
     concurrency: 2,
     checkCancelled: () => ctx.throwIfCancelled(),
     evaluate: async (params, index) => {
-      const merged = validateLearnerParams(learner, { ...spec.learnerParams, ...params }, 'space');
+      const merged = learner.params.parse({ ...spec.learnerParams, ...params }) as Record<string, unknown>;
       // the same fold seeds in every trial: trials differ by their params only
       const scores = await scoreFolds(ctx, cv, { kind: learner.kind, params: merged }, { seedLabel: 'tune' });
       const summary = summarizeFolds(scores);

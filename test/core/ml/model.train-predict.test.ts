@@ -69,10 +69,8 @@ describe('trainModel / predictTable', () => {
     expect(model.features).toContain('k');
   });
 
-  it('learner params are checked against the learner, naming the bad or unknown param', async () => {
+  it('a learner that cannot do the task is an error naming the learner param', async () => {
     const t = await table();
-    await expect(trainModel(ctx, t, { target: 'label', task: 'auto', learner: 'decision_tree', learnerParams: { max_depth: -2 } })).rejects.toMatchObject({ code: 'INVALID_PARAM', path: ['learner_params', 'max_depth'], message: expect.stringMatching(/"max_depth"/) });
-    await expect(trainModel(ctx, t, { target: 'label', task: 'auto', learner: 'decision_tree', learnerParams: { max_dept: 3 } })).rejects.toMatchObject({ code: 'INVALID_PARAM', message: expect.stringMatching(/no parameter "max_dept"/) });
     await expect(trainModel(ctx, t, { target: 'label', task: 'auto', learner: 'ridge', learnerParams: {} })).rejects.toMatchObject({ code: 'INVALID_PARAM', path: ['learner'] });
   });
 

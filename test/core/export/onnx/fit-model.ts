@@ -5,7 +5,7 @@
  */
 import { frameFromArrays, type Frame } from '../../../../core/ml/frame.ts';
 import { learnerByKind } from '../../../../core/ml/learners/index.ts';
-import { featureColumns, inputColumnsOf, prepareTarget, validateLearnerParams, type TaskChoice } from '../../../../core/ml/model.ts';
+import { featureColumns, inputColumnsOf, prepareTarget, type TaskChoice } from '../../../../core/ml/model.ts';
 import { fitTransformRecipe, frameToMatrix, stepKind } from '../../../../core/ml/recipe.ts';
 import { Rng } from '../../../../core/spec/random.ts';
 import type { ColumnSchema, ModelValue, RecipeStep, Task } from '../../../../core/spec/values.ts';
@@ -26,7 +26,7 @@ export function recipeSteps(specs: StepSpec[]): RecipeStep[] {
 export function fitModel(options: { frame: Frame; steps?: StepSpec[]; target?: string; task?: TaskChoice; learner: string; params?: Record<string, unknown>; seed?: number }): ModelValue {
   const { frame } = options;
   const learner = learnerByKind(options.learner);
-  const params = validateLearnerParams(learner, options.params ?? {});
+  const params = learner.params.parse(options.params ?? {});
   const { steps, frame: fitted } = fitTransformRecipe(recipeSteps(options.steps ?? []), frame);
   const target = options.target ? prepareTarget(frame.columns[options.target] ? frame : fitted, options.target, options.task ?? 'auto') : { task: (options.task ?? learner.tasks[0]) as Task };
   const features = featureColumns(fitted, options.target);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEARNERS, learnerByKind } from '../../../../core/ml/learners/index.ts';
+import { learnerSpaceSchema, SUPERVISED_LEARNERS } from '../../../../core/ml/learners/choice.ts';
+import { DEFAULT_SPACES } from '../../../../core/ml/tune/spaces.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 
 describe('learner registry', () => {
@@ -14,6 +16,13 @@ describe('learner registry', () => {
     for (const l of LEARNERS) {
       expect(() => l.params.parse({}), l.kind).not.toThrow();
       expect(l.tasks.length, l.kind).toBeGreaterThan(0);
+    }
+  });
+  it("every learner that predicts a target has a default search space that its own space schema accepts", () => {
+    for (const l of SUPERVISED_LEARNERS) {
+      expect(DEFAULT_SPACES[l.kind], l.kind).toBeDefined();
+      const r = learnerSpaceSchema(l).safeParse(DEFAULT_SPACES[l.kind]);
+      expect(r.success ? 'ok' : r.error.issues, l.kind).toBe('ok');
     }
   });
   it('an unknown kind is a clear error listing the known ones', () => {
