@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FlowlineError, type ColumnType } from '../spec/index.ts';
+import type { Matrix } from './learners/types.ts';
 
 export type NumericColumn = Float64Array;
 export type TextColumn = (string | null)[];
@@ -207,4 +208,32 @@ export function frameFingerprint(frame: Frame): string {
     else for (const v of col) hash.update(v === null ? '\xff' : `${v}\0`);
   }
   return hash.digest('hex');
+}
+
+/** Dense row-major matrix of `features`; a text column left unencoded is a clear COLUMN_TYPE error. */
+export function frameToMatrix(frame: Frame, features: string[]): Matrix {
+  const p = features.length;
+  const n = frame.rows;
+  const data = new Float64Array(n * p);
+  features.forEach((name, j) => {
+    const col = frame.columns[name];
+    if (!col) {
+      throw new FlowlineError({
+        code: 'COLUMN_NOT_FOUND',
+        column: name,
+        message: `Feature column '${name}' is not in the table after its recipe steps.`,
+        hint: `Columns after the recipe: ${columnNames(frame).filter((c) => !c.startsWith('__')).slice(0, 15).join(', ')}.`,
+      });
+    }
+    if (!(col instanceof Float64Array)) {
+      throw new FlowlineError({
+        code: 'COLUMN_TYPE',
+        column: name,
+        message: `column '${name}' is text; add Encode Categories before training.`,
+        hint: `Or leave '${name}' out of the features.`,
+      });
+    }
+    for (let i = 0; i < n; i++) data[i * p + j] = col[i];
+  });
+  return { data, rows: n, cols: p };
 }

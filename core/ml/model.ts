@@ -275,7 +275,7 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
 }
 
 /** Most worker threads one fit spreads over (the pool queues what it cannot run at once). */
-const FIT_THREADS = Math.max(1, Math.min(availableParallelism(), 8));
+export const FIT_THREADS = Math.max(1, Math.min(availableParallelism(), 8));
 
 /**
  * The learner's fit off the main thread: one worker task, or, for a learner made of independent
@@ -316,7 +316,8 @@ export interface TablePrediction {
 }
 
 /** Predictions for every row of `table`, in the table's row order, through the train-fitted recipe. */
-export async function predictTable(ctx: RunContext, model: ModelValue, table: TableRef, extraColumns: string[] = []): Promise<TablePrediction> {
+/** The names of `table`'s raw columns; a COLUMN_NOT_FOUND naming them when it lacks one the model reads. */
+export function requireInputColumns(model: ModelValue, table: TableRef): Set<string> {
   const base = table.recipe.base?.columns ?? table.columns;
   const have = new Set(base.map((c) => c.name));
   const lacking = model.inputColumns.filter((c) => !have.has(c.name)).map((c) => c.name);
@@ -328,6 +329,11 @@ export async function predictTable(ctx: RunContext, model: ModelValue, table: Ta
       hint: 'Connect a table with the same columns the model was trained on.',
     });
   }
+  return have;
+}
+
+export async function predictTable(ctx: RunContext, model: ModelValue, table: TableRef, extraColumns: string[] = []): Promise<TablePrediction> {
+  const have = requireInputColumns(model, table);
   const wanted = [...new Set([...model.inputColumns.map((c) => c.name), ...extraColumns.filter((c) => have.has(c))])];
   const { frame: raw, rowIds } = await loadRawFrame(table, wanted);
   const frame = applyRecipe(model.recipe, raw);

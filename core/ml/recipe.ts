@@ -13,12 +13,12 @@
  */
 import { FlowlineError, type ColumnSchema, type RecipeStep, type TableRef } from '../spec/index.ts';
 import { readColumns } from '../data/tables.ts';
-import { columnNames, makeFrame, selectRows, type Frame, type FrameColumn, type NewColumn } from './frame.ts';
-import type { Matrix } from './learners/types.ts';
-import { fitApplyStep, stepKind } from './prep/fit.ts';
+import { makeFrame, selectRows, type Frame, type FrameColumn, type NewColumn } from './frame.ts';
+import { fitApplyStep, stepKind, withStepNode } from './prep/fit.ts';
 import type { AnyStepKind } from './prep/types.ts';
 
-export { fitApplyStep, stepKind } from './prep/fit.ts';
+export { applyRecipe, fitApplyStep, stepKind } from './prep/fit.ts';
+export { frameToMatrix } from './frame.ts';
 
 export type RowIndex = ArrayLike<number>;
 
@@ -40,15 +40,6 @@ function toIndex(rowIndex?: RowIndex): Uint32Array | undefined {
 function refitted(step: RecipeStep, kind: AnyStepKind, state: unknown): RecipeStep {
   const io = kind.io(step.params, state);
   return { ...step, inputs: io.inputs, outputs: io.outputs, exportable: kind.exportable, state };
-}
-
-function withStepNode<T>(step: RecipeStep, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof FlowlineError && !e.nodeId) e.nodeId = step.nodeId;
-    throw e;
-  }
 }
 
 /**
@@ -74,47 +65,6 @@ export function fitRecipe(steps: RecipeStep[], frame: Frame, rowIndex?: RowIndex
   const index = toIndex(rowIndex);
   const rows = index ? selectRows(frame, index) : frame;
   return fitTransformRecipe(steps, rows).steps;
-}
-
-/** Transform every row of `frame` with fitted steps (what Evaluate / Predict / serving do). */
-export function applyRecipe(fitted: RecipeStep[], frame: Frame): Frame {
-  let current = frame;
-  for (const step of fitted) {
-    if (step.state === undefined) {
-      throw new FlowlineError({ code: 'INTERNAL', nodeId: step.nodeId, message: `Recipe step '${step.nodeId}' (${step.kind}) has not been fitted.` });
-    }
-    const kind = stepKind(step);
-    current = withStepNode(step, () => kind.apply(step.state, current));
-  }
-  return current;
-}
-
-/** Dense row-major matrix of `features`; a text column left unencoded is a clear COLUMN_TYPE error. */
-export function frameToMatrix(frame: Frame, features: string[]): Matrix {
-  const p = features.length;
-  const n = frame.rows;
-  const data = new Float64Array(n * p);
-  features.forEach((name, j) => {
-    const col = frame.columns[name];
-    if (!col) {
-      throw new FlowlineError({
-        code: 'COLUMN_NOT_FOUND',
-        column: name,
-        message: `Feature column '${name}' is not in the table after its recipe steps.`,
-        hint: `Columns after the recipe: ${columnNames(frame).filter((c) => !c.startsWith('__')).slice(0, 15).join(', ')}.`,
-      });
-    }
-    if (!(col instanceof Float64Array)) {
-      throw new FlowlineError({
-        code: 'COLUMN_TYPE',
-        column: name,
-        message: `column '${name}' is text; add Encode Categories before training.`,
-        hint: `Or leave '${name}' out of the features.`,
-      });
-    }
-    for (let i = 0; i < n; i++) data[i * p + j] = col[i];
-  });
-  return { data, rows: n, cols: p };
 }
 
 /** Frame from readColumns output, typed from a schema. */

@@ -71,5 +71,6 @@ export const dateParts: StepKind<DatePartsParams, DateState> = {
     return withColumns(frame, add, state.keep_original ? [] : state.columns);
   },
   io: (params) => ({ inputs: [...params.columns], outputs: params.columns.flatMap((c) => params.parts.map((p) => datePartName(c, p))) }),
+  lineage: (params) => Object.fromEntries(params.columns.flatMap((c) => params.parts.map((p) => [datePartName(c, p), [c]]))),
   drops: (params) => (params.keep_original ? [] : [...params.columns]),
 };

@@ -26,3 +26,30 @@ export function fitApplyStep(kind: AnyStepKind, frame: Frame, params: Record<str
   const state = kind.fit(frame, params, rowIndex);
   return { state, frame: kind.apply(state, frame) };
 }
+
+/** Runs fn; an error it throws is pinned to the step's node. */
+export function withStepNode<T>(step: Pick<RecipeStep, 'nodeId'>, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof FlowlineError && !e.nodeId) e.nodeId = step.nodeId;
+    throw e;
+  }
+}
+
+/**
+ * Transform every row of `frame` with fitted steps (what Evaluate / Predict / serving do).
+ * `afterStep(i, frame)` sees the frame after step i (explanations read intermediate columns).
+ */
+export function applyRecipe(fitted: RecipeStep[], frame: Frame, afterStep?: (index: number, frame: Frame) => void): Frame {
+  let current = frame;
+  fitted.forEach((step, i) => {
+    if (step.state === undefined) {
+      throw new FlowlineError({ code: 'INTERNAL', nodeId: step.nodeId, message: `Recipe step '${step.nodeId}' (${step.kind}) has not been fitted.` });
+    }
+    const kind = stepKind(step);
+    current = withStepNode(step, () => kind.apply(step.state, current));
+    afterStep?.(i, current);
+  });
+  return current;
+}

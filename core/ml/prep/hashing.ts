@@ -87,5 +87,6 @@ export const hashing: StepKind<HashingParams, HashingState> = {
     return withColumns(frame, add, state.columns);
   },
   io: (params) => ({ inputs: [...params.columns], outputs: params.columns.flatMap((c) => Array.from({ length: params.n_features }, (_, j) => hashName(c, j))) }),
+  lineage: (params) => Object.fromEntries(params.columns.flatMap((c) => Array.from({ length: params.n_features }, (_, j) => [hashName(c, j), [c]]))),
   drops: (params) => [...params.columns],
 };

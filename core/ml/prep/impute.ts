@@ -132,4 +132,5 @@ export const impute: StepKind<ImputeParams, ImputeState> = {
     const outputs = params.add_indicator ? params.columns.flatMap((c) => [c, indicatorName(c)]) : [...params.columns];
     return { inputs: [...params.columns], outputs };
   },
+  lineage: (params) => Object.fromEntries(params.columns.flatMap((c) => [[c, [c]], [indicatorName(c), [c]]])),
 };

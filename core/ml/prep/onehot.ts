@@ -85,5 +85,6 @@ export const onehot: StepKind<OneHotParams, OneHotState> = {
     return withColumns(frame, add, state.columns.map((c) => c.column));
   },
   io: (params, state) => ({ inputs: [...params.columns], outputs: state ? state.columns.flatMap((c) => c.outputs) : [] }),
+  lineage: (_params, state) => Object.fromEntries(state.columns.flatMap((c) => c.outputs.map((o) => [o, [c.column]]))),
   drops: (params) => [...params.columns],
 };

@@ -21,6 +21,12 @@ export interface StepKind<P = Record<string, unknown>, S = unknown> {
   fitApply?(frame: Frame, params: P, rowIndex?: Uint32Array): { state: S; frame: Frame };
   /** Columns the step reads and writes, once fitted (one-hot outputs depend on the categories). */
   io(params: P, state: S | undefined): { inputs: string[]; outputs: string[] };
+  /**
+   * The input(s) each output is made from, where `io` cannot tell (several inputs, new output
+   * names: one-hot, date parts, hashing). Explanations sum such outputs' attributions back to the
+   * raw column. Absent: an output named like an input comes from it, else from every input.
+   */
+  lineage?(params: P, state: S): Record<string, string[]>;
   /** Columns it drops (inputs replaced by new outputs, e.g. one-hot). */
   drops?(params: P): string[];
 }
