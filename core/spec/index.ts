@@ -8,3 +8,4 @@ export * from './worker-task.ts';
 export * from './run-events.ts';
 export * from './table-page.ts';
 export * from './random.ts';
+export * from './explanation.ts';

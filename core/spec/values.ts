@@ -1,3 +1,5 @@
+import type { ExplanationDetail } from './explanation.ts';
+
 /**
  * What travels along an edge. Every value is plain data (numbers, strings, typed arrays, nested
  * objects), so the executor can store it in the on-disk cache and the host can send it to the UI.
@@ -84,13 +86,53 @@ export type ChartSpec =
       kind: 'line';
       id: string;
       title: string;
-      x: { label: string; min?: number; max?: number };
+      /** `categories`: x values are positions 0..n-1 labelled with these (a category column's PDP). */
+      x: { label: string; min?: number; max?: number; categories?: string[] };
       y: { label: string; min?: number; max?: number };
-      series: { name: string; points: [number, number][]; dashed?: boolean }[];
+      /** `faint`: a thin grey line among many (ICE curves), left out of the legend. */
+      series: { name: string; points: [number, number][]; dashed?: boolean; faint?: boolean }[];
     }
-  | { kind: 'bar'; id: string; title: string; categories: string[]; series: { name: string; values: number[] }[]; horizontal?: boolean }
+  | {
+      kind: 'bar';
+      id: string;
+      title: string;
+      categories: string[];
+      /** `errors`: ± half-widths drawn as whiskers (e.g. one standard deviation). */
+      series: { name: string; values: number[]; errors?: number[] }[];
+      horizontal?: boolean;
+      /** Axis label of the values. */
+      valueLabel?: string;
+    }
   | { kind: 'heatmap'; id: string; title: string; rows: string[]; cols: string[]; values: number[][]; rowLabel?: string; colLabel?: string }
-  | { kind: 'histogram'; id: string; title: string; bins: { x0: number; x1: number; count: number }[] };
+  | { kind: 'histogram'; id: string; title: string; bins: { x0: number; x1: number; count: number }[] }
+  | {
+      /** One row of dots per column: x = attribution, colour = the row's value (low blue → high red; grey = a category). */
+      kind: 'beeswarm';
+      id: string;
+      title: string;
+      xLabel: string;
+      rows: { label: string; points: { x: number; colour: number | null; tip: string }[] }[];
+    }
+  | {
+      /** base + each step = output, drawn as a running total on a labelled scale. */
+      kind: 'waterfall';
+      id: string;
+      title: string;
+      scale: string;
+      base: number;
+      output: number;
+      steps: { label: string; value: number }[];
+      /** Shown under the chart, e.g. that LIME's total is its surrogate's, not the model's. */
+      note?: string;
+    }
+  | {
+      kind: 'scatter';
+      id: string;
+      title: string;
+      x: { label: string; categories?: string[] };
+      y: { label: string };
+      points: { x: number; y: number; tip?: string }[];
+    };
 
 export interface ResultTable {
   id: string;
@@ -116,8 +158,11 @@ export interface MetricsValue {
 export interface ExplanationValue {
   kind: 'explanation';
   method: string;
+  /** Default charts (what a static report shows); the studio redraws them from `detail`. */
   charts: ChartSpec[];
   tables: ResultTable[];
+  /** The numbers behind the charts (core/spec/explanation.ts), for choosing a row, class or view. */
+  detail?: ExplanationDetail;
 }
 
 export interface ArtifactValue {

@@ -105,3 +105,26 @@ export function rawOutputs(kind: string, task: Task, state: unknown, X: Matrix):
     }
   }
 }
+
+/**
+ * What partial dependence and permutation importance read: the model's predictions on their
+ * usual scale (probabilities for classifiers, as scikit-learn's partial_dependence; the value for
+ * regression; the anomaly score; the distance to each cluster centre).
+ */
+export function predictionInfo(model: Pick<ModelValue, 'task' | 'classes' | 'estimator' | 'target'>): OutputInfo {
+  const info = outputInfo(model);
+  if (model.task === 'binary' || model.task === 'multiclass') return { labels: info.labels, scale: 'probability', description: model.task === 'binary' ? `the probability of "${info.labels[0]}"` : 'the probability of each class' };
+  if (model.task === 'anomaly') return { labels: ['anomaly score'], scale: 'value', description: 'the anomaly score (higher = more anomalous)' };
+  return info;
+}
+
+/** Predictions on predictionInfo's scale: rows × outputs. */
+export function predictionOutputs(kind: string, task: Task, state: unknown, X: Matrix): Float64Array {
+  if (task === 'clustering') return rawOutputs(kind, task, state, X);
+  const p = learnerByKind(kind).predict(state, X);
+  if (task === 'binary' || task === 'multiclass') {
+    if (!p.proba) throw new Error(`${kind} gave no probabilities`);
+    return task === 'binary' ? positiveColumn(p.proba, X.rows) : p.proba;
+  }
+  return p.values;
+}

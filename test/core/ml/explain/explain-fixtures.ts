@@ -5,7 +5,7 @@
  */
 import { learnerByKind } from '../../../../core/ml/learners/index.ts';
 import type { Matrix } from '../../../../core/ml/learners/types.ts';
-import { Rng } from '../../../../core/ml/random.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import type { Task } from '../../../../core/spec/values.ts';
 
 export interface Problem {
