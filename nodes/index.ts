@@ -48,6 +48,9 @@ import { crossValidateNode } from './cross-validate.node.ts';
 import { tuneNode } from './tune-model.node.ts';
 import { compareNode } from './compare-models.node.ts';
 
+// -- explanations --
+import { explainNode } from './explain-model.node.ts';
+
 export const NODES: AnyNodeSpec[] = [
   // -- sources, table operations, profile, writers --
   loadCsvNode,
@@ -89,4 +92,6 @@ export const NODES: AnyNodeSpec[] = [
   crossValidateNode,
   tuneNode,
   compareNode,
+  // -- explanations --
+  explainNode,
 ];

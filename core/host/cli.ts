@@ -5,6 +5,7 @@ import { compile, type Diagnostic } from '../compile/index.ts';
 import { execute, type TaskRegistry } from '../exec/index.ts';
 import { toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { CATEGORIES, type AnyNodeSpec } from '../spec/define-node.ts';
+import { explanationSummary, type ExplanationSummary } from '../spec/explanation.ts';
 import type { RunSummary } from './api.ts';
 import { ProgressDisplay, formatMs } from './cli-progress.ts';
 import { readPipelineFile } from './pipeline-file.ts';
@@ -143,15 +144,19 @@ export interface RunReport {
   nodes: { id: string; type: string; status: string; durationMs: number; reason?: string; error?: { code: string; message: string; hint?: string; file?: string; line?: number; column?: string } }[];
   metrics: Record<string, Record<string, number>>;
   artifacts: { nodeId: string; kind: string; path: string }[];
+  /** Per Explain node: the top columns by mean |attribution| and by permutation importance. */
+  explanations: Record<string, ExplanationSummary>;
 }
 
 export function runReport(summary: RunSummary): RunReport {
   const metrics: RunReport['metrics'] = {};
   const artifacts: RunReport['artifacts'] = [];
+  const explanations: RunReport['explanations'] = {};
   for (const n of summary.nodes) {
     for (const value of Object.values(n.outputs ?? {})) {
       if (value.kind === 'metrics') metrics[n.id] = { ...(metrics[n.id] ?? {}), ...value.values };
       if (value.kind === 'artifact') artifacts.push({ nodeId: n.id, kind: value.format, path: value.path });
+      if (value.kind === 'explanation' && value.detail) explanations[n.id] = explanationSummary(value.detail);
     }
   }
   return {
@@ -167,16 +172,17 @@ export function runReport(summary: RunSummary): RunReport {
     })),
     metrics,
     artifacts,
+    explanations,
   };
 }
 
-/** --out DIR: the report, each node's metrics, and every table no other node consumed. */
+/** --out DIR: the report, each node's metrics and explanations, and its output tables as Parquet. */
 async function writeOutDir(dir: string, summary: RunSummary, report: RunReport): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
   for (const n of summary.nodes) {
     for (const [port, value] of Object.entries(n.outputs ?? {})) {
-      if (value.kind === 'metrics') await writeFile(join(dir, `${n.id}.${port}.json`), `${JSON.stringify(value, null, 2)}\n`);
+      if (value.kind === 'metrics' || value.kind === 'explanation') await writeFile(join(dir, `${n.id}.${port}.json`), `${JSON.stringify(value, null, 2)}\n`);
       if (value.kind === 'table') await cp(value.path, join(dir, `${n.id}.${port}.parquet`));
     }
   }

@@ -30,7 +30,7 @@ describe('flowline CLI', () => {
     const first = await cli('run', file, '--json');
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout);
-    expect(Object.keys(report)).toEqual(['status', 'durationMs', 'nodes', 'metrics', 'artifacts']);
+    expect(Object.keys(report)).toEqual(['status', 'durationMs', 'nodes', 'metrics', 'artifacts', 'explanations']);
     expect(report.status).toBe('done');
     expect(report.nodes.map((n: { id: string; status: string }) => `${n.id}:${n.status}`)).toEqual(['one:done', 'sum:done']);
     expect(report.metrics).toEqual({ one: { v: 2 }, sum: { v: 3 } });
