@@ -38,7 +38,7 @@ export const explainNode = defineNode({
     background_summary: z.enum(['kmeans', 'sample']).default('kmeans').meta({ description: 'How KernelSHAP / LIME summarise the background rows: k-means centres (weighted) or a seeded sample', ui: { advanced: true } }),
     background_size: z.number().int().min(1).max(1000).default(25).meta({ description: 'Background rows (or centres) KernelSHAP / LIME compare against; their cost grows with it', ui: { advanced: true } }),
     samples: z.number().int().min(0).default(0).meta({ description: 'KernelSHAP coalitions per row (0: 2·columns + 2048, or all of them when fewer); LIME perturbations per row (0: 1000)', ui: { advanced: true } }),
-    seed: z.number().int().min(0).nullable().default(null).meta({ description: 'Seed for sampling rows, KernelSHAP, LIME and the shuffles (empty: the pipeline seed mixed with this node\'s id)', ui: { advanced: true } }),
+    seed: param.seed(),
   }),
   exportable: false,
   summary: (p) => `${p.method} · ${p.view} columns`,
@@ -56,7 +56,7 @@ export const explainNode = defineNode({
       pdpColumns: params.pdp_columns,
       ice: params.ice,
       gridPoints: params.grid_points,
-      seed: params.seed ?? ctx.seed,
+      seed: ctx.seed,
     });
     ctx.progress(0.95, 'writing the attribution table');
     const attributions = await writeJsTable(ctx, report.table, { port: 'attributions' });

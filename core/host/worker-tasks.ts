@@ -10,6 +10,7 @@
 import { defineTaskRegistry } from '../exec/task-registry.ts';
 import { fitLearnerTask, fitPredictTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask } from '../ml/tasks.ts';
 import { fitStepTask } from '../ml/prep/worker-task.ts';
+import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-tasks.ts';
 
 /**
  * Where worker threads start: the built bundle beside this one (out/<entry>/index.js next to
@@ -24,4 +25,7 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   predictLearnerTask,
   fitPredictTask,
   fitStepTask,
+  explainRowsTask,
+  permutationTask,
+  pdpTask,
 ]);

@@ -19,7 +19,7 @@ import { resolveMetric, type PermutationJob, type PermutationMetric } from './pe
 import { rawModelOf } from './raw-model.ts';
 import { featureTerms, rawTerms, stepsToKeep, termValues, type Term } from './terms.ts';
 import { isTreeKind } from './tree-view.ts';
-import { EXPLAIN_TASKS_MODULE, type AttributionJob, type AttributionMethod, type AttributionResult } from './worker-tasks.ts';
+import { explainRowsTask, pdpTask, permutationTask, type AttributionJob, type AttributionMethod, type AttributionResult } from './worker-tasks.ts';
 import { buildReport, type ExplainReport } from './report.ts';
 
 export type MethodChoice = 'auto' | AttributionMethod;
@@ -158,7 +158,7 @@ async function attributionsInWorkers(ctx: RunContext, model: ModelValue, method:
   const minRows = method === 'tree' ? 64 : method === 'linear' ? 100_000 : 1;
   const pieces = await Promise.all(parts(X.rows, FIT_THREADS, minRows, (from, to) => {
     const job: AttributionJob = { ...common, ...extra, X: rowsOf(X, from, to), rowIds: rowIds.slice(from, to) } as AttributionJob;
-    return ctx.runInWorker<AttributionResult>({ module: EXPLAIN_TASKS_MODULE, fn: 'explainRows' }, job);
+    return ctx.runInWorker(explainRowsTask, job);
   }));
   const join = (arrays: Float64Array[]) => {
     const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
@@ -204,7 +204,7 @@ async function permutationInWorkers(ctx: RunContext, model: ModelValue, raw: Fra
   const columns = model.inputColumns.map((c) => c.name);
   const pieces = await Promise.all(parts(columns.length, FIT_THREADS, 1, (from, to) => {
     const job: PermutationJob = { model: rawModelOf(model), raw: rows, y: yk, nClasses: model.classes?.length ?? 0, metric, columns: columns.slice(from, to), repeats: o.permutationRepeats, seed: deriveSeed(o.seed, 'permutation') };
-    return ctx.runInWorker<{ baseline: number; drops: number[][] }>({ module: EXPLAIN_TASKS_MODULE, fn: 'permutationTask' }, job);
+    return ctx.runInWorker(permutationTask, job);
   }));
   if (!Number.isFinite(pieces[0].baseline)) {
     notes.push(`Permutation importance: ${metric} cannot be computed on these rows (e.g. roc_auc with one class present); pick another metric.`);
@@ -246,7 +246,7 @@ async function pdpInWorker(ctx: RunContext, model: ModelValue, raw: Frame, o: Ex
   }
   const iceRows = columns.length === 1 && o.ice !== 'off' ? iceSample(raw.rows, 40, deriveSeed(o.seed, 'ice')) : [];
   const job: PdpJob = { model: rawModelOf(model), raw, columns, grids, output, outputs: info.labels.length, iceRows };
-  const curves = await ctx.runInWorker<PdpCurves>({ module: EXPLAIN_TASKS_MODULE, fn: 'pdpTask' }, job);
+  const curves = await ctx.runInWorker(pdpTask, job);
   return { columns, output: info.labels[output], scale: info.scale, grids, curves, iceRows };
 }
 

@@ -1,10 +1,11 @@
 /**
- * Worker-thread entry points for explanations (see RunContext.runInWorker): plain data in and
- * out, so they run the same in the executor's pool and in-process in unit tests. Rows are split
+ * Worker tasks for explanations (core/spec/worker-task.ts; listed in core/host/worker-tasks.ts):
+ * plain data in and out, so they run the same in the executor's pool and in-process in unit
+ * tests. Rows are split
  * over several calls by the caller; every method gives a row the same numbers whichever call it
  * lands in (TreeSHAP and linear SHAP are exact, KernelSHAP and LIME are seeded per row id).
  */
-import type { WorkerIO } from '../../spec/context.ts';
+import { defineWorkerTask } from '../../spec/worker-task.ts';
 import type { Task } from '../../spec/values.ts';
 import type { Matrix } from '../learners/types.ts';
 import { kernelShap, type Background } from './kernel-shap.ts';
@@ -15,8 +16,6 @@ import { partialDependence, type PdpCurves, type PdpJob } from './pdp.ts';
 import { permutationImportance, type PermutationJob } from './permutation.ts';
 import { ensembleExpectation, treeShap } from './tree-shap.ts';
 import { treeEnsembleOf } from './tree-view.ts';
-
-export const EXPLAIN_TASKS_MODULE = new URL('./worker-tasks.ts', import.meta.url).href;
 
 export type AttributionMethod = 'tree' | 'linear' | 'kernel' | 'lime';
 
@@ -54,7 +53,7 @@ function perRow(base: Float64Array, rows: number): Float64Array {
   return out;
 }
 
-export async function explainRows(job: AttributionJob, io: WorkerIO): Promise<AttributionResult> {
+export const explainRowsTask = defineWorkerTask('explain.rows', (job: AttributionJob, io): AttributionResult => {
   const { X, outputs } = job;
   const f = (M: Matrix) => rawOutputs(job.kind, job.task, job.state, M);
   switch (job.method) {
@@ -76,12 +75,8 @@ export async function explainRows(job: AttributionJob, io: WorkerIO): Promise<At
       return { phi: r.phi, base: r.intercept, r2: r.r2, evaluations: X.rows * Math.max(job.samples ?? 1000, job.groups!.length + 2) };
     }
   }
-}
+});
 
-export async function permutationTask(job: PermutationJob): Promise<{ baseline: number; drops: number[][] }> {
-  return permutationImportance(job);
-}
+export const permutationTask = defineWorkerTask('explain.permutation', (job: PermutationJob) => permutationImportance(job));
 
-export async function pdpTask(job: PdpJob): Promise<PdpCurves> {
-  return partialDependence(job);
-}
+export const pdpTask = defineWorkerTask('explain.pdp', (job: PdpJob): PdpCurves => partialDependence(job));
