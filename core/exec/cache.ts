@@ -129,7 +129,7 @@ export function explainRerun(previous: Provenance | undefined, next: Omit<Proven
   for (const f of new Set([...Object.keys(previous.files), ...Object.keys(next.files)])) {
     if (previous.files[f] !== next.files[f]) reasons.push(`file changed: ${f}`);
   }
-  if (previous.engine !== next.engine) reasons.push('Flowline or Node version changed');
+  if (previous.engine !== next.engine) reasons.push('Flowline version changed');
   if (reasons.length === 0) reasons.push(previous.key === next.key ? 'cached result was removed or its files changed' : 'cache key changed');
   return reasons.join('; ');
 }

@@ -38,9 +38,15 @@ export interface ExecuteSettings {
   useCache?: boolean;
 }
 
+/**
+ * The engine part of every cache key: Flowline's version, not Node's. The CLI runs on the user's
+ * Node and the desktop app's service on Electron's, and a pipeline run in one must be found cached
+ * by the other (run-session.ts); node results do not depend on the Node version (fixed-order
+ * arithmetic, seeded randomness, V8's fdlibm-based Math on every version).
+ */
 const ENGINE = (() => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return `flowline@${pkg.version} node@${process.versions.node}`;
+  return `flowline@${pkg.version}`;
 })();
 
 interface Outcome {

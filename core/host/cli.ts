@@ -1,14 +1,16 @@
 import { cp, mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile, type Diagnostic } from '../compile/index.ts';
-import { execute, type TaskRegistry } from '../exec/index.ts';
+import type { TaskRegistry } from '../exec/index.ts';
 import { toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { CATEGORIES, type AnyNodeSpec } from '../spec/define-node.ts';
 import { explanationSummary, type ExplanationSummary } from '../spec/explanation.ts';
 import type { RunSummary } from './api.ts';
 import { ProgressDisplay, formatMs } from './cli-progress.ts';
 import { readPipelineFile } from './pipeline-file.ts';
+import { prepareRun } from './run-session.ts';
+import { defaultStateDir } from './service/state-dir.ts';
 import { catalogOf } from './service/catalog.ts';
 import { listTemplates } from './templates.ts';
 
@@ -98,26 +100,27 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
     return EXIT.badInput;
   }
   const file = await readPipelineFile(positionals[0]);
-  const { plan, diagnostics } = compile(file.pipeline, nodes, { set: values.set as string[] | undefined, to: values.to as string | undefined });
+  // The studio runs pipelines through the same prepareRun: same plan, same cache folder.
+  const prepared = prepareRun(
+    { pipeline: file.pipeline, path: file.path, set: values.set as string[] | undefined, to: values.to as string | undefined },
+    { nodes, stateDir: defaultStateDir(), cwd: process.cwd(), cacheDir: values.cache as string | undefined },
+  );
+  const { plan, diagnostics } = prepared;
   if (!plan) {
     if (values.json) io.stdout.write(`${JSON.stringify({ status: 'invalid', diagnostics: diagnostics.map(plainDiagnostic) })}\n`);
     else printDiagnostics(diagnostics, file.path, io);
     return EXIT.badInput;
   }
-  const pipelineDir = dirname(file.path);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   const display = values.json ? null : new ProgressDisplay(io.stderr);
   let summary: RunSummary;
   try {
-    summary = await execute(plan, {
-      cacheDir: resolve((values.cache as string | undefined) ?? join(pipelineDir, '.flowline', 'cache')),
-      pipelineDir,
-      pipelineKey: file.path,
+    summary = await prepared.start({
+      workers: { tasks },
       signal: controller.signal,
       useCache: !values['no-cache'],
-      tasks,
       onEvent: (e) => display?.handle(e),
     });
   } finally {

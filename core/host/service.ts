@@ -24,6 +24,7 @@ import {
   type SchemaMap,
   type TablePage,
 } from './api.ts';
+import { prepareRun, UNSAVED_KEY } from './run-session.ts';
 import { readPipelineFile, removeInterruptedSaves, writePipelineFile } from './pipeline-file.ts';
 import { listTemplates } from './templates.ts';
 import { catalogOf } from './service/catalog.ts';
@@ -45,7 +46,7 @@ export interface ServiceOptions {
   nodes: readonly AnyNodeSpec[];
   /** The worker tasks nodes may run (core/host/worker-tasks.ts for the app). */
   tasks: TaskRegistry;
-  /** Recent files, trust store, autosave (and the cache, unless cacheDir is given). */
+  /** Recent files, trust store, autosave, and the cache of unsaved pipelines (run-session.ts). */
   stateDir: string;
   cacheDir?: string;
   host: 'web' | 'electron';
@@ -61,8 +62,6 @@ export type FlowlineService = FlowlineApi & {
   readonly cleanedUp: Promise<string[]>;
 };
 
-/** Key for the last run of a pipeline that has not been saved yet. */
-const UNSAVED = '<unsaved>';
 
 const PACKAGE_VERSION: Promise<string> = readFile(new URL('../../package.json', import.meta.url), 'utf8')
   .then((t) => String((JSON.parse(t) as { version?: string }).version ?? '0.0.0'))
@@ -75,7 +74,6 @@ export function createService(options: ServiceOptions): FlowlineService {
   const specs = new Map(nodes.map((n) => [n.type, n]));
   const cwd = resolve(options.cwd ?? process.cwd());
   const templatesDir = resolve(options.templatesDir);
-  const cacheDir = resolve(options.cacheDir ?? join(options.stateDir, 'cache'));
   const state = new StateStore(resolve(options.stateDir));
   const places = new UserPlaces({ cwd, templatesDir });
   const listeners = new Set<(event: RunEvent) => void>();
@@ -96,7 +94,7 @@ export function createService(options: ServiceOptions): FlowlineService {
 
   const runsUserCode = (p: PipelineDoc) => p.nodes.some((n) => specs.get(n.type)?.runsUserCode === true);
   const isTemplate = (abs: string) => abs.startsWith(templatesDir + sep);
-  const keyOf = (path?: string) => (path ? resolve(cwd, path) : UNSAVED);
+  const keyOf = (path?: string) => (path ? resolve(cwd, path) : UNSAVED_KEY);
 
   async function checkTrusted(path: string | undefined, pipeline: PipelineDoc): Promise<void> {
     if (!path || !runsUserCode(pipeline)) return;
@@ -184,7 +182,12 @@ export function createService(options: ServiceOptions): FlowlineService {
     async run(request) {
       const pipeline = Pipeline.parse(request.pipeline);
       await checkTrusted(request.path, pipeline);
-      const { plan, diagnostics } = compile(pipeline, nodes, { set: request.set, to: request.to });
+      // The CLI runs pipelines through the same prepareRun: same plan, same cache folder.
+      const prepared = prepareRun(
+        { pipeline, path: request.path, set: request.set, to: request.to },
+        { nodes, stateDir: options.stateDir, cwd, cacheDir: options.cacheDir, execute: (plan, opts) => engine.exec().then((e) => e.execute(plan, opts)) },
+      );
+      const { plan, diagnostics } = prepared;
       if (!plan) {
         const errors = diagnostics.filter((d) => d.severity === 'error');
         throw new FlowlineError({
@@ -194,13 +197,11 @@ export function createService(options: ServiceOptions): FlowlineService {
           hint: 'Fix the problems marked on the nodes, then run again.',
         });
       }
-      const key = keyOf(request.path);
-      const pipelineDir = request.path ? dirname(resolve(cwd, request.path)) : cwd;
-      const { execute, createPool } = await engine.exec();
+      const { createPool } = await engine.exec();
       if (createPool && !pool) pool = createPool(options.tasks);
       const workers = pool ? { pool } : { tasks: options.tasks };
-      return runs.start(key, { plan: plan.nodes.map((n) => n.id), pipeline: pipeline.nodes.map((n) => n.id) }, ({ runId, signal, onEvent }) =>
-        execute(plan, { cacheDir, pipelineDir, pipelineKey: key, signal, onEvent, runId, ...workers }),
+      return runs.start(keyOf(request.path), { plan: plan.nodes.map((n) => n.id), pipeline: pipeline.nodes.map((n) => n.id) }, ({ runId, signal, onEvent }) =>
+        prepared.start({ workers, signal, onEvent, runId }),
       );
     },
 

@@ -1,0 +1,102 @@
+/**
+ * One way to run a pipeline, for every host: compile it with the --set / "run to here" options,
+ * decide where its cache and history live, and execute the plan. `flowline run` and the studio's
+ * Run both come through prepareRun, so a pipeline run in one and then in the other finds every
+ * node's result in the same cache and reports it `cached`.
+ *
+ * The cache rule: `.flowline/cache` in the pipeline file's folder (it travels with the project and
+ * goes with it); for a pipeline not saved yet, or a folder Flowline cannot write (a template inside
+ * the installed app), the cache in the state folder. `flowline run --cache DIR` overrides it.
+ */
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { compile, type Diagnostic, type Plan } from '../compile/index.ts';
+import { execute as executePlan, type ExecuteOptions, type TaskRegistry, type WorkerPool } from '../exec/index.ts';
+import type { Pipeline } from '../schema/pipeline.ts';
+import type { AnyNodeSpec } from '../spec/define-node.ts';
+import type { RunEvent, RunSummary } from '../spec/run-events.ts';
+
+export interface RunRequestOf {
+  pipeline: Pipeline;
+  /** The pipeline file (absolute, or relative to `cwd`); absent for unsaved work. */
+  path?: string;
+  /** node.param=value overrides, as on the CLI. */
+  set?: string[];
+  /** Run only this node and its ancestors. */
+  to?: string;
+}
+
+export interface RunEnvironment {
+  nodes: readonly AnyNodeSpec[];
+  /** Where recent files, trust and the fallback cache live (defaultStateDir()). */
+  stateDir: string;
+  /** What relative paths of an unsaved pipeline resolve against. */
+  cwd: string;
+  /** Overrides the cache rule (flowline run --cache DIR). */
+  cacheDir?: string;
+  /** The executor (tests of the hosts pass a stand-in). */
+  execute?: (plan: Plan, options: ExecuteOptions) => Promise<RunSummary>;
+}
+
+export interface PreparedRun {
+  plan: Plan;
+  diagnostics: Diagnostic[];
+  /** Absolute pipeline file, or undefined when unsaved. */
+  path?: string;
+  pipelineDir: string;
+  cacheDir: string;
+  /** Identifies the pipeline across runs ("why did this node re-run?"). */
+  pipelineKey: string;
+  /** Execute the plan; `workers` is the host's shared pool, or the tasks of a private one. */
+  start(options: {
+    workers: { pool: WorkerPool } | { tasks: TaskRegistry };
+    signal?: AbortSignal;
+    onEvent?: (event: RunEvent) => void;
+    runId?: string;
+    useCache?: boolean;
+  }): Promise<RunSummary>;
+}
+
+/** Key for the history of a pipeline that has not been saved. */
+export const UNSAVED_KEY = '<unsaved>';
+
+/** Compile a run request; `plan` is absent when the pipeline cannot run (see `diagnostics`). */
+export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<PreparedRun, 'plan'> & { plan: Plan | null } {
+  const { plan, diagnostics } = compile(request.pipeline, env.nodes, { set: request.set, to: request.to });
+  const path = request.path ? resolve(env.cwd, request.path) : undefined;
+  const pipelineDir = path ? dirname(path) : resolve(env.cwd);
+  const cacheDir = resolve(env.cacheDir ?? cacheDirFor(path, env.stateDir));
+  const pipelineKey = path ?? UNSAVED_KEY;
+  const run = env.execute ?? executePlan;
+  return {
+    plan,
+    diagnostics,
+    path,
+    pipelineDir,
+    cacheDir,
+    pipelineKey,
+    start: ({ workers, ...options }) => {
+      if (!plan) throw new Error('prepareRun: the pipeline did not compile; check plan before start()');
+      return run(plan, { cacheDir, pipelineDir, pipelineKey, ...options, ...workers });
+    },
+  };
+}
+
+/** The cache folder of a pipeline file (see the rule at the top of this file). */
+export function cacheDirFor(pipelinePath: string | undefined, stateDir: string): string {
+  const fallback = join(resolve(stateDir), 'cache');
+  if (!pipelinePath) return fallback;
+  const beside = join(dirname(resolve(pipelinePath)), '.flowline', 'cache');
+  return writableFolder(beside) ? beside : fallback;
+}
+
+/** Can we create (or already write to) this folder? */
+function writableFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
