@@ -9,6 +9,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { FlowlineError } from '../spec/errors.ts';
 
 let instance: Promise<DuckDBInstance> | null = null;
 
@@ -90,16 +91,29 @@ export async function connection(): Promise<DuckDBConnection> {
  * `signal` (a node's ctx.signal), cancelling the run interrupts the running query.
  */
 export async function withConnection<T>(fn: (con: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal?.aborted) throw cancelled();
   const con = await connection();
-  const onAbort = () => con.interrupt();
+  // interrupt() stops the query running now; a cancel that lands between two queries (or before
+  // the first) would stop nothing, so keep interrupting until fn gives up.
+  let again: ReturnType<typeof setInterval> | undefined;
+  const onAbort = () => {
+    con.interrupt();
+    again ??= setInterval(() => con.interrupt(), INTERRUPT_EVERY_MS);
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    if (signal?.aborted) throw cancelled();
     return await fn(con);
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    clearInterval(again);
     con.closeSync();
   }
 }
+
+const INTERRUPT_EVERY_MS = 20;
+
+const cancelled = () => new FlowlineError({ code: 'CANCELLED', message: 'Run cancelled.' });
 
 /** Quote an identifier (column or table name) for SQL: ident('my col') → "my col". */
 export function ident(name: string): string {

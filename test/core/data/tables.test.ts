@@ -29,14 +29,23 @@ describe('writeTable', () => {
     expect(existsSync(`${ctx.outDir}/table.parquet`)).toBe(false);
   });
 
-  it('cancelling the run interrupts a long query and leaves no file', async () => {
-    const controller = new AbortController();
-    const ctx = fakeContext({ signal: controller.signal });
-    const pending = writeTable(ctx, 'SELECT sum(a.range * b.range) AS s FROM range(100000) a, range(100000) b', { newRowIds: true });
-    setTimeout(() => controller.abort(), 200);
-    await expect(pending).rejects.toThrow(/interrupt/i);
-    expect(readdirSync(ctx.outDir)).toEqual([]);
-  });
+  // The query would take minutes. The cancel lands before it starts, between its statements or
+  // while it runs, depending on scheduling: each must stop it (a test that timed out failed).
+  for (const [when, cancel] of [
+    ['before the call', (c: AbortController) => c.abort()],
+    ['right after the call', (c: AbortController) => queueMicrotask(() => c.abort())],
+    ['a little later', (c: AbortController) => setTimeout(() => c.abort(), 200)],
+  ] as const) {
+    it(`cancelling the run (${when}) stops a long query and leaves no file`, async () => {
+      const controller = new AbortController();
+      const ctx = fakeContext({ signal: controller.signal });
+      if (when === 'before the call') cancel(controller);
+      const pending = writeTable(ctx, 'SELECT sum(a.range * b.range) AS s FROM range(100000) a, range(100000) b', { newRowIds: true });
+      if (when !== 'before the call') cancel(controller);
+      await expect(pending).rejects.toThrow(/interrupt|cancelled/i);
+      expect(readdirSync(ctx.outDir)).toEqual([]);
+    });
+  }
 
   it('a failing query leaves no partial file', async () => {
     const ctx = fakeContext();
