@@ -296,15 +296,17 @@ test('keyboard only: add nodes by name, connect through the inspector, run', asy
   await screen(page, 'keyboard-only');
 });
 
-test('unsaved work is offered back after a reload (autosave), in the dark theme too', async ({ page }) => {
+test('unsaved work is offered back after a reload (autosave), in the dark theme too', async ({ page, studio }) => {
+  test.setTimeout(90_000); // up to 4 s for the autosave, then a reload: slow on a loaded machine
   await newPipeline(page);
   await dragNode(page, 'ml.train', 300, 150);
   await page.getByTestId('btn-note').click();
   await expect(page.locator('[data-testid^="note-"]')).toHaveCount(1);
   await page.locator('[data-testid^="note-"] textarea').fill('Why this learner: small data');
   await page.getByTestId('canvas').click({ position: { x: 20, y: 200 } });
-  // Autosave runs every few seconds while the document is dirty.
-  await page.waitForTimeout(5_500);
+  // Autosave runs every few seconds while the document is dirty: wait until the host holds the
+  // note (slot 'studio', the renderer's AUTOSAVE_KEY), not for a number of seconds.
+  await expect.poll(async () => JSON.stringify(await studio.service.recoverAutosave('studio')), { timeout: 30_000 }).toContain('Why this learner: small data');
   await page.reload();
   await expect(page.getByTestId('recover-banner')).toBeVisible();
   await page.getByTestId('recover-open').click();

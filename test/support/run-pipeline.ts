@@ -23,7 +23,7 @@ export interface TestRun extends RunSummary {
  */
 export async function runPipeline(
   pipeline: Partial<PipelineDoc> & { nodes: PipelineDoc['nodes'] },
-  options: { dir?: string; cacheDir?: string; set?: string[]; to?: string; nodes?: AnyNodeSpec[]; signal?: AbortSignal } = {},
+  options: { dir?: string; cacheDir?: string; set?: string[]; to?: string; nodes?: AnyNodeSpec[]; signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {},
 ): Promise<TestRun> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flowline-run-'));
   const doc = Pipeline.parse({ format: 'flowline.pipeline', version: 1, ...pipeline });
@@ -34,7 +34,10 @@ export async function runPipeline(
     cacheDir: options.cacheDir ?? join(dir, '.flowline', 'cache'),
     pipelineDir: dir,
     signal: options.signal,
-    onEvent: (e) => events.push(e),
+    onEvent: (e) => {
+      events.push(e);
+      options.onEvent?.(e);
+    },
     tasks: TOY_TASKS,
   });
   const node = (id: string) => {

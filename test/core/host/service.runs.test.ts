@@ -83,7 +83,8 @@ describe('run', () => {
     const service = makeService();
     const seen: RunEvent[] = [];
     service.onEvent((e) => seen.push(e));
-    const slow = await service.run({ pipeline: chainPipeline({ sleepMs: 5000 }) });
+    // Sleeps for an hour: only the cancel can end it (a test that times out failed).
+    const slow = await service.run({ pipeline: chainPipeline({ sleepMs: 3600_000 }) });
     const { end } = await runAndWait(service, { pipeline: chainPipeline() });
     expect(end.summary.status).toBe('done');
     const slowEnd = seen.find((e) => e.type === 'run:end' && e.runId === slow.runId) as Extract<RunEvent, { type: 'run:end' }>;
@@ -95,9 +96,13 @@ describe('run', () => {
     const service = makeService();
     const run: { id?: string } = {};
     const ended = waitForRunEnd(service.onEvent, () => run.id);
-    run.id = (await service.run({ pipeline: chainPipeline({ sleepMs: 5000 }) })).runId;
-    setTimeout(() => void service.cancel(run.id!), 100);
+    // Cancel while the node sleeps (for an hour: only the cancel can end it), not after a delay.
+    const off = service.onEvent((e) => {
+      if (e.type === 'node:start' && e.nodeId === 'sum') void service.cancel(e.runId);
+    });
+    run.id = (await service.run({ pipeline: chainPipeline({ sleepMs: 3600_000 }) })).runId;
     const events = await ended;
+    off();
     expect((events.at(-1) as Extract<RunEvent, { type: 'run:end' }>).summary.status).toBe('cancelled');
   });
 

@@ -127,8 +127,10 @@ describe('web host', () => {
     const b = await connect(host);
     const reply = (await a.call('run', { pipeline: chainPipeline() })) as { result: { runId: string } };
     const runId = reply.result.runId;
-    const deadline = Date.now() + 20_000;
-    while (!b.events.some((e) => e.type === 'run:end') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Each socket gets the events in its own time: wait for the end on both, not on one.
+    const ended = () => [a, b].every((c) => c.events.some((e) => e.type === 'run:end' && e.runId === runId));
+    const deadline = Date.now() + 50_000;
+    while (!ended() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const client of [a, b]) {
       const types = client.events.filter((e) => e.runId === runId).map((e) => e.type);
       expect(types[0]).toBe('run:start');

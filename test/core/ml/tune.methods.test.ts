@@ -23,8 +23,9 @@ async function search(method: TuneMethod, seed: number, nTrials: number, delay =
     direction: 'min',
     concurrency: 2,
     evaluate: async (p, i) => {
-      // finish out of order: determinism must not depend on which worker returns first
-      if (delay) await new Promise((r) => setTimeout(r, (i * 7) % 3));
+      // Finish out of order: determinism must not depend on which worker returns first. Event-loop
+      // turns, not milliseconds, so the order is the same on a loaded machine.
+      if (delay) for (let turn = 0; turn < ((i * 7) % 3) * 4; turn++) await new Promise((r) => setImmediate(r));
       return objective(p);
     },
   });

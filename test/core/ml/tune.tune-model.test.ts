@@ -9,17 +9,24 @@ const base = fakeContext({ nodeId: 'tune', seed: 2 });
 const table = () => rawTable(base, [{ name: 'x1', data: rows.x1 }, { name: 'x2', data: rows.x2 }, { name: 'label', data: rows.label }]);
 const spec: TuneSpec = { target: 'label', task: 'auto', folds: 3, learner: 'decision_tree', learnerParams: {}, space: { max_depth: { int: [1, 8] } }, method: 'bayes', nTrials: 6, metric: 'auto' };
 
-/** A context that records progress messages and how many worker tasks run at once. */
+/**
+ * A context that records progress messages and how many worker tasks run at once. The first task
+ * waits for the second to arrive, so "two at a time" is seen whatever the scheduling (a tuner that
+ * ran one at a time would never send the second: the test would time out).
+ */
 function instrumented(): { ctx: RunContext; messages: string[]; maxInFlight: () => number } {
   const messages: string[] = [];
-  let inFlight = 0, max = 0;
+  let inFlight = 0, max = 0, arrived = 0;
+  let secondArrived!: () => void;
+  const pair = new Promise<void>((resolve) => (secondArrived = resolve));
   const ctx: RunContext = {
     ...base,
     progress: (_f, m) => void (m && messages.push(m)),
     async runInWorker<P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> {
       inFlight++;
       max = Math.max(max, inFlight);
-      await new Promise((r) => setTimeout(r, 5));
+      if (++arrived === 2) secondArrived();
+      if (arrived <= 2) await pair;
       try {
         return await base.runInWorker(task, payload);
       } finally {
