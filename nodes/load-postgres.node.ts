@@ -19,6 +19,7 @@ export const loadPostgresNode = defineNode({
   }),
   exportable: false,
   volatile: true,
+  queriesDatabase: true,
   summary: (p) => p.query.replace(/\s+/g, ' ').slice(0, 60),
   async run({ params, ctx }) {
     return { table: await loadPostgres(ctx, params.query, params.connection) };

@@ -16,6 +16,7 @@ export const writeCsvNode = defineNode({
     header: z.boolean().default(true).describe('Write the column names on the first line'),
   }),
   exportable: false,
+  writes: (p) => [p.path],
   summary: (p) => p.path,
   async run({ inputs, params, ctx }) {
     const file = await writeCsv(ctx, inputs.table, params.path, { delimiter: params.delimiter, header: params.header });

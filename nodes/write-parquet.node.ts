@@ -14,6 +14,7 @@ export const writeParquetNode = defineNode({
     path: param.file('Where to save the Parquet file, relative to the pipeline file', { save: true, filters: [{ name: 'Parquet', extensions: ['parquet'] }] }),
   }),
   exportable: false,
+  writes: (p) => [p.path],
   summary: (p) => p.path,
   async run({ inputs, params, ctx }) {
     const file = await writeParquet(ctx, inputs.table, params.path);

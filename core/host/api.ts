@@ -51,8 +51,18 @@ export interface OpenedPipeline {
   pipeline: Pipeline;
   /** Exact text on disk (for the JSON view). */
   text: string;
-  /** True when the file has Code or SQL nodes and this machine has not trusted it yet. */
+  /** True when the file would run code, query a database, or read or write files outside its folder, and this machine has not trusted it yet. */
   needsTrust: boolean;
+  /** What it would do, when it needs trust. */
+  sideEffects?: SideEffectInfo[];
+}
+
+/** One thing a pipeline would do besides computing tables, that needs trust (core/host/side-effects.ts). */
+export interface SideEffectInfo {
+  nodeId: string;
+  kind: 'code' | 'query' | 'write' | 'read';
+  /** In the user's words: 'node "save" (Write CSV) writes /home/ann/.bashrc, outside the pipeline's folder'. */
+  what: string;
 }
 
 export interface RunRequest {
@@ -99,7 +109,12 @@ export interface FlowlineApi {
   /** Atomic save (write then rename). Returns the stable text written. */
   savePipeline(path: string, pipeline: Pipeline): Promise<{ path: string; text: string }>;
   validatePipeline(pipeline: Pipeline, path?: string): Promise<{ diagnostics: Diagnostic[]; schemas: SchemaMap }>;
+  /** Trust the file at `path` as it is on disk, and what it does. */
   trustPipeline(path: string): Promise<void>;
+  /** "Trust and run": trust everything this run would do (and the file at its path, if any). */
+  trustRun(request: RunRequest): Promise<void>;
+  /** A folder the user chose: pipelines may read and write there without asking. */
+  trustFolder(dir: string): Promise<void>;
   run(request: RunRequest): Promise<{ runId: string }>;
   cancel(runId: string): Promise<void>;
   /** Latest result of each node for a pipeline path (or the last unsaved run). */
@@ -127,6 +142,8 @@ export const API_METHOD_NAMES = Object.keys({
   savePipeline: 1,
   validatePipeline: 1,
   trustPipeline: 1,
+  trustRun: 1,
+  trustFolder: 1,
   run: 1,
   cancel: 1,
   lastRun: 1,

@@ -11,6 +11,7 @@ import { ProgressDisplay, formatMs } from './cli-progress.ts';
 import { readPipelineFile } from './pipeline-file.ts';
 import { prepareRun } from './run-session.ts';
 import { defaultStateDir } from './service/state-dir.ts';
+import { cliTrustGate, terminalPrompt, type TrustDecision } from './cli-trust.ts';
 import { catalogOf } from './service/catalog.ts';
 import { listTemplates } from './templates.ts';
 
@@ -19,7 +20,7 @@ export const EXIT = { ok: 0, nodeFailed: 1, badInput: 2 } as const;
 
 const USAGE = `flowline — run Flowline pipelines from the command line
 
-  flowline run <file.flow.json> [--set node.param=value]... [--out DIR] [--json] [--to NODE] [--no-cache] [--cache DIR]
+  flowline run <file.flow.json> [--set node.param=value]... [--out DIR] [--json] [--to NODE] [--no-cache] [--cache DIR] [--trust]
   flowline validate <file.flow.json> [--json]
   flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx
   flowline export docker <file.flow.json> --node TRAIN_NODE --out DIR
@@ -27,11 +28,18 @@ const USAGE = `flowline — run Flowline pipelines from the command line
   flowline templates [--json]
   flowline studio [--port N]
 
-Exit codes: 0 success, 1 a node failed, 2 bad input (unreadable or invalid pipeline, bad --set).`;
+A pipeline file this machine has not trusted, that would run code, query a database, or read or
+write files outside its folder, is not run before you say yes (on a terminal), or --trust (--yes).
+
+Exit codes: 0 success, 1 a node failed, 2 bad input (unreadable or invalid pipeline, bad --set, not trusted).`;
 
 interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** Where a question is answered (the trust prompt): a terminal only. */
+  stdin?: NodeJS.ReadStream;
+  /** Tests answer the trust prompt here instead of a terminal. */
+  ask?: (question: string) => Promise<string>;
 }
 
 /** What the composition root (bin/flowline.js, out/cli/flowline.js) wires into the CLI. */
@@ -41,7 +49,7 @@ export interface CliParts {
 }
 
 /** The CLI. */
-export async function main(argv: string[], parts: CliParts, io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], parts: CliParts, io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   const { nodes } = parts;
   const [command, ...rest] = argv;
   try {
@@ -94,6 +102,8 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
     to: { type: 'string' },
     cache: { type: 'string' },
     'no-cache': { type: 'boolean' },
+    trust: { type: 'boolean' },
+    yes: { type: 'boolean' },
   });
   if (positionals.length !== 1) {
     io.stderr.write('flowline run: give exactly one pipeline file, e.g. flowline run churn.flow.json\n');
@@ -111,6 +121,9 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
     else printDiagnostics(diagnostics, file.path, io);
     return EXIT.badInput;
   }
+  const ask = io.ask ?? (io.stdin ? terminalPrompt(io.stdin, io.stderr) : undefined);
+  const trust = await cliTrustGate(file, nodes, { ask, write: (t) => io.stderr.write(t) }, { set: values.set as string[] | undefined, to: values.to as string | undefined, trusted: !!(values.trust || values.yes) });
+  if (!trust.run) return refuseUntrusted(file.path, trust, !!values.json, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -138,6 +151,19 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
     io.stdout.write(`${summary.status} in ${formatMs(summary.durationMs)}\n`);
   }
   return summary.status === 'done' ? EXIT.ok : EXIT.nodeFailed;
+}
+
+function refuseUntrusted(path: string, decision: Extract<TrustDecision, { run: false }>, json: boolean, io: Io): number {
+  const message = decision.asked ? `${path} was not run.` : `${path} has not been trusted on this machine, so it was not run.`;
+  const hint = 'Read what it would do; if you trust where it came from, run it again with --trust.';
+  if (json) {
+    const details = decision.effects.map((e) => e.what);
+    io.stdout.write(`${JSON.stringify({ status: 'not_trusted', error: { code: 'NOT_TRUSTED', message, hint, file: path, details }, sideEffects: decision.effects.map(({ nodeId, kind, what }) => ({ nodeId, kind, what })) })}\n`);
+  } else {
+    const list = decision.asked ? '' : ` It would:\n${decision.effects.map((e) => `      - ${e.what}`).join('\n')}`;
+    io.stderr.write(`${formatError({ code: 'NOT_TRUSTED', message: `${message}${list}`, hint, file: path })}\n`);
+  }
+  return EXIT.badInput;
 }
 
 /** The documented `--json` object (README, "The --json report"). */

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { compile, type Plan } from '../compile/index.ts';
 import type { ExecuteOptions, TaskRegistry, WorkerPool } from '../exec/index.ts';
-import { Pipeline, type Pipeline as PipelineDoc } from '../schema/pipeline.ts';
+import { Pipeline } from '../schema/pipeline.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import type { TableRef } from '../spec/values.ts';
@@ -31,6 +31,7 @@ import { catalogOf } from './service/catalog.ts';
 import { RunManager } from './service/runs.ts';
 import { StateStore } from './service/state.ts';
 import { UserPlaces } from './service/places.ts';
+import { TrustGate } from './service/trust.ts';
 import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
 
 /** The engines the service drives; the defaults load core/exec and core/data on first use. */
@@ -71,11 +72,10 @@ export function createService(options: ServiceOptions): FlowlineService {
   // The studio reruns a Code node after each edit: keep a worker with danfo loaded ready for it.
   keepCodeWorkerWarm(true);
   const nodes = [...options.nodes];
-  const specs = new Map(nodes.map((n) => [n.type, n]));
   const cwd = resolve(options.cwd ?? process.cwd());
   const templatesDir = resolve(options.templatesDir);
   const state = new StateStore(resolve(options.stateDir));
-  const places = new UserPlaces({ cwd, templatesDir });
+  const places = new UserPlaces({ cwd, templatesDir }, () => trust.trustedFolders());
   const listeners = new Set<(event: RunEvent) => void>();
   const runs = new RunManager((event) => {
     for (const listener of listeners) {
@@ -86,29 +86,12 @@ export function createService(options: ServiceOptions): FlowlineService {
       }
     }
   });
-  /** Paths trusted in this session: opened trusted, saved here, or trusted explicitly. */
-  const sessionTrusted = new Set<string>();
+  const trust = new TrustGate(state, nodes, { cwd, templatesDir });
   const engine = lazyEngine(options.engine);
   let pool: WorkerPool | null = null;
   let catalog: CatalogNode[] | null = null;
 
-  const runsUserCode = (p: PipelineDoc) => p.nodes.some((n) => specs.get(n.type)?.runsUserCode === true);
-  const isTemplate = (abs: string) => abs.startsWith(templatesDir + sep);
   const keyOf = (path?: string) => (path ? resolve(cwd, path) : UNSAVED_KEY);
-
-  async function checkTrusted(path: string | undefined, pipeline: PipelineDoc): Promise<void> {
-    if (!path || !runsUserCode(pipeline)) return;
-    const abs = resolve(cwd, path);
-    if (sessionTrusted.has(abs) || isTemplate(abs)) return;
-    const text = await readFile(abs, 'utf8').catch(() => null);
-    if (text !== null && (await state.isTrusted(abs, text))) return;
-    throw new FlowlineError({
-      code: 'NOT_TRUSTED',
-      message: `${abs} runs its own code (SQL or JavaScript nodes) and has not been trusted on this machine, so it was not run.`,
-      hint: 'Check the code in its nodes, then choose "Trust and run".',
-      file: abs,
-    });
-  }
 
   // Saves interrupted by a crash left hidden temp files: in the state folder, and beside the files
   // the user works on (the recent ones).
@@ -135,10 +118,9 @@ export function createService(options: ServiceOptions): FlowlineService {
       const abs = resolve(cwd, path);
       places.check(abs, 'Cannot open');
       const file = await readPipelineFile(abs);
-      const trusted = !runsUserCode(file.pipeline) || isTemplate(abs) || (await state.isTrusted(abs, file.text));
-      if (trusted) sessionTrusted.add(abs);
-      if (!isTemplate(abs)) await state.addRecent(abs, file.pipeline.name);
-      return { path: abs, pipeline: file.pipeline, text: file.text, needsTrust: !trusted };
+      const { needsTrust, sideEffects } = await trust.opened(abs, file.pipeline, file.text);
+      if (!trust.isTemplate(abs)) await state.addRecent(abs, file.pipeline.name);
+      return { path: abs, pipeline: file.pipeline, text: file.text, needsTrust, ...(needsTrust ? { sideEffects } : {}) };
     },
 
     async savePipeline(path, pipeline) {
@@ -149,9 +131,8 @@ export function createService(options: ServiceOptions): FlowlineService {
         throw new FlowlineError({ code: 'INVALID_PARAM', message: `Cannot save to ${abs}: a pipeline is saved as a .flow.json file.`, hint: 'Choose a name ending in .flow.json.', file: abs });
       }
       const file = await writePipelineFile(abs, pipeline);
-      // Made or edited in this app: trusted automatically.
-      await state.trust(abs, file.text);
-      sessionTrusted.add(abs);
+      // Made or edited in this app: trusted, unless it does something from a file not trusted yet.
+      await trust.saved(abs, file.pipeline, file.text);
       await state.addRecent(abs, file.pipeline.name);
       return { path: abs, text: file.text };
     },
@@ -175,13 +156,23 @@ export function createService(options: ServiceOptions): FlowlineService {
       const abs = resolve(cwd, path);
       places.check(abs, 'Cannot open');
       const file = await readPipelineFile(abs);
-      await state.trust(abs, file.text);
-      sessionTrusted.add(abs);
+      await trust.trustFile(abs, file.pipeline, file.text);
+    },
+
+    async trustRun(request) {
+      if (request.path) places.check(resolve(cwd, request.path), 'Cannot open');
+      await trust.trustRun(request, Pipeline.parse(request.pipeline));
+    },
+
+    async trustFolder(dir) {
+      const abs = resolve(cwd, dir);
+      places.check(abs, 'Cannot trust');
+      await trust.trustFolder(abs);
     },
 
     async run(request) {
       const pipeline = Pipeline.parse(request.pipeline);
-      await checkTrusted(request.path, pipeline);
+      await trust.check(request, pipeline);
       // The CLI runs pipelines through the same prepareRun: same plan, same cache folder.
       const prepared = prepareRun(
         { pipeline, path: request.path, set: request.set, to: request.to },

@@ -70,6 +70,10 @@ export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs
   runsUserCode?: boolean;
   /** Files the node will read, relative to the pipeline folder; their contents join the cache key. */
   reads?: (params: z.infer<P>) => string[];
+  /** Files the node will write, relative to the pipeline folder: outside it, a foreign pipeline needs trust. */
+  writes?: (params: z.infer<P>) => string[];
+  /** Sends a query to a database (read-only): a foreign pipeline's query needs trust. */
+  queriesDatabase?: boolean;
   /** One-line summary of the key params for the node card. */
   summary?: (params: z.infer<P>) => string;
   /** Migrate params from an older version of this node. */

@@ -49,6 +49,8 @@ export interface ErrorInfo {
   column?: string;
   /** zod-style path into a node's params, e.g. ["max_depth"]. */
   path?: (string | number)[];
+  /** A list the message refers to, one item a line (e.g. what an untrusted pipeline would do). */
+  details?: string[];
 }
 
 export class FlowlineError extends Error implements ErrorInfo {
@@ -59,6 +61,7 @@ export class FlowlineError extends Error implements ErrorInfo {
   line?: number;
   column?: string;
   path?: (string | number)[];
+  details?: string[];
 
   constructor(info: ErrorInfo) {
     super(info.message);
@@ -70,11 +73,12 @@ export class FlowlineError extends Error implements ErrorInfo {
     this.line = info.line;
     this.column = info.column;
     this.path = info.path;
+    this.details = info.details;
   }
 
   toJSON(): ErrorInfo {
     const out: ErrorInfo = { code: this.code, message: this.message };
-    for (const k of ['nodeId', 'hint', 'file', 'line', 'column', 'path'] as const) {
+    for (const k of ['nodeId', 'hint', 'file', 'line', 'column', 'path', 'details'] as const) {
       if (this[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = this[k];
     }
     return out;

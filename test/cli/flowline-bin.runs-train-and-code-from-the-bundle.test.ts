@@ -69,7 +69,7 @@ describe('bin/flowline.js from the source bundle', () => {
     };
     const statuses = (r: Report) => r.nodes.map((n) => `${n.id}:${n.status}`);
 
-    const first = flowline(['run', file, '--json']);
+    const first = flowline(['run', file, '--json', '--trust']);
     expect(first.said).toMatch(/^flowline: built bundle .*cli-[0-9a-f-]+\.cjs in \d+ ms\n/);
     expect(first.said).toMatch(/flowline: (built|reusing) bundle .*worker-[0-9a-f-]+\.cjs/);
     expect(first.report.status).toBe('done');
@@ -77,12 +77,12 @@ describe('bin/flowline.js from the source bundle', () => {
     expect(first.report.metrics.evaluate.accuracy).toBeGreaterThan(0.9);
     expect(first.predictions.split('\n')[0]).toContain('beak_area');
 
-    const second = flowline(['run', file, '--json']);
+    const second = flowline(['run', file, '--json', '--trust']);
     expect(second.said).toMatch(/^flowline: reusing bundle .*cli-[0-9a-f-]+\.cjs \(code cache used\)\n/);
     expect(statuses(second.report)).toEqual(PIPELINE.nodes.map((n) => `${n.id}:cached`));
     expect(second.report.metrics).toEqual(first.report.metrics);
 
-    const viaTsx = flowline(['run', file, '--json', '--no-cache'], { FLOWLINE_NO_BUNDLE: '1' });
+    const viaTsx = flowline(['run', file, '--json', '--no-cache', '--yes'], { FLOWLINE_NO_BUNDLE: '1' });
     expect(viaTsx.said).toMatch(/^flowline: loading the sources through tsx/);
     expect(viaTsx.said).not.toMatch(/bundle/);
     expect(statuses(viaTsx.report)).toEqual(PIPELINE.nodes.map((n) => `${n.id}:done`));

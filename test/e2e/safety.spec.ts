@@ -3,12 +3,15 @@
  * runs, and the host survives what the studio (or anyone holding the token) sends it.
  * Each test leaves a screenshot in test-results/screens.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 
 test.use({ viewport: { width: 1280, height: 800 } });
+// Each test opens a pipeline and runs it in a fresh host: allow for a loaded machine.
+test.describe.configure({ timeout: 60_000 });
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 async function screen(page: Page, name: string): Promise<void> {
@@ -51,4 +54,33 @@ test.describe('a message over the host limit', () => {
     await page.getByTestId('btn-run').click();
     await expect(page.getByTestId('node-status-load')).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
   });
+});
+
+test('a pipeline with no code that would overwrite a file outside its folder asks first, naming the file', async ({ page, workDir }) => {
+  const home = mkdtempSync(join(tmpdir(), 'flowline-e2e-victim-'));
+  const victim = join(home, '.bashrc');
+  writeFileSync(victim, 'export PATH=$PATH\n');
+  const file = join(workDir, 'sent.flow.json');
+  writePipeline(file, [
+    { id: 'load', type: 'data.load_csv', version: 1, params: { path: 'data/people.csv' } },
+    { id: 'save', type: 'data.write_csv', version: 1, params: { path: victim } },
+  ], [{ from: 'load.table', to: 'save.table' }]);
+  await openFile(page, file);
+  await expect(page.getByTestId('node-save')).toBeVisible();
+
+  await page.getByTestId('btn-run').click();
+  const dialog = page.getByTestId('trust-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId('trust-effects')).toContainText(`node "save" (Write CSV) writes ${victim}, outside the pipeline's folder`);
+  await expect(page.getByTestId('node-status-load')).toHaveAttribute('data-status', 'idle');
+  await screen(page, 'trust-dialog-outside-write');
+  await dialog.getByRole('button', { name: 'Don’t run' }).click();
+  await expect(dialog).toHaveCount(0);
+  expect(readFileSync(victim, 'utf8')).toBe('export PATH=$PATH\n');
+
+  // Asked again on the next run; trusted, it runs.
+  await page.getByTestId('btn-run').click();
+  await page.getByTestId('trust-confirm').click();
+  await expect(page.getByTestId('node-status-save')).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  expect(readFileSync(victim, 'utf8')).toMatch(/^id,name,age/);
 });

@@ -39,6 +39,8 @@ export const METHOD_ARGS = {
   savePipeline: z.tuple([path, Pipeline]),
   validatePipeline: z.tuple([loosePipeline, path.optional()]),
   trustPipeline: z.tuple([path]),
+  trustRun: z.tuple([runRequest]),
+  trustFolder: z.tuple([path]),
   run: z.tuple([runRequest]),
   cancel: z.tuple([z.string().min(1)]),
   lastRun: z.tuple([path.optional()]),

@@ -1,6 +1,7 @@
 /**
  * What the studio remembers between sessions, as small JSON files in the state folder:
- * recent files, the trust store, and autosave slots. Every write is atomic; a missing or corrupt
+ * recent files, the trust store (trusted pipeline files, the side effects of files not trusted
+ * yet, trusted folders), and autosave slots. Every write is atomic; a missing or corrupt
  * file reads as empty (state is a convenience, never a reason to refuse to start).
  */
 import { sha256 } from '../../exec/hash.ts';
@@ -11,7 +12,8 @@ import type { RecentFile } from '../api.ts';
 import { readJsonOr, writeJsonAtomic } from '../pipeline-file.ts';
 
 const MAX_RECENT = 20;
-
+/** Side effects remembered as untrusted (a few thousand pipelines' worth). */
+const MAX_TAINTED = 20_000;
 
 interface TrustEntry {
   path: string;
@@ -30,6 +32,12 @@ export class StateStore {
   }
   private get trustPath() {
     return join(this.dir, 'trusted-pipelines.json');
+  }
+  private get taintedPath() {
+    return join(this.dir, 'untrusted-effects.json');
+  }
+  private get foldersPath() {
+    return join(this.dir, 'trusted-folders.json');
   }
   private autosavePath(key: string) {
     return join(this.dir, 'autosave', `${sha256(key).slice(0, 32)}.json`);
@@ -77,6 +85,42 @@ export class StateStore {
         return n <= 5;
       });
       await writeJsonAtomic(this.trustPath, kept.slice(0, 2000));
+    });
+  }
+
+  /** Keys of side effects seen in a file that was not trusted (side-effects.ts): they need trust wherever they appear. */
+  async untrustedEffects(): Promise<Set<string>> {
+    const list = await readJsonOr<string[]>(this.taintedPath, []);
+    return new Set(Array.isArray(list) ? list.filter((k) => typeof k === 'string') : []);
+  }
+
+  markUntrusted(keys: readonly string[]): Promise<void> {
+    if (!keys.length) return Promise.resolve();
+    return this.serial(async () => {
+      const now = [...(await this.untrustedEffects())].filter((k) => !keys.includes(k));
+      await writeJsonAtomic(this.taintedPath, [...keys, ...now].slice(0, MAX_TAINTED));
+    });
+  }
+
+  markTrusted(keys: readonly string[]): Promise<void> {
+    if (!keys.length) return Promise.resolve();
+    return this.serial(async () => {
+      const drop = new Set(keys);
+      const list = [...(await this.untrustedEffects())];
+      if (list.some((k) => drop.has(k))) await writeJsonAtomic(this.taintedPath, list.filter((k) => !drop.has(k)));
+    });
+  }
+
+  async trustedFolders(): Promise<string[]> {
+    const list = await readJsonOr<string[]>(this.foldersPath, []);
+    return Array.isArray(list) ? list.filter((d) => typeof d === 'string') : [];
+  }
+
+  trustFolder(dir: string): Promise<void> {
+    return this.serial(async () => {
+      const abs = resolve(dir);
+      const list = (await this.trustedFolders()).filter((d) => d !== abs);
+      await writeJsonAtomic(this.foldersPath, [abs, ...list].slice(0, 200));
     });
   }
 

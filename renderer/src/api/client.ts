@@ -50,7 +50,7 @@ export function onHostNotice(listener: (info: ErrorInfo) => void): () => void {
 }
 
 const METHODS: ApiMethod[] = [
-  'hello', 'catalog', 'openPipeline', 'savePipeline', 'validatePipeline', 'trustPipeline', 'run', 'cancel', 'lastRun',
+  'hello', 'catalog', 'openPipeline', 'savePipeline', 'validatePipeline', 'trustPipeline', 'trustRun', 'trustFolder', 'run', 'cancel', 'lastRun',
   'preview', 'listTemplates', 'recentFiles', 'autosave', 'recoverAutosave', 'listDirectory',
 ];
 

@@ -117,6 +117,8 @@ export function createFakeApi(): FlowlineApi {
       return { diagnostics, schemas };
     },
     async trustPipeline(path) { trusted.add(path); },
+    async trustRun(request) { if (request.path) trusted.add(request.path); },
+    async trustFolder() {},
     async run(request) {
       const runId = `run-${++runSeq}`;
       const p = request.pipeline;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ParamUi } from '../../../core/spec/define-node.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { FileBrowser } from '../files/FileBrowser.tsx';
+import { api } from '../api/host.ts';
 
 const dirOf = (p: string) => p.replace(/[\\/][^\\/]*$/, '') || '/';
 
@@ -36,6 +37,8 @@ export function FileField({ id, value, ui, onChange }: { id: string; value: stri
           extensions={extensions}
           onPick={(p) => {
             setBrowsing(false);
+            // A folder the user chose to save into: their pipelines may write there without asking.
+            if (ui.save) void api().trustFolder(dirOf(p)).catch(() => undefined);
             onChange(relativeTo(pipelinePath, p));
           }}
         />

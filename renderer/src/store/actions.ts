@@ -73,28 +73,33 @@ export async function saveTo(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Run the pipeline. The host is the trust gate: a pipeline that would run code, query a database
+ * or touch files outside its folder, and came from a file not trusted yet, is refused with what it
+ * would do; the user reads that list and may choose "Trust and run".
+ */
 export async function run(to?: string): Promise<void> {
-  const { needsTrust, path, origin, pipeline } = doc();
+  const { path, origin, pipeline } = doc();
   if (useRunStore.getState().currentRunId) return;
-  if (needsTrust && path) {
+  const request = { pipeline, path: path ?? origin ?? undefined, to };
+  try {
+    const { runId } = await api().run(request);
+    useRunStore.setState({ currentRunId: runId });
+  } catch (e) {
+    const info = errorInfoOf(e);
+    if (info.code !== 'NOT_TRUSTED') return reportError(e, 'Could not start the run: ');
     ui().openDialog({
       kind: 'trust',
+      effects: info.details ?? [info.message],
       then: () => {
         void api()
-          .trustPipeline(path)
+          .trustRun(request)
           .then(() => {
             doc().setTrusted();
             return run(to);
-          }, (e: unknown) => reportError(e));
+          }, (err: unknown) => reportError(err));
       },
     });
-    return;
-  }
-  try {
-    const { runId } = await api().run({ pipeline, path: path ?? origin ?? undefined, to });
-    useRunStore.setState({ currentRunId: runId });
-  } catch (e) {
-    reportError(e, 'Could not start the run: ');
   }
 }
 

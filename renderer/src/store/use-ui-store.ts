@@ -8,7 +8,7 @@ export type Dialog =
   | { kind: 'open' }
   | { kind: 'save-as' }
   | { kind: 'help' }
-  | { kind: 'trust'; then: () => void }
+  | { kind: 'trust'; effects: string[]; then: () => void }
   | { kind: 'quick-insert'; at: { x: number; y: number } }
   | null;
 

@@ -18,9 +18,14 @@ export function Dialogs() {
       return <QuickInsert at={dialog.at} />;
     case 'trust':
       return (
-        <Modal title="Run code from this pipeline?" onClose={close} testId="trust-dialog">
-          <p>This pipeline contains SQL or JavaScript written by whoever made the file. Running it can read and change files this app can reach.</p>
-          <p>Run it only if you trust where the file came from. Flowline will remember your answer for this file.</p>
+        <Modal title="Trust this pipeline?" onClose={close} testId="trust-dialog">
+          <p>It came from a file you have not trusted on this machine, and it would:</p>
+          <ul className="trust-effects" data-testid="trust-effects">
+            {dialog.effects.map((what) => (
+              <li key={what}>{what}</li>
+            ))}
+          </ul>
+          <p>Run it only if you trust where the file came from. Flowline will remember your answer for what it does.</p>
           <div className="row row--end">
             <button className="button" onClick={close}>Don’t run</button>
             <button

@@ -122,9 +122,11 @@ describe('trust', () => {
     writeFileSync(path, serializePipeline({ ...codePipeline(), name: 'changed elsewhere' }));
     expect((await makeService(stateDir).openPipeline(path)).needsTrust).toBe(true);
 
-    // Saved from the app: trusted without asking.
+    // Saved from the app (code the user wrote, not the foreign file's): trusted without asking.
     const mine = join(dir, 'mine.flow.json');
-    await service.savePipeline(mine, codePipeline());
+    const own = codePipeline();
+    own.nodes[0].params = { sql: 'select 3', column: 'x' };
+    await service.savePipeline(mine, own);
     expect((await makeService(stateDir).openPipeline(mine)).needsTrust).toBe(false);
     // A pipeline without user code never needs trust.
     const plain = join(dir, 'plain.flow.json');
