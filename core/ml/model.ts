@@ -260,18 +260,36 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
   const state = await fitInWorkers(ctx, learner, payload);
   const trainPrediction = await predictInWorkers(ctx, learner.kind, state, X);
 
+  const inputColumns = inputColumnsOf(base, fitted, features, spec.target);
   const model: ModelValue = {
     kind: 'model',
     task: target.task,
     target: spec.target ?? null,
     classes: target.classes,
-    inputColumns: inputColumnsOf(base, fitted, features, spec.target),
+    inputColumns,
     recipe: fitted,
     features,
     estimator: { kind: learner.kind, params, state },
     trainedOn: { nodeId: ctx.nodeId, rows: X.rows, dataFingerprint: frameFingerprint(raw) },
+    sample: sampleRows(raw, inputColumns.map((c) => c.name), MODEL_SAMPLE_ROWS),
   };
   return { model, trainPrediction, target, rowIds };
+}
+
+/** Raw training rows a model keeps (ModelValue.sample). */
+export const MODEL_SAMPLE_ROWS = 64;
+
+/** Up to `max` evenly spaced rows of `columns`, copied: a model's sample of its raw inputs. */
+export function sampleRows(frame: Frame, columns: string[], max: number): NonNullable<ModelValue['sample']> {
+  const n = Math.min(frame.rows, max);
+  const index = Array.from({ length: n }, (_, i) => Math.floor((i * frame.rows) / n));
+  const out: NonNullable<ModelValue['sample']> = { rows: n, columns: {}, types: {} };
+  for (const name of columns) {
+    const col = frame.columns[name];
+    out.columns[name] = col instanceof Float64Array ? Float64Array.from(index, (i) => col[i]) : index.map((i) => col[i]);
+    out.types[name] = frame.types[name];
+  }
+  return out;
 }
 
 /** Most worker threads one fit spreads over (the pool queues what it cannot run at once). */
@@ -393,14 +411,23 @@ export function predictionColumns(model: ModelValue, p: TablePrediction, options
   const proba = p.prediction.proba;
   if (classes && proba && options.probabilities !== false) {
     const k = classes.length;
-    classes.forEach((c, j) => {
-      let name = `proba_${String(c).replace(/[^\p{L}\p{N}_]+/gu, '_')}`;
-      // two labels that differ only in punctuation ("a b", "a_b") must not share a column
-      while (name in out) name += `_${j}`;
+    probaColumnNames(classes, Object.keys(out)).forEach((name, j) => {
       out[name] = Float64Array.from(order, (i) => proba[i * k + j]);
     });
   }
   return out;
+}
+
+/** Names of the probability columns, one per class: proba_<class> (punctuation as _), never clashing. */
+export function probaColumnNames(classes: (string | number)[], taken: string[] = ['prediction']): string[] {
+  const used = new Set(taken);
+  return classes.map((c, j) => {
+    let name = `proba_${String(c).replace(/[^\p{L}\p{N}_]+/gu, '_')}`;
+    // two labels that differ only in punctuation ("a b", "a_b") must not share a column
+    while (used.has(name)) name += `_${j}`;
+    used.add(name);
+    return name;
+  });
 }
 
 /** The actual target of a scored table: class indices (-1 unknown) or numbers (NaN missing). */

@@ -78,6 +78,11 @@ export interface ModelValue {
    * model read, see trainModel) identifies the data in exported models. Absent on older models.
    */
   trainedOn: { nodeId: string; rows: number; dataFingerprint?: string };
+  /**
+   * A few raw training rows (the input columns, evenly spaced, at most 64): what ONNX export
+   * verifies on when no held-out rows are given, and example requests for a served model.
+   */
+  sample?: { rows: number; columns: Record<string, Float64Array | (string | null)[]>; types: Record<string, ColumnType> };
 }
 
 /** One chart spec, rendered by the studio and (later) by the CLI's HTML report. */
