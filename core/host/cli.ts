@@ -22,7 +22,8 @@ const USAGE = `flowline — run Flowline pipelines from the command line
 
   flowline run <file.flow.json> [--set node.param=value]... [--out DIR] [--json] [--to NODE] [--no-cache] [--cache DIR] [--trust]
   flowline validate <file.flow.json> [--json]
-  flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx
+  flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx [--exact] [--json]
+  flowline predict <model.onnx> <data.csv> --out scored.csv
   flowline export docker <file.flow.json> --node TRAIN_NODE --out DIR
   flowline nodes [--json]
   flowline templates [--json]
@@ -65,8 +66,9 @@ export async function main(argv: string[], parts: CliParts, io: Io = { stdout: p
       case 'studio':
         return await studioCommand(rest, parts, io);
       case 'export':
-        io.stderr.write('flowline export: ONNX and Docker export are not part of this build yet (they are the next milestone). Nothing was written.\n');
-        return EXIT.badInput;
+        return await (await import('./cli-export.ts')).exportCommand(rest, parts, io);
+      case 'predict':
+        return await (await import('./cli-export.ts')).predictCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -11,6 +11,7 @@ import { defineTaskRegistry } from '../exec/task-registry.ts';
 import { fitLearnerTask, fitPredictTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask } from '../ml/tasks.ts';
 import { fitStepTask } from '../ml/prep/worker-task.ts';
 import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-tasks.ts';
+import { exportOnnxTask } from '../export/onnx/export-task.ts';
 
 /**
  * Where worker threads start: the built bundle beside this one (out/<entry>/index.js next to
@@ -28,4 +29,5 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   explainRowsTask,
   permutationTask,
   pdpTask,
+  exportOnnxTask,
 ]);

@@ -16,10 +16,13 @@ import { verifyExport, type VerificationReport } from './verify.ts';
 
 export interface ExportOptions extends ExportProvenance {
   target?: TargetName;
-  /** Raw rows (the model's input columns) to verify on, ideally rows the model never saw. */
-  rows: Frame;
+  /**
+   * Raw rows (the model's input columns) to verify on, ideally rows the model never saw. Default:
+   * the training rows the model keeps (ModelValue.sample).
+   */
+  rows?: Frame;
   /** Where `rows` came from, shown in the report. */
-  rowSource: string;
+  rowSource?: string;
 }
 
 export interface ExportResult {
@@ -44,8 +47,13 @@ export class ExportVerificationError extends FlowlineError {
 
 export async function exportOnnx(model: ModelValue, options: ExportOptions): Promise<ExportResult> {
   const target = TARGETS[options.target ?? 'default'];
+  const rows = options.rows ?? model.sample;
+  if (!rows) {
+    throw new FlowlineError({ code: 'NO_ROWS', nodeId: model.trainedOn.nodeId, message: 'ONNX export: there are no rows to verify the exported model on.', hint: "Connect held-out rows (e.g. the test side of the split), or retrain the model: models trained by this version keep a few rows for this." });
+  }
+  const rowSource = options.rowSource ?? (options.rows ? 'the rows given' : `${rows.rows} training rows kept in the model (connect held-out rows for a stronger check)`);
   const built = buildOnnx(model, target, options);
-  const verification = await verifyExport(model, built.bytes, built.info, target, built.inexact, options.rows, options.rowSource);
+  const verification = await verifyExport(model, built.bytes, built.info, target, built.inexact, rows, rowSource);
   if (!verification.passed) throw new ExportVerificationError(verification, model.trainedOn.nodeId);
   return { bytes: built.bytes, info: built.info, verification, nodes: built.nodes };
 }

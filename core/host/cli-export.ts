@@ -1,0 +1,175 @@
+/**
+ * `flowline export onnx` and `flowline predict`: loaded only when one of them runs (onnxruntime
+ * is not free to load).
+ *
+ *   flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx [--exact] [--json] [--set ...]
+ *   flowline predict <model.onnx> <data.csv> --out scored.csv
+ */
+import { mkdtempSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { compile } from '../compile/index.ts';
+import { execute } from '../exec/index.ts';
+import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
+import type { RunContext } from '../spec/context.ts';
+import { exportInputs, exportRunTarget } from '../export/onnx/from-pipeline.ts';
+import { exportOutcome, type ExportOutcome } from '../export/onnx/export-task.ts';
+import { readModelInfo, scoreWithOnnx } from '../export/onnx/score.ts';
+import type { VerificationReport } from '../export/onnx/verify.ts';
+import { FLOWLINE_VERSION } from '../export/version.ts';
+import { loadCsv } from '../data/csv.ts';
+import { readColumns, writeColumns } from '../data/tables.ts';
+import { writeCsv } from '../data/writers.ts';
+import { makeFrame, type FrameColumn } from '../ml/frame.ts';
+import { EXIT, formatError, type CliParts } from './cli.ts';
+import { formatMs, ProgressDisplay } from './cli-progress.ts';
+import { readPipelineFile } from './pipeline-file.ts';
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+function options<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], opts: O) {
+  try {
+    return parseArgs({ args, options: opts, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new FlowlineError({ code: 'BAD_SET', message: (e as Error).message });
+  }
+}
+
+/** Write to a temporary name beside `path`, then rename: a reader never sees half a file. */
+export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}-${Date.now().toString(36)}.tmp`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new FlowlineError({ code: 'BAD_DATA', file: path, message: `Could not write ${path}: ${(e as Error).message}.`, hint: 'Choose a folder you can write to.' });
+  }
+}
+
+/** The verification report in a few lines (the studio shows the same figures in its dialog). */
+export function verificationLines(v: VerificationReport): string[] {
+  const lines = [
+    `verified on ${v.rows} rows: ${v.heldOutRows} ${v.rowSource}, ${v.missingRows} with a missing input, ${v.unseenRows} with an unseen category`,
+  ];
+  if (v.labelsAgree !== undefined) lines.push(`labels agree on ${v.labelsAgree} of ${v.rows} rows`);
+  lines.push(`max |ONNX − app| ${v.maxAbsDiff === 0 ? '0' : v.maxAbsDiff.toExponential(2)}, relative ${v.maxRelDiff === 0 ? '0' : v.maxRelDiff.toExponential(2)} (tolerance ${v.tolerance}); ${v.bitIdentical ? 'bit-identical' : 'not bit-identical'}${v.inexactOps.length ? ` (uses ${v.inexactOps.join(', ')})` : ''}`);
+  if (v.failure) lines.push(`FAILED: ${v.failure}`);
+  return lines;
+}
+
+export async function exportCommand(args: string[], parts: CliParts, io: Io): Promise<number> {
+  const [kind, ...rest] = args;
+  if (kind !== 'onnx') {
+    io.stderr.write(kind === 'docker' ? 'flowline export docker: not part of this build yet. Nothing was written.\n' : 'flowline export: say what to export: flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx\n');
+    return EXIT.badInput;
+  }
+  const { values, positionals } = options(rest, { node: { type: 'string' }, out: { type: 'string' }, exact: { type: 'boolean' }, json: { type: 'boolean' }, set: { type: 'string', multiple: true } });
+  if (positionals.length !== 1 || !values.node || !values.out) {
+    io.stderr.write('flowline export onnx: give the pipeline, the node and the file, e.g. flowline export onnx churn.flow.json --node train --out model.onnx\n');
+    return EXIT.badInput;
+  }
+  const file = await readPipelineFile(positionals[0]);
+  const nodeId = values.node as string;
+  const out = resolve(values.out as string);
+  const runTo = exportRunTarget(file.pipeline, nodeId);
+  const { plan, diagnostics } = compile(file.pipeline, parts.nodes, { set: values.set as string[] | undefined, to: runTo });
+  if (!plan) {
+    for (const d of diagnostics) io.stderr.write(`${formatError(d)}\n`);
+    return EXIT.badInput;
+  }
+  const pipelineDir = dirname(file.path);
+  const display = values.json ? null : new ProgressDisplay(io.stderr as NodeJS.WriteStream);
+  const summary = await execute(plan, { cacheDir: join(pipelineDir, '.flowline', 'cache'), pipelineDir, pipelineKey: file.path, tasks: parts.tasks, onEvent: (e) => display?.handle(e) });
+  const failed = summary.nodes.find((n) => n.error);
+  if (failed?.error) return report(io, !!values.json, { ok: false, error: failed.error }, out);
+  const started = performance.now();
+  let outcome: ExportOutcome;
+  try {
+    const inputs = await exportInputs(file.pipeline, summary, nodeId, new Map(parts.nodes.map((n) => [n.type, n])));
+    outcome = await exportOutcome(inputs.model, {
+      target: values.exact ? 'exact' : 'default',
+      rows: inputs.rows,
+      rowSource: inputs.rowSource,
+      metrics: inputs.metrics,
+      pipelineHash: inputs.pipelineHash,
+      flowlineVersion: FLOWLINE_VERSION,
+    });
+  } catch (e) {
+    outcome = { ok: false, error: toErrorInfo(e, nodeId) };
+  }
+  if (outcome.ok) await writeFileAtomically(out, outcome.bytes);
+  return report(io, !!values.json, outcome, out, performance.now() - started);
+}
+
+function report(io: Io, json: boolean, outcome: ExportOutcome | { ok: false; error: ErrorInfo }, out: string, ms = 0): number {
+  if (json) {
+    const doc = outcome.ok
+      ? { status: 'exported', file: out, bytes: outcome.bytes.length, durationMs: Math.round(ms), model: outcome.info, verification: outcome.verification }
+      : { status: 'refused', error: outcome.error, ...('verification' in outcome && outcome.verification ? { verification: outcome.verification } : {}) };
+    io.stdout.write(`${JSON.stringify(doc)}\n`);
+  } else if (outcome.ok) {
+    for (const line of verificationLines(outcome.verification)) io.stdout.write(`${line}\n`);
+    io.stdout.write(`wrote ${out} (${(outcome.bytes.length / 1024).toFixed(1)} KB, ${outcome.info.target} target: opset ${outcome.info.opset} + ai.onnx.ml ${outcome.info.mlOpset}) in ${formatMs(ms)}\n`);
+  } else {
+    if ('verification' in outcome && outcome.verification) for (const line of verificationLines(outcome.verification)) io.stderr.write(`${line}\n`);
+    io.stderr.write(`${formatError(outcome.error)}\n`);
+  }
+  if (outcome.ok) return EXIT.ok;
+  return ['UNKNOWN_NODE', 'BAD_SET', 'PIPELINE_INVALID'].includes(outcome.error.code) ? EXIT.badInput : EXIT.nodeFailed;
+}
+
+/** A RunContext for the data helpers outside a pipeline run. */
+function standaloneContext(dir: string): RunContext {
+  const controller = new AbortController();
+  return {
+    nodeId: 'predict',
+    pipelineDir: process.cwd(),
+    outDir: dir,
+    seed: 0,
+    signal: controller.signal,
+    log: () => {},
+    progress: () => {},
+    runInWorker: (task, payload) => Promise.resolve(task.run(payload, { progress: () => {}, log: () => {} })),
+    throwIfCancelled: () => {},
+    error: (info) => new FlowlineError({ ...info, nodeId: 'predict' }),
+  };
+}
+
+export async function predictCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = options(args, { out: { type: 'string' } });
+  if (positionals.length !== 2 || !values.out) {
+    io.stderr.write('flowline predict: give the model, the rows and the output, e.g. flowline predict model.onnx data.csv --out scored.csv\n');
+    return EXIT.badInput;
+  }
+  const [modelPath, dataPath] = positionals.map((p) => resolve(p));
+  const bytes = await readFile(modelPath).catch(() => {
+    throw new FlowlineError({ code: 'FILE_NOT_FOUND', file: modelPath, message: `There is no model file ${modelPath}.` });
+  });
+  const info = readModelInfo(bytes, basename(modelPath));
+  const ctx = standaloneContext(mkdtempSync(join(tmpdir(), 'flowline-predict-')));
+  try {
+    const started = performance.now();
+    const table = await loadCsv(ctx, { path: dataPath });
+    const names = info.inputs.map((i) => i.column);
+    const missing = names.filter((n) => !table.columns.some((c) => c.name === n));
+    if (missing.length) {
+      throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: missing[0], file: dataPath, message: `${basename(dataPath)} has no column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}, which the model reads.`, hint: `The model reads: ${names.join(', ')}.` });
+    }
+    const read = await readColumns(table, names);
+    const types = new Map(table.columns.map((c) => [c.name, c.type]));
+    const frame = makeFrame(names.map((name) => ({ name, type: types.get(name) ?? 'string', values: read.columns[name] as FrameColumn })), read.rowIds.length);
+    const columns = await scoreWithOnnx(bytes, info, frame);
+    const scored = await writeColumns(ctx, table, columns);
+    const artifact = await writeCsv(ctx, scored, resolve(values.out as string));
+    io.stdout.write(`scored ${frame.rows} rows with ${basename(modelPath)} in ${formatMs(performance.now() - started)}; wrote ${artifact.path}\n`);
+    return EXIT.ok;
+  } finally {
+    await rm(ctx.outDir, { recursive: true, force: true });
+  }
+}
