@@ -51,6 +51,9 @@ import { compareNode } from './compare-models.node.ts';
 // -- explanations --
 import { explainNode } from './explain-model.node.ts';
 
+// -- export --
+import { exportOnnxNode } from './export-onnx.node.ts';
+
 export const NODES: AnyNodeSpec[] = [
   // -- sources, table operations, profile, writers --
   loadCsvNode,
@@ -94,4 +97,6 @@ export const NODES: AnyNodeSpec[] = [
   compareNode,
   // -- explanations --
   explainNode,
+  // -- export --
+  exportOnnxNode,
 ];

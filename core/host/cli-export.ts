@@ -6,7 +6,7 @@
  *   flowline predict <model.onnx> <data.csv> --out scored.csv
  */
 import { mkdtempSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -17,7 +17,7 @@ import type { RunContext } from '../spec/context.ts';
 import { exportInputs, exportRunTarget } from '../export/onnx/from-pipeline.ts';
 import { exportOutcome, type ExportOutcome } from '../export/onnx/export-task.ts';
 import { readModelInfo, scoreWithOnnx } from '../export/onnx/score.ts';
-import type { VerificationReport } from '../export/onnx/verify.ts';
+import { verificationLines, writeFileAtomically } from '../export/onnx/save.ts';
 import { FLOWLINE_VERSION } from '../export/version.ts';
 import { loadCsv } from '../data/csv.ts';
 import { readColumns, writeColumns } from '../data/tables.ts';
@@ -38,29 +38,6 @@ function options<O extends NonNullable<ParseArgsConfig['options']>>(args: string
   } catch (e) {
     throw new FlowlineError({ code: 'BAD_SET', message: (e as Error).message });
   }
-}
-
-/** Write to a temporary name beside `path`, then rename: a reader never sees half a file. */
-export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}-${Date.now().toString(36)}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw new FlowlineError({ code: 'BAD_DATA', file: path, message: `Could not write ${path}: ${(e as Error).message}.`, hint: 'Choose a folder you can write to.' });
-  }
-}
-
-/** The verification report in a few lines (the studio shows the same figures in its dialog). */
-export function verificationLines(v: VerificationReport): string[] {
-  const lines = [
-    `verified on ${v.rows} rows: ${v.heldOutRows} ${v.rowSource}, ${v.missingRows} with a missing input, ${v.unseenRows} with an unseen category`,
-  ];
-  if (v.labelsAgree !== undefined) lines.push(`labels agree on ${v.labelsAgree} of ${v.rows} rows`);
-  lines.push(`max |ONNX − app| ${v.maxAbsDiff === 0 ? '0' : v.maxAbsDiff.toExponential(2)}, relative ${v.maxRelDiff === 0 ? '0' : v.maxRelDiff.toExponential(2)} (tolerance ${v.tolerance}); ${v.bitIdentical ? 'bit-identical' : 'not bit-identical'}${v.inexactOps.length ? ` (uses ${v.inexactOps.join(', ')})` : ''}`);
-  if (v.failure) lines.push(`FAILED: ${v.failure}`);
-  return lines;
 }
 
 export async function exportCommand(args: string[], parts: CliParts, io: Io): Promise<number> {

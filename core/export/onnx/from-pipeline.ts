@@ -7,15 +7,19 @@
  */
 import { canonicalJson, sha256 } from '../../exec/hash.ts';
 import { splitEndpoint, type Pipeline } from '../../schema/pipeline.ts';
-import { FlowlineError } from '../../spec/errors.ts';
+import { FlowlineError, type ErrorInfo } from '../../spec/errors.ts';
 import type { AnyNodeSpec } from '../../spec/define-node.ts';
 import type { MetricsValue, ModelValue, PortValue, TableRef } from '../../spec/values.ts';
-import type { RunSummary } from '../../host/api.ts';
 import { loadRawFrame } from '../../ml/recipe.ts';
 import type { Frame } from '../../ml/frame.ts';
 import type { ExportedModelInfo } from './model-info.ts';
 
 type Specs = ReadonlyMap<string, AnyNodeSpec>;
+
+/** What this file reads of a run (a RunSummary of core/host/api.ts has this shape). */
+export interface RunSummary {
+  nodes: { id: string; status: string; error?: ErrorInfo; outputs?: Record<string, PortValue> }[];
+}
 
 /** Node types whose output scores a model on a table: their table input is held-out rows. */
 const SCORING_TYPES = ['ml.evaluate', 'ml.predict'];

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineNode, param } from '../core/spec/index.ts';
+import { exportModelFile } from '../core/export/onnx/save.ts';
+
+export const exportOnnxNode = defineNode({
+  type: 'export.onnx',
+  version: 1,
+  title: 'Export ONNX',
+  category: 'Export',
+  description:
+    'Save the model — its feature steps and learner together — as one ONNX file that any ONNX runtime can score from the raw columns. Before writing, it runs the file on the held-out rows (plus rows with missing values and unseen categories) and refuses if it does not reproduce the app\'s predictions.',
+  inputs: {
+    model: { type: 'model', label: 'Model' },
+    table: { type: 'table', label: 'Held-out rows to verify on', required: false },
+    metrics: { type: 'metrics', label: 'Metrics to record', required: false },
+  },
+  outputs: { file: { type: 'artifact', label: 'ONNX file' } },
+  params: z.object({
+    path: param.file('Where to save the model, relative to the pipeline file', { save: true, filters: [{ name: 'ONNX model', extensions: ['onnx'] }] }).default('model.onnx'),
+    exact: z.boolean().default(false).describe('Exact target (opset 21 + ai.onnx.ml 5): double-precision trees, bit-identical to the app; needs onnxruntime 1.20 or later. Off: opset 17, runs everywhere, trees return float32.'),
+  }),
+  exportable: false,
+  summary: (p) => `${p.path}${p.exact ? ' (exact)' : ''}`,
+  async run({ inputs, params, ctx }) {
+    return { file: await exportModelFile(ctx, { model: inputs.model, table: inputs.table, metrics: inputs.metrics, path: params.path, exact: params.exact }) };
+  },
+});
