@@ -8,10 +8,8 @@
 import { mkdtempSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { compile } from '../compile/index.ts';
-import { execute } from '../exec/index.ts';
 import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
 import { exportInputs, exportRunTarget } from '../export/onnx/from-pipeline.ts';
@@ -26,6 +24,8 @@ import { makeFrame, type FrameColumn } from '../ml/frame.ts';
 import { EXIT, formatError, type CliParts } from './cli.ts';
 import { formatMs, ProgressDisplay } from './cli-progress.ts';
 import { readPipelineFile } from './pipeline-file.ts';
+import { prepareRun } from './run-session.ts';
+import { defaultStateDir } from './service/state-dir.ts';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -54,15 +54,18 @@ export async function exportCommand(args: string[], parts: CliParts, io: Io): Pr
   const file = await readPipelineFile(positionals[0]);
   const nodeId = values.node as string;
   const out = resolve(values.out as string);
-  const runTo = exportRunTarget(file.pipeline, nodeId);
-  const { plan, diagnostics } = compile(file.pipeline, parts.nodes, { set: values.set as string[] | undefined, to: runTo });
-  if (!plan) {
-    for (const d of diagnostics) io.stderr.write(`${formatError(d)}\n`);
+  // Up to the Evaluate node that scores the model, through the run session `flowline run` and the
+  // studio use: same cache, so an export after a run recomputes nothing.
+  const prepared = prepareRun(
+    { pipeline: file.pipeline, path: file.path, set: values.set as string[] | undefined, to: exportRunTarget(file.pipeline, nodeId) },
+    { nodes: parts.nodes, stateDir: defaultStateDir(), cwd: process.cwd() },
+  );
+  if (!prepared.plan) {
+    for (const d of prepared.diagnostics) io.stderr.write(`${formatError(d)}\n`);
     return EXIT.badInput;
   }
-  const pipelineDir = dirname(file.path);
   const display = values.json ? null : new ProgressDisplay(io.stderr as NodeJS.WriteStream);
-  const summary = await execute(plan, { cacheDir: join(pipelineDir, '.flowline', 'cache'), pipelineDir, pipelineKey: file.path, tasks: parts.tasks, onEvent: (e) => display?.handle(e) });
+  const summary = await prepared.start({ workers: { tasks: parts.tasks }, onEvent: (e) => display?.handle(e) });
   const failed = summary.nodes.find((n) => n.error);
   if (failed?.error) return report(io, !!values.json, { ok: false, error: failed.error }, out);
   const started = performance.now();
