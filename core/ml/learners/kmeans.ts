@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.ts';
 import { Rng, deriveSeed } from '../../spec/random.ts';
 import { requireCols, requireFinite, weightsOf } from './check-input.ts';
 import type { Learner, Matrix, Prediction } from './types.ts';
@@ -10,9 +11,9 @@ import type { Learner, Matrix, Prediction } from './types.ts';
  * runs by inertia. Seeded by FitOptions.seed through our Rng, so reruns are bit-identical.
  */
 export const kmeansParams = z.object({
-  n_clusters: z.number().int().min(1).default(8).describe('Number of clusters (k)'),
-  n_init: z.number().int().positive().default(10).describe('Runs with different seeds; the one with the lowest inertia is kept'),
-  max_iter: z.number().int().positive().default(300).describe('Maximum Lloyd iterations per run'),
+  n_clusters: z.number().int().min(1).max(LIMITS.width).default(8).describe('Number of clusters (k)'),
+  n_init: z.number().int().positive().max(LIMITS.restarts).default(10).describe('Runs with different seeds; the one with the lowest inertia is kept'),
+  max_iter: z.number().int().positive().max(LIMITS.iterations).default(300).describe('Maximum Lloyd iterations per run'),
   tol: z.number().nonnegative().default(1e-4).describe('Relative tolerance on centre movement'),
 });
 

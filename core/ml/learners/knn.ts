@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.ts';
 import { nClassesOf, requireCols, requireFinite, requireTarget, weightsOf } from './check-input.ts';
 import type { Learner, Matrix, Prediction } from './types.ts';
 
@@ -9,7 +10,7 @@ import type { Learner, Matrix, Prediction } from './types.ts';
  * ties in the vote go to the lowest class index, as sklearn's mode does.
  */
 export const knnParams = z.object({
-  n_neighbors: z.number().int().positive().default(5).describe('Number of neighbours (k)'),
+  n_neighbors: z.number().int().positive().max(LIMITS.width).default(5).describe('Number of neighbours (k)'),
   weights: z.enum(['uniform', 'distance']).default('uniform').describe("'uniform', or 'distance' (closer neighbours count more, 1/d)"),
 });
 

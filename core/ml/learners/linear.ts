@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.ts';
 import { requireCols, requireFinite, requireTarget, weightsOf } from './check-input.ts';
 import { choleskySolve, lstsqQR, weightedMeans } from './linalg.ts';
 import type { FitData, Learner, Matrix, Prediction } from './types.ts';
@@ -132,7 +133,7 @@ export const ridge: Learner<typeof ridgeParams, LinearRegressorState> = {
 export const lassoParams = z.object({
   alpha: z.number().positive().default(1).describe('L1 penalty strength: objective is |y − Xw|²/(2n) + alpha·|w|₁'),
   fit_intercept: fitInterceptParam,
-  max_iter: z.number().int().positive().default(1000).describe('Maximum coordinate-descent sweeps'),
+  max_iter: z.number().int().positive().max(LIMITS.iterations).default(1000).describe('Maximum coordinate-descent sweeps'),
   tol: z.number().positive().default(1e-4).describe('Stop when the duality gap falls below tol·|y|²'),
 });
 

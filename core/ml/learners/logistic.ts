@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.ts';
 import { nClassesOf, requireCols, requireFinite, requireTarget, rowWeights, sigmoid } from './check-input.ts';
 import { lbfgs } from './optim/lbfgs.ts';
 import type { FitData, Learner, Matrix, Prediction } from './types.ts';
@@ -19,7 +20,7 @@ export const logisticParams = z.object({
   penalty: z.enum(['l2', 'none']).default('l2').describe("'l2' or 'none' (no penalty)"),
   fit_intercept: z.boolean().default(true).describe('Fit an intercept (never penalised)'),
   class_weight: classWeightParam,
-  max_iter: z.number().int().positive().default(100).describe('Maximum L-BFGS iterations'),
+  max_iter: z.number().int().positive().max(LIMITS.iterations).default(100).describe('Maximum L-BFGS iterations'),
   tol: z.number().positive().default(1e-4).describe('Stop when the largest gradient entry is below tol'),
 });
 

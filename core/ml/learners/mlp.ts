@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.ts';
 import { FlowlineError } from '../../spec/errors.ts';
 import { Rng, deriveSeed } from '../../spec/random.ts';
 import { nClassesOf, requireCols, requireFinite, requireTarget, weightsOf } from './check-input.ts';
@@ -14,17 +15,17 @@ import type { FitData, FitOptions, Learner, Matrix, Prediction } from './types.t
  * All randomness (init, shuffling, validation split) comes from FitOptions.seed.
  */
 export const mlpParams = z.object({
-  hidden_layer_sizes: z.array(z.number().int().positive()).min(1).max(2).default([100]).describe('Units per hidden layer: one or two layers'),
+  hidden_layer_sizes: z.array(z.number().int().positive().max(LIMITS.width)).min(1).max(2).default([100]).describe('Units per hidden layer: one or two layers'),
   activation: z.enum(['relu', 'tanh', 'logistic']).default('relu').describe('Hidden-layer activation'),
   alpha: z.number().nonnegative().default(1e-4).describe('L2 penalty strength'),
   batch_size: z.union([z.literal('auto'), z.number().int().positive()]).default('auto').describe("Rows per minibatch; 'auto' = min(200, rows)"),
   learning_rate_init: z.number().positive().default(1e-3).describe('Adam step size'),
-  max_iter: z.number().int().positive().default(200).describe('Maximum epochs'),
+  max_iter: z.number().int().positive().max(LIMITS.iterations).default(200).describe('Maximum epochs'),
   shuffle: z.boolean().default(true).describe('Shuffle the rows every epoch'),
   tol: z.number().nonnegative().default(1e-4).describe('Improvement below tol for n_iter_no_change epochs stops training'),
   early_stopping: z.boolean().default(false).describe('Hold out validation_fraction of the rows and stop when their score stops improving'),
   validation_fraction: z.number().gt(0).lt(1).default(0.1).describe('Share of rows held out for early stopping'),
-  n_iter_no_change: z.number().int().positive().default(10).describe('Epochs without improvement before stopping'),
+  n_iter_no_change: z.number().int().positive().max(LIMITS.iterations).default(10).describe('Epochs without improvement before stopping'),
   beta_1: z.number().min(0).lt(1).default(0.9).describe('Adam first-moment decay'),
   beta_2: z.number().min(0).lt(1).default(0.999).describe('Adam second-moment decay'),
   epsilon: z.number().positive().default(1e-8).describe('Adam numerical stability term'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.ts';
 import { nClassesOf, requireCols, requireFinite, requireTarget } from './check-input.ts';
 import { rowWeights, sigmoid } from './check-input.ts';
 import { classWeightParam, gradientRowMajor, linearDecision, margins } from './logistic.ts';
@@ -20,7 +21,7 @@ export const linearSvmParams = z.object({
   C: z.number().positive().default(1).describe('Inverse of the L2 penalty strength'),
   fit_intercept: z.boolean().default(true).describe('Fit an intercept (penalised, as liblinear does)'),
   class_weight: classWeightParam,
-  max_iter: z.number().int().positive().default(1000).describe('Maximum solver iterations per class'),
+  max_iter: z.number().int().positive().max(LIMITS.iterations).default(1000).describe('Maximum solver iterations per class'),
   tol: z.number().positive().default(1e-4).describe('Tolerance for stopping'),
 });
 

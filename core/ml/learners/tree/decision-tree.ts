@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
 import { rowWeights } from '../check-input.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
 import { Rng, deriveSeed } from '../../../spec/random.ts';
@@ -13,7 +14,7 @@ import { argmaxRows, checkFitData, classWeightParam, isClassification, maxFeatur
  * Missing values are supported (scikit-learn 1.2 refuses them): both directions are tried.
  */
 export const decisionTreeParams = z.object({
-  max_depth: z.number().int().min(1).nullable().default(null).describe('Depth limit; empty = grow until leaves are pure.'),
+  max_depth: z.number().int().min(1).max(LIMITS.depth).nullable().default(null).describe('Depth limit; empty = grow until leaves are pure.'),
   min_samples_split: z.number().int().min(2).default(2).describe('Fewest rows a node needs to be split.'),
   min_samples_leaf: z.number().int().min(1).default(1).describe('Fewest rows in a leaf.'),
   max_features: maxFeaturesParam,

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { rowWeights, sigmoid } from '../check-input.ts';
 import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
 import { deriveSeed } from '../../../spec/random.ts';
 import { binMatrix, fitBinMapper } from './binning.ts';
@@ -10,15 +11,15 @@ import { argmaxRows, checkFitData, classWeightParam, isClassification, takeRows,
 
 export const hgbParams = z.object({
   learning_rate: z.number().positive().default(0.1).describe('Shrinkage applied to every leaf value.'),
-  max_iter: z.number().int().min(1).default(100).describe('Boosting iterations (trees per class).'),
-  max_leaf_nodes: z.number().int().min(2).nullable().default(31).describe('Leaves per tree (leaf-wise growth); empty = unlimited.'),
-  max_depth: z.number().int().min(1).nullable().default(null).describe('Depth limit per tree; empty = none.'),
+  max_iter: z.number().int().min(1).max(LIMITS.trees).default(100).describe('Boosting iterations (trees per class).'),
+  max_leaf_nodes: z.number().int().min(2).max(LIMITS.leaves).nullable().default(31).describe('Leaves per tree (leaf-wise growth); empty = unlimited.'),
+  max_depth: z.number().int().min(1).max(LIMITS.depth).nullable().default(null).describe('Depth limit per tree; empty = none.'),
   min_samples_leaf: z.number().int().min(1).default(20).describe('Fewest training rows in a leaf.'),
   l2_regularization: z.number().min(0).default(0).describe('L2 penalty on leaf values.'),
   max_bins: z.number().int().min(2).max(255).default(255).describe('Bins per feature (plus one for missing values).'),
   early_stopping: z.union([z.literal('auto'), z.boolean()]).default('auto').describe('Stop when the validation loss stops improving; "auto" = on above 10 000 rows.'),
   validation_fraction: z.number().gt(0).lt(1).default(0.1).describe('Share of training rows held out for early stopping (stratified).'),
-  n_iter_no_change: z.number().int().min(1).default(10).describe('Iterations without improvement before stopping.'),
+  n_iter_no_change: z.number().int().min(1).max(LIMITS.trees).default(10).describe('Iterations without improvement before stopping.'),
   tol: z.number().min(0).default(1e-7).describe('Smallest improvement that counts.'),
   class_weight: classWeightParam,
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
 import { Rng, deriveSeed } from '../../../spec/random.ts';
 import { FlatTreeBuilder, addForestPredictions } from './flat-tree.ts';
@@ -16,7 +17,7 @@ import { checkFitData } from './common.ts';
  * Missing values go right at every split (the learner picks thresholds from non-missing values).
  */
 export const isolationForestParams = z.object({
-  n_estimators: z.number().int().min(1).default(100).describe('Number of trees.'),
+  n_estimators: z.number().int().min(1).max(LIMITS.trees).default(100).describe('Number of trees.'),
   max_samples: z.union([z.literal('auto'), z.number().positive()]).default('auto').describe('Rows per tree: "auto" = min(256, rows), a fraction in (0, 1], or a count.'),
   contamination: z.union([z.literal('auto'), z.number().gt(0).max(0.5)]).default('auto').describe('Expected share of anomalies; sets the threshold ("auto": score 0.5, as the original paper).'),
 });

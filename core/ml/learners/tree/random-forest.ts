@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
 import { rowWeights } from '../check-input.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction, UnitFit } from '../types.ts';
 import { Rng, deriveSeed } from '../../../spec/random.ts';
@@ -16,8 +17,8 @@ import { argmaxRows, checkFitData, classWeightParam, isClassification, maxFeatur
  * of trees on the Train node's worker threads via randomForestUnits) gives the same forest.
  */
 export const randomForestParams = z.object({
-  n_estimators: z.number().int().min(1).default(100).describe('Number of trees.'),
-  max_depth: z.number().int().min(1).nullable().default(null).describe('Depth limit per tree; empty = none.'),
+  n_estimators: z.number().int().min(1).max(LIMITS.trees).default(100).describe('Number of trees.'),
+  max_depth: z.number().int().min(1).max(LIMITS.depth).nullable().default(null).describe('Depth limit per tree; empty = none.'),
   min_samples_split: z.number().int().min(2).default(2).describe('Fewest rows a node needs to be split.'),
   min_samples_leaf: z.number().int().min(1).default(1).describe('Fewest rows in a leaf.'),
   max_features: maxFeaturesParam,
