@@ -8,7 +8,7 @@ const METRICS = ['auto', ...Object.keys(METRIC_DIRECTION)] as [string, ...string
 
 export const compareNode = defineNode({
   type: 'ml.compare',
-  version: 1,
+  version: 2,
   title: 'Compare Models',
   category: 'Evaluate',
   description: 'Score several learners on the same cross-validation folds and rank them in a leaderboard.',
@@ -27,6 +27,7 @@ export const compareNode = defineNode({
     metric: z.enum(METRICS).default('auto').describe('Ranking metric; auto = accuracy (classification) or r2 (regression)'),
     features: param.columns('Columns the models use (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
     class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
+    seed: param.seed(),
   }),
   exportable: false,
   summary: (p) => `${p.learners.length} learners · ${p.folds}-fold`,

@@ -7,7 +7,7 @@ import { learnerChoice, SUPERVISED_LEARNERS } from '../core/ml/learners/choice.t
 
 export const crossValidateNode = defineNode({
   type: 'ml.cross_validate',
-  version: 1,
+  version: 2,
   title: 'Cross-validate',
   category: 'Evaluate',
   description:
@@ -24,6 +24,7 @@ export const crossValidateNode = defineNode({
       folds: z.number().int().min(2).max(50).default(5).describe('Number of folds (k)'),
       features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
       class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
+      seed: param.seed(),
     },
   }),
   exportable: false,

@@ -5,7 +5,7 @@ import { addRecipeStep, CATEGORICAL, checkColumns } from '../core/ml/prep/table-
 
 export const encodeCategoriesNode = defineNode({
   type: 'prep.encode',
-  version: 1,
+  version: 2,
   title: 'Encode Categories',
   category: 'Features',
   description: 'Turn text categories into numbers: one-hot columns (rare ones grouped as "other"), ordinal codes, hashed columns, or target encoding fitted out-of-fold.',
@@ -21,6 +21,7 @@ export const encodeCategoriesNode = defineNode({
     target: param.column('Target encoding: the column to predict (binary or numeric)').optional(),
     smooth: z.union([z.literal('auto'), z.number().min(0)]).default('auto').describe('Target encoding: shrinkage toward the overall mean ("auto" = empirical Bayes, as scikit-learn)'),
     cv: z.number().int().min(2).max(20).default(5).describe('Target encoding: folds for the out-of-fold training values'),
+    seed: param.seed(),
   }),
   exportable: true,
   summary: (p) => `${p.method}: ${p.columns.join(', ') || '(no columns)'}`,

@@ -4,7 +4,7 @@ import { defineNode, param } from '../core/spec/index.ts';
 
 export const sampleRowsNode = defineNode({
   type: 'data.sample',
-  version: 1,
+  version: 2,
   title: 'Sample Rows',
   category: 'Clean',
   description: 'Keep a random subset of rows: a number of rows or a fraction, optionally keeping the share of each value of a column. The same seed gives the same rows.',
@@ -15,6 +15,7 @@ export const sampleRowsNode = defineNode({
     rows: z.number().int().min(0).default(1000).describe('Number of rows to keep (when size is "rows")'),
     fraction: z.number().min(0).max(1).default(0.1).describe('Fraction of rows to keep, 0 to 1 (when size is "fraction")'),
     stratify_by: param.column('Keep the share of each value of this column (optional)').optional(),
+    seed: param.seed(),
   }),
   exportable: false,
   summary: (p) => (p.size === 'rows' ? `${p.rows} rows` : `${Math.round(p.fraction * 100)}%`) + (p.stratify_by ? ` by ${p.stratify_by}` : ''),

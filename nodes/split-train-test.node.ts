@@ -4,7 +4,7 @@ import { defineNode, param } from '../core/spec/index.ts';
 
 export const splitTrainTestNode = defineNode({
   type: 'data.split',
-  version: 1,
+  version: 2,
   title: 'Train/Test Split',
   category: 'Split',
   description: 'Divide rows into a training set and a test set (and optionally a validation set): at random, keeping the share of each target class, or by time (the latest rows for testing).',
@@ -19,6 +19,7 @@ export const splitTrainTestNode = defineNode({
     validation_fraction: z.number().min(0).max(0.95).default(0).describe('Share of rows for a validation set (0: none; the validation output is then empty)'),
     method: z.enum(['random', 'stratified', 'time']).default('random').describe('random; stratified: same share of each class of the column in every part; time: oldest rows train, newest rows test'),
     column: param.column('Target column (stratified) or date column (time)').optional(),
+    seed: param.seed(),
   }),
   exportable: false,
   summary: (p) => `${p.method} ${Math.round((1 - p.test_fraction - p.validation_fraction) * 100)}/${p.validation_fraction ? `${Math.round(p.validation_fraction * 100)}/` : ''}${Math.round(p.test_fraction * 100)}`,

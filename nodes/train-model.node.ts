@@ -6,7 +6,7 @@ import { TASK_CHOICES, trainModel } from '../core/ml/model.ts';
 
 export const trainNode = defineNode({
   type: 'ml.train',
-  version: 1,
+  version: 2,
   title: 'Train Model',
   category: 'Train',
   description:
@@ -29,6 +29,7 @@ export const trainNode = defineNode({
         .enum(['none', 'balanced'])
         .default('none')
         .describe('balanced: weight each class inversely to its frequency, so rare classes count as much as common ones'),
+      seed: param.seed(),
     },
   }),
   exportable: true,

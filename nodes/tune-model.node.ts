@@ -9,7 +9,7 @@ const METRICS = ['auto', ...Object.keys(METRIC_DIRECTION)] as [string, ...string
 
 export const tuneNode = defineNode({
   type: 'ml.tune',
-  version: 1,
+  version: 2,
   title: 'Tune Model',
   category: 'Tune',
   description:
@@ -33,6 +33,7 @@ export const tuneNode = defineNode({
       metric: z.enum(METRICS).default('auto').describe('What to optimise; auto = accuracy (classification) or r2 (regression)'),
       features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
       class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
+      seed: param.seed(),
     },
   }),
   exportable: true,

@@ -19,7 +19,8 @@ export interface Provenance {
   type: string;
   version: number;
   params: Record<string, unknown>;
-  seed: number;
+  /** The seed of a node that declares one (param.seed()); absent for nodes without randomness. */
+  seed?: number;
   /** input port → upstream keys. */
   upstream: Record<string, string[]>;
   /** file path → content hash. */

@@ -3,7 +3,6 @@ import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Plan, PlanNode } from '../compile/compile.ts';
-import { deriveSeed } from '../spec/random.ts';
 import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../spec/run-events.ts';
 import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { paramNames } from '../spec/params.ts';
@@ -103,8 +102,10 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
     try {
       if (signal.aborted) return finish('cancelled');
       // -- the cache key --
-      // Nodes with a seed param own their seed; the others keep the id-derived stream until they declare one.
-      const seed = paramNames(node.spec.params).includes(SEED_PARAM) ? nodeSeed(node.spec.params, node.params, plan.seed) : deriveSeed(plan.seed, node.id);
+      // The node's own seed param, or the pipeline's seed: never its id, so a rename changes nothing.
+      // Only a node that declares a seed is keyed by it: a new pipeline seed leaves Load CSV cached.
+      const seed = nodeSeed(node.spec.params, node.params, plan.seed);
+      const seeded = paramNames(node.spec.params).includes(SEED_PARAM);
       const upstreamKeys: Record<string, string[]> = {};
       const inputs: Record<string, unknown> = {};
       for (const [port, list] of Object.entries(node.inputs)) {
@@ -117,8 +118,11 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
         const abs = isAbsolute(rel) ? rel : resolve(options.pipelineDir, rel);
         files[abs] = (await fingerprintFile(abs, fingerprints.map)).hash;
       }
-      const identity = { nodeId: node.id, type: node.spec.type, version: node.spec.version, params: node.params, seed, upstream: upstreamKeys, files, engine: ENGINE };
-      key = sha256(canonicalJson({ ...identity, nodeId: undefined }));
+      const identity = { nodeId: node.id, type: node.spec.type, version: node.spec.version, params: node.params, seed: seeded ? seed : undefined, upstream: upstreamKeys, files, engine: ENGINE };
+      // The id is part of the key: outputs carry it (recipe steps name their node, a model the node
+      // that trained it, SQL reads its inputs by their node ids), so a renamed node runs again. Its
+      // numbers do not change: randomness comes from its seed, never from its id.
+      key = sha256(canonicalJson(identity));
       const cacheable = !node.spec.volatile && options.useCache !== false;
 
       // -- cached? --

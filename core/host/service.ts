@@ -8,9 +8,11 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { compile, type Plan } from '../compile/index.ts';
 import type { ExecuteOptions, TaskRegistry, WorkerPool } from '../exec/index.ts';
+import { migrateDocument } from '../schema/migrate.ts';
 import { Pipeline } from '../schema/pipeline.ts';
+import { pipelineFromJson } from '../schema/serialize.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
-import { FlowlineError } from '../spec/errors.ts';
+import { FlowlineError, toErrorInfo } from '../spec/errors.ts';
 import type { TableRef } from '../spec/values.ts';
 import {
   API_VERSION,
@@ -138,7 +140,13 @@ export function createService(options: ServiceOptions): FlowlineService {
     },
 
     async validatePipeline(raw, path) {
-      const parsed = Pipeline.safeParse(raw);
+      let upgraded: unknown = raw;
+      try {
+        upgraded = migrateDocument(raw);
+      } catch (e) {
+        return { diagnostics: [{ severity: 'error', ...toErrorInfo(e) }], schemas: {} };
+      }
+      const parsed = Pipeline.safeParse(upgraded);
       if (!parsed.success) {
         const diagnostics: Diagnostic[] = parsed.error.issues.map((i) => ({
           severity: 'error',
@@ -161,7 +169,7 @@ export function createService(options: ServiceOptions): FlowlineService {
 
     async trustRun(request) {
       if (request.path) places.check(resolve(cwd, request.path), 'Cannot open');
-      await trust.trustRun(request, Pipeline.parse(request.pipeline));
+      await trust.trustRun(request, pipelineFromJson(request.pipeline));
     },
 
     async trustFolder(dir) {
@@ -171,7 +179,7 @@ export function createService(options: ServiceOptions): FlowlineService {
     },
 
     async run(request) {
-      const pipeline = Pipeline.parse(request.pipeline);
+      const pipeline = pipelineFromJson(request.pipeline);
       await trust.check(request, pipeline);
       // The CLI runs pipelines through the same prepareRun: same plan, same cache folder.
       const prepared = prepareRun(
@@ -247,8 +255,11 @@ export function createService(options: ServiceOptions): FlowlineService {
 
     async recoverAutosave(key) {
       const saved = await state.recoverAutosave(key);
-      const parsed = saved ? Pipeline.safeParse(saved) : null;
-      return parsed?.success ? parsed.data : null;
+      try {
+        return saved ? pipelineFromJson(saved) : null;
+      } catch {
+        return null;
+      }
     },
 
     async listDirectory(dir) {

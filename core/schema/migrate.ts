@@ -1,13 +1,42 @@
 import { FlowlineError } from '../spec/errors.ts';
+import { deriveSeed } from '../spec/seed.ts';
 import { CURRENT_VERSION, FORMAT } from './pipeline.ts';
 
 type Json = Record<string, unknown>;
 
 /**
+ * Node types that drew random numbers in file version 1, when a node's stream was the pipeline
+ * seed mixed with the node's id. A fact about version 1 files, so this list never grows.
+ */
+const RANDOM_NODE_TYPES_V1 = new Set(['data.split', 'data.sample', 'prep.encode', 'ml.train', 'ml.cross_validate', 'ml.tune', 'ml.compare']);
+
+/**
+ * 1 → 2: seeds belong to nodes (a `seed` param, default the pipeline seed), no longer to node ids.
+ * Each random node of a version 1 file gets the seed it effectively used, deriveSeed(pipeline seed,
+ * id), written into its params, so it gives the same numbers as before — and keeps giving them
+ * when it is renamed. (Encode Categories drew random numbers only for target encoding.)
+ */
+function seedsFromIds(doc: Json): Json {
+  const seed = typeof doc.seed === 'number' ? doc.seed : 42;
+  const nodes = Array.isArray(doc.nodes) ? doc.nodes : [];
+  return {
+    ...doc,
+    nodes: nodes.map((n: unknown) => {
+      if (!n || typeof n !== 'object') return n;
+      const node = n as Json;
+      const params = node.params && typeof node.params === 'object' && !Array.isArray(node.params) ? (node.params as Json) : {};
+      const random = typeof node.type === 'string' && RANDOM_NODE_TYPES_V1.has(node.type) && (node.type !== 'prep.encode' || params.method === 'target');
+      if (!random || typeof node.id !== 'string' || params.seed !== undefined) return node;
+      return { ...node, params: { ...params, seed: deriveSeed(seed, node.id) } };
+    }),
+  };
+}
+
+/**
  * File-format migrations, keyed by the version they upgrade *from*. Each takes the raw JSON of
  * version n and returns version n+1. Node-param migrations live with each node (NodeSpec.migrate).
  */
-export const MIGRATIONS: Record<number, (doc: Json) => Json> = {};
+export const MIGRATIONS: Record<number, (doc: Json) => Json> = { 1: seedsFromIds };
 
 /** Bring a parsed-but-unvalidated document up to CURRENT_VERSION, or refuse it. */
 export function migrateDocument(doc: unknown, file?: string): Json {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** The pipeline file format this build writes. Older files migrate on load; newer ones are refused. */
 export const FORMAT = 'flowline.pipeline';
-export const CURRENT_VERSION = 1;
+export const CURRENT_VERSION = 2;
 
 export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -40,8 +40,8 @@ export const Pipeline = z
     description: z.string().optional(),
     /** Gallery tags (templates), e.g. ["classification", "beginner"]. */
     tags: z.array(z.string()).optional(),
-    /** Seed for every random step; each node mixes in its own id. */
-    seed: z.number().int().default(42),
+    /** Seed of every random node that leaves its own `seed` param empty. */
+    seed: z.number().int().default(42).meta({ description: "Seed of every random node that leaves its own seed param empty (the node's seed, not its id, decides its random numbers)." }),
     nodes: z.array(PipelineNode),
     edges: z.array(PipelineEdge).default([]),
     /** Presentation only, kept apart so that moving a node does not touch the semantics above. */

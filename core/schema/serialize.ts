@@ -18,6 +18,15 @@ export function parsePipeline(text: string, file?: string): Pipeline {
       hint: 'Fix the JSON syntax, or open the file in the studio\'s JSON view to see the error highlighted.',
     });
   }
+  return pipelineFromJson(doc, file);
+}
+
+/**
+ * A pipeline from parsed JSON of any version this build reads: migrated to the current version
+ * (a version 1 document gets its nodes' seeds written in, see migrate.ts), then checked. Every
+ * document from outside — a file, the studio over the API, an autosave — goes through here.
+ */
+export function pipelineFromJson(doc: unknown, file?: string): Pipeline {
   const migrated = migrateDocument(doc, file);
   const result = Pipeline.safeParse(migrated);
   if (!result.success) {

@@ -225,7 +225,7 @@ describe('table operation nodes, headless', () => {
     expect(await col(t, 'name')).toEqual(['Ana', 'Ben', 'Dan']);
     expect(Array.from(await col(t, 'n'), Number)).toEqual([2, 1, 1]);
     // The query names "orders": after renaming that node, a rerun in the same folder must not serve
-    // the old result from the cache (a node's id seeds it, so its key and its dependants' change).
+    // the old result from the cache (a node's id is part of its cache key, so its dependants' keys change).
     const d = dir();
     const pipeline = (source: string) => ({
       nodes: [

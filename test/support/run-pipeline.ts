@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { compile } from '../../core/compile/index.ts';
 import { execute } from '../../core/exec/index.ts';
 import type { NodeResult, RunEvent, RunSummary } from '../../core/host/api.ts';
-import { Pipeline, type Pipeline as PipelineDoc } from '../../core/schema/index.ts';
+import { CURRENT_VERSION, Pipeline, type Pipeline as PipelineDoc } from '../../core/schema/index.ts';
 import type { AnyNodeSpec } from '../../core/spec/index.ts';
 import type { PortValue } from '../../core/spec/values.ts';
 import { NODES } from '../../nodes/index.ts';
@@ -26,7 +26,7 @@ export async function runPipeline(
   options: { dir?: string; cacheDir?: string; set?: string[]; to?: string; nodes?: AnyNodeSpec[]; signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {},
 ): Promise<TestRun> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flowline-run-'));
-  const doc = Pipeline.parse({ format: 'flowline.pipeline', version: 1, ...pipeline });
+  const doc = Pipeline.parse({ format: 'flowline.pipeline', version: CURRENT_VERSION, ...pipeline });
   const { plan, diagnostics } = compile(doc, options.nodes ?? NODES, { set: options.set, to: options.to });
   if (!plan) throw new Error(`pipeline does not compile:\n${diagnostics.map((d) => `  [${d.code}] ${d.nodeId ?? ''} ${d.message}`).join('\n')}`);
   const events: RunEvent[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ColumnProfile, RunEvent, TablePage } from '../../../core/host/api.ts';
 import type { ServiceEngine } from '../../../core/host/service.ts';
-import type { Pipeline } from '../../../core/schema/index.ts';
+import { CURRENT_VERSION, type Pipeline } from '../../../core/schema/index.ts';
 import { defineNode, EMPTY_RECIPE, param, type TableRef } from '../../../core/spec/index.ts';
 import { writeTable } from '../../../core/data/tables.ts';
 import { TOY_NODES } from '../../support/toy-nodes.ts';
@@ -90,7 +90,7 @@ export function tempDir(prefix = 'flowline-host-'): string {
 export function chainPipeline(addParams: Record<string, unknown> = {}): Pipeline {
   return {
     format: 'flowline.pipeline',
-    version: 1,
+    version: CURRENT_VERSION,
     name: 'Chain',
     seed: 42,
     nodes: [

@@ -21,7 +21,7 @@ describe('pipeline file format', () => {
 
   it('refuses a file from a newer version with a clear message', () => {
     expect(() => parsePipeline(JSON.stringify({ format: 'flowline.pipeline', version: 99, nodes: [] }), 'x.flow.json')).toThrow(
-      /saved by a newer Flowline \(file version 99; this build reads up to 1\)/,
+      /saved by a newer Flowline \(file version 99; this build reads up to 2\)/,
     );
   });
 
