@@ -14,7 +14,7 @@ export const runCodeNode = defineNode({
   version: 1,
   title: 'Run Code',
   category: 'Clean',
-  description: 'Transform the table with your own JavaScript on a danfo.js DataFrame: (df, dfd) => df. Runs in a separate thread with a time and memory limit.',
+  description: 'Transform the table with your own JavaScript on a danfo.js DataFrame: (df, dfd) => df. Runs in a sandboxed process with no network, no files and no environment, under a time and memory limit.',
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({
