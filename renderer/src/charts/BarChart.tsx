@@ -1,17 +1,19 @@
 import type { ChartSpec } from '../../../core/spec/values.ts';
-import { fmtTick, linear, SERIES_COLOURS, ticks } from './scale.ts';
+import { fmtTick, labelMargin, linear, SERIES_COLOURS, ticks } from './scale.ts';
 
 type Bar = Extract<ChartSpec, { kind: 'bar' }>;
 const W = 360;
 
 export function BarChart({ spec }: { spec: Bar }) {
-  const values = spec.series.flatMap((s) => s.values);
+  // whiskers (± error) widen the range
+  const values = spec.series.flatMap((s) => s.values.flatMap((v, i) => [v - (s.errors?.[i] ?? 0), v + (s.errors?.[i] ?? 0)]));
   const lo = Math.min(0, ...values);
   const hi = Math.max(0, ...values);
   const n = spec.categories.length;
   const k = spec.series.length;
   if (spec.horizontal) {
-    const band = 20, M = { l: 110, r: 16, t: 8, b: 24 };
+    const labels = labelMargin(spec.categories);
+    const band = 20, M = { l: labels.width, r: 16, t: 8, b: spec.valueLabel ? 36 : 24 };
     const H = M.t + M.b + n * band;
     const x = linear(lo, hi, M.l, W - M.r);
     return (
@@ -24,14 +26,32 @@ export function BarChart({ spec }: { spec: Bar }) {
         ))}
         {spec.categories.map((c, ci) => (
           <g key={c}>
-            <text x={M.l - 6} y={M.t + ci * band + band / 2 + 4} className="chart__tick" textAnchor="end">{c.length > 16 ? `${c.slice(0, 15)}…` : c}</text>
-            {spec.series.map((s, si) => (
-              <rect key={s.name} x={Math.min(x(0), x(s.values[ci]))} width={Math.abs(x(s.values[ci]) - x(0))} y={M.t + ci * band + 3 + (si * (band - 6)) / k} height={(band - 6) / k} fill={SERIES_COLOURS[si % SERIES_COLOURS.length]}>
-                <title>{`${c} · ${s.name}: ${s.values[ci]}`}</title>
-              </rect>
-            ))}
+            <text x={M.l - 6} y={M.t + ci * band + band / 2 + 4} className="chart__tick" textAnchor="end">
+              {labels.fit(c)}
+              <title>{c}</title>
+            </text>
+            {spec.series.map((s, si) => {
+              const y0 = M.t + ci * band + 3 + (si * (band - 6)) / k;
+              const h = (band - 6) / k;
+              const err = s.errors?.[ci];
+              return (
+                <g key={s.name}>
+                  <rect x={Math.min(x(0), x(s.values[ci]))} width={Math.abs(x(s.values[ci]) - x(0))} y={y0} height={h} fill={SERIES_COLOURS[si % SERIES_COLOURS.length]}>
+                    <title>{`${c} · ${s.name}: ${fmtTick(s.values[ci])}${err !== undefined ? ` ± ${fmtTick(err)}` : ''}`}</title>
+                  </rect>
+                  {err !== undefined && err > 0 && (
+                    <g className="chart__whisker">
+                      <line x1={x(s.values[ci] - err)} x2={x(s.values[ci] + err)} y1={y0 + h / 2} y2={y0 + h / 2} />
+                      <line x1={x(s.values[ci] - err)} x2={x(s.values[ci] - err)} y1={y0 + 2} y2={y0 + h - 2} />
+                      <line x1={x(s.values[ci] + err)} x2={x(s.values[ci] + err)} y1={y0 + 2} y2={y0 + h - 2} />
+                    </g>
+                  )}
+                </g>
+              );
+            })}
           </g>
         ))}
+        {spec.valueLabel && <text x={(M.l + W - M.r) / 2} y={H - 6} className="chart__label" textAnchor="middle">{spec.valueLabel}</text>}
       </svg>
     );
   }

@@ -6,6 +6,8 @@ const W = 360, H = 240, M = { l: 44, r: 12, t: 12, b: 36 };
 
 export function LineChart({ spec }: { spec: Line }) {
   const pts = spec.series.flatMap((s) => s.points);
+  // Faint series (ICE curves) stay out of the colour order and the legend.
+  const bold = spec.series.filter((s) => !s.faint);
   const xMin = spec.x.min ?? Math.min(...pts.map((p) => p[0]));
   const xMax = spec.x.max ?? Math.max(...pts.map((p) => p[0]));
   const yMin = spec.y.min ?? Math.min(...pts.map((p) => p[1]));
@@ -20,17 +22,22 @@ export function LineChart({ spec }: { spec: Line }) {
           <text x={M.l - 4} y={y(t) + 3} className="chart__tick" textAnchor="end">{fmtTick(t)}</text>
         </g>
       ))}
-      {ticks(xMin, xMax).map((t) => (
-        <text key={`x${t}`} x={x(t)} y={H - M.b + 14} className="chart__tick" textAnchor="middle">{fmtTick(t)}</text>
-      ))}
+      {spec.x.categories
+        ? spec.x.categories.map((c, i) => (
+            <text key={`x${i}`} x={x(i)} y={H - M.b + 14} className="chart__tick" textAnchor="middle">{c.length > 9 ? `${c.slice(0, 8)}…` : c}</text>
+          ))
+        : ticks(xMin, xMax).map((t) => (
+            <text key={`x${t}`} x={x(t)} y={H - M.b + 14} className="chart__tick" textAnchor="middle">{fmtTick(t)}</text>
+          ))}
       <line x1={M.l} x2={W - M.r} y1={H - M.b} y2={H - M.b} className="chart__axis" />
       <line x1={M.l} x2={M.l} y1={M.t} y2={H - M.b} className="chart__axis" />
-      {spec.series.map((s, i) => (
+      {spec.series.map((s) => (
         <polyline
           key={s.name}
           fill="none"
-          stroke={s.dashed ? 'var(--muted)' : SERIES_COLOURS[i % SERIES_COLOURS.length]}
-          strokeWidth={2}
+          className={s.faint ? 'chart__faint' : undefined}
+          stroke={s.faint ? 'var(--muted)' : s.dashed ? 'var(--muted)' : SERIES_COLOURS[bold.indexOf(s) % SERIES_COLOURS.length]}
+          strokeWidth={s.faint ? 1 : 2}
           strokeDasharray={s.dashed ? '4 4' : undefined}
           points={s.points.map(([a, b]) => `${x(a)},${y(b)}`).join(' ')}
         >
@@ -39,11 +46,14 @@ export function LineChart({ spec }: { spec: Line }) {
       ))}
       <text x={(M.l + W - M.r) / 2} y={H - 4} className="chart__label" textAnchor="middle">{spec.x.label}</text>
       <text x={10} y={(M.t + H - M.b) / 2} className="chart__label" textAnchor="middle" transform={`rotate(-90 10 ${(M.t + H - M.b) / 2})`}>{spec.y.label}</text>
-      {spec.series.length > 1 && (
+      {(bold.length > 1 || bold.length < spec.series.length) && (
         <g>
-          {spec.series.map((s, i) => (
+          {bold.map((s, i) => (
             <text key={s.name} x={W - M.r - 4} y={H - M.b - 8 - i * 13} textAnchor="end" className="chart__legend" fill={s.dashed ? 'var(--muted)' : SERIES_COLOURS[i % SERIES_COLOURS.length]}>{s.name}</text>
           ))}
+          {bold.length < spec.series.length && (
+            <text x={W - M.r - 4} y={H - M.b - 8 - bold.length * 13} textAnchor="end" className="chart__legend" fill="var(--muted)">{`${spec.series.length - bold.length} rows (thin)`}</text>
+          )}
         </g>
       )}
     </svg>

@@ -3,8 +3,12 @@
  * reports register their own panel here; unknown kinds fall back to a short description.
  */
 import type { ComponentType } from 'react';
-import type { PortValue, MetricsValue, ExplanationValue, ArtifactValue, ModelValue, ResultTable } from '../../../core/spec/values.ts';
+import type { PortValue, MetricsValue, ArtifactValue, ModelValue, ResultTable } from '../../../core/spec/values.ts';
 import { Chart } from '../charts/Chart.tsx';
+import { ExplainRowLink, ExplanationPanel, useExplainersOf } from './ExplanationPanel.tsx';
+import { fmt, TableView } from './TableView.tsx';
+
+export { TableView } from './TableView.tsx';
 
 export interface ResultPanelProps<V extends PortValue = PortValue> {
   nodeId: string;
@@ -22,9 +26,17 @@ export function resultPanelFor(value: PortValue): ComponentType<ResultPanelProps
   return registry.get(value.kind);
 }
 
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4));
 
 function MetricsPanel({ value }: ResultPanelProps<MetricsValue>) {
+  const explainerOf = useExplainersOf();
+  // Evaluate's worst-predicted rows link to an Explain node's waterfall for the row, when one explained it.
+  const whyLink = (table: ResultTable) => (r: ResultTable['rows'][number]) => {
+    const explainer = typeof r[0] === 'number' ? explainerOf(r[0]) : null;
+    // a classifier's row opens on its actual class: why did the model doubt it?
+    const actual = table.columns.indexOf('actual');
+    const output = value.task === 'binary' || value.task === 'multiclass' ? String(r[actual]) : undefined;
+    return explainer ? <ExplainRowLink row={r[0] as number} explainer={explainer} output={output} /> : null;
+  };
   return (
     <>
       <div className="metric-cards">
@@ -38,17 +50,7 @@ function MetricsPanel({ value }: ResultPanelProps<MetricsValue>) {
       </div>
       <p className="muted">{value.task} · {value.scope} rows</p>
       <div className="chart-grid">{value.charts.map((c) => <Chart key={c.id} spec={c} />)}</div>
-      {value.tables.map((t) => <TableView key={t.id} table={t} />)}
-    </>
-  );
-}
-
-function ExplanationPanel({ value }: ResultPanelProps<ExplanationValue>) {
-  return (
-    <>
-      <p className="muted">{value.method}</p>
-      <div className="chart-grid">{value.charts.map((c) => <Chart key={c.id} spec={c} />)}</div>
-      {value.tables.map((t) => <TableView key={t.id} table={t} />)}
+      {value.tables.map((t) => <TableView key={t.id} table={t} rowAction={t.id === 'worst_rows' ? whyLink(t) : undefined} />)}
     </>
   );
 }
@@ -64,24 +66,6 @@ function ModelPanel({ value }: ResultPanelProps<ModelValue>) {
 
 function ArtifactPanel({ value }: ResultPanelProps<ArtifactValue>) {
   return <p>Wrote <code>{value.path}</code> ({value.format}).</p>;
-}
-
-export function TableView({ table }: { table: ResultTable }) {
-  return (
-    <div className="result-table" data-testid={`result-table-${table.id}`}>
-      <h4>{table.title}</h4>
-      <table>
-        <thead>
-          <tr>{table.columns.map((c) => <th key={c}>{c}</th>)}</tr>
-        </thead>
-        <tbody>
-          {table.rows.map((r, i) => (
-            <tr key={i}>{r.map((v, j) => <td key={j} className={typeof v === 'number' ? 'num' : undefined}>{typeof v === 'number' ? fmt(v) : v === null ? '∅' : String(v)}</td>)}</tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }
 
 registerResultPanel('metrics', MetricsPanel);
