@@ -68,7 +68,10 @@ export function sideEffects(pipeline: Pipeline, specs: readonly AnyNodeSpec[], o
         else add('code', param, text, `runs ${codeLanguage(spec, param)} code: ${snippet}`);
       }
     }
-    for (const [verb, list] of [['writes', safeCall(spec.writes, params)], ['reads', safeCall(spec.reads, params)]] as const) {
+    const files = fileParams(spec, params);
+    const writes = new Set([...safeCall(spec.writes, params), ...files.writes]);
+    const reads = new Set([...safeCall(spec.reads, params), ...files.reads].filter((p) => !writes.has(p)));
+    for (const [verb, list] of [['writes', writes], ['reads', reads]] as const) {
       for (const path of list) {
         const where = outside(path);
         const param = pathParam(params, path);
@@ -105,6 +108,20 @@ function codeParams(spec: AnyNodeSpec, params: Record<string, unknown>): [string
     .filter(([, schema]) => paramUi(schema as never)?.widget === 'code')
     .map(([name]) => [name, typeof params[name] === 'string' ? (params[name] as string) : ''] as [string, string])
     .filter(([, text]) => text.trim() !== '');
+}
+
+/**
+ * Paths in file params (param.file): a save dialog's is written, an open dialog's is read. So a
+ * node that writes a file is gated even if it forgets to declare `writes`.
+ */
+function fileParams(spec: AnyNodeSpec, params: Record<string, unknown>): { writes: string[]; reads: string[] } {
+  const out = { writes: [] as string[], reads: [] as string[] };
+  for (const [name, schema] of Object.entries(paramsObjectFor(spec.params, params)?.shape ?? {})) {
+    const ui = paramUi(schema as never);
+    const value = params[name];
+    if (ui?.widget === 'file' && typeof value === 'string' && value) (ui.save ? out.writes : out.reads).push(value);
+  }
+  return out;
 }
 
 function codeLanguage(spec: AnyNodeSpec, param: string): string {
