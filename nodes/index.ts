@@ -53,6 +53,7 @@ import { explainNode } from './explain-model.node.ts';
 
 // -- export --
 import { exportOnnxNode } from './export-onnx.node.ts';
+import { exportDockerNode } from './export-docker.node.ts';
 
 export const NODES: AnyNodeSpec[] = [
   // -- sources, table operations, profile, writers --
@@ -99,4 +100,5 @@ export const NODES: AnyNodeSpec[] = [
   explainNode,
   // -- export --
   exportOnnxNode,
+  exportDockerNode,
 ];

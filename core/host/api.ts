@@ -101,6 +101,32 @@ export interface RecentFile {
   openedAt: string;
 }
 
+/** Export a Train node's model as a Docker serving bundle (docs/serving-bundle.md). */
+export interface DockerExportRequest {
+  /** The saved pipeline file (the export re-reads it; unsaved edits are not exported). */
+  path: string;
+  /** The Train node: its model is the champion (or, with addToExisting, the new challenger). */
+  node: string;
+  /** Bundle folder (relative paths resolve against the pipeline's folder). */
+  out: string;
+  challenger?: string;
+  addToExisting?: boolean;
+  routing?: 'ab' | 'canary' | 'shadow';
+  challengerPercent?: number;
+  unknownCategory?: 'accept' | 'reject';
+  extraFields?: 'ignore' | 'reject';
+  maxRows?: number;
+  exact?: boolean;
+}
+
+export interface DockerExportSummary {
+  dir: string;
+  zip: string | null;
+  models: { name: string; version: string; role: 'champion' | 'challenger'; task: string; heldOut: string }[];
+  routing: string;
+  files: string[];
+}
+
 export interface FlowlineApi {
   /** Version of this contract the host speaks. */
   hello(): Promise<{ apiVersion: number; host: 'electron' | 'web'; version: string; cwd: string }>;
@@ -127,6 +153,8 @@ export interface FlowlineApi {
   recoverAutosave(key: string): Promise<Pipeline | null>;
   /** File pickers: native dialogs in Electron, a server-side file list in the web host. */
   listDirectory(dir: string): Promise<{ path: string; entries: { name: string; dir: boolean }[] }>;
+  /** Write a Docker serving bundle for a Train node of a saved pipeline (runs in the worker pool). */
+  exportDocker(request: DockerExportRequest): Promise<DockerExportSummary>;
   /** Subscribe to run events; returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
 }
@@ -153,6 +181,7 @@ export const API_METHOD_NAMES = Object.keys({
   autosave: 1,
   recoverAutosave: 1,
   listDirectory: 1,
+  exportDocker: 1,
   // `satisfies`: a method added to FlowlineApi but not listed here is a type error.
 } satisfies Record<ApiMethod, 1>) as ApiMethod[];
 

@@ -26,7 +26,7 @@ import {
   type SchemaMap,
   type TablePage,
 } from './api.ts';
-import { prepareRun, UNSAVED_KEY } from './run-session.ts';
+import { cacheDirFor, prepareRun, UNSAVED_KEY } from './run-session.ts';
 import { readPipelineFile, removeInterruptedSaves, writePipelineFile } from './pipeline-file.ts';
 import { listTemplates } from './templates.ts';
 import { catalogOf } from './service/catalog.ts';
@@ -281,6 +281,31 @@ export function createService(options: ServiceOptions): FlowlineService {
         .map((e) => ({ name: e.name, dir: e.isDirectory() }))
         .sort((a, b) => (a.dir === b.dir ? a.name.localeCompare(b.name) : a.dir ? -1 : 1));
       return { path: abs, entries: list };
+    },
+
+    async exportDocker(request) {
+      const abs = resolve(cwd, request.path);
+      const file = await readPipelineFile(abs);
+      await checkTrusted(abs, file.pipeline);
+      const { createPool } = await engine.exec();
+      if (createPool && !pool) pool = createPool(options.tasks);
+      const workers = pool;
+      // loaded on first export: onnxruntime-node is not needed before
+      const [{ dockerBundleFromPipeline }, { exportDockerTask }] = await Promise.all([import('./docker-export.ts'), import('../export/serving/export-docker.ts')]);
+      const signal = new AbortController().signal;
+      const r = await dockerBundleFromPipeline(
+        { ...request, path: abs, out: resolve(dirname(abs), request.out), zip: true },
+        { nodes, tasks: options.tasks },
+        workers ? (o) => workers.run(exportDockerTask, o, { signal }) : undefined,
+        { cacheDir: cacheDirFor(abs, options.stateDir), ...(workers ? { pool: workers } : {}) },
+      );
+      return {
+        dir: r.dir,
+        zip: r.zip ?? null,
+        models: r.manifest.models.map((m) => ({ name: m.name, version: m.version, role: m.role, task: m.task, heldOut: r.sources.find((s) => s.model.trainedOn.nodeId === m.lineage.trainNode)?.heldOut.source ?? '' })),
+        routing: r.manifest.routing.mode,
+        files: r.files,
+      };
     },
 
     onEvent(listener) {

@@ -12,6 +12,7 @@ import { fitLearnerTask, fitPredictTask, fitUnitRangeTask, predictLearnerTask, p
 import { fitStepTask } from '../ml/prep/worker-task.ts';
 import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-tasks.ts';
 import { exportOnnxTask } from '../export/onnx/export-task.ts';
+import { exportDockerTask } from '../export/serving/export-docker.ts';
 
 /**
  * Where worker threads start: the built bundle beside this one (out/<entry>/index.js next to
@@ -30,4 +31,5 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   permutationTask,
   pdpTask,
   exportOnnxTask,
+  exportDockerTask,
 ]);

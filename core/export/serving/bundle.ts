@@ -22,7 +22,7 @@ import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, type InputColumn, typ
 import { tritonConfig, tritonName } from './triton.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('./server/', import.meta.url));
-const FLOWLINE_VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+export const FLOWLINE_VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 
 /** One model as the bundle needs it (see fromModelValue in model-input.ts for the usual source). */
 export interface BundleModel {

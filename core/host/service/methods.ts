@@ -28,6 +28,21 @@ const previewRequest = z
     orderBy: z.object({ column: z.string().min(1), descending: z.boolean().optional() }).strict().optional(),
   })
   .strict();
+const dockerExportRequest = z
+  .object({
+    path,
+    node: z.string().min(1),
+    out: path,
+    challenger: z.string().min(1).optional(),
+    addToExisting: z.boolean().optional(),
+    routing: z.enum(['ab', 'canary', 'shadow']).optional(),
+    challengerPercent: z.number().min(0).max(100).optional(),
+    unknownCategory: z.enum(['accept', 'reject']).optional(),
+    extraFields: z.enum(['ignore', 'reject']).optional(),
+    maxRows: z.number().int().min(1).optional(),
+    exact: z.boolean().optional(),
+  })
+  .strict();
 /** Validation must answer with diagnostics even for a half-edited graph, so it takes any object. */
 const loosePipeline = z.record(z.string(), z.unknown());
 
@@ -50,6 +65,7 @@ export const METHOD_ARGS = {
   autosave: z.tuple([z.string().min(1).max(512), Pipeline.nullable()]),
   recoverAutosave: z.tuple([z.string().min(1).max(512)]),
   listDirectory: z.tuple([path]),
+  exportDocker: z.tuple([dockerExportRequest]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export { API_METHODS };

@@ -199,6 +199,13 @@ export function createFakeApi(): FlowlineApi {
       }
       return { path: base, entries: [...names].map(([name, isDir]) => ({ name, dir: isDir })).sort((a, b) => Number(b.dir) - Number(a.dir) || a.name.localeCompare(b.name)) };
     },
+    async exportDocker(request) {
+      if (!files.has(request.path)) throw { code: 'FILE_NOT_FOUND', message: `Save the pipeline first: no file at ${request.path}.`, hint: 'Save, then export.' };
+      const dir = request.out.startsWith('/') ? request.out : `${request.path.replace(/\/[^/]*$/, '')}/${request.out}`;
+      const models: { name: string; version: string; role: 'champion' | 'challenger'; task: string; heldOut: string }[] = [{ name: request.node, version: 'fake00000000', role: 'champion', task: 'multiclass', heldOut: 'the test rows of node "split"' }];
+      if (request.challenger) models.push({ name: request.challenger, version: 'fake00000001', role: 'challenger', task: 'multiclass', heldOut: 'the test rows of node "split"' });
+      return { dir, zip: `${dir}.zip`, models, routing: request.challenger ? (request.routing ?? 'ab') : 'single', files: ['Dockerfile', 'README.md', 'flowline-model.json', 'model.onnx', 'server.js'] };
+    },
     onEvent(listener) { listeners.add(listener); return () => listeners.delete(listener); },
   };
   return api;
