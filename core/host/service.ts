@@ -26,7 +26,7 @@ import {
   type SchemaMap,
   type TablePage,
 } from './api.ts';
-import { cacheDirFor, prepareRun, UNSAVED_KEY } from './run-session.ts';
+import { prepareRun, UNSAVED_KEY } from './run-session.ts';
 import { readPipelineFile, removeInterruptedSaves, writePipelineFile } from './pipeline-file.ts';
 import { listTemplates } from './templates.ts';
 import { catalogOf } from './service/catalog.ts';
@@ -286,7 +286,7 @@ export function createService(options: ServiceOptions): FlowlineService {
     async exportDocker(request) {
       const abs = resolve(cwd, request.path);
       const file = await readPipelineFile(abs);
-      await checkTrusted(abs, file.pipeline);
+      await trust.check({ pipeline: file.pipeline, path: abs }, file.pipeline);
       const { createPool } = await engine.exec();
       if (createPool && !pool) pool = createPool(options.tasks);
       const workers = pool;
@@ -297,7 +297,7 @@ export function createService(options: ServiceOptions): FlowlineService {
         { ...request, path: abs, out: resolve(dirname(abs), request.out), zip: true },
         { nodes, tasks: options.tasks },
         workers ? (o) => workers.run(exportDockerTask, o, { signal }) : undefined,
-        { cacheDir: cacheDirFor(abs, options.stateDir), ...(workers ? { pool: workers } : {}) },
+        { stateDir: options.stateDir, cacheDir: options.cacheDir, ...(workers ? { pool: workers } : {}) },
       );
       return {
         dir: r.dir,

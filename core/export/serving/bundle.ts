@@ -12,6 +12,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { FlowlineError } from '../../spec/errors.ts';
+import { FLOWLINE_VERSION } from '../version.ts';
 import { bundleLock, bundlePackageJson, BUNDLE_NPMRC, DOCKERIGNORE, dockerfile } from './docker.ts';
 import { openApiDocument } from './openapi.ts';
 import { bundleReadme } from './readme.ts';
@@ -22,7 +23,6 @@ import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, type InputColumn, typ
 import { tritonConfig, tritonName } from './triton.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('./server/', import.meta.url));
-export const FLOWLINE_VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 
 /** One model as the bundle needs it (see fromModelValue in model-input.ts for the usual source). */
 export interface BundleModel {

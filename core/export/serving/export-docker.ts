@@ -14,7 +14,8 @@ import { applyRecipe, frameToMatrix, loadRawFrame } from '../../ml/recipe.ts';
 import type { ModelValue, TableRef } from '../../spec/values.ts';
 import { defineWorkerTask } from '../../spec/worker-task.ts';
 import { exportOnnx, type ExportedModelInfo, type TargetName, type VerificationReport } from '../onnx/index.ts';
-import { addChallenger, FLOWLINE_VERSION, modelName, writeBundle, type BundleModel, type BundleResult } from './bundle.ts';
+import { FLOWLINE_VERSION } from '../version.ts';
+import { addChallenger, modelName, writeBundle, type BundleModel, type BundleResult } from './bundle.ts';
 import type { InputColumn, InputKind, Routing, ValidationPolicy } from './server/manifest.ts';
 
 export interface DockerModelSource {
