@@ -3,41 +3,46 @@
  * and a hint of what to do. The CLI and the studio show `message` and `hint`; the stack stays
  * behind a "details" toggle.
  */
-export type ErrorCode =
-  | 'PIPELINE_NOT_JSON'
-  | 'PIPELINE_INVALID'
-  | 'PIPELINE_TOO_NEW'
-  | 'PIPELINE_UNREADABLE'
-  | 'UNKNOWN_NODE_TYPE'
-  | 'UNKNOWN_NODE'
-  | 'UNKNOWN_PARAM'
-  | 'BAD_SET'
-  | 'INVALID_PARAM'
-  | 'CYCLE'
-  | 'PORT_TYPE_MISMATCH'
-  | 'UNKNOWN_PORT'
-  | 'MISSING_INPUT'
-  | 'DUPLICATE_NODE_ID'
-  | 'FILE_NOT_FOUND'
-  | 'FILE_EMPTY'
-  | 'FILE_NOT_TEXT'
-  | 'CSV_PARSE'
-  | 'NO_ROWS'
-  | 'COLUMN_NOT_FOUND'
-  | 'COLUMN_TYPE'
-  | 'SQL_ERROR'
-  | 'EXPRESSION_ERROR'
-  | 'BAD_TARGET'
-  | 'BAD_DATA'
-  | 'NOT_EXPORTABLE'
-  | 'BAD_CHALLENGER'
-  | 'EXPORT_MISMATCH'
-  | 'NOT_TRUSTED'
-  | 'PATH_NOT_ALLOWED'
-  | 'CANCELLED'
-  | 'TIMEOUT'
-  | 'WORKER_FAILED'
-  | 'INTERNAL';
+export const ERROR_CODES = [
+  'PIPELINE_NOT_JSON',
+  'PIPELINE_INVALID',
+  'PIPELINE_TOO_NEW',
+  'PIPELINE_UNREADABLE',
+  'UNKNOWN_NODE_TYPE',
+  'UNKNOWN_NODE',
+  'UNKNOWN_PARAM',
+  'BAD_SET',
+  'BAD_ARGUMENTS',
+  'INVALID_PARAM',
+  'CYCLE',
+  'PORT_TYPE_MISMATCH',
+  'UNKNOWN_PORT',
+  'MISSING_INPUT',
+  'DUPLICATE_NODE_ID',
+  'FILE_NOT_FOUND',
+  'FILE_EMPTY',
+  'FILE_NOT_TEXT',
+  'NOT_A_FILE',
+  'CSV_PARSE',
+  'NO_ROWS',
+  'COLUMN_NOT_FOUND',
+  'COLUMN_TYPE',
+  'SQL_ERROR',
+  'EXPRESSION_ERROR',
+  'BAD_TARGET',
+  'BAD_DATA',
+  'NOT_EXPORTABLE',
+  'BAD_CHALLENGER',
+  'EXPORT_MISMATCH',
+  'NOT_TRUSTED',
+  'PATH_NOT_ALLOWED',
+  'CANCELLED',
+  'TIMEOUT',
+  'WORKER_FAILED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -89,12 +94,26 @@ export function isFlowlineError(e: unknown): e is FlowlineError {
   return e instanceof Error && (e as { name?: string }).name === 'FlowlineError' && typeof (e as FlowlineError).code === 'string';
 }
 
-/** Turn anything thrown into an ErrorInfo the user can read; unknown errors keep their message. */
+const KNOWN_CODES = new Set<string>(ERROR_CODES);
+
+/**
+ * Turn anything thrown into an ErrorInfo the user can read. Every result has a message: an Error's
+ * message is not an own enumerable property, so copying the object (as this once did) lost it
+ * ("BAD_SET undefined", {"code":"ENOENT"}). A system error (ENOENT, EACCES...) keeps Node's message
+ * and its path; only our own codes pass through as codes.
+ */
 export function toErrorInfo(e: unknown, nodeId?: string): ErrorInfo {
   if (isFlowlineError(e)) return { ...e.toJSON(), nodeId: e.nodeId ?? nodeId };
-  if (e && typeof e === 'object' && 'code' in e && 'message' in e && typeof (e as ErrorInfo).code === 'string' && /^[A-Z_]+$/.test((e as ErrorInfo).code)) {
-    return { ...(e as ErrorInfo), nodeId: (e as ErrorInfo).nodeId ?? nodeId };
+  const o = (e !== null && typeof e === 'object' ? e : {}) as Omit<Partial<ErrorInfo>, 'code'> & { code?: unknown; message?: unknown; path?: unknown; syscall?: unknown };
+  const text = typeof o.message === 'string' && o.message ? o.message : e instanceof Error ? e.name : String(e);
+  if (typeof o.code === 'string' && KNOWN_CODES.has(o.code)) {
+    const info: ErrorInfo = { code: o.code as ErrorCode, message: text, nodeId: o.nodeId ?? nodeId };
+    for (const k of ['hint', 'file', 'line', 'column', 'path'] as const) if (o[k] !== undefined) (info as unknown as Record<string, unknown>)[k] = o[k];
+    return info;
   }
-  const message = e instanceof Error ? e.message : String(e);
-  return { code: 'INTERNAL', message, nodeId };
+  if (typeof o.code === 'string' && typeof o.syscall === 'string') {
+    const file = typeof o.path === 'string' ? o.path : undefined;
+    return { code: o.code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'INTERNAL', message: text, nodeId, ...(file ? { file } : {}) };
+  }
+  return { code: 'INTERNAL', message: text, nodeId };
 }
