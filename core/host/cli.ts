@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile, type Diagnostic } from '../compile/index.ts';
 import type { TaskRegistry } from '../exec/index.ts';
-import { toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
+import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { CATEGORIES, type AnyNodeSpec } from '../spec/define-node.ts';
 import { explanationSummary, type ExplanationSummary } from '../spec/explanation.ts';
 import type { RunSummary } from './api.ts';
@@ -83,17 +83,26 @@ export async function main(argv: string[], parts: CliParts, io: Io = { stdout: p
   } catch (e) {
     // Last line of defence: a plain message, never a stack trace (FLOWLINE_DEBUG=1 shows it).
     const info = toErrorInfo(e);
+    const exit = info.code === 'INTERNAL' ? EXIT.nodeFailed : EXIT.badInput;
+    // `run --json` promises one JSON object on stdout whatever happens (an unreadable file, a bad option...).
+    if (command === 'run' && rest.includes('--json')) io.stdout.write(`${JSON.stringify(failureReport(info, exit))}\n`);
     io.stderr.write(`${formatError(info)}\n`);
     if (process.env.FLOWLINE_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
-    return info.code === 'INTERNAL' ? EXIT.nodeFailed : EXIT.badInput;
+    return exit;
   }
+}
+
+/** `run --json` when there is no run to report: bad input (as an invalid pipeline is reported), or a failure of ours. */
+function failureReport(info: ErrorInfo, exit: number) {
+  const error = { code: info.code, message: info.message, hint: info.hint, file: info.file, line: info.line };
+  return exit === EXIT.badInput ? { status: 'invalid', diagnostics: [{ severity: 'error', ...error }] } : { status: 'error', error };
 }
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw Object.assign(new Error((e as Error).message), { code: 'BAD_SET' });
+    throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: (e as Error).message, hint: 'See `flowline help`.' });
   }
 }
 
@@ -109,8 +118,7 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
     yes: { type: 'boolean' },
   });
   if (positionals.length !== 1) {
-    io.stderr.write('flowline run: give exactly one pipeline file, e.g. flowline run churn.flow.json\n');
-    return EXIT.badInput;
+    throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: `flowline run takes exactly one pipeline file (got ${positionals.length}).`, hint: 'e.g. flowline run churn.flow.json' });
   }
   const file = await readPipelineFile(positionals[0]);
   // The studio runs pipelines through the same prepareRun: same plan, same cache folder.

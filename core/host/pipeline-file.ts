@@ -4,7 +4,7 @@
  * full disk never leaves a half-written pipeline behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parsePipeline, serializePipeline, type Pipeline } from '../schema/index.ts';
 import { FlowlineError } from '../spec/errors.ts';
@@ -21,8 +21,14 @@ export async function readPipelineFile(path: string): Promise<PipelineFile> {
   const abs = resolve(path);
   let text: string;
   try {
+    // A device or a pipe (/dev/zero) would be read for ever: only a regular file is a pipeline file.
+    const info = await stat(abs);
+    if (!info.isFile() && !info.isDirectory()) {
+      throw new FlowlineError({ code: 'NOT_A_FILE', message: `${abs} is not a regular file.`, file: abs, hint: 'Pick a *.flow.json file.' });
+    }
     text = await readFile(abs, 'utf8');
   } catch (e) {
+    if (e instanceof FlowlineError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new FlowlineError({ code: 'FILE_NOT_FOUND', message: `There is no pipeline file at ${abs}.`, file: abs, hint: 'Check the path, or pick the file again.' });

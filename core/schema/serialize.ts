@@ -7,7 +7,8 @@ import { Pipeline } from './pipeline.ts';
 export function parsePipeline(text: string, file?: string): Pipeline {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // Editors on Windows often save UTF-8 with a byte order mark: it is not part of the JSON.
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     const where = jsonErrorLine(text, e as Error);
     throw new FlowlineError({
