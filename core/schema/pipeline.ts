@@ -8,6 +8,27 @@ export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const nodeId = z.string().regex(NODE_ID, 'a node id is letters, digits, "_" or "-", starting with a letter or "_"');
 
+/**
+ * How deep a param value may nest (objects and arrays). Real params nest a few levels (a search
+ * space: 3); a file nesting thousands deep would overflow the stack of every recursive walk after
+ * validation (saving, hashing, JSON.stringify at about 5,000), so it is refused here, by name.
+ */
+export const MAX_PARAM_DEPTH = 32;
+
+/** The first param nested past MAX_PARAM_DEPTH, as a path; iterative, so any depth is safe to check. */
+export function tooDeep(params: Record<string, unknown>): (string | number)[] | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = Object.entries(params).map(([k, value]) => ({ value, path: [k] }));
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length > MAX_PARAM_DEPTH) return path.slice(0, 1);
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+    for (const [k, v] of entries) stack.push({ value: v, path: [...path, k] });
+  }
+  return null;
+}
+
+
 export const PipelineNode = z
   .object({
     id: nodeId.meta({ description: 'Readable, unique id; used by --set id.param=value and --to id.' }),
@@ -17,7 +38,11 @@ export const PipelineNode = z
     params: z.record(z.string(), z.unknown()).default({}),
     disabled: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((node, ctx) => {
+    const path = tooDeep(node.params);
+    if (path) ctx.addIssue({ code: 'custom', path: ['params', ...path], message: `node "${node.id}" param "${path[0]}" is nested more than ${MAX_PARAM_DEPTH} levels deep` });
+  });
 
 /** "node.port" on each side. */
 export const Endpoint = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'an edge end is "node.port"');
