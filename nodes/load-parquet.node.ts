@@ -24,9 +24,9 @@ export const loadParquetNode = defineNode({
   },
 });
 
-/** The folder part of a file pattern before its first wildcard ("data/2024/*.parquet" → "data/2024"). */
+/** The folder part of a file pattern before its first wildcard ("data/2024/*.parquet" → "data/2024/"). */
 function patternFolder(pattern: string): string {
   const wild = pattern.search(/[*?[]/);
   const slash = Math.max(pattern.lastIndexOf('/', wild), pattern.lastIndexOf('\\', wild));
-  return slash > 0 ? pattern.slice(0, slash) : '.';
+  return slash > 0 ? `${pattern.slice(0, slash)}/` : './';
 }

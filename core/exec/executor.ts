@@ -116,7 +116,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
       const files: Record<string, string> = {};
       for (const rel of safeReads(node)) {
         const abs = isAbsolute(rel) ? rel : resolve(options.pipelineDir, rel);
-        files[abs] = (await fingerprintFile(abs, fingerprints.map)).hash;
+        files[abs] = (await fingerprintFile(abs, fingerprints.map, /[/\\]$/.test(rel))).hash;
       }
       const identity = { nodeId: node.id, type: node.spec.type, version: node.spec.version, params: node.params, seed: seeded ? seed : undefined, upstream: upstreamKeys, files, engine: ENGINE };
       // The id is part of the key: outputs carry it (recipe steps name their node, a model the node

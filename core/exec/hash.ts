@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { FlowlineError } from '../spec/errors.ts';
 
 /** JSON with sorted keys, so equal params always hash equal. */
 export function canonicalJson(value: unknown): string {
@@ -31,14 +33,27 @@ export interface FileFingerprint {
   size: number;
 }
 
-export async function fingerprintFile(path: string, memo: Map<string, string> = processMemo): Promise<FileFingerprint> {
+/**
+ * `folder`: the node reads this folder as a whole (a file pattern), so a folder is what should be
+ * there. Otherwise only a regular file is fingerprinted: a folder, a device (/dev/zero would hash
+ * for ever), a pipe or a socket is refused with NOT_A_FILE before a byte is read.
+ */
+export async function fingerprintFile(path: string, memo: Map<string, string> = processMemo, folder = false): Promise<FileFingerprint> {
   let info;
   try {
     info = await stat(path);
   } catch {
     return { path, hash: 'missing', size: -1 };
   }
-  if (info.isDirectory()) return { path, hash: `dir:${info.mtimeMs}`, size: 0 };
+  if (folder && info.isDirectory()) return { path, hash: `dir:${info.mtimeMs}`, size: 0 };
+  if (!info.isFile()) {
+    throw new FlowlineError({
+      code: 'NOT_A_FILE',
+      file: path,
+      message: `"${path}" is ${kindOf(info)}, not a data file.`,
+      hint: folder ? 'The file pattern must start in a folder.' : 'Choose a file; a folder, a device or a pipe cannot be read as a table.',
+    });
+  }
   const memoKey = `${path}\0${info.size}\0${info.mtimeMs}`;
   const known = memo.get(memoKey);
   if (known) return { path, hash: known, size: info.size };
@@ -52,6 +67,14 @@ export async function fingerprintFile(path: string, memo: Map<string, string> = 
   const digest = hash.digest('hex');
   memo.set(memoKey, digest);
   return { path, hash: digest, size: info.size };
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isFIFO()) return 'a pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
 /** Cheap "has this output file changed since we wrote it" check for artifacts. */

@@ -68,7 +68,11 @@ export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs
   volatile?: boolean;
   /** Runs user code (SQL, JavaScript): the studio asks to trust a foreign pipeline first. */
   runsUserCode?: boolean;
-  /** Files the node will read, relative to the pipeline folder; their contents join the cache key. */
+  /**
+   * Files the node will read, relative to the pipeline folder; their contents join the cache key.
+   * A folder read as a whole (a file pattern's) ends with "/"; anything else must be a regular
+   * file, or the run refuses it before reading a byte (a device such as /dev/zero never ends).
+   */
   reads?: (params: z.infer<P>) => string[];
   /** Files the node will write, relative to the pipeline folder: outside it, a foreign pipeline needs trust. */
   writes?: (params: z.infer<P>) => string[];
