@@ -133,14 +133,14 @@ export function expressionToSql(node: ExpressionNode, columns: readonly ColumnSc
           case 'or':
             return { sql: `(${asBool(a, `'${n.op}'`)} ${n.op.toUpperCase()} ${asBool(b, `'${n.op}'`)})`, type: 'bool' };
           case '^':
-            return { sql: `power(${asNumber(a, "'^'")}, ${asNumber(b, "'^'")})`, type: 'number' };
+            return { sql: noNaN(`power(${asNumber(a, "'^'")}, ${asNumber(b, "'^'")})`), type: 'number' };
           case '+':
           case '-':
           case '*':
           case '/':
           case '%':
             // DuckDB gives missing for x / 0 and x % 0 (JavaScript: Infinity / NaN): missing either way in a filter.
-            return { sql: `(${asNumber(a, `'${n.op}'`)} ${n.op} ${asNumber(b, `'${n.op}'`)})`, type: 'number' };
+            return { sql: noNaN(`(${asNumber(a, `'${n.op}'`)} ${n.op} ${asNumber(b, `'${n.op}'`)})`), type: 'number' };
           default: {
             const [l, r] = comparable(a, b, n.op === '==' ? '=' : n.op);
             const op = n.op === '==' ? '=' : n.op === '!=' ? '<>' : n.op;
@@ -207,12 +207,17 @@ export function expressionToSql(node: ExpressionNode, columns: readonly ColumnSc
   return { sql: out.sql, params, type: out.type };
 }
 
+/** NaN is missing in the grammar; DuckDB orders NaN above every number (NaN > 1 is true). */
+function noNaN(sql: string): string {
+  return `nullif(${sql}, CAST('NaN' AS DOUBLE))`;
+}
+
 /** A column as a typed SQL value; NaN in a float column is missing, as in the grammar. */
 function columnValue(col: ColumnSchema, fail: (message: string, column?: string) => never): Typed {
   const name = ident(col.name);
   switch (col.type) {
     case 'number':
-      return { sql: /^(DOUBLE|FLOAT|REAL)/i.test(col.dbType ?? '') ? `(CASE WHEN isnan(${name}) THEN NULL ELSE ${name} END)` : `CAST(${name} AS DOUBLE)`, type: 'number', column: col.name };
+      return { sql: /^(DOUBLE|FLOAT|REAL)/i.test(col.dbType ?? '') ? noNaN(name) : `CAST(${name} AS DOUBLE)`, type: 'number', column: col.name };
     case 'integer':
       return { sql: `CAST(${name} AS DOUBLE)`, type: 'number', column: col.name };
     case 'boolean':

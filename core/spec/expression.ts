@@ -268,7 +268,7 @@ export function checkExpressionColumns(node: Node, available: string[], label = 
   for (const name of expressionColumns(node)) {
     if (!have.has(name)) {
       throw new FlowlineError({
-        code: 'COLUMN_NOT_FOUND',
+        code: 'EXPRESSION_ERROR',
         column: name,
         message: `${label}: there is no column '${name}'.`,
         hint: `Columns here: ${known.slice(0, 12).join(', ')}. Put names with spaces or symbols in backticks: \`my column\`.`,
