@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { defineNode } from '../core/spec/index.ts';
+import { defineNode, param } from '../core/spec/index.ts';
 import { evaluationReport, withRowValues } from '../core/ml/curves.ts';
+import { groupMetrics, groupMetricsResults } from '../core/ml/group-metrics.ts';
 import { actualValues, predictTable } from '../core/ml/model.ts';
+import { textKeys } from '../core/ml/frame.ts';
 
 export const evaluateNode = defineNode({
   type: 'ml.evaluate',
@@ -9,7 +11,7 @@ export const evaluateNode = defineNode({
   title: 'Evaluate Model',
   category: 'Evaluate',
   description:
-    'Score a trained model on rows it has not seen (usually the test side of a split): every metric, a confusion matrix, ROC, precision–recall, calibration and lift charts, and the worst-predicted rows. For yes/no targets the positive class is the second label in sorted order.',
+    'Score a trained model on rows it has not seen (usually the test side of a split): every metric, a confusion matrix, ROC, precision–recall, calibration and lift charts, and the worst-predicted rows. With a group column, the scores per group and how far apart the groups are (demographic parity, equal opportunity, equalised odds). For yes/no targets the positive class is the second label in sorted order.',
   inputs: {
     model: { type: 'model', label: 'Model' },
     table: { type: 'table', label: 'Rows with actual values' },
@@ -17,11 +19,18 @@ export const evaluateNode = defineNode({
   outputs: { metrics: { type: 'metrics', label: 'Metrics' } },
   params: z.object({
     worst_rows: z.number().int().min(0).max(1000).default(20).describe('How many of the worst-predicted rows to list'),
+    group_column: param
+      .column('Column whose groups are scored apart (e.g. sex, age band): selection rate, accuracy, precision and recall per group, and the parity differences between groups. Empty: none.')
+      .optional(),
   }),
   exportable: false,
   async run({ inputs, params, ctx }) {
     const model = inputs.model;
-    const p = await predictTable(ctx, model, inputs.table, model.target ? [model.target] : []);
+    const group = params.group_column || undefined;
+    if (group && !inputs.table.columns.some((c) => c.name === group) && !inputs.table.recipe.base?.columns.some((c) => c.name === group)) {
+      throw ctx.error({ code: 'COLUMN_NOT_FOUND', column: group, message: `Evaluate: the group column '${group}' is not in the scored table.`, hint: `Columns: ${inputs.table.columns.map((c) => c.name).slice(0, 15).join(', ')}.` });
+    }
+    const p = await predictTable(ctx, model, inputs.table, [...(model.target ? [model.target] : []), ...(group ? [group] : [])]);
     ctx.progress(0.8, 'scoring');
     const metrics = evaluationReport({
       task: model.task,
@@ -35,6 +44,18 @@ export const evaluateNode = defineNode({
     });
     const rawInputs = Object.fromEntries(model.inputColumns.filter((c) => c.name in p.raw.columns).map((c) => [c.name, p.raw.columns[c.name]]));
     metrics.tables = metrics.tables.map((t) => (t.id === 'worst_rows' ? withRowValues(t, p.rowIds, rawInputs) : t));
+    if (group) {
+      const g = groupMetrics({ column: group, task: model.task, groups: textKeys(p.raw, group, 'Evaluate'), yTrue: actualValues(model, p), yPred: p.prediction.values });
+      const { table, chart } = groupMetricsResults(g, model.task);
+      Object.assign(metrics.values, g.values);
+      if (chart) metrics.charts.push(chart);
+      metrics.tables.splice(metrics.tables.length - (metrics.tables.at(-1)?.id === 'notes' ? 1 : 0), 0, table);
+      if (g.notes.length) {
+        const notes = metrics.tables.find((t) => t.id === 'notes');
+        if (notes) notes.rows.push(...g.notes.map((n) => [n]));
+        else metrics.tables.push({ id: 'notes', title: 'Notes', columns: ['note'], rows: g.notes.map((n) => [n]) });
+      }
+    }
     return { metrics };
   },
 });
