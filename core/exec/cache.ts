@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { PortValue } from '../spec/values.ts';
@@ -7,11 +8,15 @@ import { statFingerprint } from './hash.ts';
 
 /**
  * The on-disk content-hash cache. One folder per key:
- *   <cacheDir>/<key>/            files the node wrote (tables as Parquet, artifacts...)
- *   <cacheDir>/<key>/outputs.bin  the output values (v8 structured clone: typed arrays survive)
- *   <cacheDir>/<key>/manifest.json provenance; written last, so an entry without it is incomplete
- * A cancelled or failed run leaves no manifest and the folder is removed, so the cache stays
- * consistent: an entry either is whole or does not count.
+ *   <cacheDir>/<k2>/<key>/               files the node wrote (tables as Parquet, artifacts...)
+ *   <cacheDir>/<k2>/<key>/outputs.bin    the output values (v8 structured clone: typed arrays survive)
+ *   <cacheDir>/<k2>/<key>/manifest.json  provenance
+ * A node never writes there: it writes into a folder of its own under <cacheDir>/tmp/, and a
+ * finished entry is renamed into place whole. So an entry is either complete or absent; two runs
+ * of the same pipeline at once (two terminals, the studio and the CLI) each write their own folder
+ * and never delete each other's files; when both finish, the second finds the first's entry and
+ * uses it. A run that does not cache (--no-cache) writes its own folder too and leaves the entry
+ * the next normal run reads alone. Folders left by processes that died are swept on the next run.
  */
 export interface Provenance {
   key: string;
@@ -52,24 +57,61 @@ export class NodeCache {
     }
   }
 
-  /** An empty folder for a fresh run of this key (anything half-written before is removed). */
+  private get tmpDir(): string {
+    return join(this.dir, 'tmp');
+  }
+
+  /** A new, empty folder of this run's own for a node computing `key` (the node's ctx.outDir). */
   async prepare(key: string): Promise<string> {
-    const dir = this.entryDir(key);
-    await rm(dir, { recursive: true, force: true });
+    const dir = join(this.tmpDir, `${key.slice(0, 16)}.${process.pid}-${randomBytes(6).toString('hex')}`);
     await mkdir(dir, { recursive: true });
     return dir;
   }
 
-  async commit(key: string, outputs: Record<string, PortValue>, provenance: Provenance): Promise<void> {
+  /**
+   * Make the node's folder (from prepare) the entry of `key`, and return its outputs as they now
+   * are: paths into the folder moved with it. If another run put a valid entry there first, that
+   * one is kept and its outputs returned (the same result: the key covers every input), and this
+   * run's folder is removed.
+   */
+  async commit(key: string, workDir: string, outputs: Record<string, PortValue>, provenance: Provenance): Promise<Record<string, PortValue>> {
     const dir = this.entryDir(key);
-    await writeFile(join(dir, 'outputs.bin'), serialize(outputs));
-    const tmp = join(dir, `manifest.json.tmp-${process.pid}`);
-    await writeFile(tmp, JSON.stringify(provenance, null, 2));
-    await rename(tmp, join(dir, 'manifest.json'));
+    const moved = movePaths(outputs, workDir, dir);
+    await writeFile(join(workDir, 'outputs.bin'), serialize(moved));
+    await writeFile(join(workDir, 'manifest.json'), JSON.stringify(provenance, null, 2));
+    await mkdir(dirname(dir), { recursive: true });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename(workDir, dir);
+        return moved;
+      } catch (e) {
+        if (!isTakenError(e) || attempt >= 3) throw e;
+      }
+      const existing = await this.load(key);
+      if (existing) {
+        await this.discard(workDir);
+        return existing.outputs;
+      }
+      // An entry that no longer counts (its files were removed, or an older Flowline left it half
+      // written): move it aside and take its place.
+      const stale = join(this.tmpDir, `${key.slice(0, 16)}.stale-${randomBytes(6).toString('hex')}`);
+      await rename(dir, stale).catch(() => undefined);
+      await rm(stale, { recursive: true, force: true });
+    }
   }
 
-  async discard(key: string): Promise<void> {
-    await rm(this.entryDir(key), { recursive: true, force: true });
+  /** Remove a folder from prepare (a failed or cancelled node). */
+  async discard(workDir: string): Promise<void> {
+    await rm(workDir, { recursive: true, force: true });
+  }
+
+  /** Remove the folders of nodes whose process has ended (a crash, a kill, a --no-cache run). */
+  async sweep(): Promise<void> {
+    const names = await readdir(this.tmpDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = /\.(\d+)-[0-9a-f]{12}$/.exec(name)?.[1];
+      if (pid && !processAlive(Number(pid))) await rm(join(this.tmpDir, name), { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 
   /** Every table file still there, every artifact unchanged since it was written. */
@@ -86,6 +128,41 @@ export class NodeCache {
     }
     return true;
   }
+}
+
+/** rename() onto a folder that is already there: ENOTEMPTY / EEXIST (POSIX), EPERM (Windows). */
+function isTakenError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM';
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/**
+ * A copy of `value` with every string that names something inside `from` naming the same thing
+ * inside `to` (table paths, artifact paths, SQL that reads them). `from` holds random hex, so no
+ * other string can contain it by chance.
+ */
+export function movePaths<T>(value: T, from: string, to: string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes(from) ? v.split(from).join(to) : v;
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, walk(x)]));
+    if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+    return out;
+  };
+  return walk(value) as T;
 }
 
 /** Where "why did this re-run?" looks: the provenance of each node's last run, per pipeline. */

@@ -71,6 +71,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
   const pipelineKey = sha256(options.pipelineKey ?? options.pipelineDir).slice(0, 16);
   const previous = await history.read(pipelineKey);
   const fingerprints = await new FingerprintMemo(options.cacheDir).load();
+  await cache.sweep();
   const pool = options.pool ?? new WorkerPool(options.tasks);
   const limit = new Semaphore(options.concurrency ?? 4);
   const startedAt = new Date();
@@ -99,6 +100,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
     const release = await limit.acquire();
     const nodeStart = performance.now();
     let key: string | undefined;
+    let outDir: string | undefined;
     try {
       if (signal.aborted) return finish('cancelled');
       // -- the cache key --
@@ -140,20 +142,20 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
       // -- run it --
       const reason = node.spec.volatile ? 'reads an external source, never cached' : explainRerun(previous[node.id], { key, ...identity });
       emit({ type: 'node:start', runId, nodeId: node.id, reason });
-      const outDir = await cache.prepare(key);
+      outDir = await cache.prepare(key);
       const ctx = makeContext(node, { runId, seed, outDir, pipelineDir: options.pipelineDir, signal, pool, emit });
-      const outputs = (await node.spec.run({ inputs: inputs as never, params: node.params as never, ctx })) as Record<string, PortValue>;
+      let outputs = (await node.spec.run({ inputs: inputs as never, params: node.params as never, ctx })) as Record<string, PortValue>;
       ctx.throwIfCancelled();
       checkOutputs(node, outputs);
       const durationMs = performance.now() - nodeStart;
       const prov: Provenance = { key, ...identity, createdAt: new Date().toISOString(), durationMs };
-      if (cacheable) await cache.commit(key, outputs, prov);
+      if (cacheable) outputs = await cache.commit(key, outDir, outputs, prov);
       provenance[node.id] = prov;
       emit({ type: 'node:done', runId, nodeId: node.id, durationMs });
       results.set(node.id, { id: node.id, type: node.spec.type, status: 'done', durationMs, reason, outputs });
       return { status: 'done', key, outputs };
     } catch (e) {
-      if (key) await cache.discard(key).catch(() => {});
+      if (outDir) await cache.discard(outDir).catch(() => {});
       const durationMs = performance.now() - nodeStart;
       const error = errorFor(node, e);
       const status: NodeStatus = error.code === 'CANCELLED' || signal.aborted ? 'cancelled' : 'error';

@@ -23,7 +23,7 @@ export interface TestRun extends RunSummary {
  */
 export async function runPipeline(
   pipeline: Partial<PipelineDoc> & { nodes: PipelineDoc['nodes'] },
-  options: { dir?: string; cacheDir?: string; set?: string[]; to?: string; nodes?: AnyNodeSpec[]; signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {},
+  options: { dir?: string; cacheDir?: string; set?: string[]; to?: string; nodes?: AnyNodeSpec[]; signal?: AbortSignal; onEvent?: (e: RunEvent) => void; useCache?: boolean } = {},
 ): Promise<TestRun> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flowline-run-'));
   const doc = Pipeline.parse({ format: 'flowline.pipeline', version: CURRENT_VERSION, ...pipeline });
@@ -34,6 +34,7 @@ export async function runPipeline(
     cacheDir: options.cacheDir ?? join(dir, '.flowline', 'cache'),
     pipelineDir: dir,
     signal: options.signal,
+    useCache: options.useCache,
     onEvent: (e) => {
       events.push(e);
       options.onEvent?.(e);
