@@ -25,7 +25,7 @@ export const compareNode = defineNode({
     learner_params: settingsPerLearner(),
     folds: z.number().int().min(2).max(20).default(5).describe('Cross-validation folds'),
     metric: z.enum(METRICS).default('auto').describe('Ranking metric; auto = accuracy (classification) or r2 (regression)'),
-    features: param.columns('Columns the models use (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+    features: param.selection('Columns the models use (after the feature steps). Empty = every column but the target', { advanced: true }).default([]),
     class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
     seed: param.seed(),
   }),

@@ -22,7 +22,7 @@ export const crossValidateNode = defineNode({
       target: param.column('Column to predict'),
       task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto').describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
       folds: z.number().int().min(2).max(50).default(5).describe('Number of folds (k)'),
-      features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+      features: param.selection('Columns the model uses (after the feature steps). Empty = every column but the target', { advanced: true }).default([]),
       class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
       seed: param.seed(),
     },

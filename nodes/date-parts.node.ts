@@ -1,7 +1,6 @@
-import { z } from 'zod';
-import { defineNode, param } from '../core/spec/index.ts';
-import { DATE_PARTS } from '../core/ml/prep/date-parts.ts';
-import { addRecipeStep, checkColumns } from '../core/ml/prep/table-step.ts';
+import { defineNode, describeSelection } from '../core/spec/index.ts';
+import { addRecipeStep } from '../core/ml/prep/table-step.ts';
+import { dateParts, datePartsParams } from '../core/ml/prep/date-parts.ts';
 
 export const datePartsNode = defineNode({
   type: 'prep.date_parts',
@@ -11,15 +10,10 @@ export const datePartsNode = defineNode({
   description: 'Split dates into numbers a model can use: year, month, day, weekday, hour, quarter, weekend flag (UTC).',
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
-  params: z.object({
-    columns: param.columns('Date, timestamp or ISO-date text columns', { types: ['date', 'timestamp', 'string'] }).default([]),
-    parts: z.array(z.enum(DATE_PARTS)).min(1).default(['year', 'month', 'day', 'weekday']).describe('Parts to add as <column>_<part>; weekday 0 = Monday'),
-    keep_original: z.boolean().default(false).describe('Keep the date column itself (a model cannot use it directly)'),
-  }),
+  params: datePartsParams,
   exportable: false,
-  summary: (p) => `${p.parts.join(', ')} of ${p.columns.join(', ') || '(no columns)'}`,
+  summary: (p) => `${p.parts.join(', ')} of ${describeSelection(p.columns) || '(no columns)'}`,
   async run({ inputs, params, ctx }) {
-    checkColumns(inputs.table, params.columns, { who: 'Date Parts', types: ['date', 'timestamp', 'string'], need: 'Date parts come from dates', advice: 'remove it from the column list' });
-    return { table: await addRecipeStep(ctx, inputs.table, 'date_parts', { ...params }) };
+    return { table: await addRecipeStep(ctx, inputs.table, dateParts, params, { check: { need: 'Date parts come from dates', advice: 'remove it from the column list' } }) };
   },
 });

@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { defineNode, param } from '../core/spec/index.ts';
-import { addRecipeStep, checkColumns, NUMERIC } from '../core/ml/prep/table-step.ts';
+import { defineNode, describeSelection } from '../core/spec/index.ts';
+import { addRecipeStep } from '../core/ml/prep/table-step.ts';
+import { discretize, discretizeParams } from '../core/ml/prep/discretize.ts';
 
 export const discretizeNode = defineNode({
   type: 'prep.discretize',
@@ -10,16 +10,10 @@ export const discretizeNode = defineNode({
   description: 'Turn numbers into bin numbers 0, 1, 2…: equal-width bins, equal-count (quantile) bins, or your own edges.',
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
-  params: z.object({
-    columns: param.columns('Numeric columns to bin', { types: NUMERIC }).default([]),
-    strategy: z.enum(['uniform', 'quantile', 'custom']).default('quantile').describe('uniform: equal width; quantile: about equal counts; custom: the edges below'),
-    n_bins: z.number().int().min(2).max(1000).default(5).describe('Number of bins (uniform and quantile)'),
-    edges: z.array(z.number()).default([]).describe('Custom: increasing edges, e.g. [0, 18, 65, 120]; values outside go to the first or last bin'),
-  }),
+  params: discretizeParams,
   exportable: true,
-  summary: (p) => `${p.strategy === 'custom' ? `edges ${p.edges.join(', ')}` : `${p.n_bins} ${p.strategy} bins`}: ${p.columns.join(', ') || '(no columns)'}`,
+  summary: (p) => `${p.strategy === 'custom' ? `edges ${p.edges.join(', ')}` : `${p.n_bins} ${p.strategy} bins`}: ${describeSelection(p.columns) || '(no columns)'}`,
   async run({ inputs, params, ctx }) {
-    checkColumns(inputs.table, params.columns, { who: 'Discretize', types: NUMERIC, need: 'Binning needs numbers', advice: 'use Encode Categories for text, or remove it from the column list' });
-    return { table: await addRecipeStep(ctx, inputs.table, 'discretize', { ...params }) };
+    return { table: await addRecipeStep(ctx, inputs.table, discretize, params, { check: { need: 'Binning needs numbers', advice: 'use Encode Categories for text, or remove it from the column list' } }) };
   },
 });

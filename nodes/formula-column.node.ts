@@ -1,7 +1,7 @@
-import { z } from 'zod';
-import { defineNode, param } from '../core/spec/index.ts';
+import { defineNode } from '../core/spec/index.ts';
 import { checkExpressionColumns, parseExpression } from '../core/ml/prep/expression.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
+import { formula, formulaParams } from '../core/ml/prep/formula.ts';
 
 export const formulaColumnNode = defineNode({
   type: 'prep.formula',
@@ -11,14 +11,11 @@ export const formulaColumnNode = defineNode({
   description: 'Add a column computed from others, e.g. price / area or if(age >= 18, 1, 0). Functions: log, exp, sqrt, abs, round, floor, ceil, min, max, if, is_missing, coalesce.',
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
-  params: z.object({
-    output: z.string().min(1).default('new_column').describe('Name of the new column (an existing name is replaced)'),
-    expression: param.code('Expression over the row; put names with spaces in backticks: `unit price` * qty', 'expression').default(''),
-  }),
+  params: formulaParams,
   exportable: false,
   summary: (p) => `${p.output} = ${p.expression}`,
   async run({ inputs, params, ctx }) {
     checkExpressionColumns(parseExpression(params.expression), inputs.table.columns.map((c) => c.name));
-    return { table: await addRecipeStep(ctx, inputs.table, 'formula', { ...params }) };
+    return { table: await addRecipeStep(ctx, inputs.table, formula, params) };
   },
 });

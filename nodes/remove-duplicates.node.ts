@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { removeDuplicates } from '../core/data/ops.ts';
-import { defineNode, param } from '../core/spec/index.ts';
+import { defineNode, describeSelection, param, selectedColumns } from '../core/spec/index.ts';
 
 export const removeDuplicatesNode = defineNode({
   type: 'data.remove_duplicates',
@@ -11,12 +11,12 @@ export const removeDuplicatesNode = defineNode({
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({
-    columns: param.columns('Columns that identify a duplicate (empty: all columns)').default([]),
+    columns: param.selection('Columns that identify a duplicate (empty: all columns)').default([]),
     keep: z.enum(['first', 'last']).default('first').describe('Which of the duplicate rows to keep, in table order'),
   }),
   exportable: false,
-  summary: (p) => (p.columns.length ? `by ${p.columns.join(', ')}` : 'all columns'),
+  summary: (p) => (describeSelection(p.columns) ? `by ${describeSelection(p.columns)}` : 'all columns'),
   async run({ inputs, params, ctx }) {
-    return { table: await removeDuplicates(ctx, inputs.table, params.columns, params.keep) };
+    return { table: await removeDuplicates(ctx, inputs.table, selectedColumns(params.columns, inputs.table.columns, { who: 'Remove Duplicates' }), params.keep) };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { selectColumns } from '../core/data/ops.ts';
-import { defineNode, param } from '../core/spec/index.ts';
+import { defineNode, describeSelection, param, selectedColumns } from '../core/spec/index.ts';
 
 export const selectColumnsNode = defineNode({
   type: 'data.select_columns',
@@ -12,11 +12,11 @@ export const selectColumnsNode = defineNode({
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({
     mode: z.enum(['keep', 'drop']).default('keep').describe('"keep": only the listed columns, in that order; "drop": all but the listed columns'),
-    columns: param.columns('Columns to keep or drop').default([]),
+    columns: param.selection('Columns to keep or drop').default([]),
   }),
   exportable: false,
-  summary: (p) => `${p.mode}: ${p.columns.join(', ') || '(none)'}`,
+  summary: (p) => `${p.mode}: ${describeSelection(p.columns) || '(none)'}`,
   async run({ inputs, params, ctx }) {
-    return { table: await selectColumns(ctx, inputs.table, params.columns, params.mode) };
+    return { table: await selectColumns(ctx, inputs.table, selectedColumns(params.columns, inputs.table.columns, { who: 'Select Columns' }), params.mode) };
   },
 });

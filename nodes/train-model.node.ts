@@ -24,7 +24,7 @@ export const trainNode = defineNode({
         .enum(TASK_CHOICES)
         .default('auto')
         .describe('auto: text, yes/no, or up to 20 whole-number values → classification; other numbers → regression'),
-      features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+      features: param.selection('Columns the model uses (after the feature steps). Empty = every column but the target', { advanced: true }).default([]),
       class_weight: z
         .enum(['none', 'balanced'])
         .default('none')

@@ -31,7 +31,7 @@ export const tuneNode = defineNode({
       n_trials: z.number().int().min(1).max(1000).default(30).describe('How many settings to try'),
       folds: z.number().int().min(2).max(20).default(3).describe('Cross-validation folds per trial'),
       metric: z.enum(METRICS).default('auto').describe('What to optimise; auto = accuracy (classification) or r2 (regression)'),
-      features: param.columns('Columns the model uses (after the feature steps). Empty = every column but the target.', { advanced: true }).default([]),
+      features: param.selection('Columns the model uses (after the feature steps). Empty = every column but the target', { advanced: true }).default([]),
       class_weight: z.enum(['none', 'balanced']).default('none').describe('balanced: weight classes inversely to their frequency'),
       seed: param.seed(),
     },

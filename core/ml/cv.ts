@@ -4,6 +4,7 @@
  * The folds say which rows a recipe and a learner may see: see model.ts `prepareFolds`, which
  * re-fits the recipe inside every fold on that fold's training rows only.
  */
+import type { ColumnSelection } from '../spec/columns.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
 import type { RecipeStep, ResultTable, TableRef, Task } from '../spec/values.ts';
@@ -113,7 +114,7 @@ export interface PreparedCv {
 export interface CvSpec {
   target: string;
   task: TaskChoice;
-  features?: string[];
+  features?: ColumnSelection;
   folds: number;
   classWeight?: 'none' | 'balanced';
 }

@@ -6,6 +6,7 @@
  * inside the model, so Predict / Evaluate replay exactly what Train learned on any table.
  */
 import { availableParallelism } from 'node:os';
+import { isSelector, resolveColumns, type ColumnSelection } from '../spec/columns.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
 import { ROW_ID, type ColumnSchema, type ModelValue, type RecipeStep, type TableRef, type Task } from '../spec/values.ts';
@@ -26,8 +27,8 @@ export interface TrainSpec {
   learner: string;
   /** The learner's settings, as the node's params schema checked them (defaults filled in when left out). */
   learnerParams: Record<string, unknown>;
-  /** Columns (after the recipe) the estimator sees; default: every column but the target. */
-  features?: string[];
+  /** Columns (after the recipe) the estimator sees, or a selector; default: every column but the target. */
+  features?: ColumnSelection;
   classWeight?: 'none' | 'balanced';
 }
 
@@ -161,15 +162,19 @@ export function checkRecipeLeavesTarget(steps: RecipeStep[], target: string): vo
     code: 'BAD_TARGET',
     column: target,
     message: `The feature step in node '${step.nodeId}' (${step.kind}) transforms the target "${target}". Feature steps must not touch the target: it would leak the answer into the features.`,
-    hint: `Remove "${target}" from the columns of node '${step.nodeId}'.`,
+    hint: step.selectors?.columns ? `Add "${target}" to the "except" list of node '${step.nodeId}''s column selector.` : `Remove "${target}" from the columns of node '${step.nodeId}'.`,
   });
 }
 
 // ---------------------------------------------------------------- features and inputs
 
-/** The estimator's columns: the chosen list, or every column but the target and ROW_ID. */
-export function featureColumns(frame: Frame, target: string | undefined, chosen?: string[]): string[] {
-  const features = chosen?.length ? chosen : Object.keys(frame.columns).filter((c) => c !== target && c !== ROW_ID);
+/**
+ * The estimator's columns: the chosen list, or what a selector picks ("all numeric") among the
+ * columns after the recipe but the target, or every column but the target and ROW_ID.
+ */
+export function featureColumns(frame: Frame, target: string | undefined, chosen?: ColumnSelection): string[] {
+  const all = Object.keys(frame.columns).filter((c) => c !== target && c !== ROW_ID);
+  const features = isSelector(chosen) ? resolveColumns(chosen, all.map((name) => ({ name, type: frame.types[name] }))) : chosen?.length ? chosen : all;
   for (const f of features) {
     if (!(f in frame.columns)) {
       throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: f, message: `Feature "${f}" is not a column after the recipe.`, hint: `Columns are: ${Object.keys(frame.columns).filter((c) => c !== ROW_ID).join(', ')}.` });

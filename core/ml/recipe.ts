@@ -16,6 +16,7 @@ import { readColumns } from '../data/tables.ts';
 import { makeFrame, selectRows, type Frame, type FrameColumn, type NewColumn } from './frame.ts';
 import { fitApplyStep, stepKind, withStepNode } from './prep/fit.ts';
 import type { AnyStepKind } from './prep/types.ts';
+import { refitParams } from './prep/selections.ts';
 
 export { applyRecipe, fitApplyStep, stepKind } from './prep/fit.ts';
 export { frameToMatrix } from './frame.ts';
@@ -52,8 +53,10 @@ export function fitTransformRecipe(steps: RecipeStep[], frame: Frame, rowIndex?:
   let current = frame;
   for (const step of steps) {
     const kind = stepKind(step);
-    const r = withStepNode(step, () => fitApplyStep(kind, current, step.params, index));
-    fitted.push(refitted(step, kind, r.state));
+    // A selector ("all numeric") is resolved again on these rows; the fitted step records the names.
+    const params = withStepNode(step, () => refitParams(kind, step, current));
+    const r = withStepNode(step, () => fitApplyStep(kind, current, params, index));
+    fitted.push(refitted({ ...step, params }, kind, r.state));
     current = r.frame;
   }
   return { steps: fitted, frame: current };

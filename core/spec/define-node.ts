@@ -3,6 +3,7 @@ import type { ColumnType, PortType, PortValueOf } from './values.ts';
 import type { RunContext } from './context.ts';
 import type { ParamsSchema } from './params.ts';
 import { seedParam } from './seed.ts';
+import { columnSelector } from './columns.ts';
 
 export const CATEGORIES = ['Sources', 'Clean', 'Features', 'Split', 'Train', 'Tune', 'Evaluate', 'Explain', 'Export', 'Utility'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -35,6 +36,11 @@ export interface ParamUi {
   save?: boolean;
   /** Hide behind "Advanced" in the inspector. */
   advanced?: boolean;
+  /**
+   * A `columns` param that also takes a selector ({"type": "numeric", "pattern", "except"}, see
+   * core/spec/columns.ts), not only a list of names.
+   */
+  selector?: boolean;
 }
 
 type Inputs = Record<string, InputPort>;
@@ -98,8 +104,19 @@ export const param = {
   column(description: string, ui: Omit<ParamUi, 'widget'> = {}) {
     return z.string().min(1, 'choose a column').meta({ description, ui: { widget: 'column', port: 'table', ...ui } });
   },
+  /** A list of column names, in an order that matters (join keys, group keys). */
   columns(description: string, ui: Omit<ParamUi, 'widget'> = {}) {
     return z.array(z.string().min(1)).meta({ description, ui: { widget: 'columns', port: 'table', ...ui } });
+  },
+  /**
+   * Columns as a list of names or a selector (all numeric, all text, all except…, a name pattern),
+   * resolved against the table when the node runs (core/spec/columns.ts). `ui.types` are the
+   * column types the node accepts; a selector picks among those.
+   */
+  selection(description: string, ui: Omit<ParamUi, 'widget' | 'selector'> = {}) {
+    return z
+      .union([z.array(z.string().min(1)), columnSelector])
+      .meta({ description: `${description}: names, or a selector such as {"type": "numeric", "except": ["id"]}`, ui: { widget: 'columns', port: 'table', selector: true, ...ui } });
   },
   code(description: string, language: NonNullable<ParamUi['language']>) {
     return z.string().meta({ description, ui: { widget: 'code', language } });

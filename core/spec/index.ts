@@ -9,3 +9,4 @@ export * from './run-events.ts';
 export * from './table-page.ts';
 export * from './random.ts';
 export * from './explanation.ts';
+export * from './columns.ts';

@@ -1,3 +1,4 @@
+import type { ColumnSelector } from './columns.ts';
 import type { ExplanationDetail } from './explanation.ts';
 
 /**
@@ -29,7 +30,14 @@ export interface RecipeStep {
   nodeId: string;
   /** Step kind understood by core/ml/prep, e.g. "impute", "scale", "onehot". */
   kind: string;
+  /** The params as fitted: column selections resolved to names. */
   params: Record<string, unknown>;
+  /**
+   * Column selectors the node was given (param name → selector, e.g. columns: {"type": "numeric"}),
+   * resolved again against the rows each time the step is re-fitted; `params` holds what they
+   * resolved to at the last fit.
+   */
+  selectors?: Record<string, ColumnSelector>;
   /** Columns the step reads and the columns it writes (may overlap when it replaces in place). */
   inputs: string[];
   outputs: string[];

@@ -3,15 +3,18 @@
  * toward zero), to boolean (true/yes/1 → 1, false/no/0 → 0), to string (numbers with String()).
  * Stateless. Exportable: an ONNX Cast (text → number casts are ONNX Cast too).
  */
+import { z } from 'zod';
+import { param, type Resolved } from '../../spec/index.ts';
 import { getColumn, withColumns, type NewColumn } from '../frame.ts';
 import type { StepKind } from './types.ts';
 
 export type CastTarget = 'number' | 'integer' | 'boolean' | 'string';
 
-export interface CastParams {
-  columns: string[];
-  to: CastTarget;
-}
+export const castParams = z.object({
+  columns: param.selection('Columns to convert', { types: ['number', 'integer', 'boolean', 'string'] }).default([]),
+  to: z.enum(['number', 'integer', 'boolean', 'string']).default('number').describe('Target type; integer truncates toward zero, boolean reads true/yes/1 and false/no/0'),
+});
+export type CastParams = Resolved<z.infer<typeof castParams>>;
 
 const TRUE = new Set(['true', 'yes', 'y', '1', 't']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'f']);
@@ -23,8 +26,10 @@ function parseNumber(s: string): number {
   return n;
 }
 
-export const cast: StepKind<CastParams, CastParams> = {
+export const cast: StepKind<CastParams, CastParams, typeof castParams> = {
   kind: 'cast',
+  title: 'Cast Types',
+  params: castParams,
   exportable: true,
   fit: (_frame, params) => ({ columns: [...params.columns], to: params.to }),
   apply(state, frame) {

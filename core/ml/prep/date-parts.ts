@@ -5,17 +5,20 @@
  * `keep_original`. Not exportable: ONNX has no calendar ops, and the served model would need to
  * parse date strings.
  */
+import { z } from 'zod';
+import { param, type Resolved } from '../../spec/index.ts';
 import { getColumn, withColumns, type Frame, type NewColumn } from '../frame.ts';
 import type { StepKind } from './types.ts';
 
 export const DATE_PARTS = ['year', 'month', 'day', 'weekday', 'hour', 'minute', 'day_of_year', 'quarter', 'is_weekend'] as const;
 export type DatePart = (typeof DATE_PARTS)[number];
 
-export interface DatePartsParams {
-  columns: string[];
-  parts: DatePart[];
-  keep_original?: boolean;
-}
+export const datePartsParams = z.object({
+  columns: param.selection('Date, timestamp or ISO-date text columns', { types: ['date', 'timestamp', 'string'] }).default([]),
+  parts: z.array(z.enum(DATE_PARTS)).min(1).default(['year', 'month', 'day', 'weekday']).describe('Parts to add as <column>_<part>; weekday 0 = Monday'),
+  keep_original: z.boolean().default(false).describe('Keep the date column itself (a model cannot use it directly)'),
+});
+export type DatePartsParams = Resolved<z.infer<typeof datePartsParams>>;
 
 type DateState = DatePartsParams;
 
@@ -54,8 +57,10 @@ function part(ms: number, p: DatePart): number {
 
 export const datePartName = (column: string, p: DatePart) => `${column}_${p}`;
 
-export const dateParts: StepKind<DatePartsParams, DateState> = {
+export const dateParts: StepKind<DatePartsParams, DateState, typeof datePartsParams> = {
   kind: 'date_parts',
+  title: 'Date Parts',
+  params: datePartsParams,
   exportable: false,
   fit: (_frame, params) => ({ columns: [...params.columns], parts: [...params.parts], keep_original: !!params.keep_original }),
   apply(state, frame) {

@@ -4,6 +4,8 @@
  * linear percentiles (bins narrower than 1e-8 removed), or custom edges. A constant column gets one
  * bin (index 0). Missing values stay missing (scikit-learn refuses them).
  */
+import { z } from 'zod';
+import { NUMERIC, param, type Resolved } from '../../spec/index.ts';
 import { FlowlineError } from '../../spec/index.ts';
 import { numericColumn, withColumns } from '../frame.ts';
 import { fitValues, noValues } from './numeric.ts';
@@ -12,13 +14,13 @@ import type { StepKind } from './types.ts';
 
 export type BinStrategy = 'uniform' | 'quantile' | 'custom';
 
-export interface DiscretizeParams {
-  columns: string[];
-  strategy: BinStrategy;
-  n_bins: number;
-  /** Custom: inner and outer edges, ascending (values below the first go to bin 0, above the last to the last bin). */
-  edges?: number[];
-}
+export const discretizeParams = z.object({
+  columns: param.selection('Numeric columns to bin', { types: NUMERIC }).default([]),
+  strategy: z.enum(['uniform', 'quantile', 'custom']).default('quantile').describe('uniform: equal width; quantile: about equal counts; custom: the edges below'),
+  n_bins: z.number().int().min(2).max(1000).default(5).describe('Number of bins (uniform and quantile)'),
+  edges: z.array(z.number()).default([]).describe('Custom: increasing edges, e.g. [0, 18, 65, 120]; values outside go to the first or last bin'),
+});
+export type DiscretizeParams = Resolved<z.infer<typeof discretizeParams>>;
 
 export interface DiscretizeState {
   columns: string[];
@@ -46,8 +48,10 @@ export function binIndex(inner: ArrayLike<number>, x: number): number {
   return lo;
 }
 
-export const discretize: StepKind<DiscretizeParams, DiscretizeState> = {
+export const discretize: StepKind<DiscretizeParams, DiscretizeState, typeof discretizeParams> = {
   kind: 'discretize',
+  title: WHO,
+  params: discretizeParams,
   exportable: true,
   fit(frame, params, rowIndex) {
     if (params.strategy === 'custom') {

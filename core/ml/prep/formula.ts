@@ -3,17 +3,22 @@
  * expression.ts for the language). Stateless. Exportable: core/export/onnx/steps/formula.ts
  * compiles the expression to ONNX ops (refusing, by name, the few it cannot mirror).
  */
+import { z } from 'zod';
+import { param, type Resolved } from '../../spec/index.ts';
 import { withColumns, type NewColumn } from '../frame.ts';
 import { compileExpression, expressionColumns, parseExpression, type Value } from './expression.ts';
 import type { StepKind } from './types.ts';
 
-export interface FormulaParams {
-  output: string;
-  expression: string;
-}
+export const formulaParams = z.object({
+  output: z.string().min(1).default('new_column').describe('Name of the new column (an existing name is replaced)'),
+  expression: param.code('Expression over the row; put names with spaces in backticks: `unit price` * qty', 'expression').default(''),
+});
+export type FormulaParams = Resolved<z.infer<typeof formulaParams>>;
 
-export const formula: StepKind<FormulaParams, FormulaParams> = {
+export const formula: StepKind<FormulaParams, FormulaParams, typeof formulaParams> = {
   kind: 'formula',
+  title: 'Formula Column',
+  params: formulaParams,
   exportable: true,
   fit(frame, params) {
     compileExpression(parseExpression(params.expression), frame); // fail early on unknown columns

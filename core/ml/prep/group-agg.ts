@@ -5,17 +5,20 @@
  * Outputs `<column>_<agg>_by_<key1>_<key2>`. Exportable: at serving time it is a lookup table
  * (an ONNX LabelEncoder on the key).
  */
+import { z } from 'zod';
+import { NUMERIC, param, type Resolved } from '../../spec/index.ts';
 import { FlowlineError } from '../../spec/index.ts';
 import { numericColumn, textKeys, withColumns, type Frame, type NewColumn } from '../frame.ts';
 import type { StepKind } from './types.ts';
 
 export type GroupAgg = 'mean' | 'count' | 'sum' | 'min' | 'max';
 
-export interface GroupAggParams {
-  keys: string[];
-  column: string;
-  aggs: GroupAgg[];
-}
+export const groupAggParams = z.object({
+  keys: param.columns('Columns that define a group').default([]),
+  column: param.column('Numeric column to summarise', { types: NUMERIC }).default(''),
+  aggs: z.array(z.enum(['mean', 'count', 'sum', 'min', 'max'])).min(1).default(['mean']).describe('Statistics to add as <column>_<stat>_by_<keys>'),
+});
+export type GroupAggParams = Resolved<z.infer<typeof groupAggParams>>;
 
 export interface GroupAggState {
   keys: string[];
@@ -38,8 +41,10 @@ function groupKeys(frame: Frame, keys: string[]): string[] {
   return out;
 }
 
-export const groupAgg: StepKind<GroupAggParams, GroupAggState> = {
+export const groupAgg: StepKind<GroupAggParams, GroupAggState, typeof groupAggParams> = {
   kind: 'group_agg',
+  title: WHO,
+  params: groupAggParams,
   exportable: true,
   fit(frame, params, rowIndex) {
     if (params.keys.length === 0) throw new FlowlineError({ code: 'INVALID_PARAM', message: `${WHO}: choose at least one column to group by.`, path: ['keys'] });

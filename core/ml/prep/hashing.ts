@@ -7,14 +7,17 @@
  * Not exportable: standard ONNX has no string hash op (onnxruntime's MurmurHash3 is a
  * com.microsoft contrib op, which our targets avoid).
  */
+import { z } from 'zod';
+import { CATEGORICAL, param, type Resolved } from '../../spec/index.ts';
 import { withColumns, type NewColumn } from '../frame.ts';
 import { keyColumn } from './categories.ts';
 import type { StepKind } from './types.ts';
 
-export interface HashingParams {
-  columns: string[];
-  n_features: number;
-}
+export const hashingParams = z.object({
+  columns: param.selection('Category columns to hash', { types: CATEGORICAL }).default([]),
+  n_features: z.number().int().min(1).max(4096).default(16).describe('Hashing: columns per input column'),
+});
+export type HashingParams = Resolved<z.infer<typeof hashingParams>>;
 
 export interface HashingState {
   columns: string[];
@@ -61,8 +64,10 @@ export function murmurhash3(bytes: Uint8Array, seed = 0): number {
 
 export const hashName = (column: string, j: number) => `${column}_h${j}`;
 
-export const hashing: StepKind<HashingParams, HashingState> = {
+export const hashing: StepKind<HashingParams, HashingState, typeof hashingParams> = {
   kind: 'hashing',
+  title: 'Encode Categories',
+  params: hashingParams,
   exportable: false,
   fit: (_frame, params) => ({ columns: [...params.columns], nFeatures: params.n_features }),
   apply(state, frame) {

@@ -6,6 +6,8 @@
  * depended on which rows happened to have gaps would change between preview and training.
  * Dropping rows with gaps is a table step (it changes which rows exist), not part of this step.
  */
+import { z } from 'zod';
+import { NUMERIC, param, type Resolved } from '../../spec/index.ts';
 import { FlowlineError } from '../../spec/index.ts';
 import { getColumn, pick, withColumns, type NewColumn, type TextColumn } from '../frame.ts';
 import { meanOf, percentiles } from './stats.ts';
@@ -13,12 +15,13 @@ import type { StepKind } from './types.ts';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
 
-export interface ImputeParams {
-  columns: string[];
-  strategy: ImputeStrategy;
-  fill_value?: number | string | null;
-  add_indicator?: boolean;
-}
+export const imputeParams = z.object({
+  columns: param.selection('Columns to fill', { types: ['number', 'integer', 'boolean', 'string'] }).default([]),
+  strategy: z.enum(['mean', 'median', 'most_frequent', 'constant']).default('mean').describe('mean / median: numbers only; most_frequent and constant also work for text'),
+  fill_value: z.union([z.number(), z.string()]).nullable().optional().describe('The value used by the "constant" strategy (default 0 for numbers, "missing" for text)'),
+  add_indicator: z.boolean().default(false).describe('Also add a 0/1 column <name>_was_missing per column, so a model can learn from the gaps'),
+});
+export type ImputeParams = Resolved<z.infer<typeof imputeParams>>;
 
 export interface ImputeState {
   columns: { name: string; numeric: boolean; fill: number | string }[];
@@ -57,8 +60,11 @@ function noValues(column: string): FlowlineError {
   });
 }
 
-export const impute: StepKind<ImputeParams, ImputeState> = {
+export const impute: StepKind<ImputeParams, ImputeState, typeof imputeParams> = {
   kind: 'impute',
+  title: 'Impute Missing',
+  params: imputeParams,
+  accepts: (p) => (p.strategy === 'mean' || p.strategy === 'median' ? NUMERIC : [...NUMERIC, 'string']),
   exportable: true,
   fit(frame, params, rowIndex) {
     const columns = params.columns.map((name) => {

@@ -7,17 +7,19 @@
  * (scikit-learn's "infrequent_if_exist"), else all zeros. Output columns replace the input, named
  * `<col>_<category>`, `<col>_other`.
  */
+import { z } from 'zod';
+import { CATEGORICAL, param, type Resolved } from '../../spec/index.ts';
 import { FlowlineError } from '../../spec/index.ts';
 import { withColumns, type NewColumn } from '../frame.ts';
 import { keyColumn, learnCategories, type Key } from './categories.ts';
 import type { StepKind } from './types.ts';
 
-export interface OneHotParams {
-  columns: string[];
-  /** Most columns per input column, including "other"; unlimited when absent. */
-  max_categories?: number | null;
-  handle_unknown?: 'ignore' | 'other';
-}
+export const oneHotParams = z.object({
+  columns: param.selection('Category columns to encode', { types: CATEGORICAL }).default([]),
+  max_categories: z.number().int().min(2).nullable().optional().describe('One-hot: most columns per input column, counting "other"; the rarest categories share <column>_other'),
+  handle_unknown: z.enum(['ignore', 'other']).default('ignore').describe('One-hot, categories not seen in training: ignore = all zeros; other = count them as "other" (when there is an "other" column)'),
+});
+export type OneHotParams = Resolved<z.infer<typeof oneHotParams>>;
 
 export interface OneHotColumnState {
   column: string;
@@ -39,8 +41,10 @@ export function categoryColumnName(column: string, key: Key): string {
   return `${column}_${key === null ? 'missing' : key}`;
 }
 
-export const onehot: StepKind<OneHotParams, OneHotState> = {
+export const onehot: StepKind<OneHotParams, OneHotState, typeof oneHotParams> = {
   kind: 'onehot',
+  title: WHO,
+  params: oneHotParams,
   exportable: true,
   fit(frame, params, rowIndex) {
     const max = params.max_categories ?? null;

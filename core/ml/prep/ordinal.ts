@@ -3,14 +3,17 @@
  * sorted categories → 0..k-1 in place; missing stays missing (its encoded_missing_value=nan);
  * unknown values → `unknown_value` (-1 by default, or missing).
  */
+import { z } from 'zod';
+import { CATEGORICAL, param, type Resolved } from '../../spec/index.ts';
 import { withColumns, type NewColumn } from '../frame.ts';
 import { keyColumn, learnCategories, type Key } from './categories.ts';
 import type { StepKind } from './types.ts';
 
-export interface OrdinalParams {
-  columns: string[];
-  unknown_value?: number | null;
-}
+export const ordinalParams = z.object({
+  columns: param.selection('Category columns to encode', { types: CATEGORICAL }).default([]),
+  unknown_value: z.union([z.number(), z.null()]).default(-1).describe('Ordinal: code for unseen categories (null = missing)'),
+});
+export type OrdinalParams = Resolved<z.infer<typeof ordinalParams>>;
 
 export interface OrdinalState {
   columns: { column: string; categories: Key[] }[];
@@ -20,8 +23,10 @@ export interface OrdinalState {
 
 const WHO = 'Encode Categories';
 
-export const ordinal: StepKind<OrdinalParams, OrdinalState> = {
+export const ordinal: StepKind<OrdinalParams, OrdinalState, typeof ordinalParams> = {
   kind: 'ordinal',
+  title: WHO,
+  params: ordinalParams,
   exportable: true,
   fit(frame, params, rowIndex) {
     const columns = params.columns.map((column) => ({

@@ -3,6 +3,8 @@
  * percentiles) or z-score (mean ± k·std, population std). Removing outlier rows instead is a table
  * step done by the Remove Outliers node with the same bounds (see `outlierBounds`).
  */
+import { z } from 'zod';
+import { NUMERIC, param, type Resolved } from '../../spec/index.ts';
 import { withColumns, type Frame } from '../frame.ts';
 import { fitValues, mapColumns, noValues } from './numeric.ts';
 import { moments, percentiles } from './stats.ts';
@@ -10,12 +12,12 @@ import type { StepKind } from './types.ts';
 
 export type OutlierMethod = 'iqr' | 'zscore';
 
-export interface OutliersParams {
-  columns: string[];
-  method: OutlierMethod;
-  /** IQR multiplier (1.5) or number of standard deviations (3). */
-  factor: number;
-}
+export const outliersParams = z.object({
+  columns: param.selection('Numeric columns to check', { types: NUMERIC }).default([]),
+  method: z.enum(['iqr', 'zscore']).default('iqr').describe('iqr: outside Q1 − k·IQR … Q3 + k·IQR; zscore: more than k standard deviations from the mean'),
+  factor: z.number().positive().default(1.5).describe('k: 1.5 is the usual IQR fence, 3 the usual z-score limit'),
+});
+export type OutliersParams = Resolved<z.infer<typeof outliersParams>>;
 
 export interface OutliersState {
   columns: string[];
@@ -46,8 +48,10 @@ export function outlierBounds(frame: Frame, params: OutliersParams, rowIndex?: U
   return { columns: [...params.columns], lower, upper };
 }
 
-export const outliersClip: StepKind<OutliersParams, OutliersState> = {
+export const outliersClip: StepKind<OutliersParams, OutliersState, typeof outliersParams> = {
   kind: 'outliers_clip',
+  title: WHO,
+  params: outliersParams,
   exportable: true,
   fit: outlierBounds,
   apply(state, frame) {

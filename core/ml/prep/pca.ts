@@ -5,16 +5,19 @@
  * fitting row with the largest |score| gets a positive score. Outputs `pc1..pck` replace the
  * inputs (unless `keep_original`). Missing values are an error: impute first.
  */
+import { z } from 'zod';
+import { NUMERIC, param, type Resolved } from '../../spec/index.ts';
 import { FlowlineError } from '../../spec/index.ts';
 import { numericColumn, withColumns, type NewColumn } from '../frame.ts';
 import type { StepKind } from './types.ts';
 
-export interface PcaParams {
-  columns: string[];
-  n_components: number;
-  prefix?: string;
-  keep_original?: boolean;
-}
+export const pcaParams = z.object({
+  columns: param.selection('Numeric columns to combine (no missing values: impute first)', { types: NUMERIC }).default([]),
+  n_components: z.number().int().min(1).default(2).describe('Number of components to keep'),
+  prefix: z.string().min(1).default('pc').describe('Names of the new columns: <prefix>1, <prefix>2, …'),
+  keep_original: z.boolean().default(false).describe('Keep the input columns too'),
+});
+export type PcaParams = Resolved<z.infer<typeof pcaParams>>;
 
 export interface PcaState {
   columns: string[];
@@ -72,8 +75,10 @@ export function symmetricEigen(a: Float64Array, p: number): { values: Float64Arr
   return { values, vectors: V };
 }
 
-export const pca: StepKind<PcaParams, PcaState> = {
+export const pca: StepKind<PcaParams, PcaState, typeof pcaParams> = {
   kind: 'pca',
+  title: WHO,
+  params: pcaParams,
   exportable: true,
   fit(frame, params, rowIndex) {
     const p = params.columns.length;

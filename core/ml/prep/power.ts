@@ -5,6 +5,8 @@
  * (PowerTransformer(standardize=True), its default). Missing values stay missing and are ignored
  * when fitting.
  */
+import { z } from 'zod';
+import { NUMERIC, param, type Resolved } from '../../spec/index.ts';
 import { FlowlineError } from '../../spec/index.ts';
 import { withColumns } from '../frame.ts';
 import { brent } from './brent.ts';
@@ -14,14 +16,13 @@ import type { StepKind } from './types.ts';
 
 export type PowerMethod = 'log1p' | 'sqrt' | 'power' | 'box-cox' | 'yeo-johnson';
 
-export interface PowerParams {
-  columns: string[];
-  method: PowerMethod;
-  /** Exponent for method "power". */
-  exponent?: number;
-  /** Standardise to mean 0, std 1 after the transform (learned on the fitting rows). */
-  standardize?: boolean;
-}
+export const powerParams = z.object({
+  columns: param.selection('Numeric columns to transform', { types: NUMERIC }).default([]),
+  method: z.enum(['log1p', 'sqrt', 'power', 'box-cox', 'yeo-johnson']).default('yeo-johnson').describe('box-cox needs values > 0; yeo-johnson takes any sign'),
+  exponent: z.number().default(2).describe('Exponent for "power"'),
+  standardize: z.boolean().default(true).describe('Rescale the result to mean 0 and standard deviation 1 (as scikit-learn PowerTransformer)'),
+});
+export type PowerParams = Resolved<z.infer<typeof powerParams>>;
 
 export interface PowerState {
   method: PowerMethod;
@@ -103,8 +104,10 @@ function transformer(state: Pick<PowerState, 'method' | 'exponent' | 'lambdas'>)
   }
 }
 
-export const power: StepKind<PowerParams, PowerState> = {
+export const power: StepKind<PowerParams, PowerState, typeof powerParams> = {
   kind: 'power',
+  title: WHO,
+  params: powerParams,
   exportable: true,
   fit(frame, params, rowIndex) {
     const lambdas: number[] = [];

@@ -3,6 +3,8 @@
  * MinMaxScaler (to [0, 1]), RobustScaler (median, 25–75 % range) and MaxAbsScaler do. Constant
  * columns get scale 1, as scikit-learn's _handle_zeros_in_scale. Missing values stay missing.
  */
+import { z } from 'zod';
+import { NUMERIC, param, type Resolved } from '../../spec/index.ts';
 import { numericColumn, withColumns } from '../frame.ts';
 import { fitValues, noValues } from './numeric.ts';
 import { moments, percentiles, safeScale } from './stats.ts';
@@ -10,10 +12,11 @@ import type { StepKind } from './types.ts';
 
 export type ScaleMethod = 'standard' | 'minmax' | 'robust' | 'maxabs';
 
-export interface ScaleParams {
-  columns: string[];
-  method: ScaleMethod;
-}
+export const scaleParams = z.object({
+  columns: param.selection('Numeric columns to scale', { types: NUMERIC }).default([]),
+  method: z.enum(['standard', 'minmax', 'robust', 'maxabs']).default('standard').describe('standard: mean 0, std 1; minmax: to [0, 1]; robust: median and interquartile range; maxabs: to [-1, 1]'),
+});
+export type ScaleParams = Resolved<z.infer<typeof scaleParams>>;
 
 /** y = (x - offset) / scale for every method (minmax: offset = min, scale = range). */
 export interface ScaleState {
@@ -25,8 +28,10 @@ export interface ScaleState {
 
 const WHO = 'Scale Features';
 
-export const scale: StepKind<ScaleParams, ScaleState> = {
+export const scale: StepKind<ScaleParams, ScaleState, typeof scaleParams> = {
   kind: 'scale',
+  title: WHO,
+  params: scaleParams,
   exportable: true,
   fit(frame, params, rowIndex) {
     const offset: number[] = [];

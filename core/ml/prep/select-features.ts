@@ -8,19 +8,22 @@
  *    with the target), as SelectKBest (ties: the later column wins, as its stable argsort).
  * Missing values are skipped pairwise. Apply drops the unkept columns. Exportable (it only drops).
  */
+import { z } from 'zod';
+import { NUMERIC, param, type Resolved } from '../../spec/index.ts';
 import { FlowlineError } from '../../spec/index.ts';
 import { numericColumn, pick, textKeys, withColumns, type Frame } from '../frame.ts';
 import { moments } from './stats.ts';
 import type { StepKind } from './types.ts';
 
-export interface SelectParams {
-  columns: string[];
-  method: 'variance' | 'correlation' | 'kbest';
-  threshold?: number;
-  k?: number;
-  score?: 'f_classif' | 'f_regression';
-  target?: string;
-}
+export const selectParams = z.object({
+  columns: param.selection('Candidate columns (others pass through untouched)', { types: NUMERIC }).default([]),
+  method: z.enum(['variance', 'correlation', 'kbest']).default('variance').describe('variance: drop columns whose variance ≤ threshold; correlation: drop a column whose |r| with an earlier kept one > threshold; kbest: keep the k highest F scores'),
+  threshold: z.number().min(0).optional().describe('variance: default 0 (drops constant columns); correlation: default 0.95'),
+  k: z.number().int().min(1).default(10).describe('kbest: how many columns to keep'),
+  score: z.enum(['f_classif', 'f_regression']).default('f_classif').describe('kbest: f_classif for a category target, f_regression for a numeric one'),
+  target: param.column('kbest: the column to predict').optional(),
+});
+export type SelectParams = Resolved<z.infer<typeof selectParams>>;
 
 export interface SelectState {
   kept: string[];
@@ -91,8 +94,10 @@ export function fClassif(x: Float64Array, cls: (string | null)[]): number {
   return ssb / dfb / (ssw / dfw);
 }
 
-export const selectFeatures: StepKind<SelectParams, SelectState> = {
+export const selectFeatures: StepKind<SelectParams, SelectState, typeof selectParams> = {
   kind: 'select_features',
+  title: WHO,
+  params: selectParams,
   exportable: true,
   fit(frame: Frame, params, rowIndex) {
     const cols = params.columns.map((c) => pick(numericColumn(frame, c, WHO, 'encode it first with Encode Categories'), rowIndex));

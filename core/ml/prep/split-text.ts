@@ -4,21 +4,26 @@
  * dropped unless `keep_original`. Not exportable: ONNX's StringSplit (opset 20) is newer than our
  * default target and pads differently.
  */
+import { z } from 'zod';
+import { param, type Resolved } from '../../spec/index.ts';
 import { textKeys, withColumns, type NewColumn, type TextColumn } from '../frame.ts';
 import type { StepKind } from './types.ts';
 
-export interface SplitTextParams {
-  column: string;
-  delimiter: string;
-  parts: number;
-  trim?: boolean;
-  keep_original?: boolean;
-}
+export const splitTextParams = z.object({
+  column: param.column('Text column to split', { types: ['string'] }).default(''),
+  delimiter: z.string().min(1).default(',').describe('Text between the parts'),
+  parts: z.number().int().min(1).max(50).default(2).describe('Number of parts; the last part keeps the rest of the text'),
+  trim: z.boolean().default(true).describe('Remove spaces around each part'),
+  keep_original: z.boolean().default(false).describe('Keep the source column'),
+});
+export type SplitTextParams = Resolved<z.infer<typeof splitTextParams>>;
 
 export const splitPartName = (column: string, i: number) => `${column}_${i + 1}`;
 
-export const splitText: StepKind<SplitTextParams, SplitTextParams> = {
+export const splitText: StepKind<SplitTextParams, SplitTextParams, typeof splitTextParams> = {
   kind: 'split_text',
+  title: 'Split Text',
+  params: splitTextParams,
   exportable: false,
   fit: (_frame, params) => ({ ...params }),
   apply(state, frame) {

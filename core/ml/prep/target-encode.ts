@@ -15,20 +15,23 @@
  *    dealt round-robin over the folds).
  * Exportable: at serving time it is a lookup (category → number), an ONNX LabelEncoder.
  */
+import { z } from 'zod';
+import { CATEGORICAL, param, type Resolved } from '../../spec/index.ts';
 import { FlowlineError } from '../../spec/index.ts';
 import { getColumn, textKeys, withColumns, type Frame, type NewColumn } from '../frame.ts';
 import { Rng } from '../../spec/random.ts';
 import { keyColumn, type Key } from './categories.ts';
 import type { StepKind } from './types.ts';
 
-export interface TargetEncodeParams {
-  columns: string[];
-  target: string;
-  smooth?: 'auto' | number;
-  cv?: number;
-  target_type?: 'auto' | 'binary' | 'continuous';
-  seed?: number;
-}
+export const targetEncodeParams = z.object({
+  columns: param.selection('Category columns to encode', { types: CATEGORICAL }).default([]),
+  target: param.column('Target encoding: the column to predict (binary or numeric)'),
+  smooth: z.union([z.literal('auto'), z.number().min(0)]).default('auto').describe('Target encoding: shrinkage toward the overall mean ("auto" = empirical Bayes, as scikit-learn)'),
+  cv: z.number().int().min(2).max(20).default(5).describe('Target encoding: folds for the out-of-fold training values'),
+  target_type: z.enum(['auto', 'binary', 'continuous']).optional().describe('Target encoding: how to read the target (auto: two values = binary, else continuous)'),
+  seed: z.number().int().optional().describe("Seed of the out-of-fold folds (the node derives it from its own seed)"),
+});
+export type TargetEncodeParams = Resolved<z.infer<typeof targetEncodeParams>>;
 
 export interface TargetEncodeState {
   columns: { column: string; categories: Key[]; encodings: number[] }[];
@@ -165,8 +168,10 @@ function applyState(state: TargetEncodeState, frame: Frame, keysByColumn?: Key[]
 
 const asColumns = (state: TargetEncodeState, values: Float64Array[]): NewColumn[] => state.columns.map((c, j) => ({ name: c.column, type: 'number', values: values[j] }));
 
-export const targetEncode: StepKind<TargetEncodeParams, TargetEncodeState> = {
+export const targetEncode: StepKind<TargetEncodeParams, TargetEncodeState, typeof targetEncodeParams> = {
   kind: 'target_encode',
+  title: WHO,
+  params: targetEncodeParams,
   exportable: true,
   fit: (frame, params, rowIndex) => fitState(frame, params, rowIndex).state,
   apply: (state, frame) => withColumns(frame, asColumns(state, applyState(state, frame))),

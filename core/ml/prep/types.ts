@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { ColumnType } from '../../spec/index.ts';
 import type { Frame } from '../frame.ts';
 
 /**
@@ -8,8 +10,22 @@ import type { Frame } from '../frame.ts';
  * `state` is self-contained plain data (numbers, strings, arrays): `apply` needs nothing else,
  * and it can be stored in a model file or sent to a worker.
  */
-export interface StepKind<P = Record<string, unknown>, S = unknown> {
+export interface StepKind<P = Record<string, unknown>, S = unknown, Schema extends z.ZodObject = z.ZodObject> {
   kind: string;
+  /** The node that adds this step, in the user's words ("Scale Features"); errors name it. */
+  title: string;
+  /**
+   * The step's params, declared once: the node that adds the step reuses this schema for its form,
+   * validation and docs. Column lists may be selectors (param.selection); `fit` receives them
+   * resolved to names (P is the resolved type, see core/ml/prep/selections.ts).
+   */
+  params: Schema;
+  /**
+   * Column types the step's `columns` may hold for these params, when it depends on them (impute's
+   * mean takes numbers only, most_frequent text too); default: the param's ui types. A selector
+   * picks among these.
+   */
+  accepts?(params: P): ColumnType[];
   /** Can the fitted step be written as ONNX ops? (see the kind's file for why not, when not) */
   exportable: boolean;
   fit(frame: Frame, params: P, rowIndex?: Uint32Array): S;
@@ -32,4 +48,4 @@ export interface StepKind<P = Record<string, unknown>, S = unknown> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyStepKind = StepKind<any, any>;
+export type AnyStepKind = StepKind<any, any, z.ZodObject>;

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { prepareFolds, stratifiedKFold } from '../../../core/ml/cv.ts';
 import { STEP_KINDS } from '../../../core/ml/prep/index.ts';
 import { deriveSeed } from '../../../core/spec/random.ts';
@@ -13,6 +14,8 @@ import { makeRows, rawTable, scaleStep, withRecipe } from './model-fixtures.ts';
 const fittedOn: number[][] = [];
 STEP_KINDS.spy = {
   kind: 'spy',
+  title: 'Spy',
+  params: z.object({}),
   exportable: true,
   fit(frame, _params, rowIndex) {
     fittedOn.push(Array.from(pick(frame.columns.id as Float64Array, rowIndex)));

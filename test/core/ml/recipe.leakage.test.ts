@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { relation, writeTable } from '../../../core/data/tables.ts';
+import { impute } from '../../../core/ml/prep/impute.ts';
+import { onehot } from '../../../core/ml/prep/onehot.ts';
+import { scale } from '../../../core/ml/prep/scale.ts';
 import { addRecipeStep } from '../../../core/ml/prep/table-step.ts';
 import { applyRecipe, fitRecipe, fitTransformRecipe, frameToMatrix, loadRawFrame } from '../../../core/ml/recipe.ts';
 import type { ScaleState } from '../../../core/ml/prep/scale.ts';
@@ -21,9 +24,9 @@ async function source() {
 describe('recipe replay is leakage-safe', () => {
   it('re-fits every step on the training rows only, from the raw values', async () => {
     const raw = await source();
-    const imputed = await addRecipeStep(fakeContext({ nodeId: 'impute' }), raw, 'impute', { columns: ['x'], strategy: 'mean' });
-    const scaled = await addRecipeStep(fakeContext({ nodeId: 'scale' }), imputed, 'scale', { columns: ['x'], method: 'standard' });
-    const encoded = await addRecipeStep(fakeContext({ nodeId: 'encode' }), scaled, 'onehot', { columns: ['city'] });
+    const imputed = await addRecipeStep(fakeContext({ nodeId: 'impute' }), raw, impute, impute.params.parse({ columns: ['x'], strategy: 'mean' }));
+    const scaled = await addRecipeStep(fakeContext({ nodeId: 'scale' }), imputed, scale, { columns: ['x'], method: 'standard' });
+    const encoded = await addRecipeStep(fakeContext({ nodeId: 'encode' }), scaled, onehot, onehot.params.parse({ columns: ['city'] }));
     expect(encoded.recipe.base?.path).toBe(raw.path);
     expect(encoded.recipe.steps.map((s) => s.kind)).toEqual(['impute', 'scale', 'onehot']);
     // the preview fit saw all rows: mean of x over the 9 present values
@@ -56,10 +59,10 @@ describe('recipe replay is leakage-safe', () => {
 
   it('a column joined after the recipe began is re-read raw when a later step transforms it', async () => {
     const raw = await source();
-    const scaled = await addRecipeStep(fakeContext({ nodeId: 'scale' }), raw, 'scale', { columns: ['x'], method: 'minmax' });
+    const scaled = await addRecipeStep(fakeContext({ nodeId: 'scale' }), raw, scale, { columns: ['x'], method: 'minmax' });
     // a table step (as a join would) adds j = 2·__row and keeps the recipe
     const joined = await writeTable(fakeContext({ nodeId: 'join' }), `SELECT *, 2.0 * __row AS j FROM ${relation(scaled)}`, { recipe: scaled.recipe });
-    const scaledJ = await addRecipeStep(fakeContext({ nodeId: 'scale_j' }), joined, 'scale', { columns: ['j'], method: 'standard' });
+    const scaledJ = await addRecipeStep(fakeContext({ nodeId: 'scale_j' }), joined, scale, { columns: ['j'], method: 'standard' });
     const { frame } = await loadRawFrame(scaledJ);
     expect(Array.from(frame.columns.j as Float64Array)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
     const fitted = fitRecipe(scaledJ.recipe.steps, frame, [0, 1, 2]);

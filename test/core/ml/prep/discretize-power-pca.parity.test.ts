@@ -4,11 +4,11 @@ import { pca } from '../../../../core/ml/prep/pca.ts';
 import { power } from '../../../../core/ml/prep/power.ts';
 import { impute } from '../../../../core/ml/prep/impute.ts';
 import { describePython, runPython } from '../../../support/python.ts';
-import { expectClose, mixedTable, PY_PRELUDE, toFrame } from './helpers.ts';
+import { expectClose, mixedTable, PY_PRELUDE, toFrame, stepParams } from './helpers.ts';
 
 const train = mixedTable(400, 5);
 const test = mixedTable(150, 6);
-const full = (d: ReturnType<typeof mixedTable>) => impute.apply(impute.fit(toFrame(train), { columns: ['a', 'b'], strategy: 'mean' }), toFrame(d));
+const full = (d: ReturnType<typeof mixedTable>) => impute.apply(impute.fit(toFrame(train), stepParams(impute, { columns: ['a', 'b'], strategy: 'mean' })), toFrame(d));
 
 describePython('sklearn', 'binning, power transforms and PCA match scikit-learn 1.2', () => {
   const sk = runPython<Record<string, { values: number[][]; extra?: number[] }>>(
@@ -47,7 +47,7 @@ out(res)
   for (const strategy of ['uniform', 'quantile'] as const) {
     it(`KBinsDiscretizer ${strategy}`, () => {
       const cols = ['pos', 'signed', 'b'];
-      const state = discretize.fit(full(train), { columns: cols, strategy, n_bins: 5 });
+      const state = discretize.fit(full(train), stepParams(discretize, { columns: cols, strategy, n_bins: 5 }));
       const out = discretize.apply(state, full(test));
       cols.forEach((c, j) => expectClose(out.columns[c] as Float64Array, sk[`bins_${strategy}`].values[j], 0, c));
     });
@@ -60,7 +60,7 @@ out(res)
   // scikit-learn's; (2) given scikit-learn's lambda, our transform equals its output to 1e-12;
   // (3) the standardised output of our own fit is within 1e-6.
   it('PowerTransformer box-cox: lambda to the optimiser tolerance, transform exact', () => {
-    const state = power.fit(full(train), { columns: ['pos'], method: 'box-cox', standardize: true });
+    const state = power.fit(full(train), stepParams(power, { columns: ['pos'], method: 'box-cox', standardize: true }));
     expectClose(state.lambdas, sk.boxcox.extra!, 1e-7, 'lambda');
     expectClose(power.apply(state, full(test)).columns.pos as Float64Array, sk.boxcox.values[0], 1e-6, 'pos standardised');
     const theirs = { ...state, lambdas: sk.boxcox.extra!, mean: null, scale: null };
@@ -69,7 +69,7 @@ out(res)
 
   it('PowerTransformer yeo-johnson: lambdas to the optimiser tolerance, transform exact', () => {
     const cols = ['signed', 'pos', 'a'];
-    const state = power.fit(full(train), { columns: cols, method: 'yeo-johnson', standardize: true });
+    const state = power.fit(full(train), stepParams(power, { columns: cols, method: 'yeo-johnson', standardize: true }));
     expectClose(state.lambdas, sk.yeojohnson.extra!, 1e-7, 'lambdas');
     const out = power.apply(state, full(test));
     cols.forEach((c, j) => expectClose(out.columns[c] as Float64Array, sk.yeojohnson.values[j], 1e-6, c));
@@ -80,7 +80,7 @@ out(res)
 
   it('PCA: scores (with svd_flip signs) and explained variance', () => {
     const cols = ['a', 'b', 'pos', 'signed', 'y'];
-    const state = pca.fit(full(train), { columns: cols, n_components: 3 });
+    const state = pca.fit(full(train), stepParams(pca, { columns: cols, n_components: 3 }));
     expectClose(state.explainedVariance, sk.pca.extra!, 1e-9, 'explained variance');
     const out = pca.apply(state, full(test));
     for (let j = 0; j < 3; j++) expectClose(out.columns[`pc${j + 1}`] as Float64Array, sk.pca.values[j], 1e-9, `pc${j + 1}`);
@@ -91,7 +91,7 @@ out(res)
 describe('binning edge cases', () => {
   it('a constant column gets one bin; custom edges bin by inner edges', () => {
     const frame = toFrame({ k: [3, 3, 3], x: [-5, 10, 50] });
-    const s = discretize.fit(frame, { columns: ['k'], strategy: 'quantile', n_bins: 4 });
+    const s = discretize.fit(frame, stepParams(discretize, { columns: ['k'], strategy: 'quantile', n_bins: 4 }));
     expect(Array.from(discretize.apply(s, frame).columns.k as Float64Array)).toEqual([0, 0, 0]);
     const c = discretize.fit(frame, { columns: ['x'], strategy: 'custom', n_bins: 0, edges: [0, 18, 65, 120] });
     expect(Array.from(discretize.apply(c, frame).columns.x as Float64Array)).toEqual([0, 0, 1]);

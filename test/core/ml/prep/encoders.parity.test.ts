@@ -3,7 +3,7 @@ import { hashing, murmurhash3 } from '../../../../core/ml/prep/hashing.ts';
 import { onehot } from '../../../../core/ml/prep/onehot.ts';
 import { ordinal } from '../../../../core/ml/prep/ordinal.ts';
 import { describePython, runPython } from '../../../support/python.ts';
-import { expectClose, mixedTable, PY_PRELUDE, toFrame } from './helpers.ts';
+import { expectClose, mixedTable, PY_PRELUDE, toFrame, stepParams } from './helpers.ts';
 
 const train = mixedTable(300, 3);
 const test = mixedTable(100, 4);
@@ -87,7 +87,7 @@ out(res)
 describe('encoders outside scikit-learn', () => {
   it('re-fitting on fewer rows changes the learned categories (no peeking at the rest)', () => {
     const frame = toFrame({ c: ['a', 'b', 'c', 'd'] });
-    const state = onehot.fit(frame, { columns: ['c'] }, Uint32Array.from([0, 1]));
+    const state = onehot.fit(frame, stepParams(onehot, { columns: ['c'] }), Uint32Array.from([0, 1]));
     expect(state.columns[0].outputs).toEqual(['c_a', 'c_b']);
     const out = onehot.apply(state, frame);
     expect(Array.from(out.columns.c_a as Float64Array)).toEqual([1, 0, 0, 0]);

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { frameFromArrays, type Frame } from '../../../../core/ml/frame.ts';
 import { Rng } from '../../../../core/spec/random.ts';
+import type { AnyStepKind } from '../../../../core/ml/prep/types.ts';
 
 /** A small mixed table: numeric columns with gaps, skewed positives, categories with a rare tail. */
 export function mixedTable(n: number, seed: number) {
@@ -75,3 +76,8 @@ train = frame(inp["train"]); test = frame(inp["test"])
 def out(x): print(json.dumps(x, allow_nan=True).replace("NaN", "null"))
 def col(a): return [None if (isinstance(v, float) and np.isnan(v)) else float(v) for v in np.asarray(a, dtype=float).ravel()]
 `;
+
+/** A step's params as its node would give them: parsed by the step's schema, defaults filled in. */
+export function stepParams<K extends AnyStepKind>(kind: K, raw: Record<string, unknown>): Parameters<K['fit']>[1] {
+  return kind.params.parse(raw) as Parameters<K['fit']>[1];
+}

@@ -3,7 +3,7 @@ import { impute } from '../../../../core/ml/prep/impute.ts';
 import { scale, type ScaleMethod } from '../../../../core/ml/prep/scale.ts';
 import { outliersClip } from '../../../../core/ml/prep/outliers.ts';
 import { describePython, runPython } from '../../../support/python.ts';
-import { expectClose, mixedTable, PY_PRELUDE, toFrame } from './helpers.ts';
+import { expectClose, mixedTable, PY_PRELUDE, toFrame, stepParams } from './helpers.ts';
 
 const train = mixedTable(300, 1);
 const test = mixedTable(120, 2);
@@ -43,7 +43,7 @@ out(res)
   }
 
   it('impute most_frequent on a text column', () => {
-    const state = impute.fit(toFrame(train), { columns: ['city'], strategy: 'most_frequent' });
+    const state = impute.fit(toFrame(train), stepParams(impute, { columns: ['city'], strategy: 'most_frequent' }));
     expect(impute.apply(state, toFrame(test)).columns.city).toEqual(sk.impute_city[0]);
   });
 
@@ -81,6 +81,6 @@ describe('leakage safety of fitted statistics', () => {
 
   it('says which column has no values to learn from', () => {
     const frame = toFrame({ x: [null, null, 1] });
-    expect(() => impute.fit(frame, { columns: ['x'], strategy: 'mean' }, Uint32Array.from([0, 1]))).toThrow(/column 'x' has no values/);
+    expect(() => impute.fit(frame, stepParams(impute, { columns: ['x'], strategy: 'mean' }), Uint32Array.from([0, 1]))).toThrow(/column 'x' has no values/);
   });
 });

@@ -3,7 +3,7 @@ import { frameFromArrays } from '../../../../core/ml/frame.ts';
 import { selectFeatures } from '../../../../core/ml/prep/select-features.ts';
 import { Rng } from '../../../../core/spec/random.ts';
 import { describePython, runPython } from '../../../support/python.ts';
-import { expectClose } from './helpers.ts';
+import { expectClose, stepParams } from './helpers.ts';
 
 function data(n: number) {
   const rng = new Rng(21);
@@ -45,7 +45,7 @@ print(json.dumps({"var": vt.variances_.tolist(), "keep_var": vt.get_support().to
   const frame = frameFromArrays(d);
 
   it('variance threshold', () => {
-    const s = selectFeatures.fit(frame, { columns: cols, method: 'variance', threshold: 0.001 });
+    const s = selectFeatures.fit(frame, stepParams(selectFeatures, { columns: cols, method: 'variance', threshold: 0.001 }));
     expectClose(s.scores, sk.var, 1e-12, 'variances');
     expect(s.kept).toEqual(cols.filter((_, i) => sk.keep_var[i]));
   });
@@ -59,7 +59,7 @@ print(json.dumps({"var": vt.variances_.tolist(), "keep_var": vt.get_support().to
   });
 
   it('correlation filter drops the near-copy, keeps the first of the pair', () => {
-    const s = selectFeatures.fit(frame, { columns: cols.slice(0, 4), method: 'correlation', threshold: 0.95 });
+    const s = selectFeatures.fit(frame, stepParams(selectFeatures, { columns: cols.slice(0, 4), method: 'correlation', threshold: 0.95 }));
     expect(s.dropped).toEqual(['f1']);
     expect(Object.keys(selectFeatures.apply(s, frame).columns)).not.toContain('f1');
   });

@@ -1,3 +1,4 @@
+import { stepParams } from './helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { frameFromArrays } from '../../../../core/ml/frame.ts';
 import { cast } from '../../../../core/ml/prep/cast.ts';
@@ -8,7 +9,7 @@ import { splitText } from '../../../../core/ml/prep/split-text.ts';
 describe('date parts, split text, cast, group aggregates', () => {
   it('date parts in UTC, weekday 0 = Monday, ISO text parsed', () => {
     const f = frameFromArrays({ d: ['2024-02-29T13:45:00Z', '2023-12-31', null] });
-    const out = dateParts.apply(dateParts.fit(f, { columns: ['d'], parts: ['year', 'month', 'day', 'weekday', 'hour', 'minute', 'day_of_year', 'quarter', 'is_weekend'] }), f);
+    const out = dateParts.apply(dateParts.fit(f, stepParams(dateParts, { columns: ['d'], parts: ['year', 'month', 'day', 'weekday', 'hour', 'minute', 'day_of_year', 'quarter', 'is_weekend'] })), f);
     const row = (i: number) => ['year', 'month', 'day', 'weekday', 'hour', 'minute', 'day_of_year', 'quarter', 'is_weekend'].map((p) => (out.columns[`d_${p}`] as Float64Array)[i]);
     expect(row(0)).toEqual([2024, 2, 29, 3, 13, 45, 60, 1, 0]);
     expect(row(1)).toEqual([2023, 12, 31, 6, 0, 0, 365, 4, 1]);
@@ -18,7 +19,7 @@ describe('date parts, split text, cast, group aggregates', () => {
 
   it('split text: fixed parts, the last keeps the rest, missing parts are missing', () => {
     const f = frameFromArrays({ p: ['a-b-c-d', 'x', null] });
-    const out = splitText.apply(splitText.fit(f, { column: 'p', delimiter: '-', parts: 3 }), f);
+    const out = splitText.apply(splitText.fit(f, stepParams(splitText, { column: 'p', delimiter: '-', parts: 3 })), f);
     expect([out.columns.p_1, out.columns.p_2, out.columns.p_3]).toEqual([
       ['a', 'x', null],
       ['b', null, null],

@@ -3,7 +3,7 @@ import { targetEncode, targetFolds } from '../../../../core/ml/prep/target-encod
 import { frameFromArrays } from '../../../../core/ml/frame.ts';
 import { Rng } from '../../../../core/spec/random.ts';
 import { describePython, runPython } from '../../../support/python.ts';
-import { expectClose } from './helpers.ts';
+import { expectClose, stepParams } from './helpers.ts';
 
 // Debian's scikit-learn 1.2 has no TargetEncoder (added in 1.3), so the yardstick is an
 // independent pandas computation of the formulas in scikit-learn 1.3's documentation:
@@ -74,7 +74,7 @@ describePython('pandas', 'target encoding = scikit-learn 1.3 TargetEncoder formu
     for (const [target, key] of [['y', 'y'], ['yb', 'yb01']] as const) {
       it(`smooth=${smooth}, ${target === 'y' ? 'continuous' : 'binary'} target`, () => {
         const params = { columns: ['c'], target, smooth, cv: 5, seed };
-        const { state, frame: out } = targetEncode.fitApply!(frame, params);
+        const { state, frame: out } = targetEncode.fitApply!(frame, stepParams(targetEncode, params));
         const expected = sk[`${smooth === 'auto' ? 'auto' : 'm10'}_${key}`];
         expectClose(out.columns.c as Float64Array, expected.oof, 1e-12, 'out-of-fold training values');
         const applied = targetEncode.apply(state, frameFromArrays({ c: fresh }));
