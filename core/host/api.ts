@@ -127,6 +127,20 @@ export interface DockerExportSummary {
   files: string[];
 }
 
+/** Where autosaved work belongs, kept beside it so recovery puts it back in its place. */
+export interface AutosaveWhere {
+  /** The file the work was opened from or last saved to. */
+  path?: string;
+  /** The example it is an unsaved copy of (its relative data paths resolve in that folder). */
+  origin?: string;
+}
+
+export interface RecoveredWork extends AutosaveWhere {
+  pipeline: Pipeline;
+  /** ISO time of the autosave. */
+  savedAt: string;
+}
+
 export interface FlowlineApi {
   /** Version of this contract the host speaks. */
   hello(): Promise<{ apiVersion: number; host: 'electron' | 'web'; version: string; cwd: string }>;
@@ -148,15 +162,26 @@ export interface FlowlineApi {
   preview(request: PreviewRequest): Promise<TablePage>;
   listTemplates(): Promise<TemplateInfo[]>;
   recentFiles(): Promise<RecentFile[]>;
-  /** Autosave slot for crash recovery (not the user's file). */
-  autosave(key: string, pipeline: Pipeline | null): Promise<void>;
+  /** Autosave slot for crash recovery (not the user's file); `where` says which file the work belongs to. */
+  autosave(key: string, pipeline: Pipeline | null, where?: AutosaveWhere): Promise<void>;
   recoverAutosave(key: string): Promise<Pipeline | null>;
+  /** The autosaved work with the file (or example) it belongs to. */
+  recoverWork(key: string): Promise<RecoveredWork | null>;
   /** File pickers: native dialogs in Electron, a server-side file list in the web host. */
   listDirectory(dir: string): Promise<{ path: string; entries: { name: string; dir: boolean }[] }>;
   /** Write a Docker serving bundle for a Train node of a saved pipeline (runs in the worker pool). */
   exportDocker(request: DockerExportRequest): Promise<DockerExportSummary>;
   /** Subscribe to run events; returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
+}
+
+/**
+ * What the studio's window offers its desktop shell, as window.flowlineStudio: the shell's close
+ * handler calls requestClose() and closes the window only when it resolves true.
+ */
+export interface StudioWindowHooks {
+  /** Asks about unsaved changes (Save · Don't save · Cancel); true when the window may close. */
+  requestClose(): Promise<boolean>;
 }
 
 /** Methods callable over the wire (everything but onEvent). */
@@ -180,6 +205,7 @@ export const API_METHOD_NAMES = Object.keys({
   recentFiles: 1,
   autosave: 1,
   recoverAutosave: 1,
+  recoverWork: 1,
   listDirectory: 1,
   exportDocker: 1,
   // `satisfies`: a method added to FlowlineApi but not listed here is a type error.

@@ -249,14 +249,21 @@ export function createService(options: ServiceOptions): FlowlineService {
       return (await state.recentFiles()).filter((r) => existsSync(r.path));
     },
 
-    async autosave(key, pipeline) {
-      await state.autosave(key, pipeline);
+    async autosave(key, pipeline, where) {
+      // Paths as the rest of the service sees them, so recovery gets back the same file.
+      await state.autosave(key, pipeline, { path: where?.path && resolve(cwd, where.path), origin: where?.origin && resolve(cwd, where.origin) });
     },
 
     async recoverAutosave(key) {
-      const saved = await state.recoverAutosave(key);
+      return (await service.recoverWork(key))?.pipeline ?? null;
+    },
+
+    async recoverWork(key) {
+      const saved = await state.recoverWork(key);
+      if (!saved) return null;
       try {
-        return saved ? pipelineFromJson(saved) : null;
+        // Through the file reader's migrations: work autosaved by an older version comes back too.
+        return { ...saved, pipeline: pipelineFromJson(saved.pipeline) };
       } catch {
         return null;
       }

@@ -8,7 +8,8 @@ import { setApi } from './api/host.ts';
 import { useDocStore } from './store/use-doc-store.ts';
 import { useUiStore } from './store/use-ui-store.ts';
 import { connectRunEvents } from './store/use-run-store.ts';
-import { startAutosave, startValidation, reportError } from './store/actions.ts';
+import { startValidation } from './store/actions.ts';
+import { installCloseGuard, reportError, startAutosave } from './store/files.ts';
 import { installTestHooks } from './ui/test-hooks.ts';
 
 async function start() {
@@ -25,6 +26,7 @@ async function start() {
   } catch (e) {
     reportError(e, 'The studio could not load the node catalog: ');
   }
+  installCloseGuard(document.documentElement.dataset.host ?? 'web');
   startValidation();
   startAutosave();
   createRoot(document.getElementById('root')!).render(

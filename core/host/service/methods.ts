@@ -62,8 +62,9 @@ export const METHOD_ARGS = {
   preview: z.tuple([previewRequest]),
   listTemplates: z.tuple([]),
   recentFiles: z.tuple([]),
-  autosave: z.tuple([z.string().min(1).max(512), Pipeline.nullable()]),
+  autosave: z.tuple([z.string().min(1).max(512), Pipeline.nullable(), z.object({ path: path.optional(), origin: path.optional() }).strict().optional()]),
   recoverAutosave: z.tuple([z.string().min(1).max(512)]),
+  recoverWork: z.tuple([z.string().min(1).max(512)]),
   listDirectory: z.tuple([path]),
   exportDocker: z.tuple([dockerExportRequest]),
 } satisfies Record<ApiMethod, z.ZodType>;

@@ -8,7 +8,7 @@ import { sha256 } from '../../exec/hash.ts';
 import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Pipeline } from '../../schema/pipeline.ts';
-import type { RecentFile } from '../api.ts';
+import type { AutosaveWhere, RecentFile, RecoveredWork } from '../api.ts';
 import { readJsonOr, writeJsonAtomic } from '../pipeline-file.ts';
 
 const MAX_RECENT = 20;
@@ -124,16 +124,23 @@ export class StateStore {
     });
   }
 
-  autosave(key: string, pipeline: Pipeline | null): Promise<void> {
+  autosave(key: string, pipeline: Pipeline | null, where: AutosaveWhere = {}): Promise<void> {
     return this.serial(async () => {
       const file = this.autosavePath(key);
       if (pipeline === null) await rm(file, { force: true });
-      else await writeJsonAtomic(file, { key, savedAt: new Date().toISOString(), pipeline });
+      else await writeJsonAtomic(file, { key, savedAt: new Date().toISOString(), pipeline, path: where.path, origin: where.origin });
     });
   }
 
   async recoverAutosave(key: string): Promise<Pipeline | null> {
-    const slot = await readJsonOr<{ key?: string; pipeline?: Pipeline } | null>(this.autosavePath(key), null);
-    return slot && slot.key === key && slot.pipeline ? slot.pipeline : null;
+    return (await this.recoverWork(key))?.pipeline ?? null;
+  }
+
+  /** The slot as written (the pipeline is not checked here: the service parses it). */
+  async recoverWork(key: string): Promise<RecoveredWork | null> {
+    const slot = await readJsonOr<Partial<RecoveredWork> & { key?: string } | null>(this.autosavePath(key), null);
+    if (!slot || slot.key !== key || !slot.pipeline) return null;
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    return { pipeline: slot.pipeline, savedAt: text(slot.savedAt) ?? '', path: text(slot.path), origin: text(slot.origin) };
   }
 }

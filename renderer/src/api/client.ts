@@ -3,13 +3,14 @@
  * WebSocket client speaking core/host/wire.ts to the web host on 127.0.0.1. The rest of the
  * renderer sees only FlowlineApi and cannot tell which one it got.
  */
-import type { ApiMethod, FlowlineApi, RunEvent } from '../../../core/host/api.ts';
+import type { ApiMethod, FlowlineApi, RunEvent, StudioWindowHooks } from '../../../core/host/api.ts';
 import type { ErrorInfo } from '../../../core/spec/errors.ts';
 import { WIRE_PATH, type WireCall, type WireMessage } from '../../../core/host/wire.ts';
 
 declare global {
   interface Window {
     flowline?: FlowlineApi;
+    flowlineStudio?: StudioWindowHooks;
   }
 }
 
@@ -51,7 +52,7 @@ export function onHostNotice(listener: (info: ErrorInfo) => void): () => void {
 
 const METHODS: ApiMethod[] = [
   'hello', 'catalog', 'openPipeline', 'savePipeline', 'validatePipeline', 'trustPipeline', 'trustRun', 'trustFolder', 'run', 'cancel', 'lastRun',
-  'preview', 'listTemplates', 'recentFiles', 'autosave', 'recoverAutosave', 'listDirectory',
+  'preview', 'listTemplates', 'recentFiles', 'autosave', 'recoverAutosave', 'recoverWork', 'listDirectory',
 ];
 
 export function createWsApi(url: string): FlowlineApi {

@@ -2,7 +2,7 @@
  * An in-memory host for developing the studio without the real one (`?fake=1`). Loaded only by
  * that flag, as its own chunk. Runs are simulated with timers; tables are generated rows.
  */
-import type { CatalogNode, Diagnostic, FlowlineApi, RunEvent, RunSummary, NodeResult, TablePage, ColumnProfile, OpenedPipeline } from '../../../core/host/api.ts';
+import type { CatalogNode, Diagnostic, FlowlineApi, RecoveredWork, RunEvent, RunSummary, NodeResult, TablePage, ColumnProfile, OpenedPipeline } from '../../../core/host/api.ts';
 import type { Pipeline } from '../../../core/schema/pipeline.ts';
 import { splitEndpoint } from '../../../core/schema/pipeline.ts';
 import { serializePipeline, parsePipeline } from '../../../core/schema/serialize.ts';
@@ -69,7 +69,7 @@ export function createFakeApi(): FlowlineApi {
     ['/work/data/big.csv', '...'],
   ]);
   const trusted = new Set<string>();
-  const autosaves = new Map<string, Pipeline>();
+  const autosaves = new Map<string, RecoveredWork>();
   const recent: { path: string; name: string; openedAt: string }[] = [];
   const listeners = new Set<(e: RunEvent) => void>();
   const results = new Map<string, NodeResult>();
@@ -187,8 +187,9 @@ export function createFakeApi(): FlowlineApi {
     },
     async listTemplates() { return [{ id: 'iris', name: 'Iris classification', description: 'Load, split, train a tree, evaluate.', path: '/work/templates/iris.flow.json', tags: ['classification'] }]; },
     async recentFiles() { return recent.slice(0, 10); },
-    async autosave(key, pipeline) { if (pipeline) autosaves.set(key, pipeline); else autosaves.delete(key); },
-    async recoverAutosave(key) { return autosaves.get(key) ?? null; },
+    async autosave(key, pipeline, where) { if (pipeline) autosaves.set(key, { pipeline, savedAt: new Date().toISOString(), ...where }); else autosaves.delete(key); },
+    async recoverAutosave(key) { return autosaves.get(key)?.pipeline ?? null; },
+    async recoverWork(key) { return autosaves.get(key) ?? null; },
     async listDirectory(dir) {
       const base = (dir || '/work').replace(/\/+$/, '') || '/';
       const names = new Map<string, boolean>();

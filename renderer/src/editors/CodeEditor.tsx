@@ -35,8 +35,10 @@ export default function CodeEditor({ id, language, value, height, onCommit, comp
   const theme = useUiStore((s) => s.theme);
   const [problem, setProblem] = useState<string | null>(null);
   const text = useRef(value);
+  const shown = useRef(value);
   useEffect(() => {
     text.current = value;
+    shown.current = value;
   }, [value]);
   return (
     <div className="code-field" id={id} data-language={language}>
@@ -55,6 +57,8 @@ export default function CodeEditor({ id, language, value, height, onCommit, comp
             sqlWords = words.current;
           });
           editor.onDidBlurEditorText(() => {
+            // Focus passing through (or the editor closing as another node is selected) is no edit.
+            if (text.current === shown.current) return setProblem(null);
             const result = onCommit(text.current);
             setProblem(typeof result === 'string' ? result : null);
           });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Modal } from '../ui/Modal.tsx';
 import { useUiStore } from '../store/use-ui-store.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
-import { openPath } from '../store/actions.ts';
+import { openPath } from '../store/files.ts';
 import { FileBrowser } from './FileBrowser.tsx';
 
 const dirOf = (p: string) => p.replace(/[\\/][^\\/]*$/, '');

@@ -12,6 +12,7 @@ import { CATEGORY_COLOR } from '../lib/colors.ts';
 import { statusText } from '../canvas/StatusStrip.tsx';
 import { ParamField } from './ParamField.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
+import { StaleNote } from '../panels/StaleNote.tsx';
 
 export function Inspector() {
   const { selection, node } = useDocStore(
@@ -84,6 +85,7 @@ function NodeInspector({ node, spec }: { node: PipelineNode; spec: CatalogNode |
       <div className="inspector__section" data-testid="inspector-status">
         <div className={`status status--${run?.status ?? 'idle'} status--block`}>{statusText(run)}</div>
         {run?.reason && <p className="muted">Ran because: {run.reason}</p>}
+        <StaleNote nodeId={node.id} />
         {run?.error && (
           <div className="error-box" role="alert" data-testid="node-error">
             <strong>{run.error.message}</strong>

@@ -90,8 +90,9 @@ function useSqlWords(nodeId: string, enabled: boolean): string[] | undefined {
 function ScalarInput({ schema, value, required, inputId, onCommit }: FieldProps & { inputId: string; onCommit: (v: unknown) => void }) {
   const kind = kindOf(schema);
   const shown = value ?? schema.default;
-  const [draft, setDraft] = useState(shown === undefined || shown === null ? '' : String(shown));
-  useEffect(() => setDraft(shown === undefined || shown === null ? '' : String(shown)), [shown]);
+  const initial = shown === undefined || shown === null ? '' : String(shown);
+  const [draft, setDraft] = useState(initial);
+  useEffect(() => setDraft(initial), [initial]);
 
   if (kind === 'boolean') {
     return <input id={inputId} type="checkbox" className="checkbox" checked={Boolean(shown)} onChange={(e) => onCommit(e.target.checked)} />;
@@ -123,6 +124,8 @@ function ScalarInput({ schema, value, required, inputId, onCommit }: FieldProps 
   const parsed: unknown = numeric ? (draft.trim() === '' ? undefined : Number(draft)) : kind === 'string-array' ? splitList(draft) : draft;
   const problem = checkValue(schema, parsed, required);
   const commit = () => {
+    // Leaving a field untouched is no edit (a default shown must not be written into the file).
+    if (draft === initial) return;
     if (problem && !(parsed === undefined && !required)) return;
     const same = JSON.stringify(parsed) === JSON.stringify(value);
     if (!same) onCommit(parsed);

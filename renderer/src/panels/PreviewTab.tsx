@@ -6,6 +6,7 @@ import { errorInfoOf } from '../api/client.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { useRunStore } from '../store/use-run-store.ts';
 import { ProfileStrip } from './ProfileStrip.tsx';
+import { StaleNote } from './StaleNote.tsx';
 
 const ROW = 26;
 const PAGE = 200;
@@ -24,7 +25,9 @@ export function PreviewTab() {
   const tablePorts = useMemo(() => spec?.outputs.filter((o) => o.type === 'table') ?? [], [spec]);
   const [port, setPort] = useState<string | null>(null);
   const activePort = port && tablePorts.some((p) => p.name === port) ? port : (tablePorts[0]?.name ?? null);
-  const { value, version } = useRunStore(useShallow((s) => ({ value: nodeId && activePort ? s.outputs[nodeId]?.[activePort] : undefined, version: s.outputsVersion })));
+  const { value, version, runId } = useRunStore(
+    useShallow((s) => ({ value: nodeId && activePort ? s.outputs[nodeId]?.[activePort] : undefined, version: s.outputsVersion, runId: s.resultsRunId })),
+  );
 
   if (!nodeId) return <p className="panel-empty">Select a node to preview its output.</p>;
   if (!tablePorts.length) return <p className="panel-empty">{nodeId} has no table output. Its results are in the Results tab.</p>;
@@ -42,9 +45,10 @@ export function PreviewTab() {
           </div>
         )}
         {value?.kind === 'table' && <span className="muted" data-testid="preview-rowcount">{value.rowCount.toLocaleString('en')} rows × {value.columns.filter((c) => c.name !== '__row').length} columns</span>}
+        <StaleNote nodeId={nodeId} />
       </div>
       {value?.kind === 'table' ? (
-        <Grid key={`${nodeId}.${activePort}.${version}`} nodeId={nodeId} port={activePort!} />
+        <Grid key={`${nodeId}.${activePort}.${version}`} nodeId={nodeId} port={activePort!} runId={runId} />
       ) : (
         <p className="panel-empty">No output yet. Run the pipeline (Ctrl+Enter) or run up to this node (Ctrl+Shift+Enter).</p>
       )}
@@ -52,14 +56,15 @@ export function PreviewTab() {
   );
 }
 
-function Grid({ nodeId, port }: { nodeId: string; port: string }) {
+/** `runId`: the run whose results this document shows (never another pipeline's node of the same id). */
+function Grid({ nodeId, port, runId }: { nodeId: string; port: string; runId: string | null }) {
   const [sort, setSort] = useState<{ column: string; descending: boolean } | null>(null);
-  return <SortedGrid key={sort ? `${sort.column}:${sort.descending}` : '-'} nodeId={nodeId} port={port} sort={sort} onSort={setSort} />;
+  return <SortedGrid key={sort ? `${sort.column}:${sort.descending}` : '-'} nodeId={nodeId} port={port} runId={runId} sort={sort} onSort={setSort} />;
 }
 
 type Sort = { column: string; descending: boolean } | null;
 
-function SortedGrid({ nodeId, port, sort, onSort }: { nodeId: string; port: string; sort: Sort; onSort: (s: Sort) => void }) {
+function SortedGrid({ nodeId, port, runId, sort, onSort }: { nodeId: string; port: string; runId: string | null; sort: Sort; onSort: (s: Sort) => void }) {
   const [columns, setColumns] = useState<ColumnSchema[]>([]);
   const [profile, setProfile] = useState<ColumnProfile[] | undefined>();
   const [total, setTotal] = useState<number | null>(null);
@@ -75,7 +80,7 @@ function SortedGrid({ nodeId, port, sort, onSort }: { nodeId: string; port: stri
       if (pages.current.has(page) || inflight.current.has(page)) return;
       inflight.current.add(page);
       api()
-        .preview({ nodeId, port, offset: page * PAGE, limit: PAGE, withProfile, orderBy: sort ?? undefined })
+        .preview({ nodeId, port, runId: runId ?? undefined, offset: page * PAGE, limit: PAGE, withProfile, orderBy: sort ?? undefined })
         .then((r) => {
           inflight.current.delete(page);
           pages.current.set(page, r.rows);
@@ -90,7 +95,7 @@ function SortedGrid({ nodeId, port, sort, onSort }: { nodeId: string; port: stri
           setError(errorInfoOf(e).message);
         });
     },
-    [nodeId, port, columns.length, sort],
+    [nodeId, port, runId, columns.length, sort],
   );
 
   useEffect(() => fetchPage(0, true), [fetchPage]);

@@ -1,77 +1,13 @@
-/** Studio actions that talk to the host: files, runs, validation, autosave. */
-import { emptyPipeline, type Pipeline } from '../../../core/schema/pipeline.ts';
+/** Studio actions that talk to the host about runs and validation (files: files.ts). */
 import { api } from '../api/host.ts';
 import { errorInfoOf } from '../api/client.ts';
-import { useDocStore, isDirty } from './use-doc-store.ts';
-import { useRunStore } from './use-run-store.ts';
+import { useDocStore } from './use-doc-store.ts';
+import { adoptRun, useRunStore } from './use-run-store.ts';
 import { useUiStore } from './use-ui-store.ts';
-
-export const AUTOSAVE_KEY = 'studio';
+import { reportError } from './files.ts';
 
 const ui = () => useUiStore.getState();
 const doc = () => useDocStore.getState();
-
-export function reportError(e: unknown, prefix = ''): void {
-  const info = errorInfoOf(e);
-  ui().toast(`${prefix}${info.message}${info.hint ? ` ${info.hint}` : ''}`, 'error');
-}
-
-export function newPipeline(): void {
-  doc().load(emptyPipeline(), null);
-  useRunStore.getState().reset();
-  ui().setScreen('editor');
-}
-
-export function loadRecovered(pipeline: Pipeline): void {
-  doc().load(pipeline, null);
-  // Recovered work is unsaved: mark it dirty by keeping an empty "saved" baseline.
-  useDocStore.setState({ saved: emptyPipeline() });
-  useRunStore.getState().reset();
-  ui().setScreen('editor');
-}
-
-export async function openPath(path: string, asTemplate = false): Promise<boolean> {
-  try {
-    const opened = await api().openPipeline(path);
-    // An example opens as an unsaved copy (Save asks where), but keeps running from its folder.
-    if (asTemplate) doc().load(opened.pipeline, null, false, opened.path);
-    else doc().load(opened.pipeline, opened.path, opened.needsTrust);
-    useRunStore.getState().reset();
-    ui().setScreen('editor');
-    ui().openDialog(null);
-    void api().lastRun(asTemplate ? undefined : opened.path).then((s) => useRunStore.getState().loadSummary(s), () => undefined);
-    return true;
-  } catch (e) {
-    reportError(e, 'Could not open the pipeline: ');
-    return false;
-  }
-}
-
-export async function save(): Promise<boolean> {
-  const { path } = doc();
-  if (!path) {
-    ui().openDialog({ kind: 'save-as' });
-    return false;
-  }
-  return saveTo(path);
-}
-
-export async function saveTo(path: string): Promise<boolean> {
-  const target = /\.flow\.json$/.test(path) ? path : `${path.replace(/\.json$/, '')}.flow.json`;
-  const snapshot = doc().pipeline;
-  try {
-    const saved = await api().savePipeline(target, snapshot);
-    // Only what was written counts as saved; edits made meanwhile stay dirty.
-    useDocStore.setState({ path: saved.path, origin: null, saved: snapshot });
-    ui().openDialog(null);
-    ui().toast(`Saved ${saved.path}`);
-    void api().autosave(AUTOSAVE_KEY, null).catch(() => undefined);
-    return true;
-  } catch (e) {
-    reportError(e, 'Could not save: ');
-    return false;
-  }
-}
 
 /**
  * Run the pipeline. The host is the trust gate: a pipeline that would run code, query a database
@@ -79,12 +15,17 @@ export async function saveTo(path: string): Promise<boolean> {
  * would do; the user reads that list and may choose "Trust and run".
  */
 export async function run(to?: string): Promise<void> {
-  const { path, origin, pipeline } = doc();
+  const { path, origin, pipeline, loadCount, catalog } = doc();
   if (useRunStore.getState().currentRunId) return;
+  if (!pipeline.nodes.length) {
+    ui().toast('Nothing to run yet: this pipeline has no nodes. Drag one from the palette, or press / to add one by name.');
+    return;
+  }
   const request = { pipeline, path: path ?? origin ?? undefined, to };
   try {
     const { runId } = await api().run(request);
-    useRunStore.setState({ currentRunId: runId });
+    // A run of a document that was replaced while the host answered is not this document's.
+    if (doc().loadCount === loadCount) adoptRun(runId, pipeline, catalog);
   } catch (e) {
     const info = errorInfoOf(e);
     if (info.code !== 'NOT_TRUSTED') return reportError(e, 'Could not start the run: ');
@@ -136,16 +77,4 @@ export function startValidation(delayMs = 300): () => void {
     clearTimeout(timer);
     unsubscribe();
   };
-}
-
-/** Every few seconds, put unsaved work in the host's recovery slot. */
-export function startAutosave(everyMs = 4000): () => void {
-  let last: Pipeline | null = null;
-  const timer = setInterval(() => {
-    const s = doc();
-    if (ui().screen !== 'editor' || !isDirty(s) || s.pipeline === last) return;
-    last = s.pipeline;
-    void api().autosave(AUTOSAVE_KEY, s.pipeline).catch(() => undefined);
-  }, everyMs);
-  return () => clearInterval(timer);
 }

@@ -1,12 +1,20 @@
 /**
- * Run progress, apart from the document so a training run never redraws the canvas. Host
- * events are queued and applied once per animation frame; each node card reads only its own
- * entry.
+ * Run progress and results of the open pipeline, apart from the document so a training run never
+ * redraws the canvas. Host events are queued and applied once per animation frame; each node card
+ * reads only its own entry.
+ *
+ * Everything here belongs to one document: opening another one resets it, and events of runs this
+ * document did not start (an earlier document's run still winding down, another window) are
+ * dropped, so one pipeline's statuses, errors and log never show on the next.
  */
 import { create } from 'zustand';
 import type { NodeStatus, RunEvent, RunSummary } from '../../../core/host/api.ts';
+import type { Pipeline } from '../../../core/schema/pipeline.ts';
 import type { ErrorInfo } from '../../../core/spec/errors.ts';
 import type { PortValue } from '../../../core/spec/values.ts';
+import { signatures, type Signature } from '../lib/signature.ts';
+import type { Catalog } from '../lib/graph.ts';
+import { recallProvenance, rememberProvenance } from './provenance.ts';
 
 export interface NodeRunState {
   status: NodeStatus;
@@ -25,10 +33,22 @@ export interface LogLine {
   message: string;
 }
 
+/** Where a node's shown outputs came from. */
+export interface Provenance {
+  runId: string;
+  /** ISO time the run started. */
+  startedAt: string;
+  /** The node's signature when that run started; absent for results of runs this studio did not start. */
+  signature?: Signature;
+}
+
 interface RunState {
   nodes: Record<string, NodeRunState>;
   /** Latest outputs per node (from run summaries). */
   outputs: Record<string, Record<string, PortValue>>;
+  provenance: Record<string, Provenance>;
+  /** The run whose (merged) results previews read from. */
+  resultsRunId: string | null;
   logs: LogLine[];
   /** Error lines among `logs` (the Log tab's badge), counted as they arrive. */
   logErrors: number;
@@ -37,22 +57,25 @@ interface RunState {
   /** Bumped whenever outputs change (previews refetch). */
   outputsVersion: number;
   apply(events: RunEvent[]): void;
-  loadSummary(summary: RunSummary | null): void;
+  /** Show a pipeline's last results as it opens (only nodes it has, of the same type). */
+  loadSummary(summary: RunSummary | null, pipeline: Pipeline): void;
   reset(): void;
 }
 
 const LOG_LIMIT = 2000;
+const RUNS_LIMIT = 50;
 
-function summaryState(summary: RunSummary, into: RunState['nodes'], outputs: RunState['outputs']): void {
-  for (const n of summary.nodes) {
-    into[n.id] = { status: n.status, durationMs: n.durationMs, error: n.error, reason: n.reason };
-    if (n.outputs) outputs[n.id] = n.outputs;
-  }
-}
+/** Runs started by the open document, with the signatures of its nodes as sent. */
+const ownRuns = new Map<string, Map<string, Signature>>();
+/** Events that arrived before the host's answer told us their run id is ours. */
+let early: RunEvent[] = [];
+const EARLY_LIMIT = 1000;
 
 export const useRunStore = create<RunState>()((set) => ({
   nodes: {},
   outputs: {},
+  provenance: {},
+  resultsRunId: null,
   logs: [],
   logErrors: 0,
   runs: [],
@@ -61,11 +84,7 @@ export const useRunStore = create<RunState>()((set) => ({
   apply: (events) =>
     set((s) => {
       const nodes = { ...s.nodes };
-      let outputs = s.outputs;
-      let logs = s.logs;
-      let runs = s.runs;
-      let currentRunId = s.currentRunId;
-      let outputsVersion = s.outputsVersion;
+      let { outputs, provenance, logs, runs, currentRunId, outputsVersion, resultsRunId } = s;
       const log = (e: { runId: string; nodeId: string }, level: LogLine['level'], message: string) => {
         if (logs === s.logs) logs = [...s.logs];
         logs.push({ time: Date.now(), runId: e.runId, nodeId: e.nodeId, level, message });
@@ -92,32 +111,84 @@ export const useRunStore = create<RunState>()((set) => ({
             nodes[e.nodeId] = { status: 'done', durationMs: e.durationMs, reason: nodes[e.nodeId]?.reason };
             break;
           case 'node:error':
-            nodes[e.nodeId] = { status: 'error', error: e.error };
+            if (e.nodeId) nodes[e.nodeId] = { status: 'error', error: e.error };
             log(e, 'error', e.error.hint ? `${e.error.message} — ${e.error.hint}` : e.error.message);
             break;
           case 'run:end': {
             if (currentRunId === e.runId) currentRunId = null;
             outputs = { ...outputs };
-            summaryState(e.summary, nodes, outputs);
+            provenance = { ...provenance };
+            const sent = ownRuns.get(e.runId);
+            for (const n of e.summary.nodes) {
+              nodes[n.id] = { status: n.status, durationMs: n.durationMs, error: n.error, reason: n.reason };
+              // A node that failed or was skipped keeps its earlier outputs (as the host does), and
+              // their provenance says which run they are from.
+              if (!n.outputs) continue;
+              outputs[n.id] = n.outputs;
+              provenance[n.id] = { runId: e.runId, startedAt: e.summary.startedAt, signature: sent?.get(n.id) };
+            }
+            rememberProvenance(e.runId, provenance);
+            resultsRunId = e.runId;
             outputsVersion++;
-            runs = [e.summary, ...runs.filter((r) => r.runId !== e.summary.runId)].slice(0, 50);
+            runs = [e.summary, ...runs.filter((r) => r.runId !== e.summary.runId)].slice(0, RUNS_LIMIT);
             break;
           }
         }
       }
       if (logs.length > LOG_LIMIT) logs = logs.slice(-LOG_LIMIT);
       const logErrors = logs === s.logs ? s.logErrors : logs.filter((l) => l.level === 'error').length;
-      return { nodes, outputs, logs, logErrors, runs, currentRunId, outputsVersion };
+      return { nodes, outputs, provenance, resultsRunId, logs, logErrors, runs, currentRunId, outputsVersion };
     }),
-  loadSummary: (summary) =>
+  loadSummary: (summary, pipeline) =>
     set((s) => {
       const nodes: RunState['nodes'] = {};
       const outputs: RunState['outputs'] = {};
-      if (summary) summaryState(summary, nodes, outputs);
-      return { nodes, outputs, outputsVersion: s.outputsVersion + 1 };
+      const provenance: RunState['provenance'] = {};
+      if (summary) {
+        const types = new Map(pipeline.nodes.map((n) => [n.id, n.type]));
+        const known = recallProvenance(summary.runId);
+        for (const n of summary.nodes) {
+          if (types.get(n.id) !== n.type) continue;
+          nodes[n.id] = { status: n.status, durationMs: n.durationMs, error: n.error, reason: n.reason };
+          if (!n.outputs) continue;
+          outputs[n.id] = n.outputs;
+          provenance[n.id] = known?.[n.id] ?? { runId: summary.runId, startedAt: summary.startedAt };
+        }
+      }
+      return {
+        nodes, outputs, provenance, resultsRunId: summary?.runId ?? null,
+        runs: summary ? [summary] : [], outputsVersion: s.outputsVersion + 1,
+      };
     }),
-  reset: () => set((s) => ({ nodes: {}, outputs: {}, currentRunId: null, outputsVersion: s.outputsVersion + 1 })),
+  reset: () =>
+    set((s) => {
+      ownRuns.clear();
+      early = [];
+      return { nodes: {}, outputs: {}, provenance: {}, resultsRunId: null, logs: [], logErrors: 0, runs: [], currentRunId: null, outputsVersion: s.outputsVersion + 1 };
+    }),
 }));
+
+/**
+ * The host accepted a run of the open document: from now on its events count. Events that came
+ * before this answer were held back and are applied now, in order.
+ */
+export function adoptRun(runId: string, pipeline: Pipeline, catalog: Catalog): void {
+  ownRuns.set(runId, signatures(pipeline, catalog));
+  const mine = early.filter((e) => e.runId === runId);
+  early = early.filter((e) => e.runId !== runId);
+  useRunStore.setState({ currentRunId: runId });
+  if (mine.length) useRunStore.getState().apply(mine);
+}
+
+/** Keep the events of this document's runs; hold back those of runs not (yet) known to be ours. */
+function sortEvents(batch: RunEvent[]): RunEvent[] {
+  const mine: RunEvent[] = [];
+  for (const e of batch) {
+    if (ownRuns.has(e.runId)) mine.push(e);
+    else if (early.push(e) > EARLY_LIMIT) early.splice(0, early.length - EARLY_LIMIT);
+  }
+  return mine;
+}
 
 /** Feed host events into the store, at most once per animation frame. */
 export function connectRunEvents(subscribe: (listener: (e: RunEvent) => void) => () => void): () => void {
@@ -125,9 +196,9 @@ export function connectRunEvents(subscribe: (listener: (e: RunEvent) => void) =>
   let frame = 0;
   const flush = () => {
     frame = 0;
-    const batch = queue;
+    const batch = sortEvents(queue);
     queue = [];
-    useRunStore.getState().apply(batch);
+    if (batch.length) useRunStore.getState().apply(batch);
   };
   const unsubscribe = subscribe((e) => {
     queue.push(e);

@@ -6,7 +6,9 @@ import type { Diagnostic, SchemaMap } from '../../../core/host/api.ts';
 export type BottomTab = string;
 export type Dialog =
   | { kind: 'open' }
-  | { kind: 'save-as' }
+  | { kind: 'save-as'; then?: (saved: boolean) => void }
+  | { kind: 'unsaved'; action: string; resolve: (ok: boolean) => void }
+  | { kind: 'examples' }
   | { kind: 'help' }
   | { kind: 'trust'; effects: string[]; then: () => void }
   | { kind: 'quick-insert'; at: { x: number; y: number } }

@@ -4,6 +4,8 @@ import { SaveAsDialog } from '../files/SaveAsDialog.tsx';
 import { QuickInsert } from './QuickInsert.tsx';
 import { Modal } from './Modal.tsx';
 import { SHORTCUTS } from './shortcuts.ts';
+import { UnsavedDialog } from './UnsavedDialog.tsx';
+import { TemplateGrid } from './TemplateGrid.tsx';
 
 export function Dialogs() {
   const dialog = useUiStore((s) => s.dialog);
@@ -13,7 +15,16 @@ export function Dialogs() {
     case 'open':
       return <OpenDialog />;
     case 'save-as':
-      return <SaveAsDialog />;
+      return <SaveAsDialog then={dialog.then} />;
+    case 'unsaved':
+      return <UnsavedDialog action={dialog.action} resolve={dialog.resolve} />;
+    case 'examples':
+      return (
+        <Modal title="Open an example" onClose={close} testId="examples-dialog" wide>
+          <p className="muted">An example opens as an unsaved copy; it reads its data from the example’s folder until you save it elsewhere.</p>
+          <TemplateGrid />
+        </Modal>
+      );
     case 'quick-insert':
       return <QuickInsert at={dialog.at} />;
     case 'trust':

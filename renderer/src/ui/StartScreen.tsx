@@ -1,19 +1,19 @@
 import { useEffect, useState } from 'react';
-import type { Pipeline } from '../../../core/schema/pipeline.ts';
-import type { RecentFile, TemplateInfo } from '../../../core/host/api.ts';
+import type { RecentFile, RecoveredWork } from '../../../core/host/api.ts';
 import { api } from '../api/host.ts';
-import { AUTOSAVE_KEY, loadRecovered, newPipeline, openPath } from '../store/actions.ts';
+import { AUTOSAVE_KEY, loadRecovered, newPipeline, openPath } from '../store/files.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
+import { TemplateGrid } from './TemplateGrid.tsx';
+
+const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
 /** Recent files, the example gallery, recovery of unsaved work, and "New empty pipeline". */
 export function StartScreen() {
   const [recent, setRecent] = useState<RecentFile[]>([]);
-  const [templates, setTemplates] = useState<TemplateInfo[]>([]);
-  const [recovered, setRecovered] = useState<Pipeline | null>(null);
+  const [recovered, setRecovered] = useState<RecoveredWork | null>(null);
   useEffect(() => {
     void api().recentFiles().then(setRecent, () => undefined);
-    void api().listTemplates().then(setTemplates, () => undefined);
-    void api().recoverAutosave(AUTOSAVE_KEY).then(setRecovered, () => undefined);
+    void api().recoverWork(AUTOSAVE_KEY).then(setRecovered, () => undefined);
   }, []);
   return (
     <main className="start" data-testid="start-screen">
@@ -21,8 +21,11 @@ export function StartScreen() {
         <h1>Build a pipeline</h1>
         {recovered && (
           <div className="recover" role="alert" data-testid="recover-banner">
-            <span>Unsaved work from last time was kept: <strong>{recovered.name}</strong> ({recovered.nodes.length} nodes).</span>
-            <button className="button button--primary" onClick={() => loadRecovered(recovered)} data-testid="recover-open">Recover it</button>
+            <span>
+              Unsaved work from last time was kept: <strong>{recovered.pipeline.name}</strong> ({recovered.pipeline.nodes.length} nodes
+              {recovered.path ? <>, changes to <code>{fileName(recovered.path)}</code></> : recovered.origin ? <>, a copy of the example <code>{fileName(recovered.origin)}</code></> : null}).
+            </span>
+            <button className="button button--primary" onClick={() => void loadRecovered(recovered)} data-testid="recover-open">Recover it</button>
             <button
               className="button"
               onClick={() => {
@@ -35,21 +38,12 @@ export function StartScreen() {
           </div>
         )}
         <div className="row">
-          <button className="button button--primary" onClick={newPipeline} data-testid="start-new">New empty pipeline</button>
+          <button className="button button--primary" onClick={() => void newPipeline()} data-testid="start-new">New empty pipeline</button>
           <button className="button" onClick={() => useUiStore.getState().openDialog({ kind: 'open' })} data-testid="start-open">Open a file…</button>
         </div>
         <section>
           <h2>Examples</h2>
-          <div className="template-grid">
-            {templates.map((t) => (
-              <button key={t.id} className="template-card" onClick={() => void openPath(t.path, true)} data-testid={`template-${t.id}`}>
-                <strong>{t.name}</strong>
-                <span>{t.description}</span>
-                <span className="template-card__tags">{t.tags.map((tag) => <span key={tag} className="tag">{tag}</span>)}</span>
-              </button>
-            ))}
-            {!templates.length && <p className="muted">No examples found.</p>}
-          </div>
+          <TemplateGrid />
         </section>
         <section>
           <h2>Recent</h2>

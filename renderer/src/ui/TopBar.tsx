@@ -3,7 +3,8 @@ import { useReactFlow } from '@xyflow/react';
 import { useDocStore, isDirty } from '../store/use-doc-store.ts';
 import { useRunStore } from '../store/use-run-store.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
-import { cancelRun, newPipeline, run, save } from '../store/actions.ts';
+import { cancelRun, run } from '../store/actions.ts';
+import { newPipeline, save } from '../store/files.ts';
 import { layoutAll, setPipelineName } from '../store/commands.ts';
 
 const fileName = (path: string | null) => (path ? path.split(/[\\/]/).pop() : null);
@@ -42,8 +43,9 @@ export function TopBar() {
         </div>
       )}
       <nav className="topbar__group" aria-label="File">
-        <button className="button" onClick={newPipeline} title="New pipeline (Ctrl+Alt+N)" data-testid="btn-new">New</button>
+        <button className="button" onClick={() => void newPipeline()} title="New pipeline (Ctrl+Alt+N)" data-testid="btn-new">New</button>
         <button className="button" onClick={() => ui.openDialog({ kind: 'open' })} title="Open (Ctrl+O)" data-testid="btn-open">Open</button>
+        <button className="button" onClick={() => ui.openDialog({ kind: 'examples' })} title="Open an example pipeline" data-testid="btn-examples">Examples</button>
         <button className="button" onClick={() => void save()} disabled={!editor} title="Save (Ctrl+S)" data-testid="btn-save">Save</button>
         <button className="button" onClick={() => ui.openDialog({ kind: 'save-as' })} disabled={!editor} title="Save as (Ctrl+Shift+S)" data-testid="btn-save-as">Save as</button>
       </nav>

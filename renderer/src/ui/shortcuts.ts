@@ -4,7 +4,8 @@ import { useDocStore } from '../store/use-doc-store.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
 import { bottomTabs } from '../panels/bottom-tabs.ts';
 import { copySelection, duplicateSelection, groupSelection, layoutAll, paste, addNote } from '../store/commands.ts';
-import { cancelRun, newPipeline, run, save } from '../store/actions.ts';
+import { cancelRun, run } from '../store/actions.ts';
+import { newPipeline, save } from '../store/files.ts';
 
 export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Enter', 'Run the pipeline'],
@@ -58,7 +59,7 @@ export function installShortcuts(flow: () => ReactFlowInstance | null): () => vo
       return;
     }
     if (mod && key === 'o') return done(), ui.openDialog({ kind: 'open' });
-    if (mod && e.altKey && key === 'n') return done(), newPipeline();
+    if (mod && e.altKey && key === 'n') return done(), void newPipeline();
     if (mod && key === 'enter' && inEditor) {
       done();
       if (e.shiftKey) {

@@ -147,6 +147,26 @@ describe('state, templates, folders', () => {
     expect(await service.recoverAutosave('untitled-1')).toBeNull();
   });
 
+  it('recovers autosaved work with the file and the example it belongs to', async () => {
+    const stateDir = tempDir();
+    const service = makeService(stateDir);
+    expect(await service.recoverWork('studio')).toBeNull();
+    const file = join(tempDir(), 'mine.flow.json');
+    await service.autosave('studio', chainPipeline(), { path: file });
+    const back = await makeService(stateDir).recoverWork('studio');
+    expect(back).toMatchObject({ pipeline: chainPipeline(), path: file });
+    expect(back?.origin).toBeUndefined();
+    expect(Number.isNaN(Date.parse(back!.savedAt))).toBe(false);
+    // An unsaved copy of an example keeps the example's path as its origin.
+    await service.autosave('studio', chainPipeline(), { origin: file });
+    expect(await service.recoverWork('studio')).toMatchObject({ origin: file });
+    expect((await service.recoverWork('studio'))?.path).toBeUndefined();
+    // Without `where` (older callers) the slot still recovers, with no file.
+    await service.autosave('studio', chainPipeline());
+    expect(await service.recoverWork('studio')).toMatchObject({ pipeline: chainPipeline() });
+    expect(await service.recoverAutosave('studio')).toEqual(chainPipeline());
+  });
+
   it('lists templates with their name, description and tags, skipping broken ones', async () => {
     const templates = tempDir();
     writeFileSync(join(templates, 'b-churn.flow.json'), JSON.stringify({ ...chainPipeline(), name: 'Churn', description: 'Predict churn.', tags: ['classification'] }));
