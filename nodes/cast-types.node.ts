@@ -8,6 +8,11 @@ export const castTypesNode = defineNode({
   title: 'Cast Types',
   category: 'Clean',
   description: 'Change the type of columns: text to numbers (unreadable values become missing), numbers to text, yes/no text to true/false.',
+  help: {
+    text:
+      'Changes the type of columns: text to numbers (a value that cannot be read becomes missing), numbers to text (codes that are labels, not quantities), or yes/no text to true/false.',
+    example: 'The text values "12.5", "n/a" and "7" cast to number → 12.5, missing, 7.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: castParams,

@@ -12,6 +12,11 @@ export const compareNode = defineNode({
   title: 'Compare Models',
   category: 'Evaluate',
   description: 'Score several learners on the same cross-validation folds and rank them in a leaderboard.',
+  help: {
+    text:
+      'Scores several learners on the very same cross-validation folds and ranks them in a leaderboard by the metric you choose, so the comparison is fair. A quick way to pick a learner before tuning it.',
+    example: 'learners logistic_regression, random_forest and hist_gradient_boosting, 5 folds → a leaderboard sorted by accuracy.',
+  },
   inputs: { table: { type: 'table', label: 'Rows' } },
   outputs: { metrics: { type: 'metrics', label: 'Leaderboard' } },
   params: z.object({

@@ -12,6 +12,11 @@ export const crossValidateNode = defineNode({
   category: 'Evaluate',
   description:
     'Estimate how well a learner generalises: k folds (stratified for classification, seeded), the feature steps re-fitted inside every fold on its training rows only. Reports mean ± spread per metric and the scores of each fold.',
+  help: {
+    text:
+      'Estimates how well a learner generalises: the rows are split into k folds and each fold is predicted by a model trained on the others, with the feature steps fitted again inside each fold. Reports every metric\'s mean and spread and the score of each fold. Use it to choose a learner before the final train/test evaluation.',
+    example: 'target species, learner random_forest, 5 folds → the mean ± spread of accuracy, F1 and the other metrics over the 5 folds, and each fold’s scores.',
+  },
   inputs: { table: { type: 'table', label: 'Rows' } },
   outputs: { metrics: { type: 'metrics', label: 'Cross-validation metrics' } },
   params: learnerChoice({

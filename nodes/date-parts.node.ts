@@ -8,6 +8,11 @@ export const datePartsNode = defineNode({
   title: 'Date Parts',
   category: 'Features',
   description: 'Split dates into numbers a model can use: year, month, day, weekday, hour, quarter, weekend flag (UTC).',
+  help: {
+    text:
+      'Splits date and timestamp columns into numbers a model can use: year, month, day, weekday (0 = Monday), hour, quarter, a weekend flag. A model cannot read a raw date, but it can learn from its month or its weekday. Times are read in UTC.',
+    example: 'column order_date, parts month and weekday → order_date_month (1 to 12) and order_date_weekday (0 to 6).',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: datePartsParams,

@@ -8,6 +8,11 @@ export const discretizeNode = defineNode({
   title: 'Discretize',
   category: 'Features',
   description: 'Turn numbers into bin numbers 0, 1, 2…: equal-width bins, equal-count (quantile) bins, or your own edges.',
+  help: {
+    text:
+      'Turns numbers into bin numbers 0, 1, 2…: bins of equal width (uniform), bins holding about as many rows each (quantile), or bins between edges you give. Use it to make a relationship step-shaped or to tame a skewed column. The edges are learned from the training rows.',
+    example: 'column age, strategy custom, edges [0, 18, 65, 120] → 0 for minors, 1 for adults under 65, 2 for 65 and over.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: discretizeParams,

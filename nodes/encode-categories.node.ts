@@ -14,6 +14,11 @@ export const encodeCategoriesNode = defineNode({
   title: 'Encode Categories',
   category: 'Features',
   description: 'Turn text categories into numbers: one-hot columns (rare ones grouped as "other"), ordinal codes, hashed columns, or target encoding fitted out-of-fold.',
+  help: {
+    text:
+      'Turns text categories into numbers a learner can use. onehot: one 0/1 column per category (the rarest can share an "other" column); ordinal: codes 0, 1, 2… in sorted order; hashing: a fixed number of columns however many categories there are; target: the average target per category, fitted out-of-fold so the encoding does not leak the answer.\n\nThe categories are learned from the training rows; one never seen before is handled as handle unknown says.',
+    example: 'column colour with red, green and blue, method onehot → colour_blue, colour_green and colour_red, each 0 or 1.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   // Each method's settings are its recipe step's own params (core/ml/prep), reused here.

@@ -12,6 +12,11 @@ export const evaluateNode = defineNode({
   category: 'Evaluate',
   description:
     'Score a trained model on rows it has not seen (usually the test side of a split): every metric, a confusion matrix, ROC, precision–recall, calibration and lift charts, and the worst-predicted rows. With a group column, the scores per group and how far apart the groups are (demographic parity, equal opportunity, equalised odds). For yes/no targets the positive class is the second label in sorted order.',
+  help: {
+    text:
+      'Scores a trained model on rows it has not seen, usually the test output of a split: every metric for the task, a confusion matrix, ROC, precision–recall, calibration and lift charts, and the worst-predicted rows.\n\nWith a group column (a sex, an age band, a region), it also scores each group apart and says how far apart they are: demographic parity, equal opportunity and equalised odds differences. For a yes/no target the positive class is the second label in sorted order (yes in no/yes, 1 in 0/1).',
+    example: 'The model of Train Model and the test rows of the split → accuracy, precision, recall, F1, ROC AUC and the charts, in the Results tab.',
+  },
   inputs: {
     model: { type: 'model', label: 'Model' },
     table: { type: 'table', label: 'Rows with actual values' },

@@ -13,6 +13,11 @@ export const explainNode = defineNode({
   category: 'Explain',
   description:
     'Why the model predicts what it does, in terms of your raw columns: SHAP attributions per row (exact for trees and linear models), permutation importance, partial dependence and ICE curves. Outputs an attribution table and charts.',
+  help: {
+    text:
+      'Shows why the model predicts what it does, in terms of your raw columns. SHAP attributions say how much each column pushed each row\'s prediction up or down (exact for tree and linear models, KernelSHAP or LIME otherwise); permutation importance measures how much a metric drops when a column is shuffled; partial dependence and ICE curves show how the prediction moves as one column changes.\n\nOne-hot, date-part and binned features are summed back to the column they came from, unless view is engineered. Past rows cap, a seeded sample of the rows is explained.',
+    example: 'A churn model and the test rows → a table of attributions per row and column, and a chart ranking the columns by their mean |attribution|.',
+  },
   inputs: {
     model: { type: 'model', label: 'Model' },
     table: { type: 'table', label: 'Rows to explain' },

@@ -10,6 +10,11 @@ export const exportDockerNode = defineNode({
   category: 'Export',
   description:
     'Write a serving bundle: the verified ONNX model with a small server (Open Inference Protocol v2, MLflow /invocations, /predict, Prometheus /metrics), a Dockerfile, an OpenAPI document and golden requests. Connect a challenger model to compare two models (A/B, canary or shadow).',
+  help: {
+    text:
+      'Writes a folder you can build into a Docker image that serves the model: the model as a verified ONNX file, a small server that answers the Open Inference Protocol v2 (KServe), MLflow\'s /invocations and a plain /predict on one port, Prometheus metrics, a Dockerfile, an OpenAPI document and example requests with their expected answers. A request it cannot score gets a 422 answer with the reason; unknown category and extra fields set how strict it is.\n\nConnect a challenger model to serve two models side by side: ab splits the traffic, canary also falls back to the champion when the challenger fails, shadow scores both and answers with the champion.',
+    example: 'The model of Train Model and the test rows, folder serving → serving/ with model.onnx, the server, a Dockerfile and openapi.json; build it with docker build and POST rows to /predict.',
+  },
   inputs: {
     model: { type: 'model', label: 'Champion model' },
     rows: { type: 'table', label: 'Held-out rows' },

@@ -9,6 +9,11 @@ export const exportOnnxNode = defineNode({
   category: 'Export',
   description:
     'Save the model — its feature steps and learner together — as one ONNX file that any ONNX runtime can score from the raw columns. Before writing, it runs the file on the held-out rows (plus rows with missing values and unseen categories) and refuses if it does not reproduce the app\'s predictions.',
+  help: {
+    text:
+      'Saves the trained model, its feature steps and its learner together, as one ONNX file that any ONNX runtime (Python, C#, Java, the browser) can score from the raw columns. Before writing, it runs the file on the held-out rows (plus rows with missing values and unseen categories) and refuses, naming the step, if the file does not reproduce the app\'s predictions.\n\nExact writes double-precision trees that match the app bit for bit but need onnxruntime 1.20 or later; off, the file runs everywhere and trees score in float32.',
+    example: 'The model of Train Model and the test rows, path model.onnx → model.onnx, checked against the app’s predictions on those rows.',
+  },
   inputs: {
     model: { type: 'model', label: 'Model' },
     table: { type: 'table', label: 'Held-out rows to verify on', required: false },

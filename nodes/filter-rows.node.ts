@@ -8,6 +8,11 @@ export const filterRowsNode = defineNode({
   title: 'Filter Rows',
   category: 'Clean',
   description: "Keep the rows where a condition holds, e.g. age >= 18 and country = 'FR'. Rows where the condition is unknown (a missing value) are dropped. The condition is Flowline's expression language (as in Formula Column), not SQL: use the SQL Query node for queries.",
+  help: {
+    text:
+      'Keeps the rows where a condition is true and drops the others; a row where the condition is unknown because of a missing value is dropped too. The condition is Flowline\'s expression language (as in Formula Column): compare with = != < > <= >=, combine with and / or / not, test for missing values with is null.\n\nA filter changes which rows reach training; it is not part of a served model.',
+    example: 'age >= 18 and country in (\'FR\', \'BE\') → only the adult customers from France or Belgium.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

@@ -9,6 +9,11 @@ export const formulaColumnNode = defineNode({
   title: 'Formula Column',
   category: 'Features',
   description: 'Add a column computed from others, e.g. price / area or if(age >= 18, 1, 0). Functions: log, exp, sqrt, abs, round, floor, ceil, min, max, if, is_missing, coalesce.',
+  help: {
+    text:
+      'Adds a column computed row by row from others, with arithmetic and functions such as log, sqrt, round, min, max, if, is_missing and coalesce. Put a column name that contains spaces in backticks. A column that already has the output name is replaced.',
+    example: 'output price_per_m2, expression price / area → a new column with the price per square metre.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: formulaParams,

@@ -8,6 +8,11 @@ export const groupAggregatesNode = defineNode({
   title: 'Group Aggregates',
   category: 'Features',
   description: "Add per-group statistics as columns, e.g. each customer's average order value, learned from the training rows only.",
+  help: {
+    text:
+      'Adds per-group statistics as columns: on each row, the mean, count, sum, min or max of a numeric column over the rows that share its key values. The statistics are learned from the training rows only, so the test rows do not shape them.',
+    example: 'keys customer_id, column amount, statistic mean → every row gains amount_mean_by_customer_id, the customer’s average order.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: groupAggParams,

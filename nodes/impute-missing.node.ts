@@ -8,6 +8,11 @@ export const imputeMissingNode = defineNode({
   title: 'Impute Missing',
   category: 'Clean',
   description: 'Fill missing values with the mean, median, most frequent value or a constant, learned from the training rows only when a model is trained.',
+  help: {
+    text:
+      'Fills missing values: with the mean or median (numbers), or the most frequent value or a constant (numbers and text). When a model is trained downstream, the fill values are learned again from the training rows only, so nothing about the test rows leaks in. Add indicator also keeps a 0/1 column per filled column, in case the gaps themselves predict something.',
+    example: 'columns age and income, strategy median → missing ages and incomes replaced by the medians of the training rows.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: imputeParams,

@@ -8,6 +8,11 @@ export const joinTablesNode = defineNode({
   title: 'Join Tables',
   category: 'Clean',
   description: 'Add the columns of a second table to each row of the first, matching rows on key columns (like VLOOKUP or a SQL join).',
+  help: {
+    text:
+      'Adds the columns of the right table to each row of the left table where the key columns match, like VLOOKUP or a SQL join. left keeps every left row (empty where nothing matches); inner keeps only the rows found in both. A key that appears several times on the right repeats its left row once per match.',
+    example: 'orders (customer_id, amount) left-joined with customers (customer_id, region) on customer_id → every order with its customer’s region.',
+  },
   inputs: { left: { type: 'table', label: 'Left table' }, right: { type: 'table', label: 'Right table' } },
   outputs: { table: { type: 'table', label: 'Joined' } },
   params: z.object({

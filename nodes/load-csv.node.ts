@@ -8,6 +8,11 @@ export const loadCsvNode = defineNode({
   title: 'Load CSV',
   category: 'Sources',
   description: 'Read a CSV or other delimited text file. The separator, header and column types are detected; any of them can be set by hand. A line that cannot be read stops the run and is named.',
+  help: {
+    text:
+      'Reads a delimited text file into a table. Flowline detects the separator, whether the first line is a header, and each column\'s type; set any of them by hand when the guess is wrong (a zip code read as a number, say: force it to text under column types).\n\nThe path is relative to the pipeline file, so a pipeline and its data folder can move together. A line with the wrong number of fields stops the run and is named, unless bad lines is set to skip.',
+    example: 'data/sales.csv whose first line is date;amount;region → a table with a date, a number and a text column (the \';\' separator is detected).',
+  },
   inputs: {},
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

@@ -8,6 +8,11 @@ export const loadExcelNode = defineNode({
   title: 'Load Excel',
   category: 'Sources',
   description: 'Read one sheet of an Excel workbook (.xlsx). The first row holds the column names; formulas are read as their last computed values.',
+  help: {
+    text:
+      'Reads one sheet of an .xlsx workbook. The first row holds the column names; a formula cell is read as the value Excel last computed, so open and save the workbook in Excel if those look out of date. Save older .xls files as .xlsx first.',
+    example: 'sales.xlsx, sheet 2024 → one row per spreadsheet row below the header.',
+  },
   inputs: {},
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

@@ -8,6 +8,11 @@ export const loadJsonNode = defineNode({
   title: 'Load JSON',
   category: 'Sources',
   description: 'Read JSON records: one array of objects, or one object per line (NDJSON / JSON Lines). Each key becomes a column.',
+  help: {
+    text:
+      'Reads records from JSON: either one array of objects, or one object per line (JSON Lines / NDJSON, as many logs and APIs export). Each key becomes a column; a key missing from some records is left empty in their rows.',
+    example: 'A file with the lines {"id": 1, "city": "Paris"} and {"id": 2, "city": "Lyon"} → a table with the columns id and city, 2 rows.',
+  },
   inputs: {},
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

@@ -8,6 +8,11 @@ export const loadParquetNode = defineNode({
   title: 'Load Parquet',
   category: 'Sources',
   description: 'Read a Parquet file (or several with a pattern such as data/*.parquet). Column types come from the file.',
+  help: {
+    text:
+      'Reads Parquet, the compact column format written by pandas, Spark or DuckDB. Column types come from the file itself, so nothing is guessed. A pattern reads several files with the same columns as one table.',
+    example: 'data/2024-*.parquet → the rows of every monthly file, one after another.',
+  },
   inputs: {},
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

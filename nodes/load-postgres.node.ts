@@ -8,6 +8,11 @@ export const loadPostgresNode = defineNode({
   title: 'Load from PostgreSQL',
   category: 'Sources',
   description: 'Run a query on a PostgreSQL database and use its rows. It runs read-only, one statement, and changes nothing in the database. The password never goes into the pipeline file: the connection comes from environment variables. Always re-runs, since the database can change.',
+  help: {
+    text:
+      'Runs one read-only SELECT on a PostgreSQL database and brings its rows into the pipeline. The connection comes from environment variables (one you name, such as DATABASE_URL, or the usual PGHOST, PGUSER, PGPASSWORD…), so no password is ever written into the pipeline file.\n\nIt runs again on every run, because the database can change between runs.',
+    example: 'SELECT customer_id, signup_date, plan FROM customers WHERE active, connection DATABASE_URL → one row per active customer.',
+  },
   inputs: {},
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

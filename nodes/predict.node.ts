@@ -9,6 +9,11 @@ export const predictNode = defineNode({
   title: 'Predict',
   category: 'Evaluate',
   description: 'Score a table with a trained model: adds a prediction column (and one probability column per class for classifiers).',
+  help: {
+    text:
+      'Scores a table with a trained model: adds a prediction column and, for a classifier, a probability column per class. The model applies its own feature steps, so give it raw rows shaped like its training input.',
+    example: 'A churn model and new_customers.csv → each customer with prediction and proba_no / proba_yes.',
+  },
   inputs: {
     model: { type: 'model', label: 'Model' },
     table: { type: 'table', label: 'Rows to score' },

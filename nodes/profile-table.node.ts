@@ -9,6 +9,11 @@ export const profileTableNode = defineNode({
   title: 'Profile Table',
   category: 'Utility',
   description: 'Summarise every column (type, missing values, distinct values, range, mean, quantiles, most frequent values) with a histogram per numeric column. The table passes through unchanged.',
+  help: {
+    text:
+      'Summarises every column: type, missing values, distinct values, range, mean, quantiles and the most frequent values, with a histogram per numeric column (in the Results tab). The table passes through unchanged, so the node can sit anywhere in a pipeline.',
+    example: 'Right after Load CSV → a report that shows, for instance, which columns have missing values and which are skewed.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table (unchanged)' }, metrics: { type: 'metrics', label: 'Profile' } },
   params: z.object({

@@ -8,6 +8,11 @@ export const reducePcaNode = defineNode({
   title: 'Reduce (PCA)',
   category: 'Features',
   description: 'Replace many numeric columns by a few principal components pc1, pc2, … that keep most of their variation.',
+  help: {
+    text:
+      'Replaces many correlated numeric columns by a few principal components pc1, pc2, … that keep most of their variation; handy for wide data such as pixels or sensor readings. The columns must have no missing values (impute first) and are usually scaled first. The components are learned from the training rows.',
+    example: '64 pixel columns, 10 components → pc1 … pc10 in their place.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: pcaParams,

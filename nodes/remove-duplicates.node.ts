@@ -8,6 +8,11 @@ export const removeDuplicatesNode = defineNode({
   title: 'Remove Duplicates',
   category: 'Clean',
   description: 'Keep one row per distinct combination of values: of all columns, or of the columns you choose (e.g. one row per customer id).',
+  help: {
+    text:
+      'Keeps one row per distinct combination of values: of every column (exact duplicate rows), or of the columns you choose. Keep first or last decides which copy stays, in table order.',
+    example: 'columns customer_id, keep last → one row per customer: the last one in the file.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

@@ -10,6 +10,11 @@ export const removeOutliersNode = defineNode({
   title: 'Remove Outliers',
   category: 'Clean',
   description: 'Clip extreme values to IQR or z-score bounds (a feature step, re-learned on training rows), or remove the rows that fall outside them.',
+  help: {
+    text:
+      'Deals with extreme values, found with the IQR fence (outside Q1 − k·IQR … Q3 + k·IQR) or a z-score (more than k standard deviations from the mean). clip pulls them back to the bound and is a step of the model, learned again on the training rows; remove drops those rows and is a table step, not part of the model.',
+    example: 'column body_mass_g, method iqr, factor 1.5, action clip → masses above the upper fence become the fence.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: outliersParams.extend({

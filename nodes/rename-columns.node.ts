@@ -8,6 +8,11 @@ export const renameColumnsNode = defineNode({
   title: 'Rename Columns',
   category: 'Clean',
   description: 'Give columns new names. Place it before feature steps: a column a feature step reads or makes keeps its name.',
+  help: {
+    text:
+      'Gives columns new names, to remove spaces or to match another table before a join. Place it before feature steps: a column a feature step reads or creates keeps its name inside the model.',
+    example: '{"Sale Price": "price", "Lot Area": "area"} → the same table with those two columns renamed.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

@@ -15,6 +15,11 @@ export const runCodeNode = defineNode({
   title: 'Run Code',
   category: 'Clean',
   description: 'Transform the table with your own JavaScript on a danfo.js DataFrame: (df, dfd) => df. Runs in a sandboxed process with no network, no files and no environment, under a time and memory limit.',
+  help: {
+    text:
+      'Runs your own JavaScript on the table as a danfo.js DataFrame (an API much like pandas). Write a function (df, dfd) => df that returns the new table. It runs in a sandboxed process with no network, no files and no environment variables, under a time and a memory limit; console.log lines appear in the Log tab.\n\nThe result is a new table, not a step inside a served model.',
+    example: '(df) => df.query(df[\'amount\'].gt(0)) → only the rows with a positive amount.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

@@ -8,6 +8,11 @@ export const sampleRowsNode = defineNode({
   title: 'Sample Rows',
   category: 'Clean',
   description: 'Keep a random subset of rows: a number of rows or a fraction, optionally keeping the share of each value of a column. The same seed gives the same rows.',
+  help: {
+    text:
+      'Keeps a random subset of rows: a number of rows or a fraction of them. With stratify by, each value of that column keeps its share, so a rare class does not vanish from a small sample. The same seed gives the same rows.',
+    example: 'fraction 0.1, stratify by churned → 10% of the rows, with the same share of churned customers as the whole table.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Sample' } },
   params: z.object({

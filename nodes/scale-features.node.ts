@@ -8,6 +8,11 @@ export const scaleFeaturesNode = defineNode({
   title: 'Scale Features',
   category: 'Features',
   description: 'Put numeric columns on a common scale (standard, min-max, robust or max-abs), with statistics learned from the training rows only.',
+  help: {
+    text:
+      'Puts numeric columns on a common scale, which distance- and gradient-based learners need (kNN, linear models, linear SVM, the neural network); tree learners do not. standard: mean 0, standard deviation 1; minmax: between 0 and 1; robust: centred on the median and divided by the interquartile range, little moved by outliers; maxabs: between -1 and 1, zeros stay zero. The statistics are learned from the training rows only.',
+    example: 'columns height_cm and weight_kg, method standard → both centred on 0 with a spread of 1.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: scaleParams,

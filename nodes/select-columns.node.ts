@@ -8,6 +8,11 @@ export const selectColumnsNode = defineNode({
   title: 'Select Columns',
   category: 'Clean',
   description: 'Keep only some columns (in the order listed), or drop some. Rows are unchanged.',
+  help: {
+    text:
+      'Keeps only the columns you list, in that order, or drops the ones you list. Use it to remove identifiers, free text, or columns that leak the answer (something only known after the outcome) before training. Rows are not changed.',
+    example: 'mode drop, columns customer_id and notes → every column except those two.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: z.object({

@@ -8,6 +8,11 @@ export const selectFeaturesNode = defineNode({
   title: 'Select Features',
   category: 'Features',
   description: 'Keep the useful numeric columns: drop near-constant ones, drop one of each highly correlated pair, or keep the k best by an F-test against the target.',
+  help: {
+    text:
+      'Keeps the useful numeric columns and lets the others through untouched: drop near-constant columns (variance), drop one of each highly correlated pair (correlation), or keep the k columns with the highest F-test score against the target (kbest). The choice is made on the training rows.',
+    example: 'method correlation, threshold 0.95, on height_cm and height_in → only height_cm is kept.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: selectParams,

@@ -8,6 +8,11 @@ export const splitTextNode = defineNode({
   title: 'Split Text',
   category: 'Features',
   description: 'Split a text column on a delimiter into parts <column>_1, <column>_2, … (e.g. "Paris, FR" → "Paris" and "FR").',
+  help: {
+    text:
+      'Splits a text column on a delimiter into parts <column>_1, <column>_2, …; the last part keeps the rest of the text. Useful for fields such as "City, Country" or "last, first".',
+    example: 'column place holding "Paris, FR", delimiter ",", 2 parts → place_1 = "Paris" and place_2 = "FR".',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: splitTextParams,

@@ -8,6 +8,11 @@ export const splitTrainTestNode = defineNode({
   title: 'Train/Test Split',
   category: 'Split',
   description: 'Divide rows into a training set and a test set (and optionally a validation set): at random, keeping the share of each target class, or by time (the latest rows for testing).',
+  help: {
+    text:
+      'Divides rows into a training set and a test set, and optionally a validation set. random shuffles; stratified keeps each class\'s share in every part (use it for classification, above all with rare classes); time puts the oldest rows in training and the newest in the test set, as the model will meet the future.\n\nTrain on the train output and evaluate on the test output, so the score is honest. The same seed gives the same split.',
+    example: 'test fraction 0.2, method stratified, column churned → 80% of the rows to train on and 20% to test on, each with the same churn rate.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: {
     train: { type: 'table', label: 'Train' },

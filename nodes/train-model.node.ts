@@ -11,6 +11,11 @@ export const trainNode = defineNode({
   category: 'Train',
   description:
     'Fit a learner on the training rows. Every feature step upstream (impute, scale, encode...) is re-fitted on these rows only, so the model carries no statistics from test rows.',
+  help: {
+    text:
+      'Fits a learner on the training rows: linear and logistic regression, ridge, lasso, a linear SVM, kNN, naive Bayes, a small neural network, a decision tree, a random forest, histogram gradient boosting, k-means or an isolation forest. Every feature step upstream (impute, scale, encode…) is fitted again on these rows only, and the model carries those steps: it takes raw rows and predicts.\n\nLeave the target empty for clustering or anomaly detection. The learner\'s own settings are its learner params.',
+    example: 'target churned, learner random_forest, learner params {"n_estimators": 200} → a model that predicts churned from the other columns.',
+  },
   inputs: { table: { type: 'table', label: 'Training rows' } },
   outputs: {
     model: { type: 'model', label: 'Model' },

@@ -8,6 +8,11 @@ export const transformValuesNode = defineNode({
   title: 'Transform Values',
   category: 'Features',
   description: 'Reshape skewed numbers: log1p, square root, a power, or Box-Cox / Yeo-Johnson with the best exponent learned from the data.',
+  help: {
+    text:
+      'Reshapes skewed numbers so that a few large values do not dominate: log1p, square root, a power, or Box-Cox / Yeo-Johnson with the exponent learned from the training rows (Box-Cox needs values above 0). It helps linear models and kNN; trees rarely need it.',
+    example: 'column income, method yeo-johnson → a more bell-shaped income, rescaled to mean 0 and standard deviation 1.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { table: { type: 'table', label: 'Table' } },
   params: powerParams,

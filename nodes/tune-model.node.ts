@@ -14,6 +14,11 @@ export const tuneNode = defineNode({
   category: 'Tune',
   description:
     'Search a learner\'s settings by cross-validation (grid, random, Bayesian or genetic search), then refit the best settings on all rows. Feature steps are re-fitted inside every fold, so the scores are honest.',
+  help: {
+    text:
+      'Searches a learner\'s settings by cross-validation on the training rows (grid, random, Bayesian or genetic search), then fits the best settings on all of them. Feature steps are fitted again inside every fold, so the scores are honest. An empty space searches a sensible default range for the learner.',
+    example: 'learner hist_gradient_boosting, space {"max_depth": {"int": [2, 8]}, "learning_rate": {"float": [0.01, 0.3], "log": true}}, 30 trials → the best model and a table of every setting tried.',
+  },
   inputs: { table: { type: 'table', label: 'Training rows' } },
   outputs: {
     model: { type: 'model', label: 'Best model' },

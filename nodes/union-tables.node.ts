@@ -8,6 +8,11 @@ export const unionTablesNode = defineNode({
   title: 'Stack Tables',
   category: 'Clean',
   description: 'Put the rows of several tables one after another, matching columns by name; a column missing from a table is left empty there.',
+  help: {
+    text:
+      'Puts the rows of several tables one after another (SQL\'s UNION ALL), matching columns by name. A column that some tables lack is left empty in their rows. Distinct drops rows that appear more than once.',
+    example: 'sales_2023 and sales_2024 with the same columns → one table with the rows of both years.',
+  },
   inputs: { tables: { type: 'table', label: 'Tables', multiple: true } },
   outputs: { table: { type: 'table', label: 'Stacked' } },
   params: z.object({

@@ -8,6 +8,11 @@ export const writeCsvNode = defineNode({
   title: 'Write CSV',
   category: 'Export',
   description: 'Save the table as a CSV file. The file is replaced only when writing succeeds, so a failed run never leaves half a file.',
+  help: {
+    text:
+      'Saves the table as a CSV file, at a path relative to the pipeline file. The file is replaced only once writing has succeeded, so a failed run never leaves half a file.',
+    example: 'path out/scored.csv → the scored rows in a file any spreadsheet opens.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { file: { type: 'artifact', label: 'CSV file' } },
   params: z.object({

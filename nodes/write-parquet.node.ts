@@ -8,6 +8,11 @@ export const writeParquetNode = defineNode({
   title: 'Write Parquet',
   category: 'Export',
   description: 'Save the table as a compressed Parquet file, keeping column types. The file is replaced only when writing succeeds.',
+  help: {
+    text:
+      'Saves the table as a compressed Parquet file that keeps the column types: smaller and faster to read back than CSV, and read by pandas, Spark and DuckDB. The file is replaced only once writing has succeeded.',
+    example: 'path out/features.parquet → the engineered features, ready for another pipeline’s Load Parquet.',
+  },
   inputs: { table: { type: 'table', label: 'Table' } },
   outputs: { file: { type: 'artifact', label: 'Parquet file' } },
   params: z.object({

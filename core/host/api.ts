@@ -7,7 +7,7 @@
 import type { Pipeline } from '../schema/pipeline.ts';
 import type { ErrorInfo } from '../spec/errors.ts';
 import type { ColumnSchema, ColumnType, PortType, PortValue, Recipe } from '../spec/values.ts';
-import type { Category, ParamUi } from '../spec/define-node.ts';
+import type { Category, NodeHelp, ParamUi } from '../spec/define-node.ts';
 import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../spec/run-events.ts';
 import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 
@@ -27,6 +27,8 @@ export interface CatalogNode {
   title: string;
   category: Category;
   description: string;
+  /** Longer help with an example, when the node has it. */
+  help?: NodeHelp;
   inputs: CatalogPort[];
   outputs: CatalogPort[];
   /** JSON Schema of the params (zod → JSON Schema), defaults and descriptions included. */
@@ -212,6 +214,6 @@ export const API_METHOD_NAMES = Object.keys({
 } satisfies Record<ApiMethod, 1>) as ApiMethod[];
 
 // Re-exported so the renderer can import all contract types from one file.
-export type { Pipeline, ErrorInfo, ColumnSchema, ColumnType, PortType, PortValue, Recipe, Category, ParamUi };
+export type { Pipeline, ErrorInfo, ColumnSchema, ColumnType, PortType, PortValue, Recipe, Category, NodeHelp, ParamUi };
 export type { NodeResult, NodeStatus, RunEvent, RunSummary, ColumnProfile, TablePage };
 export { RUN_EVENT_TYPES } from '../spec/run-events.ts';

@@ -43,6 +43,14 @@ export interface ParamUi {
   selector?: boolean;
 }
 
+/** What a node is for, when to use it and what to watch for, with one worked example. */
+export interface NodeHelp {
+  /** A few sentences of plain text; a blank line starts a new paragraph. */
+  text: string;
+  /** A concrete case: the settings and what comes out. */
+  example: string;
+}
+
 type Inputs = Record<string, InputPort>;
 type Outputs = Record<string, OutputPort>;
 
@@ -64,6 +72,8 @@ export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs
   category: Category;
   /** One or two sentences for the palette, in the analyst's words. */
   description: string;
+  /** Longer help (the studio's Help panel, F1, `flowline nodes --json`). */
+  help?: NodeHelp;
   inputs: I;
   outputs: O;
   /** One zod object, or a choice of objects on one key (paramsChoice: Train's learner). */

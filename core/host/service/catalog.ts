@@ -31,6 +31,7 @@ export function catalogEntry(spec: AnyNodeSpec): CatalogNode {
     title: spec.title,
     category: spec.category,
     description: spec.description,
+    ...(spec.help ? { help: spec.help } : {}),
     inputs,
     outputs,
     paramsSchema: paramsJsonSchema(spec.params),

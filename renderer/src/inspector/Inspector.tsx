@@ -66,7 +66,14 @@ function NodeInspector({ node, spec }: { node: PipelineNode; spec: CatalogNode |
           data-testid="node-title"
         />
         <p className="muted">{spec ? `${spec.category} · ${spec.type} v${node.version}` : `Unknown node type ${node.type}`}</p>
-        {spec && <p className="inspector__desc">{spec.description}</p>}
+        {spec && (
+          <p className="inspector__desc">
+            {spec.description}{' '}
+            <button className="link-button" onClick={() => useUiStore.getState().openDialog({ kind: 'node-help', type: spec.type })} title="More about this node, with an example (F1)" data-testid="node-help-open">
+              More help (F1)
+            </button>
+          </p>
+        )}
         <div className="field" data-testid="node-id-field">
           <label className="field__label" htmlFor="node-id-input">id</label>
           <input

@@ -9,6 +9,7 @@ export type Dialog =
   | { kind: 'save-as'; then?: (saved: boolean) => void }
   | { kind: 'unsaved'; action: string; resolve: (ok: boolean) => void }
   | { kind: 'examples' }
+  | { kind: 'node-help'; type: string }
   | { kind: 'help' }
   | { kind: 'trust'; effects: string[]; then: () => void }
   | { kind: 'quick-insert'; at: { x: number; y: number } }

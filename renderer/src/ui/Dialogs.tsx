@@ -6,6 +6,7 @@ import { Modal } from './Modal.tsx';
 import { SHORTCUTS } from './shortcuts.ts';
 import { UnsavedDialog } from './UnsavedDialog.tsx';
 import { TemplateGrid } from './TemplateGrid.tsx';
+import { NodeHelpDialog } from './NodeHelpDialog.tsx';
 
 export function Dialogs() {
   const dialog = useUiStore((s) => s.dialog);
@@ -18,6 +19,8 @@ export function Dialogs() {
       return <SaveAsDialog then={dialog.then} />;
     case 'unsaved':
       return <UnsavedDialog action={dialog.action} resolve={dialog.resolve} />;
+    case 'node-help':
+      return <NodeHelpDialog type={dialog.type} />;
     case 'examples':
       return (
         <Modal title="Open an example" onClose={close} testId="examples-dialog" wide>

@@ -28,6 +28,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+J', 'Switch between canvas and JSON'],
   ['Alt+1 … Alt+4', 'Preview / Results / Log / Runs tab'],
   ['Inspector → Inputs', 'Connect an input without the mouse'],
+  ['F1', 'Help on the selected node (this list when none is selected)'],
   ['?', 'This list'],
 ];
 
@@ -70,6 +71,11 @@ export function installShortcuts(flow: () => ReactFlowInstance | null): () => vo
     const tab = e.altKey && /^[1-9]$/.test(e.key) ? bottomTabs()[Number(e.key) - 1] : undefined;
     if (tab && inEditor) return done(), ui.setBottomTab(tab.id);
     if (mod && key === 'j' && inEditor) return done(), ui.setView(ui.view === 'json' ? 'canvas' : 'json');
+    if (e.key === 'F1') {
+      done();
+      const one = inEditor && doc.selection.length === 1 ? doc.pipeline.nodes.find((n) => n.id === doc.selection[0]) : undefined;
+      return ui.openDialog(one ? { kind: 'node-help', type: one.type } : { kind: 'help' });
+    }
     if (editing || ui.dialog || !inEditor) return;
 
     if (e.key === 'Escape') return void cancelRun();
