@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
-import { evaluationReport } from '../core/ml/curves.ts';
+import { evaluationReportTask } from '../core/ml/curves.ts';
 import { foldTable, outOfFold, prepareFolds, scoreFolds, summarizeFolds } from '../core/ml/cv.ts';
 import { learnerByKind } from '../core/ml/learners/index.ts';
 import { learnerChoice, SUPERVISED_LEARNERS } from '../core/ml/learners/choice.ts';
@@ -43,7 +43,7 @@ export const crossValidateNode = defineNode({
     });
     const { mean, std } = summarizeFolds(scores);
     const oof = outOfFold(cv, scores);
-    const report = evaluationReport({ task: cv.task, scope: 'cv', classes: cv.classes, ...oof, detail: true, worstRows: 20 });
+    const report = await ctx.runInWorker(evaluationReportTask, { task: cv.task, scope: 'cv', classes: cv.classes, ...oof, detail: true, worstRows: 20 });
     const names = Object.keys(mean);
     return {
       metrics: {

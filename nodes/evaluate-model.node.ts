@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
-import { evaluationReport, withRowValues } from '../core/ml/curves.ts';
+import { evaluationReportTask, withRowValues } from '../core/ml/curves.ts';
 import { groupMetrics, groupMetricsResults } from '../core/ml/group-metrics.ts';
 import { actualValues, predictTable } from '../core/ml/model.ts';
 import { textKeys } from '../core/ml/frame.ts';
@@ -37,7 +37,7 @@ export const evaluateNode = defineNode({
     }
     const p = await predictTable(ctx, model, inputs.table, [...(model.target ? [model.target] : []), ...(group ? [group] : [])]);
     ctx.progress(0.8, 'scoring');
-    const metrics = evaluationReport({
+    const metrics = await ctx.runInWorker(evaluationReportTask, {
       task: model.task,
       scope: 'test',
       classes: model.classes,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
-import { evaluationReport } from '../core/ml/curves.ts';
+import { evaluationReportTask } from '../core/ml/curves.ts';
 import { learnerChoice } from '../core/ml/learners/choice.ts';
 import { TASK_CHOICES, trainModel } from '../core/ml/model.ts';
 
@@ -49,7 +49,7 @@ export const trainNode = defineNode({
       classWeight: params.class_weight,
     });
     ctx.progress(1);
-    const metrics = evaluationReport({
+    const metrics = await ctx.runInWorker(evaluationReportTask, {
       task: r.model.task,
       scope: 'train',
       classes: r.model.classes,

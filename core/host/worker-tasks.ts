@@ -8,8 +8,11 @@
  * worker threads themselves via worker-main.ts) uses this one registry.
  */
 import { defineTaskRegistry } from '../exec/task-registry.ts';
-import { fitLearnerTask, fitPredictTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask } from '../ml/tasks.ts';
+import { fitLearnerTask, fitScoreFoldTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask } from '../ml/tasks.ts';
 import { fitStepTask } from '../ml/prep/worker-task.ts';
+import { foldsTask } from '../ml/folds.ts';
+import { evaluationReportTask } from '../ml/curves.ts';
+import { recipeMatrixTask, trainingMatrixTask } from '../ml/training-data.ts';
 import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-tasks.ts';
 import { exportOnnxTask } from '../export/onnx/export-task.ts';
 import { exportDockerTask } from '../export/serving/export-docker.ts';
@@ -25,8 +28,12 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   prepareUnitFitTask,
   fitUnitRangeTask,
   predictLearnerTask,
-  fitPredictTask,
+  fitScoreFoldTask,
   fitStepTask,
+  trainingMatrixTask,
+  recipeMatrixTask,
+  foldsTask,
+  evaluationReportTask,
   explainRowsTask,
   permutationTask,
   pdpTask,

@@ -4,6 +4,7 @@
  * cumulative gains / lift, and the error-analysis table of the worst-predicted rows.
  */
 import type { ChartSpec, MetricsValue, ResultTable, Task } from '../spec/values.ts';
+import { defineWorkerTask } from '../spec/worker-task.ts';
 import type { Prediction } from './learners/types.ts';
 import { confusionMatrix, perClassScores, scoreClassification, scoreRegression, type Num } from './metrics.ts';
 
@@ -320,3 +321,6 @@ export function withRowValues(table: ResultTable, rowIds: ArrayLike<number>, col
     }),
   };
 }
+
+/** evaluationReport on a worker: sorting 100k predictions for its curves is CPU work. */
+export const evaluationReportTask = defineWorkerTask('ml.evaluationReport', (r: ReportInput): MetricsValue => evaluationReport(r));

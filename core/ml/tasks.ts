@@ -7,6 +7,7 @@ import { defineWorkerTask } from '../spec/worker-task.ts';
 import type { Task } from '../spec/values.ts';
 import { learnerByKind } from './learners/index.ts';
 import type { Matrix, Prediction, UnitFit } from './learners/types.ts';
+import { scoreClassification, scoreRegression, type ScoreSet } from './metrics.ts';
 
 export interface FitPayload {
   kind: string;
@@ -69,12 +70,24 @@ export const predictLearnerTask = defineWorkerTask('ml.predictLearner', (payload
   learnerByKind(payload.kind).predict(payload.state, payload.X),
 );
 
+export interface FoldFitPayload extends FitPayload {
+  /** The fold's held-out rows, and their actual values (class indices or numbers). */
+  test: Matrix;
+  testY: Float64Array;
+}
+
 /**
- * Fit on one fold's training rows and predict its held-out rows, in one trip to the worker (the
- * fitted state never needs to come back). Used by cross-validation, tuning and Compare, where
- * several run at once: the learner's own progress is not forwarded, the caller reports per fold.
+ * Fit on one fold's training rows, predict its held-out rows and score them, in one trip to the
+ * worker (the fitted state never needs to come back). Used by cross-validation, tuning and
+ * Compare, where several run at once: the learner's own progress is not forwarded, the caller
+ * reports per fold.
  */
-export const fitPredictTask = defineWorkerTask('ml.fitPredict', (payload: FitPayload & { test: Matrix }): Prediction => {
+export const fitScoreFoldTask = defineWorkerTask('ml.fitScoreFold', (payload: FoldFitPayload): { prediction: Prediction; score: ScoreSet } => {
   const state = fit(payload);
-  return learnerByKind(payload.kind).predict(state, payload.test);
+  const prediction = learnerByKind(payload.kind).predict(state, payload.test);
+  const score =
+    payload.task === 'binary' || payload.task === 'multiclass'
+      ? scoreClassification(payload.task, payload.testY, prediction.values, payload.nClasses!, prediction.proba)
+      : scoreRegression(payload.testY, prediction.values);
+  return { prediction, score };
 });
