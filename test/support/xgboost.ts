@@ -1,7 +1,8 @@
 /**
  * An independent TreeSHAP: Debian's python3-xgboost (1.7) trains a model, gives its own
  * `pred_contribs`, and its trees are loaded into our FlatTree form here, so our TreeSHAP can run
- * on exactly the same trees. Used by the TreeSHAP test and bench/explain.ts.
+ * on exactly the same trees. Used by the TreeSHAP test (describePython('xgboost', ...)) and
+ * bench/explain.ts.
  *
  * XGBoost goes left when float32(x) < split (float32); we go left when x <= threshold. For data
  * that is float32 already (pass it through Math.fround), x < t ⟺ x <= the float32 just below t,
@@ -9,13 +10,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { FlatTree, Matrix } from '../../core/ml/learners/types.ts';
-import { PYTHON, runPython } from './python.ts';
-
-export const hasXgboost = spawnSync(PYTHON, ['-c', 'import xgboost'], { encoding: 'utf8' }).status === 0;
-
-if (!hasXgboost) {
-  console.warn(`\n*** xgboost not found at ${PYTHON}: XGBoost parity is SKIPPED, not passed (apt-get install python3-xgboost) ***\n`);
-}
+// python-probe, not python.ts: the bench imports this file outside vitest.
+import { PYTHON } from './python-probe.ts';
 
 export interface XgbTree {
   left_children: number[];
@@ -37,6 +33,8 @@ export interface XgbResult {
   margin: number[] | number[][];
   /** Seconds XGBoost's pred_contribs took (best of `repeats`), for the bench. */
   contribSeconds: number;
+  /** Peak resident memory of the Python process (KB). */
+  maxRssKb: number;
 }
 
 const f32 = new Float32Array(1);
@@ -78,7 +76,7 @@ export function flatTreeFromXgb(t: XgbTree): FlatTree {
 }
 
 const SCRIPT = String.raw`
-import json, sys, time, numpy as np, xgboost as xgb
+import json, sys, time, resource, numpy as np, xgboost as xgb
 d = json.load(sys.stdin)
 def mat(rows):
     return np.array([[np.nan if v is None else v for v in r] for r in rows], dtype=np.float32)
@@ -98,20 +96,20 @@ model = m['gradient_booster']['model']
 keys = ['left_children', 'right_children', 'split_indices', 'split_conditions', 'default_left', 'sum_hessian']
 print(json.dumps({'trees': [{k: t[k] for k in keys} for t in model['trees']], 'tree_info': model['tree_info'],
   'base_score': float(m['learner_model_param']['base_score']), 'objective': m['objective']['name'],
-  'contribs': contribs.tolist(), 'margin': margin.tolist(), 'seconds': best}))
+  'contribs': contribs.tolist() if d.get('return_contribs', True) else [], 'margin': margin.tolist(), 'seconds': best,
+  'maxrss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 `;
 
 /** Train XGBoost on X/y (float32 values; NaN = missing) and explain `explain` with pred_contribs. */
-export function xgboostContribs(X: Matrix, y: ArrayLike<number>, explain: Matrix, params: Record<string, unknown>, rounds: number, repeats = 1): XgbResult {
+export function xgboostContribs(X: Matrix, y: ArrayLike<number>, explain: Matrix, params: Record<string, unknown>, rounds: number, repeats = 1, returnContribs = true): XgbResult {
   const rows = (m: Matrix) => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols), (v) => (Number.isNaN(v) ? null : v)));
-  const r = runPython<{ trees: XgbTree[]; tree_info: number[]; base_score: number; objective: string; contribs: XgbResult['contribs']; margin: XgbResult['margin']; seconds: number }>(SCRIPT, {
-    X: rows(X),
-    y: Array.from(y),
-    explain: rows(explain),
-    params,
-    rounds,
-    repeats,
-  });
+  // OpenMP gets exactly the threads asked for (runPython pins 1; the bench compares at 2).
+  const threads = String(params.nthread ?? 1);
+  const env = { ...process.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const input = JSON.stringify({ X: rows(X), y: Array.from(y), explain: rows(explain), params, rounds, repeats, return_contribs: returnContribs });
+  const run = spawnSync(PYTHON, ['-c', SCRIPT], { input, encoding: 'utf8', maxBuffer: 1 << 30, env });
+  if (run.status !== 0) throw new Error(`python failed (${run.status}):\n${run.stderr}`);
+  const r = JSON.parse(run.stdout) as { trees: XgbTree[]; tree_info: number[]; base_score: number; objective: string; contribs: XgbResult['contribs']; margin: XgbResult['margin']; seconds: number; maxrss_kb: number };
   const logistic = r.objective === 'binary:logistic';
   const base = Math.fround(r.base_score);
   return {
@@ -121,5 +119,6 @@ export function xgboostContribs(X: Matrix, y: ArrayLike<number>, explain: Matrix
     contribs: r.contribs,
     margin: r.margin,
     contribSeconds: r.seconds,
+    maxRssKb: r.maxrss_kb,
   };
 }

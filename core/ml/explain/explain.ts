@@ -84,14 +84,22 @@ async function readRows(ctx: RunContext, model: ModelValue, table: TableRef, o: 
   return { raw: selectRows(frame, pick), rowIds: pick.map((i) => rowIds[i]), total };
 }
 
-/** The background rows as the learner sees them: the background table, or the explained rows. */
-async function backgroundMatrix(model: ModelValue, table: TableRef | undefined, X: Matrix, o: ExplainOptions): Promise<Matrix> {
-  if (!table) return X;
+/**
+ * The background rows as the learner sees them, and what they are: the background table; else
+ * the training rows the model keeps (ModelValue.sample, up to 64, evenly spaced); else the
+ * explained rows.
+ */
+async function backgroundMatrix(model: ModelValue, table: TableRef | undefined, X: Matrix, o: ExplainOptions): Promise<{ B: Matrix; what: string }> {
+  if (!table) {
+    const sample = model.sample;
+    if (sample && sample.rows > 0) return { B: frameToMatrix(applyRecipe(model.recipe, sample), model.features), what: `the ${sample.rows} training rows the model keeps` };
+    return { B: X, what: 'the explained rows' };
+  }
   requireInputColumns(model, table);
   const { frame } = await loadRawFrame(table, model.inputColumns.map((c) => c.name));
   // Means and k-means need no more than this many rows.
   const capped = frame.rows > 20_000 ? selectRows(frame, Array.from(new Rng(deriveSeed(o.seed, 'background')).permutation(frame.rows).slice(0, 20_000)).sort((a, b) => a - b)) : frame;
-  return frameToMatrix(applyRecipe(model.recipe, capped), model.features);
+  return { B: frameToMatrix(applyRecipe(model.recipe, capped), model.features), what: `the ${capped.rows} background rows` };
 }
 
 export async function explainModel(ctx: RunContext, model: ModelValue, table: TableRef, backgroundTable: TableRef | undefined, o: ExplainOptions): Promise<ExplainReport> {
@@ -146,13 +154,13 @@ async function attributionsInWorkers(ctx: RunContext, model: ModelValue, method:
   const common = { method, kind: model.estimator.kind, task: model.task, state: model.estimator.state, outputs };
   let extra: Partial<AttributionJob> = {};
   if (method === 'linear') {
-    const B = await backgroundMatrix(model, backgroundTable, X, o);
+    const { B, what } = await backgroundMatrix(model, backgroundTable, X, o);
     extra = { mean: columnMeans(B) };
-    notes.push(`Linear SHAP: E[x] is the mean of ${backgroundTable ? `the ${B.rows} background rows` : 'the explained rows'}.`);
+    notes.push(`Linear SHAP: E[x] is the mean of ${what}.`);
   } else if (method === 'kernel' || method === 'lime') {
-    const B = await backgroundMatrix(model, backgroundTable, X, o);
+    const { B, what } = await backgroundMatrix(model, backgroundTable, X, o);
     const { background, note } = summariseBackground(B, o.backgroundSize, o.backgroundSummary, deriveSeed(o.seed, 'background'));
-    notes.push(`${method === 'kernel' ? 'KernelSHAP' : 'LIME'} ${note}${backgroundTable ? '' : ' (the explained rows: connect background rows, e.g. the training side, to compare against those)'}.`);
+    notes.push(`${method === 'kernel' ? 'KernelSHAP' : 'LIME'} ${note}, from ${what}${backgroundTable ? '' : ' (connect background rows, e.g. the training side, to compare against more of them)'}.`);
     extra = { background, groups: players.map((t) => t.features), samples: o.samples, seed: deriveSeed(o.seed, method) };
   }
   const minRows = method === 'tree' ? 64 : method === 'linear' ? 100_000 : 1;

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { partialDependence } from '../../../../core/ml/explain/pdp.ts';
 import { frameFromArrays } from '../../../../core/ml/frame.ts';
 import type { LinearClassifierState } from '../../../../core/ml/learners/logistic.ts';
-import { hasSklearn, runPython } from '../../../support/python.ts';
+import { describePython, runPython } from '../../../support/python.ts';
 import { fitLearner, problem } from './explain-fixtures.ts';
 
 const SCRIPT = String.raw`
@@ -28,7 +28,7 @@ print(json.dumps(jobs))
 
 type Pd = { average: number[][] | number[][][]; values: number[][] }[];
 
-describe.skipIf(!hasSklearn)('partial dependence equals scikit-learn\'s partial_dependence', () => {
+describePython('sklearn', 'partial dependence equals scikit-learn\'s partial_dependence', () => {
   const TASKS = ['binary', 'multiclass'] as const;
   const fitted = TASKS.map((task) => {
     const pr = problem(task, 120, 3, 12);

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ensembleExpectation, treeShap } from '../../../../core/ml/explain/tree-shap.ts';
 import { treeNodes, type TreeEnsemble } from '../../../../core/ml/explain/tree-view.ts';
 import type { Matrix } from '../../../../core/ml/learners/types.ts';
-import { hasXgboost, xgboostContribs, type XgbResult } from '../../../support/xgboost.ts';
+import { describePython } from '../../../support/python.ts';
+import { xgboostContribs, type XgbResult } from '../../../support/xgboost.ts';
 import { features, problem } from './explain-fixtures.ts';
 
 /** float32 data, as XGBoost sees it. */
@@ -33,7 +34,7 @@ function compare(ours: Float64Array, base: Float64Array, r: XgbResult, rows: num
   return worst;
 }
 
-describe.skipIf(!hasXgboost)('TreeSHAP on XGBoost trees matches XGBoost pred_contribs', () => {
+describePython('xgboost', 'TreeSHAP on XGBoost trees matches XGBoost pred_contribs', () => {
   const cases = [
     { name: 'binary:logistic', task: 'binary' as const, outputs: 1, params: { objective: 'binary:logistic', max_depth: 5, eta: 0.3 } },
     { name: 'reg:squarederror', task: 'regression' as const, outputs: 1, params: { objective: 'reg:squarederror', max_depth: 6, eta: 0.2 } },
