@@ -6,6 +6,7 @@
 import { defineWorkerTask } from '../spec/worker-task.ts';
 import type { Task } from '../spec/values.ts';
 import { learnerByKind } from './learners/index.ts';
+import { checkFitMemory } from './learners/memory.ts';
 import type { Matrix, Prediction, UnitFit } from './learners/types.ts';
 import { scoreClassification, scoreRegression, type ScoreSet } from './metrics.ts';
 
@@ -26,9 +27,17 @@ export interface FitPayload {
 
 const fitData = (p: FitPayload) => ({ X: p.X, y: p.y, sampleWeight: p.sampleWeight, nClasses: p.nClasses, featureNames: p.featureNames });
 
-function fit(p: FitPayload, progress?: (f: number, m?: string) => void): unknown {
+/** The learner and its params, after checking that the fit fits in memory (every fit starts here). */
+function prepareFit(p: FitPayload) {
   const learner = learnerByKind(p.kind);
-  return learner.fit(fitData(p), learner.params.parse(p.params), { task: p.task, seed: p.seed, progress, threads: p.threads });
+  const params = learner.params.parse(p.params);
+  checkFitMemory(learner, { rows: p.X.rows, cols: p.X.cols, classes: p.nClasses ?? 0 }, params);
+  return { learner, params };
+}
+
+function fit(p: FitPayload, progress?: (f: number, m?: string) => void): unknown {
+  const { learner, params } = prepareFit(p);
+  return learner.fit(fitData(p), params, { task: p.task, seed: p.seed, progress, threads: p.threads });
 }
 
 function unitFitOf(kind: string): UnitFit {
@@ -39,8 +48,8 @@ function unitFitOf(kind: string): UnitFit {
 
 /** First step of a fit spread over threads (Learner.unitFit): what every range of units shares. */
 export const prepareUnitFitTask = defineWorkerTask('ml.prepareUnitFit', (p: FitPayload): { shared: unknown; units: number } => {
-  const learner = learnerByKind(p.kind);
-  return unitFitOf(p.kind).prepare(fitData(p), learner.params.parse(p.params), { task: p.task, seed: p.seed });
+  const { params } = prepareFit(p);
+  return unitFitOf(p.kind).prepare(fitData(p), params, { task: p.task, seed: p.seed });
 });
 
 export interface UnitRangeJob {

@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'PATH_NOT_ALLOWED',
   'CANCELLED',
   'TIMEOUT',
+  'NOT_ENOUGH_MEMORY',
   'WORKER_FAILED',
   'INTERNAL',
 ] as const;
