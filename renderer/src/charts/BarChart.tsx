@@ -1,4 +1,5 @@
 import type { ChartSpec } from '../../../core/spec/values.ts';
+import { XGrid } from './Grid.tsx';
 import { fmtTick, labelMargin, linear, SERIES_COLOURS, ticks } from './scale.ts';
 
 type Bar = Extract<ChartSpec, { kind: 'bar' }>;
@@ -18,12 +19,7 @@ export function BarChart({ spec }: { spec: Bar }) {
     const x = linear(lo, hi, M.l, W - M.r);
     return (
       <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={spec.title}>
-        {ticks(lo, hi, 4).map((t) => (
-          <g key={t}>
-            <line x1={x(t)} x2={x(t)} y1={M.t} y2={H - M.b} className="chart__grid" />
-            <text x={x(t)} y={H - M.b + 14} className="chart__tick" textAnchor="middle">{fmtTick(t)}</text>
-          </g>
-        ))}
+        <XGrid x={x} lo={lo} hi={hi} top={M.t} bottom={H - M.b} gap={14} />
         {spec.categories.map((c, ci) => (
           <g key={c}>
             <text x={M.l - 6} y={M.t + ci * band + band / 2 + 4} className="chart__tick" textAnchor="end">

@@ -1,5 +1,6 @@
 import type { ChartSpec } from '../../../core/spec/values.ts';
-import { fmtTick, labelMargin, linear, ticks } from './scale.ts';
+import { XGrid } from './Grid.tsx';
+import { labelMargin, linear } from './scale.ts';
 
 type Beeswarm = Extract<ChartSpec, { kind: 'beeswarm' }>;
 const W = 360, band = 26;
@@ -38,12 +39,7 @@ export function BeeswarmChart({ spec }: { spec: Beeswarm }) {
   const x = linear(lo - pad, hi + pad, M.l, W - M.r);
   return (
     <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={spec.title}>
-      {ticks(lo - pad, hi + pad, 4).map((t) => (
-        <g key={t}>
-          <line x1={x(t)} x2={x(t)} y1={M.t} y2={H - M.b} className="chart__grid" />
-          <text x={x(t)} y={H - M.b + 12} className="chart__tick" textAnchor="middle">{fmtTick(t)}</text>
-        </g>
-      ))}
+      <XGrid x={x} lo={lo - pad} hi={hi + pad} top={M.t} bottom={H - M.b} />
       <line x1={x(0)} x2={x(0)} y1={M.t} y2={H - M.b} className="chart__axis" />
       {spec.rows.map((row, ri) => {
         const cy = M.t + ri * band + band / 2;

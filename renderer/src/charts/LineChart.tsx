@@ -1,4 +1,5 @@
 import type { ChartSpec } from '../../../core/spec/values.ts';
+import { YGrid } from './Grid.tsx';
 import { fmtTick, linear, SERIES_COLOURS, ticks } from './scale.ts';
 
 type Line = Extract<ChartSpec, { kind: 'line' }>;
@@ -16,12 +17,7 @@ export function LineChart({ spec }: { spec: Line }) {
   const y = linear(yMin, yMax, H - M.b, M.t);
   return (
     <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={spec.title}>
-      {ticks(yMin, yMax).map((t) => (
-        <g key={`y${t}`}>
-          <line x1={M.l} x2={W - M.r} y1={y(t)} y2={y(t)} className="chart__grid" />
-          <text x={M.l - 4} y={y(t) + 3} className="chart__tick" textAnchor="end">{fmtTick(t)}</text>
-        </g>
-      ))}
+      <YGrid y={y} lo={yMin} hi={yMax} left={M.l} right={W - M.r} />
       {spec.x.categories
         ? spec.x.categories.map((c, i) => (
             <text key={`x${i}`} x={x(i)} y={H - M.b + 14} className="chart__tick" textAnchor="middle">{c.length > 9 ? `${c.slice(0, 8)}…` : c}</text>

@@ -1,5 +1,6 @@
 import type { ChartSpec } from '../../../core/spec/values.ts';
-import { fmtTick, labelMargin, linear, ticks } from './scale.ts';
+import { XGrid } from './Grid.tsx';
+import { fmtTick, labelMargin, linear } from './scale.ts';
 
 type Waterfall = Extract<ChartSpec, { kind: 'waterfall' }>;
 const W = 360, band = 20;
@@ -33,12 +34,7 @@ export function WaterfallChart({ spec }: { spec: Waterfall }) {
   };
   return (
     <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={spec.title}>
-      {ticks(lo - pad, hi + pad, 4).map((t) => (
-        <g key={t}>
-          <line x1={x(t)} x2={x(t)} y1={M.t} y2={H - M.b} className="chart__grid" />
-          <text x={x(t)} y={H - M.b + 12} className="chart__tick" textAnchor="middle">{fmtTick(t)}</text>
-        </g>
-      ))}
+      <XGrid x={x} lo={lo - pad} hi={hi + pad} top={M.t} bottom={H - M.b} />
       <line x1={x(spec.base)} x2={x(spec.base)} y1={M.t - 6} y2={H - M.b} className="chart__axis" strokeDasharray="3 3" />
       <text x={x(spec.base)} y={M.t - 9} className="chart__tick" textAnchor="middle">{`base ${short(spec.base)}`}</text>
       <line x1={x(spec.output)} x2={x(spec.output)} y1={M.t} y2={H - M.b + 2} className="chart__axis" />
