@@ -36,6 +36,7 @@ import { scaleFeaturesNode } from './scale-features.node.ts';
 import { encodeCategoriesNode } from './encode-categories.node.ts';
 import { formulaColumnNode } from './formula-column.node.ts';
 import { groupAggregatesNode } from './group-aggregates.node.ts';
+import { addLagFeaturesNode } from './add-lag-features.node.ts';
 import { reducePcaNode } from './reduce-pca.node.ts';
 import { selectFeaturesNode } from './select-features.node.ts';
 import { runCodeNode } from './run-code.node.ts';
@@ -86,6 +87,7 @@ export const NODES: AnyNodeSpec[] = [
   encodeCategoriesNode,
   formulaColumnNode,
   groupAggregatesNode,
+  addLagFeaturesNode,
   reducePcaNode,
   selectFeaturesNode,
   runCodeNode,

@@ -16,6 +16,7 @@ import { recipeMatrixTask, trainingMatrixTask } from '../ml/training-data.ts';
 import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-tasks.ts';
 import { exportOnnxTask } from '../export/onnx/export-task.ts';
 import { exportDockerTask } from '../export/serving/export-docker.ts';
+import { lagFeaturesTask } from '../data/lag-features.ts';
 
 /**
  * Where worker threads start: the built bundle beside this one (out/<entry>/index.js next to
@@ -39,4 +40,5 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   pdpTask,
   exportOnnxTask,
   exportDockerTask,
+  lagFeaturesTask,
 ]);
