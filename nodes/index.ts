@@ -31,6 +31,7 @@ import { castTypesNode } from './cast-types.node.ts';
 import { discretizeNode } from './discretize.node.ts';
 import { datePartsNode } from './date-parts.node.ts';
 import { splitTextNode } from './split-text.node.ts';
+import { textFeaturesNode } from './text-features.node.ts';
 import { transformValuesNode } from './transform-values.node.ts';
 import { scaleFeaturesNode } from './scale-features.node.ts';
 import { encodeCategoriesNode } from './encode-categories.node.ts';
@@ -82,6 +83,7 @@ export const NODES: AnyNodeSpec[] = [
   discretizeNode,
   datePartsNode,
   splitTextNode,
+  textFeaturesNode,
   transformValuesNode,
   scaleFeaturesNode,
   encodeCategoriesNode,

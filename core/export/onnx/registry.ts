@@ -43,6 +43,11 @@ export const UNEXPORTABLE_STEPS: Record<string, { what: string; reason: string; 
     reason: 'ONNX has no calendar operators, and the served model would have to parse dates',
     instead: 'compute the date parts before the split (e.g. in a SQL node), so the model receives them as columns',
   },
+  text_features: {
+    what: 'Text Features',
+    reason: "standard ONNX has no regular-expression tokeniser, no character n-grams and no string hash (onnxruntime's Tokenizer is a com.microsoft contrib operator, which Flowline's targets avoid)",
+    instead: 'score text with the Predict node or flowline run, or compute the text columns before the model and send them to the served model as numbers',
+  },
   split_text: {
     what: 'Split Text',
     reason: "ONNX's string split needs opset 20, newer than the default target",

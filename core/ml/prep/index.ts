@@ -18,10 +18,11 @@ import { scale } from './scale.ts';
 import { selectFeatures } from './select-features.ts';
 import { splitText } from './split-text.ts';
 import { targetEncode } from './target-encode.ts';
+import { textFeatures } from './text-features.ts';
 import type { AnyStepKind } from './types.ts';
 
 export const STEP_KINDS: Record<string, AnyStepKind> = Object.fromEntries(
-  [impute, outliersClip, scale, discretize, power, onehot, ordinal, hashing, targetEncode, dateParts, splitText, formula, groupAgg, pca, cast, selectFeatures].map((k) => [k.kind, k]),
+  [impute, outliersClip, scale, discretize, power, onehot, ordinal, hashing, targetEncode, dateParts, splitText, formula, groupAgg, pca, cast, selectFeatures, textFeatures].map((k) => [k.kind, k]),
 );
 
 export type { StepKind, AnyStepKind } from './types.ts';
