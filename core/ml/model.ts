@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ColumnSelection } from '../spec/columns.ts';
+import type { AutoPrepOptions } from './auto-prep.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
 import type { ModelValue, TableRef } from '../spec/values.ts';
@@ -43,6 +44,8 @@ export interface TrainSpec {
   /** Columns (after the recipe) the estimator sees, or a selector; default: every column but the target. */
   features?: ColumnSelection;
   classWeight?: 'none' | 'balanced';
+  /** Automatic preparation (auto-prep.ts): encode text and fill missing numbers in the features; absent = off. */
+  autoPrep?: AutoPrepOptions;
 }
 
 function resolveTask(learner: Learner, spec: TrainSpec): TaskChoice {
@@ -77,6 +80,8 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
     learner: learner.kind,
     features: spec.features,
     classWeight: spec.classWeight,
+    autoPrep: spec.autoPrep,
+    nodeId: ctx.nodeId,
   });
 
   const payload: FitPayload = {

@@ -12,7 +12,8 @@ import { frameFingerprint, frameToMatrix, type Frame, type FrameColumn } from '.
 import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix } from './learners/types.ts';
 import { applyRecipe } from './prep/fit.ts';
-import { fitTransformRecipe, loadRawFrame } from './recipe.ts';
+import { fitTransformRecipe, loadRawFrame, stepKind } from './recipe.ts';
+import { autoPrepSteps, preparedFeatures, type AutoPrepOptions } from './auto-prep.ts';
 
 export type TaskChoice = 'auto' | Task;
 export const TASK_CHOICES = ['auto', 'binary', 'multiclass', 'regression', 'clustering', 'anomaly'] as const;
@@ -147,12 +148,17 @@ export function checkRecipeLeavesTarget(steps: RecipeStep[], target: string): vo
 // ---------------------------------------------------------------- features and inputs
 
 /**
- * The estimator's columns: the chosen list, or what a selector picks ("all numeric") among the
+ * The estimator's columns as chosen: the list, or what a selector picks ("all numeric") among the
  * columns after the recipe but the target, or every column but the target and ROW_ID.
  */
-export function featureColumns(frame: Frame, target: string | undefined, chosen?: ColumnSelection): string[] {
+export function chosenFeatures(frame: Frame, target: string | undefined, chosen?: ColumnSelection): string[] {
   const all = Object.keys(frame.columns).filter((c) => c !== target && c !== ROW_ID);
-  const features = isSelector(chosen) ? resolveColumns(chosen, all.map((name) => ({ name, type: frame.types[name] }))) : chosen?.length ? chosen : all;
+  return isSelector(chosen) ? resolveColumns(chosen, all.map((name) => ({ name, type: frame.types[name] }))) : chosen?.length ? chosen : all;
+}
+
+/** chosenFeatures, checked: each is a column, not the target, and holds numbers. */
+export function featureColumns(frame: Frame, target: string | undefined, chosen?: ColumnSelection): string[] {
+  const features = chosenFeatures(frame, target, chosen);
   for (const f of features) {
     if (!(f in frame.columns)) {
       throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: f, message: `Feature "${f}" is not a column after the recipe.`, hint: `Columns are: ${Object.keys(frame.columns).filter((c) => c !== ROW_ID).join(', ')}.` });
@@ -163,7 +169,7 @@ export function featureColumns(frame: Frame, target: string | undefined, chosen?
         code: 'COLUMN_TYPE',
         column: f,
         message: `Feature "${f}" holds text; the learner needs numbers.`,
-        hint: `Add an Encode Categories step (one-hot or ordinal) for "${f}" before Train, or leave it out of the features list.`,
+        hint: `Turn on automatic preparation in Train, add an Encode Categories step (one-hot or ordinal) for "${f}" before Train, or leave it out of the features list.`,
       });
     }
   }
@@ -227,6 +233,10 @@ export interface TrainingMatrixPayload {
   learner: string;
   features?: ColumnSelection;
   classWeight?: 'none' | 'balanced';
+  /** Train's automatic preparation (auto-prep.ts); absent = off. */
+  autoPrep?: AutoPrepOptions;
+  /** The Train node: the steps automatic preparation adds carry its id. */
+  nodeId: string;
 }
 
 export interface TrainingMatrix {
@@ -246,16 +256,29 @@ export interface TrainingMatrix {
   sample: NonNullable<ModelValue['sample']>;
 }
 
+/**
+ * The features after the recipe and, when it is on, after automatic preparation: its steps are
+ * fitted on the same (training) rows and appended to the fitted recipe.
+ */
+function prepareFeatures(afterRecipe: Frame, recipe: RecipeStep[], p: TrainingMatrixPayload): { steps: RecipeStep[]; frame: Frame; features: string[] } {
+  if (!p.autoPrep) return { steps: recipe, frame: afterRecipe, features: featureColumns(afterRecipe, p.target, p.features) };
+  const candidates = chosenFeatures(afterRecipe, p.target, p.features);
+  const auto = autoPrepSteps(p.nodeId, afterRecipe, candidates.filter((c) => c in afterRecipe.columns), p.autoPrep);
+  const { steps, frame } = fitTransformRecipe(auto, afterRecipe);
+  const lineage = (s: RecipeStep) => stepKind(s).lineage?.(s.params, s.state) ?? {};
+  return { steps: [...recipe, ...steps], frame, features: featureColumns(frame, p.target, preparedFeatures(candidates, steps, lineage)) };
+}
+
 /** Read the training rows, re-fit the recipe on them and build what the learner is fitted on (Train). */
 export const trainingMatrixTask = defineWorkerTask('ml.trainingMatrix', async (p: TrainingMatrixPayload): Promise<TrainingMatrix> => {
   const learner = learnerByKind(p.learner);
   const { frame: raw, rowIds } = await loadRawFrame(p.table);
   if (raw.rows === 0) throw new FlowlineError({ code: 'NO_ROWS', message: 'The training table has no rows.', hint: 'Check the filters and the split before Train.' });
   // fit + the training transform in one (target encoding gives its fitting rows out-of-fold values)
-  const { steps, frame } = fitTransformRecipe(p.table.recipe.steps, raw);
-  const target: Target = p.target ? prepareTarget(targetSource(raw, frame, p.target), p.target, p.choice) : { task: p.choice as Task };
+  const { steps: recipe, frame: afterRecipe } = fitTransformRecipe(p.table.recipe.steps, raw);
+  const target: Target = p.target ? prepareTarget(targetSource(raw, afterRecipe, p.target), p.target, p.choice) : { task: p.choice as Task };
   checkLearnerTask(learner, target.task);
-  const features = featureColumns(frame, p.target, p.features);
+  const { steps, frame, features } = prepareFeatures(afterRecipe, recipe, p);
   const X = frameToMatrix(frame, features);
   checkAllMissing(X, features);
   const k = target.classes?.length;

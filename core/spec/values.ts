@@ -44,6 +44,8 @@ export interface RecipeStep {
   /** Can it run inside the served model (ONNX / Docker)? */
   exportable: boolean;
   state?: unknown;
+  /** Added by Train's automatic preparation (core/ml/auto-prep.ts), not by a node of its own. */
+  auto?: boolean;
 }
 
 export interface Recipe {
