@@ -25,6 +25,7 @@ const USAGE = `flowline — run Flowline pipelines from the command line
   flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx [--exact] [--json]
   flowline predict <model.onnx> <data.csv> --out scored.csv
   flowline export docker <file.flow.json> --node TRAIN_NODE --out DIR [--challenger TRAIN_NODE_2] [--routing ab|canary|shadow]
+  flowline export argo <file.flow.json> --image IMAGE --out workflow.json [--claim PVC] [--trust]
   flowline nodes [--json]
   flowline templates [--json]
   flowline studio [--port N]
@@ -66,6 +67,7 @@ export async function main(argv: string[], parts: CliParts, io: Io = { stdout: p
       case 'studio':
         return await studioCommand(rest, parts, io);
       case 'export':
+        if (rest[0] === 'argo') return await (await import('./cli-export-argo.ts')).exportArgoCommand(rest.slice(1), parts, io);
         if (rest[0] === 'docker') return await (await import('./cli-export-docker.ts')).exportDockerCommand(rest.slice(1), parts, io);
         return await (await import('./cli-export.ts')).exportCommand(rest, parts, io);
       case 'predict':
