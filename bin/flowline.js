@@ -1,16 +1,13 @@
 #!/usr/bin/env node
-// The `flowline` command: a composition root. It wires the node catalog into the CLI. The
-// TypeScript sources load as one cached bundle (dev/source-bundle.mjs: rebuilt whenever a
-// source changes, tsx when it cannot be built), so a clean clone needs no build step.
-import { importSources } from '../dev/source-bundle.mjs';
+// The `flowline` command. An installed package runs the build (out/cli/flowline.js, made by
+// `npm run build`); a source checkout runs its TypeScript (bin/flowline-main.ts) as one cached
+// bundle (dev/source-bundle.mjs: rebuilt whenever a source changes), so editing needs no build.
+import { existsSync } from 'node:fs';
 
-// `flowline nodes | head`: the reader went away; stop quietly, as Unix tools do.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+const sources = new URL('./flowline-main.ts', import.meta.url);
+if (existsSync(sources)) {
+  const { importSources } = await import('../dev/source-bundle.mjs');
+  await importSources('cli', { 'bin/flowline-main.ts': [] });
+} else {
+  await import('../out/cli/flowline.js');
 }
-
-const { main, NODES, WORKER_TASKS } = await importSources('cli', { 'core/host/cli.ts': ['main'], 'nodes/index.ts': ['NODES'], 'core/host/worker-tasks.ts': ['WORKER_TASKS'] });
-process.exitCode = await main(process.argv.slice(2), { nodes: NODES, tasks: WORKER_TASKS });

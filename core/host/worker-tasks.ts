@@ -18,11 +18,10 @@ import { exportOnnxTask } from '../export/onnx/export-task.ts';
 import { exportDockerTask } from '../export/serving/export-docker.ts';
 import { lagFeaturesTask } from '../data/lag-features.ts';
 
-/**
- * Where worker threads start: the built bundle beside this one (out/<entry>/index.js next to
- * out/worker/index.js), or worker-main.ts when running from the sources.
- */
-const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./worker-main.ts', import.meta.url) : new URL('../worker/index.js', import.meta.url);
+/** Defined (true) by `npm run build` (scripts/build.ts), where import.meta.url is this file's place in the package. */
+declare const __FLOWLINE_BUNDLE__: boolean | undefined;
+/** Where worker threads start: the build's out/worker/index.js, or worker-main.ts when running from the sources. */
+const WORKER_ENTRY = typeof __FLOWLINE_BUNDLE__ !== 'undefined' ? new URL('../../out/worker/index.js', import.meta.url) : new URL('./worker-main.ts', import.meta.url);
 
 export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   fitLearnerTask,

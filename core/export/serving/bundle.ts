@@ -8,13 +8,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { FlowlineError } from '../../spec/errors.ts';
 import { FLOWLINE_VERSION } from '../version.ts';
 import { bundleLock, bundlePackageJson, BUNDLE_NPMRC, DOCKERIGNORE, dockerfile } from './docker.ts';
 import { openApiDocument } from './openapi.ts';
+import { servingPrograms } from './programs.ts';
 import { bundleReadme } from './readme.ts';
 import { Decoder } from './server/decode.ts';
 import { LoadedModel } from './server/model.ts';
@@ -22,7 +22,6 @@ import { compareAnswer, GOLDEN_FORMAT, type Golden } from './server/golden.ts';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, type InputColumn, type Manifest, type OutputTensor, type Routing, type ServedModel, type ValidationPolicy } from './server/manifest.ts';
 import { tritonConfig, tritonName } from './triton.ts';
 
-const SERVER_DIR = fileURLToPath(new URL('./server/', import.meta.url));
 
 /** One model as the bundle needs it (see fromModelValue in model-input.ts for the usual source). */
 export interface BundleModel {
@@ -140,7 +139,7 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
     files.set(`triton/${tritonName(spec.name)}/config.pbtxt`, tritonConfig(spec, Math.min(validation.maxRows, 1024)));
     files.set(`triton/${tritonName(spec.name)}/1/model.onnx`, m.onnx);
   }
-  const programs = await buildPrograms();
+  const programs = await servingPrograms();
   files.set('server.js', programs.server);
   files.set('replay.js', programs.replay);
   const packageName = served[0].name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
@@ -270,24 +269,3 @@ async function checkWithOnnxRuntime(m: BundleModel): Promise<OutputTensor[]> {
   return scored.outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: [-1, ...o.shape.slice(1)] }));
 }
 
-/** server.js and replay.js: each one CommonJS file, built from server/ with esbuild. */
-async function buildPrograms(): Promise<{ server: string; replay: string }> {
-  const esbuild = await import('esbuild');
-  const build = async (entry: string) => {
-    const r = await esbuild.build({
-      entryPoints: [join(SERVER_DIR, entry)],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['onnxruntime-node'],
-      write: false,
-      legalComments: 'none',
-      banner: { js: `// Written by Flowline ${FLOWLINE_VERSION} from core/export/serving/server/${relative(SERVER_DIR, join(SERVER_DIR, entry))}; do not edit.` },
-      logLevel: 'silent',
-    });
-    return r.outputFiles[0].text;
-  };
-  const [server, replay] = await Promise.all([build('main.ts'), build('replay.ts')]);
-  return { server, replay };
-}
