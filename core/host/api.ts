@@ -143,6 +143,56 @@ export interface RecoveredWork extends AutosaveWhere {
   savedAt: string;
 }
 
+/** Export a model-producing node's model as one verified ONNX file (docs/onnx-export.md). */
+export interface OnnxExportRequest {
+  pipeline: Pipeline;
+  /** The pipeline file (relative data paths resolve against its folder); unsaved = undefined. */
+  path?: string;
+  /** The node whose model is exported (Train Model, Tune...). */
+  nodeId: string;
+  /** Exact target (opset 21 + ai.onnx.ml 5, bit-identical trees) instead of the default (opset 17). */
+  exact?: boolean;
+  /** Where to write the .onnx (absolute, or relative to the pipeline's folder). Default: <nodeId>.onnx there (the studio's folder for templates and unsaved work). */
+  out?: string;
+}
+
+/** How the exported file compared with the app's own predictions. */
+export interface OnnxVerification {
+  passed: boolean;
+  rows: number;
+  heldOutRows: number;
+  rowSource: string;
+  missingRows: number;
+  unseenRows: number;
+  labelsAgree?: number;
+  maxAbsDiff: number;
+  maxRelDiff: number;
+  tolerance: number;
+  bitIdentical: boolean;
+  inexactOps: string[];
+  worst: { row: number; output: string; app: number | string; onnx: number | string } | null;
+  onnxMs: number;
+  appMs: number;
+  failure?: string;
+}
+
+export interface OnnxExportResult {
+  ok: boolean;
+  /** The file written (only when ok). */
+  file?: string;
+  sizeBytes?: number;
+  target: 'default' | 'exact';
+  opset?: number;
+  mlOpset?: number;
+  task?: string;
+  inputs?: { name: string; type: string }[];
+  outputs?: { name: string; type: string; shape: (number | string)[] }[];
+  verification?: OnnxVerification;
+  /** Why the export was refused (a step ONNX cannot express, a failed verification, a node error). */
+  error?: ErrorInfo;
+  durationMs: number;
+}
+
 export interface FlowlineApi {
   /** Version of this contract the host speaks. */
   hello(): Promise<{ apiVersion: number; host: 'electron' | 'web'; version: string; cwd: string }>;
@@ -173,6 +223,12 @@ export interface FlowlineApi {
   listDirectory(dir: string): Promise<{ path: string; entries: { name: string; dir: boolean }[] }>;
   /** Write a Docker serving bundle for a Train node of a saved pipeline (runs in the worker pool). */
   exportDocker(request: DockerExportRequest): Promise<DockerExportSummary>;
+  /**
+   * Run the pipeline up to what scores the node's model (cached), export the model as ONNX in a
+   * worker, verify it against the app's predictions and write it only if it matches. A refusal is
+   * a result with ok = false (and the verification, when it ran), not a thrown error.
+   */
+  exportOnnx(request: OnnxExportRequest): Promise<OnnxExportResult>;
   /** Subscribe to run events; returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
 }
@@ -210,6 +266,7 @@ export const API_METHOD_NAMES = Object.keys({
   recoverWork: 1,
   listDirectory: 1,
   exportDocker: 1,
+  exportOnnx: 1,
   // `satisfies`: a method added to FlowlineApi but not listed here is a type error.
 } satisfies Record<ApiMethod, 1>) as ApiMethod[];
 

@@ -33,6 +33,7 @@ import { catalogOf } from './service/catalog.ts';
 import { RunManager } from './service/runs.ts';
 import { StateStore } from './service/state.ts';
 import { UserPlaces } from './service/places.ts';
+import { exportOnnxFromStudio } from './service/export-onnx.ts';
 import { TrustGate } from './service/trust.ts';
 import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
 
@@ -313,6 +314,20 @@ export function createService(options: ServiceOptions): FlowlineService {
         routing: r.manifest.routing.mode,
         files: r.files,
       };
+    },
+
+    async exportOnnx(request) {
+      const pipeline = Pipeline.parse(request.pipeline);
+      return exportOnnxFromStudio(request, pipeline, {
+        nodes,
+        cwd,
+        isTemplate: (abs) => trust.isTemplate(abs),
+        checkWritable: (abs) => places.check(abs, 'Cannot export to'),
+        run: (r) => service.run(r),
+        finished: (runId) => runs.finished(runId),
+        // the heavy part (build, onnxruntime, the app's predictions) on the worker pool
+        runTask: (task, payload) => (pool ? pool.run(task, payload, { signal: new AbortController().signal }) : Promise.resolve(task.run(payload, { progress: () => {}, log: () => {} }))),
+      });
     },
 
     onEvent(listener) {

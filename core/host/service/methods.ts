@@ -43,6 +43,9 @@ const dockerExportRequest = z
     exact: z.boolean().optional(),
   })
   .strict();
+const onnxExportRequest = z
+  .object({ pipeline: Pipeline, path: path.optional(), nodeId: z.string().min(1), exact: z.boolean().optional(), out: path.optional() })
+  .strict();
 /** Validation must answer with diagnostics even for a half-edited graph, so it takes any object. */
 const loosePipeline = z.record(z.string(), z.unknown());
 
@@ -67,6 +70,7 @@ export const METHOD_ARGS = {
   recoverWork: z.tuple([z.string().min(1).max(512)]),
   listDirectory: z.tuple([path]),
   exportDocker: z.tuple([dockerExportRequest]),
+  exportOnnx: z.tuple([onnxExportRequest]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export { API_METHODS };

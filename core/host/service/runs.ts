@@ -27,6 +27,8 @@ export class RunManager {
   private readonly byRunId = new Map<string, RunSummary>();
   /** Latest merged summary per pipeline key, most recently finished last. */
   private readonly latest = new Map<string, RunSummary>();
+  /** Runs in flight by id, for finished(). */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(private readonly emit: (event: RunEvent) => void) {}
 
@@ -44,7 +46,15 @@ export class RunManager {
       if (this.active.get(key) === entry) this.active.delete(key);
     });
     this.active.set(key, entry);
+    this.pending.set(runId, entry.done);
+    void entry.done.finally(() => this.pending.delete(runId));
     return { runId };
+  }
+
+  /** The merged summary once run `runId` has ended (null if it is unknown or no longer kept). */
+  async finished(runId: string): Promise<RunSummary | null> {
+    await this.pending.get(runId);
+    return this.byRunId.get(runId) ?? null;
   }
 
   private async execute(entry: ActiveRun, ids: { plan: string[]; pipeline: string[] }, startRun: StartRun): Promise<void> {

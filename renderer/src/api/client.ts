@@ -3,7 +3,7 @@
  * WebSocket client speaking core/host/wire.ts to the web host on 127.0.0.1. The rest of the
  * renderer sees only FlowlineApi and cannot tell which one it got.
  */
-import type { ApiMethod, FlowlineApi, RunEvent, StudioWindowHooks } from '../../../core/host/api.ts';
+import { API_METHOD_NAMES, type ApiMethod, type FlowlineApi, type RunEvent, type StudioWindowHooks } from '../../../core/host/api.ts';
 import type { ErrorInfo } from '../../../core/spec/errors.ts';
 import { WIRE_PATH, type WireCall, type WireMessage } from '../../../core/host/wire.ts';
 
@@ -50,10 +50,8 @@ export function onHostNotice(listener: (info: ErrorInfo) => void): () => void {
   return () => notices.delete(listener);
 }
 
-const METHODS: ApiMethod[] = [
-  'hello', 'catalog', 'openPipeline', 'savePipeline', 'validatePipeline', 'trustPipeline', 'trustRun', 'trustFolder', 'run', 'cancel', 'lastRun',
-  'preview', 'listTemplates', 'recentFiles', 'autosave', 'recoverAutosave', 'recoverWork', 'listDirectory',
-];
+/** Every contract method, from the contract's own list: one added there is served here too. */
+const METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
 
 export function createWsApi(url: string): FlowlineApi {
   let socket: WebSocket | null = null;

@@ -207,6 +207,16 @@ export function createFakeApi(): FlowlineApi {
       if (request.challenger) models.push({ name: request.challenger, version: 'fake00000001', role: 'challenger', task: 'multiclass', heldOut: 'the test rows of node "split"' });
       return { dir, zip: `${dir}.zip`, models, routing: request.challenger ? (request.routing ?? 'ab') : 'single', files: ['Dockerfile', 'README.md', 'flowline-model.json', 'model.onnx', 'server.js'] };
     },
+    async exportOnnx(req) {
+      // a plausible passing report, so the dialog can be developed without the real host
+      await new Promise((r) => setTimeout(r, 300));
+      return {
+        ok: true, file: `/work/${req.nodeId}.onnx`, sizeBytes: 48_213, target: req.exact ? 'exact' : 'default', opset: req.exact ? 21 : 17, mlOpset: req.exact ? 5 : 3, task: 'multiclass',
+        inputs: IRIS.slice(0, 4).map((c) => ({ name: c.name, type: 'double' })), outputs: [{ name: 'label', type: 'string', shape: ['N'] }, { name: 'probabilities', type: 'double', shape: ['N', 3] }],
+        verification: { passed: true, rows: 79, heldOutRows: 38, rowSource: "rows of 'split' scored by 'evaluate'", missingRows: 41, unseenRows: 0, labelsAgree: 79, maxAbsDiff: 0, maxRelDiff: 0, tolerance: 1e-6, bitIdentical: true, inexactOps: [], worst: null, onnxMs: 4, appMs: 2 },
+        durationMs: 300,
+      };
+    },
     onEvent(listener) { listeners.add(listener); return () => listeners.delete(listener); },
   };
   return api;
