@@ -170,8 +170,10 @@ export interface OnnxVerification {
   tolerance: number;
   bitIdentical: boolean;
   inexactOps: string[];
+  whyNotIdentical?: string;
   worst: { row: number; output: string; app: number | string; onnx: number | string } | null;
   onnxMs: number;
+  onnxLoadMs: number;
   appMs: number;
   failure?: string;
 }

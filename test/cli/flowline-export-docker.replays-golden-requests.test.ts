@@ -76,7 +76,7 @@ describe('flowline export docker', () => {
   it('writes the bundle from the Train node, verified on the held-out rows its Evaluate node scores', () => {
     expect(exported.stderr).toBe('');
     expect(exported.status).toBe(0);
-    expect(exported.stdout).toMatch(/champion churn-train version [0-9a-f]{12} \(random_forest, binary\), verified on rows of .split. scored by .evaluate./);
+    expect(exported.stdout).toMatch(/champion churn-train version [0-9a-f]{12} \(random_forest, binary\), verified on held-out rows scored by .evaluate. \(from .split.\)/);
     const manifest = JSON.parse(readFileSync(join(out, 'flowline-model.json'), 'utf8')) as Manifest;
     expect(manifest.models.map((m) => [m.name, m.role, m.learner])).toEqual([['churn-train', 'champion', 'random_forest'], ['churn-train_v2', 'challenger', 'logistic_regression']]);
     expect(manifest.routing.mode).toBe('shadow');

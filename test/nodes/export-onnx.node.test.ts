@@ -53,7 +53,7 @@ describe('Export ONNX node', () => {
     expect(info).toMatchObject({ target: 'exact', task: 'regression', targetColumn: 'price', metrics: { nodeId: 'evaluate', scope: 'test' } });
     expect(info.metrics!.values.rmse).toBeGreaterThan(0);
     const logs = run.events.filter((e) => e.type === 'node:log' && e.nodeId === 'export').map((e) => (e as { message: string }).message);
-    expect(logs.join('\n')).toMatch(/verified on \d+ rows: \d+ rows of 'split'.*\n.*bit-identical/);
+    expect(logs.join('\n')).toMatch(/verified on \d+ rows: \d+ held-out rows from 'split'.*\n.*bit-identical/);
   });
 
   it('without held-out rows it verifies on the rows the model keeps; a hashing step is refused by name and nothing is written', async () => {

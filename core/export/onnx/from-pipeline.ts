@@ -146,7 +146,7 @@ export async function exportInputs(pipeline: Pipeline, summary: RunSummary, node
   const held = scorer ? (outputOf(summary, scorer.tableFrom) as TableRef | undefined) : undefined;
   if (scorer && held?.kind === 'table') {
     rows = (await loadRawFrame(held, columns)).frame;
-    rowSource = `rows of '${splitEndpoint(scorer.tableFrom).node}' scored by '${scorer.nodeId}'`;
+    rowSource = `held-out rows scored by '${scorer.nodeId}' (from '${splitEndpoint(scorer.tableFrom).node}')`;
     const m = Object.values(summary.nodes.find((n) => n.id === scorer.nodeId)?.outputs ?? {}).find((v) => v.kind === 'metrics') as MetricsValue | undefined;
     if (m) metrics = { nodeId: scorer.nodeId, scope: m.scope, values: m.values };
   } else {

@@ -32,7 +32,7 @@ export function verificationLines(v: VerificationReport): string[] {
   const lines = [`verified on ${v.rows} rows: ${v.heldOutRows} ${v.rowSource}, ${v.missingRows} with a missing input, ${v.unseenRows} with an unseen category`];
   if (v.labelsAgree !== undefined) lines.push(`labels agree on ${v.labelsAgree} of ${v.rows} rows`);
   const e = (x: number) => (x === 0 ? '0' : x.toExponential(2));
-  lines.push(`max |ONNX − app| ${e(v.maxAbsDiff)}, relative ${e(v.maxRelDiff)} (tolerance ${v.tolerance}); ${v.bitIdentical ? 'bit-identical' : 'not bit-identical'}${v.inexactOps.length ? ` (uses ${v.inexactOps.join(', ')})` : ''}`);
+  lines.push(`max |ONNX − app| ${e(v.maxAbsDiff)}, relative ${e(v.maxRelDiff)} (tolerance ${v.tolerance}); ${v.bitIdentical ? 'bit-identical' : `not bit-identical: ${v.whyNotIdentical}`}`);
   if (v.failure) lines.push(`FAILED: ${v.failure}`);
   return lines;
 }
@@ -56,7 +56,7 @@ export async function exportModelFile(ctx: RunContext, inputs: ExportNodeInputs)
     options: {
       target: inputs.exact ? 'exact' : 'default',
       rows,
-      rowSource: rows ? `rows of '${sources ?? 'the table input'}'` : undefined,
+      rowSource: rows ? `held-out rows from '${sources ?? 'the table input'}'` : undefined,
       metrics: inputs.metrics ? { nodeId: ctx.inputSources?.metrics?.[0] ?? 'metrics', scope: inputs.metrics.scope, values: inputs.metrics.values } : null,
       flowlineVersion: FLOWLINE_VERSION,
     },

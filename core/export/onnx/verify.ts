@@ -13,6 +13,7 @@ import { learnerByKind } from '../../ml/learners/index.ts';
 import type { Prediction } from '../../ml/learners/types.ts';
 import { applyRecipe, frameToMatrix } from '../../ml/recipe.ts';
 import { neededSteps } from './build.ts';
+import { ensembleView } from '../../ml/learners/tree/ensemble-view.ts';
 import type { ExportedModelInfo } from './model-info.ts';
 import { EXACT_TRANSCENDENTAL_TOLERANCE, type ExportTarget } from './target.ts';
 
@@ -44,8 +45,13 @@ export interface VerificationReport {
   bitIdentical: boolean;
   /** Operators that may round differently from JavaScript's Math (why exact may not be bit-identical). */
   inexactOps: string[];
+  /** When not bit-identical: why, in plain words. */
+  whyNotIdentical?: string;
   worst: { row: number; output: string; app: number | string; onnx: number | string } | null;
+  /** Scoring the rows with onnxruntime (the session already loaded), and loading the session. */
   onnxMs: number;
+  onnxLoadMs: number;
+  /** Scoring the same rows with the app's recipe + learner. */
   appMs: number;
   /** Plain-words summary of a failure. */
   failure?: string;
@@ -117,10 +123,13 @@ export function feedsFor(info: ExportedModelInfo, frame: Frame): Record<string, 
   return feeds;
 }
 
-export async function runOnnx(bytes: Uint8Array, info: ExportedModelInfo, frame: Frame): Promise<Record<string, ort.Tensor>> {
+export async function runOnnx(bytes: Uint8Array, info: ExportedModelInfo, frame: Frame): Promise<{ outputs: Record<string, ort.Tensor>; loadMs: number; runMs: number }> {
+  const t0 = performance.now();
   const session = await ort.InferenceSession.create(bytes);
+  const t1 = performance.now();
   try {
-    return await session.run(feedsFor(info, frame));
+    const outputs = await session.run(feedsFor(info, frame));
+    return { outputs, loadMs: t1 - t0, runMs: performance.now() - t1 };
   } finally {
     await session.release();
   }
@@ -172,6 +181,13 @@ function kmeansDistances(model: ModelValue, frame: Frame): Float64Array {
   return out;
 }
 
+function whyNotIdentical(model: ModelValue, target: ExportTarget, inexactOps: string[]): string {
+  const reasons: string[] = [];
+  if (target.name === 'default' && ensembleView(model.estimator.kind, model.estimator.state)) reasons.push('the default target\'s tree ensemble returns float32 (the exact target keeps double)');
+  if (inexactOps.length) reasons.push(`it uses ${inexactOps.join(', ')}, which the runtime's math library may round a last digit apart from JavaScript's`);
+  return reasons.join('; ') || 'the runtime added in another order';
+}
+
 export async function verifyExport(
   model: ModelValue,
   bytes: Uint8Array,
@@ -185,12 +201,10 @@ export async function verifyExport(
     throw new FlowlineError({ code: 'NO_ROWS', message: 'ONNX export: there are no rows to verify the exported model on.', hint: 'Connect rows with the model\'s input columns (e.g. the test side of the split).' });
   }
   const { frame, heldOutRows, missingRows, unseenRows } = verificationRows(model, heldOut);
-  let t0 = performance.now();
+  const t0 = performance.now();
   const app = appPredict(model, frame);
   const appMs = performance.now() - t0;
-  t0 = performance.now();
-  const onnx = await runOnnx(bytes, info, frame);
-  const onnxMs = performance.now() - t0;
+  const { outputs: onnx, loadMs: onnxLoadMs, runMs: onnxMs } = await runOnnx(bytes, info, frame);
 
   const tolerance = target.name === 'exact' && inexactOps.length > 0 ? EXACT_TRANSCENDENTAL_TOLERANCE : target.tolerance;
   const diff: Diff = { maxAbs: 0, maxRel: 0, identical: true, worst: null, worstScore: 0 };
@@ -242,8 +256,10 @@ export async function verifyExport(
     tolerance,
     bitIdentical: diff.identical,
     inexactOps,
+    ...(diff.identical ? {} : { whyNotIdentical: whyNotIdentical(model, target, inexactOps) }),
     worst: diff.worst,
     onnxMs,
+    onnxLoadMs,
     appMs,
     ...(failure ? { failure } : {}),
   };

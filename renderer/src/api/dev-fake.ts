@@ -213,7 +213,7 @@ export function createFakeApi(): FlowlineApi {
       return {
         ok: true, file: `/work/${req.nodeId}.onnx`, sizeBytes: 48_213, target: req.exact ? 'exact' : 'default', opset: req.exact ? 21 : 17, mlOpset: req.exact ? 5 : 3, task: 'multiclass',
         inputs: IRIS.slice(0, 4).map((c) => ({ name: c.name, type: 'double' })), outputs: [{ name: 'label', type: 'string', shape: ['N'] }, { name: 'probabilities', type: 'double', shape: ['N', 3] }],
-        verification: { passed: true, rows: 79, heldOutRows: 38, rowSource: "rows of 'split' scored by 'evaluate'", missingRows: 41, unseenRows: 0, labelsAgree: 79, maxAbsDiff: 0, maxRelDiff: 0, tolerance: 1e-6, bitIdentical: true, inexactOps: [], worst: null, onnxMs: 4, appMs: 2 },
+        verification: { passed: true, rows: 79, heldOutRows: 38, rowSource: "held-out rows scored by 'evaluate' (from 'split')", missingRows: 41, unseenRows: 0, labelsAgree: 79, maxAbsDiff: 0, maxRelDiff: 0, tolerance: 1e-6, bitIdentical: true, inexactOps: [], worst: null, onnxMs: 4, onnxLoadMs: 40, appMs: 2 },
         durationMs: 300,
       };
     },

@@ -13,6 +13,7 @@ import { statusText } from '../canvas/StatusStrip.tsx';
 import { ParamField } from './ParamField.tsx';
 import { PipelineSettings } from './PipelineSettings.tsx';
 import { StaleNote } from '../panels/StaleNote.tsx';
+import { openExportDialog, producesModel } from '../export/export-actions.ts';
 
 export function Inspector() {
   const { selection, node } = useDocStore(
@@ -105,6 +106,11 @@ function NodeInspector({ node, spec }: { node: PipelineNode; spec: CatalogNode |
         {nodeProblems.map((d, i) => (
           <p key={i} className={d.severity === 'error' ? 'field__error' : 'field__warning'}>{d.message}{d.hint ? ` ${d.hint}` : ''}</p>
         ))}
+        {producesModel(spec) && (
+          <button className="button" onClick={() => openExportDialog(node.id)} title="Export this model (its feature steps and learner) as one verified ONNX file" data-testid="inspector-export">
+            Export ONNX…
+          </button>
+        )}
       </div>
 
       {spec && spec.inputs.length > 0 && <InputsSection node={node} spec={spec} />}

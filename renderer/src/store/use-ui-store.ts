@@ -13,6 +13,7 @@ export type Dialog =
   | { kind: 'help' }
   | { kind: 'trust'; effects: string[]; then: () => void }
   | { kind: 'quick-insert'; at: { x: number; y: number } }
+  | { kind: 'export-onnx'; nodeId: string }
   | null;
 
 export interface Toast {

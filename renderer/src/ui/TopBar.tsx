@@ -6,14 +6,16 @@ import { useUiStore } from '../store/use-ui-store.ts';
 import { cancelRun, run } from '../store/actions.ts';
 import { newPipeline, save } from '../store/files.ts';
 import { layoutAll, setPipelineName } from '../store/commands.ts';
+import { openExportDialog, producesModel } from '../export/export-actions.ts';
 
 const fileName = (path: string | null) => (path ? path.split(/[\\/]/).pop() : null);
 
 export function TopBar() {
-  const { path, name, dirty, canUndo, canRedo, undoName, redoName, selected } = useDocStore(
+  const { path, name, dirty, canUndo, canRedo, undoName, redoName, selected, selectedMakesModel } = useDocStore(
     useShallow((s) => ({
       path: s.path, name: s.pipeline.name, dirty: isDirty(s), canUndo: s.past.length > 0, canRedo: s.future.length > 0,
       undoName: s.past.at(-1)?.name, redoName: s.future[0]?.name, selected: s.selection.length === 1 ? s.selection[0] : null,
+      selectedMakesModel: s.selection.length === 1 && producesModel(s.catalog.get(s.pipeline.nodes.find((n) => n.id === s.selection[0])?.type ?? '')),
     })),
   );
   const running = useRunStore((s) => s.currentRunId !== null);
@@ -55,6 +57,17 @@ export function TopBar() {
             <button className="button button--primary" onClick={() => void run()} disabled={running} title="Run all (Ctrl+Enter)" data-testid="btn-run">▶ Run</button>
             <button className="button" onClick={() => selected && void run(selected)} disabled={running || !selected} title="Run the selected node and what feeds it (Ctrl+Shift+Enter)" data-testid="btn-run-to">Run to selected</button>
             <button className="button" onClick={() => void cancelRun()} disabled={!running} title="Cancel the run (Escape)" data-testid="btn-cancel">Cancel</button>
+          </nav>
+          <nav className="topbar__group" aria-label="Export">
+            <button
+              className="button"
+              onClick={() => selected && openExportDialog(selected)}
+              disabled={running || !selectedMakesModel}
+              title={selectedMakesModel ? 'Export the selected model as one verified ONNX file' : 'Select a node that trains a model (Train, Tune) to export it'}
+              data-testid="btn-export"
+            >
+              Export ONNX
+            </button>
           </nav>
           <nav className="topbar__group" aria-label="Edit">
             <button className="button" onClick={() => useDocStore.getState().undo()} disabled={!canUndo} title={`Undo ${undoName ?? ''} (Ctrl+Z)`} data-testid="btn-undo">Undo</button>

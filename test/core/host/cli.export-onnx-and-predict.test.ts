@@ -70,7 +70,7 @@ describe('flowline export onnx / flowline predict', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.status).toBe('exported');
-    expect(doc.verification).toMatchObject({ passed: true, bitIdentical: false, rowSource: "rows of 'split' scored by 'evaluate'" });
+    expect(doc.verification).toMatchObject({ passed: true, bitIdentical: false, rowSource: "held-out rows scored by 'evaluate' (from 'split')" });
     expect(doc.verification.labelsAgree).toBe(doc.verification.rows);
     expect(doc.verification.unseenRows).toBeGreaterThan(0);
     const info = readModelInfo(readFileSync(out));

@@ -41,7 +41,7 @@ describe('exportDocker (the studio Export dialog\'s Docker option)', () => {
     const summary = await service.exportDocker({ path, node: 'train', out: 'bundle', unknownCategory: 'reject' });
     expect(summary.dir).toBe(join(dir, 'bundle'));
     expect(summary.zip).toBe(join(dir, 'bundle.zip'));
-    expect(summary.models).toEqual([{ name: 'kinds-train', version: expect.stringMatching(/^[0-9a-f]{12}$/), role: 'champion', task: 'binary', heldOut: "rows of 'split' scored by 'evaluate'" }]);
+    expect(summary.models).toEqual([{ name: 'kinds-train', version: expect.stringMatching(/^[0-9a-f]{12}$/), role: 'champion', task: 'binary', heldOut: "held-out rows scored by 'evaluate' (from 'split')" }]);
     expect(summary.files).toContain('Dockerfile');
     expect(existsSync(join(dir, 'bundle', 'server.js'))).toBe(true);
     // the call is parsed like every other one: an unknown routing is refused before it runs

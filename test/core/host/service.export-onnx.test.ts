@@ -36,7 +36,7 @@ describe('exportOnnx (studio)', () => {
     off();
     expect(r.error).toBeUndefined();
     expect(r).toMatchObject({ ok: true, target: 'default', opset: 17, mlOpset: 3, task: 'multiclass', file: join(path, '..', 'train.onnx') });
-    expect(r.verification).toMatchObject({ passed: true, rowSource: "rows of 'split' scored by 'evaluate'" });
+    expect(r.verification).toMatchObject({ passed: true, rowSource: "held-out rows scored by 'evaluate' (from 'split')" });
     expect(r.verification!.labelsAgree).toBe(r.verification!.rows);
     expect(r.verification!.missingRows).toBeGreaterThan(0);
     expect(r.verification!.unseenRows).toBeGreaterThan(0);
