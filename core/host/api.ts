@@ -192,6 +192,8 @@ export interface OnnxExportResult {
   verification?: OnnxVerification;
   /** Why the export was refused (a step ONNX cannot express, a failed verification, a node error). */
   error?: ErrorInfo;
+  /** The run the export made of the pipeline (its events were sent as any run's), once it started. */
+  runId?: string;
   durationMs: number;
 }
 

@@ -38,17 +38,19 @@ export function exportPath(request: Pick<OnnxExportRequest, 'path' | 'nodeId' | 
 export async function exportOnnxFromStudio(request: OnnxExportRequest, pipeline: Pipeline, deps: ExportDeps): Promise<OnnxExportResult> {
   const started = Date.now();
   const target = request.exact ? 'exact' : 'default';
+  let runId: string | undefined;
   const refused = (e: unknown, outcome?: Extract<ExportOutcome, { ok: false }>): OnnxExportResult => ({
     ok: false,
     target,
     error: outcome?.error ?? toErrorInfo(e, request.nodeId),
     ...(outcome?.verification ? { verification: outcome.verification } : {}),
+    ...(runId ? { runId } : {}),
     durationMs: Date.now() - started,
   });
   try {
     const out = exportPath(request, deps);
     deps.checkWritable(out);
-    const { runId } = await deps.run({ pipeline, path: request.path, to: exportRunTarget(pipeline, request.nodeId) });
+    ({ runId } = await deps.run({ pipeline, path: request.path, to: exportRunTarget(pipeline, request.nodeId) }));
     const summary = await deps.finished(runId);
     if (!summary) throw new FlowlineError({ code: 'CANCELLED', nodeId: request.nodeId, message: 'The run for the export was cancelled.' });
     const failed = summary.nodes.find((n) => n.status === 'error' && n.error);
@@ -72,6 +74,7 @@ export async function exportOnnxFromStudio(request: OnnxExportRequest, pipeline:
       inputs: info.inputs.map((i) => ({ name: i.name, type: i.type })),
       outputs: info.outputs.map((o) => ({ name: o.name, type: o.type, shape: o.shape })),
       verification: outcome.verification,
+      runId,
       durationMs: Date.now() - started,
     };
   } catch (e) {

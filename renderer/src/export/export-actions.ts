@@ -3,6 +3,7 @@ import type { CatalogNode, OnnxExportResult } from '../../../core/host/api.ts';
 import { api } from '../api/host.ts';
 import { errorInfoOf } from '../api/client.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
+import { adoptRun } from '../store/use-run-store.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
 
 /** Does this node type produce a model (Train, Tune...)? */
@@ -23,10 +24,14 @@ export function openExportDialog(nodeId: string): void {
 }
 
 export async function exportOnnx(nodeId: string, options: { exact: boolean; out?: string }): Promise<OnnxExportResult> {
-  const { pipeline, path, origin } = useDocStore.getState();
+  const { pipeline, path, origin, loadCount, catalog } = useDocStore.getState();
   const request = { pipeline, path: path ?? origin ?? undefined, nodeId, exact: options.exact, ...(options.out ? { out: options.out } : {}) };
   try {
-    return await api().exportOnnx(request);
+    const result = await api().exportOnnx(request);
+    // the run behind the export is this document's (unless it was replaced meanwhile): its
+    // statuses and outputs show on the canvas like any run's
+    if (result.runId && useDocStore.getState().loadCount === loadCount) adoptRun(result.runId, pipeline, catalog);
+    return result;
   } catch (e) {
     return { ok: false, target: options.exact ? 'exact' : 'default', error: errorInfoOf(e), durationMs: 0 };
   }
