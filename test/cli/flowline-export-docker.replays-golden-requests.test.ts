@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../core/export/serving/server/manifest.ts';
+import { readModelInfo } from '../../core/export/onnx/score.ts';
 import { post, startServer, type RunningServer } from '../support/serving.ts';
 
 /**
@@ -85,6 +86,9 @@ describe('flowline export docker', () => {
     expect(inputs.find((c) => c.name === 'plan')!.categories).toEqual(['basic', 'pro', 'team']);
     expect(manifest.models[0].metrics.test.accuracy).toBeGreaterThan(0.5);
     expect(manifest.models[0].lineage).toMatchObject({ trainNode: 'train', recipe: [{ nodeId: 'impute', kind: 'impute' }, { nodeId: 'encode', kind: 'onehot' }] });
+    // each model's ONNX self-description (docs/onnx-export.md) is in the manifest, as in its file
+    expect(manifest.models[0].onnx).toEqual(readModelInfo(readFileSync(join(out, 'model.onnx'))));
+    expect(manifest.models[1].onnx).toEqual(readModelInfo(readFileSync(join(out, 'challenger', 'model.onnx'))));
   });
 
   it('the server, started with node from the bundle folder, answers the golden requests over v2, /invocations (split, records, CSV) and /predict', () => {
