@@ -1,30 +1,40 @@
 /**
- * Nothing heavy on a host's event loop: while a 5-fold cross-validation re-fits a full recipe
- * (impute, formula, one-hot, scale, bins) on 100k rows, the process running the executor — the
- * one that answers the studio — keeps answering. The loop's delay is sampled with
- * perf_hooks.monitorEventLoopDelay over the cross-validation node only (its upstream steps read
- * and write tables). The bar is 100 ms; before the refits moved to workers the loop stalled for
- * over a second.
- *
- * Measured on the host's loop only, and robust to a busy machine: a tick can also come late
- * because other processes kept this thread off the CPU (CI runners, a shared 2-core box), which
- * no code of ours causes. So on Linux the bar applies to the CPU the main thread itself spent
- * between two ticks (HostLoopWatch.blockedMs); elsewhere to perf_hooks' maximum. And the heavy
- * work is counted where it must happen: as tasks run by the pool's worker threads.
+ * Nothing heavy on a host's event loop: a 5-fold cross-validation re-fits a full recipe (impute,
+ * formula, one-hot, scale, bins) once per fold, and none of that work may run on the process that
+ * answers the studio. Counted, not timed: every recipe step fitted or applied on this (the host's)
+ * thread is counted through the module that does it, and the pool reports the tasks its worker
+ * threads ran. (Before the refits moved to workers, the host fitted 25 steps itself: 5 folds x 5 steps.) The loop's
+ * delay on 100k rows, a timing, is measured by bench/host-loop.ts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compile } from '../../../core/compile/index.ts';
 import { execute, WorkerPool } from '../../../core/exec/index.ts';
 import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 import { Pipeline } from '../../../core/schema/index.ts';
 import { Rng } from '../../../core/spec/random.ts';
 import { NODES } from '../../../nodes/index.ts';
-import { HostLoopWatch } from '../../support/host-loop.ts';
 
-const ROWS = 100_000;
+/** Recipe steps fitted (fitApplyStep) or applied (applyRecipe) on this thread, by the executor's modules. */
+const onHost = vi.hoisted(() => ({ fits: 0, applies: 0 }));
+vi.mock('../../../core/ml/prep/fit.ts', async (importOriginal) => {
+  const fit = await importOriginal<typeof import('../../../core/ml/prep/fit.ts')>();
+  return {
+    ...fit,
+    fitApplyStep: (...args: Parameters<typeof fit.fitApplyStep>) => {
+      onHost.fits++;
+      return fit.fitApplyStep(...args);
+    },
+    applyRecipe: (...args: Parameters<typeof fit.applyRecipe>) => {
+      onHost.applies++;
+      return fit.applyRecipe(...args);
+    },
+  };
+});
+
+const ROWS = 5_000;
 
 function writeData(dir: string): void {
   const rng = new Rng(7);
@@ -64,44 +74,23 @@ const pipeline = Pipeline.parse({
   ],
 });
 
-describe("the host's event loop during heavy work", () => {
-  it('stays under 100 ms of delay through a 5-fold CV with a full recipe on 100k rows, the refits and fits counted in workers', async () => {
+describe("the host's thread during heavy work", () => {
+  it('runs no recipe fit of a 5-fold CV with a full recipe: the 5 refits and fits are counted in worker threads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowline-loop-'));
     writeData(dir);
     const { plan, diagnostics } = compile(pipeline, NODES);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const pool = new WorkerPool(WORKER_TASKS, 2);
-    const watch = new HostLoopWatch(10);
-    let cvStarted = 0;
     try {
-      const summary = await execute(plan!, {
-        cacheDir: join(dir, 'cache'),
-        pipelineDir: dir,
-        pool,
-        onEvent: (e) => {
-          // Measure the cross-validation node alone: its upstream steps read and write tables.
-          if (e.type === 'node:start' && e.nodeId === 'cv') {
-            cvStarted = performance.now();
-            watch.start();
-          }
-          if ((e.type === 'node:done' || e.type === 'node:error') && e.nodeId === 'cv') watch.stop();
-        },
-      });
+      const summary = await execute(plan!, { cacheDir: join(dir, 'cache'), pipelineDir: dir, pool });
       expect(summary.nodes.map((n) => `${n.id}:${n.status}${n.error ? ` ${n.error.message}` : ''}`)).toEqual(plan!.nodes.map((n) => `${n.id}:done`));
-      const cvMs = performance.now() - cvStarted;
-      const { maxMs, p99Ms, samples } = watch.delay;
-      const report = `CV of 100k rows: ${cvMs.toFixed(0)} ms; event-loop delay max ${maxMs.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms; longest the main thread ran between ticks ${watch.blockedMs} ms`;
-      console.log(report);
-      // The loop was sampled all along, and never stalled past the bar.
-      expect(samples).toBeGreaterThan(cvMs / 100);
-      if (Number.isNaN(watch.blockedMs)) expect(maxMs, report).toBeLessThan(100);
-      else expect(watch.blockedMs, report).toBeLessThan(100);
       // The reads, recipe re-fits and matrices of all 5 folds (on 2 workers), the 5 fold fits and
-      // the out-of-fold report ran on worker threads.
+      // the out-of-fold report ran on worker threads...
       expect(pool.completedTasks()).toMatchObject({ 'ml.prepareFolds': 2, 'ml.fitScoreFold': 5, 'ml.evaluationReport': 1 });
+      // ...and not one recipe step was fitted or applied on the host's thread.
+      expect(onHost).toEqual({ fits: 0, applies: 0 });
     } finally {
-      watch.stop();
       await pool.close();
     }
-  }, 180_000);
+  }, 120_000);
 });
