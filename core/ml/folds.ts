@@ -164,7 +164,7 @@ export const foldsTask = defineWorkerTask('ml.prepareFolds', async (p: FoldsPayl
     if (p.only && !p.only.includes(index)) continue;
     // fitted on the fold's training rows only; held-out rows are transformed, never learned from
     const { steps: recipe, frame } = fitTransformRecipe(steps, raw, f.train);
-    const features = featureColumns(frame, spec.target, spec.features);
+    const features = featureColumns(frame, spec.target, spec.features, p.table.columns);
     const X = frameToMatrix(frame, features);
     const trainY = Float64Array.from(f.train, (i) => y[i]);
     folds.push({

@@ -151,14 +151,17 @@ export function checkRecipeLeavesTarget(steps: RecipeStep[], target: string): vo
  * The estimator's columns as chosen: the list, or what a selector picks ("all numeric") among the
  * columns after the recipe but the target, or every column but the target and ROW_ID.
  */
-export function chosenFeatures(frame: Frame, target: string | undefined, chosen?: ColumnSelection): string[] {
-  const all = Object.keys(frame.columns).filter((c) => c !== target && c !== ROW_ID);
+export function chosenFeatures(frame: Frame, target: string | undefined, chosen?: ColumnSelection, visible?: ColumnSchema[]): string[] {
+  // The re-fitted recipe starts from its base table, which still holds columns a later Select
+  // Columns dropped; only the columns of the table Train was given (`visible`) are candidates.
+  const shown = visible && new Set(visible.map((c) => c.name));
+  const all = Object.keys(frame.columns).filter((c) => c !== target && c !== ROW_ID && (!shown || shown.has(c)));
   return isSelector(chosen) ? resolveColumns(chosen, all.map((name) => ({ name, type: frame.types[name] }))) : chosen?.length ? chosen : all;
 }
 
 /** chosenFeatures, checked: each is a column, not the target, and holds numbers. */
-export function featureColumns(frame: Frame, target: string | undefined, chosen?: ColumnSelection): string[] {
-  const features = chosenFeatures(frame, target, chosen);
+export function featureColumns(frame: Frame, target: string | undefined, chosen?: ColumnSelection, visible?: ColumnSchema[]): string[] {
+  const features = chosenFeatures(frame, target, chosen, visible);
   for (const f of features) {
     if (!(f in frame.columns)) {
       throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: f, message: `Feature "${f}" is not a column after the recipe.`, hint: `Columns are: ${Object.keys(frame.columns).filter((c) => c !== ROW_ID).join(', ')}.` });
@@ -261,8 +264,8 @@ export interface TrainingMatrix {
  * fitted on the same (training) rows and appended to the fitted recipe.
  */
 function prepareFeatures(afterRecipe: Frame, recipe: RecipeStep[], p: TrainingMatrixPayload): { steps: RecipeStep[]; frame: Frame; features: string[] } {
-  if (!p.autoPrep) return { steps: recipe, frame: afterRecipe, features: featureColumns(afterRecipe, p.target, p.features) };
-  const candidates = chosenFeatures(afterRecipe, p.target, p.features);
+  if (!p.autoPrep) return { steps: recipe, frame: afterRecipe, features: featureColumns(afterRecipe, p.target, p.features, p.table.columns) };
+  const candidates = chosenFeatures(afterRecipe, p.target, p.features, p.table.columns);
   const auto = autoPrepSteps(p.nodeId, afterRecipe, candidates.filter((c) => c in afterRecipe.columns), p.autoPrep);
   const { steps, frame } = fitTransformRecipe(auto, afterRecipe);
   const lineage = (s: RecipeStep) => stepKind(s).lineage?.(s.params, s.state) ?? {};

@@ -40,4 +40,30 @@ describe('feature steps feed Train: the model carries the recipe re-fitted on th
     expect(run.node('evaluate').status).toBe('done');
     expect(run.output<MetricsValue>('evaluate', 'metrics').scope).toBe('test');
   });
+
+  it('a column dropped by Select Columns after a feature step is not a feature: Train uses the columns of the table it is given', async () => {
+    const run = await runPipeline(
+      {
+        seed: 5,
+        nodes: [
+          { id: 'rows', type: 'test.prep_rows', version: 1, params: {} },
+          { id: 'impute', type: 'prep.impute', version: 1, params: { columns: ['x'], strategy: 'mean' } },
+          { id: 'drop', type: 'data.select_columns', version: 1, params: { mode: 'drop', columns: ['pos', 'city', 'day', 'place', 'y'] } },
+          { id: 'train', type: 'ml.train', version: 2, params: { target: 'label', learner: 'logistic_regression' } },
+          { id: 'train_numeric', type: 'ml.train', version: 2, params: { target: 'label', learner: 'logistic_regression', features: { type: 'numeric' } } },
+        ],
+        edges: [
+          { from: 'rows.table', to: 'impute.table' },
+          { from: 'impute.table', to: 'drop.table' },
+          { from: 'drop.table', to: 'train.table' },
+          { from: 'drop.table', to: 'train_numeric.table' },
+        ],
+      },
+      { nodes: PREP_TEST_NODES },
+    );
+    expect(run.node('train').error?.message).toBeUndefined();
+    expect(run.output<ModelValue>('train', 'model').features).toEqual(['x']);
+    expect(run.output<ModelValue>('train_numeric', 'model').features).toEqual(['x']);
+    expect(run.output<ModelValue>('train', 'model').inputColumns.map((c) => c.name)).toEqual(['x']);
+  });
 });
