@@ -125,8 +125,9 @@ function boost(
   for (let i = 0; i < nt; i++) for (let t = 0; t < T; t++) raw[i * T + t] = baseline[t];
   const rawV = Xv ? new Float64Array(Xv.rows * T) : null;
   if (rawV) for (let i = 0; i < Xv!.rows; i++) for (let t = 0; t < T; t++) rawV[i * T + t] = baseline[t];
-  const g = new Float64Array(nt);
-  const h = new Float64Array(nt);
+  // Computed in doubles, stored as float32, as sklearn's loss.gradient_hessian into G_H_DTYPE arrays.
+  const g = new Float32Array(nt);
+  const h = new Float32Array(nt);
   const prob = loss === 'multinomial' ? new Float64Array(nt * T) : null;
   const trees: FlatTree[] = [];
   const validationLoss: number[] = [];
@@ -194,7 +195,7 @@ function baselineScores(loss: Loss, y: Float64Array, w: Float64Array, T: number)
 }
 
 /** Gradients and hessians for squared error and multinomial loss (log loss: HistGrower.growLogLoss). */
-function gradients(loss: Loss, y: Float64Array, raw: Float64Array, prob: Float64Array | null, w: Float64Array, T: number, t: number, g: Float64Array, h: Float64Array): void {
+function gradients(loss: Loss, y: Float64Array, raw: Float64Array, prob: Float64Array | null, w: Float64Array, T: number, t: number, g: Float32Array, h: Float32Array): void {
   const n = y.length;
   if (loss === 'squared_error') {
     for (let i = 0; i < n; i++) {

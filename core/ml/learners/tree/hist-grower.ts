@@ -3,7 +3,7 @@ import { FlatTreeBuilder } from './flat-tree.ts';
 import type { BinMapper } from './binning.ts';
 import { FEATURE_BYTES, PAGE_BYTES, kernelMemory, loadTreeKernels, sharedKernelMemory, sharedKernelModule, type KernelMemory, type TreeKernels } from './tree-kernels.ts';
 import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LOG_LOSS, OP_PARTITION, logLossRows } from './hist-helper.ts';
-import { GrowNode, STRIDE, findSplit } from './hist-split.ts';
+import { GrowNode, STRIDE, findSplit, nodeValue } from './hist-split.ts';
 
 /**
  * Leaf-wise (best-first) gradient tree growth on uint8 bins, as LightGBM / scikit-learn's
@@ -68,8 +68,12 @@ export class HistGrower {
   /** Row numbers; each node owns a contiguous range. */
   idx!: Int32Array;
   private scratch!: Int32Array;
-  /** Gradient and hessian of row r at [2r], [2r + 1]. */
-  private gh!: Float64Array;
+  /**
+   * Gradient and hessian of row r at [2r], [2r + 1], as float32 (scikit-learn's G_H_DTYPE, as
+   * LightGBM keeps them): the histograms sum them as doubles. Stored any wider, near-tied splits
+   * go the other way from scikit-learn's and its trees drift from ours.
+   */
+  private gh!: Float32Array;
   /** Row-major bins (rows × cols), read by the histogram loops. */
   private rowBins!: Uint8Array;
   /** Column-major bins as given, read by the partition (one feature's bins are contiguous). */
@@ -99,7 +103,7 @@ export class HistGrower {
   ) {
     this.histBytes = cols * HIST_BYTES_PER_FEATURE;
     this.ghAt = 0;
-    this.idxAt = align16(rows * 16);
+    this.idxAt = align16(rows * 8);
     this.scratchAt = this.idxAt + align16(rows * 4);
     this.rowBinsAt = this.scratchAt + align16(rows * 4);
     this.colBinsAt = this.rowBinsAt + align16(rows * cols);
@@ -142,7 +146,7 @@ export class HistGrower {
     if (buf === this.viewsOf) return;
     this.viewsOf = buf;
     const { rows, cols } = this;
-    this.gh = new Float64Array(buf, this.ghAt, rows * 2);
+    this.gh = new Float32Array(buf, this.ghAt, rows * 2);
     this.idx = new Int32Array(buf, this.idxAt, rows);
     this.scratch = new Int32Array(buf, this.scratchAt, rows);
     this.rowBins = new Uint8Array(buf, this.rowBinsAt, rows * cols);
@@ -316,14 +320,7 @@ export class HistGrower {
     } finally {
       if (from < n) this.helper!.wait();
     }
-    const gh = this.gh;
-    let G = 0;
-    let H = 0;
-    for (let i = 0; i < n; i++) {
-      G += gh[2 * i];
-      H += gh[2 * i + 1];
-    }
-    return [G, H];
+    return this.sums();
   }
 
   /** Histogram `into` -= histogram `from`, over the slots in use (sibling = parent − child). */
@@ -341,7 +338,8 @@ export class HistGrower {
   private consider(node: GrowNode): void {
     const { params } = this;
     const n = node.stop - node.start;
-    if (node.depth >= params.maxDepth || n < 2 * params.minSamplesLeaf || node.h < 2 * params.minHessianToSplit) {
+    // sklearn checks the hessian at the root only; below it no split could pass findSplit's check.
+    if (node.depth >= params.maxDepth || n < 2 * params.minSamplesLeaf || node.h < params.minHessianToSplit) {
       this.release(node);
       this.leaves.push(node);
       return;
@@ -418,27 +416,37 @@ export class HistGrower {
     this.leaves.length = 0;
   }
 
-  /** Copies g and h into the interleaved buffer; returns their sums over all rows. */
-  private loadGradients(g: Float64Array, h: Float64Array): [number, number] {
+  /**
+   * Copies g and h into the interleaved float32 buffer (rounded to nearest, as a C cast);
+   * returns the sums of the stored values over all rows, as doubles in row order.
+   */
+  private loadGradients(g: Float32Array | Float64Array, h: Float32Array | Float64Array): [number, number] {
+    const gh = this.gh;
+    for (let i = 0; i < this.rows; i++) {
+      gh[2 * i] = g[i];
+      gh[2 * i + 1] = h[i];
+    }
+    return this.sums();
+  }
+
+  /** Sums of the stored gradients and hessians, as doubles in row order (sklearn's sum_parallel on one thread). */
+  private sums(): [number, number] {
     const gh = this.gh;
     let G = 0;
     let H = 0;
-    for (let i = 0; i < this.rows; i++) {
-      const gi = g[i];
-      const hi = h[i];
-      G += gi;
-      H += hi;
-      gh[2 * i] = gi;
-      gh[2 * i + 1] = hi;
+    for (let i = 0, n = this.rows; i < n; i++) {
+      G += gh[2 * i];
+      H += gh[2 * i + 1];
     }
     return [G, H];
   }
 
   /**
-   * Grows one tree on all rows with gradients g and hessians h. Leaf values are
-   * −G/(H+λ)·learning_rate; cover is the hessian sum.
+   * Grows one tree on all rows with gradients g and hessians h (kept as float32). Leaf values
+   * are −G/(H+λ+1e-15)·learning_rate, as sklearn's compute_node_value (0 for a root that cannot
+   * split, as sklearn's); cover is the hessian sum.
    */
-  grow(g: Float64Array, h: Float64Array): FlatTree {
+  grow(g: Float32Array | Float64Array, h: Float32Array | Float64Array): FlatTree {
     this.reset();
     return this.growLoaded(...this.loadGradients(g, h));
   }
@@ -456,7 +464,8 @@ export class HistGrower {
   private growLoaded(G: number, H: number): FlatTree {
     const { params, rows, open, leaves } = this;
     const builder = new FlatTreeBuilder(1, 2 * params.maxLeafNodes);
-    const root = new GrowNode(builder.addNode(H), 0, rows, 0, G, H);
+    // sklearn gives the root the value 0 (its gain then omits the parent's term: same argmax).
+    const root = new GrowNode(builder.addNode(H), 0, rows, 0, G, H, 0);
     root.hist = this.takeHist();
     this.buildRootHist(root.hist);
     this.consider(root);
@@ -471,11 +480,14 @@ export class HistGrower {
       const nb = this.mapper.nBinsNonMissing[feature];
       const thr = bin >= nb - 1 ? Infinity : this.mapper.thresholds[feature][bin];
       // Without missing values in training, unseen NaN follows the larger child, like sklearn.
-      const missingLeft = this.mapper.hasMissing[feature] === 1 ? node.missingLeft : node.nl >= node.stop - node.start - node.nl;
+      const missingLeft = this.mapper.hasMissing[feature] === 1 ? node.missingLeft : node.nl > node.stop - node.start - node.nl;
       const leftId = builder.split(node.id, feature, thr, missingLeft, node.hl, node.h - node.hl);
-      const left = new GrowNode(leftId, node.start, l, node.depth + 1, node.gl, node.hl);
-      const right = new GrowNode(leftId + 1, l, node.stop, node.depth + 1, node.g - node.gl, node.h - node.hl);
-      const leftSmaller = l - node.start <= node.stop - l;
+      const gr = node.g - node.gl;
+      const hr = node.h - node.hl;
+      const left = new GrowNode(leftId, node.start, l, node.depth + 1, node.gl, node.hl, nodeValue(node.gl, node.hl, params.l2));
+      const right = new GrowNode(leftId + 1, l, node.stop, node.depth + 1, gr, hr, nodeValue(gr, hr, params.l2));
+      // The histogram built from rows is the strictly smaller child's, else the right one's (as sklearn).
+      const leftSmaller = l - node.start < node.stop - l;
       const small = leftSmaller ? left : right;
       const large = leftSmaller ? right : left;
       small.hist = this.takeHist();
@@ -496,7 +508,8 @@ export class HistGrower {
     this.leafStop.length = 0;
     this.leafValue.length = 0;
     for (const leaf of leaves) {
-      const v = (-leaf.g / (leaf.h + params.l2)) * params.learningRate;
+      // A root that cannot split keeps value 0 (sklearn's): the tree adds nothing.
+      const v = leaf.value * params.learningRate;
       builder.value[leaf.id] = v;
       this.leafStart.push(leaf.start);
       this.leafStop.push(leaf.stop);

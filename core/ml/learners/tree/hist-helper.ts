@@ -36,7 +36,7 @@ const OP_EXIT = 0;
 export const OP_HIST_ROWS = 1;
 export const OP_HIST_ALL = 2;
 /**
- * Log-loss gradients of rows [start, stop) into the interleaved (g, h) buffer, args: byte offsets
+ * Log-loss gradients of rows [start, stop) into the interleaved float32 (g, h) buffer, args: byte offsets
  * of raw, y, w (f64 per row), gh, then start, stop. The same expressions as
  * hist-gradient-boosting.ts's gradients() with check-input.ts's sigmoid (tests compare them).
  */
@@ -69,11 +69,11 @@ const HELPER_TIMEOUT_MS = 300_000;
 const SPIN = 20_000;
 
 /**
- * Log-loss gradients and hessians of rows [from, to) into the interleaved `gh`, with the sigmoid
+ * Log-loss gradients and hessians of rows [from, to) into the interleaved float32 `gh`, with the sigmoid
  * of check-input.ts written out. Self-contained on purpose: the helper thread runs this same
  * function (its source text), so both threads compute every row the same way.
  */
-export function logLossRows(raw: Float64Array, y: Float64Array, w: Float64Array, gh: Float64Array, from: number, to: number): void {
+export function logLossRows(raw: Float64Array, y: Float64Array, w: Float64Array, gh: Float32Array, from: number, to: number): void {
   for (let i = from; i < to; i++) {
     const z = raw[i];
     const e = Math.exp(-Math.abs(z));
@@ -91,7 +91,7 @@ const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const logLossRows = ${logLossRows.toString()};
 function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
   const view = (at, n) => new Float64Array(buf, at, n);
-  logLossRows(view(rawAt, stop), view(yAt, stop), view(wAt, stop), view(ghAt, 2 * stop), start, stop);
+  logLossRows(view(rawAt, stop), view(yAt, stop), view(wAt, stop), new Float32Array(buf, ghAt, 2 * stop), start, stop);
 }
 Atomics.store(c, ${READY}, 1);
 Atomics.notify(c, ${READY});

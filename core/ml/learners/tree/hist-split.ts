@@ -5,11 +5,12 @@ import type { HistGrowerParams } from './hist-grower.ts';
 export const STRIDE = 256 * 3;
 
 /**
- * Gains equal up to rounding count as ties, and a tie keeps the earlier feature / bin, as
- * sklearn's scan does; without this, summation order alone can flip a choice between two
- * splits that isolate the same rows.
+ * A node's value before shrinkage, as sklearn's compute_node_value (the 1e-15 keeps an empty
+ * hessian from dividing by zero); the same expression everywhere, so gains and leaves round alike.
  */
-const TIE = 1e-10;
+export function nodeValue(g: number, h: number, l2: number): number {
+  return -g / (h + l2 + 1e-15);
+}
 
 /**
  * A node while the tree grows. A class with every field initialised to its final kind (doubles
@@ -32,13 +33,17 @@ export class GrowNode {
     readonly depth: number,
     readonly g: number,
     readonly h: number,
+    /** nodeValue(g, h): the loss term its children's gains start from (the root's is 0, as sklearn's). */
+    readonly value: number,
   ) {}
 }
 
 /**
  * Best split of a node from its histogram, into node.{gain, feature, bin, missingLeft, gl, hl, nl}.
  * Feature f's slots start at f * STRIDE: (gradient, hessian, count) per bin, bin nBinsNonMissing[f]
- * holding the missing values.
+ * holding the missing values. The gain is sklearn's expression, operation for operation
+ * (G·v − G_L·v_L − G_R·v_R with v = nodeValue), and the first of equal gains wins, as in its
+ * scan: near-tied splits then go the same way as scikit-learn's.
  */
 export function findSplit(node: GrowNode, hist: Float64Array, cols: number, mapper: BinMapper, params: HistGrowerParams): void {
   node.gain = -1;
@@ -47,7 +52,7 @@ export function findSplit(node: GrowNode, hist: Float64Array, cols: number, mapp
   const n = node.stop - node.start;
   const G = node.g;
   const H = node.h;
-  const parentScore = (G * G) / (H + l2);
+  const parentLoss = G * node.value;
   for (let f = 0; f < cols; f++) {
     const ho = f * STRIDE;
     const nb = mapper.nBinsNonMissing[f];
@@ -69,8 +74,10 @@ export function findSplit(node: GrowNode, hist: Float64Array, cols: number, mapp
       if (hl < mh) continue;
       if (hr < mh) break;
       const gr = G - gl;
-      const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parentScore;
-      if (gain > node.gain + TIE * Math.abs(node.gain)) {
+      let gain = parentLoss;
+      gain -= gl * nodeValue(gl, hl, l2);
+      gain -= gr * nodeValue(gr, hr, l2);
+      if (gain > node.gain) {
         node.gain = gain;
         node.feature = f;
         node.bin = b;
@@ -97,8 +104,10 @@ export function findSplit(node: GrowNode, hist: Float64Array, cols: number, mapp
       if (hr < mh) continue;
       if (hl2 < mh) break;
       const gl2 = G - gr;
-      const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parentScore;
-      if (gain > node.gain + TIE * Math.abs(node.gain)) {
+      let gain = parentLoss;
+      gain -= gl2 * nodeValue(gl2, hl2, l2);
+      gain -= gr * nodeValue(gr, hr, l2);
+      if (gain > node.gain) {
         node.gain = gain;
         node.feature = f;
         node.bin = b;

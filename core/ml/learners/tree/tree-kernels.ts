@@ -3,13 +3,15 @@
  * histogram grower's histogram building and row partitioning, and the batch tree walk that
  * predicts. WebAssembly drops the bounds check of every typed
  * array access and adds a (gradient, hessian) pair with one f64x2 instruction; the arithmetic
- * (IEEE doubles, rows in the same order) is the same as the JavaScript loops in hist-grower.ts,
+ * (float32 pairs widened to doubles, summed as doubles, rows in the same order) is the same as
+ * the JavaScript loops in hist-grower.ts,
  * so both give bit-identical trees and predictions (tests check this). When the module cannot be
  * compiled (an engine without WebAssembly SIMD), `loadTreeKernels()` returns null and the
  * callers keep their JavaScript loops.
  *
  * Memory layout the kernels expect (byte offsets into the grower's WebAssembly.Memory):
- *   gh      rows × (gradient, hessian) f64 pairs, 16-byte aligned
+ *   gh      rows × (gradient, hessian) f32 pairs (scikit-learn's G_H_DTYPE), 16-byte aligned;
+ *           the histograms sum them as doubles
  *   idx     rows × i32 row numbers; scratch: the same
  *   bins    rows × cols u8 (row-major); one feature column: rows × u8 (column-major)
  *   hist    cols × 256 slots × (gradient, hessian, count) f64; a feature spans 6144 bytes
@@ -95,6 +97,10 @@ const U8_LOAD = mem(0x2d, 0);
 const F64_LOAD = (off: number) => mem(0x2b, 3, off);
 const F64_STORE = (off: number) => mem(0x39, 3, off);
 const V128_LOAD = [0xfd, 0x00, 3, 0];
+/** Loads 8 bytes (two f32: gradient, hessian) into the low half of a v128. */
+const V128_LOAD64_ZERO = [0xfd, 0x5d, 3, 0];
+/** The low two f32 lanes widened to an f64x2 (exact). */
+const F64X2_PROMOTE_LOW_F32X4 = [0xfd, 0x5f];
 const V128_STORE = [0xfd, 0x0b, 3, 0];
 const F64X2_ADD = [0xfd, 0xf0, 0x01];
 const [ADD, SUB, MUL, AND, OR, SHL, F64ADD, F64MUL] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x74, 0xa0, 0xa2];
@@ -138,7 +144,7 @@ function histRowsBody(): number[] {
     ...get(8), ...get(5), GE_S, ...BR_IF(0),
     ...LOOP,
     ...get(2), ...get(8), ...i32c(2), SHL, ADD, ...I32_LOAD(), ...set(9),
-    ...get(3), ...get(9), ...i32c(4), SHL, ADD, ...V128_LOAD, ...set(14),
+    ...get(3), ...get(9), ...i32c(3), SHL, ADD, ...V128_LOAD64_ZERO, ...F64X2_PROMOTE_LOW_F32X4, ...set(14),
     ...get(1), ...get(9), ...get(7), MUL, ADD, ...set(10),
     ...featureLoop(0, 6, 10, 11, 12, 13, 14, true),
     ...get(8), ...i32c(1), ADD, ...tee(8), ...get(5), LT_S, ...BR_IF(0),
@@ -157,10 +163,10 @@ function histAllBody(): number[] {
     ...BLOCK,
     ...get(6), ...get(3), GE_S, ...BR_IF(0),
     ...LOOP,
-    ...get(11), ...V128_LOAD, ...set(12),
+    ...get(11), ...V128_LOAD64_ZERO, ...F64X2_PROMOTE_LOW_F32X4, ...set(12),
     ...featureLoop(0, 4, 7, 8, 9, 10, 12, false),
     ...get(7), ...get(5), ADD, ...set(7),
-    ...get(11), ...i32c(16), ADD, ...set(11),
+    ...get(11), ...i32c(8), ADD, ...set(11),
     ...get(6), ...i32c(1), ADD, ...tee(6), ...get(3), LT_S, ...BR_IF(0),
     END,
     END,
