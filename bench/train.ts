@@ -13,6 +13,10 @@
  * Our HGB fit gets `threads` = the core count, as the Train node's fit does, so it uses a helper
  * thread for histograms, partitions and gradients (hist-helper.ts); FLOWLINE_HGB_THREADS=1 times
  * it on one thread (the same trees).
+ * XGBoost's `hist` method (Debian python3-xgboost) is HGB's second yardstick: the same data, the
+ * same threads (the core count), 100 rounds, 31 leaves grown leaf-wise (max_leaves=31,
+ * grow_policy=lossguide, no depth limit), learning rate 0.1 as HGB's. The targets each figure is
+ * held to print as MET / NOT MET at the end.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
@@ -75,6 +79,21 @@ for name, est in [m for m in models if m[0] in a['only']]:
     out[name] = {'fit': fit, 'fitCpu': fitCpu, 'predict': pred, 'auc': float(roc_auc_score(yte, p))}
 print(json.dumps(out))
 `;
+
+const XGBOOST = String.raw`
+import json, sys, time, numpy as np, xgboost as xgb
+from sklearn.metrics import roc_auc_score
+a = json.load(sys.stdin); n = a['rows']
+X = np.fromfile(a['stem'] + '.X.f64', '<f8').reshape(-1, a['cols']); y = np.fromfile(a['stem'] + '.y.f64', '<f8')
+est = xgb.XGBClassifier(tree_method='hist', n_estimators=100, max_leaves=31, grow_policy='lossguide', max_depth=0,
+                        learning_rate=0.1, max_bin=256, n_jobs=a['threads'], random_state=0)
+c = time.process_time(); t = time.perf_counter(); est.fit(X[:n], y[:n]); fit = time.perf_counter() - t; fitCpu = time.process_time() - c
+t = time.perf_counter(); p = est.predict_proba(X[n:])[:, 1]; pred = time.perf_counter() - t
+print(json.dumps({'fit': fit, 'fitCpu': fitCpu, 'predict': pred, 'auc': float(roc_auc_score(y[n:], p)), 'version': xgb.__version__}))
+`;
+
+/** True when `module` imports in the yardstick's Python. */
+const pythonHas = (module: string) => spawnSync(PY, ['-c', `import ${module}`]).status === 0;
 
 function load(): { train: FitData; test: Matrix; yTest: Float64Array } {
   if (!existsSync(`${stem}.X.f64`)) {
@@ -194,6 +213,11 @@ async function main() {
   type SkRow = { fit: number; fitCpu: number; predict: number; auc: number };
   const sk = skipSklearn ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ONLY }) as Record<string, SkRow>);
   const sk1 = skipSklearn || !ONLY.includes('hgb') ? null : (python(SKLEARN, { rows: ROWS, cols: COLS, stem, only: ['hgb'] }, { OMP_NUM_THREADS: '1' }) as Record<string, SkRow>);
+  const withXgb = !skipSklearn && ONLY.includes('hgb') && pythonHas('xgboost');
+  if (!skipSklearn && ONLY.includes('hgb') && !withXgb) console.log('XGBoost yardstick skipped: install the Debian package python3-xgboost');
+  const xg = withXgb ? (python(XGBOOST, { rows: ROWS, cols: COLS, stem, threads: availableParallelism() }) as SkRow & { version: string }) : null;
+  const targets: string[] = [];
+  const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
   const rows: Row[] = [];
   const viaPredictNode: string[] = [];
   // As the Train node's single fit: it may use every core (model.ts FIT_THREADS).
@@ -206,6 +230,9 @@ async function main() {
     rows.push({ model: 'hist_gradient_boosting (100 it, 31 leaves)', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk?.hgb.fit, skFitCpu: sk?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk?.hgb.predict, ourAuc: hgbAuc, skAuc: sk?.hgb.auc });
     viaPredictNode.push(await predictOnWorkers('hist_gradient_boosting', hgb, test, hgbPred));
     rows.push({ model: '  same, sklearn on 1 OpenMP thread', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk1?.hgb.fit, skFitCpu: sk1?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk1?.hgb.predict, ourAuc: hgbAuc, skAuc: sk1?.hgb.auc });
+    if (xg) rows.push({ model: `  same, beside XGBoost ${xg.version} hist (lossguide, 31 leaves)`, ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: xg.fit, skFitCpu: xg.fitCpu, ourPredict: hgbPredict, skPredict: xg.predict, ourAuc: hgbAuc, skAuc: xg.auc });
+    if (sk) targets.push(`HGB fit ${hgbFit.toFixed(2)} s vs sklearn (${availableParallelism()} threads) ${sk.hgb.fit.toFixed(2)} s: ${(hgbFit / sk.hgb.fit).toFixed(2)}×, target ≤ 1.00×: ${verdict(hgbFit <= sk.hgb.fit)}`);
+    if (xg) targets.push(`HGB fit vs XGBoost hist (${availableParallelism()} threads) ${xg.fit.toFixed(2)} s: ${(hgbFit / xg.fit).toFixed(2)}× (reported, no target)`);
   }
 
   if (ONLY.includes('rf')) {
@@ -238,10 +265,10 @@ async function main() {
   console.log(`\nload average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores (timings on a shared machine are noisy; CPU s counts all threads)`);
   console.log(`${ROWS} train rows × ${COLS} features (binary), predict on ${ROWS} rows; node ${process.version}`);
   console.log(`tree kernels (histograms, partition, batch predict): ${loadTreeKernels(kernelMemory(1)) ? 'WebAssembly' : 'JavaScript fallback'}`);
-  console.log('model'.padEnd(52) + 'fit wall s (ours / sklearn / ratio)'.padEnd(38) + 'fit CPU s (ours / sklearn)'.padEnd(28) + 'predict ms (ours / sklearn)'.padEnd(30) + 'test ROC-AUC (ours / sklearn)');
+  console.log('model'.padEnd(58) + 'fit wall s (ours / yardstick / ratio)'.padEnd(38) + 'fit CPU s (ours / yardstick)'.padEnd(28) + 'predict ms (ours / yardstick)'.padEnd(30) + 'test ROC-AUC (ours / yardstick)');
   for (const r of rows) {
     console.log(
-      r.model.padEnd(52) +
+      r.model.padEnd(58) +
         `${f(r.ourFit)} / ${f(r.skFit)} / ${ratio(r.ourFit, r.skFit)}`.padEnd(38) +
         `${f(r.ourFitCpu)} / ${f(r.skFitCpu)}`.padEnd(28) +
         `${f(r.ourPredict * 1000, 0)} / ${f(r.skPredict === undefined ? undefined : r.skPredict * 1000, 0)}`.padEnd(30) +
@@ -249,8 +276,9 @@ async function main() {
     );
   }
   if (viaPredictNode.length) console.log(`predict ${ROWS} rows through the Predict node's path (2 pool workers, warm): ${viaPredictNode.join('; ')}`);
+  if (targets.length) console.log(`targets:\n  ${targets.join('\n  ')}`);
   await pool.close();
-  if (!logreg) console.log('logistic_regression'.padEnd(52) + 'not available yet (not in the learner registry)');
+  if (!logreg) console.log('logistic_regression'.padEnd(58) + 'not available yet (not in the learner registry)');
   const mb = (b: number) => (b / 2 ** 20).toFixed(0);
   for (const model of ['hgb', 'rf'].filter((m) => ONLY.includes(m))) {
     const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rows', String(ROWS), '--memory', model], { encoding: 'utf8' });
