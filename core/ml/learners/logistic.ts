@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.ts';
 import { nClassesOf, requireCols, requireFinite, requireTarget, rowWeights, sigmoid } from './check-input.ts';
-import { lbfgs } from './optim/lbfgs.ts';
+import { lbfgs, type LbfgsResult } from './optim/lbfgs.ts';
+import type { Convergence } from './convergence.ts';
 import type { FitData, Learner, Matrix, Prediction } from './types.ts';
 
 /**
@@ -32,6 +33,8 @@ export interface LinearClassifierState {
   nClasses: number;
   iterations: number;
   converged: boolean;
+  /** How the solver ended (absent in models saved before it was recorded). */
+  convergence?: Convergence;
 }
 
 
@@ -53,13 +56,22 @@ function fit(data: FitData, params: Params, options: { progress?: (f: number) =>
   const y = requireTarget(data, true, title);
   const k = nClassesOf(data);
   const sw = rowWeights(data, y, k, params.class_weight);
-  const { data: X, rows: n, cols: p } = data.X;
+  const { rows: n, cols: p } = data.X;
   const alpha = params.penalty === 'none' ? 0 : 1 / params.C;
   const fi = params.fit_intercept;
+  // Badly scaled columns are optimised in conditioned coordinates: the same problem, solved well.
+  const cond = conditioning(data.X.data, n, p, fi);
+  const X = cond?.X ?? data.X.data;
+  // The penalty of w_j = w'_j / scale_j, as the solver sees it.
+  const penalty = new Float64Array(p).map((_, j) => alpha / (cond ? cond.scale[j] ** 2 : 1));
   const onIter = (it: number) => {
     options.checkCancelled?.();
     options.progress?.(Math.min(1, it / params.max_iter));
   };
+  const lbfgsOptions = { maxIter: params.max_iter, gtol: params.tol, ftol: SKLEARN_FTOL, maxLs: SKLEARN_MAXLS, onIter };
+  let coef: Float64Array;
+  let intercept: Float64Array;
+  let r: LbfgsResult;
   if (k === 2) {
     // x = [w (p), b]; labels ±1.
     const ys = new Float64Array(n);
@@ -71,38 +83,108 @@ function fit(data: FitData, params: Params, options: { progress?: (f: number) =>
       const gb = gradientRowMajor(X, n, p, z, g);
       if (fi) g[p] = gb;
       for (let j = 0; j < p; j++) {
-        f += 0.5 * alpha * w[j] * w[j];
-        g[j] += alpha * w[j];
+        f += 0.5 * penalty[j] * w[j] * w[j];
+        g[j] += penalty[j] * w[j];
       }
       return f;
     };
-    const r = lbfgs(fg, new Float64Array(p + (fi ? 1 : 0)), { maxIter: params.max_iter, gtol: params.tol, ftol: SKLEARN_FTOL, maxLs: SKLEARN_MAXLS, onIter });
-    return { coef: r.x.slice(0, p), intercept: Float64Array.of(fi ? r.x[p] : 0), nFeatures: p, nClasses: 2, iterations: r.iterations, converged: r.converged };
-  }
-  // Multinomial: x = k × (p + 1) row-major (class c: coefficients then intercept).
-  const q = p + 1;
-  const Z = new Float64Array(n * k);
-  const fg = (w: Float64Array, g: Float64Array): number => {
-    multinomialMargins(X, n, p, w, k, fi, Z);
-    let f = softmaxLossInPlace(Z, n, k, y, sw);
-    multinomialGradient(X, n, p, Z, k, fi, g);
-    for (let c = 0; c < k; c++) {
-      for (let j = 0; j < p; j++) {
-        const v = w[c * q + j];
-        f += 0.5 * alpha * v * v;
-        g[c * q + j] += alpha * v;
+    r = lbfgs(fg, new Float64Array(p + (fi ? 1 : 0)), lbfgsOptions);
+    coef = r.x.slice(0, p);
+    intercept = Float64Array.of(fi ? r.x[p] : 0);
+  } else {
+    // Multinomial: x = k × (p + 1) row-major (class c: coefficients then intercept).
+    const q = p + 1;
+    const Z = new Float64Array(n * k);
+    const fg = (w: Float64Array, g: Float64Array): number => {
+      multinomialMargins(X, n, p, w, k, fi, Z);
+      let f = softmaxLossInPlace(Z, n, k, y, sw);
+      multinomialGradient(X, n, p, Z, k, fi, g);
+      for (let c = 0; c < k; c++) {
+        for (let j = 0; j < p; j++) {
+          const v = w[c * q + j];
+          f += 0.5 * penalty[j] * v * v;
+          g[c * q + j] += penalty[j] * v;
+        }
       }
+      return f;
+    };
+    r = lbfgs(fg, new Float64Array(k * q), lbfgsOptions);
+    coef = new Float64Array(k * p);
+    intercept = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < p; j++) coef[c * p + j] = r.x[c * q + j];
+      intercept[c] = r.x[c * q + p];
     }
-    return f;
-  };
-  const r = lbfgs(fg, new Float64Array(k * q), { maxIter: params.max_iter, gtol: params.tol, ftol: SKLEARN_FTOL, maxLs: SKLEARN_MAXLS, onIter });
-  const coef = new Float64Array(k * p);
-  const intercept = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    for (let j = 0; j < p; j++) coef[c * p + j] = r.x[c * q + j];
-    intercept[c] = r.x[c * q + p];
   }
-  return { coef, intercept, nFeatures: p, nClasses: k, iterations: r.iterations, converged: r.converged };
+  if (cond) unconditionInPlace(coef, intercept, cond);
+  return { coef, intercept, nFeatures: p, nClasses: k, iterations: r.iterations, converged: r.converged, convergence: convergenceOf(r, params) };
+}
+
+/** Above this root-mean-square magnitude a column counts as badly scaled (see conditioning). */
+const BADLY_SCALED = 100;
+
+interface Conditioning {
+  /** (X - shift) / scale, column by column. */
+  X: Float64Array;
+  shift: Float64Array;
+  scale: Float64Array;
+}
+
+/**
+ * A column in the hundreds of thousands (an unscaled id, an amount in cents) makes the log loss's
+ * curvature along it ~10¹⁰ times that along a unit-scale column: L-BFGS's first steps are all that
+ * column, its line search runs out of halvings, and the fit used to stop after one step with every
+ * coefficient ~0 (AUC 0.5). Solving for w'_j = w_j · scale_j on (X - shift) / scale instead (with
+ * the penalty α/scale_j² · w'_j² that keeps the objective the same) is the same problem with the
+ * same minimum, well conditioned. Centring is exact only with an intercept (it absorbs the shift).
+ * Columns are only ever shrunk (scale ≥ 1), and well-scaled tables (|values| up to ~100, e.g.
+ * standardised ones) are solved as before, step for step as scikit-learn does.
+ */
+function conditioning(X: Float64Array, n: number, p: number, center: boolean): Conditioning | null {
+  const mean = new Float64Array(p);
+  const sq = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    for (let j = 0; j < p; j++) mean[j] += X[o + j];
+  }
+  for (let j = 0; j < p; j++) mean[j] /= n;
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    for (let j = 0; j < p; j++) sq[j] += (X[o + j] - mean[j]) ** 2;
+  }
+  const shift = new Float64Array(p);
+  const scale = new Float64Array(p);
+  let bad = false;
+  for (let j = 0; j < p; j++) {
+    const variance = sq[j] / n;
+    const rms = Math.sqrt(mean[j] * mean[j] + variance);
+    if (rms > BADLY_SCALED) bad = true;
+    shift[j] = center ? mean[j] : 0;
+    scale[j] = Math.max(1, center ? Math.sqrt(variance) : rms);
+  }
+  if (!bad) return null;
+  const out = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    for (let j = 0; j < p; j++) out[o + j] = (X[o + j] - shift[j]) / scale[j];
+  }
+  return { X: out, shift, scale };
+}
+
+/** Coefficients of the conditioned problem → those of the original columns (k' rows of p). */
+function unconditionInPlace(coef: Float64Array, intercept: Float64Array, { shift, scale }: Conditioning): void {
+  const p = scale.length;
+  for (let c = 0; c < intercept.length; c++) {
+    for (let j = 0; j < p; j++) {
+      coef[c * p + j] /= scale[j];
+      intercept[c] -= coef[c * p + j] * shift[j];
+    }
+  }
+}
+
+/** How the solver ended, in words a warning can quote (see fitWarnings). */
+function convergenceOf(r: LbfgsResult, params: Params): Convergence {
+  return { converged: r.converged, iterations: r.iterations, maxIter: params.max_iter, stop: r.stop, gradientMax: r.gradientMax, tol: params.tol };
 }
 
 // Hot loops as module-level functions: V8 keeps them optimised across fits (a closure made per

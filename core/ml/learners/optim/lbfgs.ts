@@ -23,6 +23,10 @@ export interface LbfgsResult {
   iterations: number;
   evaluations: number;
   converged: boolean;
+  /** Why it stopped: |gradient| <= gtol, f stopped decreasing, max_iter reached, or no step along the search direction lowered f. */
+  stop: 'gtol' | 'ftol' | 'max_iter' | 'line_search';
+  /** Largest |gradient entry| where it stopped (what gtol is compared with). */
+  gradientMax: number;
 }
 
 /** f(x), writing the gradient into g. */
@@ -50,9 +54,9 @@ export function lbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions = {}):
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
   let iter = 0;
-  let converged = maxAbs(g) <= gtol;
+  let stop: LbfgsResult['stop'] | null = maxAbs(g) <= gtol ? 'gtol' : null;
 
-  while (!converged && iter < maxIter) {
+  while (stop === null && iter < maxIter) {
     // Two-loop recursion: d = -H g.
     for (let i = 0; i < n; i++) d[i] = -g[i];
     const k = S.length;
@@ -80,7 +84,10 @@ export function lbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions = {}):
     const step0 = S.length === 0 ? Math.min(1 / Math.sqrt(dot(d, d)), 1) : 1;
     const ls = lineSearch(fg, x, f, g, d, dg, step0, maxLs, xNew, gNew);
     evaluations += ls.evaluations;
-    if (!ls.ok) break;
+    if (!ls.ok) {
+      stop = 'line_search';
+      break;
+    }
     iter++;
     const fOld = f;
     const s = new Float64Array(n);
@@ -104,10 +111,11 @@ export function lbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions = {}):
       Y.push(y);
       rho.push(1 / sy);
     }
-    if (maxAbs(g) <= gtol) converged = true;
-    else if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) converged = true;
+    if (maxAbs(g) <= gtol) stop = 'gtol';
+    else if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) stop = 'ftol';
   }
-  return { x, f, iterations: iter, evaluations, converged };
+  stop ??= 'max_iter';
+  return { x, f, iterations: iter, evaluations, converged: stop === 'gtol' || stop === 'ftol', stop, gradientMax: maxAbs(g) };
 }
 
 interface LsResult {
