@@ -36,6 +36,7 @@ function context(pipelineDir: string): RunContext {
     seed: 42,
     signal: controller.signal,
     log: () => {},
+    warn: () => {},
     progress: () => {},
     runInWorker: () => Promise.reject(new Error('not used')),
     throwIfCancelled: () => {},

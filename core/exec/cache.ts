@@ -33,6 +33,8 @@ export interface Provenance {
   engine: string;
   createdAt: string;
   durationMs: number;
+  /** The node's warnings when it ran (RunContext.warn): a cached result repeats them. */
+  warnings?: string[];
 }
 
 export class NodeCache {

@@ -133,8 +133,9 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
         if (hit) {
           const durationMs = performance.now() - nodeStart;
           provenance[node.id] = hit.provenance;
-          emit({ type: 'node:cached', runId, nodeId: node.id, durationMs });
-          results.set(node.id, { id: node.id, type: node.spec.type, status: 'cached', durationMs, outputs: hit.outputs });
+          const warnings = hit.provenance.warnings?.length ? { warnings: hit.provenance.warnings } : {};
+          emit({ type: 'node:cached', runId, nodeId: node.id, durationMs, ...warnings });
+          results.set(node.id, { id: node.id, type: node.spec.type, status: 'cached', durationMs, outputs: hit.outputs, ...warnings });
           return { status: 'cached', key, outputs: hit.outputs };
         }
       }
@@ -143,16 +144,18 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
       const reason = node.spec.volatile ? 'reads an external source, never cached' : explainRerun(previous[node.id], { key, ...identity });
       emit({ type: 'node:start', runId, nodeId: node.id, reason });
       outDir = await cache.prepare(key);
-      const ctx = makeContext(node, { runId, seed, outDir, pipelineDir: options.pipelineDir, signal, pool, emit });
+      const warned: string[] = [];
+      const ctx = makeContext(node, { runId, seed, outDir, pipelineDir: options.pipelineDir, signal, pool, emit, warnings: warned });
       let outputs = (await node.spec.run({ inputs: inputs as never, params: node.params as never, ctx })) as Record<string, PortValue>;
       ctx.throwIfCancelled();
       checkOutputs(node, outputs);
       const durationMs = performance.now() - nodeStart;
-      const prov: Provenance = { key, ...identity, createdAt: new Date().toISOString(), durationMs };
+      const warnings = warned.length ? { warnings: warned } : {};
+      const prov: Provenance = { key, ...identity, createdAt: new Date().toISOString(), durationMs, ...warnings };
       if (cacheable) outputs = await cache.commit(key, outDir, outputs, prov);
       provenance[node.id] = prov;
-      emit({ type: 'node:done', runId, nodeId: node.id, durationMs });
-      results.set(node.id, { id: node.id, type: node.spec.type, status: 'done', durationMs, reason, outputs });
+      emit({ type: 'node:done', runId, nodeId: node.id, durationMs, ...warnings });
+      results.set(node.id, { id: node.id, type: node.spec.type, status: 'done', durationMs, reason, outputs, ...warnings });
       return { status: 'done', key, outputs };
     } catch (e) {
       if (outDir) await cache.discard(outDir).catch(() => {});
@@ -213,6 +216,8 @@ interface ContextDeps {
   signal: AbortSignal;
   pool: WorkerPool;
   emit: (event: RunEvent) => void;
+  /** Where the node's warnings are collected. */
+  warnings: string[];
 }
 
 function makeContext(node: PlanNode, deps: ContextDeps): RunContext {
@@ -236,6 +241,9 @@ function makeContext(node: PlanNode, deps: ContextDeps): RunContext {
     seed: deps.seed,
     signal: deps.signal,
     log,
+    warn: (message) => {
+      if (!deps.warnings.includes(message)) deps.warnings.push(message);
+    },
     progress,
     runInWorker: (task, payload, options) => deps.pool.run(task, payload, { signal: deps.signal, transfer: options?.transfer, onProgress: progress, onLog: log }),
     throwIfCancelled() {

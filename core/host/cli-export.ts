@@ -114,6 +114,7 @@ function standaloneContext(dir: string): RunContext {
     seed: 0,
     signal: controller.signal,
     log: () => {},
+    warn: () => {},
     progress: () => {},
     runInWorker: (task, payload) => Promise.resolve(task.run(payload, { progress: () => {}, log: () => {} })),
     throwIfCancelled: () => {},

@@ -157,6 +157,7 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
   if (values.json) {
     io.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
+    for (const n of summary.nodes) for (const w of n.warnings ?? []) io.stderr.write(`\nwarning (${n.id}): ${w}\n`);
     for (const n of summary.nodes) if (n.error) io.stderr.write(`\n${formatError(n.error)}\n`);
     const metricLines = Object.entries(report.metrics).map(([id, m]) => `  ${id}: ${Object.entries(m).map(([k, v]) => `${k}=${round(v)}`).join('  ')}`);
     if (metricLines.length) io.stdout.write(`metrics\n${metricLines.join('\n')}\n`);
@@ -183,7 +184,7 @@ function refuseUntrusted(path: string, decision: Extract<TrustDecision, { run: f
 export interface RunReport {
   status: RunSummary['status'];
   durationMs: number;
-  nodes: { id: string; type: string; status: string; durationMs: number; reason?: string; error?: { code: string; message: string; hint?: string; file?: string; line?: number; column?: string } }[];
+  nodes: { id: string; type: string; status: string; durationMs: number; reason?: string; warnings?: string[]; error?: { code: string; message: string; hint?: string; file?: string; line?: number; column?: string } }[];
   metrics: Record<string, Record<string, number>>;
   artifacts: { nodeId: string; kind: string; path: string }[];
   /** Per Explain node: the top columns by mean |attribution| and by permutation importance. */
@@ -210,6 +211,7 @@ export function runReport(summary: RunSummary): RunReport {
       status: n.status,
       durationMs: Math.round(n.durationMs),
       ...(n.reason && n.status === 'done' ? { reason: n.reason } : {}),
+      ...(n.warnings?.length ? { warnings: n.warnings } : {}),
       ...(n.error ? { error: { code: n.error.code, message: n.error.message, hint: n.error.hint, file: n.error.file, line: n.error.line, column: n.error.column } } : {}),
     })),
     metrics,

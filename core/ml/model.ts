@@ -12,6 +12,7 @@ import { FlowlineError } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
 import type { ModelValue, TableRef } from '../spec/values.ts';
 import type { Frame } from './frame.ts';
+import { convergenceWarning } from './learners/convergence.ts';
 import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix, Prediction } from './learners/types.ts';
 import { deriveSeed } from '../spec/random.ts';
@@ -99,6 +100,8 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
   };
   ctx.progress(0.05, `fitting ${learner.title} on ${X.rows} rows × ${X.cols} features`);
   const state = await fitInWorkers(ctx, learner, payload);
+  const notConverged = convergenceWarning(learner.title, state);
+  if (notConverged) ctx.warn(notConverged);
   const trainPrediction = await predictInWorkers(ctx, learner.kind, state, X);
 
   const model: ModelValue = {

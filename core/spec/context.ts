@@ -13,6 +13,12 @@ export interface RunContext {
   readonly seed: number;
   readonly signal: AbortSignal;
   log(message: string): void;
+  /**
+   * Something the user must know about a result that still finished (a fit that did not
+   * converge): shown on the node in the studio, in `flowline run` (and its --json report), and
+   * kept with the cached result so a cached run says it again.
+   */
+  warn(message: string): void;
   /** fraction in [0, 1]. */
   progress(fraction: number, message?: string): void;
   /**

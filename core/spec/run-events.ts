@@ -14,6 +14,8 @@ export interface NodeResult {
   status: NodeStatus;
   durationMs: number;
   error?: ErrorInfo;
+  /** What the node warned about a result it still produced (RunContext.warn), cached runs included. */
+  warnings?: string[];
   /** Why it ran rather than came from the cache ("params changed: max_depth", "new input"...). */
   reason?: string;
   /** Output values, by port. Tables are references; fetch rows with preview(). */
@@ -33,8 +35,8 @@ export type RunEvent =
   | { type: 'node:start'; runId: string; nodeId: string; reason?: string }
   | { type: 'node:progress'; runId: string; nodeId: string; fraction: number; message?: string }
   | { type: 'node:log'; runId: string; nodeId: string; message: string }
-  | { type: 'node:cached'; runId: string; nodeId: string; durationMs: number }
-  | { type: 'node:done'; runId: string; nodeId: string; durationMs: number }
+  | { type: 'node:cached'; runId: string; nodeId: string; durationMs: number; warnings?: string[] }
+  | { type: 'node:done'; runId: string; nodeId: string; durationMs: number; warnings?: string[] }
   | { type: 'node:error'; runId: string; nodeId: string; error: ErrorInfo }
   | { type: 'run:end'; runId: string; summary: RunSummary };
 

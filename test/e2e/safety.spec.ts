@@ -84,3 +84,29 @@ test('a pipeline with no code that would overwrite a file outside its folder ask
   await expect(page.getByTestId('node-status-save')).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
   expect(readFileSync(victim, 'utf8')).toMatch(/^id,name,age/);
 });
+
+test('a fit that does not converge shows a warning on its node and in the inspector', async ({ page, workDir }) => {
+  const lines = ['id,a,b,label'];
+  for (let i = 0; i < 200; i++) {
+    const a = Math.sin(i * 1.3);
+    const b = Math.cos(i * 0.7);
+    lines.push(`${i * 900},${a.toFixed(4)},${b.toFixed(4)},${a - b > 0 ? 'yes' : 'no'}`);
+  }
+  writeFileSync(join(workDir, 'ids.csv'), `${lines.join('\n')}\n`);
+  const file = join(workDir, 'converge.flow.json');
+  writePipeline(file, [
+    { id: 'load', type: 'data.load_csv', version: 1, params: { path: 'ids.csv' } },
+    { id: 'train', type: 'ml.train', version: 1, params: { target: 'label', learner: 'logistic_regression', learner_params: { max_iter: 2 } } },
+  ], [{ from: 'load.table', to: 'train.table' }]);
+  await openFile(page, file);
+  await expect(page.getByTestId('node-train')).toBeVisible();
+  await page.getByTestId('btn-run').click();
+  const status = page.getByTestId('node-status-train');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(status).toContainText('⚠ 1 warning');
+  await expect(status).toHaveAttribute('title', /Logistic regression did not converge: it reached max_iter = 2 iterations/);
+  await page.getByTestId('node-train').click();
+  await expect(page.getByTestId('node-warnings')).toContainText('did not converge');
+  await expect(page.getByTestId('node-warnings')).toContainText('raise max_iter');
+  await screen(page, 'fit-did-not-converge');
+});

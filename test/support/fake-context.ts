@@ -8,8 +8,9 @@ import { FlowlineError, type RunContext, type WorkerTask } from '../../core/spec
  * Worker tasks run in-process here (on a copy of the payload); the executor's tests cover the
  * real worker pool.
  */
-export function fakeContext(overrides: Partial<RunContext> = {}): RunContext & { logs: string[] } {
+export function fakeContext(overrides: Partial<RunContext> = {}): RunContext & { logs: string[]; warnings: string[] } {
   const logs: string[] = [];
+  const warnings: string[] = [];
   const controller = new AbortController();
   const nodeId = overrides.nodeId ?? 'node';
   return {
@@ -20,6 +21,8 @@ export function fakeContext(overrides: Partial<RunContext> = {}): RunContext & {
     signal: overrides.signal ?? controller.signal,
     logs,
     log: (m) => logs.push(m),
+    warnings,
+    warn: (m) => warnings.push(m),
     progress: () => {},
     async runInWorker<P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> {
       // A structured clone, as the trip to a worker makes: a task must not rely on sharing memory.

@@ -14,9 +14,9 @@ export function statusText(s: NodeRunState | undefined): string {
     case 'running':
       return `running ${Math.round((s.fraction ?? 0) * 100)}%${s.message ? ` · ${s.message}` : ''}`;
     case 'done':
-      return `done in ${formatDuration(s.durationMs)}`;
+      return `done in ${formatDuration(s.durationMs)}${warningCount(s)}`;
     case 'cached':
-      return 'cached';
+      return `cached${warningCount(s)}`;
     case 'error':
       return `error: ${s.error?.message ?? 'failed'}`;
     default:
@@ -24,12 +24,20 @@ export function statusText(s: NodeRunState | undefined): string {
   }
 }
 
+const warningCount = (s: NodeRunState) => (s.warnings?.length ? ` · ⚠ ${s.warnings.length} warning${s.warnings.length > 1 ? 's' : ''}` : '');
+
 /** Own subscription: progress updates re-render this strip only, never the canvas. */
 function StatusStripImpl({ id }: { id: string }) {
   const state = useRunStore((s) => s.nodes[id]);
   const status = state?.status ?? 'idle';
+  const warned = !!state?.warnings?.length && (status === 'done' || status === 'cached');
   return (
-    <div className={`status status--${status}`} data-testid={`node-status-${id}`} data-status={status} title={state?.error?.hint ?? state?.reason}>
+    <div
+      className={`status status--${status}${warned ? ' status--warned' : ''}`}
+      data-testid={`node-status-${id}`}
+      data-status={status}
+      title={warned ? state!.warnings!.join('\n') : (state?.error?.hint ?? state?.reason)}
+    >
       {status === 'running' && <span className="status__bar" style={{ width: `${Math.round((state?.fraction ?? 0) * 100)}%` }} />}
       <span className="status__text">{statusText(state)}</span>
     </div>

@@ -103,6 +103,13 @@ function NodeInspector({ node, spec }: { node: PipelineNode; spec: CatalogNode |
             )}
           </div>
         )}
+        {run?.warnings?.length && (run.status === 'done' || run.status === 'cached') ? (
+          <div className="warning-box" role="status" data-testid="node-warnings">
+            {run.warnings.map((w, i) => (
+              <p key={i}>{w}</p>
+            ))}
+          </div>
+        ) : null}
         {nodeProblems.map((d, i) => (
           <p key={i} className={d.severity === 'error' ? 'field__error' : 'field__warning'}>{d.message}{d.hint ? ` ${d.hint}` : ''}</p>
         ))}

@@ -23,13 +23,15 @@ export interface NodeRunState {
   durationMs?: number;
   error?: ErrorInfo;
   reason?: string;
+  /** What the node warned about a result it still produced (a fit that did not converge). */
+  warnings?: string[];
 }
 
 export interface LogLine {
   time: number;
   runId: string;
   nodeId: string;
-  level: 'info' | 'error';
+  level: 'info' | 'warning' | 'error';
   message: string;
 }
 
@@ -105,10 +107,12 @@ export const useRunStore = create<RunState>()((set) => ({
             log(e, 'info', e.message);
             break;
           case 'node:cached':
-            nodes[e.nodeId] = { status: 'cached', durationMs: e.durationMs };
+            nodes[e.nodeId] = { status: 'cached', durationMs: e.durationMs, warnings: e.warnings };
+            for (const w of e.warnings ?? []) log(e, 'warning', w);
             break;
           case 'node:done':
-            nodes[e.nodeId] = { status: 'done', durationMs: e.durationMs, reason: nodes[e.nodeId]?.reason };
+            nodes[e.nodeId] = { status: 'done', durationMs: e.durationMs, reason: nodes[e.nodeId]?.reason, warnings: e.warnings };
+            for (const w of e.warnings ?? []) log(e, 'warning', w);
             break;
           case 'node:error':
             if (e.nodeId) nodes[e.nodeId] = { status: 'error', error: e.error };
@@ -120,7 +124,7 @@ export const useRunStore = create<RunState>()((set) => ({
             provenance = { ...provenance };
             const sent = ownRuns.get(e.runId);
             for (const n of e.summary.nodes) {
-              nodes[n.id] = { status: n.status, durationMs: n.durationMs, error: n.error, reason: n.reason };
+              nodes[n.id] = { status: n.status, durationMs: n.durationMs, error: n.error, reason: n.reason, warnings: n.warnings };
               // A node that failed or was skipped keeps its earlier outputs (as the host does), and
               // their provenance says which run they are from.
               if (!n.outputs) continue;
@@ -149,7 +153,7 @@ export const useRunStore = create<RunState>()((set) => ({
         const known = recallProvenance(summary.runId);
         for (const n of summary.nodes) {
           if (types.get(n.id) !== n.type) continue;
-          nodes[n.id] = { status: n.status, durationMs: n.durationMs, error: n.error, reason: n.reason };
+          nodes[n.id] = { status: n.status, durationMs: n.durationMs, error: n.error, reason: n.reason, warnings: n.warnings };
           if (!n.outputs) continue;
           outputs[n.id] = n.outputs;
           provenance[n.id] = known?.[n.id] ?? { runId: summary.runId, startedAt: summary.startedAt };
