@@ -5,6 +5,7 @@
  *   out/renderer/          the studio (Vite)
  *   out/preload/index.cjs  Electron's sandboxed preload (one CommonJS file)
  *   out/main/index.js      Electron's main process
+ *   out/service/index.js   Electron's service process (utilityProcess: the host service, the pool)
  *   out/cli/flowline.js    the `flowline` command (bin/flowline.js runs it in an installed package)
  *   out/worker/index.js    every worker thread of the pool
  *   out/serving/*.js       the serving bundle's server.js and replay.js, copied into each export
@@ -76,6 +77,9 @@ const STEPS: Record<string, () => Promise<void>> = {
   },
   async main() {
     await esbuild.build(nodeEntry('electron/main/index.ts', 'main/index.js', ['electron']));
+  },
+  async service() {
+    await esbuild.build(nodeEntry('electron/service/index.ts', 'service/index.js'));
   },
   async preload() {
     // A sandboxed preload can require nothing but electron: one CommonJS file.

@@ -55,7 +55,16 @@ export interface Session {
   setPermissionCheckHandler(handler: () => boolean): void;
 }
 
+/** A utilityProcess child (Electron >= 22): a Node process with a message port to main. */
+export interface UtilityProcessChild {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): void;
+  on(event: 'exit', listener: (code: number) => void): void;
+  kill(): boolean;
+}
+
 export interface ElectronMain {
+  utilityProcess: { fork(modulePath: string, args?: string[], options?: { serviceName?: string; cwd?: string; stdio?: 'inherit' | 'pipe' }): UtilityProcessChild };
   app: {
     whenReady(): Promise<void>;
     getPath(name: 'userData' | 'home' | 'documents'): string;

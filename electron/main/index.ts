@@ -1,26 +1,29 @@
 /**
  * Electron main: one secure window showing the studio from a privileged `app://` scheme (not
  * file://), and one ipcMain handler per contract method, each checking the sender's origin and
- * parsing the arguments with zod before the shared service (core/host/service.ts) runs it.
- * Composition root: this is where the node list is wired in.
+ * parsing the arguments with zod before relaying the call to the service process. The host
+ * service (core/host/service.ts, the same code the web host runs) and its worker pool live in a
+ * utilityProcess (electron/service/index.ts), so no pipeline work shares this process's event
+ * loop with the window, menus and dialogs.
  *
  * Not in the contract yet: native open/save dialogs (the studio uses listDirectory for now).
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { createService } from '../../core/host/service.ts';
 import { API_METHOD_NAMES } from '../../core/host/api.ts';
 import { parseArgs } from '../../core/host/service/methods.ts';
-import { APP_ROOT, DEFAULT_RENDERER_DIR, DEFAULT_TEMPLATES_DIR, STUDIO_CSP } from '../../core/host/service/state-dir.ts';
+import { APP_ROOT, DEFAULT_RENDERER_DIR, STUDIO_CSP } from '../../core/host/service/state-dir.ts';
 import { IPC_EVENT_CHANNEL, ipcChannel, type IpcReply } from '../ipc.ts';
 import { toErrorInfo } from '../../core/spec/errors.ts';
-import { WORKER_TASKS } from '../../core/host/worker-tasks.ts';
-import { NODES } from '../../nodes/index.ts';
+import { serviceClient, type FromService } from '../service/channel.ts';
 import type { ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.ts';
 
 const SCHEME = 'app';
 const APP_ORIGIN = `${SCHEME}://flowline`;
 const PRELOAD = join(APP_ROOT, 'out', 'preload', 'index.cjs');
+/** Defined (true) by `npm run build`: the service process then starts from its bundle. */
+declare const __FLOWLINE_BUNDLE__: boolean | undefined;
+const SERVICE_ENTRY = typeof __FLOWLINE_BUNDLE__ !== 'undefined' ? join(APP_ROOT, 'out', 'service', 'index.js') : join(APP_ROOT, 'electron', 'service', 'bootstrap.mjs');
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,7 +41,7 @@ const MIME: Record<string, string> = {
 const ELECTRON_MODULE: string = 'electron';
 const loaded = (await import(ELECTRON_MODULE)) as ElectronMain & { default?: ElectronMain };
 const electron: ElectronMain = loaded.default ?? loaded;
-const { app, BrowserWindow, ipcMain, protocol, session, shell } = electron;
+const { app, BrowserWindow, ipcMain, protocol, session, shell, utilityProcess } = electron;
 
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 app.enableSandbox();
@@ -99,7 +102,9 @@ protocol.handle(SCHEME, async (request) => {
   }
 });
 
-const service = createService({ nodes: NODES, tasks: WORKER_TASKS, stateDir: app.getPath('userData'), host: 'electron', templatesDir: DEFAULT_TEMPLATES_DIR, cwd: app.getPath('documents') });
+const serviceProcess = utilityProcess.fork(SERVICE_ENTRY, [JSON.stringify({ stateDir: app.getPath('userData'), cwd: app.getPath('documents') })], { serviceName: 'Flowline service', cwd: APP_ROOT });
+const service = serviceClient({ post: (m) => serviceProcess.postMessage(m), onMessage: (l) => serviceProcess.on('message', (m) => l(m as FromService)) });
+serviceProcess.on('exit', (code) => service.stopped(`exit code ${code}`));
 
 /** Only our own window, showing our own origin, may call the host (security checklist #17). */
 function senderAllowed(event: IpcMainInvokeEvent): boolean {
@@ -110,13 +115,13 @@ function senderAllowed(event: IpcMainInvokeEvent): boolean {
 for (const method of API_METHOD_NAMES) {
   ipcMain.handle(ipcChannel(method), async (event, ...args): Promise<IpcReply> => {
     if (!senderAllowed(event)) return { ok: false, error: { code: 'INTERNAL', message: 'Refused: this call did not come from the Flowline window.' } };
+    let parsed: unknown[];
     try {
-      const parsed = parseArgs(method, args);
-      const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
-      return { ok: true, result: (await fn(...parsed)) ?? null };
+      parsed = parseArgs(method, args);
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };
     }
+    return service.call(method, parsed);
   });
 }
 

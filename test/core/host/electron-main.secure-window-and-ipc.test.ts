@@ -2,7 +2,8 @@
  * Electron main cannot run here (no Electron binary), so it is loaded against a stand-in
  * `electron` module that records what main asks of it: the window's security settings, the
  * navigation/permission guards, the app:// protocol, and one IPC handler per contract method that
- * checks the sender and parses the arguments.
+ * checks the sender and parses the arguments. The stand-in's utilityProcess.fork starts the real
+ * service entry (electron/service/) in a worker thread: every call below crosses to it and back.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_METHOD_NAMES } from '../../../core/host/api.ts';
@@ -10,6 +11,7 @@ import { tempDir } from './host-fixtures.ts';
 
 const fake = vi.hoisted(() => {
   const state = {
+    forked: [] as { path: string; args: string[]; worker: import('node:worker_threads').Worker }[],
     handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
     schemes: [] as unknown[],
     protocolHandler: null as null | ((r: Request) => Promise<Response>),
@@ -35,7 +37,22 @@ const fake = vi.hoisted(() => {
     show() {}
     isDestroyed = () => false;
   }
+  const utilityProcess = {
+    // A utility process is a Node process with a port to main; a worker thread is the nearest thing here.
+    fork: (path: string, args: string[]) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+      const worker = new Worker(path, { argv: args });
+      state.forked.push({ path, args, worker });
+      return {
+        postMessage: (m: unknown) => worker.postMessage(m),
+        on: (event: string, l: (v: unknown) => void) => worker.on(event === 'exit' ? 'exit' : 'message', l),
+        kill: () => (void worker.terminate(), true),
+      };
+    },
+  };
   const electron = {
+    utilityProcess,
     app: {
       whenReady: () => Promise.resolve(),
       getPath: () => state.userData,
@@ -70,8 +87,9 @@ beforeAll(async () => {
   state.userData = tempDir();
   await import('../../../electron/main/index.ts');
 });
-afterAll(() => {
+afterAll(async () => {
   state.handlers.clear();
+  for (const f of state.forked) await f.worker.terminate();
 });
 
 const ourWindowEvent = () => ({ sender: state.windows[0].webContents, senderFrame: { url: 'app://flowline/index.html' } });
@@ -83,6 +101,11 @@ describe('electron main', () => {
     expect(String(state.windows[0].options.webPreferences.preload)).toMatch(/out[/\\]preload[/\\]index\.cjs$/);
     expect(state.windows[0].url).toBe('app://flowline/index.html');
     expect(state.schemes).toMatchObject([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+  });
+
+  it('runs the host service in its own process (a worker thread here), not in main', () => {
+    expect(state.forked.map((f) => f.path)).toEqual([expect.stringMatching(/electron[/\\]service[/\\]bootstrap\.mjs$/)]);
+    expect(JSON.parse(state.forked[0].args[0])).toEqual({ stateDir: state.userData, cwd: state.userData });
   });
 
   it('registers one IPC handler per contract method', () => {
@@ -129,5 +152,14 @@ describe('electron main', () => {
     expect(page.status).toBe(200);
     const escape = await state.protocolHandler!(new Request('app://flowline/..%2f..%2fpackage.json'));
     expect(escape.status).toBe(403);
+  });
+
+  it('answers a call with an error naming the service once the service process has died', async () => {
+    const hello = state.handlers.get('flowline:hello')!;
+    const { worker } = state.forked[0];
+    const exited = new Promise((resolve) => worker.once('exit', resolve)); // after main's own 'exit' listener
+    await worker.terminate();
+    await exited;
+    expect(await hello(ourWindowEvent())).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Flowline service stopped/) } });
   });
 });
