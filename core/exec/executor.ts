@@ -183,7 +183,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
   return summary;
 }
 
-function safeReads(node: PlanNode): string[] {
+/** The files a node says it reads (none when its params cannot say). */
+export function safeReads(node: PlanNode): string[] {
   try {
     return (node.spec.reads?.(node.params as never) ?? []).filter((p) => typeof p === 'string' && p.length > 0);
   } catch {

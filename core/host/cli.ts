@@ -10,6 +10,7 @@ import type { RunSummary } from './api.ts';
 import { ProgressDisplay, formatMs } from './cli-progress.ts';
 import { readPipelineFile } from './pipeline-file.ts';
 import { prepareRun } from './run-session.ts';
+import { outcomesOf } from './runs/run-record.ts';
 import { defaultStateDir } from './service/state-dir.ts';
 import { cliTrustGate, terminalPrompt, type TrustDecision } from './cli-trust.ts';
 import { catalogOf } from './service/catalog.ts';
@@ -26,6 +27,9 @@ const USAGE = `flowline — run Flowline pipelines from the command line
   flowline predict <model.onnx> <data.csv> --out scored.csv
   flowline export docker <file.flow.json> --node TRAIN_NODE --out DIR [--challenger TRAIN_NODE_2] [--routing ab|canary|shadow]
   flowline export argo <file.flow.json> --image IMAGE --out workflow.json [--claim PVC] [--trust]
+  flowline runs [--in PIPELINE_OR_FOLDER] [--json]        runs recorded beside the pipeline, newest first
+  flowline runs show RUN [--json]                          RUN: an id, a unique prefix, latest, latest~N
+  flowline runs compare A B [--json]                       what changed (params, data, nodes) and metric deltas
   flowline nodes [--json]
   flowline templates [--json]
   flowline studio [--port N]
@@ -70,6 +74,8 @@ export async function main(argv: string[], parts: CliParts, io: Io = { stdout: p
         if (rest[0] === 'argo') return await (await import('./cli-export-argo.ts')).exportArgoCommand(rest.slice(1), parts, io);
         if (rest[0] === 'docker') return await (await import('./cli-export-docker.ts')).exportDockerCommand(rest.slice(1), parts, io);
         return await (await import('./cli-export.ts')).exportCommand(rest, parts, io);
+      case 'runs':
+        return await (await import('./cli-runs.ts')).runsCommand(rest, io);
       case 'predict':
         return await (await import('./cli-export.ts')).predictCommand(rest, io);
       case undefined:
@@ -192,13 +198,10 @@ export interface RunReport {
 }
 
 export function runReport(summary: RunSummary): RunReport {
-  const metrics: RunReport['metrics'] = {};
-  const artifacts: RunReport['artifacts'] = [];
+  const { metrics, artifacts } = outcomesOf(summary);
   const explanations: RunReport['explanations'] = {};
   for (const n of summary.nodes) {
     for (const value of Object.values(n.outputs ?? {})) {
-      if (value.kind === 'metrics') metrics[n.id] = { ...(metrics[n.id] ?? {}), ...value.values };
-      if (value.kind === 'artifact') artifacts.push({ nodeId: n.id, kind: value.format, path: value.path });
       if (value.kind === 'explanation' && value.detail) explanations[n.id] = explanationSummary(value.detail);
     }
   }

@@ -66,7 +66,8 @@ export async function removeInterruptedSaves(dir: string): Promise<string[]> {
   return removed;
 }
 
-function processAlive(pid: number): boolean {
+/** Is a process with this id running (on this machine)? */
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -15,6 +15,9 @@ import { execute as executePlan, type ExecuteOptions, type TaskRegistry, type Wo
 import type { Pipeline } from '../schema/pipeline.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
 import type { RunEvent, RunSummary } from '../spec/run-events.ts';
+import { RunRecorder } from './runs/run-recorder.ts';
+import { runsDirFor } from './runs/run-store.ts';
+import { newRunId } from './service/runs.ts';
 
 export interface RunRequestOf {
   pipeline: Pipeline;
@@ -34,6 +37,10 @@ export interface RunEnvironment {
   cwd: string;
   /** Overrides the cache rule (flowline run --cache DIR). */
   cacheDir?: string;
+  /** Who records the run in the run log: 'cli', 'studio'... (docs/lifecycle.md). */
+  host?: string;
+  /** Where runs are recorded; default `.flowline/runs` beside the cache folder. */
+  runsDir?: string;
   /** The executor (tests of the hosts pass a stand-in). */
   execute?: (plan: Plan, options: ExecuteOptions) => Promise<RunSummary>;
 }
@@ -47,6 +54,8 @@ export interface PreparedRun {
   cacheDir: string;
   /** Identifies the pipeline across runs ("why did this node re-run?"). */
   pipelineKey: string;
+  /** The run log this run is recorded in. */
+  runsDir: string;
   /** Execute the plan; `workers` is the host's shared pool, or the tasks of a private one. */
   start(options: {
     workers: { pool: WorkerPool } | { tasks: TaskRegistry };
@@ -67,6 +76,7 @@ export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<Pre
   const pipelineDir = path ? dirname(path) : resolve(env.cwd);
   const cacheDir = resolve(env.cacheDir ?? cacheDirFor(path, env.stateDir));
   const pipelineKey = path ?? UNSAVED_KEY;
+  const runsDir = resolve(env.runsDir ?? runsDirFor(cacheDir));
   const run = env.execute ?? executePlan;
   return {
     plan,
@@ -75,9 +85,24 @@ export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<Pre
     pipelineDir,
     cacheDir,
     pipelineKey,
-    start: ({ workers, ...options }) => {
+    runsDir,
+    start: async ({ workers, ...options }) => {
       if (!plan) throw new Error('prepareRun: the pipeline did not compile; check plan before start()');
-      return run(plan, { cacheDir, pipelineDir, pipelineKey, ...options, ...workers });
+      const runId = options.runId ?? newRunId();
+      // Every run is recorded (core/host/runs): the record exists, marked running, before a node starts.
+      const recorder = await RunRecorder.begin({ runId, host: env.host ?? 'cli', pipeline: request.pipeline, path, set: request.set, to: request.to, plan, pipelineDir, cacheDir, runsDir }).catch(() => null);
+      const onEvent = (event: RunEvent) => {
+        recorder?.event(event);
+        options.onEvent?.(event);
+      };
+      try {
+        const summary = await run(plan, { cacheDir, pipelineDir, pipelineKey, ...options, runId, onEvent, ...workers });
+        await recorder?.finish(summary);
+        return summary;
+      } catch (e) {
+        await recorder?.fail(e);
+        throw e;
+      }
     },
   };
 }

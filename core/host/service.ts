@@ -185,7 +185,7 @@ export function createService(options: ServiceOptions): FlowlineService {
       // The CLI runs pipelines through the same prepareRun: same plan, same cache folder.
       const prepared = prepareRun(
         { pipeline, path: request.path, set: request.set, to: request.to },
-        { nodes, stateDir: options.stateDir, cwd, cacheDir: options.cacheDir, execute: (plan, opts) => engine.exec().then((e) => e.execute(plan, opts)) },
+        { nodes, stateDir: options.stateDir, cwd, cacheDir: options.cacheDir, host: 'studio', execute: (plan, opts) => engine.exec().then((e) => e.execute(plan, opts)) },
       );
       const { plan, diagnostics } = prepared;
       if (!plan) {
