@@ -75,7 +75,9 @@ models = [('hgb', HistGradientBoostingClassifier(max_iter=100, max_leaf_nodes=31
                   ('logreg', LogisticRegression(max_iter=1000))]
 for name, est in [m for m in models if m[0] in a['only']]:
     c = time.process_time(); t = time.perf_counter(); est.fit(Xtr, ytr); fit = time.perf_counter() - t; fitCpu = time.process_time() - c
-    t = time.perf_counter(); p = est.predict_proba(Xte)[:, 1]; pred = time.perf_counter() - t
+    pred = float('inf')
+    for _ in range(20 if name == 'logreg' else 1):  # milliseconds: the best of 20, as ours
+        t = time.perf_counter(); p = est.predict_proba(Xte)[:, 1]; pred = min(pred, time.perf_counter() - t)
     out[name] = {'fit': fit, 'fitCpu': fitCpu, 'predict': pred, 'auc': float(roc_auc_score(yte, p))}
 print(json.dumps(out))
 `;
@@ -255,7 +257,10 @@ async function main() {
   const logreg = LEARNERS.find((l) => l.kind === 'logistic_regression');
   if (logreg && ONLY.includes('logreg')) {
     const [lr, lrFit, lrCpu] = time(() => logreg.fit(train, logreg.params.parse({}), opts));
-    const [lrPred, lrPredict] = time(() => logreg.predict(lr, test));
+    // A few milliseconds: the best of 20 calls (sklearn's too), not one call's JIT warm-up.
+    const calls = Array.from({ length: 20 }, () => time(() => logreg.predict(lr, test)));
+    const [lrPred, lrPredict] = calls.reduce((a, b) => (b[1] < a[1] ? b : a));
+    if (sk) targets.push(`logistic regression predict ${(lrPredict * 1000).toFixed(1)} ms vs sklearn ${(sk.logreg.predict * 1000).toFixed(1)} ms, target near sklearn's (≤ 1.5×): ${verdict(lrPredict <= 1.5 * sk.logreg.predict)}`);
     const score = lrPred.proba ? lrPred.proba.filter((_, i) => i % 2 === 1) : lrPred.values;
     rows.push({ model: 'logistic_regression', ourFit: lrFit, ourFitCpu: lrCpu, skFit: sk?.logreg.fit, skFitCpu: sk?.logreg.fitCpu, ourPredict: lrPredict, skPredict: sk?.logreg.predict, ourAuc: rocAuc(yTest, score), skAuc: sk?.logreg.auc });
   }

@@ -309,37 +309,45 @@ function multinomialGradient(X: Float64Array, n: number, p: number, R: Float64Ar
   }
 }
 
-/** n × k' decision values X·coefᵀ + intercept. */
+/**
+ * n × k' decision values X·coefᵀ + intercept: one margins() pass per class (four rows share each
+ * load of the coefficients), the same sums in the same order as a plain row-by-row loop.
+ */
 export function linearDecision(state: { coef: Float64Array; intercept: Float64Array; nFeatures: number }, X: Matrix): Float64Array {
   const p = state.nFeatures;
+  const n = X.rows;
   const kk = state.intercept.length;
-  const out = new Float64Array(X.rows * kk);
-  for (let i = 0; i < X.rows; i++) {
-    const o = i * p;
-    for (let c = 0; c < kk; c++) {
-      let s = state.intercept[c];
-      const wc = c * p;
-      for (let j = 0; j < p; j++) s += X.data[o + j] * state.coef[wc + j];
-      out[i * kk + c] = s;
-    }
+  if (kk === 1) {
+    const out = new Float64Array(n);
+    margins(X.data, n, p, state.coef, state.intercept[0], out);
+    return out;
+  }
+  const out = new Float64Array(n * kk);
+  const z = new Float64Array(n);
+  for (let c = 0; c < kk; c++) {
+    margins(X.data, n, p, state.coef.subarray(c * p, c * p + p), state.intercept[c], z);
+    for (let i = 0; i < n; i++) out[i * kk + c] = z[i];
   }
   return out;
 }
-
 
 /** Probabilities from decision values: sigmoid for one column, softmax for k. */
 export function probaFromDecision(dec: Float64Array, rows: number, k: number): Prediction {
   const values = new Float64Array(rows);
   const proba = new Float64Array(rows * k);
   const kk = dec.length / rows;
-  for (let i = 0; i < rows; i++) {
-    if (kk === 1) {
-      const p1 = sigmoid(dec[i]);
-      proba[i * 2] = 1 - p1;
-      proba[i * 2 + 1] = p1;
-      values[i] = dec[i] > 0 ? 1 : 0;
-      continue;
+  if (kk === 1) {
+    // Its own loop: no per-row branch on the shape, and V8 inlines sigmoid.
+    for (let i = 0; i < rows; i++) {
+      const d = dec[i];
+      const p1 = sigmoid(d);
+      proba[2 * i] = 1 - p1;
+      proba[2 * i + 1] = p1;
+      values[i] = d > 0 ? 1 : 0;
     }
+    return { values, proba };
+  }
+  for (let i = 0; i < rows; i++) {
     let max = -Infinity;
     let arg = 0;
     for (let c = 0; c < k; c++) {

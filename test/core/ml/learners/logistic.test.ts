@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { logisticRegression } from '../../../../core/ml/learners/logistic.ts';
+import { linearDecision, logisticRegression } from '../../../../core/ml/learners/logistic.ts';
+import { Rng } from '../../../../core/spec/random.ts';
 import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
 import { expectAllNaNColumnRefused, expectConstantFeatureFinite, expectDeterministic } from './learner-checks.ts';
@@ -33,6 +34,23 @@ describe('logistic_regression', () => {
     const state = logisticRegression.fit({ X, y, featureNames: ['x'], nClasses: 2 }, logisticRegression.params.parse({ C: 1e-6 }), { task: 'binary', seed: 1 });
     expect(state.intercept[0]).toBeCloseTo(Math.log(9), 3);
     expect(Math.abs(state.coef[0])).toBeLessThan(1e-3);
+  });
+  it('predicts with the decision values of a plain row-by-row dot product, bit for bit (binary and 3 classes, rows not a multiple of 4)', () => {
+    const rng = new Rng(4);
+    const n = 103;
+    const p = 7;
+    const X = { data: new Float64Array(n * p).map(() => rng.normal()), rows: n, cols: p };
+    for (const k of [1, 3]) {
+      const state = { coef: new Float64Array(k * p).map(() => rng.normal()), intercept: new Float64Array(k).map(() => rng.normal()), nFeatures: p };
+      const dec = linearDecision(state, X);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < k; c++) {
+          let s = state.intercept[c];
+          for (let j = 0; j < p; j++) s += X.data[i * p + j] * state.coef[c * p + j];
+          expect(Object.is(dec[i * k + c], s)).toBe(true);
+        }
+      }
+    }
   });
   it('refuses a class_weight key that is not a class index', () => {
     const X = { data: Float64Array.of(0, 1, 2, 3), rows: 4, cols: 1 };
