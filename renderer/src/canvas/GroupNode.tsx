@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import type { Node, NodeProps } from '@xyflow/react';
 import { renameGroup, ungroup } from '../store/commands.ts';
+import { Icon } from '../ui/Icon.tsx';
 
 export type GroupNode = Node<{ groupId: string; title: string; color?: string }, 'group-box'>;
 
@@ -31,7 +32,7 @@ function GroupBoxImpl({ data }: NodeProps<GroupNode>) {
           </button>
         )}
         <button className="icon-button nodrag" onClick={() => ungroup(data.groupId)} title="Ungroup" aria-label={`Ungroup ${data.title}`}>
-          ×
+          <Icon name="close" />
         </button>
       </div>
     </div>

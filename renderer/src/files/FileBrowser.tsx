@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/host.ts';
 import { errorInfoOf } from '../api/client.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
+import { Icon } from '../ui/Icon.tsx';
 
 const join = (dir: string, name: string) => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
 const parent = (dir: string) => dir.replace(/\/[^/]*\/?$/, '') || '/';
@@ -31,7 +32,7 @@ export function FileBrowser({ start, extensions, onPick, pickDirs }: { start: st
   return (
     <div className="file-browser" data-testid="file-browser">
       <div className="file-browser__path">
-        <button type="button" className="button" onClick={() => listing && setDir(parent(listing.path))} aria-label="Up one folder">↑</button>
+        <button type="button" className="button" onClick={() => listing && setDir(parent(listing.path))} aria-label="Up one folder"><Icon name="up" /></button>
         <code title={listing?.path}>{listing?.path ?? dir}</code>
       </div>
       {error && <p className="field__error">{error}</p>}
@@ -44,7 +45,7 @@ export function FileBrowser({ start, extensions, onPick, pickDirs }: { start: st
               data-testid={`file-entry-${e.name}`}
               onClick={() => (e.dir ? setDir(join(listing!.path, e.name)) : onPick(join(listing!.path, e.name)))}
             >
-              <span aria-hidden>{e.dir ? '📁' : '📄'}</span> {e.name}
+              <Icon name={e.dir ? 'folder' : 'file'} /> {e.name}
             </button>
           </li>
         ))}

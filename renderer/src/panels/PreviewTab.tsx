@@ -7,6 +7,7 @@ import { useDocStore } from '../store/use-doc-store.ts';
 import { useRunStore } from '../store/use-run-store.ts';
 import { ProfileStrip } from './ProfileStrip.tsx';
 import { StaleNote } from './StaleNote.tsx';
+import { Icon } from '../ui/Icon.tsx';
 
 const ROW = 26;
 const PAGE = 200;
@@ -162,7 +163,7 @@ function SortedGrid({ nodeId, port, runId, sort, onSort }: { nodeId: string; por
               data-testid={`col-${c.name}`}
               onClick={() => onSort(sort?.column !== c.name ? { column: c.name, descending: false } : sort.descending ? null : { column: c.name, descending: true })}
             >
-              <span className="grid__th-name">{c.name}{sort?.column === c.name ? (sort.descending ? ' ↓' : ' ↑') : ''}</span>
+              <span className="grid__th-name">{c.name}{sort?.column === c.name && <Icon name={sort.descending ? 'down' : 'up'} size={11} />}</span>
               <span className="grid__th-type">{c.type}</span>
             </button>
           ))}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { Icon } from './Icon.tsx';
 
 /** A dialog: Escape closes, focus stays inside, the backdrop click closes. */
 export function Modal({ title, onClose, children, testId, wide }: { title: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean }) {
@@ -26,7 +27,7 @@ export function Modal({ title, onClose, children, testId, wide }: { title: strin
       >
         <header className="modal__head">
           <h2>{title}</h2>
-          <button className="icon-button" onClick={onClose} aria-label="Close">×</button>
+          <button className="icon-button" onClick={onClose} aria-label="Close"><Icon name="close" size={16} /></button>
         </header>
         <div className="modal__body">{children}</div>
       </div>

@@ -7,6 +7,7 @@ import { cancelRun, run } from '../store/actions.ts';
 import { newPipeline, save } from '../store/files.ts';
 import { layoutAll, setPipelineName } from '../store/commands.ts';
 import { openExportDialog, producesModel } from '../export/export-actions.ts';
+import { Icon } from './Icon.tsx';
 
 const fileName = (path: string | null) => (path ? path.split(/[\\/]/).pop() : null);
 
@@ -54,7 +55,7 @@ export function TopBar() {
       {editor && (
         <>
           <nav className="topbar__group" aria-label="Run">
-            <button className="button button--primary" onClick={() => void run()} disabled={running} title="Run all (Ctrl+Enter)" data-testid="btn-run">▶ Run</button>
+            <button className="button button--primary" onClick={() => void run()} disabled={running} title="Run all (Ctrl+Enter)" data-testid="btn-run"><Icon name="play" size={12} /> Run</button>
             <button className="button" onClick={() => selected && void run(selected)} disabled={running || !selected} title="Run the selected node and what feeds it (Ctrl+Shift+Enter)" data-testid="btn-run-to">Run to selected</button>
             <button className="button" onClick={() => void cancelRun()} disabled={!running} title="Cancel the run (Escape)" data-testid="btn-cancel">Cancel</button>
           </nav>
@@ -81,9 +82,9 @@ export function TopBar() {
       )}
       <div className="topbar__spacer" />
       <button className="button" onClick={() => ui.setTheme(theme === 'dark' ? 'light' : 'dark')} title="Switch light/dark theme" data-testid="btn-theme" aria-label="Toggle theme">
-        {theme === 'dark' ? '☀' : '☾'}
+        <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={16} />
       </button>
-      <button className="button" onClick={() => ui.openDialog({ kind: 'help' })} title="Keyboard shortcuts (?)" data-testid="btn-help" aria-label="Keyboard shortcuts">?</button>
+      <button className="button" onClick={() => ui.openDialog({ kind: 'help' })} title="Keyboard shortcuts (?)" data-testid="btn-help" aria-label="Keyboard shortcuts"><Icon name="help" size={16} /></button>
     </header>
   );
 }
