@@ -11,6 +11,7 @@ import { Dialogs } from './ui/Dialogs.tsx';
 import { Toasts } from './ui/Toasts.tsx';
 import { installShortcuts } from './ui/shortcuts.ts';
 import { PanelBoundary } from './ui/PanelBoundary.tsx';
+import { Splitter } from './ui/Splitter.tsx';
 
 const JsonView = lazy(() => import('./editors/JsonView.tsx'));
 
@@ -26,6 +27,7 @@ function Shell() {
   const screen = useUiStore((s) => s.screen);
   const view = useUiStore((s) => s.view);
   const theme = useUiStore((s) => s.theme);
+  const sizes = useUiStore((s) => s.panelSizes);
   const flow = useReactFlow();
   useEffect(() => installShortcuts(() => flow), [flow]);
   useEffect(() => {
@@ -41,10 +43,14 @@ function Shell() {
           <StartScreen />
         </PanelBoundary>
       ) : (
-        <div className="workspace">
+        <div
+          className="workspace"
+          style={{ ['--palette-size' as string]: `${sizes.palette}px`, ['--inspector-size' as string]: `${sizes.inspector}px`, ['--dock-size' as string]: `${sizes.dock}px` }}
+        >
           <PanelBoundary name="palette" label="The palette">
             <Palette />
           </PanelBoundary>
+          <Splitter panel="palette" label="Palette width" />
           <div className="centre">
             {view === 'json' ? (
               <PanelBoundary name="json" label="The JSON view">
@@ -57,8 +63,10 @@ function Shell() {
                 <FlowCanvas />
               </PanelBoundary>
             )}
+            <Splitter panel="dock" label="Bottom panel height" />
             <BottomPanel />
           </div>
+          <Splitter panel="inspector" label="Inspector width" />
           <PanelBoundary name="inspector" label="The inspector">
             <Inspector />
           </PanelBoundary>

@@ -16,6 +16,36 @@ export type Dialog =
   | { kind: 'export-onnx'; nodeId: string }
   | null;
 
+/** Widths of the side panels and height of the bottom one, in CSS pixels. */
+export interface PanelSizes {
+  palette: number;
+  inspector: number;
+  dock: number;
+}
+
+/** Bounds of each panel; `grows`: whether dragging right/down makes it bigger ('after') or smaller. */
+export const PANEL_LIMITS: Record<keyof PanelSizes, { initial: number; min: number; max: number; axis: 'x' | 'y'; grows: 'after' | 'before' }> = {
+  palette: { initial: 220, min: 160, max: 480, axis: 'x', grows: 'after' },
+  inspector: { initial: 300, min: 240, max: 720, axis: 'x', grows: 'before' },
+  dock: { initial: 250, min: 90, max: 800, axis: 'y', grows: 'before' },
+};
+
+const SIZES_KEY = 'flowline.panelSizes';
+
+function storedSizes(): PanelSizes {
+  const sizes = Object.fromEntries(Object.entries(PANEL_LIMITS).map(([k, v]) => [k, v.initial])) as unknown as PanelSizes;
+  try {
+    const saved = JSON.parse(localStorage.getItem(SIZES_KEY) ?? '{}') as Partial<PanelSizes>;
+    for (const k of Object.keys(sizes) as (keyof PanelSizes)[]) {
+      const v = saved[k];
+      if (typeof v === 'number' && Number.isFinite(v)) sizes[k] = Math.min(PANEL_LIMITS[k].max, Math.max(PANEL_LIMITS[k].min, v));
+    }
+  } catch {
+    // nothing stored, or storage unavailable: the defaults
+  }
+  return sizes;
+}
+
 export interface Toast {
   id: number;
   message: string;
@@ -33,6 +63,8 @@ interface UiState {
   schemas: SchemaMap;
   /** The host's working folder: where file pickers start when nothing better is known. */
   cwd: string;
+  panelSizes: PanelSizes;
+  setPanelSize(panel: keyof PanelSizes, px: number): void;
   setTheme(theme: 'light' | 'dark'): void;
   setScreen(screen: 'start' | 'editor'): void;
   setView(view: 'canvas' | 'json'): void;
@@ -65,6 +97,17 @@ export const useUiStore = create<UiState>()((set) => ({
   diagnostics: [],
   schemas: {},
   cwd: '',
+  panelSizes: storedSizes(),
+  setPanelSize: (panel, px) =>
+    set((s) => {
+      const panelSizes = { ...s.panelSizes, [panel]: px };
+      try {
+        localStorage.setItem(SIZES_KEY, JSON.stringify(panelSizes));
+      } catch {
+        // not remembered; fine
+      }
+      return { panelSizes };
+    }),
   setTheme: (theme) => {
     try {
       localStorage.setItem('flowline.theme', theme);
