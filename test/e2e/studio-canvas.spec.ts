@@ -1,8 +1,74 @@
 /**
- * The canvas as an editor: the panels around it resize and keep their size.
+ * The canvas as an editor: dropping a node onto an edge splices it in, connecting into a taken
+ * input replaces the edge and says so, the panels around it resize and keep their size, and a
+ * zoomed-out card shows its title large instead of unreadable small print.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import { newPipeline } from './support/studio.ts';
+import { connect, dragNode, newPipeline, openFile, pipelineFile, screen, writePipeline } from './support/studio.ts';
+
+const edge = (page: Page, from: string, to: string) => page.getByRole('img', { name: `Edge from ${from} to ${to}` }).or(page.getByRole('group', { name: `Edge from ${from} to ${to}` }));
+const edges = (page: Page) => page.locator('.react-flow__edge');
+
+/** Where an edge's middle is, relative to the canvas's top-left corner. */
+async function edgeMiddle(page: Page, from: string, to: string): Promise<{ x: number; y: number }> {
+  const box = (await edge(page, from, to).locator('path').first().boundingBox())!;
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  return { x: box.x + box.width / 2 - canvas.x, y: box.y + box.height / 2 - canvas.y };
+}
+
+test('a node dropped onto an edge is spliced in, and a connection into a taken input replaces its edge and says so, each one undo step', async ({ page, workDir }) => {
+  test.setTimeout(90_000);
+  const file = writePipeline(workDir, 'splice.flow.json', pipelineFile('Splice', [
+    { id: 'load', type: 'data.load_csv', params: { path: 'datasets/penguins_sex.train.csv' } },
+    { id: 'train', type: 'ml.train', params: { target: 'target' } },
+  ], ['load.table -> train.table']));
+  // Far enough apart that a card fits between them.
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  doc.layout.positions.train = { x: 600, y: 0 };
+  writeFileSync(file, JSON.stringify(doc));
+  await openFile(page, file);
+  await expect(edge(page, 'load.table', 'train.table')).toHaveCount(1);
+
+  // From the palette onto the edge.
+  const middle = await edgeMiddle(page, 'load.table', 'train.table');
+  await dragNode(page, 'prep.scale', middle.x, middle.y);
+  await expect(edge(page, 'load.table', 'scale.table')).toHaveCount(1);
+  await expect(edge(page, 'scale.table', 'train.table')).toHaveCount(1);
+  await expect(edges(page)).toHaveCount(2);
+  await expect(page.getByTestId('toast').filter({ hasText: 'Inserted scale between load and train' })).toBeVisible();
+  await page.getByTestId('btn-undo').click();
+  await expect(page.getByTestId('node-scale')).toHaveCount(0);
+  await expect(edge(page, 'load.table', 'train.table')).toHaveCount(1);
+
+  // A node already on the canvas, with no edges, dragged onto the edge.
+  await dragNode(page, 'prep.impute', middle.x, middle.y + 220);
+  await expect(page.getByTestId('node-impute')).toBeVisible();
+  const card = (await page.getByTestId('node-impute').boundingBox())!;
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  await page.mouse.move(card.x + card.width / 2, card.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(canvas.x + middle.x, canvas.y + middle.y - card.height / 2 + 12, { steps: 12 });
+  await page.mouse.up();
+  await expect(edge(page, 'load.table', 'impute.table')).toHaveCount(1);
+  await expect(edge(page, 'impute.table', 'train.table')).toHaveCount(1);
+  await page.keyboard.press('Control+Z');
+  await expect(edge(page, 'load.table', 'train.table')).toHaveCount(1);
+  await expect(page.getByTestId('node-impute')).toBeVisible();
+
+  // Into an input that takes one edge and has one: replaced, said so, undoable.
+  await page.keyboard.press('Control+Y');
+  await expect(edge(page, 'impute.table', 'train.table')).toHaveCount(1);
+  await connect(page, 'handle-load-out-table', 'handle-train-in-table');
+  await expect(edge(page, 'load.table', 'train.table')).toHaveCount(1);
+  await expect(edge(page, 'impute.table', 'train.table')).toHaveCount(0);
+  await expect(page.getByTestId('toast').filter({ hasText: 'impute.table was replaced by load.table' })).toBeVisible();
+  await screen(page, 'edge-replaced');
+  await page.keyboard.press('Control+Z');
+  await expect(edge(page, 'impute.table', 'train.table')).toHaveCount(1);
+  await expect(edge(page, 'load.table', 'train.table')).toHaveCount(0);
+});
 
 test('the bottom and side panels resize by their borders and keep their size after a reload', async ({ page }) => {
   await newPipeline(page);
@@ -37,4 +103,32 @@ test('the bottom and side panels resize by their borders and keep their size aft
   await page.getByTestId('splitter-dock').focus();
   await page.keyboard.press('ArrowUp');
   await expect.poll(async () => (await dock.boundingBox())!.height).toBeCloseTo(after.dock + 16, 0);
+});
+
+test('zoomed out to fit the Seattle example, every card shows its title large enough to read', async ({ page }) => {
+  await page.getByTestId('template-seattle-rain').click();
+  await expect(page.getByTestId('node-evaluate')).toBeVisible();
+  await page.getByTestId('canvas').click({ position: { x: 10, y: 10 } });
+  await page.keyboard.press('f');
+  const canvas = page.getByTestId('canvas');
+  await expect(canvas).not.toHaveAttribute('data-zoom-level', 'near');
+  // On-screen size of each card's title: its font size in flow units times the zoom.
+  const sizes = await page.evaluate(() => {
+    const zoom = Number(/scale\(([\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform)![1]);
+    return [...document.querySelectorAll('.card')].map((c) => ({
+      title: (c as HTMLElement).dataset.title,
+      shown: getComputedStyle(c, '::after').content,
+      px: parseFloat(getComputedStyle(c, '::after').fontSize) * zoom,
+    }));
+  });
+  expect(sizes).toHaveLength(10);
+  for (const s of sizes) {
+    expect(s.shown, s.title).toBe(`"${s.title}"`);
+    expect(s.px, s.title).toBeGreaterThanOrEqual(10);
+  }
+  await screen(page, 'seattle-fit-to-view');
+  // Zoomed in again, the full card is back.
+  for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
+  await expect(canvas).toHaveAttribute('data-zoom-level', 'near');
+  await expect(page.getByTestId('node-summary-load')).toBeVisible();
 });

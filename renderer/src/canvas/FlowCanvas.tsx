@@ -6,7 +6,8 @@ import {
 import { useShallow } from 'zustand/react/shallow';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
-import { addNode, addNote, connect, groupSelection, removeElements } from '../store/commands.ts';
+import { addNode, addNote, connect, groupSelection, moveIntoEdge, removeElements } from '../store/commands.ts';
+import { edgeAt, edgeUnderBox, highlightEdgeAt } from './edge-under.ts';
 import { connectionProblem } from '../lib/graph.ts';
 import { CATEGORY_COLOR } from '../lib/colors.ts';
 import { NodeCard, type CardData } from './NodeCard.tsx';
@@ -35,7 +36,7 @@ export function FlowCanvas() {
   const diagnostics = useUiStore((s) => s.diagnostics);
   const theme = useUiStore((s) => s.theme);
   const flow = useReactFlow();
-  const far = useStore(zoomedFar);
+  const zoomLevel = useStore(zoomLevelOf);
   const dotted = useStore(dotsVisible);
   const wrapper = useRef<HTMLDivElement>(null);
 
@@ -75,6 +76,15 @@ export function FlowCanvas() {
     const moved = changes.filter((c): c is Extract<NodeChange, { type: 'position' }> => c.type === 'position' && !c.dragging && !!c.position);
     if (!moved.length) return;
     const doc = useDocStore.getState();
+    // One card without edges, dropped onto an edge: spliced into it (moveIntoEdge checks the types).
+    if (moved.length === 1 && !moved[0].id.includes(':')) {
+      const c = moved[0];
+      const size = flow.getNode(c.id)?.measured;
+      const topLeft = flow.flowToScreenPosition(c.position!);
+      const bottomRight = flow.flowToScreenPosition({ x: c.position!.x + (size?.width ?? 0), y: c.position!.y + (size?.height ?? 0) });
+      const edge = edgeUnderBox(doc.pipeline, { ...topLeft, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y });
+      if (edge && moveIntoEdge(c.id, { x: Math.round(c.position!.x), y: Math.round(c.position!.y) }, edge)) return;
+    }
     const frame = doc.pipeline.layout.groups.find((g) => moved.some((c) => c.id === `${GROUP_PREFIX}${g.id}`));
     const name = frame ? `Move group ${frame.title}` : moved.length === 1 ? `Move ${moved[0].id.replace(/^note:/, '')}` : `Move ${moved.length} items`;
     doc.perform(name, (p) => {
@@ -131,16 +141,18 @@ export function FlowCanvas() {
     if (e.dataTransfer.types.includes(PALETTE_MIME)) {
       e.preventDefault();
       e.dataTransfer.dropEffect = 'copy';
+      highlightEdgeAt({ x: e.clientX, y: e.clientY });
     }
   }, []);
 
   const onDrop = useCallback(
     (e: DragEvent) => {
+      highlightEdgeAt(null);
       const type = e.dataTransfer.getData(PALETTE_MIME);
       if (!type) return;
       e.preventDefault();
       const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      addNode(type, { x: at.x - 110, y: at.y - 30 });
+      addNode(type, { x: at.x - 110, y: at.y - 30 }, edgeAt(useDocStore.getState().pipeline, e.clientX, e.clientY));
     },
     [flow],
   );
@@ -154,7 +166,7 @@ export function FlowCanvas() {
   );
 
   return (
-    <div className={`canvas${far ? ' canvas--far' : ''}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
+    <div className={`canvas canvas--zoom-${zoomLevel}`} ref={wrapper} onDragOver={onDragOver} onDragLeave={() => highlightEdgeAt(null)} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas" data-zoom-level={zoomLevel}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -196,13 +208,24 @@ export function FlowCanvas() {
         </Panel>
       </ReactFlow>
       {pipeline.nodes.length === 0 && (
-        <div className="canvas__empty">Drag a node from the palette, double-click the canvas, or press <kbd>/</kbd> to add one.</div>
+        <div className="canvas__empty" data-testid="canvas-empty">
+          <p>Drag a node from the palette, double-click the canvas, or press <kbd>/</kbd> to add one.</p>
+        </div>
       )}
     </div>
   );
 }
 
-const zoomedFar = (s: { transform: [number, number, number] }) => s.transform[2] < 0.45;
+/**
+ * Semantic zoom, in steps so the canvas re-renders only when a step changes, never per zoom frame:
+ * below 'near', a card's 11–13 px text would be under 10 px on screen, so it shows its title alone,
+ * larger the farther out (styles.css, .canvas--zoom-*).
+ */
+export type ZoomLevel = 'near' | 'mid' | 'far' | 'farther';
+const zoomLevelOf = (s: { transform: [number, number, number] }): ZoomLevel => {
+  const z = s.transform[2];
+  return z >= 0.8 ? 'near' : z >= 0.5 ? 'mid' : z >= 0.35 ? 'far' : 'farther';
+};
 // Below this zoom the grid's dots are under a quarter pixel wide, i.e. invisible, yet the pattern
 // would still be repainted and re-rastered on every frame of a pan.
 const dotsVisible = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.25;

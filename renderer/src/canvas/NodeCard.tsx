@@ -26,6 +26,8 @@ function NodeCardImpl({ id, data, selected }: NodeProps<CardNode>) {
       className={`card${selected ? ' card--selected' : ''}${node.disabled ? ' card--disabled' : ''}${spec ? '' : ' card--unknown'}`}
       style={{ ['--cat' as string]: colour }}
       data-testid={`node-${id}`}
+      // Zoomed out, the card shows only this, large (styles.css, semantic zoom): no extra element per card.
+      data-title={node.title ?? spec?.title ?? node.type}
       title={spec?.description}
     >
       <div className="card__head">

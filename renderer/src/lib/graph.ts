@@ -108,3 +108,32 @@ export function autoLayout(p: Pipeline, gapX = 300, gapY = 150): Record<string, 
   });
   return positions;
 }
+
+/** The edge a new connection into `to` would replace: a single input keeps only one edge. */
+export function edgeReplacedBy(catalog: Catalog, p: Pipeline, to: { node: string; port: string }): PipelineEdge | undefined {
+  const inp = portOf(catalog, p, to.node, to.port, 'in');
+  if (!inp || inp.multiple) return undefined;
+  return p.edges.find((e) => e.to === `${to.node}.${to.port}`);
+}
+
+/**
+ * Splice a node into an edge: the edge's source feeds the node's first input of its type, and the
+ * node's first output of the target's type feeds the edge's target. Null when the node has no
+ * such input or output (a model cannot be spliced into a table edge).
+ */
+export function spliceIntoEdge(catalog: Catalog, p: Pipeline, edge: PipelineEdge, nodeId: string): Pipeline | null {
+  const node = p.nodes.find((n) => n.id === nodeId);
+  const spec = node && catalog.get(node.type);
+  const from = splitEndpoint(edge.from);
+  const to = splitEndpoint(edge.to);
+  if (!spec || from.node === nodeId || to.node === nodeId) return null;
+  const outType = portOf(catalog, p, from.node, from.port, 'out')?.type;
+  const inType = portOf(catalog, p, to.node, to.port, 'in')?.type;
+  const input = spec.inputs.find((i) => i.type === outType);
+  const output = spec.outputs.find((o) => o.type === inType);
+  const at = p.edges.findIndex((e) => e.from === edge.from && e.to === edge.to);
+  if (!input || !output || at < 0) return null;
+  const edges = [...p.edges];
+  edges.splice(at, 1, { from: edge.from, to: `${nodeId}.${input.name}` }, { from: `${nodeId}.${output.name}`, to: edge.to });
+  return { ...p, edges };
+}

@@ -1,31 +1,65 @@
 /** Named edit commands over the document store: each is one undoable step. */
-import type { Pipeline, PipelineNode } from '../../../core/schema/pipeline.ts';
+import type { Pipeline, PipelineEdge, PipelineNode } from '../../../core/schema/pipeline.ts';
 import { NODE_ID, splitEndpoint } from '../../../core/schema/pipeline.ts';
-import { autoLayout, connectionProblem, freshId, withEdge, edgeId } from '../lib/graph.ts';
+import { autoLayout, connectionProblem, edgeReplacedBy, freshId, spliceIntoEdge, withEdge, edgeId } from '../lib/graph.ts';
 import { useDocStore } from './use-doc-store.ts';
+import { useUiStore } from './use-ui-store.ts';
 
 const doc = () => useDocStore.getState();
 
-export function addNode(type: string, position: { x: number; y: number }): string | null {
-  const spec = doc().catalog.get(type);
+const say = (message: string) => useUiStore.getState().toast(message);
+const ends = (e: PipelineEdge) => `${splitEndpoint(e.from).node} → ${splitEndpoint(e.to).node}`;
+
+/**
+ * Add a node from the palette. Dropped onto an edge whose types fit, it is spliced into that edge
+ * in the same undoable step ("Insert Scale Features between load and train").
+ */
+export function addNode(type: string, position: { x: number; y: number }, ontoEdge?: PipelineEdge): string | null {
+  const { catalog } = doc();
+  const spec = catalog.get(type);
   if (!spec) return null;
   const id = freshId(doc().pipeline, type);
   const node: PipelineNode = { id, type, version: spec.version, params: structuredClone(spec.defaults) };
-  doc().perform(`Add ${spec.title}`, (p) => ({
+  const add = (p: Pipeline): Pipeline => ({
     ...p,
     nodes: [...p.nodes, node],
     layout: { ...p.layout, positions: { ...p.layout.positions, [id]: { x: Math.round(position.x), y: Math.round(position.y) } } },
-  }));
+  });
+  const spliced = ontoEdge && spliceIntoEdge(catalog, add(doc().pipeline), ontoEdge, id);
+  if (spliced) {
+    doc().perform(`Insert ${spec.title} into ${ends(ontoEdge)}`, (p) => spliceIntoEdge(catalog, add(p), ontoEdge, id) ?? add(p));
+    say(`Inserted ${id} between ${ends(ontoEdge).replace(' → ', ' and ')}.`);
+  } else doc().perform(`Add ${spec.title}`, add);
   doc().select([id]);
   return id;
 }
 
-/** Connect two ports; returns the reason when refused. */
+/**
+ * A node that has no edges yet, dropped onto an edge: move it there and splice it in, one
+ * undoable step. False when it does not fit (the caller then records a plain move).
+ */
+export function moveIntoEdge(nodeId: string, position: { x: number; y: number }, edge: PipelineEdge): boolean {
+  const { catalog, pipeline } = doc();
+  if (pipeline.edges.some((e) => splitEndpoint(e.from).node === nodeId || splitEndpoint(e.to).node === nodeId)) return false;
+  if (!spliceIntoEdge(catalog, pipeline, edge, nodeId)) return false;
+  const moved = (p: Pipeline): Pipeline => ({ ...p, layout: { ...p.layout, positions: { ...p.layout.positions, [nodeId]: position } } });
+  doc().perform(`Insert ${nodeId} into ${ends(edge)}`, (p) => spliceIntoEdge(catalog, moved(p), edge, nodeId) ?? moved(p));
+  say(`Inserted ${nodeId} between ${ends(edge).replace(' → ', ' and ')}.`);
+  return true;
+}
+
+/**
+ * Connect two ports; returns the reason when refused. An input that takes one edge and already has
+ * one gets the new edge instead, and the user is told (one undoable step).
+ */
 export function connect(from: { node: string; port: string }, to: { node: string; port: string }): string | null {
   const { catalog, pipeline } = doc();
   const problem = connectionProblem(catalog, pipeline, from, to);
   if (problem) return problem;
-  doc().perform('Connect', (p) => withEdge(catalog, p, { from: `${from.node}.${from.port}`, to: `${to.node}.${to.port}` }));
+  const replaced = edgeReplacedBy(catalog, pipeline, to);
+  const edge = { from: `${from.node}.${from.port}`, to: `${to.node}.${to.port}` };
+  doc().perform(replaced ? `Replace the edge into ${edge.to}` : 'Connect', (p) => withEdge(catalog, p, edge));
+  if (replaced) say(`${to.node}’s input “${to.port}” takes one edge: ${replaced.from} was replaced by ${edge.from}. Undo (Ctrl+Z) brings it back.`);
   return null;
 }
 
