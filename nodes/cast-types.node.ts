@@ -1,4 +1,5 @@
 import { defineNode, describeSelection } from '../core/spec/index.ts';
+import { knownAfterStep } from '../core/ml/prep/known-step.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
 import { cast, castParams } from '../core/ml/prep/cast.ts';
 
@@ -18,6 +19,7 @@ export const castTypesNode = defineNode({
   params: castParams,
   exportable: true,
   summary: (p) => `${describeSelection(p.columns) || '(no columns)'} → ${p.to}`,
+  columns: ({ inputs, params }) => ({ table: knownAfterStep(inputs.table, cast, params, params.to) }),
   async run({ inputs, params, ctx }) {
     return { table: await addRecipeStep(ctx, inputs.table, cast, params, { check: { need: 'Only numbers, true/false and text can be converted', advice: 'use Date Parts for dates, or remove it from the column list' } }) };
   },

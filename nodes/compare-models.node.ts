@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, param } from '../core/spec/index.ts';
+import { defineNode, param, checkTaskAgainstTarget } from '../core/spec/index.ts';
 import { METRIC_DIRECTION } from '../core/ml/metrics.ts';
 import { settingsPerLearner, SUPERVISED_LEARNERS } from '../core/ml/learners/choice.ts';
 import { compareModels } from '../core/ml/tune/compare-models.ts';
@@ -35,6 +35,7 @@ export const compareNode = defineNode({
     seed: param.seed(),
   }),
   exportable: false,
+  checkColumns: checkTaskAgainstTarget,
   summary: (p) => `${p.learners.length} learners · ${p.folds}-fold`,
   async run({ inputs, params, ctx }) {
     const metrics = await compareModels(ctx, inputs.table, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, param } from '../core/spec/index.ts';
+import { defineNode, param, checkTaskAgainstTarget } from '../core/spec/index.ts';
 import { evaluationReportTask } from '../core/ml/curves.ts';
 import { foldTable, outOfFold, prepareFolds, scoreFolds, summarizeFolds } from '../core/ml/cv.ts';
 import { learnerByKind } from '../core/ml/learners/index.ts';
@@ -33,6 +33,7 @@ export const crossValidateNode = defineNode({
     },
   }),
   exportable: false,
+  checkColumns: checkTaskAgainstTarget,
   summary: (p) => `${p.folds}-fold ${p.learner}`,
   async run({ inputs, params, ctx }) {
     const learner = learnerByKind(params.learner);

@@ -1,4 +1,5 @@
 import { defineNode, describeSelection } from '../core/spec/index.ts';
+import { knownAfterStep } from '../core/ml/prep/known-step.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
 import { dateParts, datePartsParams } from '../core/ml/prep/date-parts.ts';
 
@@ -18,6 +19,7 @@ export const datePartsNode = defineNode({
   params: datePartsParams,
   exportable: false,
   summary: (p) => `${p.parts.join(', ')} of ${describeSelection(p.columns) || '(no columns)'}`,
+  columns: ({ inputs, params }) => ({ table: knownAfterStep(inputs.table, dateParts, params) }),
   async run({ inputs, params, ctx }) {
     return { table: await addRecipeStep(ctx, inputs.table, dateParts, params, { check: { need: 'Date parts come from dates', advice: 'remove it from the column list' } }) };
   },

@@ -1,4 +1,5 @@
 import { defineNode, describeSelection } from '../core/spec/index.ts';
+import { knownAfterStep } from '../core/ml/prep/known-step.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
 import { discretize, discretizeParams } from '../core/ml/prep/discretize.ts';
 
@@ -18,6 +19,7 @@ export const discretizeNode = defineNode({
   params: discretizeParams,
   exportable: true,
   summary: (p) => `${p.strategy === 'custom' ? `edges ${p.edges.join(', ')}` : `${p.n_bins} ${p.strategy} bins`}: ${describeSelection(p.columns) || '(no columns)'}`,
+  columns: ({ inputs, params }) => ({ table: knownAfterStep(inputs.table, discretize, params) }),
   async run({ inputs, params, ctx }) {
     return { table: await addRecipeStep(ctx, inputs.table, discretize, params, { check: { need: 'Binning needs numbers', advice: 'use Encode Categories for text, or remove it from the column list' } }) };
   },

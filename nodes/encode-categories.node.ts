@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineNode, deriveSeed, describeSelection, param } from '../core/spec/index.ts';
-import { hashing, hashingParams } from '../core/ml/prep/hashing.ts';
+import { CATEGORICAL, defineNode, deriveSeed, describeSelection, knownColumn, knownSelection, param, retyped, withColumns, withMore, withoutColumns, type KnownTable } from '../core/spec/index.ts';
+import { hashName, hashing, hashingParams } from '../core/ml/prep/hashing.ts';
 import { onehot, oneHotParams } from '../core/ml/prep/onehot.ts';
 import { ordinal, ordinalParams } from '../core/ml/prep/ordinal.ts';
 import { addRecipeStep, checkColumns } from '../core/ml/prep/table-step.ts';
@@ -36,6 +36,7 @@ export const encodeCategoriesNode = defineNode({
   }),
   exportable: true,
   summary: (p) => `${p.method}: ${describeSelection(p.columns) || '(no columns)'}`,
+  columns: ({ inputs: { table: t }, params }) => ({ table: t && encodedColumns(t, params) }),
   async run({ inputs, params, ctx }) {
     const { columns } = params;
     switch (params.method) {
@@ -54,3 +55,16 @@ export const encodeCategoriesNode = defineNode({
     }
   },
 });
+
+/** The table after encoding, before running: one-hot's columns are named by the categories a run finds. */
+function encodedColumns(t: KnownTable, p: { columns: Parameters<typeof knownSelection>[1]; method: string; n_features: number }): KnownTable {
+  const names = knownSelection(t, p.columns, CATEGORICAL);
+  switch (p.method) {
+    case 'onehot':
+      return withMore(withoutColumns(t, names), names.map((n) => `${n}_`));
+    case 'hashing':
+      return withColumns(withoutColumns(t, names), names.flatMap((n) => Array.from({ length: p.n_features }, (_, j) => knownColumn(hashName(n, j), 'number'))));
+    default:
+      return retyped(t, names, 'number');
+  }
+}

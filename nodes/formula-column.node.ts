@@ -1,4 +1,4 @@
-import { defineNode } from '../core/spec/index.ts';
+import { defineNode, knownColumn, withColumns } from '../core/spec/index.ts';
 import { checkExpressionColumns, parseExpression } from '../core/ml/prep/expression.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
 import { formula, formulaParams } from '../core/ml/prep/formula.ts';
@@ -19,6 +19,8 @@ export const formulaColumnNode = defineNode({
   params: formulaParams,
   exportable: false,
   summary: (p) => `${p.output} = ${p.expression}`,
+  // The result's type (number or text) shows when it runs.
+  columns: ({ inputs: { table: t }, params }) => ({ table: t && withColumns(t, [knownColumn(params.output, 'other')]) }),
   async run({ inputs, params, ctx }) {
     checkExpressionColumns(parseExpression(params.expression), inputs.table.columns.map((c) => c.name));
     return { table: await addRecipeStep(ctx, inputs.table, formula, params) };

@@ -1,4 +1,5 @@
 import { defineNode } from '../core/spec/index.ts';
+import { knownAfterStep } from '../core/ml/prep/known-step.ts';
 import { addRecipeStep, checkColumns, NUMERIC } from '../core/ml/prep/table-step.ts';
 import { groupAgg, groupAggParams } from '../core/ml/prep/group-agg.ts';
 
@@ -18,6 +19,7 @@ export const groupAggregatesNode = defineNode({
   params: groupAggParams,
   exportable: true,
   summary: (p) => `${p.aggs.join(', ')} of ${p.column || '?'} by ${p.keys.join(', ') || '?'}`,
+  columns: ({ inputs, params }) => ({ table: knownAfterStep(inputs.table, groupAgg, params) }),
   async run({ inputs, params, ctx }) {
     checkColumns(inputs.table, params.keys, { who: 'Group Aggregates' });
     checkColumns(inputs.table, params.column ? [params.column] : [], { who: 'Group Aggregates', types: NUMERIC, need: 'Statistics need a numeric column', advice: 'pick a numeric column' });

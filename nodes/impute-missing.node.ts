@@ -1,6 +1,6 @@
-import { defineNode, describeSelection } from '../core/spec/index.ts';
+import { defineNode, describeSelection, knownColumn, knownSelection, rewritten, withColumns } from '../core/spec/index.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
-import { impute, imputeParams } from '../core/ml/prep/impute.ts';
+import { impute, imputeParams, indicatorName } from '../core/ml/prep/impute.ts';
 
 export const imputeMissingNode = defineNode({
   type: 'prep.impute',
@@ -18,6 +18,11 @@ export const imputeMissingNode = defineNode({
   params: imputeParams,
   exportable: true,
   summary: (p) => `${p.strategy}: ${describeSelection(p.columns) || '(no columns)'}`,
+  columns: ({ inputs: { table: t }, params }) => {
+    if (!t) return {};
+    const names = knownSelection(t, params.columns);
+    return { table: withColumns(rewritten(t, names), params.add_indicator ? names.map((n) => knownColumn(indicatorName(n), 'number')) : []) };
+  },
   async run({ inputs, params, ctx }) {
     const numericOnly = params.strategy === 'mean' || params.strategy === 'median';
     const check = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadCsv } from '../core/data/csv.ts';
+import { describeCsv, loadCsv } from '../core/data/csv.ts';
+import { resolveDataPath } from '../core/data/files.ts';
 import { defineNode, param } from '../core/spec/index.ts';
 
 export const loadCsvNode = defineNode({
@@ -32,6 +33,8 @@ export const loadCsvNode = defineNode({
   exportable: false,
   reads: (p) => [p.path],
   summary: (p) => p.path,
+  describe: (p, where) =>
+    describeCsv(resolveDataPath(where, p.path), { delimiter: p.delimiter, header: p.header, quote: p.quote, missing: p.missing_values, types: p.column_types, skipLines: p.skip_lines, decimal: p.decimal }),
   async run({ params, ctx }) {
     const table = await loadCsv(ctx, {
       path: params.path,

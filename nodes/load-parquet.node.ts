@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { resolveDataPath } from '../core/data/files.ts';
 import { loadParquet } from '../core/data/readers.ts';
+import { fileSchema } from '../core/data/tables.ts';
 import { defineNode, param } from '../core/spec/index.ts';
 
 export const loadParquetNode = defineNode({
@@ -22,6 +24,8 @@ export const loadParquetNode = defineNode({
   // For a pattern, the folder is fingerprinted: adding or removing a file re-runs the node.
   reads: (p) => (/[*?[]/.test(p.path) ? [patternFolder(p.path)] : [p.path]),
   summary: (p) => p.path,
+  // A pattern's files are known only when read (describe needs the one file).
+  describe: async (p, where) => (/[*?[]/.test(p.path) ? undefined : { columns: await fileSchema(resolveDataPath(where, p.path)) }),
   async run({ params, ctx }) {
     const table = await loadParquet(ctx, params.path);
     ctx.log(`Read ${table.rowCount} rows × ${table.columns.length} columns from ${params.path}.`);

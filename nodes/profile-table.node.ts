@@ -21,6 +21,7 @@ export const profileTableNode = defineNode({
     top: z.number().int().min(1).max(50).default(10).describe('How many of the most frequent values to list per column'),
   }),
   exportable: false,
+  columns: ({ inputs }) => ({ table: inputs.table }),
   async run({ inputs, params }) {
     const profile = await profileOf(inputs.table, { bins: params.bins, top: params.top });
     return { table: inputs.table, metrics: profileMetrics(inputs.table, profile) };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { removeDuplicates } from '../core/data/ops.ts';
-import { defineNode, describeSelection, param, selectedColumns } from '../core/spec/index.ts';
+import { defineNode, describeSelection, param, selectedColumns, fewerRows } from '../core/spec/index.ts';
 
 export const removeDuplicatesNode = defineNode({
   type: 'data.remove_duplicates',
@@ -21,6 +21,7 @@ export const removeDuplicatesNode = defineNode({
   }),
   exportable: false,
   summary: (p) => (describeSelection(p.columns) ? `by ${describeSelection(p.columns)}` : 'all columns'),
+  columns: ({ inputs }) => ({ table: fewerRows(inputs.table) }),
   async run({ inputs, params, ctx }) {
     return { table: await removeDuplicates(ctx, inputs.table, selectedColumns(params.columns, inputs.table.columns, { who: 'Remove Duplicates' }), params.keep) };
   },

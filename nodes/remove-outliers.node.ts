@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, describeSelection, NUMERIC, selectedColumns } from '../core/spec/index.ts';
+import { defineNode, describeSelection, NUMERIC, selectedColumns, fewerRows, knownSelection, retyped } from '../core/spec/index.ts';
 import { ident, literal, relation, writeTable } from '../core/data/tables.ts';
 import { outlierBounds, outliersClip, outliersParams } from '../core/ml/prep/outliers.ts';
 import { addRecipeStep, checkColumns, readFrame } from '../core/ml/prep/table-step.ts';
@@ -22,6 +22,7 @@ export const removeOutliersNode = defineNode({
   }),
   exportable: true,
   summary: (p) => `${p.action} ${p.method} ×${p.factor}: ${describeSelection(p.columns) || '(no columns)'}`,
+  columns: ({ inputs: { table: t }, params }) => ({ table: t && (params.action === 'remove' ? fewerRows(t) : retyped(t, knownSelection(t, params.columns, NUMERIC), 'number')) }),
   async run({ inputs, params, ctx }) {
     const check = { need: 'Outliers are found in numbers', advice: 'remove it from the column list' };
     const stepParams = { columns: params.columns, method: params.method, factor: params.factor };

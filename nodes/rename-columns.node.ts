@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { renameColumns } from '../core/data/ops.ts';
-import { defineNode } from '../core/spec/index.ts';
+import { defineNode, renamedKnown } from '../core/spec/index.ts';
 
 export const renameColumnsNode = defineNode({
   type: 'data.rename_columns',
@@ -23,6 +23,7 @@ export const renameColumnsNode = defineNode({
   }),
   exportable: false,
   summary: (p) => Object.entries(p.names).map(([a, b]) => `${a} → ${b}`).join(', ') || '(nothing)',
+  columns: ({ inputs, params }) => ({ table: inputs.table && renamedKnown(inputs.table, params.names) }),
   async run({ inputs, params, ctx }) {
     return { table: await renameColumns(ctx, inputs.table, params.names) };
   },

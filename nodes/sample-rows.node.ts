@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sampleTable } from '../core/data/sampling.ts';
-import { defineNode, param } from '../core/spec/index.ts';
+import { defineNode, param, fewerRows } from '../core/spec/index.ts';
 
 export const sampleRowsNode = defineNode({
   type: 'data.sample',
@@ -24,6 +24,7 @@ export const sampleRowsNode = defineNode({
   }),
   exportable: false,
   summary: (p) => (p.size === 'rows' ? `${p.rows} rows` : `${Math.round(p.fraction * 100)}%`) + (p.stratify_by ? ` by ${p.stratify_by}` : ''),
+  columns: ({ inputs }) => ({ table: fewerRows(inputs.table) }),
   async run({ inputs, params, ctx }) {
     const size = params.size === 'rows' ? { rows: params.rows } : { fraction: params.fraction };
     return { table: await sampleTable(ctx, inputs.table, { size, stratifyBy: params.stratify_by || undefined }) };

@@ -1,4 +1,5 @@
 import { defineNode, describeSelection } from '../core/spec/index.ts';
+import { knownAfterStep } from '../core/ml/prep/known-step.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
 import { scale, scaleParams } from '../core/ml/prep/scale.ts';
 
@@ -18,6 +19,7 @@ export const scaleFeaturesNode = defineNode({
   params: scaleParams,
   exportable: true,
   summary: (p) => `${p.method}: ${describeSelection(p.columns) || '(no columns)'}`,
+  columns: ({ inputs, params }) => ({ table: knownAfterStep(inputs.table, scale, params) }),
   async run({ inputs, params, ctx }) {
     return { table: await addRecipeStep(ctx, inputs.table, scale, params, { check: { need: 'Scaling needs numbers', advice: 'encode it first with Encode Categories, or remove it from the column list' } }) };
   },

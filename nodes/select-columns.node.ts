@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { selectColumns } from '../core/data/ops.ts';
-import { defineNode, describeSelection, param, selectedColumns } from '../core/spec/index.ts';
+import { defineNode, describeSelection, param, selectedColumns, selectedKnown } from '../core/spec/index.ts';
 
 export const selectColumnsNode = defineNode({
   type: 'data.select_columns',
@@ -21,6 +21,7 @@ export const selectColumnsNode = defineNode({
   }),
   exportable: false,
   summary: (p) => `${p.mode}: ${describeSelection(p.columns) || '(none)'}`,
+  columns: ({ inputs, params }) => ({ table: inputs.table && selectedKnown(inputs.table, params.mode, params.columns) }),
   async run({ inputs, params, ctx }) {
     return { table: await selectColumns(ctx, inputs.table, selectedColumns(params.columns, inputs.table.columns, { who: 'Select Columns' }), params.mode) };
   },

@@ -1,4 +1,4 @@
-import { defineNode } from '../core/spec/index.ts';
+import { defineNode, knownSelection, withMore, withoutColumns } from '../core/spec/index.ts';
 import { addRecipeStep, checkColumns } from '../core/ml/prep/table-step.ts';
 import { selectFeatures, selectParams, type SelectState } from '../core/ml/prep/select-features.ts';
 
@@ -18,6 +18,11 @@ export const selectFeaturesNode = defineNode({
   params: selectParams,
   exportable: true,
   summary: (p) => (p.method === 'kbest' ? `${p.k} best by ${p.score}` : `${p.method} ≤ ${p.threshold ?? (p.method === 'variance' ? 0 : 0.95)}`),
+  // Which candidates stay shows when it runs: until then each may or may not be there.
+  columns: ({ inputs: { table: t }, params }) => {
+    const candidates = t && knownSelection(t, params.columns);
+    return { table: t && candidates && withMore(withoutColumns(t, candidates), candidates) };
+  },
   async run({ inputs, params, ctx }) {
     if (params.method === 'kbest') {
       if (!params.target) throw ctx.error({ code: 'INVALID_PARAM', path: ['target'], message: 'Select Features: k-best needs the target column to score against.', hint: 'Choose the column the model will predict.' });

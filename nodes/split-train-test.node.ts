@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { splitTable } from '../core/data/sampling.ts';
-import { defineNode, param } from '../core/spec/index.ts';
+import { defineNode, param, splitColumns } from '../core/spec/index.ts';
 
 export const splitTrainTestNode = defineNode({
   type: 'data.split',
@@ -28,6 +28,7 @@ export const splitTrainTestNode = defineNode({
   }),
   exportable: false,
   summary: (p) => `${p.method} ${Math.round((1 - p.test_fraction - p.validation_fraction) * 100)}/${p.validation_fraction ? `${Math.round(p.validation_fraction * 100)}/` : ''}${Math.round(p.test_fraction * 100)}`,
+  columns: ({ inputs, params }) => splitColumns(inputs.table, params),
   async run({ inputs, params, ctx }) {
     return splitTable(ctx, inputs.table, { method: params.method, testFraction: params.test_fraction, validationFraction: params.validation_fraction, column: params.column || undefined });
   },

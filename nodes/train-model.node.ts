@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, param, type RecipeStep, type ResultTable } from '../core/spec/index.ts';
+import { defineNode, param, type RecipeStep, type ResultTable, checkTaskAgainstTarget } from '../core/spec/index.ts';
 import { evaluationReportTask } from '../core/ml/curves.ts';
 import { learnerChoice } from '../core/ml/learners/choice.ts';
 import { TASK_CHOICES, trainModel } from '../core/ml/model.ts';
@@ -62,6 +62,7 @@ export const trainNode = defineNode({
   exportable: true,
   // Version 3 added automatic preparation, on for new nodes; older ones keep training as they did.
   migrate: (from, params) => (from < 3 ? { auto_prep: false, ...params } : params),
+  checkColumns: checkTaskAgainstTarget,
   summary: (p) => `${p.learner}${p.target ? ` → ${p.target}` : ''}`,
   async run({ inputs, params, ctx }) {
     const r = await trainModel(ctx, inputs.table, {

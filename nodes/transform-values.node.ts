@@ -1,4 +1,5 @@
 import { defineNode, describeSelection } from '../core/spec/index.ts';
+import { knownAfterStep } from '../core/ml/prep/known-step.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
 import { power, powerParams } from '../core/ml/prep/power.ts';
 
@@ -18,6 +19,7 @@ export const transformValuesNode = defineNode({
   params: powerParams,
   exportable: true,
   summary: (p) => `${p.method}${p.method === 'power' ? ` ${p.exponent}` : ''}: ${describeSelection(p.columns) || '(no columns)'}`,
+  columns: ({ inputs, params }) => ({ table: knownAfterStep(inputs.table, power, params) }),
   async run({ inputs, params, ctx }) {
     return { table: await addRecipeStep(ctx, inputs.table, power, params, { check: { need: 'Math transforms need numbers', advice: 'encode it first with Encode Categories, or remove it from the column list' } }) };
   },

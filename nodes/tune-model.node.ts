@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, param } from '../core/spec/index.ts';
+import { defineNode, param, checkTaskAgainstTarget } from '../core/spec/index.ts';
 import { learnerChoice, learnerSpaceSchema, SUPERVISED_LEARNERS } from '../core/ml/learners/choice.ts';
 import { METRIC_DIRECTION } from '../core/ml/metrics.ts';
 import { TUNE_METHODS } from '../core/ml/tune/index.ts';
@@ -42,6 +42,7 @@ export const tuneNode = defineNode({
     },
   }),
   exportable: true,
+  checkColumns: checkTaskAgainstTarget,
   summary: (p) => `${p.method} · ${p.n_trials} trials · ${p.learner}`,
   async run({ inputs, params, ctx }) {
     const r = await tuneModel(ctx, inputs.table, {

@@ -3,6 +3,8 @@ import { splitEndpoint } from '../schema/pipeline.ts';
 import type { ErrorInfo } from '../spec/errors.ts';
 import type { AnyNodeSpec, InputPort } from '../spec/define-node.ts';
 import { parseParams } from '../spec/params.ts';
+import type { KnownTable } from '../spec/known-columns.ts';
+import { inferColumns, type KnownMap } from './known-columns.ts';
 import { closest, paramIssue, unknownOverridePath } from './param-issues.ts';
 import { applyOverride, parseOverride } from './set-overrides.ts';
 
@@ -39,11 +41,18 @@ export interface CompileOptions {
   set?: string[];
   /** Keep only this node and its ancestors. */
   to?: string;
+  /**
+   * Source node id → the columns its file has, read by the host (core/host/known-sources.ts):
+   * with them, columns are known before running and every column param is checked.
+   */
+  sources?: Record<string, KnownTable>;
 }
 
 export interface CompileResult {
   plan: Plan | null;
   diagnostics: Diagnostic[];
+  /** Node → output port → columns known before running (core/compile/known-columns.ts). */
+  known: KnownMap;
 }
 
 /**
@@ -195,7 +204,16 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
     error({ code: 'UNKNOWN_NODE', message: `--to ${options.to}: there is no node "${options.to}".`, hint: `Node ids: ${[...byId.keys()].join(', ')}.` });
   }
 
-  if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics };
+  // -- columns known before running (nodes with valid params; the rest stay unknown) --
+  let known: KnownMap = {};
+  if (order.cycle.length === 0) {
+    const inferable = order.order.filter((id) => params.has(id)).map((id) => ({ id, spec: nodeSpec.get(id)!, params: params.get(id)!, inputs: inputs.get(id)!, disabled: byId.get(id)!.disabled === true }));
+    const inferred = inferColumns(inferable, options.sources ?? {});
+    known = inferred.known;
+    for (const issue of inferred.issues) error(issue);
+  }
+
+  if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics, known };
 
   let ids = order.order;
   if (options.to !== undefined) {
@@ -208,7 +226,13 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
     target: options.to,
     nodes: ids.map((id) => ({ id, spec: nodeSpec.get(id)!, params: params.get(id)!, inputs: inputs.get(id)!, disabled: byId.get(id)!.disabled === true })),
   };
-  return { plan, diagnostics };
+  return { plan, diagnostics, known };
+}
+
+/** A node's params as compile parses them (migrated, defaults filled), or null when they are invalid. */
+export function nodeParams(node: PipelineNode, spec: AnyNodeSpec): Record<string, unknown> | null {
+  const result = parseParams(spec.params, migrated(node, spec));
+  return result.success ? result.data : null;
 }
 
 function migrated(node: PipelineNode, spec: AnyNodeSpec | undefined): Record<string, unknown> {

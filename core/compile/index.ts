@@ -1,2 +1,3 @@
 export * from './compile.ts';
 export * from './set-overrides.ts';
+export * from './known-columns.ts';

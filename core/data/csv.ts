@@ -5,11 +5,12 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rm } from 'node:fs/promises';
-import { FlowlineError, type RunContext, type TableRef } from '../spec/index.ts';
+import { stat } from 'node:fs/promises';
+import { FlowlineError, type ColumnSchema, type KnownTable, type RunContext, type TableRef } from '../spec/index.ts';
 import { ident, literal, withConnection } from './engine.ts';
 import { duckdbMessage } from './errors.ts';
-import { checkTextFile, resolveDataPath } from './files.ts';
-import { writeTableOn } from './tables.ts';
+import { checkTextFile, headBytes, resolveDataPath } from './files.ts';
+import { columnType, writeTableOn } from './tables.ts';
 
 export type CsvColumnType = 'number' | 'integer' | 'string' | 'boolean' | 'date' | 'timestamp';
 
@@ -199,6 +200,39 @@ export async function loadCsv(ctx: RunContext, options: CsvOptions, port = 'tabl
 }
 
 const NOT_WHOLE = 'flowline:not-whole:';
+
+/** Files up to this size also have their category columns' distinct values counted when described. */
+const COUNT_DISTINCT_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A CSV file's columns as loadCsv would make them, without loading it: DuckDB's sniffer reads a
+ * sample of the file for the header and types (whole-number columns are BIGINT, as loadCsv
+ * narrows them; forced types win). For a file up to 32 MB, the text, yes/no and whole-number
+ * columns' distinct values are counted too (one pass), so a task can be checked against the
+ * target's classes. Undefined when the sniffer cannot tell (a ragged file: the run says why).
+ */
+export async function describeCsv(abs: string, options: Omit<CsvOptions, 'path' | 'badLines'>): Promise<KnownTable | undefined> {
+  const o: CsvOptions = /^(\\t|tab)$/i.test(options.delimiter ?? '') ? { ...options, path: abs, delimiter: '\t' } : { ...options, path: abs };
+  const head = (await headBytes(abs, 65536)).toString('utf8');
+  return withConnection(async (con) => {
+    const sniffed = await sniff(con, abs, o, head);
+    if (!sniffed.dialect || !sniffed.columns.length) return undefined;
+    const columns: ColumnSchema[] = sniffed.columns.map((c) => {
+      const forced = o.types?.[c.name];
+      const dbType = forced ? DB_TYPE[forced] : /INT/.test(c.type) ? 'BIGINT' : c.type;
+      return { name: c.name, type: columnType(dbType), dbType };
+    });
+    const counted = columns.filter((c) => c.type === 'string' || c.type === 'boolean' || c.type === 'integer');
+    if (!counted.length || (await stat(abs)).size > COUNT_DISTINCT_MAX_BYTES) return { columns };
+    const asDouble = new Set(sniffed.columns.filter((c) => /INT/.test(c.type) && !o.types?.[c.name]).map((c) => c.name));
+    try {
+      const row = (await con.runAndReadAll(`SELECT ${counted.map((c) => `count(DISTINCT ${ident(c.name)})`).join(', ')} FROM ${readCsvSql(abs, o, sniffed, asDouble, null)}`)).getRowsJS()[0];
+      return { columns, distinct: Object.fromEntries(counted.map((c, i) => [c.name, Number(row[i])])) };
+    } catch {
+      return { columns }; // a bad line: the run names it
+    }
+  });
+}
 
 /**
  * The read_csv call: with the sniffed dialect and columns spelled out (auto_detect off, so DuckDB

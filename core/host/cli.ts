@@ -8,6 +8,7 @@ import { CATEGORIES, type AnyNodeSpec } from '../spec/define-node.ts';
 import { explanationSummary, type ExplanationSummary } from '../spec/explanation.ts';
 import type { RunSummary } from './api.ts';
 import { ProgressDisplay, formatMs } from './cli-progress.ts';
+import { knownSources } from './known-sources.ts';
 import { readPipelineFile } from './pipeline-file.ts';
 import { prepareRun } from './run-session.ts';
 import { outcomesOf } from './runs/run-record.ts';
@@ -246,7 +247,9 @@ async function validateCommand(args: string[], nodes: readonly AnyNodeSpec[], io
   try {
     const file = await readPipelineFile(positionals[0]);
     path = file.path;
-    diagnostics = compile(file.pipeline, nodes, { set: values.set as string[] | undefined }).diagnostics;
+    // Source files' columns (header and types, read cheaply) let every column param be checked.
+    const sources = await knownSources(file.pipeline, nodes, { path: file.path, cwd: process.cwd() });
+    diagnostics = compile(file.pipeline, nodes, { set: values.set as string[] | undefined, sources }).diagnostics;
   } catch (e) {
     diagnostics = [{ severity: 'error', ...toErrorInfo(e) }];
   }
@@ -290,7 +293,7 @@ async function studioCommand(args: string[], { nodes, tasks }: CliParts, io: Io)
 }
 
 function plainDiagnostic(d: Diagnostic) {
-  return { severity: d.severity, code: d.code, nodeId: d.nodeId, message: d.message, hint: d.hint, path: d.path, file: d.file, line: d.line };
+  return { severity: d.severity, code: d.code, nodeId: d.nodeId, message: d.message, hint: d.hint, path: d.path, column: d.column, file: d.file, line: d.line };
 }
 
 function printDiagnostics(diagnostics: Diagnostic[], file: string, io: Io): void {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { compile, type Plan } from '../compile/index.ts';
+import type { Plan } from '../compile/index.ts';
 import type { ExecuteOptions, TaskRegistry, WorkerPool } from '../exec/index.ts';
 import { migrateDocument } from '../schema/migrate.ts';
 import { Pipeline } from '../schema/pipeline.ts';
@@ -23,7 +23,6 @@ import {
   type PreviewRequest,
   type RunEvent,
   type RunSummary,
-  type SchemaMap,
   type TablePage,
 } from './api.ts';
 import { prepareRun, UNSAVED_KEY } from './run-session.ts';
@@ -35,6 +34,7 @@ import { StateStore } from './service/state.ts';
 import { UserPlaces } from './service/places.ts';
 import { exportOnnxFromStudio } from './service/export-onnx.ts';
 import { TrustGate } from './service/trust.ts';
+import { validateWithColumns } from './service/known-schemas.ts';
 import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
 
 /** The engines the service drives; the defaults load core/exec and core/data on first use. */
@@ -157,8 +157,7 @@ export function createService(options: ServiceOptions): FlowlineService {
         }));
         return { diagnostics, schemas: {} };
       }
-      const { diagnostics } = compile(parsed.data, nodes);
-      return { diagnostics, schemas: schemasOf(runs.lastRun(keyOf(path))) };
+      return validateWithColumns(parsed.data, nodes, { path: path && resolve(cwd, path), cwd, trust, lastRun: runs.lastRun(keyOf(path)) });
     },
 
     async trustPipeline(path) {
@@ -344,17 +343,6 @@ export function createService(options: ServiceOptions): FlowlineService {
     },
   };
   return service;
-}
-
-/** Column schemas of every table output known from the last run. */
-function schemasOf(summary: RunSummary | null): SchemaMap {
-  const out: SchemaMap = {};
-  for (const node of summary?.nodes ?? []) {
-    for (const [port, value] of Object.entries(node.outputs ?? {})) {
-      if (value.kind === 'table') (out[node.id] ??= {})[port] = value.columns;
-    }
-  }
-  return out;
 }
 
 /** Load core/exec and core/data only when first needed (they pull in DuckDB and workers). */

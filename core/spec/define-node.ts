@@ -4,6 +4,8 @@ import type { RunContext } from './context.ts';
 import type { ParamsSchema } from './params.ts';
 import { seedParam } from './seed.ts';
 import { columnSelector } from './columns.ts';
+import type { ErrorInfo } from './errors.ts';
+import type { KnownInputs, KnownOutputs, KnownTable } from './known-columns.ts';
 
 export const CATEGORIES = ['Sources', 'Clean', 'Features', 'Split', 'Train', 'Tune', 'Evaluate', 'Explain', 'Export', 'Utility'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -96,6 +98,22 @@ export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs
   queriesDatabase?: boolean;
   /** One-line summary of the key params for the node card. */
   summary?: (params: z.infer<P>) => string;
+  /**
+   * A source's columns without reading its rows (a file's header and types), run by the host
+   * before compile (core/host/known-sources.ts, cached by the file's fingerprint). Undefined when
+   * they cannot be known cheaply.
+   */
+  describe?: (params: z.infer<P>, where: { pipelineDir: string }) => Promise<KnownTable | undefined>;
+  /**
+   * How the output tables follow from the input tables and params, before anything runs
+   * (core/spec/known-columns.ts). Absent, or a port left out: known only after a run.
+   */
+  columns?: (args: { inputs: KnownInputs; params: z.infer<P> }) => KnownOutputs;
+  /**
+   * Checks that need the input columns beyond "is this column there" (which compile does for every
+   * column param): e.g. Train's task against the target's number of classes.
+   */
+  checkColumns?: (args: { inputs: KnownInputs; params: z.infer<P> }) => ErrorInfo[];
   /** Migrate params from an older version of this node. */
   migrate?: (fromVersion: number, params: Record<string, unknown>) => Record<string, unknown>;
   run(args: { inputs: InputValues<I>; params: z.infer<P>; ctx: RunContext }): Promise<OutputValues<O>>;

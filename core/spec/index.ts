@@ -10,3 +10,4 @@ export * from './table-page.ts';
 export * from './random.ts';
 export * from './explanation.ts';
 export * from './columns.ts';
+export * from './known-columns.ts';
