@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { learnerByKind } from '../../../core/ml/learners/index.ts';
 import type { Matrix, Prediction } from '../../../core/ml/learners/types.ts';
 import { predictInWorkers } from '../../../core/ml/model.ts';
+import { sharedStateStats } from '../../../core/ml/shared-state.ts';
 import { Rng } from '../../../core/spec/random.ts';
 import type { RunContext, WorkerTask } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
@@ -58,4 +59,35 @@ describe('predictions split over workers', () => {
       expect(tasks).toEqual([500]);
     });
   }
+
+  it('sends a large model to the workers as one shared copy, made once per model: no per-worker copy, the same numbers', async () => {
+    const learner = learnerByKind('random_forest');
+    const train = matrix(10_000, 5);
+    // Noisy labels: full-depth trees, a model of megabytes.
+    const noise = new Rng(7);
+    const y = Float64Array.from({ length: train.rows }, () => (noise.next() < 0.5 ? 1 : 0));
+    const state = learner.fit({ X: train, y, nClasses: 2, featureNames: ['a', 'b', 'c', 'd'] }, learner.params.parse({ n_estimators: 10 }), { task: 'binary', seed: 1 });
+    const X = matrix(30_001, 6);
+    const whole = learner.predict(state, X);
+    const buffers: (ArrayBufferLike | undefined)[] = [];
+    const base = fakeContext();
+    const ctx: Pick<RunContext, 'runInWorker'> = {
+      async runInWorker<P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> {
+        const trees = (payload as { state: { trees: { feature: Int32Array; value: Float64Array }[] } }).state.trees;
+        buffers.push(...trees.flatMap((t) => [t.feature.buffer, t.value.buffer]));
+        return base.runInWorker(task, payload);
+      },
+    };
+    const before = sharedStateStats.copies;
+    for (let call = 0; call < 2; call++) {
+      const split = await predictInWorkers(ctx, 'random_forest', state, X, 2);
+      expect(same(split.proba, whole.proba)).toBe(true);
+    }
+    expect(sharedStateStats.copies - before).toBe(1);
+    // Every tree array of both calls and both workers lies in the one shared buffer.
+    expect(new Set(buffers).size).toBe(1);
+    expect(buffers[0]).toBeInstanceOf(SharedArrayBuffer);
+    // The fitted state itself is untouched.
+    expect((state as { trees: { feature: Int32Array }[] }).trees[0].feature.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
 });
