@@ -71,6 +71,7 @@ async function bundleModelOf(m: DockerModelSource, o: DockerExportOptions): Prom
   const computed = !m.evaluation && model.target && model.target in frame.columns ? heldOutMetrics(model, frame) : undefined;
   const evaluation = m.evaluation ?? (computed ? { nodeId: model.trainedOn.nodeId, scope: 'test', values: computed } : null);
   const exported = await exportOnnx(model, {
+    target: o.target,
     rows: frame,
     rowSource: m.heldOut.source,
     flowlineVersion: o.flowlineVersion ?? FLOWLINE_VERSION,

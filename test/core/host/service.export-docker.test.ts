@@ -1,9 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 import { createService, type FlowlineService } from '../../../core/host/service.ts';
 import { parseArgs } from '../../../core/host/service/methods.ts';
+import { readModelInfo } from '../../../core/export/onnx/score.ts';
 import { NODES } from '../../../nodes/index.ts';
 import { tempDir } from './host-fixtures.ts';
 
@@ -13,31 +14,37 @@ afterEach(async () => {
   services = [];
 });
 
+/** A saved pipeline (load → split → Gaussian NB → Evaluate) and a service to export it with. */
+async function savedPipeline(): Promise<{ dir: string; path: string; service: FlowlineService }> {
+  const service = createService({ nodes: NODES, tasks: WORKER_TASKS, stateDir: tempDir(), templatesDir: tempDir(), host: 'web' });
+  services.push(service);
+  const dir = tempDir();
+  writeFileSync(join(dir, 'data.csv'), `a,b,kind\n${Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 5},${(i % 7) + ((i * 3) % 5) > 5 ? 'big' : 'small'}`).join('\n')}\n`);
+  const path = join(dir, 'kinds.flow.json');
+  await service.savePipeline(path, {
+    format: 'flowline.pipeline',
+    version: 1,
+    name: 'kinds',
+    seed: 1,
+    nodes: [
+      { id: 'load', type: 'data.load_csv', version: 1, params: { path: 'data.csv' } },
+      { id: 'split', type: 'data.split', version: 1, params: { test_fraction: 0.25 } },
+      { id: 'train', type: 'ml.train', version: 1, params: { target: 'kind', learner: 'gaussian_nb' } },
+      { id: 'evaluate', type: 'ml.evaluate', version: 1, params: {} },
+    ],
+    edges: [
+      { from: 'load.table', to: 'split.table' },
+      { from: 'split.train', to: 'train.table' },
+      { from: 'train.model', to: 'evaluate.model' },
+      { from: 'split.test', to: 'evaluate.table' },
+    ],
+  } as never);
+  return { dir, path, service };
+}
+
 describe('exportDocker (the studio Export dialog\'s Docker option)', () => {
   it('writes the bundle of a saved pipeline\'s Train node in the worker pool, the folder relative to the pipeline', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'data.csv'), `a,b,kind\n${Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 5},${(i % 7) + ((i * 3) % 5) > 5 ? 'big' : 'small'}`).join('\n')}\n`);
-    const service = createService({ nodes: NODES, tasks: WORKER_TASKS, stateDir: tempDir(), templatesDir: tempDir(), host: 'web' });
-    services.push(service);
-    const path = join(dir, 'kinds.flow.json');
-    await service.savePipeline(path, {
-      format: 'flowline.pipeline',
-      version: 1,
-      name: 'kinds',
-      seed: 1,
-      nodes: [
-        { id: 'load', type: 'data.load_csv', version: 1, params: { path: 'data.csv' } },
-        { id: 'split', type: 'data.split', version: 1, params: { test_fraction: 0.25 } },
-        { id: 'train', type: 'ml.train', version: 1, params: { target: 'kind', learner: 'gaussian_nb' } },
-        { id: 'evaluate', type: 'ml.evaluate', version: 1, params: {} },
-      ],
-      edges: [
-        { from: 'load.table', to: 'split.table' },
-        { from: 'split.train', to: 'train.table' },
-        { from: 'train.model', to: 'evaluate.model' },
-        { from: 'split.test', to: 'evaluate.table' },
-      ],
-    } as never);
+    const { dir, path, service } = await savedPipeline();
     const summary = await service.exportDocker({ path, node: 'train', out: 'bundle', unknownCategory: 'reject' });
     expect(summary.dir).toBe(join(dir, 'bundle'));
     expect(summary.zip).toBe(join(dir, 'bundle.zip'));
@@ -46,5 +53,14 @@ describe('exportDocker (the studio Export dialog\'s Docker option)', () => {
     expect(existsSync(join(dir, 'bundle', 'server.js'))).toBe(true);
     // the call is parsed like every other one: an unknown routing is refused before it runs
     expect(() => parseArgs('exportDocker', [{ path, node: 'train', out: 'b', routing: 'sometimes' }])).toThrow(/argument 0.routing/);
+  }, 60_000);
+
+  it('--exact (the dialog\'s Exact target) writes the bundle\'s model.onnx for the exact target: opset 21, ai.onnx.ml 5', async () => {
+    const { dir, path, service } = await savedPipeline();
+    await service.exportDocker({ path, node: 'train', out: 'exact-bundle', exact: true });
+    const info = readModelInfo(readFileSync(join(dir, 'exact-bundle', 'model.onnx')));
+    expect(info).toMatchObject({ target: 'exact', opset: 21, mlOpset: 5 });
+    const manifest = JSON.parse(readFileSync(join(dir, 'exact-bundle', 'flowline-model.json'), 'utf8'));
+    expect(manifest.models[0].onnx).toMatchObject({ target: 'exact', opset: 21 });
   }, 60_000);
 });
