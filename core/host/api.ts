@@ -124,7 +124,8 @@ export interface DockerExportRequest {
 export interface DockerExportSummary {
   dir: string;
   zip: string | null;
-  models: { name: string; version: string; role: 'champion' | 'challenger'; task: string; heldOut: string }[];
+  /** Champion first. `verification`: how the model's ONNX file compared with the app on `heldOut` (the model exported by this call; absent for a champion kept from an earlier bundle). */
+  models: { name: string; version: string; role: 'champion' | 'challenger'; task: string; heldOut: string; verification?: OnnxVerification }[];
   routing: string;
   files: string[];
 }

@@ -309,7 +309,12 @@ export function createService(options: ServiceOptions): FlowlineService {
       return {
         dir: r.dir,
         zip: r.zip ?? null,
-        models: r.manifest.models.map((m) => ({ name: m.name, version: m.version, role: m.role, task: m.task, heldOut: r.sources.find((s) => s.model.trainedOn.nodeId === m.lineage.trainNode)?.heldOut.source ?? '' })),
+        models: r.manifest.models.map((m, i) => {
+          // r.verification: the models this call exported, in order (only the new challenger when adding one)
+          const verification = request.addToExisting ? (m.role === 'challenger' ? r.verification[0] : undefined) : r.verification[i];
+          const heldOut = r.sources.find((s) => s.model.trainedOn.nodeId === m.lineage.trainNode)?.heldOut.source ?? '';
+          return { name: m.name, version: m.version, role: m.role, task: m.task, heldOut, ...(verification ? { verification } : {}) };
+        }),
         routing: r.manifest.routing.mode,
         files: r.files,
       };

@@ -48,7 +48,12 @@ describe('exportDocker (the studio Export dialog\'s Docker option)', () => {
     const summary = await service.exportDocker({ path, node: 'train', out: 'bundle', unknownCategory: 'reject' });
     expect(summary.dir).toBe(join(dir, 'bundle'));
     expect(summary.zip).toBe(join(dir, 'bundle.zip'));
-    expect(summary.models).toEqual([{ name: 'kinds-train', version: expect.stringMatching(/^[0-9a-f]{12}$/), role: 'champion', task: 'binary', heldOut: "held-out rows scored by 'evaluate' (from 'split')" }]);
+    expect(summary.models).toEqual([{ name: 'kinds-train', version: expect.stringMatching(/^[0-9a-f]{12}$/), role: 'champion', task: 'binary', heldOut: "held-out rows scored by 'evaluate' (from 'split')", verification: expect.objectContaining({ passed: true, rowSource: "held-out rows scored by 'evaluate' (from 'split')" }) }]);
+    // the dialog's report: every held-out row (15 of 60) and the missing/unseen probes, labels all agreeing
+    const v = summary.models[0].verification!;
+    expect(v.heldOutRows).toBe(15);
+    expect(v.labelsAgree).toBe(v.rows);
+    expect(v.missingRows).toBeGreaterThan(0);
     expect(summary.files).toContain('Dockerfile');
     expect(existsSync(join(dir, 'bundle', 'server.js'))).toBe(true);
     // the call is parsed like every other one: an unknown routing is refused before it runs
