@@ -28,7 +28,7 @@ test('export the penguins model from the studio and read the verification report
   await page.getByTestId('export-submit').click();
   await expect(page.getByTestId('export-status')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('export-status')).toContainText('Exported and verified');
-  const labels = await page.getByTestId('export-labels').innerText();
+  const labels = await page.getByTestId('export-report-labels').innerText();
   const [agree, of] = labels.match(/\d+/g)!.map(Number);
   expect(agree).toBe(of);
   expect(of).toBeGreaterThan(50);

@@ -114,8 +114,8 @@ function NodeInspector({ node, spec }: { node: PipelineNode; spec: CatalogNode |
           <p key={i} className={d.severity === 'error' ? 'field__error' : 'field__warning'}>{d.message}{d.hint ? ` ${d.hint}` : ''}</p>
         ))}
         {producesModel(spec) && (
-          <button className="button" onClick={() => openExportDialog(node.id)} title="Export this model (its feature steps and learner) as one verified ONNX file" data-testid="inspector-export">
-            Export ONNX…
+          <button className="button" onClick={() => openExportDialog(node.id)} title="Export this model (its feature steps and learner): one verified ONNX file, or a Docker serving bundle" data-testid="inspector-export">
+            Export…
           </button>
         )}
       </div>

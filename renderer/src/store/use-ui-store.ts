@@ -13,7 +13,7 @@ export type Dialog =
   | { kind: 'help' }
   | { kind: 'trust'; effects: string[]; then: () => void }
   | { kind: 'quick-insert'; at: { x: number; y: number } }
-  | { kind: 'export-onnx'; nodeId: string }
+  | { kind: 'export'; nodeId: string; format?: 'onnx' | 'docker' }
   | null;
 
 /** Widths of the side panels and height of the bottom one, in CSS pixels. */

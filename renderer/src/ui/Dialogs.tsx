@@ -2,7 +2,7 @@ import { useUiStore } from '../store/use-ui-store.ts';
 import { OpenDialog } from '../files/OpenDialog.tsx';
 import { SaveAsDialog } from '../files/SaveAsDialog.tsx';
 import { QuickInsert } from './QuickInsert.tsx';
-import { ExportOnnxDialog } from '../export/ExportOnnxDialog.tsx';
+import { ExportDialog } from '../export/ExportDialog.tsx';
 import { Modal } from './Modal.tsx';
 import { SHORTCUTS } from './shortcuts.ts';
 import { UnsavedDialog } from './UnsavedDialog.tsx';
@@ -31,8 +31,8 @@ export function Dialogs() {
       );
     case 'quick-insert':
       return <QuickInsert at={dialog.at} />;
-    case 'export-onnx':
-      return <ExportOnnxDialog nodeId={dialog.nodeId} />;
+    case 'export':
+      return <ExportDialog nodeId={dialog.nodeId} format={dialog.format ?? 'onnx'} />;
     case 'trust':
       return (
         <Modal title="Trust this pipeline?" onClose={close} testId="trust-dialog">

@@ -64,10 +64,10 @@ export function TopBar() {
               className="button"
               onClick={() => selected && openExportDialog(selected)}
               disabled={running || !selectedMakesModel}
-              title={selectedMakesModel ? 'Export the selected model as one verified ONNX file' : 'Select a node that trains a model (Train, Tune) to export it'}
+              title={selectedMakesModel ? 'Export the selected model: one verified ONNX file, or a Docker serving bundle' : 'Select a node that trains a model (Train, Tune) to export it'}
               data-testid="btn-export"
             >
-              Export ONNX
+              Export…
             </button>
           </nav>
           <nav className="topbar__group" aria-label="Edit">

@@ -1,21 +1,20 @@
 /**
- * The Export dialog of a model-producing node: choose the target and the file, export, and read
- * the verification report — how the file's predictions compared with the app's own on held-out
- * rows (plus rows with missing values and unseen categories) — or why the export was refused.
+ * The Export dialog's ONNX file: choose the file, export, and read the verification report — how
+ * the file's predictions compared with the app's own on held-out rows (plus rows with missing
+ * values and unseen categories) — or why the export was refused.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { OnnxExportResult, OnnxVerification } from '../../../core/host/api.ts';
-import { Modal } from '../ui/Modal.tsx';
-import { useUiStore } from '../store/use-ui-store.ts';
 import { exportOnnx } from './export-actions.ts';
 
 const sci = (x: number) => (x === 0 ? '0' : x < 1e-3 || x >= 1e4 ? x.toExponential(1) : x.toPrecision(3));
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(2)} MB`);
 const ms = (x: number) => (x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(1)} s`);
 
-function Report({ v }: { v: OnnxVerification }) {
+/** How an exported model's predictions compared with the app's own (the ONNX and the Docker export show it). */
+export function Report({ v, testId = 'export-report' }: { v: OnnxVerification; testId?: string }) {
   return (
-    <table className="export-report" data-testid="export-report">
+    <table className="export-report" data-testid={testId}>
       <tbody>
         <tr>
           <th>Rows compared</th>
@@ -26,14 +25,14 @@ function Report({ v }: { v: OnnxVerification }) {
         {v.labelsAgree !== undefined && (
           <tr>
             <th>Labels agree</th>
-            <td className={v.labelsAgree === v.rows ? 'ok' : 'bad'} data-testid="export-labels">
+            <td className={v.labelsAgree === v.rows ? 'ok' : 'bad'} data-testid={`${testId}-labels`}>
               {v.labelsAgree} of {v.rows} rows
             </td>
           </tr>
         )}
         <tr>
           <th>Largest difference</th>
-          <td className={v.passed ? 'ok' : 'bad'} data-testid="export-maxdiff">
+          <td className={v.passed ? 'ok' : 'bad'} data-testid={`${testId}-maxdiff`}>
             {sci(v.maxAbsDiff)} absolute, {sci(v.maxRelDiff)} relative <span className="muted">(allowed {sci(v.tolerance)})</span>
           </td>
         </tr>
@@ -101,12 +100,31 @@ function Result({ r }: { r: OnnxExportResult }) {
   );
 }
 
-export function ExportOnnxDialog({ nodeId }: { nodeId: string }) {
-  const [exact, setExact] = useState(false);
+/** The Export buttons row: Back (after a result), Close, and the primary action (before one). */
+export function ExportButtons({ result, onBack, onClose, submit }: { result: boolean; onBack: () => void; onClose: () => void; submit: { label: string; disabled: boolean; run: () => void } }) {
+  return (
+    <div className="row row--end">
+      {result && (
+        <button className="button" onClick={onBack} data-testid="export-again">
+          Back
+        </button>
+      )}
+      <button className="button" onClick={onClose} data-testid="export-close">
+        Close
+      </button>
+      {!result && (
+        <button className="button button--primary" onClick={submit.run} disabled={submit.disabled} data-testid="export-submit">
+          {submit.label}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function ExportOnnx({ nodeId, exact, onClose, options }: { nodeId: string; exact: boolean; onClose: () => void; options: (busy: boolean) => ReactNode }) {
   const [out, setOut] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<OnnxExportResult | null>(null);
-  const close = () => useUiStore.getState().openDialog(null);
   const go = async () => {
     setBusy(true);
     setResult(null);
@@ -114,20 +132,11 @@ export function ExportOnnxDialog({ nodeId }: { nodeId: string }) {
     setBusy(false);
   };
   return (
-    <Modal title={`Export ‘${nodeId}’ to ONNX`} onClose={close} testId="export-dialog" wide>
+    <>
       {!result && (
         <>
+          {options(busy)}
           <p className="muted">The model’s feature steps and learner as one ONNX file that takes the raw columns. It is checked against Flowline’s own predictions before it is written.</p>
-          <fieldset className="export-targets" disabled={busy}>
-            <label>
-              <input type="radio" name="target" checked={!exact} onChange={() => setExact(false)} data-testid="export-default" /> <b>Default</b>
-              <span className="muted"> — opset 17: runs on any ONNX runtime; trees return float32</span>
-            </label>
-            <label>
-              <input type="radio" name="target" checked={exact} onChange={() => setExact(true)} data-testid="export-exact" /> <b>Exact</b>
-              <span className="muted"> — opset 21: double-precision trees, bit-identical to Flowline; needs onnxruntime 1.20+</span>
-            </label>
-          </fieldset>
           <label className="row">
             <span>File</span>
             <input className="input" value={out} onChange={(e) => setOut(e.target.value)} placeholder={`${nodeId}.onnx beside the pipeline`} aria-label="Output file" data-testid="export-out" disabled={busy} />
@@ -140,21 +149,7 @@ export function ExportOnnxDialog({ nodeId }: { nodeId: string }) {
         </p>
       )}
       {result && <Result r={result} />}
-      <div className="row row--end">
-        {result && (
-          <button className="button" onClick={() => setResult(null)} data-testid="export-again">
-            Back
-          </button>
-        )}
-        <button className="button" onClick={close} data-testid="export-close">
-          Close
-        </button>
-        {!result && (
-          <button className="button button--primary" onClick={() => void go()} disabled={busy} data-testid="export-submit">
-            Export
-          </button>
-        )}
-      </div>
-    </Modal>
+      <ExportButtons result={!!result} onBack={() => setResult(null)} onClose={onClose} submit={{ label: 'Export', disabled: busy, run: () => void go() }} />
+    </>
   );
 }
