@@ -22,7 +22,9 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SANDBOX_ENTRY = fileURLToPath(new URL('./sandbox-child.mjs', import.meta.url));
+// In a packaged app this file is unpacked beside the asar (electron-builder.yml asarUnpack): a
+// child process is started from a real file.
+export const SANDBOX_ENTRY = fileURLToPath(new URL('./sandbox-child.mjs', import.meta.url)).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 
 /** Memory the process needs besides the user's heap (Node, danfo, TensorFlow.js, the table copies). */
 export const BASE_MEMORY_MB = 512;
