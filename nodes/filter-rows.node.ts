@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { filterRows } from '../core/data/ops.ts';
-import { defineNode, param, fewerRows } from '../core/spec/index.ts';
+import { expressionRefs } from '../core/spec/expression.ts';
+import { defineNode, fewerRows, param } from '../core/spec/index.ts';
 
 export const filterRowsNode = defineNode({
   type: 'data.filter_rows',
@@ -23,6 +24,7 @@ export const filterRowsNode = defineNode({
   exportable: false,
   summary: (p) => p.condition,
   columns: ({ inputs }) => ({ table: fewerRows(inputs.table) }),
+  columnRefs: (p) => [{ param: 'condition', columns: expressionRefs(p.condition) }],
   async run({ inputs, params, ctx }) {
     const table = await filterRows(ctx, inputs.table, params.condition);
     ctx.log(`Kept ${table.rowCount} of ${inputs.table.rowCount} rows.`);

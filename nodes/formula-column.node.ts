@@ -1,3 +1,4 @@
+import { expressionRefs } from '../core/spec/expression.ts';
 import { defineNode, knownColumn, withColumns } from '../core/spec/index.ts';
 import { checkExpressionColumns, parseExpression } from '../core/ml/prep/expression.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
@@ -19,6 +20,7 @@ export const formulaColumnNode = defineNode({
   params: formulaParams,
   exportable: false,
   summary: (p) => `${p.output} = ${p.expression}`,
+  columnRefs: (p) => [{ param: 'expression', columns: expressionRefs(p.expression) }],
   // The result's type (number or text) shows when it runs.
   columns: ({ inputs: { table: t }, params }) => ({ table: t && withColumns(t, [knownColumn(params.output, 'other')]) }),
   async run({ inputs, params, ctx }) {

@@ -57,27 +57,31 @@ function onlyOutput(spec: AnyNodeSpec, table: KnownTable): KnownOutputs {
   return ports.length === 1 ? { [ports[0]]: table } : {};
 }
 
-/** Every column a `column`/`columns` param names that the table on its port cannot have. */
+/** Every column a `column`/`columns` param (or the node's `columnRefs`) names that the table on its port cannot have. */
 function missingColumns(node: InferNode, inputs: KnownInputs): ErrorInfo[] {
   const shape = (paramsObjectFor(node.spec.params, node.params)?.shape ?? {}) as Record<string, z.ZodType>;
-  const out: ErrorInfo[] = [];
+  const named: { param: string; port: string; columns: string[]; list: boolean; ref?: boolean }[] = [];
   for (const [name, schema] of Object.entries(shape)) {
     const ui = paramUi(schema);
-    if (ui?.widget !== 'column' && ui?.widget !== 'columns') continue;
-    const table = inputs[ui.port ?? 'table'];
     const value = node.params[name];
-    if (!table || value === undefined || value === '' || isSelector(value)) continue;
-    const names = Array.isArray(value) ? (value as string[]) : [String(value)];
-    names.forEach((column, i) => {
+    if ((ui?.widget !== 'column' && ui?.widget !== 'columns') || value === undefined || value === '' || isSelector(value)) continue;
+    named.push({ param: name, port: ui.port ?? 'table', columns: Array.isArray(value) ? (value as string[]) : [String(value)], list: Array.isArray(value) });
+  }
+  for (const ref of node.spec.columnRefs?.(node.params) ?? []) named.push({ param: ref.param, port: ref.port ?? 'table', columns: ref.columns, list: false, ref: true });
+  const out: ErrorInfo[] = [];
+  for (const { param, port, columns, list, ref } of named) {
+    const table = inputs[port];
+    if (!table) continue;
+    columns.forEach((column, i) => {
       if (mayHave(table, column)) return;
       const visible = table.columns.map((c) => c.name).filter((c) => c !== ROW_ID);
       const near = closest(column, visible);
       out.push({
         code: 'COLUMN_NOT_FOUND',
         nodeId: node.id,
-        path: Array.isArray(value) ? [name, i] : [name],
+        path: list ? [param, i] : [param],
         column,
-        message: `Node "${node.id}" (${node.spec.title}): ${name} "${column}" is not a column of its input${table.more ? '' : ` (${visible.length} columns)`}.`,
+        message: `Node "${node.id}" (${node.spec.title}): ${ref ? `${param} reads "${column}", which` : `${param} "${column}"`} is not a column of its input${table.more ? '' : ` (${visible.length} columns)`}.`,
         hint: `${near ? `Did you mean "${near}"? ` : ''}Columns: ${visible.slice(0, 20).join(', ')}${visible.length > 20 ? ', …' : ''}${table.more ? `; a run will also name some starting with ${table.more.map((m) => `"${m}"`).join(', ')}` : ''}.`,
       });
     });

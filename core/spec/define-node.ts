@@ -110,6 +110,11 @@ export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs
    */
   columns?: (args: { inputs: KnownInputs; params: z.infer<P> }) => KnownOutputs;
   /**
+   * Columns the node reads that no column param lists (those an expression names): compile checks
+   * each against the known table on `port` (default "table") as it does column params.
+   */
+  columnRefs?: (params: z.infer<P>) => { param: string; columns: string[]; port?: string }[];
+  /**
    * Checks that need the input columns beyond "is this column there" (which compile does for every
    * column param): e.g. Train's task against the target's number of classes.
    */

@@ -261,6 +261,15 @@ export function expressionColumns(node: Node): string[] {
   return [...out];
 }
 
+/** Column names an expression's text reads; none when it does not parse (the run reports the syntax error). */
+export function expressionRefs(src: string): string[] {
+  try {
+    return expressionColumns(parseExpression(src));
+  } catch {
+    return [];
+  }
+}
+
 /** Every column the expression reads must be among `available`; the error names the first that is not. */
 export function checkExpressionColumns(node: Node, available: string[], label = 'Formula'): void {
   const have = new Set(available);
