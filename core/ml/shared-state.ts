@@ -18,6 +18,14 @@ const shared = new WeakMap<object, unknown>();
 /** Shared copies made since the process started (tests count them). */
 export const sharedStateStats = { copies: 0 };
 
+/**
+ * Every shared copy's buffer starts with HEADER_BYTES: MAGIC, then a random 64-bit id. A worker
+ * receives a new SharedArrayBuffer object per message, but the bytes (and so the id) are the
+ * model's: what lets it keep work derived from the model (a packed forest) across calls.
+ */
+const HEADER_BYTES = 16;
+const MAGIC = 0x464c5348; // "FLSH"
+
 type TypedArray = ArrayBufferView & { readonly length: number };
 const isTypedArray = (v: unknown): v is TypedArray => ArrayBuffer.isView(v) && !(v instanceof DataView);
 const isPlain = (v: unknown): v is Record<string, unknown> => {
@@ -63,9 +71,13 @@ export function sharedState<T>(state: T): T {
     shared.set(state as object, state);
     return state;
   }
-  const buffer = new SharedArrayBuffer(bytes);
+  const buffer = new SharedArrayBuffer(HEADER_BYTES + bytes);
+  const header = new Uint32Array(buffer, 0, 4);
+  header[0] = MAGIC;
+  header[2] = (Math.random() * 2 ** 32) >>> 0;
+  header[3] = (Math.random() * 2 ** 32) >>> 0;
   const views = new Map<TypedArray, TypedArray>();
-  let at = 0;
+  let at = HEADER_BYTES;
   for (const a of unique) {
     const Ctor = a.constructor as new (b: SharedArrayBuffer, offset: number, length: number) => TypedArray;
     const view = new Ctor(buffer, at, a.length);
@@ -77,4 +89,15 @@ export function sharedState<T>(state: T): T {
   shared.set(state as object, copy);
   sharedStateStats.copies++;
   return copy;
+}
+
+/**
+ * The id of the shared copy `view` lies in (a string the same in every thread and every call),
+ * or null when it is not in one.
+ */
+export function sharedStateKey(view: ArrayBufferView): string | null {
+  const buffer = view.buffer;
+  if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer) || buffer.byteLength < HEADER_BYTES) return null;
+  const header = new Uint32Array(buffer, 0, 4);
+  return header[0] === MAGIC ? `${header[2].toString(16)}-${header[3].toString(16)}` : null;
 }

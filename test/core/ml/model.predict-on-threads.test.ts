@@ -3,6 +3,7 @@ import { learnerByKind } from '../../../core/ml/learners/index.ts';
 import type { Matrix, Prediction } from '../../../core/ml/learners/types.ts';
 import { predictInWorkers } from '../../../core/ml/model.ts';
 import { sharedStateStats } from '../../../core/ml/shared-state.ts';
+import { packStats } from '../../../core/ml/learners/tree/flat-tree.ts';
 import { Rng } from '../../../core/spec/random.ts';
 import type { RunContext, WorkerTask } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
@@ -60,7 +61,7 @@ describe('predictions split over workers', () => {
     });
   }
 
-  it('sends a large model to the workers as one shared copy, made once per model: no per-worker copy, the same numbers', async () => {
+  it('sends a large model to the workers as one shared copy, made once per model and packed once per thread: the same numbers', async () => {
     const learner = learnerByKind('random_forest');
     const train = matrix(10_000, 5);
     // Noisy labels: full-depth trees, a model of megabytes.
@@ -79,11 +80,14 @@ describe('predictions split over workers', () => {
       },
     };
     const before = sharedStateStats.copies;
+    const packsBefore = packStats.packs;
     for (let call = 0; call < 2; call++) {
       const split = await predictInWorkers(ctx, 'random_forest', state, X, 2);
       expect(same(split.proba, whole.proba)).toBe(true);
     }
     expect(sharedStateStats.copies - before).toBe(1);
+    // Four walks (2 calls x 2 row ranges, all in this thread here), one packing of the forest.
+    expect(packStats.packs - packsBefore).toBe(1);
     // Every tree array of both calls and both workers lies in the one shared buffer.
     expect(new Set(buffers).size).toBe(1);
     expect(buffers[0]).toBeInstanceOf(SharedArrayBuffer);

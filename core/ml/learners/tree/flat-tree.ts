@@ -1,5 +1,6 @@
 import type { FlatTree, Matrix } from '../types.ts';
-import { PAGE_BYTES, WALK_LANES, kernelMemory, loadWalkKernels } from './tree-kernels.ts';
+import { sharedStateKey } from '../../shared-state.ts';
+import { PAGE_BYTES, WALK_LANES, kernelMemory, loadWalkKernels, type KernelMemory } from './tree-kernels.ts';
 
 /**
  * Growable flat tree used by every tree builder. Children are always allocated as a pair
@@ -155,35 +156,35 @@ const WALK_BLOCK_BYTES = 8 << 20;
 const SMALL_FOREST_BYTES = 1 << 20;
 const SMALL_FOREST_BLOCK_BYTES = 256 << 10;
 
+/** A forest packed for the WebAssembly walk: nodes, then leaf values, in `memory` up to `end`. */
+interface PackedForest {
+  memory: KernelMemory;
+  treeAt: number[];
+  valueAt: number[];
+  depth: number[];
+  /** Bytes the nodes and values take; the walk's row and output blocks go after them. */
+  end: number;
+  /** Packed forests up to SMALL_FOREST_BYTES walk small blocks of rows. */
+  small: boolean;
+}
+
 /**
- * addForestPredictions with the WebAssembly walk (tree-kernels.ts): the trees are packed into
- * one memory, rows are copied in by blocks and every tree walks the block. Returns false, having
- * done nothing, where the kernels are unavailable or a tree's children are not adjacent.
+ * Forests packed in this thread, by the id of the shared model they come from (shared-state.ts):
+ * a Predict worker walks the same model on every call, and packing a forest of millions of nodes
+ * costs a pass over all of it. At most PACKED_KEPT are kept (the newest).
  */
-function walkForest(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: number, outOffset: (t: number) => number, weight: number, blockBytes: number | undefined): boolean {
-  let nodes = 0;
-  let values = 0;
-  for (const tree of trees) {
-    if (!siblingsAdjacent(tree)) return false;
-    nodes += tree.feature.length;
-    values += tree.value.length;
-  }
-  const { cols, rows, data } = X;
-  const lanes = (m: number) => Math.ceil(m / WALK_LANES) * WALK_LANES;
-  // A forest that fits in a core's cache (boosting's small trees) walks small blocks of rows, so
-  // the rows stay cached too across its trees; deep forests walk large ones (see WALK_BLOCK_BYTES).
-  const bytes = blockBytes ?? (nodes * 16 + values * 8 <= SMALL_FOREST_BYTES ? SMALL_FOREST_BLOCK_BYTES : WALK_BLOCK_BYTES);
-  const block = Math.min(lanes(rows), Math.max(WALK_LANES, Math.floor(bytes / (cols * 8 * WALK_LANES)) * WALK_LANES));
+const packedForests = new Map<string, PackedForest>();
+const PACKED_KEPT = 2;
+
+/** Forests packed since the process started (tests count them). */
+export const packStats = { packs: 0 };
+
+/** Packs the trees (children adjacent) with room for `extra` bytes after them. */
+function packForest(trees: FlatTree[], nodes: number, values: number, hasNaN: boolean, extra: (small: boolean) => number): PackedForest {
   const valuesAt = nodes * 16;
-  const xAt = valuesAt + values * 8;
-  const outAt = xAt + block * cols * 8;
-  const memory = kernelMemory(Math.ceil((outAt + block * outWidth * 8) / PAGE_BYTES));
-  const kernels = loadWalkKernels(memory, cols * 8);
-  if (!kernels) return false;
-  // The NaN-aware walk (and the NaN bit in the links) only where some row has a NaN.
-  const hasNaN = anyNaN(data);
-  const walkWide = hasNaN ? kernels.walk : kernels.walkNoNaN;
-  const walkOne = hasNaN ? kernels.walk1 : kernels.walk1NoNaN;
+  const end = valuesAt + values * 8;
+  const small = end <= SMALL_FOREST_BYTES;
+  const memory = kernelMemory(Math.ceil((end + extra(small)) / PAGE_BYTES));
   const packedThreshold = new Float64Array(memory.buffer, 0, nodes * 2);
   const packedInts = new Int32Array(memory.buffer, 0, nodes * 4);
   const packedValues = new Float64Array(memory.buffer, valuesAt, values);
@@ -206,6 +207,56 @@ function walkForest(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: n
     base += feature.length;
     vbase += value.length;
   }
+  packStats.packs++;
+  return { memory, treeAt, valueAt, depth, end, small };
+}
+
+/**
+ * addForestPredictions with the WebAssembly walk (tree-kernels.ts): the trees are packed into
+ * one memory (once per shared model in a thread, see packedForests), rows are copied in by blocks
+ * and every tree walks the block. Returns false, having done nothing, where the kernels are
+ * unavailable or a tree's children are not adjacent.
+ */
+function walkForest(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: number, outOffset: (t: number) => number, weight: number, blockBytes: number | undefined): boolean {
+  const { cols, rows, data } = X;
+  // The NaN-aware walk (and the NaN bit in the links) only where some row has a NaN.
+  const hasNaN = anyNaN(data);
+  const model = sharedStateKey(trees[0].feature);
+  const key = model === null ? null : `${model}:${trees[0].feature.byteOffset}:${trees.length}:${hasNaN}`;
+  let packed = key === null ? undefined : packedForests.get(key);
+  const lanes = (m: number) => Math.ceil(m / WALK_LANES) * WALK_LANES;
+  // A forest that fits in a core's cache (boosting's small trees) walks small blocks of rows, so
+  // the rows stay cached too across its trees; deep forests walk large ones (see WALK_BLOCK_BYTES).
+  const blockOf = (small: boolean) => {
+    const bytes = blockBytes ?? (small ? SMALL_FOREST_BLOCK_BYTES : WALK_BLOCK_BYTES);
+    return Math.min(lanes(rows), Math.max(WALK_LANES, Math.floor(bytes / (cols * 8 * WALK_LANES)) * WALK_LANES));
+  };
+  const blockSpace = (small: boolean) => blockOf(small) * (cols + outWidth) * 8;
+  if (!packed) {
+    let nodes = 0;
+    let values = 0;
+    for (const tree of trees) {
+      if (!siblingsAdjacent(tree)) return false;
+      nodes += tree.feature.length;
+      values += tree.value.length;
+    }
+    packed = packForest(trees, nodes, values, hasNaN, blockSpace);
+    if (key !== null) {
+      packedForests.set(key, packed);
+      for (const old of packedForests.keys()) if (packedForests.size > PACKED_KEPT) packedForests.delete(old);
+    }
+  } else {
+    const need = packed.end + blockSpace(packed.small) - packed.memory.buffer.byteLength;
+    if (need > 0) packed.memory.grow(Math.ceil(need / PAGE_BYTES));
+  }
+  const { memory, treeAt, valueAt, depth, end, small } = packed;
+  const block = blockOf(small);
+  const xAt = end;
+  const outAt = xAt + block * cols * 8;
+  const kernels = loadWalkKernels(memory, cols * 8);
+  if (!kernels) return false;
+  const walkWide = hasNaN ? kernels.walk : kernels.walkNoNaN;
+  const walkOne = hasNaN ? kernels.walk1 : kernels.walk1NoNaN;
   const x = new Float64Array(memory.buffer, xAt, block * cols);
   const outBlock = new Float64Array(memory.buffer, outAt, block * outWidth);
   const offsets = trees.map((_, t) => outAt + outOffset(t) * 8);
