@@ -19,6 +19,14 @@ export interface WebContents {
 
 export interface BrowserWindowInstance {
   webContents: WebContents;
+  /** Bounds when neither maximised nor minimised. */
+  getNormalBounds(): { x: number; y: number; width: number; height: number };
+  isMaximized(): boolean;
+  maximize(): void;
+  isMinimized(): boolean;
+  restore(): void;
+  focus(): void;
+  on(event: 'close', listener: () => void): void;
   loadURL(url: string): Promise<void>;
   once(event: 'ready-to-show', listener: () => void): void;
   show(): void;
@@ -27,6 +35,8 @@ export interface BrowserWindowInstance {
 
 export interface BrowserWindowConstructor {
   new (options: {
+    x?: number;
+    y?: number;
     width: number;
     height: number;
     minWidth?: number;
@@ -71,6 +81,8 @@ export interface ElectronMain {
     on(event: 'window-all-closed' | 'activate', listener: () => void): void;
     on(event: 'web-contents-created', listener: (event: unknown, wc: WebContents) => void): void;
     on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): void;
+    on(event: 'second-instance', listener: () => void): void;
+    requestSingleInstanceLock(): boolean;
     quit(): void;
     exit(code?: number): void;
     enableSandbox(): void;
@@ -86,4 +98,5 @@ export interface ElectronMain {
   };
   session: { defaultSession: Session };
   shell: { openExternal(url: string): Promise<void> };
+  screen: { getAllDisplays(): { workArea: { x: number; y: number; width: number; height: number } }[] };
 }

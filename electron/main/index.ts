@@ -16,6 +16,7 @@ import { APP_ROOT, DEFAULT_RENDERER_DIR, STUDIO_CSP } from '../../core/host/serv
 import { IPC_EVENT_CHANNEL, ipcChannel, type IpcReply } from '../ipc.ts';
 import { toErrorInfo } from '../../core/spec/errors.ts';
 import { serviceClient, type FromService } from '../service/channel.ts';
+import { MIN_SIZE, restoreWindowState, saveWindowState } from './window-state.ts';
 import type { ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.ts';
 
 const SCHEME = 'app';
@@ -41,7 +42,17 @@ const MIME: Record<string, string> = {
 const ELECTRON_MODULE: string = 'electron';
 const loaded = (await import(ELECTRON_MODULE)) as ElectronMain & { default?: ElectronMain };
 const electron: ElectronMain = loaded.default ?? loaded;
-const { app, BrowserWindow, ipcMain, protocol, session, shell, utilityProcess } = electron;
+const { app, BrowserWindow, ipcMain, protocol, screen, session, shell, utilityProcess } = electron;
+
+// One Flowline at a time: a second start hands over to the running one (which comes to the front)
+// and exits before it forks a service or opens a window.
+if (!app.requestSingleInstanceLock()) app.exit(0);
+app.on('second-instance', () => {
+  const win = BrowserWindow.getAllWindows()[0];
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+});
 
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 app.enableSandbox();
@@ -130,11 +141,12 @@ service.onEvent((event) => {
 });
 
 function createWindow(): void {
+  const stateDir = app.getPath('userData');
+  const { bounds, maximized } = restoreWindowState(stateDir, screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    minWidth: 960,
-    minHeight: 600,
+    ...bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: 'Flowline',
     webPreferences: {
@@ -148,6 +160,8 @@ function createWindow(): void {
       webviewTag: false,
     },
   });
+  if (maximized) win.maximize();
+  win.on('close', () => saveWindowState(stateDir, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }));
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
 }

@@ -5,6 +5,8 @@
  * checks the sender and parses the arguments. The stand-in's utilityProcess.fork starts the real
  * service entry (electron/service/) in a worker thread: every call below crosses to it and back.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_METHOD_NAMES } from '../../../core/host/api.ts';
 import { tempDir } from './host-fixtures.ts';
@@ -16,7 +18,16 @@ const fake = vi.hoisted(() => {
     schemes: [] as unknown[],
     protocolHandler: null as null | ((r: Request) => Promise<Response>),
     webContentsCreated: null as null | ((e: unknown, wc: unknown) => void),
-    windows: [] as { options: { webPreferences: Record<string, unknown> }; url?: string; webContents: { id: number; send: () => void; isDestroyed: () => boolean } }[],
+    windows: [] as {
+      options: { x?: number; y?: number; width: number; height: number; webPreferences: Record<string, unknown> };
+      url?: string;
+      webContents: { id: number; send: () => void; isDestroyed: () => boolean };
+      normalBounds: { x: number; y: number; width: number; height: number };
+      maximized: boolean;
+      focused: number;
+      closeListeners: (() => void)[];
+    }[],
+    secondInstance: null as null | (() => void),
     permissionHandler: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     opened: [] as string[],
     userData: '',
@@ -24,8 +35,22 @@ const fake = vi.hoisted(() => {
   class BrowserWindow {
     webContents = { id: 1, send: () => {}, isDestroyed: () => false };
     url?: string;
-    constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+    normalBounds = { x: 0, y: 0, width: 0, height: 0 };
+    maximized = false;
+    focused = 0;
+    closeListeners: (() => void)[] = [];
+    constructor(readonly options: { x?: number; y?: number; width: number; height: number; webPreferences: Record<string, unknown> }) {
       state.windows.push(this);
+      this.normalBounds = { x: options.x ?? 0, y: options.y ?? 0, width: options.width, height: options.height };
+    }
+    getNormalBounds = () => this.normalBounds;
+    isMaximized = () => this.maximized;
+    maximize = () => void (this.maximized = true);
+    isMinimized = () => false;
+    restore() {}
+    focus = () => void this.focused++;
+    on(event: string, l: () => void) {
+      if (event === 'close') this.closeListeners.push(l);
     }
     static getAllWindows = () => state.windows;
     static fromWebContents = (wc: unknown) => state.windows.find((w) => w.webContents === wc) ?? null;
@@ -58,7 +83,9 @@ const fake = vi.hoisted(() => {
       getPath: () => state.userData,
       on: (event: string, l: (e: unknown, wc: unknown) => void) => {
         if (event === 'web-contents-created') state.webContentsCreated = l;
+        if (event === 'second-instance') state.secondInstance = l as () => void;
       },
+      requestSingleInstanceLock: () => true,
       quit() {},
       exit() {},
       enableSandbox() {},
@@ -76,6 +103,7 @@ const fake = vi.hoisted(() => {
       },
     },
     shell: { openExternal: async (url: string) => void state.opened.push(url) },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 2560, height: 1440 } }] },
   };
   return { state, electron };
 });
@@ -85,6 +113,8 @@ vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 const { state } = fake;
 beforeAll(async () => {
   state.userData = tempDir();
+  // Where the window was when the last session closed it.
+  writeFileSync(join(state.userData, 'window-state.json'), JSON.stringify({ bounds: { x: 300, y: 200, width: 1200, height: 800 }, maximized: false }));
   await import('../../../electron/main/index.ts');
 });
 afterAll(async () => {
@@ -106,6 +136,20 @@ describe('electron main', () => {
   it('runs the host service in its own process (a worker thread here), not in main', () => {
     expect(state.forked.map((f) => f.path)).toEqual([expect.stringMatching(/electron[/\\]service[/\\]bootstrap\.mjs$/)]);
     expect(JSON.parse(state.forked[0].args[0])).toEqual({ stateDir: state.userData, cwd: state.userData });
+  });
+
+  it('opens the window where the last session closed it, and remembers where it is when closed', () => {
+    expect(state.windows[0].options).toMatchObject({ x: 300, y: 200, width: 1200, height: 800 });
+    state.windows[0].normalBounds = { x: 40, y: 60, width: 1000, height: 700 };
+    state.windows[0].maximized = true;
+    for (const l of state.windows[0].closeListeners) l();
+    expect(JSON.parse(readFileSync(join(state.userData, 'window-state.json'), 'utf8'))).toEqual({ bounds: { x: 40, y: 60, width: 1000, height: 700 }, maximized: true });
+  });
+
+  it('brings its window to the front when Flowline is started a second time', () => {
+    const before = state.windows[0].focused;
+    state.secondInstance!();
+    expect(state.windows[0].focused).toBe(before + 1);
   });
 
   it('registers one IPC handler per contract method', () => {
