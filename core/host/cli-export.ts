@@ -20,7 +20,9 @@ import { FLOWLINE_VERSION } from '../export/version.ts';
 import { loadCsv } from '../data/csv.ts';
 import { readColumns, writeColumns } from '../data/tables.ts';
 import { writeCsv } from '../data/writers.ts';
-import { makeFrame, type FrameColumn } from '../ml/frame.ts';
+import { makeFrame, type Frame, type FrameColumn } from '../ml/frame.ts';
+import type { ExportedModelInfo } from '../export/onnx/model-info.ts';
+import type { TableRef } from '../spec/values.ts';
 import { EXIT, formatError, type CliParts } from './cli.ts';
 import { formatMs, ProgressDisplay } from './cli-progress.ts';
 import { readPipelineFile } from './pipeline-file.ts';
@@ -105,7 +107,7 @@ function report(io: Io, json: boolean, outcome: ExportOutcome | { ok: false; err
 }
 
 /** A RunContext for the data helpers outside a pipeline run. */
-function standaloneContext(dir: string): RunContext {
+export function standaloneContext(dir: string): RunContext {
   const controller = new AbortController();
   return {
     nodeId: 'predict',
@@ -122,6 +124,20 @@ function standaloneContext(dir: string): RunContext {
   };
 }
 
+/** The columns a model reads (and `extra` ones when present) from a CSV file, as a frame; a missing input column is an error naming it. */
+export async function readModelRows(ctx: RunContext, info: ExportedModelInfo, dataPath: string, extra: string[] = []): Promise<{ table: TableRef; frame: Frame }> {
+  const table = await loadCsv(ctx, { path: dataPath });
+  const names = info.inputs.map((i) => i.column);
+  const missing = names.filter((n) => !table.columns.some((c) => c.name === n));
+  if (missing.length) {
+    throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: missing[0], file: dataPath, message: `${basename(dataPath)} has no column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}, which the model reads.`, hint: `The model reads: ${names.join(', ')}.` });
+  }
+  const wanted = [...names, ...extra.filter((n) => !names.includes(n) && table.columns.some((c) => c.name === n))];
+  const read = await readColumns(table, wanted);
+  const types = new Map(table.columns.map((c) => [c.name, c.type]));
+  return { table, frame: makeFrame(wanted.map((name) => ({ name, type: types.get(name) ?? 'string', values: read.columns[name] as FrameColumn })), read.rowIds.length) };
+}
+
 export async function predictCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = options(args, { out: { type: 'string' } });
   if (positionals.length !== 2 || !values.out) {
@@ -136,15 +152,7 @@ export async function predictCommand(args: string[], io: Io): Promise<number> {
   const ctx = standaloneContext(mkdtempSync(join(tmpdir(), 'flowline-predict-')));
   try {
     const started = performance.now();
-    const table = await loadCsv(ctx, { path: dataPath });
-    const names = info.inputs.map((i) => i.column);
-    const missing = names.filter((n) => !table.columns.some((c) => c.name === n));
-    if (missing.length) {
-      throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: missing[0], file: dataPath, message: `${basename(dataPath)} has no column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}, which the model reads.`, hint: `The model reads: ${names.join(', ')}.` });
-    }
-    const read = await readColumns(table, names);
-    const types = new Map(table.columns.map((c) => [c.name, c.type]));
-    const frame = makeFrame(names.map((name) => ({ name, type: types.get(name) ?? 'string', values: read.columns[name] as FrameColumn })), read.rowIds.length);
+    const { table, frame } = await readModelRows(ctx, info, dataPath);
     const columns = await scoreWithOnnx(bytes, info, frame);
     const scored = await writeColumns(ctx, table, columns);
     const artifact = await writeCsv(ctx, scored, resolve(values.out as string));

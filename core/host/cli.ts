@@ -31,6 +31,8 @@ const USAGE = `flowline — run Flowline pipelines from the command line
   flowline runs [--in PIPELINE_OR_FOLDER] [--json]        runs recorded beside the pipeline, newest first
   flowline runs show RUN [--json]                          RUN: an id, a unique prefix, latest, latest~N
   flowline runs compare A B [--json]                       what changed (params, data, nodes) and metric deltas
+  flowline monitor <MODEL> <NEW_DATA> [--json] [--html report.html] [--psi 0.2] [--ks 0.2] [--js 0.2] [--missing 0.1]
+                                                           MODEL: .onnx file, bundle folder or run id; NEW_DATA: CSV or request log
   flowline nodes [--json]
   flowline templates [--json]
   flowline studio [--port N]
@@ -38,7 +40,8 @@ const USAGE = `flowline — run Flowline pipelines from the command line
 A pipeline file this machine has not trusted, that would run code, query a database, or read or
 write files outside its folder, is not run before you say yes (on a terminal), or --trust (--yes).
 
-Exit codes: 0 success, 1 a node failed, 2 bad input (unreadable or invalid pipeline, bad --set, not trusted).`;
+Exit codes: 0 success, 1 a node failed, 2 bad input (unreadable or invalid pipeline, bad --set, not trusted),
+3 (flowline monitor) drift found.`;
 
 interface Io {
   stdout: NodeJS.WriteStream;
@@ -75,6 +78,8 @@ export async function main(argv: string[], parts: CliParts, io: Io = { stdout: p
         if (rest[0] === 'argo') return await (await import('./cli-export-argo.ts')).exportArgoCommand(rest.slice(1), parts, io);
         if (rest[0] === 'docker') return await (await import('./cli-export-docker.ts')).exportDockerCommand(rest.slice(1), parts, io);
         return await (await import('./cli-export.ts')).exportCommand(rest, parts, io);
+      case 'monitor':
+        return await (await import('./cli-monitor.ts')).monitorCommand(rest, io);
       case 'runs':
         return await (await import('./cli-runs.ts')).runsCommand(rest, io);
       case 'predict':

@@ -5,6 +5,7 @@
  * base, every recipe step is re-fitted on the training rows only, and the fitted recipe travels
  * inside the model, so Predict / Evaluate replay exactly what Train learned on any table.
  */
+import { predictionReference } from './drift/reference.ts';
 import { availableParallelism } from 'node:os';
 import type { ColumnSelection } from '../spec/columns.ts';
 import type { AutoPrepOptions } from './auto-prep.ts';
@@ -75,7 +76,7 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
 
   if (spec.target) checkRecipeLeavesTarget(table.recipe.steps, spec.target);
   // Reading the rows, re-fitting the recipe and building the matrix are a worker's job.
-  const { steps: fitted, X, target, features, sampleWeight, rowIds, dataFingerprint, inputColumns, sample } = await ctx.runInWorker(trainingMatrixTask, {
+  const { steps: fitted, X, target, features, sampleWeight, rowIds, dataFingerprint, inputColumns, sample, reference } = await ctx.runInWorker(trainingMatrixTask, {
     table,
     target: spec.target,
     choice,
@@ -116,6 +117,7 @@ export async function trainModel(ctx: RunContext, table: TableRef, spec: TrainSp
     estimator: { kind: learner.kind, params, state },
     trainedOn: { nodeId: ctx.nodeId, rows: X.rows, dataFingerprint },
     sample,
+    reference: { ...reference, prediction: predictionReference(target.task, target.classes, trainPrediction.values) },
   };
   return { model, trainPrediction, target, rowIds };
 }

@@ -4,6 +4,8 @@
  * loop: replaying a recipe on 100k rows is CPU work. Train (model.ts), cross-validation (folds.ts)
  * and Predict/Evaluate call these; model.ts re-exports the helpers.
  */
+import { trainingReference } from './drift/reference.ts';
+import type { TrainingReference } from '../spec/drift.ts';
 import { isSelector, resolveColumns, type ColumnSelection } from '../spec/columns.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import { defineWorkerTask } from '../spec/worker-task.ts';
@@ -257,6 +259,8 @@ export interface TrainingMatrix {
   inputColumns: ColumnSchema[];
   /** A few raw rows of those columns (ModelValue.sample). */
   sample: NonNullable<ModelValue['sample']>;
+  /** Per-column summaries of those columns over every training row (ModelValue.reference). */
+  reference: TrainingReference;
 }
 
 /**
@@ -288,7 +292,8 @@ export const trainingMatrixTask = defineWorkerTask('ml.trainingMatrix', async (p
   const sampleWeight = p.classWeight === 'balanced' && target.y && k ? balancedWeights(target.y, k) : undefined;
   const inputColumns = inputColumnsOf(p.table.recipe.base?.columns ?? p.table.columns, steps, features, p.target);
   const sample = sampleRows(raw, inputColumns.map((c) => c.name), MODEL_SAMPLE_ROWS);
-  return { steps, X, target, features, sampleWeight, rowIds, dataFingerprint: frameFingerprint(raw), inputColumns, sample };
+  const reference = trainingReference(raw, inputColumns);
+  return { steps, X, target, features, sampleWeight, rowIds, dataFingerprint: frameFingerprint(raw), inputColumns, sample, reference };
 });
 
 export interface RecipeMatrixPayload {

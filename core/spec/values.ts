@@ -1,3 +1,4 @@
+import type { TrainingReference } from './drift.ts';
 import type { ColumnSelector } from './columns.ts';
 import type { ExplanationDetail } from './explanation.ts';
 
@@ -93,6 +94,8 @@ export interface ModelValue {
    * verifies on when no held-out rows are given, and example requests for a served model.
    */
   sample?: { rows: number; columns: Record<string, Float64Array | (string | null)[]>; types: Record<string, ColumnType> };
+  /** Per-column summaries of the raw training rows, for drift checks (core/spec/drift.ts). Absent on older models. */
+  reference?: TrainingReference;
 }
 
 /** One chart spec, rendered by the studio and (later) by the CLI's HTML report. */

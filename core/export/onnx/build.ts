@@ -145,6 +145,7 @@ export function buildOnnx(model: ModelValue, target: ExportTarget, provenance: E
     flowlineVersion: provenance.flowlineVersion,
     pipelineHash: provenance.pipelineHash ?? null,
     trainedOn: { nodeId: model.trainedOn.nodeId, rows: model.trainedOn.rows, dataFingerprint: model.trainedOn.dataFingerprint ?? null },
+    ...(model.reference ? { trainingReference: model.reference } : {}),
     metrics: provenance.metrics ?? null,
     exportedAt: new Date().toISOString(),
   };

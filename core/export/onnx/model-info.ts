@@ -4,6 +4,7 @@
  * bundle writes as flowline-model.json. Grow it by adding optional fields; bump
  * `formatVersion` only when a field changes meaning.
  */
+import type { TrainingReference } from '../../spec/drift.ts';
 import type { ColumnType, Task } from '../../spec/values.ts';
 import type { TargetName } from './target.ts';
 
@@ -58,6 +59,8 @@ export interface ExportedModelInfo {
   /** sha256 of the pipeline file's canonical JSON, when exported from a pipeline. */
   pipelineHash: string | null;
   trainedOn: { nodeId: string; rows: number; dataFingerprint: string | null };
+  /** Per-column summaries of the training rows, what `flowline monitor` compares new rows with (docs/lifecycle.md). */
+  trainingReference?: TrainingReference;
   /** Metrics of the Evaluate node that scored this model, when there is one. */
   metrics: { nodeId: string; scope: string; values: Record<string, number> } | null;
   exportedAt: string;
