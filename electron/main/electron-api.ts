@@ -15,6 +15,7 @@ export interface WebContents {
   on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): void;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): void;
   isDestroyed(): boolean;
+  executeJavaScript(code: string, userGesture?: boolean): Promise<unknown>;
 }
 
 export interface BrowserWindowInstance {
@@ -26,7 +27,8 @@ export interface BrowserWindowInstance {
   isMinimized(): boolean;
   restore(): void;
   focus(): void;
-  on(event: 'close', listener: () => void): void;
+  on(event: 'close', listener: (event: { preventDefault(): void }) => void): void;
+  close(): void;
   loadURL(url: string): Promise<void>;
   once(event: 'ready-to-show', listener: () => void): void;
   show(): void;

@@ -17,7 +17,7 @@ import { IPC_EVENT_CHANNEL, ipcChannel, type IpcReply } from '../ipc.ts';
 import { toErrorInfo } from '../../core/spec/errors.ts';
 import { serviceClient, type FromService } from '../service/channel.ts';
 import { MIN_SIZE, restoreWindowState, saveWindowState } from './window-state.ts';
-import type { ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.ts';
+import type { BrowserWindowInstance, ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.ts';
 
 const SCHEME = 'app';
 const APP_ORIGIN = `${SCHEME}://flowline`;
@@ -140,6 +140,18 @@ service.onEvent((event) => {
   for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event);
 });
 
+/** Windows whose studio has agreed to close (or that are closing as the app quits). */
+const mayClose = new WeakSet<BrowserWindowInstance>();
+
+/** The studio's own answer (window.flowlineStudio.requestClose, renderer/src/store/files.ts); yes when it cannot answer. */
+function studioAllowsClose(win: BrowserWindowInstance): Promise<boolean> {
+  if (win.isDestroyed() || win.webContents.isDestroyed()) return Promise.resolve(true);
+  return win.webContents
+    .executeJavaScript('window.flowlineStudio ? window.flowlineStudio.requestClose() : true', true)
+    .then((answer) => answer !== false)
+    .catch(() => true);
+}
+
 function createWindow(): void {
   const stateDir = app.getPath('userData');
   const { bounds, maximized } = restoreWindowState(stateDir, screen.getAllDisplays().map((d) => d.workArea));
@@ -161,7 +173,17 @@ function createWindow(): void {
     },
   });
   if (maximized) win.maximize();
-  win.on('close', () => saveWindowState(stateDir, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }));
+  win.on('close', (event) => {
+    saveWindowState(stateDir, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
+    if (mayClose.has(win)) return;
+    // Unsaved changes: the studio asks (Save · Don't save · Cancel); the window closes only on its yes.
+    event.preventDefault();
+    void studioAllowsClose(win).then((ok) => {
+      if (!ok) return;
+      mayClose.add(win);
+      win.close();
+    });
+  });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
 }
@@ -178,8 +200,19 @@ app.on('before-quit', (event) => {
   if (quitting) return;
   quitting = true;
   event.preventDefault();
-  // Cancel runs and stop workers before leaving, so no half-written cache entry is left behind.
-  void service.dispose().finally(() => app.exit(0));
+  // Every window's unsaved changes first (a Cancel keeps the app running), then cancel runs and
+  // stop workers before leaving, so no half-written cache entry is left behind.
+  void (async () => {
+    for (const win of BrowserWindow.getAllWindows()) {
+      if (!(await studioAllowsClose(win))) {
+        quitting = false;
+        return;
+      }
+      mayClose.add(win);
+    }
+    await service.dispose().catch(() => undefined);
+    app.exit(0);
+  })();
 });
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Flowline</title>

@@ -25,16 +25,24 @@ const fake = vi.hoisted(() => {
       normalBounds: { x: number; y: number; width: number; height: number };
       maximized: boolean;
       focused: number;
-      closeListeners: (() => void)[];
+      closeListeners: ((e: { preventDefault(): void }) => void)[];
+      closed: boolean;
+      close(): void;
     }[],
     secondInstance: null as null | (() => void),
+    beforeQuit: null as null | ((e: { preventDefault(): void }) => void),
+    /** What the studio answers window.flowlineStudio.requestClose() with (Cancel = false). */
+    studioAnswer: true,
+    scripts: [] as string[],
+    exitCodes: [] as (number | undefined)[],
     permissionHandler: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     opened: [] as string[],
     userData: '',
   };
   class BrowserWindow {
-    webContents = { id: 1, send: () => {}, isDestroyed: () => false };
+    webContents = { id: 1, send: () => {}, isDestroyed: () => false, executeJavaScript: async (code: string) => (state.scripts.push(code), state.studioAnswer) };
     url?: string;
+    closed = false;
     normalBounds = { x: 0, y: 0, width: 0, height: 0 };
     maximized = false;
     focused = 0;
@@ -49,8 +57,14 @@ const fake = vi.hoisted(() => {
     isMinimized = () => false;
     restore() {}
     focus = () => void this.focused++;
-    on(event: string, l: () => void) {
+    on(event: string, l: (e: { preventDefault(): void }) => void) {
       if (event === 'close') this.closeListeners.push(l);
+    }
+    /** Like Electron: the close listeners run, and the window closes unless one prevents it. */
+    close() {
+      let prevented = false;
+      for (const l of this.closeListeners) l({ preventDefault: () => (prevented = true) });
+      if (!prevented) this.closed = true;
     }
     static getAllWindows = () => state.windows;
     static fromWebContents = (wc: unknown) => state.windows.find((w) => w.webContents === wc) ?? null;
@@ -84,10 +98,11 @@ const fake = vi.hoisted(() => {
       on: (event: string, l: (e: unknown, wc: unknown) => void) => {
         if (event === 'web-contents-created') state.webContentsCreated = l;
         if (event === 'second-instance') state.secondInstance = l as () => void;
+        if (event === 'before-quit') state.beforeQuit = l as (e: { preventDefault(): void }) => void;
       },
       requestSingleInstanceLock: () => true,
       quit() {},
-      exit() {},
+      exit: (code?: number) => void state.exitCodes.push(code),
       enableSandbox() {},
     },
     BrowserWindow,
@@ -139,11 +154,27 @@ describe('electron main', () => {
   });
 
   it('opens the window where the last session closed it, and remembers where it is when closed', () => {
+    state.studioAnswer = false; // the studio says Cancel: the window stays, its bounds are saved all the same
     expect(state.windows[0].options).toMatchObject({ x: 300, y: 200, width: 1200, height: 800 });
     state.windows[0].normalBounds = { x: 40, y: 60, width: 1000, height: 700 };
     state.windows[0].maximized = true;
-    for (const l of state.windows[0].closeListeners) l();
+    for (const l of state.windows[0].closeListeners) l({ preventDefault() {} }); // saved even if the studio then says Cancel
     expect(JSON.parse(readFileSync(join(state.userData, 'window-state.json'), 'utf8'))).toEqual({ bounds: { x: 40, y: 60, width: 1000, height: 700 }, maximized: true });
+  });
+
+  it('asks the studio before closing a window with unsaved changes, and stays open on Cancel', async () => {
+    const win = state.windows[0];
+    const asked = state.scripts.length;
+    state.studioAnswer = false; // Cancel
+    win.close();
+    await vi.waitFor(() => expect(state.scripts).toHaveLength(asked + 1));
+    expect(state.scripts.at(-1)).toContain('window.flowlineStudio.requestClose()');
+    await Promise.resolve();
+    expect(win.closed).toBe(false);
+    state.studioAnswer = true; // Save or Don't save
+    win.close();
+    await vi.waitFor(() => expect(win.closed).toBe(true));
+    win.closed = false;
   });
 
   it('brings its window to the front when Flowline is started a second time', () => {
@@ -205,5 +236,21 @@ describe('electron main', () => {
     await worker.terminate();
     await exited;
     expect(await hello(ourWindowEvent())).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Flowline service stopped/) } });
+  });
+  it('quits only after every window agrees, then stops the service and exits', async () => {
+    const quit = (): boolean => {
+      let prevented = false;
+      state.beforeQuit!({ preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    const asked = state.scripts.length;
+    state.studioAnswer = false;
+    expect(quit()).toBe(true);
+    await vi.waitFor(() => expect(state.scripts.length).toBe(asked + 1));
+    await new Promise((r) => setImmediate(r));
+    expect(state.exitCodes).toEqual([]);
+    state.studioAnswer = true;
+    expect(quit()).toBe(true);
+    await vi.waitFor(() => expect(state.exitCodes).toEqual([0]), { timeout: 30_000 });
   });
 });
