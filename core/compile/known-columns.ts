@@ -81,7 +81,8 @@ function missingColumns(node: InferNode, inputs: KnownInputs): ErrorInfo[] {
         nodeId: node.id,
         path: list ? [param, i] : [param],
         column,
-        message: `Node "${node.id}" (${node.spec.title}): ${ref ? `${param} reads "${column}", which` : `${param} "${column}"`} is not a column of its input${table.more ? '' : ` (${visible.length} columns)`}.`,
+        // "did you mean" in the message too: the studio shows the message under the field.
+        message: `Node "${node.id}" (${node.spec.title}): ${ref ? `${param} reads "${column}", which` : `${param} "${column}"`} is not a column of its input${table.more ? '' : ` (${visible.length} columns)`}.${near ? ` Did you mean "${near}"?` : ''}`,
         hint: `${near ? `Did you mean "${near}"? ` : ''}Columns: ${visible.slice(0, 20).join(', ')}${visible.length > 20 ? ', …' : ''}${table.more ? `; a run will also name some starting with ${table.more.map((m) => `"${m}"`).join(', ')}` : ''}.`,
       });
     });

@@ -50,7 +50,8 @@ describe('the studio knows columns before running', () => {
 
     const bad = await service.validatePipeline(penguins('penguins.csv', 'Species'), path);
     expect(bad.diagnostics).toMatchObject([{ severity: 'error', code: 'COLUMN_NOT_FOUND', nodeId: 'train', path: ['target'], column: 'Species' }]);
-    expect(bad.diagnostics[0].hint).toContain('Did you mean "species"?');
+    // under the field in the inspector, which shows the message
+    expect(bad.diagnostics[0].message).toContain('Did you mean "species"?');
   });
 
   it("does not read a file outside the pipeline's folder that the pipeline is not trusted to read", async () => {
