@@ -14,7 +14,7 @@ export const evaluateNode = defineNode({
     'Score a trained model on rows it has not seen (usually the test side of a split): every metric, a confusion matrix, ROC, precision–recall, calibration and lift charts, and the worst-predicted rows. With a group column, the scores per group and how far apart the groups are (demographic parity, equal opportunity, equalised odds). For yes/no targets the positive class is the second label in sorted order.',
   help: {
     text:
-      'Scores a trained model on rows it has not seen, usually the test output of a split: every metric for the task, a confusion matrix, ROC, precision–recall, calibration and lift charts, and the worst-predicted rows.\n\nWith a group column (a sex, an age band, a region), it also scores each group apart and says how far apart they are: demographic parity, equal opportunity and equalised odds differences. For a yes/no target the positive class is the second label in sorted order (yes in no/yes, 1 in 0/1).',
+      'Scores a trained model on rows it has not seen, usually the test output of a split: every metric for the task, a confusion matrix, ROC, precision–recall, calibration and lift charts, and the worst-predicted rows.\n\nWith a group column (a sex, an age band, a region), it also scores each group apart and says how far apart they are: demographic parity, equal opportunity and equalised odds differences. For a yes/no target the positive class is the second label in sorted order (yes in no/yes, 1 in 0/1).\n\nFor a clustering model (k-means) there is no actual value: it gives the silhouette score of the rows as the model sees them (1 = tight, well-separated clusters, near 0 = overlapping ones; as scikit-learn\'s silhouette_score) and the rows per cluster.',
     example: 'The model of Train Model and the test rows of the split → accuracy, precision, recall, F1, ROC AUC and the charts, in the Results tab.',
   },
   inputs: {
@@ -46,6 +46,7 @@ export const evaluateNode = defineNode({
       rowIds: p.rowIds,
       detail: true,
       worstRows: params.worst_rows,
+      ...(model.task === 'clustering' ? { X: p.X } : {}),
     });
     const rawInputs = Object.fromEntries(model.inputColumns.filter((c) => c.name in p.raw.columns).map((c) => [c.name, p.raw.columns[c.name]]));
     metrics.tables = metrics.tables.map((t) => (t.id === 'worst_rows' ? withRowValues(t, p.rowIds, rawInputs) : t));

@@ -5,7 +5,8 @@
  */
 import type { ChartSpec, MetricsValue, ResultTable, Task } from '../spec/values.ts';
 import { defineWorkerTask } from '../spec/worker-task.ts';
-import type { Prediction } from './learners/types.ts';
+import type { Matrix, Prediction } from './learners/types.ts';
+import { silhouetteScore } from './silhouette.ts';
 import { confusionMatrix, perClassScores, scoreClassification, scoreRegression, type Num } from './metrics.ts';
 
 /** Distinct-threshold cumulative counts, highest score first (sklearn `_binary_clf_curve`). */
@@ -226,6 +227,8 @@ export interface ReportInput {
   /** Charts and the worst-rows table (Evaluate); scores only when false (Train, folds). */
   detail?: boolean;
   worstRows?: number;
+  /** Clustering: the rows as the model saw them (after its recipe), for the silhouette score. */
+  X?: Matrix;
 }
 
 /** Scores (+ charts and error analysis when `detail`) as a MetricsValue; unusable rows are left out with a note. */
@@ -272,6 +275,12 @@ export function evaluationReport(r: ReportInput): MetricsValue {
       tables.push(worstRows({ rowIds, yTrue, yPred, limit: r.worstRows }));
     }
   } else if (r.task === 'clustering' || r.task === 'anomaly') {
+    if (r.task === 'clustering' && r.X) {
+      const s = silhouetteScore(r.X, r.prediction.values);
+      if (s.value !== null) values.silhouette = s.value;
+      else notes.push('The silhouette score needs at least 2 clusters and fewer clusters than rows.');
+      if (s.rows < r.X.rows) notes.push(`The silhouette score is computed on a sample of ${s.rows} of the ${r.X.rows} rows.`);
+    }
     if (r.detail) charts.push(...unsupervisedCharts(r.task, r.prediction.values));
   }
   if (r.classes && r.task === 'binary') notes.push(`precision, recall, f1 and roc_auc treat "${r.classes[1]}" (the second class in sorted order) as the positive class.`);

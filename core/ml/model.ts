@@ -154,6 +154,8 @@ export interface TablePrediction {
   frame: Frame;
   /** The raw rows the recipe was applied to (holds the target when the table has it). */
   raw: Frame;
+  /** The rows as the estimator saw them: the model's features after its recipe. */
+  X: Matrix;
 }
 
 /** Predictions for every row of `table`, in the table's row order, through the train-fitted recipe. */
@@ -179,7 +181,7 @@ export async function predictTable(ctx: RunContext, model: ModelValue, table: Ta
   // Reading the rows and replaying the recipe are a worker's job; the raw rows come back packed.
   const r = await ctx.runInWorker(recipeMatrixTask, { table, columns: wanted, recipe: model.recipe, features: model.features, keep: extraColumns });
   const prediction = await predictInWorkers(ctx, model.estimator.kind, model.estimator.state, r.X);
-  return { rowIds: r.rowIds, prediction, frame: unpackFrame(r.made), raw: unpackFrame(r.raw) };
+  return { rowIds: r.rowIds, prediction, frame: unpackFrame(r.made), raw: unpackFrame(r.raw), X: r.X };
 }
 
 /** Rows from which a prediction is split over several workers (below, one worker is quicker). */
