@@ -95,6 +95,17 @@ export interface TemplateInfo {
   description: string;
   path: string;
   tags: string[];
+  /** What it predicts or finds (binary classification, regression, forecasting, clustering…); '' when the file does not say. */
+  task: string;
+  difficulty?: 'beginner' | 'intermediate' | 'advanced';
+  /** The steps it shows, in order. */
+  stages: string[];
+  /** The score it reaches: "<node id>.<metric>" at least min / at most max (checked by its test). */
+  threshold?: { metric: string; min?: number; max?: number };
+  /** Data files it reads, relative to its folder (copied with it by "Use this template"). */
+  dataFiles: string[];
+  /** Enough of the pipeline to draw a thumbnail: node boxes at their canvas positions (group: the node type's prefix, data / prep / ml), and edges. */
+  preview: { nodes: { id: string; group: string; x: number; y: number }[]; edges: [string, string][]; notes: number };
 }
 
 export interface RecentFile {

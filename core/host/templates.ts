@@ -1,27 +1,55 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, normalize } from 'node:path';
+import { parsePipeline, splitEndpoint, type Pipeline } from '../schema/index.ts';
 import type { TemplateInfo } from './api.ts';
 import { DEFAULT_TEMPLATES_DIR } from './service/state-dir.ts';
 
-/** The example pipelines shipped in templates/: name, description and tags read from each file. */
+/** The example pipelines shipped in templates/, with what the gallery shows of each, read from the files. */
 export async function listTemplates(dir: string = DEFAULT_TEMPLATES_DIR): Promise<TemplateInfo[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const out: TemplateInfo[] = [];
   for (const name of names.filter((n) => n.endsWith('.flow.json')).sort()) {
     const path = join(dir, name);
+    let doc: Pipeline;
     try {
-      const doc = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-      const tags = Array.isArray(doc.tags) ? doc.tags.filter((t): t is string => typeof t === 'string') : [];
-      out.push({
-        id: name.slice(0, -'.flow.json'.length),
-        name: typeof doc.name === 'string' ? doc.name : name,
-        description: typeof doc.description === 'string' ? doc.description : '',
-        path,
-        tags,
-      });
+      doc = parsePipeline(await readFile(path, 'utf8'), name);
     } catch {
       // A template that does not parse is left out of the gallery rather than breaking it.
+      continue;
     }
+    const meta = doc.template;
+    out.push({
+      id: name.slice(0, -'.flow.json'.length),
+      name: doc.name,
+      description: doc.description ?? '',
+      path,
+      tags: doc.tags ?? [],
+      task: meta?.task ?? '',
+      ...(meta ? { difficulty: meta.difficulty, threshold: meta.threshold } : {}),
+      stages: meta?.stages ?? [],
+      dataFiles: await dataFilesOf(doc, dir),
+      preview: previewOf(doc),
+    });
   }
   return out;
+}
+
+/** Relative `path` params that name a file beside the template (its data). */
+async function dataFilesOf(doc: Pipeline, dir: string): Promise<string[]> {
+  const files = new Set<string>();
+  for (const node of doc.nodes) {
+    const p = (node.params as Record<string, unknown>).path;
+    if (typeof p !== 'string' || !p || isAbsolute(p) || normalize(p).startsWith('..')) continue;
+    if (await stat(join(dir, p)).then((s) => s.isFile(), () => false)) files.add(normalize(p));
+  }
+  return [...files].sort();
+}
+
+function previewOf(doc: Pipeline): TemplateInfo['preview'] {
+  const positions = doc.layout?.positions ?? {};
+  return {
+    nodes: doc.nodes.map((n, i) => ({ id: n.id, group: n.type.split('.')[0], x: positions[n.id]?.x ?? i * 280, y: positions[n.id]?.y ?? 0 })),
+    edges: doc.edges.map((e) => [splitEndpoint(e.from).node, splitEndpoint(e.to).node]),
+    notes: doc.layout?.notes.length ?? 0,
+  };
 }

@@ -57,6 +57,24 @@ export const StickyNote = z
 
 export const NodeGroup = z.object({ id: z.string(), title: z.string(), nodes: z.array(z.string()), color: z.string().optional() }).strict();
 
+/**
+ * Gallery facts of a shipped template. `threshold` is the score the template reaches, checked by
+ * its test: `metric` is "<node id>.<metric>" as in the metrics of `flowline run --json`.
+ */
+export const TemplateMeta = z
+  .object({
+    task: z.string().min(1).meta({ description: 'What it predicts or finds, e.g. binary classification, regression, forecasting, clustering.' }),
+    difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+    stages: z.array(z.string().min(1)).meta({ description: 'The steps it shows, in order, in a few words each.' }),
+    threshold: z
+      .object({ metric: z.string().regex(/^[^.]+\.[^.]+$/), min: z.number().optional(), max: z.number().optional() })
+      .strict()
+      .refine((t) => t.min !== undefined || t.max !== undefined, 'give min or max')
+      .meta({ description: 'A score the template reaches: "<node id>.<metric>" at least min / at most max.' }),
+  })
+  .strict();
+export type TemplateMeta = z.infer<typeof TemplateMeta>;
+
 export const Pipeline = z
   .object({
     format: z.literal(FORMAT),
@@ -65,6 +83,8 @@ export const Pipeline = z
     description: z.string().optional(),
     /** Gallery tags (templates), e.g. ["classification", "beginner"]. */
     tags: z.array(z.string()).optional(),
+    /** What the gallery shows of a template beyond its tags; ignored when running. */
+    template: TemplateMeta.optional(),
     /** Seed of every random node that leaves its own `seed` param empty. */
     seed: z.number().int().default(42).meta({ description: "Seed of every random node that leaves its own seed param empty (the node's seed, not its id, decides its random numbers)." }),
     nodes: z.array(PipelineNode),

@@ -167,17 +167,25 @@ describe('state, templates, folders', () => {
     expect(await service.recoverAutosave('studio')).toEqual(chainPipeline());
   });
 
-  it('lists templates with their name, description and tags, skipping broken ones', async () => {
+  it('lists templates with their name, description, tags, task, difficulty, stages, threshold, data files and a thumbnail, skipping broken ones', async () => {
     const templates = tempDir();
-    writeFileSync(join(templates, 'b-churn.flow.json'), JSON.stringify({ ...chainPipeline(), name: 'Churn', description: 'Predict churn.', tags: ['classification'] }));
+    const template = { task: 'binary classification', difficulty: 'beginner', stages: ['load', 'train'], threshold: { metric: 'evaluate.roc_auc', min: 0.8 } };
+    const churn = chainPipeline();
+    churn.nodes.push({ id: 'load', type: 'data.load_csv', version: 1, params: { path: 'data.csv' } }, { id: 'gone', type: 'data.load_csv', version: 1, params: { path: 'missing.csv' } });
+    writeFileSync(join(templates, 'b-churn.flow.json'), JSON.stringify({ ...churn, name: 'Churn', description: 'Predict churn.', tags: ['classification'], template, layout: { positions: { one: { x: 10, y: 20 } }, notes: [{ id: 'n', text: 'why', x: 0, y: 0 }], groups: [] } }));
     writeFileSync(join(templates, 'a-house.flow.json'), JSON.stringify({ ...chainPipeline(), name: 'House prices' }));
     writeFileSync(join(templates, 'broken.flow.json'), '{ not json');
     writeFileSync(join(templates, 'data.csv'), 'x\n1\n');
     const list = await makeService(tempDir(), templates).listTemplates();
-    expect(list).toEqual([
-      { id: 'a-house', name: 'House prices', description: '', path: join(templates, 'a-house.flow.json'), tags: [] },
-      { id: 'b-churn', name: 'Churn', description: 'Predict churn.', path: join(templates, 'b-churn.flow.json'), tags: ['classification'] },
+    expect(list).toMatchObject([
+      { id: 'a-house', name: 'House prices', description: '', path: join(templates, 'a-house.flow.json'), tags: [], task: '', stages: [], dataFiles: [] },
+      { id: 'b-churn', name: 'Churn', description: 'Predict churn.', path: join(templates, 'b-churn.flow.json'), tags: ['classification'], ...template, dataFiles: ['data.csv'] },
     ]);
+    expect(list[0].difficulty).toBeUndefined();
+    // the gallery's thumbnail: every node at its canvas position (or in a row), the edges, the notes
+    expect(list[1].preview.nodes.slice(0, 2)).toEqual([{ id: 'one', group: 'toy', x: 10, y: 20 }, { id: 'sum', group: 'toy', x: 280, y: 0 }]);
+    expect(list[1].preview.edges).toEqual([['one', 'sum'], ['sum', 'rows']]);
+    expect(list[1].preview.notes).toBe(1);
   });
 
   it('lists a folder, folders first, hidden files left out', async () => {
