@@ -39,9 +39,7 @@ describe('every template', () => {
         }
       }
       expect(tables).toBeGreaterThan(3);
-      const evaluation = summary.nodes.find((n) => n.type === 'ml.evaluate');
-      const metrics = evaluation?.outputs?.metrics;
-      expect(metrics?.kind === 'metrics' && metrics.values.accuracy).toBeGreaterThan(0.6);
+      // the score each reaches is checked through the CLI: templates.reach-their-threshold.test.ts
     });
   }
 });
