@@ -12,11 +12,12 @@ import type { PortValue } from '../spec/values.ts';
 import { FingerprintMemo, NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
 import { canonicalJson, fingerprintFile, sha256 } from './hash.ts';
 import type { TaskRegistry } from './task-registry.ts';
+import type { TaskPool } from './task-pool.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export type ExecuteOptions = ExecuteSettings & (
   /** A shared worker pool (the studio keeps one for every run)... */
-  | { pool: WorkerPool; tasks?: undefined }
+  | { pool: TaskPool; tasks?: undefined }
   /** ...or the tasks of a private pool, made for this run and closed after it. */
   | { tasks: TaskRegistry; pool?: undefined }
 );
@@ -72,7 +73,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
   const previous = await history.read(pipelineKey);
   const fingerprints = await new FingerprintMemo(options.cacheDir).load();
   await cache.sweep();
-  const pool = options.pool ?? new WorkerPool(options.tasks);
+  const pool: TaskPool = options.pool ?? new WorkerPool(options.tasks);
   const limit = new Semaphore(options.concurrency ?? 4);
   const startedAt = new Date();
   const t0 = performance.now();
@@ -215,7 +216,7 @@ interface ContextDeps {
   outDir: string;
   pipelineDir: string;
   signal: AbortSignal;
-  pool: WorkerPool;
+  pool: TaskPool;
   emit: (event: RunEvent) => void;
   /** Where the node's warnings are collected. */
   warnings: string[];

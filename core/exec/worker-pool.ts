@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FlowlineError, type ErrorInfo } from '../spec/errors.ts';
 import type { WorkerTask } from '../spec/worker-task.ts';
+import type { TaskPool, TaskRunOptions } from './task-pool.ts';
 import type { TaskRegistry } from './task-registry.ts';
 import type { TaskMessage } from './worker-entry.ts';
 
@@ -28,7 +29,7 @@ interface Slot {
  * cores. A cancelled task's worker is terminated (that is the only way to stop a tight loop) and
  * replaced on demand.
  */
-export class WorkerPool {
+export class WorkerPool implements TaskPool {
   private slots: Slot[] = [];
   private queue: Job[] = [];
   private nextTaskId = 1;
@@ -45,7 +46,7 @@ export class WorkerPool {
     return Object.fromEntries(this.finished);
   }
 
-  run<P, R>(task: WorkerTask<P, R>, payload: P, options: { signal: AbortSignal; transfer?: ArrayBuffer[]; onProgress?: Job['onProgress']; onLog?: Job['onLog'] }): Promise<R> {
+  run<P, R>(task: WorkerTask<P, R>, payload: P, options: TaskRunOptions): Promise<R> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     if (!this.registry.tasks.has(task.name)) {
       return Promise.reject(

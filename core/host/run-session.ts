@@ -11,7 +11,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { compile, type Diagnostic, type Plan } from '../compile/index.ts';
-import { execute as executePlan, type ExecuteOptions, type TaskRegistry, type WorkerPool } from '../exec/index.ts';
+import { execute as executePlan, type ExecuteOptions, type TaskPool, type TaskRegistry } from '../exec/index.ts';
 import type { Pipeline } from '../schema/pipeline.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
 import type { RunEvent, RunSummary } from '../spec/run-events.ts';
@@ -58,7 +58,7 @@ export interface PreparedRun {
   runsDir: string;
   /** Execute the plan; `workers` is the host's shared pool, or the tasks of a private one. */
   start(options: {
-    workers: { pool: WorkerPool } | { tasks: TaskRegistry };
+    workers: { pool: TaskPool } | { tasks: TaskRegistry };
     signal?: AbortSignal;
     onEvent?: (event: RunEvent) => void;
     runId?: string;
