@@ -23,6 +23,8 @@ export const EXIT = { ok: 0, nodeFailed: 1, badInput: 2 } as const;
 const USAGE = `flowline — run Flowline pipelines from the command line
 
   flowline run <file.flow.json> [--set node.param=value]... [--out DIR] [--json] [--to NODE] [--no-cache] [--cache DIR] [--trust]
+               [--queue redis://HOST:6379 --store DIR]   heavy work on flowline worker processes
+  flowline worker --queue redis://HOST:6379 --store DIR [--threads N]
   flowline validate <file.flow.json> [--json]
   flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx [--exact] [--json]
   flowline predict <model.onnx> <data.csv> --out scored.csv
@@ -72,6 +74,8 @@ export async function main(argv: string[], parts: CliParts, io: Io = { stdout: p
         return nodesCommand(rest, nodes, io);
       case 'templates':
         return await templatesCommand(rest, io);
+      case 'worker':
+        return await (await import('./cli-worker.ts')).workerCommand(rest, parts, io);
       case 'studio':
         return await studioCommand(rest, parts, io);
       case 'export':
@@ -130,6 +134,9 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
     'no-cache': { type: 'boolean' },
     trust: { type: 'boolean' },
     yes: { type: 'boolean' },
+    queue: { type: 'string' },
+    store: { type: 'string' },
+    'queue-name': { type: 'string' },
   });
   if (positionals.length !== 1) {
     throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: `flowline run takes exactly one pipeline file (got ${positionals.length}).`, hint: 'e.g. flowline run churn.flow.json' });
@@ -154,15 +161,19 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
   process.once('SIGINT', onSigint);
   const display = values.json ? null : new ProgressDisplay(io.stderr);
   let summary: RunSummary;
+  // --queue: the heavy tasks go to `flowline worker` processes; the rest runs on a local pool as usual.
+  const queue = values.queue ? await (await import('./cli-worker.ts')).queuePoolFor({ queue: values.queue as string, store: values.store as string | undefined, name: values['queue-name'] as string | undefined }, tasks) : null;
   try {
     summary = await prepared.start({
-      workers: { tasks },
+      workers: queue ? { pool: queue } : { tasks },
       signal: controller.signal,
       useCache: !values['no-cache'],
       onEvent: (e) => display?.handle(e),
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
+    await queue?.close();
+    await queue?.local.close();
   }
   const report = runReport(summary);
   if (values.out) await writeOutDir(resolve(values.out as string), summary, report);

@@ -41,3 +41,10 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   exportDockerTask,
   lagFeaturesTask,
 ]);
+
+/**
+ * The tasks `flowline run --queue` sends to `flowline worker` processes: pure computations on
+ * matrices (fits, cross-validation fold fits, a forest's tree chunks, predictions). Tasks that read
+ * the run's files or write exports stay on the machine running the pipeline.
+ */
+export const QUEUE_TASKS: ReadonlySet<string> = new Set([fitLearnerTask, prepareUnitFitTask, fitUnitRangeTask, predictLearnerTask, fitScoreFoldTask].map((t) => t.name));
