@@ -140,6 +140,8 @@ export class QueuePool implements TaskPool {
       w.resolve = (k) => (clear(), resolve(k));
       w.reject = (e) => (clear(), reject(e));
     });
+    // It may fail while the job is being added, before the await below: not an unhandled rejection.
+    done.catch(() => {});
     this.counts.queued++;
     // Several attempts only for a lost worker (stalled job): failures in the data are final (queue-worker.ts).
     await this.queue.add(task.name, { task: task.name, input, key } satisfies QueueJobData, { jobId: key, attempts: 3, removeOnComplete: true, removeOnFail: true });

@@ -168,6 +168,15 @@ describe.skipIf(!url)('flowline run --queue with flowline worker processes (Bull
     expect(cancelled.report.status).toBe('cancelled');
     expect(await jobCounts('q3')).toMatchObject({ waiting: 0, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0 });
   }, 300_000);
+
+  it('fails the node, naming the store, when a worker does not see the store the run writes to', async () => {
+    await startWorker('q4', join(work, 'store-4-worker'));
+    const r = await run(project('queued-wrong-store', { trials: 1 }), ['--queue', url!, '--store', join(work, 'store-4-run'), '--queue-name', 'q4']);
+    expect(r.code).toBe(1);
+    const failed = r.report.nodes.filter((n) => n.error);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0].error?.message).toMatch(/missing from the shared store/);
+  }, 120_000);
 });
 
 describe('queue settings', () => {
