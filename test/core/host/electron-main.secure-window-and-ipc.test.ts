@@ -46,7 +46,7 @@ const fake = vi.hoisted(() => {
     normalBounds = { x: 0, y: 0, width: 0, height: 0 };
     maximized = false;
     focused = 0;
-    closeListeners: (() => void)[] = [];
+    closeListeners: ((e: { preventDefault(): void }) => void)[] = [];
     constructor(readonly options: { x?: number; y?: number; width: number; height: number; webPreferences: Record<string, unknown> }) {
       state.windows.push(this);
       this.normalBounds = { x: options.x ?? 0, y: options.y ?? 0, width: options.width, height: options.height };
