@@ -61,7 +61,7 @@ function createInstance(): Promise<DuckDBInstance> {
   const spill = spillFolder();
   if (isMainThread) removeSpillFolders('orphans');
   return DuckDBInstance.create(':memory:', {
-    // Larger-than-memory tables spill here instead of failing (DESIGN.md §4).
+    // Larger-than-memory tables spill here instead of failing.
     temp_directory: spill,
     // Row order is part of a table's meaning here (ROW_ID, previews): never let DuckDB reorder.
     preserve_insertion_order: 'true',

@@ -1,5 +1,5 @@
 /**
- * Table-level operations (DESIGN.md §3): they change which rows or columns reach training but are
+ * Table-level operations: they change which rows or columns reach training but are
  * not part of the served model. Row-preserving ones keep ROW_ID and the input recipe;
  * row-creating ones (union, SQL) assign new ROW_IDs and start an empty recipe.
  */

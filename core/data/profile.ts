@@ -3,8 +3,8 @@
  * min/max/mean/std, quantiles, top values, histogram). Everything returned is JSON-safe: bigints
  * become numbers (or strings past 2^53), dates ISO strings.
  *
- * The statistics come from DuckDB's parallel aggregates: they are for display, not for models
- * (DESIGN.md §4), so their last digits may differ between runs. Large tables (over EXACT_LIMIT
+ * The statistics come from DuckDB's parallel aggregates: they are for display, not for models,
+ * so their last digits may differ between runs. Large tables (over EXACT_LIMIT
  * rows) get quantiles from a sample of rows and estimated distinct counts for columns with many
  * distinct values (columns with few are counted exactly).
  */

@@ -17,7 +17,7 @@ import { cliTrustGate, terminalPrompt, type TrustDecision } from './cli-trust.ts
 import { catalogOf } from './service/catalog.ts';
 import { listTemplates } from './templates.ts';
 
-/** Exit codes (DESIGN.md §2). */
+/** Exit codes. */
 export const EXIT = { ok: 0, nodeFailed: 1, badInput: 2 } as const;
 
 const USAGE = `flowline — run Flowline pipelines from the command line

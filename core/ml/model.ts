@@ -1,7 +1,7 @@
 /**
  * From a training table to a ModelValue, and from a ModelValue + table to predictions.
  *
- * Leakage-safe by construction (DESIGN.md §3): the table's raw rows are re-read from its recipe
+ * Leakage-safe by construction: the table's raw rows are re-read from its recipe
  * base, every recipe step is re-fitted on the training rows only, and the fitted recipe travels
  * inside the model, so Predict / Evaluate replay exactly what Train learned on any table.
  */

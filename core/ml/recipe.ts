@@ -1,5 +1,5 @@
 /**
- * Replaying a table's recipe (DESIGN.md §3) — what Train, cross-validation, Evaluate and Predict
+ * Replaying a table's recipe — what Train, cross-validation, Evaluate and Predict
  * call:
  *
  *   const { frame: raw, rowIds } = await loadRawFrame(table);   // raw rows, table's row order

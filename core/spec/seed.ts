@@ -1,5 +1,5 @@
 /**
- * Seeds belong to nodes, not to node ids (DESIGN.md §7): a node with randomness declares a `seed`
+ * Seeds belong to nodes, not to node ids: a node with randomness declares a `seed`
  * param (param.seed()), like scikit-learn's random_state; left empty it takes the pipeline's seed.
  * Renaming a node therefore never changes a result.
  */

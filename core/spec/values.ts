@@ -23,7 +23,7 @@ export interface ColumnSchema {
 export const ROW_ID = '__row';
 
 /**
- * One row-wise step of a table's recipe (DESIGN.md §3). `state` is what the step learned from the
+ * One row-wise step of a table's recipe. `state` is what the step learned from the
  * rows that reached it (used for preview); a Train node re-fits every step on its training rows.
  */
 export interface RecipeStep {
@@ -165,7 +165,7 @@ export interface MetricsValue {
   task?: Task;
   /** Which rows the figures describe: "train", "test", "cv", "tuning", "profile"... */
   scope: string;
-  /** snake_case metric names (DESIGN.md §2): accuracy, f1, roc_auc, rmse, ... */
+  /** snake_case metric names: accuracy, f1, roc_auc, rmse, ... */
   values: Record<string, number>;
   /** Spread across folds, for cross-validation. */
   std?: Record<string, number>;

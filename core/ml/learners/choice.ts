@@ -1,5 +1,5 @@
 /**
- * A learner and its settings as one node param schema (DESIGN.md §7, "parameters are declared
+ * A learner and its settings as one node param schema ("parameters are declared
  * once"): `learner` picks one of the registry's learners and `learner_params` is checked against
  * that learner's own zod schema — strict, with its defaults, ranges and descriptions — so compile,
  * `--set`, `validate`, the inspector form and `flowline nodes --json` all know every setting.

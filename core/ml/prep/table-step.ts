@@ -1,5 +1,5 @@
 /**
- * What every recipe-step node does (DESIGN.md §3), in one place so node files stay thin:
+ * What every recipe-step node does, in one place so node files stay thin:
  * check the chosen columns, read them, fit the step on the rows that reached the node, write the
  * transformed table for preview, and append the fitted step to the table's recipe (setting the
  * recipe's base to this input table when it has none yet).
