@@ -27,14 +27,21 @@ export const loadCsvNode = defineNode({
       .default({})
       .meta({ description: 'Force the type of some columns, e.g. {"zip": "string"}; the others are detected', ui: { widget: 'json', advanced: true } }),
     skip_lines: z.number().int().min(0).default(0).meta({ description: 'Lines to skip at the top of the file, before the header', ui: { advanced: true } }),
-    decimal: z.enum(['.', ',']).default('.').meta({ description: 'Decimal separator in numbers', ui: { advanced: true } }),
+    decimal: z
+      .enum(['auto', '.', ','])
+      .default('auto')
+      .meta({ description: 'Decimal separator in numbers: "auto" reads 1,5 as 1.5 in a file not separated by commas whose column holds only such numbers', ui: { advanced: true } }),
+    encoding: z
+      .enum(['auto', 'utf-8', 'latin-1'])
+      .default('auto')
+      .meta({ description: 'Text encoding: "auto" reads UTF-8, or Latin-1 (Windows-1252 exports) when the file is not valid UTF-8', ui: { advanced: true } }),
     bad_lines: z.enum(['error', 'skip']).default('error').describe('A line that cannot be read: stop with an error naming it, or skip it (the log lists the skipped lines)'),
   }),
   exportable: false,
   reads: (p) => [p.path],
   summary: (p) => p.path,
   describe: (p, where) =>
-    describeCsv(resolveDataPath(where, p.path), { delimiter: p.delimiter, header: p.header, quote: p.quote, missing: p.missing_values, types: p.column_types, skipLines: p.skip_lines, decimal: p.decimal }),
+    describeCsv(resolveDataPath(where, p.path), { delimiter: p.delimiter, header: p.header, quote: p.quote, missing: p.missing_values, types: p.column_types, skipLines: p.skip_lines, decimal: p.decimal, encoding: p.encoding }),
   async run({ params, ctx }) {
     const table = await loadCsv(ctx, {
       path: params.path,
@@ -45,6 +52,7 @@ export const loadCsvNode = defineNode({
       types: params.column_types,
       skipLines: params.skip_lines,
       decimal: params.decimal,
+      encoding: params.encoding,
       badLines: params.bad_lines,
     });
     ctx.log(`Read ${table.rowCount} rows × ${table.columns.length} columns from ${params.path}.`);

@@ -93,7 +93,7 @@ export async function writeTableOn(con: DuckDBConnection, ctx: RunContext, selec
       const stage = `${path}.${tempName('stage')}.parquet`;
       try {
         await copyToParquet(con, `SELECT ${visible.map((c) => ident(c.name)).join(', ')} FROM (${selectSql})`, stage, { scratch: true, params: opts.params });
-        const rowCount = await copyToParquet(con, `SELECT file_row_number AS ${ident(ROW_ID)}${visibleList} FROM read_parquet(${literal(stage)}, file_row_number=true)`, path);
+        const rowCount = await copyToParquet(con, `SELECT file_row_number AS ${ident(ROW_ID)}${visibleList} FROM read_parquet(${literal(stage)}, file_row_number=true)`, path, { columns: visible.length + 1 });
         return { kind: 'table', path, columns: visible, rowCount, recipe: opts.recipe ?? emptyRecipe() };
       } finally {
         await rm(stage, { force: true });
@@ -106,13 +106,16 @@ export async function writeTableOn(con: DuckDBConnection, ctx: RunContext, selec
       }
       sql = `SELECT ${ident(ROW_ID)}${visibleList} FROM (${selectSql})`;
     }
-    const rowCount = await copyToParquet(con, sql, path, { params: opts.params });
+    const rowCount = await copyToParquet(con, sql, path, { params: opts.params, columns: visible.length + 1 });
     return { kind: 'table', path, columns: visible, rowCount, recipe: opts.recipe ?? emptyRecipe() };
   }
 }
 
+/** Columns above which a table file is written without the 16 KB dictionary cap (see copyToParquet). */
+export const WIDE_COLUMNS = 100;
+
 /** COPY a SELECT to a Parquet file atomically; returns the number of rows written. */
-export async function copyToParquet(con: DuckDBConnection, selectSql: string, path: string, opts: { scratch?: boolean; params?: SqlParams } = {}): Promise<number> {
+export async function copyToParquet(con: DuckDBConnection, selectSql: string, path: string, opts: { scratch?: boolean; params?: SqlParams; columns?: number } = {}): Promise<number> {
   const tmp = `${path}.${tempName('tmp')}`;
   // A scratch file is read once and deleted: skip compression and dictionaries (less CPU).
   // Otherwise cap dictionaries at 16 KB: category columns keep theirs, while columns of distinct
@@ -122,9 +125,11 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
   // than snappy: same write cost, 3% smaller, and every later read is cheaper (profile -8%,
   // readColumns -11% CPU). Table files are only read by DuckDB here; data.write_parquet exports
   // with its own settings (writers.ts).
+  // But that cap costs a fixed ~10 ms per column and row group whatever the rows (a 1,000-column
+  // CSV of two rows took 13 s to write): wide tables keep DuckDB's default dictionaries.
   const options = opts.scratch
     ? 'FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1'
-    : 'FORMAT parquet, COMPRESSION lz4_raw, DICTIONARY_SIZE_LIMIT 16384, WRITE_BLOOM_FILTER false';
+    : `FORMAT parquet, COMPRESSION lz4_raw${(opts.columns ?? 0) > WIDE_COLUMNS ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false`;
   try {
     const res = await con.runAndReadAll(`COPY (${selectSql}) TO ${literal(tmp)} (${options})`, opts.params);
     const rows = res.getRowsJS();
