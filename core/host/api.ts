@@ -229,6 +229,8 @@ export interface FlowlineApi {
   lastRun(path?: string): Promise<RunSummary | null>;
   preview(request: PreviewRequest): Promise<TablePage>;
   listTemplates(): Promise<TemplateInfo[]>;
+  /** "Use this template": copy it and its data files into a folder (never over a file); the copy's path. */
+  copyTemplate(id: string, dir: string): Promise<{ path: string; files: string[] }>;
   recentFiles(): Promise<RecentFile[]>;
   /** Autosave slot for crash recovery (not the user's file); `where` says which file the work belongs to. */
   autosave(key: string, pipeline: Pipeline | null, where?: AutosaveWhere): Promise<void>;
@@ -276,6 +278,7 @@ export const API_METHOD_NAMES = Object.keys({
   lastRun: 1,
   preview: 1,
   listTemplates: 1,
+  copyTemplate: 1,
   recentFiles: 1,
   autosave: 1,
   recoverAutosave: 1,

@@ -27,7 +27,7 @@ import {
 } from './api.ts';
 import { prepareRun, UNSAVED_KEY } from './run-session.ts';
 import { readPipelineFile, removeInterruptedSaves, writePipelineFile } from './pipeline-file.ts';
-import { listTemplates } from './templates.ts';
+import { copyTemplate, listTemplates } from './templates.ts';
 import { catalogOf } from './service/catalog.ts';
 import { RunManager } from './service/runs.ts';
 import { StateStore } from './service/state.ts';
@@ -242,6 +242,16 @@ export function createService(options: ServiceOptions): FlowlineService {
 
     async listTemplates() {
       return listTemplates(templatesDir);
+    },
+
+    async copyTemplate(id, dir) {
+      const abs = resolve(cwd, dir);
+      places.check(abs, 'Cannot copy a template to');
+      const copy = await copyTemplate(templatesDir, id, abs);
+      // Shipped with the app: trusted like a pipeline made in it.
+      await trust.saved(copy.path, copy.pipeline, copy.text);
+      await state.addRecent(copy.path, copy.pipeline.name);
+      return { path: copy.path, files: copy.files };
     },
 
     async recentFiles() {

@@ -1,6 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { parsePipeline, splitEndpoint, type Pipeline } from '../schema/index.ts';
+import { FlowlineError } from '../spec/errors.ts';
 import type { TemplateInfo } from './api.ts';
 import { DEFAULT_TEMPLATES_DIR } from './service/state-dir.ts';
 
@@ -52,4 +54,29 @@ function previewOf(doc: Pipeline): TemplateInfo['preview'] {
     edges: doc.edges.map((e) => [splitEndpoint(e.from).node, splitEndpoint(e.to).node]),
     notes: doc.layout?.notes.length ?? 0,
   };
+}
+
+/**
+ * "Use this template": copy a template and the data files it reads into `dir` (data keep their
+ * relative paths, so the copy runs as the original does), never over an existing file — the
+ * shipped original stays clean and nothing of the user's is lost.
+ */
+export async function copyTemplate(templatesDir: string, id: string, dir: string): Promise<{ path: string; text: string; pipeline: Pipeline; files: string[] }> {
+  const template = (await listTemplates(templatesDir)).find((t) => t.id === id);
+  if (!template) {
+    throw new FlowlineError({ code: 'FILE_NOT_FOUND', message: `There is no template '${id}'.`, hint: 'Pick one from the gallery (flowline templates lists them).' });
+  }
+  const files = [`${id}.flow.json`, ...template.dataFiles];
+  for (const f of files) {
+    if (await stat(join(dir, f)).then(() => true, () => false)) {
+      throw new FlowlineError({ code: 'INVALID_PARAM', file: join(dir, f), message: `Cannot use the template here: ${join(dir, f)} already exists.`, hint: 'Pick an empty folder, or a new one.' });
+    }
+  }
+  for (const f of files) {
+    await mkdir(dirname(join(dir, f)), { recursive: true });
+    await copyFile(join(templatesDir, f), join(dir, f), constants.COPYFILE_EXCL);
+  }
+  const path = join(dir, files[0]);
+  const text = await readFile(path, 'utf8');
+  return { path, text, pipeline: parsePipeline(text, path), files };
 }

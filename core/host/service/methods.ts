@@ -64,6 +64,7 @@ export const METHOD_ARGS = {
   lastRun: z.tuple([path.optional()]),
   preview: z.tuple([previewRequest]),
   listTemplates: z.tuple([]),
+  copyTemplate: z.tuple([z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a template id'), path]),
   recentFiles: z.tuple([]),
   autosave: z.tuple([z.string().min(1).max(512), Pipeline.nullable(), z.object({ path: path.optional(), origin: path.optional() }).strict().optional()]),
   recoverAutosave: z.tuple([z.string().min(1).max(512)]),

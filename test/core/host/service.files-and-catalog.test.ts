@@ -188,6 +188,29 @@ describe('state, templates, folders', () => {
     expect(list[1].preview.notes).toBe(1);
   });
 
+  it('"Use this template" copies the template and its data into the chosen folder, never over a file, and the copy opens trusted', async () => {
+    const templates = tempDir();
+    mkdirSync(join(templates, 'data'));
+    writeFileSync(join(templates, 'data', 'rows.csv'), 'x\n1\n');
+    const pipeline = chainPipeline();
+    pipeline.nodes.push({ id: 'load', type: 'data.load_csv', version: 1, params: { path: 'data/rows.csv' } });
+    writeFileSync(join(templates, 'churn.flow.json'), JSON.stringify({ ...pipeline, name: 'Churn' }));
+    const service = makeService(tempDir(), templates);
+    const dest = join(tempDir(), 'my project');
+    const copy = await service.copyTemplate('churn', dest);
+    expect(copy).toEqual({ path: join(dest, 'churn.flow.json'), files: ['churn.flow.json', 'data/rows.csv'] });
+    expect(readFileSync(join(dest, 'data', 'rows.csv'), 'utf8')).toBe('x\n1\n');
+    expect((await service.openPipeline(copy.path)).pipeline.name).toBe('Churn');
+    expect((await service.recentFiles())[0].path).toBe(copy.path);
+    // a second copy into the same folder names the file in the way and changes nothing
+    writeFileSync(join(dest, 'data', 'rows.csv'), 'mine\n');
+    await expect(service.copyTemplate('churn', dest)).rejects.toMatchObject({ code: 'INVALID_PARAM', file: join(dest, 'churn.flow.json') });
+    expect(readFileSync(join(dest, 'data', 'rows.csv'), 'utf8')).toBe('mine\n');
+    await expect(service.copyTemplate('nope', tempDir())).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    await expect(service.copyTemplate('churn', '/etc/flowline-copy')).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    expect(existsSync('/etc/flowline-copy')).toBe(false);
+  });
+
   it('lists a folder, folders first, hidden files left out', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'zdata'));
