@@ -1,13 +1,20 @@
 /**
- * Studio benchmark (not a test): open a generated 300-node pipeline in the real studio and time
- * (1) opening it until every node card is on screen, measured (target < 1 s), and
- * (2) frames per second, counted with requestAnimationFrame, while dragging a node (target > 50):
- *     a node in the middle of the view, and node n0 dragged past the canvas edge (xyflow auto-pans);
- * (3) the same while panning the canvas along the same pointer path.
+ * Studio benchmark (not a test): open a generated pipeline of 1,000 nodes and 1,000 edges in the
+ * real studio and time
+ * (1) opening it until every node card is on screen, measured (target < 1.5 s), and
+ * (2) frames per second, counted with requestAnimationFrame, while dragging a node (target ≥ 50):
+ *     a node in the middle of the view, and the node nearest the top left dragged past the canvas edge (xyflow
+ *     auto-pans; target ≥ 45);
+ * (3) the same while panning the canvas along the same pointer path (target ≥ 50).
+ * Each target prints as MET / NOT MET beside the median figure.
  * Earlier versions grabbed n0 at (left + 20, top + 10) px, which at the fitted zoom (≈0.11) lies
  * below the 25 × 10 px card, on the pane: they measured a pan, not a node drag.
  *
- *   npm run build && npx tsx bench/studio.ts [--nodes 300] [--runs 3] [--headed] [--renderer DIR]
+ *   npm run build && npx tsx bench/studio.ts [--nodes 1000] [--edges 1000] [--runs 3] [--headed] [--renderer DIR]
+ *
+ * Nodes sit in rows of 20, each chained to the one before it; the first node of every row after
+ * the first is a two-input step (a join) that also takes the last node of the row above and the
+ * node above it, until there are --edges edges.
  *
  * --renderer serves another build of the renderer (default out/renderer), to compare two builds
  * under the same machine load.
@@ -31,7 +38,8 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const COUNT = arg('nodes', 300);
+const COUNT = arg('nodes', 1000);
+const EDGES = arg('edges', COUNT);
 const RUNS = arg('runs', 3);
 const PER_ROW = 20;
 
@@ -45,12 +53,29 @@ async function main(): Promise<void> {
   const step = catalog.find((c) => c.inputs.length === 1 && c.inputs[0].type === 'table' && c.outputs.some((o) => o.type === 'table'));
   if (!step) throw new Error('no table → table node in the catalog');
   const outPort = step.outputs.find((o) => o.type === 'table')!.name;
+  // Two table inputs, a table out: what joins the rows so the edges can outnumber the chains.
+  const joiner = catalog.find((c) => c.inputs.filter((p) => p.type === 'table').length >= 2 && c.outputs.some((o) => o.type === 'table'));
   const pipeline: Pipeline = emptyPipeline(`${COUNT} nodes`);
+  const chained = COUNT - Math.ceil(COUNT / PER_ROW);
+  let extra = Math.max(0, EDGES - chained);
   for (let i = 0; i < COUNT; i++) {
     const id = `n${i}`;
-    pipeline.nodes.push({ id, type: step.type, version: step.version, params: structuredClone(step.defaults) });
+    const rowStart = i % PER_ROW === 0 && i > 0;
+    const kind = rowStart && joiner && extra > 0 ? joiner : step;
+    pipeline.nodes.push({ id, type: kind.type, version: kind.version, params: structuredClone(kind.defaults) });
     pipeline.layout.positions[id] = { x: (i % PER_ROW) * 280, y: Math.floor(i / PER_ROW) * 170 };
-    if (i % PER_ROW) pipeline.edges.push({ from: `n${i - 1}.${outPort}`, to: `${id}.${step.inputs[0].name}` });
+    if (!rowStart && i > 0) pipeline.edges.push({ from: `n${i - 1}.${outPort}`, to: `${id}.${step.inputs[0].name}` });
+    if (kind === joiner) {
+      const [a, b] = joiner.inputs.filter((p) => p.type === 'table');
+      const joinOut = joiner.outputs.find((o) => o.type === 'table')!.name;
+      const out = (j: number) => `n${j}.${pipeline.nodes[j].type === joiner.type ? joinOut : outPort}`;
+      pipeline.edges.push({ from: out(i - 1), to: `${id}.${a.name}` });
+      extra--;
+      if (extra > 0) {
+        pipeline.edges.push({ from: out(i - PER_ROW), to: `${id}.${b.name}` });
+        extra--;
+      }
+    }
   }
   const file = join(dir, 'big.flow.json');
   writeFileSync(file, serializePipeline(pipeline));
@@ -73,14 +98,18 @@ async function main(): Promise<void> {
       console.log(`run ${run + 1}: open ${r.openMs} ms, drag node in view ${g(r.drag)}, moved: ${r.moved ? 'yes' : 'NO'}; drag node past the edge ${g(r.edgeDrag)}; pan ${g(r.pan)}`);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`\nStudio benchmark — ${COUNT} nodes (${step.type}), ${pipeline.edges.length} edges, Chromium headless 1280×800, median of ${RUNS}, renderer ${rendererDir ?? 'out/renderer'}`);
+    const kinds = [...new Set(pipeline.nodes.map((n) => n.type))].join(', ');
+    console.log(`\nStudio benchmark — ${COUNT} nodes (${kinds}), ${pipeline.edges.length} edges, Chromium headless 1280×800, median of ${RUNS}, renderer ${rendererDir ?? 'out/renderer'}`);
     console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-    console.log('| measure                              | figure     | target    |');
-    console.log('|--------------------------------------|------------|-----------|');
-    console.log(`| open → all ${COUNT} cards rendered         | ${String(median(opens)).padStart(7)} ms | < 1000 ms |`);
-    console.log(`| drag one node: frames per second     | ${median(rates).toFixed(1).padStart(6)} fps | > 50 fps  |`);
-    console.log(`| same, dragged past the canvas edge   | ${median(edgeDrags).toFixed(1).padStart(6)} fps |           |`);
-    console.log(`| pan the canvas: frames per second    | ${median(pans).toFixed(1).padStart(6)} fps |           |`);
+    const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    const [open, drag, edge, pan] = [median(opens), median(rates), median(edgeDrags), median(pans)];
+    console.log('| measure                              | figure     | target     | result  |');
+    console.log('|--------------------------------------|------------|------------|---------|');
+    console.log(`| ${`open → all ${COUNT} cards rendered`.padEnd(36)} | ${String(open).padStart(7)} ms | < 1500 ms  | ${verdict(open < 1500).padEnd(7)} |`);
+    console.log(`| drag one node: frames per second     | ${drag.toFixed(1).padStart(6)} fps | ≥ 50 fps   | ${verdict(drag >= 50).padEnd(7)} |`);
+    console.log(`| same, dragged past the canvas edge   | ${edge.toFixed(1).padStart(6)} fps | ≥ 45 fps   | ${verdict(edge >= 45).padEnd(7)} |`);
+    console.log(`| pan the canvas: frames per second    | ${pan.toFixed(1).padStart(6)} fps | ≥ 50 fps   | ${verdict(pan >= 50).padEnd(7)} |`);
+    console.log('React Flow\'s own stress example at this size: not measured (it is not built here).');
   } finally {
     await browser.close();
     await host.close();
@@ -113,13 +142,26 @@ async function measure(page: Page, url: string, file: string) {
   const drag = await gesture(page, box.x + box.width / 2, box.y + box.height / 2, mid);
   const moved = (await page.evaluate<string>(flowPosition(mid))) !== before;
 
-  // (2b) The same with node n0 at the top left: the path leaves the pane, so xyflow auto-pans the
+  // (2b) The same with a node at the top left: the path leaves the pane, so xyflow auto-pans the
   // view meanwhile (every card is repainted on each auto-pan step).
   await page.locator('.react-flow__controls-fitview').click();
   await page.waitForTimeout(300);
-  const corner = await page.getByTestId('node-n0').boundingBox();
-  if (!corner) throw new Error('node n0 not on screen');
-  const edgeDrag = await gesture(page, corner.x + corner.width / 2, corner.y + corner.height / 2, 'n0');
+  // The node nearest the pane's top left corner that is wholly in view (n0 unless the fitted view
+  // is clamped by the minimum zoom, as at 1,000 nodes).
+  const [cornerId, cx, cy] = await page.evaluate<[string, number, number]>(`(() => {
+    const pane = document.querySelector('.react-flow__pane').getBoundingClientRect();
+    let best = null;
+    for (const el of document.querySelectorAll('.react-flow__node')) {
+      const r = el.getBoundingClientRect();
+      if (r.left < pane.left || r.top < pane.top || r.right > pane.right || r.bottom > pane.bottom) continue;
+      const x = r.left + r.width / 2, y = r.top + r.height / 2;
+      if (document.elementFromPoint(x, y)?.closest('.react-flow__node') !== el) continue;
+      if (!best || x + y < best[1] + best[2]) best = [el.dataset.id, x, y];
+    }
+    if (!best) throw new Error('no node wholly in view');
+    return best;
+  })()`);
+  const edgeDrag = await gesture(page, cx, cy, cornerId);
 
   // (3) Pan the canvas along the same path from the fitted view again (the drag's auto-pan moved it),
   // grabbed on the first empty spot of the pane from the top left.
