@@ -6,6 +6,7 @@ import { parseParams } from '../spec/params.ts';
 import type { KnownTable } from '../spec/known-columns.ts';
 import { inferColumns, type KnownMap } from './known-columns.ts';
 import { closest, paramIssue, unknownOverridePath } from './param-issues.ts';
+import { protectedFeatureIssues } from './protected-attributes.ts';
 import { applyOverride, parseOverride } from './set-overrides.ts';
 
 export interface Diagnostic extends ErrorInfo {
@@ -211,6 +212,14 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
     const inferred = inferColumns(inferable, options.sources ?? {});
     known = inferred.known;
     for (const issue of inferred.issues) error(issue);
+    // Fairness: a model-fitting node (a table in, a features selection) with a protected-looking feature.
+    for (const node of inferable) {
+      const table = node.inputs.table?.[0];
+      if (node.disabled || !table || !('features' in node.params) || !('target' in node.params)) continue;
+      // A node with an error (a misspelt target) has no clear features yet: fix that first.
+      if (diagnostics.some((d) => d.nodeId === node.id && d.severity === 'error')) continue;
+      for (const issue of protectedFeatureIssues(node.id, node.params, known[table.node]?.[table.port])) diagnostics.push({ severity: 'warning', ...issue });
+    }
   }
 
   if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics, known };

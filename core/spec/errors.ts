@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'NOT_ENOUGH_MEMORY',
   'WORKER_FAILED',
+  'PROTECTED_ATTRIBUTE',
   'INTERNAL',
 ] as const;
 

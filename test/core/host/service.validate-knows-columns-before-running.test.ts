@@ -41,7 +41,8 @@ describe('the studio knows columns before running', () => {
     copyFileSync(PENGUINS, join(dir, 'penguins.csv'));
     const path = join(dir, 'p.flow.json');
     const ok = await service.validatePipeline(penguins('penguins.csv', 'species'), path);
-    expect(ok.diagnostics).toEqual([]);
+    // The penguins' sex column is a feature: the fairness warning (docs/lifecycle.md), nothing else.
+    expect(ok.diagnostics.map((d) => `${d.severity}:${d.code}:${d.column}`)).toEqual(['warning:PROTECTED_ATTRIBUTE:sex']);
     expect(ok.schemas.load.table.map((c) => [c.name, c.type])).toEqual([
       ['species', 'string'], ['island', 'string'], ['beak_length_mm', 'number'], ['beak_depth_mm', 'number'], ['flipper_length_mm', 'integer'], ['body_mass_g', 'integer'], ['sex', 'string'],
     ]);
