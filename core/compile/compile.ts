@@ -238,6 +238,24 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
   return { plan, diagnostics, known };
 }
 
+/**
+ * The pipeline with every node saved by an older version of its type upgraded (its own migrate,
+ * version set to the current one), as compile would read it: what the studio opens, so the
+ * inspector shows the values the node runs with (a Train node from before automatic preparation
+ * shows it off), and a save writes them.
+ */
+export function upgradeNodes(pipeline: Pipeline, catalog: readonly AnyNodeSpec[]): Pipeline {
+  const specs = new Map(catalog.map((s) => [s.type, s]));
+  let changed = false;
+  const nodes = pipeline.nodes.map((node) => {
+    const spec = specs.get(node.type);
+    if (!spec || node.version >= spec.version) return node;
+    changed = true;
+    return { ...node, version: spec.version, params: migrated(node, spec) };
+  });
+  return changed ? { ...pipeline, nodes } : pipeline;
+}
+
 /** A node's params as compile parses them (migrated, defaults filled), or null when they are invalid. */
 export function nodeParams(node: PipelineNode, spec: AnyNodeSpec): Record<string, unknown> | null {
   const result = parseParams(spec.params, migrated(node, spec));

@@ -50,6 +50,7 @@ export type SchemaMap = Record<string, Record<string, ColumnSchema[]>>;
 
 export interface OpenedPipeline {
   path: string;
+  /** The file's pipeline, each node from an older version of its type upgraded to the values it runs with. */
   pipeline: Pipeline;
   /** Exact text on disk (for the JSON view). */
   text: string;

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Plan } from '../compile/index.ts';
+import { upgradeNodes, type Plan } from '../compile/index.ts';
 import type { ExecuteOptions, TaskRegistry, WorkerPool } from '../exec/index.ts';
 import { migrateDocument } from '../schema/migrate.ts';
 import { Pipeline } from '../schema/pipeline.ts';
@@ -123,7 +123,7 @@ export function createService(options: ServiceOptions): FlowlineService {
       const file = await readPipelineFile(abs);
       const { needsTrust, sideEffects } = await trust.opened(abs, file.pipeline, file.text);
       if (!trust.isTemplate(abs)) await state.addRecent(abs, file.pipeline.name);
-      return { path: abs, pipeline: file.pipeline, text: file.text, needsTrust, ...(needsTrust ? { sideEffects } : {}) };
+      return { path: abs, pipeline: upgradeNodes(file.pipeline, nodes), text: file.text, needsTrust, ...(needsTrust ? { sideEffects } : {}) };
     },
 
     async savePipeline(path, pipeline) {

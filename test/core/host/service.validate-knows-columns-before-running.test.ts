@@ -105,3 +105,23 @@ describe('source columns are cached by the file', () => {
     expect(describes).toBe(2);
   });
 });
+
+describe('opening an older file', () => {
+  it('shows each old node with the values it runs with: a Train node from before automatic preparation opens with it off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowline-open-old-'));
+    const path = join(dir, 'old.flow.json');
+    const nodes = [
+      { id: 'load', type: 'data.load_csv', version: 1, params: { path: 'penguins.csv' } },
+      { id: 'old', type: 'ml.train', version: 2, params: { target: 'species' } },
+      { id: 'new', type: 'ml.train', version: 3, params: { target: 'species' } },
+    ];
+    const text = JSON.stringify({ format: 'flowline.pipeline', version: 2, name: 'old', nodes, edges: [{ from: 'load.table', to: 'old.table' }, { from: 'load.table', to: 'new.table' }] });
+    writeFileSync(path, text);
+    const opened = await service.openPipeline(path);
+    expect(opened.text).toBe(text);
+    const node = (id: string) => opened.pipeline.nodes.find((n) => n.id === id)!;
+    expect(node('old')).toMatchObject({ version: 3, params: { target: 'species', auto_prep: false } });
+    expect(node('new')).toMatchObject({ version: 3, params: { target: 'species' } });
+    expect(node('new').params.auto_prep).toBeUndefined();
+  });
+});
