@@ -21,7 +21,7 @@
  *   npm run build [-- --only cli,worker,serving]   (the renderer takes most of the time)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,11 +48,11 @@ const originalUrls: esbuild.Plugin = {
   },
 };
 
-/** One ES-module entry point of ours: out/<name>/<file>. */
-function nodeEntry(source: string, outfile: string, external: string[] = []): esbuild.BuildOptions {
+/** One ES-module entry point of ours, written as `file` into `dir` (a folder directly under out/). */
+function nodeEntry(source: string, dir: string, file: string, external: string[] = []): esbuild.BuildOptions {
   return {
     entryPoints: [join(ROOT, source)],
-    outfile: join(OUT, outfile),
+    outfile: join(dir, file),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -68,28 +68,29 @@ function nodeEntry(source: string, outfile: string, external: string[] = []): es
   };
 }
 
-const STEPS: Record<string, () => Promise<void>> = {
-  async cli() {
-    await esbuild.build(nodeEntry('bin/flowline-main.ts', 'cli/flowline.js'));
+/** Each step writes into `dir`, which becomes out/<step> once it is complete. */
+const STEPS: Record<string, (dir: string) => Promise<void>> = {
+  async cli(dir) {
+    await esbuild.build(nodeEntry('bin/flowline-main.ts', dir, 'flowline.js'));
   },
-  async worker() {
-    await esbuild.build(nodeEntry('core/host/worker-main.ts', 'worker/index.js'));
+  async worker(dir) {
+    await esbuild.build(nodeEntry('core/host/worker-main.ts', dir, 'index.js'));
   },
-  async main() {
-    await esbuild.build(nodeEntry('electron/main/index.ts', 'main/index.js', ['electron']));
+  async main(dir) {
+    await esbuild.build(nodeEntry('electron/main/index.ts', dir, 'index.js', ['electron']));
   },
-  async service() {
-    await esbuild.build(nodeEntry('electron/service/index.ts', 'service/index.js'));
+  async service(dir) {
+    await esbuild.build(nodeEntry('electron/service/index.ts', dir, 'index.js'));
   },
-  async preload() {
+  async preload(dir) {
     // A sandboxed preload can require nothing but electron: one CommonJS file.
-    await esbuild.build({ entryPoints: [join(ROOT, 'electron/preload/index.ts')], outfile: join(OUT, 'preload/index.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['electron'], logLevel: 'warning' });
+    await esbuild.build({ entryPoints: [join(ROOT, 'electron/preload/index.ts')], outfile: join(dir, 'index.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['electron'], logLevel: 'warning' });
   },
-  async serving() {
-    await mkdir(join(OUT, 'serving'), { recursive: true });
+  async serving(dir) {
+    await mkdir(dir, { recursive: true });
     for (const [name, entry] of Object.entries(PROGRAMS)) {
       const result = await esbuild.build({ ...programBuildOptions(entry), write: false });
-      await writeFile(join(OUT, 'serving', `${name}.js`), result.outputFiles[0].text);
+      await writeFile(join(dir, `${name}.js`), result.outputFiles[0].text);
     }
   },
   async renderer() {
@@ -99,14 +100,32 @@ const STEPS: Record<string, () => Promise<void>> = {
   },
 };
 
+/** Replace `target` with `staging`; another build swapping in the same folder at once just goes first. */
+async function swapIn(staging: string, target: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await rm(target, { recursive: true, force: true });
+    try {
+      return await rename(staging, target);
+    } catch (e) {
+      if (attempt >= 5 || !['ENOTEMPTY', 'EEXIST'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+  }
+}
+
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : Object.keys(STEPS);
 const unknown = only.filter((s) => !(s in STEPS));
 if (unknown.length > 0) throw new Error(`unknown build step(s) ${unknown.join(', ')}; the steps are ${Object.keys(STEPS).join(', ')}`);
 for (const step of only) {
-  if (step !== 'renderer') await rm(join(OUT, step), { recursive: true, force: true });
   const started = performance.now();
-  await STEPS[step]();
+  if (step === 'renderer') await STEPS.renderer(join(OUT, 'renderer')); // Vite replaces its folder itself
+  else {
+    // Built beside, then swapped in: a program running from out/ (a test, the app) never sees half a folder.
+    const staging = join(OUT, `.${step}-${process.pid}`);
+    await rm(staging, { recursive: true, force: true });
+    await STEPS[step](staging);
+    await swapIn(staging, join(OUT, step));
+  }
   // stderr: `npm pack --json` runs this (prepack) and its stdout must stay JSON.
   process.stderr.write(`built ${step} in ${Math.round(performance.now() - started)} ms\n`);
 }
