@@ -186,6 +186,7 @@ export function createFakeApi(): FlowlineApi {
       return { columns: value.columns, rows, offset: req.offset, totalRows: value.rowCount, profile };
     },
     async listTemplates() { return [{ id: 'iris', name: 'Iris classification', description: 'Load, split, train a tree, evaluate.', path: '/work/templates/iris.flow.json', tags: ['classification'], task: 'multiclass classification', difficulty: 'beginner', stages: ['load', 'split', 'train', 'evaluate'], threshold: { metric: 'evaluate.accuracy', min: 0.9 }, dataFiles: ['data/iris.csv'], preview: { nodes: [{ id: 'load', group: 'data', x: 0, y: 0 }, { id: 'split', group: 'data', x: 280, y: 0 }, { id: 'train', group: 'ml', x: 560, y: 0 }, { id: 'evaluate', group: 'ml', x: 840, y: 0 }], edges: [['load', 'split'], ['split', 'train'], ['train', 'evaluate']], notes: 0 } }]; },
+    async copyTemplate(id: string, dir: string) { return { path: `${dir}/${id}.flow.json`, files: [`${id}.flow.json`] }; },
     async recentFiles() { return recent.slice(0, 10); },
     async autosave(key, pipeline, where) { if (pipeline) autosaves.set(key, { pipeline, savedAt: new Date().toISOString(), ...where }); else autosaves.delete(key); },
     async recoverAutosave(key) { return autosaves.get(key)?.pipeline ?? null; },
