@@ -10,31 +10,11 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCsv } from '../core/data/csv.ts';
-import { FlowlineError, type RunContext } from '../core/spec/index.ts';
+import { benchContext, numberArg } from './support/bench-context.ts';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const COLS = arg('cols', 1000);
-const REPEAT = arg('repeat', 3);
+const COLS = numberArg('cols', 1000);
+const REPEAT = numberArg('repeat', 3);
 const PYTHON = process.env.FLOWLINE_PYTHON ?? '/usr/bin/python3';
-
-function context(pipelineDir: string): RunContext {
-  return {
-    nodeId: 'bench',
-    pipelineDir,
-    outDir: mkdtempSync(join(tmpdir(), 'flowline-bench-')),
-    seed: 42,
-    signal: new AbortController().signal,
-    log: () => {},
-    warn: () => {},
-    progress: () => {},
-    runInWorker: () => Promise.reject(new Error('not used')),
-    throwIfCancelled: () => {},
-    error: (info) => new FlowlineError({ ...info, nodeId: 'bench' }),
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'flowline-bench-wide-'));
 const csv = join(dir, 'wide.csv');
@@ -46,7 +26,7 @@ const ours: number[] = [];
 const pandas: number[] = [];
 for (let r = 0; r < REPEAT; r++) {
   const t0 = performance.now();
-  const t = await loadCsv(context(dir), { path: 'wide.csv' });
+  const t = await loadCsv(benchContext(dir), { path: 'wide.csv' });
   ours.push(performance.now() - t0);
   if (t.columns.length !== COLS) throw new Error(`read ${t.columns.length} columns`);
   const py = spawnSync(PYTHON, ['-c', `import time, pandas as pd\nt = time.perf_counter(); d = pd.read_csv(${JSON.stringify(csv)}); print((time.perf_counter() - t) * 1000, d.shape[1])`], { encoding: 'utf8' });

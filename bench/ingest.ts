@@ -9,40 +9,19 @@
  * of pandas. The data is generated once and cached under bench/.data/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadCsv } from '../core/data/csv.ts';
 import { profileOf } from '../core/data/profile.ts';
 import { literal, withConnection } from '../core/data/engine.ts';
 import { readColumns } from '../core/data/tables.ts';
-import { FlowlineError, type RunContext } from '../core/spec/index.ts';
+import { benchContext, numberArg } from './support/bench-context.ts';
 import { ensureMixedCsv } from './support/datasets.ts';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ROWS = arg('rows', 1_000_000);
-const REPEAT = arg('repeat', 3);
+const ROWS = numberArg('rows', 1_000_000);
+const REPEAT = numberArg('repeat', 3);
 const PYTHON = process.env.FLOWLINE_PYTHON ?? '/usr/bin/python3';
-
-function context(pipelineDir: string): RunContext {
-  const controller = new AbortController();
-  return {
-    nodeId: 'bench',
-    pipelineDir,
-    outDir: mkdtempSync(join(tmpdir(), 'flowline-bench-')),
-    seed: 42,
-    signal: controller.signal,
-    log: () => {},
-    warn: () => {},
-    progress: () => {},
-    runInWorker: () => Promise.reject(new Error('not used')),
-    throwIfCancelled: () => {},
-    error: (info) => new FlowlineError({ ...info, nodeId: 'bench' }),
-  };
-}
 
 interface Timing {
   load: number;
@@ -56,7 +35,7 @@ interface Timing {
 }
 
 async function ours(csv: string): Promise<Timing> {
-  const ctx = context(dirname(csv));
+  const ctx = benchContext(dirname(csv));
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const table = await loadCsv(ctx, { path: basename(csv) });

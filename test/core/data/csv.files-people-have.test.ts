@@ -3,35 +3,14 @@
  * a thousand columns. Each fixture is generated here, small.
  */
 import { DuckDBConnection } from '@duckdb/node-api';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { describeCsv, loadCsv, type CsvOptions } from '../../../core/data/csv.ts';
+import { describeCsv } from '../../../core/data/csv.ts';
 import { readColumns } from '../../../core/data/tables.ts';
-import { fakeContext } from '../../support/fake-context.ts';
+import { loadFailure, loadFile, withFile } from '../../support/csv-files.ts';
 
-function withFile(name: string, content: string | Buffer) {
-  const dir = mkdtempSync(join(tmpdir(), 'flowline-csv-people-'));
-  writeFileSync(join(dir, name), content);
-  return fakeContext({ pipelineDir: dir, nodeId: 'load' });
-}
-
-async function load(name: string, content: string | Buffer, o: Partial<CsvOptions> = {}) {
-  const ctx = withFile(name, content);
-  return { ctx, table: await loadCsv(ctx, { path: name, ...o }) };
-}
-
-async function failure(name: string, content: string | Buffer, o: Partial<CsvOptions> = {}) {
-  const ctx = withFile(name, content);
-  const e = await loadCsv(ctx, { path: name, ...o }).then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e, 'expected the load to fail').not.toBeNull();
-  expect(readdirSync(ctx.outDir), 'a failed load leaves no table file').toEqual([]);
-  return e as { code: string; message: string; hint?: string; line?: number };
-}
+const load = loadFile;
+const failure = loadFailure;
 
 const EURO = 'name;price;qty\nA;1,5;3\nB;2,25;4\nC;-10,0;5\nD;;6\n';
 

@@ -1,35 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { guessDelimiter, loadCsv, type CsvOptions } from '../../../core/data/csv.ts';
+import { resolve } from 'node:path';
+import { guessDelimiter, loadCsv } from '../../../core/data/csv.ts';
 import { readColumns } from '../../../core/data/tables.ts';
+import { loadFailure, loadFile } from '../../support/csv-files.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../../fixtures/data');
 
-/** A pipeline folder holding one file `name` with `content`; returns a context rooted there. */
-function withFile(name: string, content: string | Buffer) {
-  const dir = mkdtempSync(join(tmpdir(), 'flowline-csv-'));
-  writeFileSync(join(dir, name), content);
-  return fakeContext({ pipelineDir: dir, nodeId: 'load' });
-}
-
-async function load(name: string, content: string | Buffer, o: Partial<CsvOptions> = {}) {
-  const ctx = withFile(name, content);
-  return { ctx, table: await loadCsv(ctx, { path: name, ...o }) };
-}
-
-async function failure(name: string, content: string | Buffer, o: Partial<CsvOptions> = {}) {
-  const ctx = withFile(name, content);
-  const e = await loadCsv(ctx, { path: name, ...o }).then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e, 'expected the load to fail').not.toBeNull();
-  expect(readdirSync(ctx.outDir), 'a failed load leaves no table file').toEqual([]);
-  return e as { code: string; message: string; file?: string; line?: number; column?: string; nodeId?: string };
-}
+const load = loadFile;
+const failure = loadFailure;
 
 describe('loadCsv reads good files', () => {
   it('detects header, separator and types; ids follow file order; relative paths resolve against the pipeline folder', async () => {
