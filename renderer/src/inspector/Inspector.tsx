@@ -11,6 +11,8 @@ import { isRequired, paramEntries } from '../lib/params.ts';
 import { CATEGORY_COLOR } from '../lib/colors.ts';
 import { statusText } from '../canvas/StatusStrip.tsx';
 import { ParamField } from './ParamField.tsx';
+import { LearnerFields } from './LearnerFields.tsx';
+import { learnerVariants } from '../lib/learners.ts';
 import { PipelineSettings } from './PipelineSettings.tsx';
 import { StaleNote } from '../panels/StaleNote.tsx';
 import { openExportDialog, producesModel } from '../export/export-actions.ts';
@@ -50,6 +52,8 @@ function NodeInspector({ node, spec }: { node: PipelineNode; spec: CatalogNode |
   const extra = params.filter(([n]) => spec?.paramsUi[n]?.advanced);
   const paramProblem = (name: string) => diagnostics.find((d) => d.path?.[0] === name)?.message;
   const nodeProblems = diagnostics.filter((d) => !d.path?.length);
+  // Train, Cross-validate, Tune: the learner and its settings as one form (LearnerFields).
+  const learnerForm = learnerVariants(spec).length > 0;
 
   return (
     <div className="inspector__scroll">
@@ -125,9 +129,13 @@ function NodeInspector({ node, spec }: { node: PipelineNode; spec: CatalogNode |
       <div className="inspector__section">
         <h3 className="inspector__subtitle">Parameters</h3>
         {!params.length && <p className="muted">This node has no parameters.</p>}
-        {basic.map(([name, schema]) => (
-          <ParamField key={name} nodeId={node.id} name={name} schema={schema} ui={spec?.paramsUi[name]} value={node.params[name]} required={!!spec && isRequired(spec, name)} hostProblem={paramProblem(name)} />
-        ))}
+        {basic.map(([name, schema]) =>
+          learnerForm && name === 'learner' ? (
+            <LearnerFields key={name} node={node} spec={spec!} problems={diagnostics} />
+          ) : learnerForm && name === 'learner_params' ? null : (
+            <ParamField key={name} nodeId={node.id} name={name} schema={schema} ui={spec?.paramsUi[name]} value={node.params[name]} required={!!spec && isRequired(spec, name)} hostProblem={paramProblem(name)} />
+          ),
+        )}
         {extra.length > 0 && (
           <button className="link-button" onClick={() => setAdvanced((a) => !a)} aria-expanded={advanced}>{advanced ? 'Hide advanced' : `Advanced (${extra.length})`}</button>
         )}

@@ -87,7 +87,7 @@ function useSqlWords(nodeId: string, enabled: boolean): string[] | undefined {
   return [...Array.from({ length: Math.max(upstream.length, 1) }, (_, i) => `input${i + 1}`), ...new Set(upstream), ...(columns ?? []).map((c) => c.name)];
 }
 
-function ScalarInput({ schema, value, required, inputId, onCommit }: FieldProps & { inputId: string; onCommit: (v: unknown) => void }) {
+export function ScalarInput({ schema, value, required, inputId, onCommit }: FieldProps & { inputId: string; onCommit: (v: unknown) => void }) {
   const kind = kindOf(schema);
   const shown = value ?? schema.default;
   const initial = shown === undefined || shown === null ? '' : String(shown);

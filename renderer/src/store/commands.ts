@@ -4,6 +4,7 @@ import { NODE_ID, splitEndpoint } from '../../../core/schema/pipeline.ts';
 import { autoLayout, connectionProblem, edgeReplacedBy, freshId, spliceIntoEdge, withEdge, edgeId } from '../lib/graph.ts';
 import { useDocStore } from './use-doc-store.ts';
 import { useUiStore } from './use-ui-store.ts';
+import { learnerVariants, switchLearnerParams } from '../lib/learners.ts';
 
 const doc = () => useDocStore.getState();
 
@@ -102,6 +103,39 @@ export function setParam(nodeId: string, name: string, value: unknown): void {
       return { ...n, params };
     }),
   }));
+}
+
+/** Set (or, with undefined, clear back to its default) one setting of a node's learner. */
+export function setLearnerParam(nodeId: string, name: string, value: unknown): void {
+  doc().perform(`Set ${nodeId}.learner_params.${name}`, (p) => ({
+    ...p,
+    nodes: p.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      const settings = { ...((n.params.learner_params ?? {}) as Record<string, unknown>) };
+      if (value === undefined) delete settings[name];
+      else settings[name] = value;
+      return { ...n, params: { ...n.params, learner_params: settings } };
+    }),
+  }));
+}
+
+/**
+ * Switch a node's learner in one undoable step: the settings the new learner also has (with a
+ * value it accepts) stay, the others are dropped, and a toast names both lists, so a kept
+ * `max_iter` is no surprise and a dropped `n_estimators` is not lost silently (Ctrl+Z).
+ */
+export function switchLearner(nodeId: string, learner: string): void {
+  const { catalog, pipeline } = doc();
+  const node = pipeline.nodes.find((n) => n.id === nodeId);
+  const to = learnerVariants(node && catalog.get(node.type)).find((v) => v.learner === learner);
+  if (!node || !to || node.params.learner === learner) return;
+  const change = switchLearnerParams(node.params, to);
+  doc().perform(`Switch ${nodeId} to ${to.title}`, (p) => ({ ...p, nodes: p.nodes.map((n) => (n.id === nodeId ? { ...n, params: switchLearnerParams(n.params, to).params } : n)) }));
+  if (!change.kept.length && !change.dropped.length) return;
+  const parts = [`${nodeId} now uses ${to.title}.`];
+  if (change.kept.length) parts.push(`Kept ${change.kept.join(', ')}.`);
+  if (change.dropped.length) parts.push(`Dropped ${change.dropped.join(', ')}: not settings of ${to.title} (Ctrl+Z brings them back).`);
+  say(parts.join(' '));
 }
 
 export function setNodeTitle(nodeId: string, title: string): void {
