@@ -88,6 +88,7 @@ export class QueuePool implements TaskPool {
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly cancels = new Set<Promise<void>>();
   private ready: Promise<unknown> | null = null;
+  private closing = false;
   /** What happened to each remote call: computed by a worker, or read from the store. Tests count these. */
   readonly counts = { queued: 0, reused: 0, local: 0 };
 
@@ -115,14 +116,27 @@ export class QueuePool implements TaskPool {
       this.counts.local++;
       return this.local.run(task, payload, options);
     }
-    if (options.signal.aborted) throw cancelled();
+    if (options.signal.aborted || this.closing) throw cancelled();
+    // close() waits for every job being submitted, so none reaches the queue after the run ended.
+    const submitted = this.submit(task.name, payload, options);
+    this.track(submitted.then(() => {}));
+    const s = await submitted;
+    if ('result' in s) return deserialize(s.result) as R;
+    await s.done;
+    const result = await this.store.get('results', s.key);
+    if (!result) throw new FlowlineError({ code: 'WORKER_FAILED', message: `The result of a ${task.name} job is missing from the shared store ${this.store.dir}.`, hint: 'Every worker and this machine must see the same store folder (--store).' });
+    return deserialize(result) as R;
+  }
+
+  /** Store the payload and queue its job (or find its result): the part of a call close() waits for. */
+  private async submit(task: string, payload: unknown, options: TaskRunOptions): Promise<{ result: Buffer } | { key: string; done: Promise<string> }> {
     const bytes = serialize(payload);
     const input = sha256(bytes);
-    const key = jobKey(task.name, input);
+    const key = jobKey(task, input);
     const stored = await this.store.get('results', key);
     if (stored) {
       this.counts.reused++;
-      return deserialize(stored) as R;
+      return { result: stored };
     }
     await this.store.put('inputs', input, bytes);
     this.ready ??= Promise.all([this.events.waitUntilReady(), this.queue.waitUntilReady()]);
@@ -135,22 +149,24 @@ export class QueuePool implements TaskPool {
         reject(cancelled());
         if (!this.waiters.has(key)) this.track(this.cancel(key));
       };
-      options.signal.addEventListener('abort', onAbort, { once: true });
       const clear = () => options.signal.removeEventListener('abort', onAbort);
       w.resolve = (k) => (clear(), resolve(k));
       w.reject = (e) => (clear(), reject(e));
+      // Cancelled during the awaits above: an 'abort' listener added now would never fire.
+      if (options.signal.aborted || this.closing) onAbort();
+      else options.signal.addEventListener('abort', onAbort, { once: true });
     });
-    // It may fail while the job is being added, before the await below: not an unhandled rejection.
+    // It may fail while the job is being added, before anyone awaits it: not an unhandled rejection.
     done.catch(() => {});
+    if (options.signal.aborted || this.closing) return { key, done };
     this.counts.queued++;
     // Several attempts only for a lost worker (stalled job): failures in the data are final (queue-worker.ts).
-    await this.queue.add(task.name, { task: task.name, input, key } satisfies QueueJobData, { jobId: key, attempts: 3, removeOnComplete: true, removeOnFail: true });
+    await this.queue.add(task, { task, input, key } satisfies QueueJobData, { jobId: key, attempts: 3, removeOnComplete: true, removeOnFail: true });
+    // Cancelled while the job was being added: the cancel may have looked before it existed.
+    if ((options.signal.aborted || this.closing) && !this.waiters.has(key)) this.track(this.cancel(key));
     // Finished before this waiter was listening (another run's job with the same key)?
     if (await this.store.has('results', key)) this.settle(key, null);
-    await done;
-    const result = await this.store.get('results', key);
-    if (!result) throw new FlowlineError({ code: 'WORKER_FAILED', message: `The result of a ${task.name} job is missing from the shared store ${this.store.dir}.`, hint: 'Every worker and this machine must see the same store folder (--store).' });
-    return deserialize(result) as R;
+    return { key, done };
   }
 
   private settle(jobId: string, failedReason: string | null): void {
@@ -219,7 +235,9 @@ export class QueuePool implements TaskPool {
 
   /** Waits for cancelled jobs to leave the queue, then disconnects. The local pool is the caller's. */
   async close(): Promise<void> {
-    await Promise.all(this.cancels);
+    this.closing = true;
+    // Submissions still under way cancel their own jobs (closing), which adds to `cancels`: until quiet.
+    while (this.cancels.size) await Promise.all(this.cancels);
     for (const [key, list] of this.waiters) for (const w of list) w.reject(cancelled(`job ${key.slice(0, 12)}`));
     this.waiters.clear();
     await Promise.all([this.events.close(), this.queue.close(), this.publisher.quit().catch(() => {})]);
