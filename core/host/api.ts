@@ -10,6 +10,7 @@ import type { ColumnSchema, ColumnType, PortType, PortValue, Recipe } from '../s
 import type { Category, NodeHelp, ParamUi } from '../spec/define-node.ts';
 import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../spec/run-events.ts';
 import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
+import type { RunComparison, RunRecord } from '../spec/run-log.ts';
 
 export const API_VERSION = 1;
 
@@ -248,6 +249,10 @@ export interface FlowlineApi {
    * a result with ok = false (and the verification, when it ran), not a thrown error.
    */
   exportOnnx(request: OnnxExportRequest): Promise<OnnxExportResult>;
+  /** Every run recorded beside the pipeline at `path` (the state folder's log when unsaved), oldest first: across sessions, CLI runs included. */
+  listRuns(path?: string): Promise<RunRecord[]>;
+  /** What changed from run `a` to run `b` of that log: params, data files, node versions, metric deltas. */
+  compareRuns(path: string | undefined, a: string, b: string): Promise<RunComparison>;
   /** Subscribe to run events; returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
 }
@@ -286,11 +291,13 @@ export const API_METHOD_NAMES = Object.keys({
   recoverWork: 1,
   listDirectory: 1,
   exportDocker: 1,
+  listRuns: 1,
+  compareRuns: 1,
   exportOnnx: 1,
   // `satisfies`: a method added to FlowlineApi but not listed here is a type error.
 } satisfies Record<ApiMethod, 1>) as ApiMethod[];
 
 // Re-exported so the renderer can import all contract types from one file.
 export type { Pipeline, ErrorInfo, ColumnSchema, ColumnType, PortType, PortValue, Recipe, Category, NodeHelp, ParamUi };
-export type { NodeResult, NodeStatus, RunEvent, RunSummary, ColumnProfile, TablePage };
+export type { NodeResult, NodeStatus, RunEvent, RunSummary, ColumnProfile, TablePage, RunComparison, RunRecord };
 export { RUN_EVENT_TYPES } from '../spec/run-events.ts';

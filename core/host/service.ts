@@ -25,7 +25,9 @@ import {
   type RunSummary,
   type TablePage,
 } from './api.ts';
-import { prepareRun, UNSAVED_KEY } from './run-session.ts';
+import { cacheDirFor, prepareRun, UNSAVED_KEY } from './run-session.ts';
+import { compareRuns } from './runs/run-compare.ts';
+import { runsDirFor, RunStore } from './runs/run-store.ts';
 import { readPipelineFile, removeInterruptedSaves, writePipelineFile } from './pipeline-file.ts';
 import { copyTemplate, listTemplates } from './templates.ts';
 import { catalogOf } from './service/catalog.ts';
@@ -94,6 +96,12 @@ export function createService(options: ServiceOptions): FlowlineService {
   let pool: WorkerPool | null = null;
   let catalog: CatalogNode[] | null = null;
 
+  /** The run log prepareRun records into for this path (run-session.ts: beside the cache folder). */
+  const runLogOf = (path?: string) => {
+    const abs = path ? resolve(cwd, path) : undefined;
+    if (abs) places.check(abs, 'Cannot open');
+    return new RunStore(runsDirFor(resolve(options.cacheDir ?? cacheDirFor(abs, options.stateDir))));
+  };
   const keyOf = (path?: string) => (path ? resolve(cwd, path) : UNSAVED_KEY);
 
   // Saves interrupted by a crash left hidden temp files: in the state folder, and beside the files
@@ -328,6 +336,15 @@ export function createService(options: ServiceOptions): FlowlineService {
         routing: r.manifest.routing.mode,
         files: r.files,
       };
+    },
+
+    async listRuns(path) {
+      return runLogOf(path).list();
+    },
+
+    async compareRuns(path, a, b) {
+      const log = runLogOf(path);
+      return compareRuns(await log.get(a), await log.get(b));
     },
 
     async exportOnnx(request) {

@@ -3,27 +3,9 @@
  * node versions, the pipeline itself, Flowline's version — and how each metric moved.
  */
 import { canonicalJson } from '../../exec/hash.ts';
-import type { RunRecord } from './run-record.ts';
+import type { ParamChange, RunComparison, RunRecord } from '../../spec/run-log.ts';
 
-export interface ParamChange {
-  nodeId: string;
-  /** Dotted path inside the node's params ("" for a whole node added or removed). */
-  param: string;
-  before: unknown;
-  after: unknown;
-}
-
-export interface RunComparison {
-  a: string;
-  b: string;
-  samePipeline: boolean;
-  appVersion?: { before: string; after: string };
-  seed?: { before: number; after: number };
-  params: ParamChange[];
-  nodes: { nodeId: string; change: 'added' | 'removed' | 'version' | 'type'; before?: string; after?: string }[];
-  data: { path: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string }[];
-  metrics: { nodeId: string; metric: string; before: number | null; after: number | null; delta: number | null }[];
-}
+export type { ParamChange, RunComparison } from '../../spec/run-log.ts';
 
 export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
   const params: ParamChange[] = [];

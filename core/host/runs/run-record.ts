@@ -1,71 +1,11 @@
 /**
- * What a tracked run records (docs/lifecycle.md, "Run tracking"): enough to say later what was
- * run, on which data, with which settings, and what came out — and to compare two runs.
- * Plain JSON: one `run.json` per run folder, beside a copy of the pipeline file as it was run.
+ * One `run.json` per run folder, beside a copy of the pipeline file as it was run; the record's
+ * type is core/spec/run-log.ts (the studio reads it too).
  */
-import type { NodeStatus, RunSummary } from '../../spec/run-events.ts';
+import type { RunSummary } from '../../spec/run-events.ts';
+import type { RunRecord } from '../../spec/run-log.ts';
 
-export const RUN_FORMAT = 'flowline-run/1';
-
-/** `failed`: the process running it ended (killed, crashed) before the run finished. */
-export type RunRecordStatus = 'running' | RunSummary['status'] | 'failed';
-
-export interface RecordedNode {
-  id: string;
-  type: string;
-  /** The node type's version: a new version of a node may compute differently. */
-  version: number;
-  /** Params after --set overrides and defaults (what the node ran with). */
-  params: Record<string, unknown>;
-  status: NodeStatus | 'pending';
-  durationMs?: number;
-  error?: { code: string; message: string };
-}
-
-export interface RecordedDataFile {
-  /** As the pipeline names it (relative to the pipeline's folder, or absolute). */
-  path: string;
-  /** sha256 of the content, "missing", or "unreadable: why". */
-  hash: string;
-  size: number;
-  /** The nodes that read it. */
-  nodes: string[];
-}
-
-export interface RunRecord {
-  format: typeof RUN_FORMAT;
-  id: string;
-  status: RunRecordStatus;
-  /** Which host ran it: 'cli', 'studio' (the studio's service), or another composition root. */
-  host: string;
-  pid: number;
-  hostname: string;
-  startedAt: string;
-  endedAt?: string;
-  durationMs?: number;
-  appVersion: string;
-  pipeline: {
-    name: string;
-    /** The pipeline file, or undefined for unsaved work. */
-    path?: string;
-    /** sha256 of the pipeline as run (canonical JSON): equal hashes = the same pipeline. */
-    hash: string;
-    /** The copy of the pipeline kept in the run's folder. */
-    copy: string;
-  };
-  /** The pipeline seed (every node without its own seed param uses it). */
-  seed: number;
-  /** The --set overrides and --to target of the run, as given. */
-  set: string[];
-  to?: string;
-  nodes: RecordedNode[];
-  data: RecordedDataFile[];
-  /** Metrics per Evaluate-like node. */
-  metrics: Record<string, Record<string, number>>;
-  artifacts: { nodeId: string; kind: string; path: string }[];
-  /** Why the run did not finish, for `failed` (and the run-level error of `error`). */
-  failure?: string;
-}
+export { RUN_FORMAT, type RecordedDataFile, type RecordedNode, type RunRecord, type RunRecordStatus } from '../../spec/run-log.ts';
 
 /** Metrics and artifacts of a finished run, by node (shared with `flowline run --json`). */
 export function outcomesOf(summary: RunSummary): Pick<RunRecord, 'metrics' | 'artifacts'> {

@@ -72,6 +72,8 @@ export const METHOD_ARGS = {
   listDirectory: z.tuple([path]),
   exportDocker: z.tuple([dockerExportRequest]),
   exportOnnx: z.tuple([onnxExportRequest]),
+  listRuns: z.tuple([path.optional()]),
+  compareRuns: z.tuple([path.optional(), z.string().min(1).max(200), z.string().min(1).max(200)]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export { API_METHODS };

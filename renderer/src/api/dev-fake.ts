@@ -208,6 +208,12 @@ export function createFakeApi(): FlowlineApi {
       if (request.challenger) models.push({ name: request.challenger, version: 'fake00000001', role: 'challenger', task: 'multiclass', heldOut: 'the test rows of node "split"' });
       return { dir, zip: `${dir}.zip`, models, routing: request.challenger ? (request.routing ?? 'ab') : 'single', files: ['Dockerfile', 'README.md', 'flowline-model.json', 'model.onnx', 'server.js'] };
     },
+    async listRuns() {
+      return [];
+    },
+    async compareRuns() {
+      throw { code: 'UNKNOWN_RUN', message: 'The development fake records no runs.' };
+    },
     async exportOnnx(req) {
       // a plausible passing report, so the dialog can be developed without the real host
       await new Promise((r) => setTimeout(r, 300));

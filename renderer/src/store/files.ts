@@ -88,6 +88,19 @@ export async function openPath(path: string, asExample = false): Promise<boolean
   }
 }
 
+/** A recorded run's copy of its pipeline, as unsaved work that runs from the original pipeline's folder. */
+export async function openRunPipeline(copy: string, original?: string): Promise<boolean> {
+  if (!(await confirmDiscard("open this run's pipeline"))) return false;
+  try {
+    const opened = await api().openPipeline(copy);
+    loadDocument(opened.pipeline, { path: null, origin: original ?? opened.path });
+    return true;
+  } catch (e) {
+    reportError(e, "Could not open the run's pipeline: ");
+    return false;
+  }
+}
+
 const sameContent = (a: Pipeline, b: Pipeline) => serializePipeline(a) === serializePipeline(b);
 
 /** Bring back autosaved work where it was: its file (so relative data paths resolve), still unsaved. */
