@@ -55,7 +55,7 @@ export class RunRecorder {
       hostname: hostname(),
       startedAt: new Date().toISOString(),
       appVersion: FLOWLINE_VERSION,
-      pipeline: { name: plan.name, path: request.path, hash: sha256(canonicalJson(request.pipeline)), copy: join(store.folderOf(request.runId), PIPELINE_COPY) },
+      pipeline: { name: plan.name, path: request.path, hash: pipelineHash(request.pipeline, plan), copy: join(store.folderOf(request.runId), PIPELINE_COPY) },
       seed: plan.seed,
       set: request.set ?? [],
       ...(request.to ? { to: request.to } : {}),
@@ -125,6 +125,16 @@ export class RunRecorder {
     const snapshot = this.record;
     this.writing = this.writing.then(() => this.store.write(snapshot)).catch(() => {});
   }
+}
+
+/**
+ * What the run computed, as a hash: the nodes as compiled (current node versions, params after
+ * migration, overrides and defaults), the edges and the seed — so a file an older Flowline wrote
+ * and the same pipeline migrated in the studio hash equal, and layout or notes change nothing.
+ */
+function pipelineHash(pipeline: Pipeline, plan: Plan): string {
+  const nodes = plan.nodes.map((n) => ({ id: n.id, type: n.spec.type, version: n.spec.version, params: n.params, disabled: n.disabled }));
+  return sha256(canonicalJson({ seed: plan.seed, nodes, edges: pipeline.edges }));
 }
 
 /**
