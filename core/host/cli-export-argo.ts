@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compile } from '../compile/index.ts';
 import { argoWorkflow, type ArgoStep } from '../export/argo/workflow.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import type { CliParts } from './cli.ts';
+import { parseCommandArgs } from './cli-args.ts';
 import { cliTrustGate } from './cli-trust.ts';
 import { readPipelineFile, writeFileAtomic } from './pipeline-file.ts';
 
@@ -26,28 +26,22 @@ function bad(message: string): never {
 }
 
 export async function exportArgoCommand(args: string[], { nodes }: CliParts, io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        image: { type: 'string' },
-        out: { type: 'string' },
-        claim: { type: 'string', default: 'flowline-project' },
-        mount: { type: 'string', default: '/flowline' },
-        'project-dir': { type: 'string', default: 'project' },
-        namespace: { type: 'string' },
-        'service-account': { type: 'string' },
-        trust: { type: 'boolean' },
-        yes: { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    bad(`flowline export argo: ${(e as Error).message}`);
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseCommandArgs(
+    args,
+    {
+      image: { type: 'string' },
+      out: { type: 'string' },
+      claim: { type: 'string', default: 'flowline-project' },
+      mount: { type: 'string', default: '/flowline' },
+      'project-dir': { type: 'string', default: 'project' },
+      namespace: { type: 'string' },
+      'service-account': { type: 'string' },
+      trust: { type: 'boolean' },
+      yes: { type: 'boolean' },
+    },
+    EXPORT_ARGO_USAGE,
+    'flowline export argo',
+  );
   if (positionals.length !== 1) bad('flowline export argo: give exactly one pipeline file.');
   if (!v.image) bad('flowline export argo: --image names the image with the flowline CLI (built from Dockerfile.worker).');
   if (!v.out) bad('flowline export argo: --out says where to write the workflow (JSON; argo submit and kubectl take it).');

@@ -3,9 +3,9 @@
  * (`flowline export onnx` lives beside it.)
  */
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { dockerBundleFromPipeline } from './docker-export.ts';
 import type { CliParts } from './cli.ts';
+import { parseCommandArgs } from './cli-args.ts';
 import { FlowlineError } from '../spec/errors.ts';
 
 interface Io {
@@ -23,31 +23,25 @@ function bad(message: string): never {
 }
 
 export async function exportDockerCommand(args: string[], parts: CliParts, io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        node: { type: 'string' },
-        out: { type: 'string' },
-        challenger: { type: 'string' },
-        'add-challenger-to': { type: 'string' },
-        routing: { type: 'string' },
-        'challenger-percent': { type: 'string' },
-        'unknown-category': { type: 'string' },
-        'extra-fields': { type: 'string' },
-        'max-rows': { type: 'string' },
-        exact: { type: 'boolean' },
-        'no-zip': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    bad(`flowline export docker: ${(e as Error).message}`);
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseCommandArgs(
+    args,
+    {
+      node: { type: 'string' },
+      out: { type: 'string' },
+      challenger: { type: 'string' },
+      'add-challenger-to': { type: 'string' },
+      routing: { type: 'string' },
+      'challenger-percent': { type: 'string' },
+      'unknown-category': { type: 'string' },
+      'extra-fields': { type: 'string' },
+      'max-rows': { type: 'string' },
+      exact: { type: 'boolean' },
+      'no-zip': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    EXPORT_DOCKER_USAGE,
+    'flowline export docker',
+  );
   if (positionals.length !== 1) bad('flowline export docker: give exactly one pipeline file.');
   if (!v.node) bad('flowline export docker: --node names the Train node to export.');
   const addTo = v['add-challenger-to'];

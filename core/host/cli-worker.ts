@@ -3,11 +3,11 @@
  * `flowline run FILE --queue ... --store DIR` on any machine (docs/scale-out.md).
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { redactUrl, type QueuePool } from '../exec/queue-pool.ts';
 import type { TaskRegistry } from '../exec/task-registry.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import type { CliParts } from './cli.ts';
+import { parseCommandArgs } from './cli-args.ts';
 import { QUEUE_TASKS } from './worker-tasks.ts';
 
 interface Io {
@@ -18,17 +18,12 @@ interface Io {
 export const WORKER_USAGE = 'flowline worker --queue redis://HOST:6379 --store DIR [--name flowline] [--threads N] [--lock-ms 30000]';
 
 export async function workerCommand(args: string[], { tasks }: CliParts, io: Io, stop: Promise<unknown> = sigterm()): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      options: { queue: { type: 'string' }, store: { type: 'string' }, name: { type: 'string' }, threads: { type: 'string' }, 'lock-ms': { type: 'string' } },
-    });
-  } catch (e) {
-    throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: `flowline worker: ${(e as Error).message}`, hint: WORKER_USAGE });
-  }
-  const v = parsed.values;
+  const { values: v } = parseCommandArgs(
+    args,
+    { queue: { type: 'string' }, store: { type: 'string' }, name: { type: 'string' }, threads: { type: 'string' }, 'lock-ms': { type: 'string' } },
+    WORKER_USAGE,
+    'flowline worker',
+  );
   if (!v.queue || !v.store) throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: 'flowline worker needs --queue (the Redis URL) and --store (the shared folder).', hint: WORKER_USAGE });
   const threads = v.threads === undefined ? undefined : Number(v.threads);
   const lockMs = v['lock-ms'] === undefined ? undefined : Number(v['lock-ms']);

@@ -1,12 +1,12 @@
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile, type Diagnostic } from '../compile/index.ts';
 import type { TaskRegistry } from '../exec/index.ts';
 import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { CATEGORIES, type AnyNodeSpec } from '../spec/define-node.ts';
 import { explanationSummary, type ExplanationSummary } from '../spec/explanation.ts';
 import type { RunSummary } from './api.ts';
+import { parseCommandArgs } from './cli-args.ts';
 import { ProgressDisplay, formatMs } from './cli-progress.ts';
 import { knownSources } from './known-sources.ts';
 import { readPipelineFile } from './pipeline-file.ts';
@@ -116,16 +116,8 @@ function failureReport(info: ErrorInfo, exit: number) {
   return exit === EXIT.badInput ? { status: 'invalid', diagnostics: [{ severity: 'error', ...error }] } : { status: 'error', error };
 }
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: (e as Error).message, hint: 'See `flowline help`.' });
-  }
-}
-
 async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parseCommandArgs(args, {
     set: { type: 'string', multiple: true },
     out: { type: 'string' },
     json: { type: 'boolean' },
@@ -253,7 +245,7 @@ async function writeOutDir(dir: string, summary: RunSummary, report: RunReport):
 }
 
 async function validateCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' }, set: { type: 'string', multiple: true } });
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, set: { type: 'string', multiple: true } });
   if (positionals.length !== 1) {
     io.stderr.write('flowline validate: give exactly one pipeline file.\n');
     return EXIT.badInput;
@@ -277,7 +269,7 @@ async function validateCommand(args: string[], nodes: readonly AnyNodeSpec[], io
 }
 
 function nodesCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): number {
-  const { values } = parse(args, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
   if (values.json) {
     io.stdout.write(`${JSON.stringify(catalogOf([...nodes]), null, 2)}\n`);
     return EXIT.ok;
@@ -292,7 +284,7 @@ function nodesCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): nu
 }
 
 async function templatesCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
   const templates = await listTemplates();
   if (values.json) io.stdout.write(`${JSON.stringify(templates, null, 2)}\n`);
   else for (const t of templates) io.stdout.write(`${t.id.padEnd(24)} ${t.name} — ${t.description}\n  ${t.path}\n`);
@@ -300,7 +292,7 @@ async function templatesCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function studioCommand(args: string[], { nodes, tasks }: CliParts, io: Io): Promise<number> {
-  const { values } = parse(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+  const { values } = parseCommandArgs(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
   const { startWebHost } = await import('./web-host.ts');
   const host = await startWebHost({ nodes, tasks, port: values.port ? Number(values.port) : 0, openBrowser: !values['no-open'], cwd: process.cwd() });
   io.stdout.write(`Flowline studio: ${host.url}\n(open it in a browser; Ctrl+C stops the studio)\n`);

@@ -6,16 +6,15 @@
  * threads ran. (Before the refits moved to workers, the host fitted 25 steps itself: 5 folds x 5 steps.) The loop's
  * delay on 100k rows, a timing, is measured by bench/host-loop.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { compile } from '../../../core/compile/index.ts';
 import { execute, WorkerPool } from '../../../core/exec/index.ts';
 import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
-import { Pipeline } from '../../../core/schema/index.ts';
-import { Rng } from '../../../core/spec/random.ts';
 import { NODES } from '../../../nodes/index.ts';
+import { churnCvPipeline, writeChurnCsv } from '../../support/churn-cv-fixture.ts';
 
 /** Recipe steps fitted (fitApplyStep) or applied (applyRecipe) on this thread, by the executor's modules. */
 const onHost = vi.hoisted(() => ({ fits: 0, applies: 0 }));
@@ -36,49 +35,11 @@ vi.mock('../../../core/ml/prep/fit.ts', async (importOriginal) => {
 
 const ROWS = 5_000;
 
-function writeData(dir: string): void {
-  const rng = new Rng(7);
-  const cities = ['north', 'south', 'east', 'west', 'centre'];
-  const lines = ['age,income,city,visits,churned'];
-  for (let i = 0; i < ROWS; i++) {
-    const age = 18 + Math.floor(rng.next() * 60);
-    const income = rng.next() < 0.05 ? '' : (20 + rng.next() * 80).toFixed(2);
-    const city = cities[Math.floor(rng.next() * cities.length)];
-    const visits = Math.floor(rng.next() * 20);
-    const churned = rng.next() < 1 / (1 + Math.exp(-(visits - 10) / 3)) ? 'yes' : 'no';
-    lines.push(`${age},${income},${city},${visits},${churned}`);
-  }
-  writeFileSync(join(dir, 'customers.csv'), `${lines.join('\n')}\n`);
-}
-
-const pipeline = Pipeline.parse({
-  format: 'flowline.pipeline',
-  version: 1,
-  seed: 3,
-  nodes: [
-    { id: 'load', type: 'data.load_csv', version: 1, params: { path: 'customers.csv' } },
-    { id: 'impute', type: 'prep.impute', version: 1, params: { columns: ['income'], strategy: 'median' } },
-    { id: 'ratio', type: 'prep.formula', version: 1, params: { output: 'income_per_visit', expression: 'income / (visits + 1)' } },
-    { id: 'encode', type: 'prep.encode', version: 1, params: { columns: ['city'], method: 'onehot' } },
-    { id: 'scale', type: 'prep.scale', version: 1, params: { columns: ['age', 'income', 'income_per_visit'], method: 'standard' } },
-    { id: 'bins', type: 'prep.discretize', version: 1, params: { columns: ['visits'], strategy: 'quantile', n_bins: 4 } },
-    { id: 'cv', type: 'ml.cross_validate', version: 1, params: { target: 'churned', learner: 'decision_tree', learner_params: { max_depth: 4 }, folds: 5 } },
-  ],
-  edges: [
-    { from: 'load.table', to: 'impute.table' },
-    { from: 'impute.table', to: 'ratio.table' },
-    { from: 'ratio.table', to: 'encode.table' },
-    { from: 'encode.table', to: 'scale.table' },
-    { from: 'scale.table', to: 'bins.table' },
-    { from: 'bins.table', to: 'cv.table' },
-  ],
-});
-
 describe("the host's thread during heavy work", () => {
   it('runs no recipe fit of a 5-fold CV with a full recipe: the 5 refits and fits are counted in worker threads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowline-loop-'));
-    writeData(dir);
-    const { plan, diagnostics } = compile(pipeline, NODES);
+    writeChurnCsv(dir, ROWS);
+    const { plan, diagnostics } = compile(churnCvPipeline, NODES);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const pool = new WorkerPool(WORKER_TASKS, 2);
     try {
