@@ -36,7 +36,8 @@ async function runPenguins(page: Page): Promise<void> {
   await page.getByTestId('template-penguins-species').click();
   await expect(page.getByTestId('node-explain')).toBeVisible();
   await page.getByTestId('btn-run').click();
-  await expect(page.getByTestId('node-status-explain')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  // 'cached' when an earlier run of the template (the CLI template tests run it in place) left its results.
+  await expect(page.getByTestId('node-status-explain')).toHaveAttribute('data-status', /^(done|cached)$/, { timeout: 120_000 });
 }
 
 test('Explain views on the penguins template: global, local (from Evaluate\'s worst rows), dependence and PDP/ICE', async ({ page, pageErrors }) => {
