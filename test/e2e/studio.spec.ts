@@ -154,7 +154,7 @@ test('undo and redo every edit, by button and keyboard', async ({ page }) => {
 
 test('open an example pipeline from the start screen and run it', async ({ page }) => {
   test.setTimeout(90_000);
-  const first = page.locator('[data-testid^="template-"]').first();
+  const first = page.getByTestId('template-penguins-species');
   await expect(first).toBeVisible();
   await first.click();
   await expect(page.locator('.react-flow__node-card').first()).toBeVisible();
