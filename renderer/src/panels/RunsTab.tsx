@@ -27,7 +27,8 @@ export function RunsTab() {
     let live = true;
     api()
       .listRuns(path)
-      .then((r) => live && (setRuns(r), setError(null)), (e: Error) => live && setError(e.message));
+      // Runs are logged per folder: show this file's own (another pipeline beside it has its own).
+      .then((r) => live && (setRuns(path ? r.filter((x) => x.pipeline.path === path) : r), setError(null)), (e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
