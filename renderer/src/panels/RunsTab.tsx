@@ -16,7 +16,8 @@ const num = (v: number | null | undefined) => (v === null || v === undefined ? '
  */
 export function RunsTab() {
   const path = useDocStore((s) => s.path ?? s.origin ?? undefined);
-  const sessionRuns = useRunStore((s) => s.runs.length);
+  const session = useRunStore((s) => s.runs);
+  const sessionRuns = session.length;
   const [runs, setRuns] = useState<RunRecord[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
@@ -28,7 +29,13 @@ export function RunsTab() {
     api()
       .listRuns(path)
       // Runs are logged per folder: show this file's own (another pipeline beside it has its own).
-      .then((r) => live && (setRuns(path ? r.filter((x) => x.pipeline.path === path) : r), setError(null)), (e: Error) => live && setError(e.message));
+      // Unsaved work has no file to match: only the runs this document made in this session.
+      .then((r) => {
+        const mine = path ? r.filter((x) => x.pipeline.path === path) : r.filter((x) => session.some((s) => s.runId === x.id));
+        if (!live) return;
+        setRuns(mine);
+        setError(null);
+      }, (e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
