@@ -8,7 +8,6 @@
  *
  * Needs redis-server. Each run is a fresh store and --no-cache, so nothing is reused.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { main } from '../core/host/cli.ts';
 import { WORKER_TASKS } from '../core/host/worker-tasks.ts';
 import { NODES } from '../nodes/index.ts';
+import { startQueueWorker, stopQueueWorker } from '../test/support/queue-worker.ts';
 import { ensureMixedCsv } from './support/datasets.ts';
 
 const rows = Number(process.argv[2] ?? 20_000);
@@ -55,25 +55,17 @@ async function timed(args: string[]): Promise<number> {
   return performance.now() - t0;
 }
 
-function startWorker(store: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'test', 'support', 'queue-worker-main.ts'), '--queue', url, '--store', store, '--name', 'bench', '--threads', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => String(d).includes('serving queue') && resolve(child));
-    child.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
-  });
-}
-
 console.log(`bench/distributed: ${TRIALS}-trial Tune × 3 folds on ${rows.toLocaleString()} rows; ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}`);
 await timed([]); // warm-up: DuckDB, the learners, the thread pool
 const local = Math.min(await timed([]), await timed([]));
 
 const store = join(dir, 'store');
-const workers = await Promise.all([startWorker(store), startWorker(store)]);
+const workers = await Promise.all([startQueueWorker(url, store, 'bench'), startQueueWorker(url, store, 'bench')]);
 await timed(['--queue', url, '--store', store, '--queue-name', 'bench']); // warm-up of the workers
 rmSync(join(store, 'results'), { recursive: true, force: true }); // so the timed run computes every job again
 const queued = await timed(['--queue', url, '--store', store, '--queue-name', 'bench']);
 const jobs = readdirSync(join(store, 'results')).flatMap((d) => readdirSync(join(store, 'results', d))).length;
-for (const w of workers) w.kill('SIGTERM');
+await Promise.all(workers.map((w) => stopQueueWorker(w.child)));
 
 const ratio = queued / local;
 const perJob = (queued - local) / jobs;

@@ -157,7 +157,7 @@ async function forestOnWorkers(train: FitData, params: Record<string, unknown>, 
 
 /**
  * Predict the way the Predict node does (model.ts predictInWorkers: rows split over the 2 pool
- * workers, the model shared with them, not copied: shared-state.ts); a line with the ms and
+ * workers, the model shared with them, not copied: model-sharing.ts); a line with the ms and
  * whether the numbers are those of one in-process call, and the ms.
  */
 async function predictOnWorkers(kind: string, state: unknown, test: Matrix, direct: Prediction): Promise<[string, number]> {

@@ -89,8 +89,6 @@ export class QueuePool implements TaskPool {
   private readonly cancels = new Set<Promise<void>>();
   private ready: Promise<unknown> | null = null;
   private closing = false;
-  /** What happened to each remote call: computed by a worker, or read from the store. Tests count these. */
-  readonly counts = { queued: 0, reused: 0, local: 0 };
 
   constructor(
     settings: QueueSettings,
@@ -113,7 +111,6 @@ export class QueuePool implements TaskPool {
 
   async run<P, R>(task: WorkerTask<P, R>, payload: P, options: TaskRunOptions): Promise<R> {
     if (!this.remote.has(task.name)) {
-      this.counts.local++;
       return this.local.run(task, payload, options);
     }
     if (options.signal.aborted || this.closing) throw cancelled();
@@ -135,7 +132,6 @@ export class QueuePool implements TaskPool {
     const key = jobKey(task, input);
     const stored = await this.store.get('results', key);
     if (stored) {
-      this.counts.reused++;
       return { result: stored };
     }
     await this.store.put('inputs', input, bytes);
@@ -159,7 +155,6 @@ export class QueuePool implements TaskPool {
     // It may fail while the job is being added, before anyone awaits it: not an unhandled rejection.
     done.catch(() => {});
     if (options.signal.aborted || this.closing) return { key, done };
-    this.counts.queued++;
     // Several attempts only for a lost worker (stalled job): failures in the data are final (queue-worker.ts).
     await this.queue.add(task, { task, input, key } satisfies QueueJobData, { jobId: key, attempts: 3, removeOnComplete: true, removeOnFail: true });
     // Cancelled while the job was being added: the cancel may have looked before it existed.

@@ -4,6 +4,7 @@
  * file and nothing else from the host side. Grow it by adding optional fields and new methods;
  * never change the meaning of an existing one.
  */
+import type { VerificationReport } from '../spec/export-report.ts';
 import type { Pipeline } from '../schema/pipeline.ts';
 import type { ErrorInfo } from '../spec/errors.ts';
 import type { ColumnSchema, ColumnType, PortType, PortValue, Recipe } from '../spec/values.ts';
@@ -170,27 +171,8 @@ export interface OnnxExportRequest {
   out?: string;
 }
 
-/** How the exported file compared with the app's own predictions. */
-export interface OnnxVerification {
-  passed: boolean;
-  rows: number;
-  heldOutRows: number;
-  rowSource: string;
-  missingRows: number;
-  unseenRows: number;
-  labelsAgree?: number;
-  maxAbsDiff: number;
-  maxRelDiff: number;
-  tolerance: number;
-  bitIdentical: boolean;
-  inexactOps: string[];
-  whyNotIdentical?: string;
-  worst: { row: number; output: string; app: number | string; onnx: number | string } | null;
-  onnxMs: number;
-  onnxLoadMs: number;
-  appMs: number;
-  failure?: string;
-}
+/** How the exported file compared with the app's own predictions (the target is said beside it). */
+export type OnnxVerification = Omit<VerificationReport, 'target'>;
 
 export interface OnnxExportResult {
   ok: boolean;

@@ -18,7 +18,7 @@ import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix, Prediction } from './learners/types.ts';
 import { deriveSeed } from '../spec/random.ts';
 import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask, type FitPayload, type UnitRangeJob } from './tasks.ts';
-import { sharedState } from './shared-state.ts';
+import { sharedState } from './model-sharing.ts';
 import { checkRecipeLeavesTarget, encodeTarget, recipeMatrixTask, targetSource, trainingMatrixTask, unpackFrame, type Target, type TaskChoice } from './training-data.ts';
 
 // The target/feature helpers moved to training-data.ts (they run on the worker pool); callers keep importing them from here.
@@ -193,7 +193,7 @@ const PARALLEL_PREDICT_ROWS = 20_000;
  * so the numbers are those of one predict call, bit for bit.
  */
 export async function predictInWorkers(ctx: Pick<RunContext, 'runInWorker'>, kind: string, fitted: unknown, X: Matrix, threads = FIT_THREADS): Promise<Prediction> {
-  // The model crosses to the workers as shared memory: no copy per worker, per call (shared-state.ts).
+  // The model crosses to the workers as shared memory: no copy per worker, per call (model-sharing.ts).
   const state = sharedState(fitted);
   const parts = Math.max(1, Math.min(threads, Math.floor(X.rows / (PARALLEL_PREDICT_ROWS / 2))));
   if (parts === 1) return ctx.runInWorker(predictLearnerTask, { kind, state, X });

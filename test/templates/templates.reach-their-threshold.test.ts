@@ -1,11 +1,12 @@
 /**
- * Every shipped template, run as a user would (`flowline run templates/<name>.flow.json --json`,
- * a fresh process with its own state folder), exits 0 and reaches the score its description
+ * Every shipped template, run as a user would (`flowline run <name>.flow.json --json --trust` on a
+ * copy of templates/ in a temp folder, so the checkout gets no cache or run log; a fresh process
+ * with its own state folder), exits 0 and reaches the score its description
  * promises (its `template.threshold`). The gallery facts each template must carry are checked
  * here too. The whole set's wall time is printed, not asserted (the machine may be shared).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,9 @@ const BIN = join(REPO, 'bin', 'flowline.js');
 const DIR = join(REPO, 'templates');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.flow.json')).sort();
 const DATA_README = readFileSync(join(DIR, 'data', 'README.md'), 'utf8');
+/** Where the templates run: a copy, so running them leaves nothing in the checkout. */
+const RUN_DIR = join(mkdtempSync(join(tmpdir(), 'flowline-tpl-')), 'templates');
+cpSync(DIR, RUN_DIR, { recursive: true, filter: (p) => !p.includes('.flowline') });
 /** Two at a time: the CI machine has 2 cores. */
 const PARALLEL = 2;
 
@@ -23,7 +27,7 @@ interface RunResult { code: number | null; json: { status: string; metrics: Reco
 
 function runCli(file: string): Promise<RunResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, 'run', join(DIR, file), '--json'], { env: { ...process.env, FLOWLINE_STATE_DIR: mkdtempSync(join(tmpdir(), 'flowline-tpl-state-')) } });
+    const child = spawn(process.execPath, [BIN, 'run', join(RUN_DIR, file), '--json', '--trust'], { env: { ...process.env, FLOWLINE_STATE_DIR: mkdtempSync(join(tmpdir(), 'flowline-tpl-state-')) } });
     let out = '', err = '';
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (err += b));

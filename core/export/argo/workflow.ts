@@ -36,19 +36,9 @@ export interface ArgoOptions {
   serviceAccount?: string;
 }
 
-/** What a task of each kind asks the scheduler for: training, tuning and explaining are the heavy ones. */
-export const RESOURCES: Record<Category, { class: 'light' | 'heavy' }> = {
-  Sources: { class: 'light' },
-  Clean: { class: 'light' },
-  Features: { class: 'light' },
-  Split: { class: 'light' },
-  Train: { class: 'heavy' },
-  Tune: { class: 'heavy' },
-  Evaluate: { class: 'light' },
-  Explain: { class: 'heavy' },
-  Export: { class: 'light' },
-  Utility: { class: 'light' },
-};
+/** Node kinds whose tasks ask the scheduler for more: training, tuning and explaining. */
+const HEAVY: ReadonlySet<Category> = new Set<Category>(['Train', 'Tune', 'Explain']);
+const classOf = (c: Category) => (HEAVY.has(c) ? 'heavy' : 'light');
 
 const REQUESTS = {
   light: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '4Gi' } },
@@ -90,7 +80,7 @@ export function argoWorkflow(steps: readonly ArgoStep[], o: ArgoOptions) {
   const project = [o.mountPath.replace(/\/+$/, ''), o.projectDir].filter(Boolean).join('/');
   const script = taskScript(`${project}/${o.fileName}`, o.fileSha256);
   const volume = 'flowline-project';
-  const classes = [...new Set(steps.map((s) => RESOURCES[s.category].class))].sort();
+  const classes = [...new Set(steps.map((s) => classOf(s.category)))].sort();
   const template = (cls: 'light' | 'heavy') => ({
     name: `flowline-node-${cls}`,
     inputs: { parameters: [{ name: 'node' }] },
@@ -123,7 +113,7 @@ export function argoWorkflow(steps: readonly ArgoStep[], o: ArgoOptions) {
           dag: {
             tasks: steps.map((s) => ({
               name: names.get(s.id)!,
-              template: `flowline-node-${RESOURCES[s.category].class}`,
+              template: `flowline-node-${classOf(s.category)}`,
               arguments: { parameters: [{ name: 'node', value: s.id }] },
               ...(s.upstream.length ? { dependencies: [...new Set(s.upstream)].map((u) => names.get(u)!) } : {}),
             })),

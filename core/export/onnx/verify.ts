@@ -5,6 +5,7 @@
  * next to the app's own predictions on the same rows. Labels must agree on every row; numbers
  * within the target's tolerance. The report says by how much they differ, and where most.
  */
+import type { VerificationReport } from '../../spec/export-report.ts';
 import * as ort from 'onnxruntime-node';
 import { FlowlineError } from '../../spec/errors.ts';
 import type { ModelValue } from '../../spec/values.ts';
@@ -23,39 +24,7 @@ export const UNSEEN_CATEGORY = '\u2047 unseen category \u2047';
 const MAX_ROWS = 2000;
 const VARIANT_ROWS = 10;
 
-export interface VerificationReport {
-  passed: boolean;
-  target: ExportTarget['name'];
-  /** Rows compared, and how they were made. */
-  rows: number;
-  heldOutRows: number;
-  /** Where the held-out rows came from, e.g. "test side of split 'split' (rows the model never saw)". */
-  rowSource: string;
-  missingRows: number;
-  unseenRows: number;
-  /** Classifiers: rows whose ONNX label equals the app's; clustering: same cluster. */
-  labelsAgree?: number;
-  /** Largest |ONNX − app| over the numeric outputs compared (probabilities, value, score, distances). */
-  maxAbsDiff: number;
-  /** Largest |ONNX − app| / max(|app|, |ONNX|). */
-  maxRelDiff: number;
-  /** Accepted difference: relative for values, absolute for probabilities. */
-  tolerance: number;
-  /** Every number equal to the app's, bit for bit (NaN where the app has NaN). */
-  bitIdentical: boolean;
-  /** Operators that may round differently from JavaScript's Math (why exact may not be bit-identical). */
-  inexactOps: string[];
-  /** When not bit-identical: why, in plain words. */
-  whyNotIdentical?: string;
-  worst: { row: number; output: string; app: number | string; onnx: number | string } | null;
-  /** Scoring the rows with onnxruntime (the session already loaded), and loading the session. */
-  onnxMs: number;
-  onnxLoadMs: number;
-  /** Scoring the same rows with the app's recipe + learner. */
-  appMs: number;
-  /** Plain-words summary of a failure. */
-  failure?: string;
-}
+export type { VerificationReport };
 
 function nullColumn(col: FrameColumn, n: number): FrameColumn {
   return col instanceof Float64Array ? new Float64Array(n).fill(NaN) : new Array<string | null>(n).fill(null);

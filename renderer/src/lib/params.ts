@@ -77,9 +77,8 @@ export function summarize(spec: CatalogNode | undefined, params: Record<string, 
   if (!spec) return '';
   const parts: string[] = [];
   // The learner says most about a model node, whatever order its schema lists params in.
-  const names = paramEntries(spec).map(([name]) => name);
-  if (typeof params.learner === 'string') names.sort((a, b) => Number(b === 'learner') - Number(a === 'learner'));
-  if (typeof params.learner === 'string' && !names.includes('learner')) names.unshift('learner');
+  const names = paramEntries(spec).map(([name]) => name).filter((n) => n !== 'learner');
+  if (typeof params.learner === 'string') names.unshift('learner');
   for (const name of names) {
     const v = params[name];
     if (v === undefined || v === '' || v === null || (Array.isArray(v) && !v.length) || typeof v === 'object' && !Array.isArray(v)) continue;

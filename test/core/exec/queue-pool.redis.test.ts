@@ -4,7 +4,7 @@
  * numbers; a cancelled run leaves no job behind. Needs redis-server (bash .ci/run starts one and
  * sets FLOWLINE_TEST_REDIS_URL); without it the suite is reported skipped, loudly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,22 +15,22 @@ import { redactUrl, redisConnection } from '../../../core/exec/queue-pool.ts';
 import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 import { NODES } from '../../../nodes/index.ts';
 import { captureIo } from '../../support/capture-io.ts';
+import { startQueueWorker, stopQueueWorker, type QueueWorkerProcess } from '../../support/queue-worker.ts';
 
 const url = process.env.FLOWLINE_TEST_REDIS_URL;
 if (!url) console.warn('\n*** FLOWLINE_TEST_REDIS_URL is not set: the distributed worker queue tests are SKIPPED (needs redis-server; bash .ci/run starts it) ***\n');
 
 const PENGUINS = new URL('../../../templates/data/penguins.csv', import.meta.url).pathname;
-const WORKER_MAIN = new URL('../../support/queue-worker-main.ts', import.meta.url).pathname;
 const parts = { nodes: NODES, tasks: WORKER_TASKS };
 
 let work: string;
 const workers: ChildProcess[] = [];
-const outputs = new Map<ChildProcess, string>();
+const outputs = new Map<ChildProcess, QueueWorkerProcess>();
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'flowline-queue-'));
 });
 afterEach(async () => {
-  await Promise.all(workers.splice(0).map(stopWorker));
+  await Promise.all(workers.splice(0).map(stopQueueWorker));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -61,27 +61,11 @@ function project(name: string, extra: { trials?: number } = {}): string {
   return join(dir, 'p.flow.json');
 }
 
-function startWorker(queue: string, store: string, extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN, '--queue', url!, '--store', store, '--name', queue, '--threads', '1', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  workers.push(child);
-  outputs.set(child, '');
-  const add = (d: Buffer) => outputs.set(child, outputs.get(child) + String(d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      add(d);
-      if (outputs.get(child)!.includes('serving queue')) resolve(child);
-    });
-    child.stderr!.on('data', add);
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before serving: ${outputs.get(child)}`)));
-  });
-}
-
-function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  });
+async function startWorker(queue: string, store: string, extra: string[] = []): Promise<ChildProcess> {
+  const w = await startQueueWorker(url!, store, queue, extra);
+  workers.push(w.child);
+  outputs.set(w.child, w);
+  return w.child;
 }
 
 async function run(file: string, args: string[] = [], signal?: AbortSignal) {
@@ -124,8 +108,8 @@ describe.skipIf(!url)('flowline run --queue with flowline worker processes (Bull
     expect(again.report.metrics).toEqual(local.report.metrics);
     expect(readdirSync(join(store, 'results')).flatMap((d) => readdirSync(join(store, 'results', d))).length).toBe(results.length);
     expect(await jobCounts('q1')).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
-    await Promise.all(pair.map(stopWorker));
-    const ran = pair.map((w) => Number(/ran (\d+) jobs/.exec(outputs.get(w)!)?.[1]));
+    await Promise.all(pair.map(stopQueueWorker));
+    const ran = pair.map((w) => Number(/ran (\d+) jobs/.exec(outputs.get(w)!.output())?.[1]));
     expect(ran[0] + ran[1]).toBe(results.length);
   }, 300_000);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { learnerByKind } from '../../../core/ml/learners/index.ts';
 import type { Matrix, Prediction } from '../../../core/ml/learners/types.ts';
 import { predictInWorkers } from '../../../core/ml/model.ts';
-import { sharedStateStats } from '../../../core/ml/shared-state.ts';
+import { sharedStateStats } from '../../../core/ml/model-sharing.ts';
 import { packStats } from '../../../core/ml/learners/tree/flat-tree.ts';
 import { Rng } from '../../../core/spec/random.ts';
 import type { RunContext, WorkerTask } from '../../../core/spec/index.ts';

@@ -1,5 +1,5 @@
 import type { FlatTree, Matrix } from '../types.ts';
-import { sharedStateKey } from '../../shared-state.ts';
+import { sharedStateKey } from '../../model-sharing.ts';
 import { PAGE_BYTES, WALK_LANES, kernelMemory, loadWalkKernels, type KernelMemory } from './tree-kernels.ts';
 
 /**
@@ -169,7 +169,7 @@ interface PackedForest {
 }
 
 /**
- * Forests packed in this thread, by the id of the shared model they come from (shared-state.ts):
+ * Forests packed in this thread, by the id of the shared model they come from (model-sharing.ts):
  * a Predict worker walks the same model on every call, and packing a forest of millions of nodes
  * costs a pass over all of it. At most PACKED_KEPT are kept (the newest).
  */
