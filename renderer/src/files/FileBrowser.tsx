@@ -7,6 +7,16 @@ import { Icon } from '../ui/Icon.tsx';
 const join = (dir: string, name: string) => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
 const parent = (dir: string) => dir.replace(/\/[^/]*\/?$/, '') || '/';
 
+const PIPELINE = '.flow.json';
+
+/** A file is offered when its name ends with one of `extensions`; a pipeline file only when asked for by name (it is never data). */
+function offered(name: string, extensions: string[] | undefined): boolean {
+  const lower = name.toLowerCase();
+  if (!extensions?.length) return true;
+  if (lower.endsWith(PIPELINE) && !extensions.includes(PIPELINE.slice(1))) return false;
+  return extensions.some((x) => lower.endsWith(`.${x.toLowerCase()}`));
+}
+
 /** A server-side directory listing (api.listDirectory): folders open, files are picked. */
 export function FileBrowser({ start, extensions, onPick, pickDirs }: { start: string; extensions?: string[]; onPick: (path: string) => void; pickDirs?: (dir: string) => void }) {
   const cwd = useUiStore((s) => s.cwd);
@@ -28,7 +38,7 @@ export function FileBrowser({ start, extensions, onPick, pickDirs }: { start: st
     };
     // pickDirs is a notification only; re-listing when it changes identity would be wasted work.
   }, [dir]);
-  const shown = listing?.entries.filter((e) => e.dir || !extensions?.length || extensions.some((x) => e.name.toLowerCase().endsWith(`.${x.toLowerCase()}`))) ?? [];
+  const shown = listing?.entries.filter((e) => e.dir || offered(e.name, extensions)) ?? [];
   return (
     <div className="file-browser" data-testid="file-browser">
       <div className="file-browser__path">

@@ -23,7 +23,7 @@ export function OpenDialog() {
         <input className="input" autoFocus placeholder="/path/to/pipeline.flow.json" aria-label="Pipeline path" value={path} onChange={(e) => setPath(e.target.value)} data-testid="open-path" />
         <button className="button button--primary" type="submit" disabled={!path.trim()} data-testid="open-submit">Open</button>
       </form>
-      <FileBrowser start={current ? dirOf(current) : ''} extensions={['json']} onPick={(p) => void openPath(p)} />
+      <FileBrowser start={current ? dirOf(current) : ''} extensions={['flow.json']} onPick={(p) => void openPath(p)} />
     </Modal>
   );
 }
