@@ -6,6 +6,7 @@ import { parseParams } from '../spec/params.ts';
 import type { KnownTable } from '../spec/known-columns.ts';
 import { inferColumns, type KnownMap } from './known-columns.ts';
 import { closest, paramIssue, unknownOverridePath } from './param-issues.ts';
+import { gateIssues } from './gate-issues.ts';
 import { protectedFeatureIssues } from './protected-attributes.ts';
 import { applyOverride, parseOverride } from './set-overrides.ts';
 
@@ -99,6 +100,9 @@ export function compile(pipeline: Pipeline, catalog: readonly AnyNodeSpec[], opt
     }
     nodeSpec.set(node.id, spec);
   }
+
+  // -- gates (the registry's promotion conditions) name real metric nodes --
+  for (const issue of gateIssues(pipeline, (id) => nodeSpec.get(id))) error(issue);
 
   // -- --set overrides --
   const overrides = new Map<string, Record<string, unknown>>();

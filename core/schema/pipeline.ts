@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Gate } from './gates.ts';
 
 /** The pipeline file format this build writes. Older files migrate on load; newer ones are refused. */
 export const FORMAT = 'flowline.pipeline';
@@ -89,6 +90,8 @@ export const Pipeline = z
     seed: z.number().int().default(42).meta({ description: "Seed of every random node that leaves its own seed param empty (the node's seed, not its id, decides its random numbers)." }),
     nodes: z.array(PipelineNode),
     edges: z.array(PipelineEdge).default([]),
+    /** Conditions a model must meet to be promoted or exported as production (docs/lifecycle.md, "Gates"). */
+    gates: z.array(Gate).optional().meta({ description: 'Conditions a model must meet before it is promoted to production or exported as production (docs/lifecycle.md, "Gates").' }),
     /** Presentation only, kept apart so that moving a node does not touch the semantics above. */
     layout: z
       .object({

@@ -61,7 +61,7 @@ function jsonErrorLine(text: string, e: Error): { line: number; column: number }
   return lc ? { line: Number(lc[1]), column: Number(lc[2]) } : undefined;
 }
 
-const TOP_ORDER = ['format', 'version', 'name', 'description', 'tags', 'template', 'seed', 'nodes', 'edges', 'layout'];
+const TOP_ORDER = ['format', 'version', 'name', 'description', 'tags', 'template', 'seed', 'nodes', 'edges', 'gates', 'layout'];
 const NODE_ORDER = ['id', 'type', 'version', 'title', 'disabled', 'params'];
 
 function sortKeys(value: unknown, order?: string[]): unknown {

@@ -72,7 +72,8 @@ export function driftReport(reference: TrainingReference, frame: Frame, threshol
   return { rows: frame.rows, referenceRows: reference.rows, thresholds, columns, ...(prediction ? { prediction } : {}), missingColumns, drifted, verdict };
 }
 
-function judge(ref: NumericReference | CategoryReference, values: Frame['columns'][string], thresholds: DriftThresholds): ColumnDrift {
+/** One column (or the predictions) against its reference, with the thresholds' verdict. */
+export function judge(ref: NumericReference | CategoryReference, values: Frame['columns'][string], thresholds: DriftThresholds): ColumnDrift {
   const drift = ref.kind === 'number' ? numericDrift(ref, toNumbers(values)) : categoryDrift(ref, toTexts(values));
   const missingRef = drift.missingRate.reference;
   if (Math.abs(drift.missingRate.current - missingRef) >= thresholds.missingRate) drift.reasons.push(`missing ${fmt(missingRef)} → ${fmt(drift.missingRate.current)}`);
