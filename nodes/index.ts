@@ -53,6 +53,9 @@ import { compareNode } from './compare-models.node.ts';
 // -- explanations --
 import { explainNode } from './explain-model.node.ts';
 
+// -- monitoring --
+import { detectDriftNode } from './detect-drift.node.ts';
+
 // -- export --
 import { exportOnnxNode } from './export-onnx.node.ts';
 import { exportDockerNode } from './export-docker.node.ts';
@@ -102,6 +105,8 @@ export const NODES: AnyNodeSpec[] = [
   compareNode,
   // -- explanations --
   explainNode,
+  // -- monitoring --
+  detectDriftNode,
   // -- export --
   exportOnnxNode,
   exportDockerNode,

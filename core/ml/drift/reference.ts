@@ -56,9 +56,15 @@ export function numericReference(column: string, values: Float64Array): NumericR
 
 /** The predictions on the training rows as the reference's "prediction" column. */
 export function predictionReference(task: string, classes: readonly (string | number)[] | undefined, values: Float64Array): NumericReference | CategoryReference {
-  if (classes) return categoryReference(PREDICTION_COLUMN, Array.from(values, (v) => String(classes[v])));
-  if (task === 'clustering') return categoryReference(PREDICTION_COLUMN, Array.from(values, (v) => String(v)));
-  return numericReference(PREDICTION_COLUMN, values);
+  const column = predictionValues(task, classes, values);
+  return column instanceof Float64Array ? numericReference(PREDICTION_COLUMN, column) : categoryReference(PREDICTION_COLUMN, column);
+}
+
+/** Predictions as the reference's "prediction" column holds them: class labels or cluster ids as text, else numbers. */
+export function predictionValues(task: string, classes: readonly (string | number)[] | undefined, values: Float64Array): Float64Array | string[] {
+  if (classes) return Array.from(values, (v) => String(classes[v]));
+  if (task === 'clustering') return Array.from(values, (v) => String(v));
+  return values;
 }
 
 export function categoryReference(column: string, values: ArrayLike<string | null>): CategoryReference {
