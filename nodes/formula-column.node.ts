@@ -1,6 +1,6 @@
 import { expressionRefs } from '../core/spec/expression.ts';
 import { defineNode, knownColumn, withColumns } from '../core/spec/index.ts';
-import { checkExpressionColumns, parseExpression } from '../core/ml/prep/expression.ts';
+import { checkExpressionArithmetic, checkExpressionColumns, expressionLabel, parseExpression } from '../core/ml/prep/expression.ts';
 import { addRecipeStep } from '../core/ml/prep/table-step.ts';
 import { formula, formulaParams } from '../core/ml/prep/formula.ts';
 
@@ -24,7 +24,11 @@ export const formulaColumnNode = defineNode({
   // The result's type (number or text) shows when it runs.
   columns: ({ inputs: { table: t }, params }) => ({ table: t && withColumns(t, [knownColumn(params.output, 'other')]) }),
   async run({ inputs, params, ctx }) {
-    checkExpressionColumns(parseExpression(params.expression), inputs.table.columns.map((c) => c.name));
+    // Errors name the expression as written and its column, before any row is read.
+    const label = expressionLabel('Formula', params.expression);
+    const tree = parseExpression(params.expression, label);
+    checkExpressionColumns(tree, inputs.table.columns.map((c) => c.name), label);
+    checkExpressionArithmetic(tree, new Set(inputs.table.columns.filter((c) => c.type === 'string').map((c) => c.name)), label);
     return { table: await addRecipeStep(ctx, inputs.table, formula, params) };
   },
 });

@@ -285,3 +285,63 @@ export function checkExpressionColumns(node: Node, available: string[], label = 
     }
   }
 }
+
+const NUMERIC_FUNCTIONS = new Set(['log', 'exp', 'sqrt', 'abs', 'round', 'floor', 'ceil', 'min', 'max']);
+
+/**
+ * Formula Column evaluates on a frame where text stays text and everything else (numbers,
+ * true/false, dates as epoch ms) is a number. Arithmetic on text would quietly give a column of
+ * missing values; this names the operator and the column instead, in the words Filter Rows uses.
+ * `textColumns` are the input's text columns; a value whose kind is not known is never an error.
+ */
+export function checkExpressionArithmetic(node: Node, textColumns: ReadonlySet<string>, label = 'Formula'): void {
+  type Kind = 'number' | 'text' | 'unknown';
+  const describe = (n: Node) => (n.t === 'col' ? `column '${n.name}' (text)` : n.t === 'str' ? `the text '${n.v}'` : 'text');
+  const needNumber = (n: Node, what: string): void => {
+    if (kind(n) !== 'text') return;
+    throw new FlowlineError({
+      code: 'EXPRESSION_ERROR',
+      column: n.t === 'col' ? n.name : undefined,
+      message: `${label}: ${what} needs numbers, but ${describe(n)} is not a number.`,
+      hint: n.t === 'col' ? `Convert '${n.name}' first (Cast Types, or Encode Categories for categories).` : 'Write numbers without quotes.',
+    });
+  };
+  const kind = (n: Node): Kind => {
+    switch (n.t) {
+      case 'num':
+      case 'bool':
+        return 'number';
+      case 'str':
+        return 'text';
+      case 'col':
+        return textColumns.has(n.name) ? 'text' : 'number';
+      case 'un':
+        if (n.op === '-') needNumber(n.a, "'-'");
+        else kind(n.a);
+        return 'number';
+      case 'bin':
+        if ('+-*/%^'.includes(n.op)) {
+          needNumber(n.a, `'${n.op}'`);
+          needNumber(n.b, `'${n.op}'`);
+        } else {
+          kind(n.a);
+          kind(n.b);
+        }
+        return 'number';
+      case 'in':
+        [n.a, ...n.list].forEach(kind);
+        return 'number';
+      case 'call': {
+        if (NUMERIC_FUNCTIONS.has(n.fn)) {
+          n.args.forEach((a) => needNumber(a, `${n.fn}()`));
+          return 'number';
+        }
+        const kinds = n.args.map(kind);
+        if (n.fn === 'if') return kinds[1] === kinds[2] ? kinds[1] : 'unknown';
+        if (n.fn === 'coalesce') return kinds.every((k) => k === kinds[0]) ? kinds[0] : 'unknown';
+        return 'number';
+      }
+    }
+  };
+  kind(node);
+}

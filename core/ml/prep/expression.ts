@@ -6,7 +6,7 @@ import { FlowlineError } from '../../spec/errors.ts';
 import type { Frame } from '../frame.ts';
 import { checkExpressionColumns, type ExpressionNode, type Value } from '../../spec/expression.ts';
 
-export { checkExpressionColumns, expressionColumns, expressionLabel, FUNCTIONS, parseExpression, type ExpressionNode, type Value } from '../../spec/expression.ts';
+export { checkExpressionArithmetic, checkExpressionColumns, expressionColumns, expressionLabel, FUNCTIONS, parseExpression, type ExpressionNode, type Value } from '../../spec/expression.ts';
 
 type Node = ExpressionNode;
 
@@ -18,8 +18,8 @@ function compare(op: string, x: number | string, y: number | string): boolean {
 const num = (v: Value) => (v === null ? NaN : typeof v === 'number' ? v : NaN);
 
 /** Compile to a row function over a frame; unknown columns are an error naming them. */
-export function compileExpression(node: Node, frame: Frame): (i: number) => Value {
-  checkExpressionColumns(node, Object.keys(frame.columns));
+export function compileExpression(node: Node, frame: Frame, label = 'Formula'): (i: number) => Value {
+  checkExpressionColumns(node, Object.keys(frame.columns), label);
   const c = (n: Node): ((i: number) => Value) => {
     switch (n.t) {
       case 'num':
@@ -87,7 +87,7 @@ export function compileExpression(node: Node, frame: Frame): (i: number) => Valu
           case 'is_missing': return (i) => (missing(a(i)) ? 1 : 0);
           case 'coalesce': return (i) => { for (const g of args) { const v = g(i); if (!missing(v)) return v; } return NaN; };
         }
-        throw new FlowlineError({ code: 'EXPRESSION_ERROR', message: `Formula: unknown function '${n.fn}'.` });
+        throw new FlowlineError({ code: 'EXPRESSION_ERROR', message: `${label}: unknown function '${n.fn}'.` });
       }
     }
   };

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { param, type Resolved } from '../../spec/index.ts';
 import { withColumns, type NewColumn } from '../frame.ts';
-import { compileExpression, expressionColumns, parseExpression, type Value } from './expression.ts';
+import { compileExpression, expressionColumns, expressionLabel, parseExpression, type Value } from './expression.ts';
 import type { StepKind } from './types.ts';
 
 export const formulaParams = z.object({
@@ -21,7 +21,8 @@ export const formula: StepKind<FormulaParams, FormulaParams, typeof formulaParam
   params: formulaParams,
   exportable: true,
   fit(frame, params) {
-    compileExpression(parseExpression(params.expression), frame); // fail early on unknown columns
+    const label = expressionLabel('Formula', params.expression);
+    compileExpression(parseExpression(params.expression, label), frame, label); // fail early on unknown columns
     return { output: params.output, expression: params.expression };
   },
   apply(state, frame) {
