@@ -8,7 +8,7 @@ import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { paramNames } from '../spec/params.ts';
 import { nodeSeed, SEED_PARAM } from '../spec/seed.ts';
 import type { RunContext } from '../spec/context.ts';
-import type { PortValue } from '../spec/values.ts';
+import { MODEL_STATE_LAYOUT, type PortValue } from '../spec/values.ts';
 import { FingerprintMemo, NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
 import { canonicalJson, fingerprintFile, sha256 } from './hash.ts';
 import type { TaskRegistry } from './task-registry.ts';
@@ -39,14 +39,14 @@ export interface ExecuteSettings {
 }
 
 /**
- * The engine part of every cache key: Flowline's version, not Node's. The CLI runs on the user's
+ * The engine part of every cache key: Flowline's version and its models' state layout, not Node's. The CLI runs on the user's
  * Node and the desktop app's service on Electron's, and a pipeline run in one must be found cached
  * by the other (run-session.ts); node results do not depend on the Node version (fixed-order
  * arithmetic, seeded randomness, V8's fdlibm-based Math on every version).
  */
 const ENGINE = (() => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return `flowline@${pkg.version}`;
+  return `flowline@${pkg.version}+models${MODEL_STATE_LAYOUT}`;
 })();
 
 interface Outcome {

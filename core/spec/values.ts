@@ -72,6 +72,14 @@ export interface TableRef {
 export type Task = 'binary' | 'multiclass' | 'regression' | 'clustering' | 'anomaly';
 
 /** A fitted recipe plus a fitted estimator: maps raw input columns to a prediction. */
+/**
+ * Version of the fitted states' in-memory layout (ModelValue.estimator.state), part of every
+ * cache key (core/exec/executor.ts): a model cached by a Flowline that laid its state out
+ * differently is fitted again, never misread. 2: compact trees (one child offset per node, leaf
+ * values once per leaf).
+ */
+export const MODEL_STATE_LAYOUT = 2;
+
 export interface ModelValue {
   kind: 'model';
   task: Task;
@@ -83,6 +91,7 @@ export interface ModelValue {
   recipe: RecipeStep[];
   /** Column names of the numeric matrix the estimator sees, in order. */
   features: string[];
+  /** `state`'s layout is MODEL_STATE_LAYOUT's. */
   estimator: { kind: string; params: Record<string, unknown>; state: unknown };
   /**
    * The Train node and its training rows; `dataFingerprint` (sha256 of the raw training rows the

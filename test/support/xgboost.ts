@@ -10,6 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { FlatTree, Matrix } from '../../core/ml/learners/types.ts';
+import { flatTreeFromNodes } from '../../core/ml/learners/tree/flat-tree.ts';
 // python-probe, not python.ts: the bench imports this file outside vitest.
 import { PYTHON } from './python-probe.ts';
 
@@ -52,7 +53,7 @@ export function float32Below(t: number): number {
 /** One XGBoost JSON tree as a FlatTree (value = leaf score, width 1). */
 export function flatTreeFromXgb(t: XgbTree): FlatTree {
   const n = t.left_children.length;
-  const tree: FlatTree = {
+  const tree = {
     feature: new Int32Array(n),
     threshold: new Float64Array(n),
     left: new Int32Array(n),
@@ -72,7 +73,7 @@ export function flatTreeFromXgb(t: XgbTree): FlatTree {
     if (leaf) tree.value[i] = Math.fround(t.split_conditions[i]);
     else tree.threshold[i] = float32Below(Math.fround(t.split_conditions[i]));
   }
-  return tree;
+  return flatTreeFromNodes(tree);
 }
 
 const SCRIPT = String.raw`

@@ -1,45 +1,14 @@
 /**
  * The one place where explanations read tree learners' fitted states. TreeSHAP sees an ensemble
  * as a list of trees, each adding `weight × leaf value` (some of its value columns) into some of
- * the model's raw outputs; how the learner stores its trees is known only here, so a different
- * tree layout changes this file and nothing else in core/ml/explain.
+ * the model's raw outputs. The trees come through the learners' one accessor (ensembleView), so
+ * a change of how trees are held in memory reaches neither this file nor TreeSHAP.
  */
-import type { FlatTree } from '../learners/types.ts';
+import { ensembleView, treeNodes, type TreeNodes } from '../learners/tree/ensemble-view.ts';
 import type { DecisionTreeState } from '../learners/tree/decision-tree.ts';
-import type { HgbState } from '../learners/tree/hist-gradient-boosting.ts';
-import type { IsolationForestState } from '../learners/tree/isolation-forest.ts';
 import type { RandomForestState } from '../learners/tree/random-forest.ts';
 
-/** One tree's nodes as TreeSHAP reads them: go left when x <= threshold, or x is NaN and missingLeft = 1. */
-export interface TreeNodes {
-  size: number;
-  /** -1 = leaf. */
-  feature: Int32Array;
-  threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  missingLeft: Uint8Array;
-  /** Rows (or hessian) that reached the node; TreeSHAP's "cover". */
-  cover: Float64Array;
-  /** size × valueWidth. */
-  value: Float64Array;
-  valueWidth: number;
-}
-
-/** The accessor: a FlatTree's fields as TreeNodes (no copy). */
-export function treeNodes(tree: FlatTree): TreeNodes {
-  return {
-    size: tree.feature.length,
-    feature: tree.feature,
-    threshold: tree.threshold,
-    left: tree.left,
-    right: tree.right,
-    missingLeft: tree.missingLeft,
-    cover: tree.cover,
-    value: tree.value,
-    valueWidth: tree.valueWidth,
-  };
-}
+export { treeNodes, type TreeNodes };
 
 /**
  * raw output o (of `outputs`) = baseline[o] + Σ_trees weight × value[leaf, c] over the value
@@ -72,29 +41,20 @@ function probaOutputs(task: string, width: number): Int32Array {
  * isolation forest its mean path length E[h(x)] (the anomaly score is 2^(−E[h]/c), monotone in it).
  */
 export function treeEnsembleOf(kind: string, state: unknown): TreeEnsemble | null {
+  const view = ensembleView(kind, state);
+  if (!view) return null;
+  const trees = Array.from({ length: view.count }, (_, t) => view.tree(t));
   switch (kind) {
-    case 'decision_tree': {
-      const s = state as DecisionTreeState;
-      const outputOf = s.task === 'regression' ? Int32Array.of(0) : probaOutputs(s.task, s.tree.valueWidth);
-      return { trees: [treeNodes(s.tree)], weight: 1, outputOf: [outputOf], outputs: s.task === 'multiclass' ? s.tree.valueWidth : 1, baseline: s.task === 'multiclass' ? new Array(s.tree.valueWidth).fill(0) : [0] };
-    }
+    case 'decision_tree':
     case 'random_forest': {
-      const s = state as RandomForestState;
-      const width = s.trees[0].valueWidth;
-      const outputOf = s.task === 'regression' ? Int32Array.of(0) : probaOutputs(s.task, width);
-      const outputs = s.task === 'multiclass' ? width : 1;
-      return { trees: s.trees.map(treeNodes), weight: 1 / s.trees.length, outputOf: s.trees.map(() => outputOf), outputs, baseline: new Array(outputs).fill(0) };
+      const task = (state as DecisionTreeState | RandomForestState).task;
+      const outputOf = task === 'regression' ? Int32Array.of(0) : probaOutputs(task, view.width);
+      const outputs = task === 'multiclass' ? view.width : 1;
+      return { trees, weight: view.weight, outputOf: trees.map(() => outputOf), outputs, baseline: new Array(outputs).fill(0) };
     }
-    case 'hist_gradient_boosting': {
-      const s = state as HgbState;
-      const T = s.treesPerIteration;
-      return { trees: s.trees.map(treeNodes), weight: 1, outputOf: s.trees.map((_, t) => Int32Array.of(t % T)), outputs: T, baseline: [...s.baseline] };
-    }
-    case 'isolation_forest': {
-      const s = state as IsolationForestState;
-      return { trees: s.trees.map(treeNodes), weight: 1 / s.trees.length, outputOf: s.trees.map(() => Int32Array.of(0)), outputs: 1, baseline: [0] };
-    }
+    // Boosting's raw margin (one per class for multiclass) and isolation forest's mean path
+    // length are the view's raw sums themselves.
     default:
-      return null;
+      return { trees, weight: view.weight, outputOf: trees.map((_, t) => Int32Array.of(view.outputOf(t))), outputs: view.outputs, baseline: [...view.base] };
   }
 }

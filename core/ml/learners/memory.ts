@@ -20,8 +20,8 @@ type Params = Record<string, unknown>;
 type Estimate = (s: FitShape, p: Params) => number;
 
 const F64 = 8;
-/** Bytes per node of a flat tree (feature, threshold, left, right, missing, cover) plus its values. */
-const treeNode = (width: number) => 4 + 8 + 4 + 4 + 1 + 8 + 8 * width;
+/** Bytes per node of a flat tree (feature, threshold, child, missing, cover) plus its values (one node in two is a leaf). */
+const treeNode = (width: number) => 4 + 8 + 4 + 1 + 8 + 4 * width;
 /** Nodes of a tree grown to `depth` (null: unlimited) with leaves of `minLeaf` rows out of `rows`. */
 const treeNodes = (rows: number, minLeaf: number, depth: number | null) => Math.min(2 * Math.ceil(rows / Math.max(1, minLeaf)), depth === null ? Infinity : 2 ** (depth + 1));
 const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);

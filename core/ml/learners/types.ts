@@ -78,19 +78,23 @@ export interface UnitFit<P = unknown, S = unknown, Shared = unknown, Unit = unkn
 }
 
 /**
- * Trees, as flat typed arrays with one entry per node (internal and leaf), mapping one to one
- * onto ONNX TreeEnsemble attributes and TreeSHAP. A leaf has feature = -1.
+ * A tree as flat typed arrays, compact: one entry per node (split or leaf) for the split and its
+ * cover, and the leaf values once per leaf. A split's two children are adjacent: `child` is the
+ * left one and the right one is child + 1 (32-bit offsets, no second link). A leaf has
+ * feature = -1 and `child` = its leaf number k, its values at value[k × valueWidth ...].
  * Rule: go left when x[feature] <= threshold, or when x is NaN and missingLeft = 1.
+ * Code outside the tree learners reads trees through ensembleView (tree/ensemble-view.ts).
  */
 export interface FlatTree {
   feature: Int32Array;
+  /** float64: a split compares exactly as the data it was chosen on. */
   threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
+  /** Split: its left child's node number (right = child + 1). Leaf: its leaf number. */
+  child: Int32Array;
   missingLeft: Uint8Array;
   /** Training samples (or hessian sum for boosting) that reached the node: TreeSHAP's cover. */
   cover: Float64Array;
-  /** nodes × valueWidth: class proportions (classification), mean (regression) or raw leaf score. */
+  /** leaves × valueWidth: class proportions (classification), mean (regression) or raw leaf score. */
   value: Float64Array;
   valueWidth: number;
 }

@@ -32,7 +32,7 @@ function data(n: number, seed: number): FitData {
   return { X: { data: X, rows: n, cols: 5 }, y, nClasses: 2, featureNames: ['a', 'b', 'c', 'd', 'e'] };
 }
 
-const bytes = (t: FlatTree) => Buffer.concat([t.feature, t.threshold, t.left, t.right, t.missingLeft, t.cover, t.value].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+const bytes = (t: FlatTree) => Buffer.concat([t.feature, t.threshold, t.child, t.missingLeft, t.cover, t.value].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 const sameForest = (a: FlatTree[], b: FlatTree[]) => a.length === b.length && a.every((t, i) => bytes(t).equals(bytes(b[i])));
 
 describe('random forest fitted on several threads', () => {

@@ -10,14 +10,13 @@
  *    columns are then added in the app's order (a runtime that sums the trees itself may split
  *    them over threads and add the partial sums in another order).
  */
-import type { FlatTree } from '../../../ml/learners/types.ts';
-import { ensembleView, type EnsembleView } from '../../../ml/learners/tree/ensemble-view.ts';
+import { ensembleView, type EnsembleView, type TreeNodes } from '../../../ml/learners/tree/ensemble-view.ts';
 import { floats, int, ints, str, strs, tensor, type OnnxGraph } from '../graph.ts';
 import { argmaxFirst, sigmoidAsApp, softmaxAsApp } from './classify.ts';
 import type { EstimatorEmitter, EstimatorOutputs } from './types.ts';
 
 /** weight × value, as the app multiplies each leaf value before adding it. */
-function leafWeights(tree: FlatTree, node: number, weight: number): number[] {
+function leafWeights(tree: TreeNodes, node: number, weight: number): number[] {
   const w = tree.valueWidth;
   return Array.from({ length: w }, (_, v) => weight * tree.value[node * w + v]);
 }
@@ -26,9 +25,10 @@ function leafWeights(tree: FlatTree, node: number, weight: number): number[] {
 function rawDefault(g: OnnxGraph, X: string, view: EnsembleView): string {
   const n = { treeids: [] as number[], nodeids: [] as number[], featureids: [] as number[], modes: [] as string[], values: [] as number[], trueids: [] as number[], falseids: [] as number[], missing: [] as number[] };
   const t = { treeids: [] as number[], nodeids: [] as number[], ids: [] as number[], weights: [] as number[] };
-  view.trees.forEach((tree, ti) => {
+  for (let ti = 0; ti < view.count; ti++) {
+    const tree = view.tree(ti);
     const out = view.outputOf(ti);
-    for (let i = 0; i < tree.feature.length; i++) {
+    for (let i = 0; i < tree.size; i++) {
       const leaf = tree.feature[i] < 0;
       n.treeids.push(ti);
       n.nodeids.push(i);
@@ -47,7 +47,7 @@ function rawDefault(g: OnnxGraph, X: string, view: EnsembleView): string {
         });
       }
     }
-  });
+  }
   const [y] = g.ml('TreeEnsembleRegressor', [X], {
     nodes_treeids: ints(n.treeids),
     nodes_nodeids: ints(n.nodeids),
@@ -86,8 +86,9 @@ function rawExact(g: OnnxGraph, X: string, view: EnsembleView): string {
   const leaf = { targetids: [] as number[], weights: [] as number[] };
   const table: number[] = [];
   const roots: number[] = [];
-  view.trees.forEach((tree, ti) => {
-    const size = tree.feature.length;
+  for (let ti = 0; ti < view.count; ti++) {
+    const tree = view.tree(ti);
+    const size = tree.size;
     const at = new Int32Array(size); // index among this model's interior nodes, or among its leaves
     let interior = n.featureids.length;
     for (let i = 0; i < size; i++) {
@@ -113,7 +114,7 @@ function rawExact(g: OnnxGraph, X: string, view: EnsembleView): string {
     // a single leaf: one interior node whose two branches both reach it
     if (tree.feature[0] < 0) push(0, 0, 0, 0, 0);
     else for (let i = 0; i < size; i++) if (tree.feature[i] >= 0) push(tree.feature[i], tree.threshold[i], tree.missingLeft[i], tree.left[i], tree.right[i]);
-  });
+  }
   const [leafIds] = g.ml('TreeEnsemble', [X], {
     nodes_featureids: ints(n.featureids),
     nodes_modes: { t: tensor.uint8(n.modes) },
@@ -126,14 +127,14 @@ function rawExact(g: OnnxGraph, X: string, view: EnsembleView): string {
     leaf_targetids: ints(leaf.targetids),
     leaf_weights: { t: tensor.double(leaf.weights) },
     tree_roots: ints(roots),
-    n_targets: int(view.trees.length),
+    n_targets: int(view.count),
     aggregate_function: int(1), // SUM of the one leaf each tree reaches: 0 + index, exact
     post_transform: int(0),
   });
   const values = g.op('Gather', [g.constant(tensor.double(table, [leaf.targetids.length, width]), 'leaf_values'), g.cast(leafIds, 'int64')], { axis: int(0) }); // [N, trees, width]
-  const pieces = g.split(values, 1, view.trees.map(() => 1)); // [N, 1, width] each
+  const pieces = g.split(values, 1, Array.from({ length: view.count }, () => 1)); // [N, 1, width] each
   const byOutput = new Map<number, number[]>();
-  view.trees.forEach((_, t) => byOutput.set(view.outputOf(t), [...(byOutput.get(view.outputOf(t)) ?? []), t]));
+  for (let t = 0; t < view.count; t++) byOutput.set(view.outputOf(t), [...(byOutput.get(view.outputOf(t)) ?? []), t]);
   const groups: string[] = [];
   for (let o = 0; o < view.outputs; o += width) {
     // raw = base, then += each tree's weighted values in tree order
@@ -166,7 +167,7 @@ export const emitTrees: EstimatorEmitter = (g, input, model) => {
   const view = ensembleView(model.estimator.kind, model.estimator.state)!;
   const classify = model.task === 'binary' || model.task === 'multiclass';
   let raw: string;
-  if (view.trees.length === 0) {
+  if (view.count === 0) {
     const zero = g.op('Mul', [g.cast(g.op('IsNaN', [input.columns[0]]), 'double'), g.scalar(0)]);
     raw = g.op('Add', [zero, g.constant(tensor.double(view.base, [1, view.outputs]), 'base')]);
   } else if (g.target.name === 'exact') raw = rawExact(g, input.matrix(), view);

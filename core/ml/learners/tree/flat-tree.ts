@@ -4,18 +4,19 @@ import { PAGE_BYTES, WALK_LANES, kernelMemory, loadWalkKernels, type KernelMemor
 
 /**
  * Growable flat tree used by every tree builder. Children are always allocated as a pair
- * (right = left + 1), which keeps siblings adjacent in memory; the predictor still reads
- * `left` and `right` so any FlatTree (e.g. one loaded from a file) predicts correctly.
+ * (right = left + 1), as the compact FlatTree requires. While growing, every node has a value
+ * vector (a grower reads a node's value back to score its splits); finish() keeps the leaves'.
  */
 export class FlatTreeBuilder {
   size = 0;
   private cap: number;
   feature: Int32Array;
   threshold: Float64Array;
+  /** Left child of a split (right = left + 1); -1 on a leaf. */
   left: Int32Array;
-  right: Int32Array;
   missingLeft: Uint8Array;
   cover: Float64Array;
+  /** nodes × valueWidth while growing. */
   value: Float64Array;
 
   constructor(readonly valueWidth: number, initialCapacity = 64) {
@@ -23,7 +24,6 @@ export class FlatTreeBuilder {
     this.feature = new Int32Array(this.cap);
     this.threshold = new Float64Array(this.cap);
     this.left = new Int32Array(this.cap);
-    this.right = new Int32Array(this.cap);
     this.missingLeft = new Uint8Array(this.cap);
     this.cover = new Float64Array(this.cap);
     this.value = new Float64Array(this.cap * valueWidth);
@@ -41,7 +41,6 @@ export class FlatTreeBuilder {
     this.feature = g(this.feature, cap);
     this.threshold = g(this.threshold, cap);
     this.left = g(this.left, cap);
-    this.right = g(this.right, cap);
     this.missingLeft = g(this.missingLeft, cap);
     this.cover = g(this.cover, cap);
     this.value = g(this.value, cap * this.valueWidth);
@@ -54,7 +53,6 @@ export class FlatTreeBuilder {
     const id = this.size++;
     this.feature[id] = -1;
     this.left[id] = -1;
-    this.right[id] = -1;
     this.cover[id] = cover;
     return id;
   }
@@ -62,38 +60,67 @@ export class FlatTreeBuilder {
   /** Turns `node` into a split and allocates its two children (as leaves); returns the left id. */
   split(node: number, feature: number, threshold: number, missingLeft: boolean, coverLeft: number, coverRight: number): number {
     const l = this.addNode(coverLeft);
-    const r = this.addNode(coverRight);
+    this.addNode(coverRight); // right = l + 1
     this.feature[node] = feature;
     this.threshold[node] = threshold;
     this.missingLeft[node] = missingLeft ? 1 : 0;
     this.left[node] = l;
-    this.right[node] = r;
     return l;
   }
 
+  /** The compact tree: leaves numbered in node order, their values once each. */
   finish(): FlatTree {
     const n = this.size;
-    return {
-      feature: this.feature.slice(0, n),
-      threshold: this.threshold.slice(0, n),
-      left: this.left.slice(0, n),
-      right: this.right.slice(0, n),
-      missingLeft: this.missingLeft.slice(0, n),
-      cover: this.cover.slice(0, n),
-      value: this.value.slice(0, n * this.valueWidth),
-      valueWidth: this.valueWidth,
-    };
+    const w = this.valueWidth;
+    const feature = this.feature.slice(0, n);
+    let leaves = 0;
+    for (let i = 0; i < n; i++) if (feature[i] < 0) leaves++;
+    const child = new Int32Array(n);
+    const value = new Float64Array(leaves * w);
+    for (let i = 0, k = 0; i < n; i++) {
+      if (feature[i] >= 0) child[i] = this.left[i];
+      else {
+        child[i] = k;
+        value.set(this.value.subarray(i * w, (i + 1) * w), k * w);
+        k++;
+      }
+    }
+    return { feature, threshold: this.threshold.slice(0, n), child, missingLeft: this.missingLeft.slice(0, n), cover: this.cover.slice(0, n), value, valueWidth: w };
   }
+}
+
+/**
+ * A tree given as nodes with explicit left and right children and a value vector per node (e.g.
+ * read from another library's file), in the compact layout: nodes renumbered breadth-first so
+ * every split's children are adjacent. Predicts and explains as the input does.
+ */
+export function flatTreeFromNodes(t: { feature: ArrayLike<number>; threshold: ArrayLike<number>; left: ArrayLike<number>; right: ArrayLike<number>; missingLeft: ArrayLike<number>; cover: ArrayLike<number>; value: ArrayLike<number>; valueWidth: number }): FlatTree {
+  const b = new FlatTreeBuilder(t.valueWidth, t.feature.length);
+  const w = t.valueWidth;
+  const setLeaf = (to: number, from: number) => {
+    for (let v = 0; v < w; v++) b.value[to * w + v] = t.value[from * w + v];
+  };
+  b.addNode(t.cover[0]);
+  const queue: [number, number][] = [[0, 0]];
+  for (let q = 0; q < queue.length; q++) {
+    const [to, from] = queue[q];
+    if (t.feature[from] < 0) setLeaf(to, from);
+    else {
+      const l = b.split(to, t.feature[from], t.threshold[from], t.missingLeft[from] === 1, t.cover[t.left[from]], t.cover[t.right[from]]);
+      queue.push([l, t.left[from]], [l + 1, t.right[from]]);
+    }
+  }
+  return b.finish();
 }
 
 /** Index of the leaf that row `offset` (start of a row in a row-major array) falls into. */
 export function leafIndex(tree: FlatTree, x: Float64Array, offset: number): number {
-  const { feature, threshold, left, right, missingLeft } = tree;
+  const { feature, threshold, child, missingLeft } = tree;
   let node = 0;
   let f = feature[0];
   while (f >= 0) {
     const v = x[offset + f];
-    node = v <= threshold[node] || (v !== v && missingLeft[node] === 1) ? left[node] : right[node];
+    node = child[node] + (v <= threshold[node] || (v !== v && missingLeft[node] === 1) ? 0 : 1);
     f = feature[node];
   }
   return node;
@@ -101,43 +128,37 @@ export function leafIndex(tree: FlatTree, x: Float64Array, offset: number): numb
 
 /** The value vector (valueWidth numbers) of the leaf for one row, as a subarray view. */
 export function predictTree(tree: FlatTree, x: Float64Array, offset = 0): Float64Array {
-  const leaf = leafIndex(tree, x, offset);
+  const leaf = tree.child[leafIndex(tree, x, offset)];
   return tree.value.subarray(leaf * tree.valueWidth, (leaf + 1) * tree.valueWidth);
 }
 
-/** True when every split's right child is its left child + 1 (what FlatTreeBuilder makes). */
-function siblingsAdjacent(tree: FlatTree): boolean {
-  const { feature, left, right } = tree;
-  for (let i = 0; i < feature.length; i++) if (feature[i] >= 0 && right[i] !== left[i] + 1) return false;
-  return true;
-}
-
 /** Adds one tree's weighted leaf values into `out` (see addForestPredictions). */
-function addTreeRows(tree: FlatTree, X: Matrix, out: Float64Array, outWidth: number, outOffset: number, weight: number, adjacent: boolean, hasNaN: boolean): void {
-  const { feature, threshold, left, right, missingLeft, value, valueWidth } = tree;
+function addTreeRows(tree: FlatTree, X: Matrix, out: Float64Array, outWidth: number, outOffset: number, weight: number, hasNaN: boolean): void {
+  const { feature, threshold, child, missingLeft, value, valueWidth } = tree;
   const data = X.data;
   const cols = X.cols;
   const rows = X.rows;
   for (let r = 0, base = 0; r < rows; r++, base += cols) {
     let node = 0;
     let f = feature[0];
-    if (adjacent && !hasNaN) {
+    if (!hasNaN) {
       // Branch-free step (right child = left + 1): the comparison is data, not control flow.
       while (f >= 0) {
-        node = left[node] + (data[base + f] > threshold[node] ? 1 : 0);
+        node = child[node] + (data[base + f] > threshold[node] ? 1 : 0);
         f = feature[node];
       }
     } else {
       while (f >= 0) {
         const x = data[base + f];
-        node = x <= threshold[node] || (x !== x && missingLeft[node] === 1) ? left[node] : right[node];
+        node = child[node] + (x <= threshold[node] || (x !== x && missingLeft[node] === 1) ? 0 : 1);
         f = feature[node];
       }
     }
-    if (valueWidth === 1) out[r * outWidth + outOffset] += weight * value[node];
+    const leaf = child[node];
+    if (valueWidth === 1) out[r * outWidth + outOffset] += weight * value[leaf];
     else {
       const o = r * outWidth + outOffset;
-      const vo = node * valueWidth;
+      const vo = leaf * valueWidth;
       for (let v = 0; v < valueWidth; v++) out[o + v] += weight * value[vo + v];
     }
   }
@@ -179,7 +200,7 @@ const PACKED_KEPT = 2;
 /** Forests packed since the process started (tests count them). */
 export const packStats = { packs: 0 };
 
-/** Packs the trees (children adjacent) with room for `extra` bytes after them. */
+/** Packs the trees, a value slot per node (nodes × width `values`), with room for `extra` bytes after them. */
 function packForest(trees: FlatTree[], nodes: number, values: number, hasNaN: boolean, extra: (small: boolean) => number): PackedForest {
   const valuesAt = nodes * 16;
   const end = valuesAt + values * 8;
@@ -192,20 +213,21 @@ function packForest(trees: FlatTree[], nodes: number, values: number, hasNaN: bo
   const valueAt: number[] = [];
   const depth: number[] = [];
   for (let t = 0, base = 0, vbase = 0; t < trees.length; t++) {
-    const { feature, threshold, left, missingLeft, value } = trees[t];
+    const { feature, threshold, child, missingLeft, value, valueWidth: w } = trees[t];
     const at = base * 16;
     for (let i = 0, j = base; i < feature.length; i++, j++) {
       const leaf = feature[i] < 0;
       packedThreshold[2 * j] = leaf ? Infinity : threshold[i];
       packedInts[4 * j + 2] = leaf ? 0 : feature[i] * 8;
-      packedInts[4 * j + 3] = leaf ? at + i * 16 : (at + left[i] * 16) | (hasNaN && missingLeft[i] !== 1 ? 1 : 0);
+      packedInts[4 * j + 3] = leaf ? at + i * 16 : (at + child[i] * 16) | (hasNaN && missingLeft[i] !== 1 ? 1 : 0);
+      // The walk finds a leaf's values by its node number: they go at the node's slot.
+      if (leaf) packedValues.set(value.subarray(child[i] * w, (child[i] + 1) * w), vbase + i * w);
     }
-    packedValues.set(value, vbase);
     treeAt.push(at);
     valueAt.push(valuesAt + vbase * 8);
     depth.push(treeDepth(trees[t]));
     base += feature.length;
-    vbase += value.length;
+    vbase += feature.length * w;
   }
   packStats.packs++;
   return { memory, treeAt, valueAt, depth, end, small };
@@ -215,7 +237,7 @@ function packForest(trees: FlatTree[], nodes: number, values: number, hasNaN: bo
  * addForestPredictions with the WebAssembly walk (tree-kernels.ts): the trees are packed into
  * one memory (once per shared model in a thread, see packedForests), rows are copied in by blocks
  * and every tree walks the block. Returns false, having done nothing, where the kernels are
- * unavailable or a tree's children are not adjacent.
+ * unavailable.
  */
 function walkForest(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: number, outOffset: (t: number) => number, weight: number, blockBytes: number | undefined): boolean {
   const { cols, rows, data } = X;
@@ -236,9 +258,8 @@ function walkForest(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: n
     let nodes = 0;
     let values = 0;
     for (const tree of trees) {
-      if (!siblingsAdjacent(tree)) return false;
       nodes += tree.feature.length;
-      values += tree.value.length;
+      values += tree.feature.length * tree.valueWidth;
     }
     packed = packForest(trees, nodes, values, hasNaN, blockSpace);
     if (key !== null) {
@@ -290,12 +311,12 @@ export function addForestPredictions(trees: FlatTree[], X: Matrix, out: Float64A
   if (trees.length === 0 || X.rows === 0) return;
   if (walk.kernels !== false && walkForest(trees, X, out, outWidth, outOffset, weight, walk.blockBytes)) return;
   const hasNaN = anyNaN(X.data);
-  for (let t = 0; t < trees.length; t++) addTreeRows(trees[t], X, out, outWidth, outOffset(t), weight, siblingsAdjacent(trees[t]), hasNaN);
+  for (let t = 0; t < trees.length; t++) addTreeRows(trees[t], X, out, outWidth, outOffset(t), weight, hasNaN);
 }
 
 /** One tree's weighted leaf values added into `out` (rows × outWidth) at column outOffset. */
 export function addTreePredictions(tree: FlatTree, X: Matrix, out: Float64Array, outWidth: number, outOffset = 0, weight = 1): void {
-  addTreeRows(tree, X, out, outWidth, outOffset, weight, siblingsAdjacent(tree), anyNaN(X.data));
+  addTreeRows(tree, X, out, outWidth, outOffset, weight, anyNaN(X.data));
 }
 
 /** Sum (or weighted mean, with weight = 1/trees) of several trees' leaf values, rows × width. */
@@ -312,9 +333,16 @@ export function treeDepth(tree: FlatTree): number {
   let max = 0;
   for (let i = 0; i < tree.feature.length; i++) {
     if (tree.feature[i] >= 0) {
-      depth[tree.left[i]] = depth[i] + 1;
-      depth[tree.right[i]] = depth[i] + 1;
+      depth[tree.child[i]] = depth[i] + 1;
+      depth[tree.child[i] + 1] = depth[i] + 1;
     } else if (depth[i] > max) max = depth[i];
   }
   return max;
+}
+
+/** Bytes a forest's trees hold in memory (every typed array of every tree). */
+export function forestBytes(trees: FlatTree[]): number {
+  let bytes = 0;
+  for (const t of trees) for (const a of Object.values(t)) if (ArrayBuffer.isView(a)) bytes += a.byteLength;
+  return bytes;
 }

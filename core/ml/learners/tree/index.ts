@@ -1,8 +1,9 @@
 /**
  * The tree learners, for the registry (core/ml/learners/index.ts), and what ONNX export and
- * TreeSHAP read from their fitted states. Every tree is a FlatTree (../types.ts): go left when
- * x <= threshold, or when x is NaN and missingLeft = 1; leaves have feature = -1; right child =
- * left + 1 for trees built here; cover = weighted row count (hessian sum for boosting).
+ * TreeSHAP read from their fitted states (through ensembleView). Every tree is a compact
+ * FlatTree (../types.ts): go left when x <= threshold, or when x is NaN and missingLeft = 1;
+ * leaves have feature = -1; a split's children are child and child + 1; a leaf's values are
+ * stored once, at its leaf number; cover = weighted row count (hessian sum for boosting).
  *
  * - decision_tree  DecisionTreeState { task, nClasses, tree }: value = class proportions (width k)
  *                  or the mean (width 1). Exact thresholds (midpoints of the data's values).

@@ -79,15 +79,15 @@ describe('TreeSHAP is exact', () => {
 
   it('explains a single-split stump in closed form: ±(value − mean) by cover', () => {
     const pr = problem('regression', 100, 3, 4);
-    const state = fitLearner('decision_tree', pr, { max_depth: 1 }) as { tree: { feature: Int32Array; cover: Float64Array; value: Float64Array; left: Int32Array; right: Int32Array } };
-    const t = state.tree;
+    const state = fitLearner('decision_tree', pr, { max_depth: 1 });
+    const ens = treeEnsembleOf('decision_tree', state)!;
+    const t = ens.trees[0];
     const [l, r] = [t.left[0], t.right[0]];
     const mean = (t.cover[l] * t.value[l] + t.cover[r] * t.value[r]) / t.cover[0];
-    const ens = treeEnsembleOf('decision_tree', state)!;
     const X = head(pr.X, 10);
     const phi = treeShap(ens, X);
     for (let i = 0; i < X.rows; i++) {
-      const leaf = X.data[i * 3 + t.feature[0]] <= (state.tree as unknown as { threshold: Float64Array }).threshold[0] ? l : r;
+      const leaf = X.data[i * 3 + t.feature[0]] <= t.threshold[0] ? l : r;
       expect(phi[i * 3 + t.feature[0]]).toBeCloseTo(t.value[leaf] - mean, 12);
     }
   });

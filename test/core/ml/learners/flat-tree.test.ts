@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlatTreeBuilder, addForestPredictions, addTreePredictions, leafIndex, predictTree, predictTrees } from '../../../../core/ml/learners/tree/flat-tree.ts';
+import { FlatTreeBuilder, addForestPredictions, addTreePredictions, flatTreeFromNodes, leafIndex, predictTree, predictTrees } from '../../../../core/ml/learners/tree/flat-tree.ts';
 import { Rng } from '../../../../core/spec/random.ts';
 import { MISSING_BIN, binMatrix, fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
 import type { FlatTree, Matrix } from '../../../../core/ml/learners/types.ts';
@@ -22,7 +22,15 @@ describe('flat trees', () => {
     const rows = [[1, 5], [1, 5.0000001], [1.0000001, 0], [NaN, 0], [0, NaN]];
     expect(rows.map((r) => predictTree(t, Float64Array.from(r))[0])).toEqual([10, 20, 30, 30, 10]);
     expect(t.cover[0]).toBe(10);
-    expect(t.right[0]).toBe(t.left[0] + 1);
+  });
+
+  it('hold one child offset per node and leaf values once per leaf', () => {
+    const t = smallTree();
+    // nodes: 0 split, 1 split, 2 leaf(30), 3 leaf(10), 4 leaf(20); leaves numbered in node order
+    expect(Array.from(t.feature)).toEqual([0, 1, -1, -1, -1]);
+    expect(Array.from(t.child)).toEqual([1, 3, 0, 1, 2]);
+    expect(Array.from(t.value)).toEqual([30, 10, 20]);
+    expect(Object.keys(t).sort()).toEqual(['child', 'cover', 'feature', 'missingLeft', 'threshold', 'value', 'valueWidth']);
   });
 
   it('batch prediction (branch-free and NaN-aware paths) equals the one-row walk', () => {
@@ -31,13 +39,13 @@ describe('flat trees', () => {
     const X: Matrix = { data, rows: 5, cols: 2 };
     const out = new Float64Array(5);
     addTreePredictions(t, X, out, 1);
-    const one = Array.from({ length: 5 }, (_, i) => t.value[leafIndex(t, data, i * 2)]);
+    const one = Array.from({ length: 5 }, (_, i) => t.value[t.child[leafIndex(t, data, i * 2)]]);
     expect(Array.from(out)).toEqual(one);
     const withNaN: Matrix = { data: Float64Array.from([NaN, 0, 0, NaN, 2, 0]), rows: 3, cols: 2 };
     expect(Array.from(predictTrees([t, t], withNaN, 0.5))).toEqual([30, 10, 30]);
-    // A tree whose children are not adjacent (e.g. read from a file) predicts the same.
+    // A tree whose children are not adjacent (e.g. read from a file) predicts the same once laid out.
     // Re-map node ids: new order [0, right(30), left, ll, lr].
-    const remapped: FlatTree = {
+    const remapped = flatTreeFromNodes({
       feature: Int32Array.from([0, -1, 1, -1, -1]),
       threshold: Float64Array.from([1, 0, 5, 0, 0]),
       left: Int32Array.from([2, -1, 3, -1, -1]),
@@ -46,7 +54,7 @@ describe('flat trees', () => {
       cover: Float64Array.from([10, 4, 6, 3, 3]),
       value: Float64Array.from([0, 30, 0, 10, 20]),
       valueWidth: 1,
-    };
+    });
     expect(Array.from(predictTrees([remapped], X))).toEqual(one);
     expect(Array.from(predictTrees([remapped], withNaN))).toEqual([30, 10, 30]);
   });
@@ -87,7 +95,7 @@ describe('batch prediction with the WebAssembly walk', () => {
       expect(blocked).toEqual(slow);
       // and the JavaScript walk is the one-row walk
       const r = rows - 1;
-      const one = trees.filter((_, t) => t % 2 === 0).reduce((s, t) => s + 0.3 * t.value[leafIndex(t, data, r * cols) * width], 0);
+      const one = trees.filter((_, t) => t % 2 === 0).reduce((s, t) => s + 0.3 * predictTree(t, data, r * cols)[0], 0);
       expect(slow[r * width * 2]).toBeCloseTo(one, 12);
     }
   });

@@ -49,7 +49,7 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function expectSameTrees(a: FlatTree[], b: FlatTree[]): void {
   expect(a.length).toBe(b.length);
   for (let t = 0; t < a.length; t++) {
-    for (const key of ['feature', 'threshold', 'left', 'right', 'missingLeft', 'cover', 'value'] as const) {
+    for (const key of ['feature', 'threshold', 'child', 'missingLeft', 'cover', 'value'] as const) {
       expect(firstDiff(a[t][key], b[t][key]), `tree ${t} ${key}`).toBe(-1);
     }
   }
