@@ -195,7 +195,7 @@ export interface OnnxExportResult {
 
 export interface FlowlineApi {
   /** Version of this contract the host speaks. */
-  hello(): Promise<{ apiVersion: number; host: 'electron' | 'web'; version: string; cwd: string }>;
+  hello(): Promise<{ apiVersion: number; host: 'electron' | 'web'; version: string; cwd: string; dialogs?: 'native' | 'in-app' }>;
   catalog(): Promise<CatalogNode[]>;
   openPipeline(path: string): Promise<OpenedPipeline>;
   /** Atomic save (write then rename). Returns the stable text written. */
@@ -235,9 +235,48 @@ export interface FlowlineApi {
   listRuns(path?: string): Promise<RunRecord[]>;
   /** What changed from run `a` to run `b` of that log: params, data files, node versions, metric deltas. */
   compareRuns(path: string | undefined, a: string, b: string): Promise<RunComparison>;
+  /**
+   * The OS's own open dialog, filtered to *.flow.json, starting in `dir`: the chosen path, or null
+   * on Cancel. Only a host whose hello() says dialogs: 'native' offers it (the web host refuses,
+   * and the studio shows its in-app file browser instead).
+   */
+  chooseOpenPath(dir?: string): Promise<string | null>;
+  /** The OS's own save dialog, proposing `suggested` (a path or a file name): the chosen path, or null on Cancel. */
+  chooseSavePath(suggested?: string): Promise<string | null>;
   /** Subscribe to run events; returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
+  /** Subscribe to what the desktop shell asks the studio to do (its menus, a double-clicked file); absent in a browser. */
+  onCommand?(listener: (command: StudioCommand) => void): () => void;
 }
+
+/**
+ * What the desktop shell's native menus and the OS (a double-clicked file, the dock or jump list)
+ * ask the studio to do: the same commands its keyboard shortcuts run (renderer/src/store/studio-commands.ts).
+ */
+export const STUDIO_COMMANDS = [
+  'new',
+  'open',
+  'save',
+  'save-as',
+  'undo',
+  'redo',
+  'copy',
+  'paste',
+  'duplicate',
+  'select-all',
+  'delete',
+  'toggle-json',
+  'fit-view',
+  'tidy',
+  'run',
+  'run-to-selection',
+  'cancel-run',
+  'quick-insert',
+  'node-help',
+  'shortcuts',
+] as const;
+export type StudioCommandName = (typeof STUDIO_COMMANDS)[number];
+export type StudioCommand = { command: StudioCommandName } | { command: 'open-path'; path: string };
 
 /**
  * What the studio's window offers its desktop shell, as window.flowlineStudio: the shell's close
@@ -248,8 +287,8 @@ export interface StudioWindowHooks {
   requestClose(): Promise<boolean>;
 }
 
-/** Methods callable over the wire (everything but onEvent). */
-export type ApiMethod = Exclude<keyof FlowlineApi, 'onEvent'>;
+/** Methods callable over the wire (everything but the subscriptions). */
+export type ApiMethod = Exclude<keyof FlowlineApi, 'onEvent' | 'onCommand'>;
 
 /** Every callable method by name (hosts bind one handler each; the preload one function each). */
 export const API_METHOD_NAMES = Object.keys({
@@ -276,6 +315,8 @@ export const API_METHOD_NAMES = Object.keys({
   listRuns: 1,
   compareRuns: 1,
   exportOnnx: 1,
+  chooseOpenPath: 1,
+  chooseSavePath: 1,
   // `satisfies`: a method added to FlowlineApi but not listed here is a type error.
 } satisfies Record<ApiMethod, 1>) as ApiMethod[];
 

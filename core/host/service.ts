@@ -73,6 +73,10 @@ const PACKAGE_VERSION: Promise<string> = readFile(new URL('../../package.json', 
   .then((t) => String((JSON.parse(t) as { version?: string }).version ?? '0.0.0'))
   .catch(() => '0.0.0');
 
+/** A browser has no OS file dialog the host could show; the studio uses its own file browser. */
+const noNativeDialogs = () =>
+  new FlowlineError({ code: 'INVALID_PARAM', message: 'This host has no native file dialogs: the studio in a browser picks files in its own file browser.', hint: 'Use Open… or Save as…, which show the in-app file browser here.' });
+
 export function createService(options: ServiceOptions): FlowlineService {
   // The studio reruns a Code node after each edit: keep a worker with danfo loaded ready for it.
   keepCodeWorkerWarm(true);
@@ -117,7 +121,8 @@ export function createService(options: ServiceOptions): FlowlineService {
     cleanedUp,
 
     async hello() {
-      return { apiVersion: API_VERSION, host: options.host, version: await PACKAGE_VERSION, cwd };
+      // Electron's main process answers the native dialog calls itself (it owns the window).
+      return { apiVersion: API_VERSION, host: options.host, version: await PACKAGE_VERSION, cwd, dialogs: options.host === 'electron' ? 'native' : 'in-app' };
     },
 
     async catalog() {
@@ -285,6 +290,14 @@ export function createService(options: ServiceOptions): FlowlineService {
       } catch {
         return null;
       }
+    },
+
+    async chooseOpenPath() {
+      throw noNativeDialogs();
+    },
+
+    async chooseSavePath() {
+      throw noNativeDialogs();
     },
 
     async listDirectory(dir) {

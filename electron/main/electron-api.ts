@@ -3,6 +3,8 @@
  * package (and its types) is an optional dependency that is absent on offline machines. Main loads
  * the real module at run time with a dynamic import, so type-checking never depends on it.
  */
+import type { JumpListCategory, MenuItem } from './menu.ts';
+
 export interface IpcMainInvokeEvent {
   sender: WebContents;
   senderFrame: { url: string } | null;
@@ -14,6 +16,7 @@ export interface WebContents {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
   on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): void;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): void;
+  on(event: 'did-finish-load' | 'did-start-loading' | 'destroyed', listener: () => void): void;
   isDestroyed(): boolean;
   executeJavaScript(code: string, userGesture?: boolean): Promise<unknown>;
 }
@@ -75,7 +78,27 @@ export interface UtilityProcessChild {
   kill(): boolean;
 }
 
+/** What dialog.showOpenDialog / showSaveDialog take and answer (the fields used here). */
+export interface FileDialogOptions {
+  title?: string;
+  defaultPath?: string;
+  buttonLabel?: string;
+  filters?: { name: string; extensions: string[] }[];
+  properties?: string[];
+}
+
+/** A native menu built from a template (electron/main/menu.ts). */
+export type NativeMenu = object;
+
 export interface ElectronMain {
+  dialog: {
+    showOpenDialog(win: BrowserWindowInstance, options: FileDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+    showSaveDialog(win: BrowserWindowInstance, options: FileDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
+  };
+  Menu: {
+    buildFromTemplate(template: MenuItem[]): NativeMenu;
+    setApplicationMenu(menu: NativeMenu | null): void;
+  };
   utilityProcess: { fork(modulePath: string, args?: string[], options?: { serviceName?: string; cwd?: string; stdio?: 'inherit' | 'pipe' }): UtilityProcessChild };
   app: {
     whenReady(): Promise<void>;
@@ -83,7 +106,15 @@ export interface ElectronMain {
     on(event: 'window-all-closed' | 'activate', listener: () => void): void;
     on(event: 'web-contents-created', listener: (event: unknown, wc: WebContents) => void): void;
     on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): void;
-    on(event: 'second-instance', listener: () => void): void;
+    on(event: 'second-instance', listener: (event: unknown, argv: string[], workingDirectory: string) => void): void;
+    on(event: 'open-file', listener: (event: { preventDefault(): void }, path: string) => void): void;
+    addRecentDocument(path: string): void;
+    /** Windows only. */
+    setJumpList?(categories: JumpListCategory[]): unknown;
+    /** macOS only. */
+    dock?: { setMenu(menu: NativeMenu): void };
+    isPackaged: boolean;
+    getName(): string;
     requestSingleInstanceLock(): boolean;
     quit(): void;
     exit(code?: number): void;

@@ -6,18 +6,24 @@
  * utilityProcess (electron/service/index.ts), so no pipeline work shares this process's event
  * loop with the window, menus and dialogs.
  *
- * Not in the contract yet: native open/save dialogs (the studio uses listDirectory for now).
+ * Main answers the native dialog calls itself (it owns the window), builds the native menus
+ * (menu.ts), tells the OS about recent files, and forwards pipelines the OS asks to open
+ * (open-requests.ts) to the window as studio commands.
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { API_METHOD_NAMES } from '../../core/host/api.ts';
 import { parseArgs } from '../../core/host/service/methods.ts';
 import { APP_ROOT, DEFAULT_RENDERER_DIR, STUDIO_CSP } from '../../core/host/service/state-dir.ts';
-import { IPC_EVENT_CHANNEL, ipcChannel, type IpcReply } from '../ipc.ts';
+import { IPC_COMMAND_CHANNEL, IPC_EVENT_CHANNEL, ipcChannel, type IpcReply } from '../ipc.ts';
 import { toErrorInfo } from '../../core/spec/errors.ts';
 import { serviceClient, type FromService } from '../service/channel.ts';
 import { MIN_SIZE, restoreWindowState, saveWindowState } from './window-state.ts';
 import type { BrowserWindowInstance, ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.ts';
+import { dockMenuTemplate, jumpListFor, menuTemplate, type Platform } from './menu.ts';
+import { nativeDialogs } from './native-dialogs.ts';
+import { OpenForwarder, pipelinePathsIn } from './open-requests.ts';
+import type { ApiMethod, RecentFile, StudioCommand } from '../../core/host/api.ts';
 
 const SCHEME = 'app';
 const APP_ORIGIN = `${SCHEME}://flowline`;
@@ -42,17 +48,48 @@ const MIME: Record<string, string> = {
 const ELECTRON_MODULE: string = 'electron';
 const loaded = (await import(ELECTRON_MODULE)) as ElectronMain & { default?: ElectronMain };
 const electron: ElectronMain = loaded.default ?? loaded;
-const { app, BrowserWindow, ipcMain, protocol, screen, session, shell, utilityProcess } = electron;
+const { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess } = electron;
+const platform = process.platform as Platform;
 
-// One Flowline at a time: a second start hands over to the running one (which comes to the front)
-// and exits before it forks a service or opens a window.
-if (!app.requestSingleInstanceLock()) app.exit(0);
-app.on('second-instance', () => {
-  const win = BrowserWindow.getAllWindows()[0];
+/** The window commands go to (created again on macOS, where the app outlives its windows). */
+function studioWindow(): BrowserWindowInstance | undefined {
+  return BrowserWindow.getAllWindows().find((w) => !w.isDestroyed());
+}
+function focusWindow(): void {
+  const win = studioWindow();
   if (!win) return;
   if (win.isMinimized()) win.restore();
   win.focus();
+}
+function sendCommand(command: StudioCommand): void {
+  if (command.command === 'open-path') return ensureWindow(), opens.request([command.path]);
+  ensureWindow();
+  const win = studioWindow();
+  if (win && !win.webContents.isDestroyed()) win.webContents.send(IPC_COMMAND_CHANNEL, command);
+}
+/** Files the OS asks to open wait until the studio has loaded (open-requests.ts). */
+const opens = new OpenForwarder({ send: (command) => studioWindow()?.webContents.send(IPC_COMMAND_CHANNEL, command), focus: focusWindow });
+
+// One Flowline at a time: a second start hands over to the running one (which comes to the front,
+// opening the files it was started with) and exits before it forks a service or opens a window.
+if (!app.requestSingleInstanceLock()) app.exit(0);
+let appReady = false;
+/** macOS keeps running with no window: a file asked for then gets a new one. */
+const ensureWindow = () => {
+  if (appReady && !studioWindow()) createWindow();
+};
+app.on('second-instance', (_event, argv, workingDirectory) => {
+  ensureWindow();
+  focusWindow();
+  opens.request(pipelinePathsIn(argv, workingDirectory, platform));
 });
+// macOS: a double-clicked file, or one dropped on the dock icon (may come before 'ready').
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  ensureWindow();
+  opens.request(pipelinePathsIn(['', path], process.cwd(), platform));
+});
+opens.request(pipelinePathsIn(process.argv, process.cwd(), platform));
 
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 app.enableSandbox();
@@ -90,6 +127,7 @@ app.on('web-contents-created', (_event, wc: WebContents) => {
 });
 
 await app.whenReady();
+appReady = true;
 
 session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 session.defaultSession.setPermissionCheckHandler(() => false);
@@ -123,6 +161,15 @@ function senderAllowed(event: IpcMainInvokeEvent): boolean {
   return !!url && originOf(url) === APP_ORIGIN && BrowserWindow.fromWebContents(event.sender) !== null;
 }
 
+const dialogs = nativeDialogs(dialog, platform);
+/** Calls main answers itself, for the window that asked. */
+const inMain: Partial<Record<ApiMethod, (win: BrowserWindowInstance, args: unknown[]) => Promise<unknown>>> = {
+  chooseOpenPath: (win, [dir]) => dialogs.chooseOpenPath(win, dir as string | undefined),
+  chooseSavePath: (win, [suggested]) => dialogs.chooseSavePath(win, suggested as string | undefined),
+};
+/** Calls whose answer names a file the user opened or saved: it goes on the OS's recent list. */
+const OPENS_A_FILE = new Set<ApiMethod>(['openPipeline', 'savePipeline', 'copyTemplate']);
+
 for (const method of API_METHOD_NAMES) {
   ipcMain.handle(ipcChannel(method), async (event, ...args): Promise<IpcReply> => {
     if (!senderAllowed(event)) return { ok: false, error: { code: 'INTERNAL', message: 'Refused: this call did not come from the Flowline window.' } };
@@ -132,9 +179,36 @@ for (const method of API_METHOD_NAMES) {
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };
     }
-    return service.call(method, parsed);
+    const local = inMain[method];
+    if (local) {
+      try {
+        return { ok: true, result: await local(BrowserWindow.fromWebContents(event.sender)!, parsed) };
+      } catch (e) {
+        return { ok: false, error: toErrorInfo(e) };
+      }
+    }
+    const reply = await service.call(method, parsed);
+    if (reply.ok && OPENS_A_FILE.has(method)) noteRecent((reply.result as { path: string }).path);
+    return reply;
   });
 }
+
+/** The menus with the current recent files; the OS's recent list, dock menu (macOS) and jump list (Windows). */
+function installMenus(recent: readonly RecentFile[]): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform, appName: app.getName(), recent, devTools: !app.isPackaged, send: sendCommand })));
+  if (platform === 'darwin') app.dock?.setMenu(Menu.buildFromTemplate(dockMenuTemplate(recent, sendCommand)));
+  if (platform === 'win32') app.setJumpList?.(jumpListFor(recent, process.execPath));
+}
+async function refreshRecent(): Promise<void> {
+  const reply = await service.call('recentFiles', []);
+  installMenus(reply.ok ? (reply.result as RecentFile[]) : []);
+}
+function noteRecent(path: string): void {
+  app.addRecentDocument(path);
+  void refreshRecent();
+}
+installMenus([]);
+void refreshRecent();
 
 service.onEvent((event) => {
   for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event);
@@ -173,6 +247,7 @@ function createWindow(): void {
     },
   });
   if (maximized) win.maximize();
+  opens.notReady();
   win.on('close', (event) => {
     saveWindowState(stateDir, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
     if (mayClose.has(win)) return;
@@ -185,6 +260,9 @@ function createWindow(): void {
     });
   });
   win.once('ready-to-show', () => win.show());
+  // The preload keeps commands until the studio subscribes, so a loaded page can take them.
+  win.webContents.on('did-finish-load', () => opens.ready());
+  win.webContents.on('did-start-loading', () => opens.notReady());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
 }
 

@@ -10,6 +10,8 @@ import { StartScreen } from './ui/StartScreen.tsx';
 import { Dialogs } from './ui/Dialogs.tsx';
 import { Toasts } from './ui/Toasts.tsx';
 import { installShortcuts } from './ui/shortcuts.ts';
+import { runStudioCommand } from './store/studio-commands.ts';
+import { api } from './api/host.ts';
 import { PanelBoundary } from './ui/PanelBoundary.tsx';
 import { Splitter } from './ui/Splitter.tsx';
 
@@ -30,6 +32,8 @@ function Shell() {
   const sizes = useUiStore((s) => s.panelSizes);
   const flow = useReactFlow();
   useEffect(() => installShortcuts(() => flow), [flow]);
+  // The desktop shell's menus and double-clicked files run the same commands as the keys.
+  useEffect(() => api().onCommand?.((command) => runStudioCommand(command, () => flow)), [flow]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);

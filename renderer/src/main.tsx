@@ -21,7 +21,7 @@ async function start() {
   try {
     const [hello, catalog] = await Promise.all([api.hello(), api.catalog()]);
     document.documentElement.dataset.host = hello.host;
-    useUiStore.setState({ cwd: hello.cwd });
+    useUiStore.setState({ cwd: hello.cwd, fileDialogs: hello.dialogs ?? 'in-app' });
     useDocStore.getState().setCatalog(catalog);
   } catch (e) {
     reportError(e, 'The studio could not load the node catalog: ');

@@ -74,6 +74,8 @@ export const METHOD_ARGS = {
   exportOnnx: z.tuple([onnxExportRequest]),
   listRuns: z.tuple([path.optional()]),
   compareRuns: z.tuple([path.optional(), z.string().min(1).max(200), z.string().min(1).max(200)]),
+  chooseOpenPath: z.tuple([path.optional()]),
+  chooseSavePath: z.tuple([path.optional()]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export { API_METHODS };

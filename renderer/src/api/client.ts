@@ -121,7 +121,7 @@ export function createWsApi(url: string): FlowlineApi {
 
 /** Wrap an API so every rejection becomes a HostError with readable ErrorInfo. */
 function withReadableErrors(api: FlowlineApi): FlowlineApi {
-  const out = { onEvent: api.onEvent.bind(api) } as Record<string, unknown>;
+  const out = { onEvent: api.onEvent.bind(api), ...(api.onCommand ? { onCommand: api.onCommand.bind(api) } : {}) } as Record<string, unknown>;
   for (const m of METHODS) {
     const fn = (api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[m].bind(api);
     out[m] = (...args: unknown[]) => fn(...args).catch((e: unknown) => Promise.reject(e instanceof HostError ? e : new HostError(errorInfoOf(e))));

@@ -191,6 +191,8 @@ export function createFakeApi(): FlowlineApi {
     async autosave(key, pipeline, where) { if (pipeline) autosaves.set(key, { pipeline, savedAt: new Date().toISOString(), ...where }); else autosaves.delete(key); },
     async recoverAutosave(key) { return autosaves.get(key)?.pipeline ?? null; },
     async recoverWork(key) { return autosaves.get(key) ?? null; },
+    async chooseOpenPath() { throw new Error('The in-memory host has no native file dialogs.'); },
+    async chooseSavePath() { throw new Error('The in-memory host has no native file dialogs.'); },
     async listDirectory(dir) {
       const base = (dir || '/work').replace(/\/+$/, '') || '/';
       const names = new Map<string, boolean>();

@@ -6,7 +6,7 @@ import { errorInfoOf } from '../api/client.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { adoptRun } from '../store/use-run-store.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
-import { saveTo } from '../store/files.ts';
+import { askSaveAs, saveTo } from '../store/files.ts';
 
 /** Does this node type produce a model (Train, Tune...)? */
 export function producesModel(spec: CatalogNode | undefined): boolean {
@@ -37,7 +37,7 @@ export function otherModelNodes(nodeId: string): string[] {
  */
 export async function saveThenExportDocker(nodeId: string): Promise<void> {
   const { path } = useDocStore.getState();
-  if (!path) return useUiStore.getState().openDialog({ kind: 'save-as', then: (saved) => saved && openExportDialog(nodeId, 'docker') });
+  if (!path) return void askSaveAs((saved) => saved && openExportDialog(nodeId, 'docker'));
   // saving closes the dialog: open it again on the Docker bundle
   if (await saveTo(path)) openExportDialog(nodeId, 'docker');
 }

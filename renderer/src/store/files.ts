@@ -42,7 +42,44 @@ export async function answerUnsaved(answer: 'save' | 'discard' | 'cancel', resol
   }
   const { path } = doc();
   if (path) return resolve(await saveTo(path));
-  ui().openDialog({ kind: 'save-as', then: resolve });
+  void askSaveAs(resolve);
+}
+
+const folderOf = (path: string) => path.replace(/[\\/][^\\/]*$/, '');
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
+
+/**
+ * Open…: the OS's own dialog when the host offers one (desktop), else the studio's file browser.
+ * Resolves true when a pipeline was opened (the in-app dialog: once it is shown).
+ */
+export async function askOpen(): Promise<boolean> {
+  if (ui().fileDialogs !== 'native') {
+    ui().openDialog({ kind: 'open' });
+    return true;
+  }
+  const { path, origin } = doc();
+  const from = path ?? origin;
+  try {
+    const chosen = await api().chooseOpenPath(from ? folderOf(from) : ui().cwd || undefined);
+    return chosen ? await openPath(chosen) : false;
+  } catch (e) {
+    reportError(e, 'Could not show the open dialog: ');
+    return false;
+  }
+}
+
+/** Save as…: the OS's own dialog when the host offers one, else the studio's; `then` hears whether it was saved. */
+export async function askSaveAs(then?: (saved: boolean) => void): Promise<void> {
+  if (ui().fileDialogs !== 'native') return ui().openDialog({ kind: 'save-as', then });
+  const { path, pipeline } = doc();
+  let saved = false;
+  try {
+    const chosen = await api().chooseSavePath(path ?? `${slug(pipeline.name)}.flow.json`);
+    if (chosen) saved = await saveTo(chosen);
+  } catch (e) {
+    reportError(e, 'Could not show the save dialog: ');
+  }
+  then?.(saved);
 }
 
 interface Where {
@@ -124,7 +161,7 @@ export async function loadRecovered(work: RecoveredWork): Promise<void> {
 export async function save(): Promise<boolean> {
   const { path } = doc();
   if (!path) {
-    ui().openDialog({ kind: 'save-as' });
+    void askSaveAs();
     return false;
   }
   return saveTo(path);

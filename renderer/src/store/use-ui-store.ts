@@ -63,6 +63,8 @@ interface UiState {
   schemas: SchemaMap;
   /** The host's working folder: where file pickers start when nothing better is known. */
   cwd: string;
+  /** Which file dialogs the host offers: the OS's own (desktop) or the studio's file browser. */
+  fileDialogs: 'native' | 'in-app';
   panelSizes: PanelSizes;
   setPanelSize(panel: keyof PanelSizes, px: number): void;
   setTheme(theme: 'light' | 'dark'): void;
@@ -97,6 +99,7 @@ export const useUiStore = create<UiState>()((set) => ({
   diagnostics: [],
   schemas: {},
   cwd: '',
+  fileDialogs: 'in-app',
   panelSizes: storedSizes(),
   setPanelSize: (panel, px) =>
     set((s) => {

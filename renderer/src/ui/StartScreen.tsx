@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RecentFile, RecoveredWork } from '../../../core/host/api.ts';
 import { api } from '../api/host.ts';
-import { AUTOSAVE_KEY, loadRecovered, newPipeline, openPath } from '../store/files.ts';
-import { useUiStore } from '../store/use-ui-store.ts';
+import { askOpen, AUTOSAVE_KEY, loadRecovered, newPipeline, openPath } from '../store/files.ts';
 import { TemplateGrid } from './TemplateGrid.tsx';
 
 const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
@@ -39,7 +38,7 @@ export function StartScreen() {
         )}
         <div className="row">
           <button className="button button--primary" onClick={() => void newPipeline()} data-testid="start-new">New empty pipeline</button>
-          <button className="button" onClick={() => useUiStore.getState().openDialog({ kind: 'open' })} data-testid="start-open">Open a file…</button>
+          <button className="button" onClick={() => void askOpen()} data-testid="start-open">Open a file…</button>
         </div>
         <section>
           <h2>Examples</h2>

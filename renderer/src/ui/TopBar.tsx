@@ -4,7 +4,7 @@ import { useDocStore, isDirty } from '../store/use-doc-store.ts';
 import { useRunStore } from '../store/use-run-store.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
 import { cancelRun, run } from '../store/actions.ts';
-import { newPipeline, save } from '../store/files.ts';
+import { askOpen, askSaveAs, newPipeline, save } from '../store/files.ts';
 import { layoutAll, setPipelineName } from '../store/commands.ts';
 import { openExportDialog, producesModel } from '../export/export-actions.ts';
 import { Icon } from './Icon.tsx';
@@ -47,10 +47,10 @@ export function TopBar() {
       )}
       <nav className="topbar__group" aria-label="File">
         <button className="button" onClick={() => void newPipeline()} title="New pipeline (Ctrl+Alt+N)" data-testid="btn-new">New</button>
-        <button className="button" onClick={() => ui.openDialog({ kind: 'open' })} title="Open (Ctrl+O)" data-testid="btn-open">Open</button>
+        <button className="button" onClick={() => void askOpen()} title="Open (Ctrl+O)" data-testid="btn-open">Open</button>
         <button className="button" onClick={() => ui.openDialog({ kind: 'examples' })} title="Open an example pipeline" data-testid="btn-examples">Examples</button>
         <button className="button" onClick={() => void save()} disabled={!editor} title="Save (Ctrl+S)" data-testid="btn-save">Save</button>
-        <button className="button" onClick={() => ui.openDialog({ kind: 'save-as' })} disabled={!editor} title="Save as (Ctrl+Shift+S)" data-testid="btn-save-as">Save as</button>
+        <button className="button" onClick={() => void askSaveAs()} disabled={!editor} title="Save as (Ctrl+Shift+S)" data-testid="btn-save-as">Save as</button>
       </nav>
       {editor && (
         <>

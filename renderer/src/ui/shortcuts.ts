@@ -1,11 +1,10 @@
 /** Global keyboard shortcuts: everything the mouse can do, the keyboard can too. */
 import type { ReactFlowInstance } from '@xyflow/react';
-import { useDocStore } from '../store/use-doc-store.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
 import { bottomTabs } from '../panels/bottom-tabs.ts';
-import { copySelection, duplicateSelection, groupSelection, layoutAll, paste, addNote } from '../store/commands.ts';
-import { cancelRun, run } from '../store/actions.ts';
-import { newPipeline, save } from '../store/files.ts';
+import { groupSelection, addNote } from '../store/commands.ts';
+import { runStudioCommand } from '../store/studio-commands.ts';
+import type { StudioCommandName } from '../../../core/host/api.ts';
 
 export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Enter', 'Run the pipeline'],
@@ -41,7 +40,6 @@ function typing(target: EventTarget | null): boolean {
 export function installShortcuts(flow: () => ReactFlowInstance | null): () => void {
   const onKey = (e: KeyboardEvent) => {
     const ui = useUiStore.getState();
-    const doc = useDocStore.getState();
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
     const editing = typing(e.target);
@@ -50,57 +48,34 @@ export function installShortcuts(flow: () => ReactFlowInstance | null): () => vo
       e.preventDefault();
       e.stopPropagation();
     };
+    // The same commands as the desktop menus (store/studio-commands.ts).
+    const command = (name: StudioCommandName) => (done(), runStudioCommand({ command: name }, flow));
 
     // Work everywhere, even while typing.
-    if (mod && key === 's') {
-      done();
-      if (!inEditor) return;
-      if (e.shiftKey) ui.openDialog({ kind: 'save-as' });
-      else void save();
-      return;
-    }
-    if (mod && key === 'o') return done(), ui.openDialog({ kind: 'open' });
-    if (mod && e.altKey && key === 'n') return done(), void newPipeline();
-    if (mod && key === 'enter' && inEditor) {
-      done();
-      if (e.shiftKey) {
-        if (doc.selection.length === 1) void run(doc.selection[0]);
-      } else void run();
-      return;
-    }
+    if (mod && key === 's') return command(e.shiftKey ? 'save-as' : 'save');
+    if (mod && key === 'o') return command('open');
+    if (mod && e.altKey && key === 'n') return command('new');
+    if (mod && key === 'enter' && inEditor) return command(e.shiftKey ? 'run-to-selection' : 'run');
     const tab = e.altKey && /^[1-9]$/.test(e.key) ? bottomTabs()[Number(e.key) - 1] : undefined;
     if (tab && inEditor) return done(), ui.setBottomTab(tab.id);
-    if (mod && key === 'j' && inEditor) return done(), ui.setView(ui.view === 'json' ? 'canvas' : 'json');
-    if (e.key === 'F1') {
-      done();
-      const one = inEditor && doc.selection.length === 1 ? doc.pipeline.nodes.find((n) => n.id === doc.selection[0]) : undefined;
-      return ui.openDialog(one ? { kind: 'node-help', type: one.type } : { kind: 'help' });
-    }
+    if (mod && key === 'j' && inEditor) return command('toggle-json');
+    if (e.key === 'F1') return command('node-help');
     if (editing || ui.dialog || !inEditor) return;
 
-    if (e.key === 'Escape') return void cancelRun();
-    if (mod && key === 'z') return done(), e.shiftKey ? doc.redo() : doc.undo();
-    if (mod && key === 'y') return done(), doc.redo();
+    if (e.key === 'Escape') return void runStudioCommand({ command: 'cancel-run' });
+    if (mod && key === 'z') return command(e.shiftKey ? 'redo' : 'undo');
+    if (mod && key === 'y') return command('redo');
     if (ui.view !== 'canvas') return;
-    if (mod && key === 'c') {
-      const n = copySelection();
-      if (n) ui.toast(`Copied ${n} node${n === 1 ? '' : 's'}`);
-      return done();
-    }
-    if (mod && key === 'v') return done(), paste();
-    if (mod && key === 'd') return done(), duplicateSelection();
-    if (mod && key === 'a') return done(), doc.select(doc.pipeline.nodes.map((n) => n.id));
+    if (mod && key === 'c') return command('copy');
+    if (mod && key === 'v') return command('paste');
+    if (mod && key === 'd') return command('duplicate');
+    if (mod && key === 'a') return command('select-all');
     if (mod && key === 'g') return done(), groupSelection();
-    if (mod && e.shiftKey && key === 'l') return done(), layoutAll(), requestAnimationFrame(() => flow()?.fitView({ padding: 0.2 }));
+    if (mod && e.shiftKey && key === 'l') return command('tidy');
     if (mod || e.altKey) return;
-    if (e.key === '/') {
-      done();
-      const el = document.querySelector('.canvas')?.getBoundingClientRect();
-      const at = el ? flow()?.screenToFlowPosition({ x: el.left + el.width / 2, y: el.top + el.height / 2 }) : undefined;
-      return ui.openDialog({ kind: 'quick-insert', at: at ?? { x: 0, y: 0 } });
-    }
-    if (e.key === '?') return done(), ui.openDialog({ kind: 'help' });
-    if (key === 'f') return done(), void flow()?.fitView({ padding: 0.2, duration: 200 });
+    if (e.key === '/') return command('quick-insert');
+    if (e.key === '?') return command('shortcuts');
+    if (key === 'f') return command('fit-view');
     if (key === 'n') {
       done();
       const el = document.querySelector('.canvas')?.getBoundingClientRect();

@@ -9,6 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_METHOD_NAMES } from '../../../core/host/api.ts';
+import { emptyPipeline } from '../../../core/schema/pipeline.ts';
+import { serializePipeline } from '../../../core/schema/serialize.ts';
 import { tempDir } from './host-fixtures.ts';
 
 const fake = vi.hoisted(() => {
@@ -21,7 +23,7 @@ const fake = vi.hoisted(() => {
     windows: [] as {
       options: { x?: number; y?: number; width: number; height: number; webPreferences: Record<string, unknown> };
       url?: string;
-      webContents: { id: number; send: () => void; isDestroyed: () => boolean };
+      webContents: { id: number; send: (channel: string, payload: unknown) => void; isDestroyed: () => boolean };
       normalBounds: { x: number; y: number; width: number; height: number };
       maximized: boolean;
       focused: number;
@@ -29,7 +31,16 @@ const fake = vi.hoisted(() => {
       closed: boolean;
       close(): void;
     }[],
-    secondInstance: null as null | (() => void),
+    secondInstance: null as null | ((e: unknown, argv: string[], cwd: string) => void),
+    openFile: null as null | ((e: { preventDefault(): void }, path: string) => void),
+    /** Every application menu set, newest last (templates, as built by electron/main/menu.ts). */
+    menus: [] as { label?: string; role?: string; submenu?: { label?: string; click?: () => void }[] }[][],
+    recentDocuments: [] as string[],
+    dialogCalls: [] as { kind: 'open' | 'save'; win: unknown; options: Record<string, unknown> }[],
+    dialogAnswer: { canceled: false, filePaths: ['/home/ann/picked.flow.json'], filePath: '/home/ann/saved.flow.json' } as { canceled: boolean; filePaths: string[]; filePath?: string },
+    /** Messages main sent to the window on a channel (run events left out). */
+    sentToWindow: [] as { channel: string; payload: unknown }[],
+    pageListeners: new Map<string, (() => void)[]>(),
     beforeQuit: null as null | ((e: { preventDefault(): void }) => void),
     /** What the studio answers window.flowlineStudio.requestClose() with (Cancel = false). */
     studioAnswer: true,
@@ -40,7 +51,13 @@ const fake = vi.hoisted(() => {
     userData: '',
   };
   class BrowserWindow {
-    webContents = { id: 1, send: () => {}, isDestroyed: () => false, executeJavaScript: async (code: string) => (state.scripts.push(code), state.studioAnswer) };
+    webContents = {
+      id: 1,
+      send: (channel: string, payload: unknown) => void (channel !== 'flowline:event' && state.sentToWindow.push({ channel, payload })),
+      isDestroyed: () => false,
+      executeJavaScript: async (code: string) => (state.scripts.push(code), state.studioAnswer),
+      on: (event: string, l: () => void) => void state.pageListeners.set(event, [...(state.pageListeners.get(event) ?? []), l]),
+    };
     url?: string;
     closed = false;
     normalBounds = { x: 0, y: 0, width: 0, height: 0 };
@@ -97,13 +114,25 @@ const fake = vi.hoisted(() => {
       getPath: () => state.userData,
       on: (event: string, l: (e: unknown, wc: unknown) => void) => {
         if (event === 'web-contents-created') state.webContentsCreated = l;
-        if (event === 'second-instance') state.secondInstance = l as () => void;
+        if (event === 'second-instance') state.secondInstance = l as typeof state.secondInstance;
+        if (event === 'open-file') state.openFile = l as typeof state.openFile;
         if (event === 'before-quit') state.beforeQuit = l as (e: { preventDefault(): void }) => void;
       },
       requestSingleInstanceLock: () => true,
       quit() {},
       exit: (code?: number) => void state.exitCodes.push(code),
       enableSandbox() {},
+      addRecentDocument: (path: string) => void state.recentDocuments.push(path),
+      getName: () => 'Flowline',
+      isPackaged: false,
+    },
+    Menu: {
+      buildFromTemplate: (template: unknown) => ({ template }),
+      setApplicationMenu: (menu: { template: (typeof state.menus)[number] }) => void state.menus.push(menu.template),
+    },
+    dialog: {
+      showOpenDialog: async (win: unknown, options: Record<string, unknown>) => (state.dialogCalls.push({ kind: 'open', win, options }), state.dialogAnswer),
+      showSaveDialog: async (win: unknown, options: Record<string, unknown>) => (state.dialogCalls.push({ kind: 'save', win, options }), state.dialogAnswer),
     },
     BrowserWindow,
     ipcMain: { handle: (ch: string, fn: (event: unknown, ...args: unknown[]) => Promise<unknown>) => state.handlers.set(ch, fn) },
@@ -179,8 +208,57 @@ describe('electron main', () => {
 
   it('brings its window to the front when Flowline is started a second time', () => {
     const before = state.windows[0].focused;
-    state.secondInstance!();
+    state.secondInstance!({}, ['/opt/Flowline/flowline'], '/home/ann');
     expect(state.windows[0].focused).toBe(before + 1);
+  });
+
+  it('opens a file double-clicked while it runs in the running window, once the studio has loaded', () => {
+    const commands = () => state.sentToWindow.filter((m) => m.channel === 'flowline:command').map((m) => m.payload);
+    state.secondInstance!({}, ['/opt/Flowline/flowline', '--original-process-start-time=1', 'churn.flow.json', 'data.csv'], '/home/ann/work');
+    expect(commands()).toEqual([]); // the page has not said it loaded yet
+    for (const l of state.pageListeners.get('did-finish-load') ?? []) l();
+    expect(commands()).toEqual([{ command: 'open-path', path: '/home/ann/work/churn.flow.json' }]);
+    // macOS: a file dropped on the dock icon, the page already loaded.
+    let prevented = false;
+    state.openFile!({ preventDefault: () => (prevented = true) }, '/Users/ann/rain.flow.json');
+    expect(prevented).toBe(true);
+    expect(commands().at(-1)).toEqual({ command: 'open-path', path: '/Users/ann/rain.flow.json' });
+  });
+
+  it('sets native menus whose items reach the window as studio commands', () => {
+    const menu = state.menus.at(-1)!;
+    expect(menu.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Run', '&Help']);
+    const save = menu[0].submenu!.find((i) => i.label === 'Save')!;
+    save.click!();
+    expect(state.sentToWindow.at(-1)).toEqual({ channel: 'flowline:command', payload: { command: 'save' } });
+  });
+
+  it('shows the native open and save dialogs for our window only, filtered to *.flow.json', async () => {
+    const chooseOpen = state.handlers.get('flowline:chooseOpenPath')!;
+    const chooseSave = state.handlers.get('flowline:chooseSavePath')!;
+    expect(await chooseOpen(ourWindowEvent(), '/home/ann/work')).toEqual({ ok: true, result: '/home/ann/picked.flow.json' });
+    expect(state.dialogCalls.at(-1)).toMatchObject({ kind: 'open', win: state.windows[0], options: { defaultPath: '/home/ann/work', filters: [{ extensions: ['flow.json'] }], properties: ['openFile'] } });
+    expect(await chooseSave(ourWindowEvent(), 'churn.flow.json')).toEqual({ ok: true, result: '/home/ann/saved.flow.json' });
+    expect(state.dialogCalls.at(-1)).toMatchObject({ kind: 'save', options: { defaultPath: 'churn.flow.json', filters: [{ extensions: ['flow.json'] }] } });
+    state.dialogAnswer = { canceled: true, filePaths: [] };
+    expect(await chooseOpen(ourWindowEvent())).toEqual({ ok: true, result: null });
+    const calls = state.dialogCalls.length;
+    expect(await chooseOpen({ sender: state.windows[0].webContents, senderFrame: { url: 'https://evil.example/' } })).toMatchObject({ ok: false });
+    expect(await chooseSave(ourWindowEvent(), { path: '/etc' })).toMatchObject({ ok: false, error: { code: 'INVALID_PARAM' } });
+    expect(state.dialogCalls.length).toBe(calls); // neither reached a dialog
+  });
+
+  it('puts a pipeline opened or saved in the studio on the OS recent list and in File > Open Recent', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'recent-one.flow.json');
+    writeFileSync(path, serializePipeline(emptyPipeline('Recent one')));
+    const open = state.handlers.get('flowline:openPipeline')!;
+    expect(await open(ourWindowEvent(), path)).toMatchObject({ ok: true });
+    expect(state.recentDocuments).toContain(path);
+    await vi.waitFor(() => {
+      const openRecent = state.menus.at(-1)![0].submenu!.find((i) => i.label === 'Open Recent') as { submenu: { label: string }[] };
+      expect(openRecent.submenu.map((i) => i.label)).toContain(`Recent one — ${path}`);
+    });
   });
 
   it('registers one IPC handler per contract method', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { API_METHOD_NAMES } from '../../../core/host/api.ts';
-import { IPC_EVENT_CHANNEL } from '../../../electron/ipc.ts';
+import { IPC_COMMAND_CHANNEL, IPC_EVENT_CHANNEL } from '../../../electron/ipc.ts';
 import { tempDir } from './host-fixtures.ts';
 
 async function loadPreload() {
@@ -58,7 +58,7 @@ describe('electron preload', () => {
     expect(p.required).toEqual(['electron']);
     expect(Object.keys(p.exposed)).toEqual(['flowline']);
     const api = p.exposed.flowline as Record<string, (...a: unknown[]) => unknown>;
-    expect(Object.keys(api).sort()).toEqual([...API_METHOD_NAMES, 'onEvent'].sort());
+    expect(Object.keys(api).sort()).toEqual([...API_METHOD_NAMES, 'onCommand', 'onEvent'].sort());
     expect(await api.openPipeline('/tmp/a.flow.json')).toBe('fine');
     expect(p.invocations).toEqual([{ channel: 'flowline:openPipeline', args: ['/tmp/a.flow.json'] }]);
     // The bundle stays small: no zod, no Node modules.
@@ -82,5 +82,25 @@ describe('electron preload', () => {
     off();
     fire({ type: 'run:end', runId: 'r' });
     expect(got).toEqual([{ type: 'run:start', runId: 'r', nodes: [] }]);
+  });
+
+  it('keeps menu commands sent before the studio subscribed, hands them over in order, and drops malformed ones', async () => {
+    const p = await loadPreload();
+    const api = p.exposed.flowline as { onCommand(l: (c: unknown) => void): () => void };
+    const send = (payload: unknown) => (p.listeners.get(IPC_COMMAND_CHANNEL) ?? []).forEach((l) => l({}, payload));
+    send({ command: 'open-path', path: '/home/ann/churn.flow.json' }); // a double-click that started the app
+    send({ command: 'rm -rf' });
+    send({ command: 'open-path', path: 42 });
+    send('save');
+    const got: unknown[] = [];
+    const off = api.onCommand((c) => got.push(c));
+    expect(got).toEqual([{ command: 'open-path', path: '/home/ann/churn.flow.json' }]);
+    send({ command: 'save' });
+    off();
+    send({ command: 'run' }); // kept for the next subscriber, not lost
+    expect(got).toEqual([{ command: 'open-path', path: '/home/ann/churn.flow.json' }, { command: 'save' }]);
+    const later: unknown[] = [];
+    api.onCommand((c) => later.push(c));
+    expect(later).toEqual([{ command: 'run' }]);
   });
 });

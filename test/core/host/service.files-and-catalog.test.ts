@@ -227,4 +227,11 @@ describe('state, templates, folders', () => {
     expect(hello).toMatchObject({ apiVersion: 1, host: 'web' });
     expect(hello.version).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it('in a browser offers its in-app file browser, and refuses the native dialogs with a reason', async () => {
+    const service = makeService();
+    expect((await service.hello()).dialogs).toBe('in-app');
+    await expect(service.chooseOpenPath()).rejects.toMatchObject({ message: expect.stringMatching(/no native file dialogs.*own file browser/) });
+    await expect(service.chooseSavePath('a.flow.json')).rejects.toMatchObject({ code: 'INVALID_PARAM' });
+  });
 });
