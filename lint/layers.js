@@ -30,24 +30,30 @@ export const LAYERS = [
   // The serving bundle's server is compiled into one file that ships with onnxruntime-node as its
   // only dependency: Node built-ins, onnxruntime-node and its own folder, nothing else.
   { layer: 'core/export/serving/server/', may: [], packages: ['onnxruntime-node', ...NODE_BUILTINS] },
+  // The run report: static HTML with the studio's own charts rendered to SVG by react-dom/server.
+  // The one place below the composition roots that may use React, and only to render markup.
+  { layer: 'core/report/', may: ['core/spec/', 'core/schema/', 'core/data/', 'charts/'], packages: ['react', 'react-dom', ...NODE_BUILTINS] },
   // -- the hosts: the service, the CLI, the web host; the contract the studio speaks --
   { layer: 'core/host/', may: ['core/'], packages: 'any' },
   { layer: 'core/host/api.ts', may: ['core/spec/', 'core/schema/'], packages: [] },
   { layer: 'core/host/wire.ts', may: ['core/spec/', 'core/host/api.ts'], packages: [] },
   // -- stage nodes: declarations over core's algorithms, never each other --
-  { layer: 'nodes/', may: ['core/spec/', 'core/schema/', 'core/data/', 'core/ml/', 'core/export/'], packages: 'any', noSiblings: true },
+  { layer: 'nodes/', may: ['core/spec/', 'core/schema/', 'core/data/', 'core/ml/', 'core/export/', 'core/report/'], packages: 'any', noSiblings: true },
   { layer: 'nodes/index.ts', may: ['nodes/', 'core/spec/'], packages: [] },
   // -- Electron: main and the service process are composition roots; the preload sees the contract only --
   { layer: 'electron/', may: ['core/host/', 'core/spec/', 'core/schema/', 'core/compile/', 'nodes/index.ts'], packages: 'any' },
   { layer: 'electron/ipc.ts', may: ['core/host/api.ts', 'core/spec/errors.ts'], packages: [] },
   { layer: 'electron/preload/', may: ['electron/ipc.ts', 'core/host/api.ts'], packages: ['electron'] },
+  // -- the charts: pure React components (a ChartSpec in, SVG out), drawn by the studio and, rendered
+  // to static SVG on the server, by the run report (core/report/), so the two never disagree --
+  { layer: 'charts/', may: ['core/spec/'], packages: ['react'] },
   // -- the studio: the pure core and the contract, nothing that runs pipelines --
-  { layer: 'renderer/', may: ['core/spec/', 'core/schema/', 'core/compile/', 'core/host/api.ts', 'core/host/wire.ts'], packages: 'any', forbidPackages: ['electron', ...NODE_BUILTINS] },
+  { layer: 'renderer/', may: ['core/spec/', 'core/schema/', 'core/compile/', 'core/host/api.ts', 'core/host/wire.ts', 'charts/'], packages: 'any', forbidPackages: ['electron', ...NODE_BUILTINS] },
   { layer: 'renderer/vite.config.ts', may: [], packages: 'any' },
 ];
 // Nothing below the composition roots may pull in a UI or Electron.
 const NOT_IN_CORE = ['electron', 'react', 'react-dom'];
-for (const l of LAYERS) if (l.layer.startsWith('core/') || l.layer.startsWith('nodes/')) l.forbidPackages = [...(l.forbidPackages ?? []), ...NOT_IN_CORE];
+for (const l of LAYERS) if ((l.layer.startsWith('core/') && l.layer !== 'core/report/') || l.layer.startsWith('nodes/')) l.forbidPackages = [...(l.forbidPackages ?? []), ...NOT_IN_CORE];
 
 const within = (path, entry) => (entry.endsWith('/') ? path.startsWith(entry) : path === entry);
 

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
+import { CHART_CSS } from '../../charts/chart-styles.ts';
 import { App } from './App.tsx';
 import { createApi, onHostNotice } from './api/client.ts';
 import { setApi } from './api/host.ts';
@@ -11,6 +12,12 @@ import { connectRunEvents } from './store/use-run-store.ts';
 import { startValidation } from './store/actions.ts';
 import { installCloseGuard, reportError, startAutosave } from './store/files.ts';
 import { installTestHooks } from './ui/test-hooks.ts';
+
+// The charts' CSS is shared with the run report (charts/chart-styles.ts), so it is one string, not a rule in styles.css.
+const chartStyle = document.createElement('style');
+chartStyle.dataset.charts = '';
+chartStyle.textContent = CHART_CSS;
+document.head.append(chartStyle);
 
 async function start() {
   installTestHooks();

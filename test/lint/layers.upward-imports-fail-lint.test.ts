@@ -29,6 +29,9 @@ const UPWARD: [file: string, imports: string[]][] = [
   ['nodes/planted.node.ts', ['../core/host/cli.ts', './train-model.node.ts', '../electron/ipc.ts']],
   ['electron/preload/planted.ts', ['../../core/host/service.ts', '../../core/exec/index.ts', '../../nodes/index.ts']],
   ['renderer/src/planted.ts', ['../../core/exec/index.ts', '../../core/host/service.ts', 'node:fs', 'electron']],
+  ['charts/planted.tsx', ['../core/exec/index.ts', '../renderer/src/App.tsx', 'node:fs', 'react-dom/server']],
+  ['core/report/planted.ts', ['../exec/index.ts', '../host/api.ts', '../../renderer/src/App.tsx', 'electron']],
+  ['core/data/planted.ts', ['react', 'react-dom/server']],
 ];
 
 const ALLOWED: [file: string, imports: string[]][] = [
@@ -40,7 +43,11 @@ const ALLOWED: [file: string, imports: string[]][] = [
   ['nodes/planted.node.ts', ['../core/ml/model.ts', '../core/spec/index.ts']],
   ['nodes/index.ts', ['./train-model.node.ts']],
   ['electron/preload/planted.ts', ['../ipc.ts', '../../core/host/api.ts', 'electron']],
-  ['renderer/src/planted.ts', ['../../core/host/api.ts', '../../core/compile/index.ts', 'react']],
+  ['renderer/src/planted.ts', ['../../core/host/api.ts', '../../core/compile/index.ts', 'react', '../../charts/Chart.tsx']],
+  ['charts/planted.tsx', ['../core/spec/values.ts', 'react']],
+  ['core/report/planted.ts', ['../../charts/Chart.tsx', '../spec/values.ts', 'react', 'react-dom/server', 'node:fs/promises']],
+  ['nodes/planted.node.ts', ['../core/report/index.ts']],
+  ['core/host/planted.ts', ['../report/index.ts']],
 ];
 
 describe('lint enforces the layer map as an allow-list', () => {

@@ -8,7 +8,7 @@ import {
   beeswarmChart, dependenceChart, importanceChart, pdpChart, permutationChart, termOrder, waterfallChart, type ViewName,
 } from '../../../core/spec/explanation.ts';
 import type { ExplanationValue } from '../../../core/spec/values.ts';
-import { Chart } from '../charts/Chart.tsx';
+import { Chart } from '../../../charts/Chart.tsx';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { useExplainStore } from '../store/use-explain-store.ts';
 import { useRunStore } from '../store/use-run-store.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RunComparison, RunRecord } from '../../../core/host/api.ts';
 import { api } from '../api/host.ts';
-import { LineChart } from '../charts/LineChart.tsx';
+import { LineChart } from '../../../charts/LineChart.tsx';
 import { formatDuration } from '../canvas/StatusStrip.tsx';
 import { openRunPipeline } from '../store/files.ts';
 import { useDocStore } from '../store/use-doc-store.ts';

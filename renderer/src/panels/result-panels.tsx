@@ -4,7 +4,7 @@
  */
 import type { ComponentType } from 'react';
 import type { PortValue, MetricsValue, ArtifactValue, ModelValue, ResultTable } from '../../../core/spec/values.ts';
-import { Chart } from '../charts/Chart.tsx';
+import { Chart } from '../../../charts/Chart.tsx';
 import { ExplainRowLink, ExplanationPanel, useExplainersOf } from './ExplanationPanel.tsx';
 import { fmt, TableView } from './TableView.tsx';
 

@@ -1,4 +1,4 @@
-import type { ChartSpec } from '../../../core/spec/values.ts';
+import type { ChartSpec } from '../core/spec/values.ts';
 import { BarChart } from './BarChart.tsx';
 import { BeeswarmChart } from './Beeswarm.tsx';
 import { Heatmap } from './Heatmap.tsx';

@@ -1,4 +1,4 @@
-import type { ChartSpec } from '../../../core/spec/values.ts';
+import type { ChartSpec } from '../core/spec/values.ts';
 import { XGrid } from './Grid.tsx';
 import { fmtTick, labelMargin, linear, SERIES_COLOURS, ticks } from './scale.ts';
 

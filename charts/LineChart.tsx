@@ -1,4 +1,4 @@
-import type { ChartSpec } from '../../../core/spec/values.ts';
+import type { ChartSpec } from '../core/spec/values.ts';
 import { YGrid } from './Grid.tsx';
 import { fmtTick, linear, SERIES_COLOURS, ticks } from './scale.ts';
 

@@ -1,4 +1,4 @@
-import type { ChartSpec } from '../../../core/spec/values.ts';
+import type { ChartSpec } from '../core/spec/values.ts';
 
 type Heat = Extract<ChartSpec, { kind: 'heatmap' }>;
 

@@ -1,4 +1,4 @@
-import type { ChartSpec } from '../../../core/spec/values.ts';
+import type { ChartSpec } from '../core/spec/values.ts';
 import { fmtTick, linear, ticks } from './scale.ts';
 
 type Hist = Extract<ChartSpec, { kind: 'histogram' }>;
