@@ -22,7 +22,7 @@ export const EXIT = { ok: 0, nodeFailed: 1, badInput: 2 } as const;
 
 const USAGE = `flowline — run Flowline pipelines from the command line
 
-  flowline run <file.flow.json> [--set node.param=value]... [--out DIR] [--json] [--to NODE] [--no-cache] [--cache DIR] [--trust]
+  flowline run <file.flow.json> [--set node.param=value]... [--out DIR] [--report report.html] [--json] [--to NODE] [--no-cache] [--cache DIR] [--trust]
                [--queue redis://HOST:6379 --store DIR]   heavy work on flowline worker processes
   flowline worker --queue redis://HOST:6379 --store DIR [--threads N]
   flowline validate <file.flow.json> [--json]
@@ -120,6 +120,7 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
   const { values, positionals } = parseCommandArgs(args, {
     set: { type: 'string', multiple: true },
     out: { type: 'string' },
+    report: { type: 'string' },
     json: { type: 'boolean' },
     to: { type: 'string' },
     cache: { type: 'string' },
@@ -169,6 +170,7 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
   }
   const report = runReport(summary);
   if (values.out) await writeOutDir(resolve(values.out as string), summary, report);
+  const html = values.report ? await (await import('./cli-report.ts')).writeRunReport(values.report as string, { pipeline: file.pipeline, nodes, summary, runsDir: prepared.runsDir }) : null;
   if (values.json) {
     io.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
@@ -177,6 +179,7 @@ async function runCommand(args: string[], { nodes, tasks }: CliParts, io: Io): P
     const metricLines = Object.entries(report.metrics).map(([id, m]) => `  ${id}: ${Object.entries(m).map(([k, v]) => `${k}=${round(v)}`).join('  ')}`);
     if (metricLines.length) io.stdout.write(`metrics\n${metricLines.join('\n')}\n`);
     for (const a of report.artifacts) io.stdout.write(`wrote ${a.path}\n`);
+    if (html) io.stdout.write(`report ${html}\n`);
     io.stdout.write(`${summary.status} in ${formatMs(summary.durationMs)}\n`);
   }
   return summary.status === 'done' ? EXIT.ok : EXIT.nodeFailed;

@@ -1,6 +1,7 @@
 import type { TrainingReference } from './drift.ts';
 import type { ColumnSelector } from './columns.ts';
 import type { ExplanationDetail } from './explanation.ts';
+import type { VerificationReport } from './export-report.ts';
 
 /**
  * What travels along an edge. Every value is plain data (numbers, strings, typed arrays, nested
@@ -199,6 +200,8 @@ export interface ArtifactValue {
   format: string;
   /** size + mtime recorded when written; the cache re-runs the node if the file changed since. */
   fingerprint?: string;
+  /** An exported model's check against the app's own predictions (shown by the run report). */
+  verification?: VerificationReport;
 }
 
 export type PortValue = TableRef | ModelValue | MetricsValue | ExplanationValue | ArtifactValue;

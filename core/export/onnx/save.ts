@@ -69,5 +69,5 @@ export async function exportModelFile(ctx: RunContext, inputs: ExportNodeInputs)
   const abs = resolveDataPath(ctx, inputs.path);
   await writeFileAtomically(abs, outcome.bytes);
   ctx.log(`Wrote ${abs} (${(outcome.bytes.length / 1024).toFixed(1)} KB, ${outcome.info.target} target).`);
-  return { kind: 'artifact', path: abs, format: 'onnx', fingerprint: await fileFingerprint(abs) };
+  return { kind: 'artifact', path: abs, format: 'onnx', fingerprint: await fileFingerprint(abs), verification: outcome.verification };
 }
