@@ -59,6 +59,7 @@ import { detectDriftNode } from './detect-drift.node.ts';
 // -- export --
 import { exportOnnxNode } from './export-onnx.node.ts';
 import { exportDockerNode } from './export-docker.node.ts';
+import { writeReportNode } from './write-report.node.ts';
 
 export const NODES: AnyNodeSpec[] = [
   // -- sources, table operations, profile, writers --
@@ -110,4 +111,5 @@ export const NODES: AnyNodeSpec[] = [
   // -- export --
   exportOnnxNode,
   exportDockerNode,
+  writeReportNode,
 ];
