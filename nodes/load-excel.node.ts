@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadExcel } from '../core/data/excel.ts';
+import { describeExcel, loadExcel } from '../core/data/excel.ts';
+import { resolveDataPath } from '../core/data/files.ts';
 import { defineNode, param } from '../core/spec/index.ts';
 
 export const loadExcelNode = defineNode({
@@ -21,6 +22,7 @@ export const loadExcelNode = defineNode({
   }),
   exportable: false,
   reads: (p) => [p.path],
+  describe: (p, where) => describeExcel(resolveDataPath(where, p.path), p.sheet),
   summary: (p) => (p.sheet ? `${p.path} [${p.sheet}]` : p.path),
   async run({ params, ctx }) {
     const table = await loadExcel(ctx, params.path, params.sheet);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadJson } from '../core/data/readers.ts';
+import { resolveDataPath } from '../core/data/files.ts';
+import { describeJson, loadJson } from '../core/data/readers.ts';
 import { defineNode, param } from '../core/spec/index.ts';
 
 export const loadJsonNode = defineNode({
@@ -21,6 +22,7 @@ export const loadJsonNode = defineNode({
   }),
   exportable: false,
   reads: (p) => [p.path],
+  describe: (p, where) => describeJson(resolveDataPath(where, p.path), p.format),
   summary: (p) => p.path,
   async run({ params, ctx }) {
     const table = await loadJson(ctx, params.path, params.format);

@@ -6,6 +6,7 @@
 // exceljs is loaded when a workbook is read: it costs ~0.5 s of start-up that every CLI run would pay.
 import type ExcelJSModule from 'exceljs';
 import { FlowlineError, type RunContext, type TableRef } from '../spec/index.ts';
+import { knownColumn, type KnownTable } from '../spec/known-columns.ts';
 import { checkFile, headBytes, resolveDataPath } from './files.ts';
 import { writeJsTable, type JsColumn } from './tables.ts';
 
@@ -63,7 +64,21 @@ export function headerNames(cells: Cell[], width: number): string[] {
 }
 
 export async function loadExcel(ctx: RunContext, path: string, sheet: string, port = 'table'): Promise<TableRef> {
-  const abs = resolveDataPath(ctx, path);
+  return writeJsTable(ctx, await readSheet(ctx, resolveDataPath(ctx, path), path, sheet), { port });
+}
+
+/**
+ * The sheet's columns and their inferred types, before anything runs (Load Excel's `describe`).
+ * The types depend on every cell, so the whole sheet is read; the caller caches by fingerprint.
+ */
+export async function describeExcel(abs: string, sheet: string): Promise<KnownTable> {
+  // No node here: an unreadable workbook is simply not described (the run reports it by node).
+  const columns = await readSheet({ nodeId: '' }, abs, abs, sheet);
+  return { columns: columns.map((c) => knownColumn(c.name, c.type ?? (c.data instanceof Float64Array ? 'number' : 'string'))) };
+}
+
+/** One sheet as typed columns; errors name the file as the user wrote it (`path`). */
+async function readSheet(ctx: Pick<RunContext, 'nodeId'>, abs: string, path: string, sheet: string): Promise<JsColumn[]> {
   await checkFile(ctx, abs, path);
   const magic = await headBytes(abs, 4);
   if (!(magic[0] === 0x50 && magic[1] === 0x4b)) {
@@ -102,5 +117,5 @@ export async function loadExcel(ctx: RunContext, path: string, sheet: string, po
   if (!grid.length) throw new FlowlineError({ code: 'FILE_EMPTY', nodeId: ctx.nodeId, file: path, message: `${where} is empty.`, hint: names.length > 1 ? `Other sheets: ${names.filter((n) => n !== ws.name).join(', ')}.` : undefined });
   if (grid.length === 1) throw new FlowlineError({ code: 'NO_ROWS', nodeId: ctx.nodeId, file: path, message: `${where} has a header but no data rows.` });
   const header = headerNames(grid[0], width);
-  return writeJsTable(ctx, columnsFromCells(header, grid.slice(1)), { port });
+  return columnsFromCells(header, grid.slice(1));
 }

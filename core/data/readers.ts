@@ -4,10 +4,11 @@
  */
 import { readFile, rm, stat } from 'node:fs/promises';
 import { FlowlineError, type RunContext, type TableRef } from '../spec/index.ts';
-import { literal } from './engine.ts';
+import type { KnownTable } from '../spec/known-columns.ts';
+import { literal, withConnection } from './engine.ts';
 import { duckdbMessage } from './errors.ts';
 import { checkFile, checkTextFile, resolveDataPath } from './files.ts';
-import { writeTable } from './tables.ts';
+import { columnSchemas, writeTable } from './tables.ts';
 
 async function noRowsCheck(ctx: RunContext, t: TableRef, shown: string): Promise<TableRef> {
   if (t.rowCount > 0) return t;
@@ -34,14 +35,20 @@ export async function loadParquet(ctx: RunContext, path: string, port = 'table')
 
 export type JsonFormat = 'auto' | 'array' | 'lines';
 
+const jsonSource = (abs: string, format: JsonFormat) => `read_json(${literal(abs)}${format === 'array' ? `, format='array'` : format === 'lines' ? `, format='newline_delimited'` : ''})`;
+
+/** The columns Load JSON will produce, from DuckDB's schema inference (no rows are written). */
+export async function describeJson(abs: string, format: JsonFormat = 'auto'): Promise<KnownTable> {
+  return { columns: await withConnection((con) => columnSchemas(con, `SELECT * FROM ${jsonSource(abs, format)}`)) };
+}
+
 /** Load JSON: an array of objects, or one object per line (NDJSON). Nested objects stay as structs. */
 export async function loadJson(ctx: RunContext, path: string, format: JsonFormat = 'auto', port = 'table'): Promise<TableRef> {
   const abs = resolveDataPath(ctx, path);
   await checkTextFile(ctx, abs, path, 'JSON');
-  const fmt = format === 'array' ? `, format='array'` : format === 'lines' ? `, format='newline_delimited'` : '';
   let table: TableRef;
   try {
-    table = await writeTable(ctx, `SELECT * FROM read_json(${literal(abs)}${fmt})`, { port, newRowIds: true });
+    table = await writeTable(ctx, `SELECT * FROM ${jsonSource(abs, format)}`, { port, newRowIds: true });
   } catch (e) {
     const msg = duckdbMessage(e).split('\n')[0];
     const line = await locateJsonError(abs);
