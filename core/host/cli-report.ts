@@ -17,6 +17,6 @@ export async function writeRunReport(path: string, run: { pipeline: Pipeline; no
   // could not be recorded still gets a report, without those sections.
   const record = await new RunStore(run.runsDir).get(run.summary.runId).catch(() => null);
   const input = await reportOfRun({ pipeline: run.pipeline, specs: run.nodes, summary: run.summary, record, flowlineVersion: FLOWLINE_VERSION });
-  await writeReportFile(abs, renderRunReport(input));
+  await writeReportFile(abs, await renderRunReport(input));
   return abs;
 }

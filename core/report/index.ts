@@ -1,4 +1,4 @@
-export { renderRunReport, chartSvg, type ReportInput } from './render-report.ts';
+export { renderRunReport, chartRenderer, type ReportInput } from './render-report.ts';
 export { reportOfRun, sectionsOf, type FinishedRun, type NodeValues } from './from-run.ts';
 export { writeReportFile } from './write-report.ts';
 export { dataTable, esc, facts, figures, fmtDuration, fmtNumber, page, section } from './html.ts';

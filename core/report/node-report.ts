@@ -28,7 +28,7 @@ export async function writeInputsReport(
     throw new FlowlineError({ code: 'MISSING_INPUT', nodeId: args.nodeId, message: 'The report has nothing to show: no table, metrics, explanation or file is wired into it.', hint: 'Connect an Evaluate, an Explain, a table or an export to the Report node.' });
   }
   const sections = await sectionsOf(nodes);
-  const html = renderRunReport({ title: args.title, flowlineVersion: args.flowlineVersion, generatedAt: new Date().toISOString(), ...sections, params: [], data: [] });
+  const html = await renderRunReport({ title: args.title, flowlineVersion: args.flowlineVersion, generatedAt: new Date().toISOString(), ...sections, params: [], data: [] });
   await writeReportFile(path, html, args.nodeId);
   const counts = [
     [sections.sources.length, 'table profile'],

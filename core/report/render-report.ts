@@ -6,7 +6,6 @@
  * window draw the same chart from the same spec.
  */
 import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { Chart } from '../../charts/Chart.tsx';
 import type { VerificationReport } from '../spec/export-report.ts';
 import type { RecordedDataFile } from '../spec/run-log.ts';
@@ -45,21 +44,30 @@ export interface ReportInput {
 /** Rows of a result table shown at most (worst rows, per-class tables stay short). */
 const TABLE_ROWS = 30;
 
-export function chartSvg(spec: ChartSpec): string {
-  return renderToStaticMarkup(createElement(Chart, { spec }));
+type ChartRenderer = (spec: ChartSpec) => string;
+let server: typeof import('react-dom/server') | undefined;
+
+/**
+ * The studio's Chart component as static SVG markup. React's server renderer is loaded on first
+ * use: the CLI bundles this module, and a run without a report should not load it.
+ */
+export async function chartRenderer(): Promise<ChartRenderer> {
+  server ??= await import('react-dom/server');
+  const render = server.renderToStaticMarkup;
+  return (spec) => render(createElement(Chart, { spec }));
 }
 
-function charts(specs: ChartSpec[]): string {
-  return specs.length ? `<div class="chart-grid">${specs.map(chartSvg).join('')}</div>` : '';
+function charts(chart: ChartRenderer, specs: ChartSpec[]): string {
+  return specs.length ? `<div class="chart-grid">${specs.map(chart).join('')}</div>` : '';
 }
 
 function tables(list: ResultTable[]): string {
   return list.map((t) => dataTable(t.columns, t.rows, { caption: t.title, limit: TABLE_ROWS })).join('');
 }
 
-function metricsBlock(label: string, v: MetricsValue): string {
+function metricsBlock(chart: ChartRenderer, label: string, v: MetricsValue): string {
   const scope = v.scope ? ` <span class="muted">(${esc(v.scope)}${v.task ? `, ${esc(v.task)}` : ''})</span>` : '';
-  return `<h3>${esc(label)}${scope}</h3>${figures(v.values, v.std)}${charts(v.charts)}${tables(v.tables)}`;
+  return `<h3>${esc(label)}${scope}</h3>${figures(v.values, v.std)}${charts(chart, v.charts)}${tables(v.tables)}`;
 }
 
 function verificationBlock(v: VerificationReport): string {
@@ -74,7 +82,8 @@ function verificationBlock(v: VerificationReport): string {
   ]);
 }
 
-export function renderRunReport(input: ReportInput): string {
+export async function renderRunReport(input: ReportInput): Promise<string> {
+  const chart = await chartRenderer();
   const body: { id: string; title: string; html: string }[] = [];
   const add = (id: string, title: string, html: string) => html && body.push({ id, title, html });
 
@@ -95,11 +104,11 @@ export function renderRunReport(input: ReportInput): string {
     ]) + (run?.nodes.some((n) => n.error) ? dataTable(['node', 'error'], run.nodes.filter((n) => n.error).map((n) => [n.id, n.error])) : ''),
   );
   if (input.diagram?.nodes.length) add('pipeline', 'Pipeline', diagramSvg(input.diagram));
-  add('data', 'Data', input.sources.map((s) => metricsBlock(s.label, s.profile)).join(''));
+  add('data', 'Data', input.sources.map((s) => metricsBlock(chart, s.label, s.profile)).join(''));
   const isSearch = (v: MetricsValue) => v.scope === 'cv' || v.scope === 'tuning';
-  add('evaluation', 'Evaluation', input.results.filter((r) => !isSearch(r.value)).map((r) => metricsBlock(r.label, r.value)).join(''));
-  add('validation', 'Cross-validation and tuning', input.results.filter((r) => isSearch(r.value)).map((r) => metricsBlock(r.label, r.value)).join(''));
-  add('explanations', 'Explanations', input.explanations.map((e) => `<h3>${esc(e.label)} <span class="muted">(${esc(e.value.method)})</span></h3>${charts(e.value.charts)}${tables(e.value.tables)}`).join(''));
+  add('evaluation', 'Evaluation', input.results.filter((r) => !isSearch(r.value)).map((r) => metricsBlock(chart, r.label, r.value)).join(''));
+  add('validation', 'Cross-validation and tuning', input.results.filter((r) => isSearch(r.value)).map((r) => metricsBlock(chart, r.label, r.value)).join(''));
+  add('explanations', 'Explanations', input.explanations.map((e) => `<h3>${esc(e.label)} <span class="muted">(${esc(e.value.method)})</span></h3>${charts(chart, e.value.charts)}${tables(e.value.tables)}`).join(''));
   add(
     'export',
     'Export',

@@ -6,25 +6,25 @@ const base: ReportInput = { title: 'T', flowlineVersion: '9.9.9', generatedAt: '
 const sections = (html: string) => [...html.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
 const cv: MetricsValue = { kind: 'metrics', task: 'binary', scope: 'cv', values: { roc_auc: 0.91234 }, std: { roc_auc: 0.0123 }, charts: [{ kind: 'bar', id: 'folds', title: 'AUC per fold', categories: ['1', '2'], series: [{ name: 'auc', values: [0.9, 0.92] }] }], tables: [] };
 
-describe('run report sections', () => {
-  it('shows only the sections it has data for', () => {
-    expect(sections(renderRunReport(base))).toEqual(['summary']);
-    const html = renderRunReport({ ...base, results: [{ nodeId: 'cv', label: 'cv (Cross-validate)', value: cv }] });
+describe('run report sections', async () => {
+  it('shows only the sections it has data for', async () => {
+    expect(sections(await renderRunReport(base))).toEqual(['summary']);
+    const html = await renderRunReport({ ...base, results: [{ nodeId: 'cv', label: 'cv (Cross-validate)', value: cv }] });
     expect(sections(html)).toEqual(['summary', 'validation']);
     // Figures with their spread across folds, and the chart drawn as SVG bars.
     expect(html).toContain('0.9123<span class="figure__std"> ± 0.0123</span>');
     expect(html.match(/<rect [^>]*fill="#2f7fd8"/g)).toHaveLength(2);
   });
 
-  it('a failed run says which node failed and why', () => {
-    const html = renderRunReport({ ...base, run: { status: 'error', durationMs: 1500, nodes: [{ id: 'train', type: 'ml.train', status: 'error', durationMs: 3, error: 'Column "price" not found' }] } });
+  it('a failed run says which node failed and why', async () => {
+    const html = await renderRunReport({ ...base, run: { status: 'error', durationMs: 1500, nodes: [{ id: 'train', type: 'ml.train', status: 'error', durationMs: 3, error: 'Column "price" not found' }] } });
     expect(html).toContain('<span class="status status--error">error</span>');
     expect(html).toMatch(/<td>train<\/td><td>Column &quot;price&quot; not found<\/td>/);
     expect(html).toContain('<dt>duration</dt><dd>1.5 s</dd>');
   });
 
-  it('text from the pipeline is escaped, never markup', () => {
-    const html = renderRunReport({
+  it('text from the pipeline is escaped, never markup', async () => {
+    const html = await renderRunReport({
       ...base,
       title: '<script>alert(1)</script>',
       diagram: { nodes: [{ id: 'a"><img src=x>', title: '<b>x</b>', category: 'Sources' }], edges: [], notes: [{ text: '<iframe>', x: 0, y: 0 }] },
@@ -33,8 +33,8 @@ describe('run report sections', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('a node without a saved position is placed after the ones with one, never at NaN', () => {
-    const html = renderRunReport({
+  it('a node without a saved position is placed after the ones with one, never at NaN', async () => {
+    const html = await renderRunReport({
       ...base,
       diagram: { nodes: [{ id: 'a', title: 'A', category: 'Sources', x: 0, y: 0 }, { id: 'b', title: 'B', category: 'Clean' }], edges: [{ from: 'a', to: 'b' }], notes: [] },
     });
