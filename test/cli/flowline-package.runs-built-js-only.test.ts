@@ -10,7 +10,8 @@
  * adds beyond this, the registry's copies of the same pinned versions, is not what is under test.)
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +56,7 @@ describe('the packaged flowline command', () => {
     const work = join(dir, 'work');
     cpSync(join(pkg, 'templates'), work, { recursive: true });
     const env = { ...process.env, NODE_OPTIONS: '--preserve-symlinks', FLOWLINE_NO_BUNDLE: '', FLOWLINE_BUNDLE_TRACE: '1' };
-    const out = spawnSync(process.execPath, ['--preserve-symlinks', join(pkg, 'bin', 'flowline.js'), 'run', 'penguins-species.flow.json', '--json'], { cwd: work, env, encoding: 'utf8', timeout: 170_000 });
+    const out = spawnSync(process.execPath, ['--preserve-symlinks', join(pkg, 'bin', 'flowline.js'), 'run', 'penguins-species.flow.json', '--json', '--report', 'report.html'], { cwd: work, env, encoding: 'utf8', timeout: 170_000 });
     expect(out.stderr).not.toMatch(/bundle|tsx/i); // the development loader never ran
     expect(out.status, out.stderr).toBe(0);
     const report = JSON.parse(out.stdout) as Report;
@@ -63,5 +64,21 @@ describe('the packaged flowline command', () => {
     expect(report.nodes.filter((n) => n.status !== 'done')).toEqual([]);
     const accuracy = Object.values(report.metrics).map((m) => m.accuracy).find((a) => a !== undefined);
     expect(accuracy).toBeGreaterThan(0.9);
+    // The run report, with the chart components compiled into the built CLI.
+    expect(existsSync(join(work, 'report.html'))).toBe(true);
+    expect(readFileSync(join(work, 'report.html'), 'utf8')).toMatch(/<svg viewBox="[^"]+" class="chart"/);
+
+    // Every package the built programs import is one an install gets (dependencies, not devDependencies).
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
+    // esbuild: only where the serving programs are compiled from sources, never in a built Flowline (core/export/serving/programs.ts).
+    const shipped = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.optionalDependencies ?? {}), ...builtinModules, 'esbuild']);
+    for (const program of ['out/cli/flowline.js', 'out/worker/index.js']) {
+      const code = readFileSync(join(pkg, program), 'utf8');
+      const imported = [...code.matchAll(/(?:\bfrom\s*|\bimport\(\s*)"([@a-z][\w@/.-]*)"/g)].map((m) => m[1]).filter((s) => !s.startsWith('node:'));
+      const names = new Set(imported.map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0])));
+      expect([...names].filter((n) => !shipped.has(n)), program).toEqual([]);
+    }
+    // React's server renderer is loaded when a report is written, not by every run.
+    expect(readFileSync(join(pkg, 'out/cli/flowline.js'), 'utf8')).not.toMatch(/from\s*"react-dom\/server"/);
   }, 180_000);
 });
