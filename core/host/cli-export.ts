@@ -3,6 +3,7 @@
  * is not free to load).
  *
  *   flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx [--exact] [--json] [--set ...]
+ *                        [--stage production --reason TEXT]
  *   flowline predict <model.onnx> <data.csv> --out scored.csv
  */
 import { mkdtempSync } from 'node:fs';
@@ -28,6 +29,11 @@ import { formatMs, ProgressDisplay } from './cli-progress.ts';
 import { readPipelineFile } from './pipeline-file.ts';
 import { prepareRun } from './run-session.ts';
 import { defaultStateDir } from './service/state-dir.ts';
+import { refusalLines } from '../export/gates.ts';
+import { ModelRegistry } from './registry/model-registry.ts';
+import { checkGates, EXIT_GATE_FAILED, promote, type GateCheck } from './registry/promotion.ts';
+import { lineageOfRun, registerOnnx } from './registry/register-export.ts';
+import { RunStore } from './runs/run-store.ts';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -48,11 +54,12 @@ export async function exportCommand(args: string[], parts: CliParts, io: Io): Pr
     io.stderr.write(kind === 'docker' ? 'flowline export docker: not part of this build yet. Nothing was written.\n' : 'flowline export: say what to export: flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx\n');
     return EXIT.badInput;
   }
-  const { values, positionals } = options(rest, { node: { type: 'string' }, out: { type: 'string' }, exact: { type: 'boolean' }, json: { type: 'boolean' }, set: { type: 'string', multiple: true } });
+  const { values, positionals } = options(rest, { node: { type: 'string' }, out: { type: 'string' }, exact: { type: 'boolean' }, json: { type: 'boolean' }, set: { type: 'string', multiple: true }, stage: { type: 'string' }, reason: { type: 'string' } });
   if (positionals.length !== 1 || !values.node || !values.out) {
     io.stderr.write('flowline export onnx: give the pipeline, the node and the file, e.g. flowline export onnx churn.flow.json --node train --out model.onnx\n');
     return EXIT.badInput;
   }
+  const production = productionStage(values.stage as string | undefined, values.reason as string | undefined);
   const file = await readPipelineFile(positionals[0]);
   const nodeId = values.node as string;
   const out = resolve(values.out as string);
@@ -85,19 +92,51 @@ export async function exportCommand(args: string[], parts: CliParts, io: Io): Pr
   } catch (e) {
     outcome = { ok: false, error: toErrorInfo(e, nodeId) };
   }
-  if (outcome.ok) await writeFileAtomically(out, outcome.bytes);
-  return report(io, !!values.json, outcome, out, performance.now() - started);
+  if (!outcome.ok) return report(io, !!values.json, outcome, out, performance.now() - started);
+  const registry = new ModelRegistry(prepared.modelsDir);
+  const record = await new RunStore(prepared.runsDir).get(summary.runId).catch(() => null);
+  const lineage = record ? lineageOfRun(record) : { runId: null, pipeline: { name: file.pipeline.name, path: file.path, hash: outcome.info.pipelineHash }, data: [], metrics: {}, pipelineCopy: null };
+  // Exported as production: the gates first, so a refused model writes nothing.
+  if (production) {
+    const check = await checkGates(registry, file.pipeline.gates ?? [], file.path, outcome.info, lineage.metrics, await registry.list());
+    if (!check.passed) return refuseByGates(io, !!values.json, check);
+  }
+  await writeFileAtomically(out, outcome.bytes);
+  const { version } = await registerOnnx(registry, out, lineage);
+  let stage = 'candidate';
+  if (production) {
+    const promoted = await promote(registry, version.id, production.reason);
+    if (!promoted.promoted) return refuseByGates(io, !!values.json, promoted.gates);
+    stage = 'production';
+  }
+  return report(io, !!values.json, outcome, out, performance.now() - started, { version: version.id, stage, dir: registry.dir });
 }
 
-function report(io: Io, json: boolean, outcome: ExportOutcome | { ok: false; error: ErrorInfo }, out: string, ms = 0): number {
+/** --stage production needs --reason (the audit log records why); any other stage is a mistake. */
+export function productionStage(stage: string | undefined, reason: string | undefined): { reason: string } | null {
+  if (stage === undefined || stage === 'candidate') return null;
+  if (stage !== 'production') throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: `--stage is candidate or production, not "${stage}".` });
+  if (!reason?.trim()) throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: '--stage production needs --reason: promoting records why.', hint: 'e.g. --stage production --reason "beats v3 on the March data"' });
+  return { reason };
+}
+
+/** A model a gate refused: each failed gate with its measured value and bound; exit 4. */
+export function refuseByGates(io: Io, json: boolean, check: GateCheck): number {
+  if (json) io.stdout.write(`${JSON.stringify({ status: 'refused', gates: check.results, failed: check.results.filter((r) => !r.passed) })}\n`);
+  else io.stderr.write(`Not exported as production:${refusalLines(check.results).map((l) => `\n  ✗ ${l}`).join('')}\nNothing was written.\n`);
+  return EXIT_GATE_FAILED;
+}
+
+function report(io: Io, json: boolean, outcome: ExportOutcome | { ok: false; error: ErrorInfo }, out: string, ms = 0, registered?: { version: string; stage: string; dir: string }): number {
   if (json) {
     const doc = outcome.ok
-      ? { status: 'exported', file: out, bytes: outcome.bytes.length, durationMs: Math.round(ms), model: outcome.info, verification: outcome.verification }
+      ? { status: 'exported', file: out, bytes: outcome.bytes.length, durationMs: Math.round(ms), model: outcome.info, verification: outcome.verification, ...(registered ? { registry: registered } : {}) }
       : { status: 'refused', error: outcome.error, ...('verification' in outcome && outcome.verification ? { verification: outcome.verification } : {}) };
     io.stdout.write(`${JSON.stringify(doc)}\n`);
   } else if (outcome.ok) {
     for (const line of verificationLines(outcome.verification)) io.stdout.write(`${line}\n`);
     io.stdout.write(`wrote ${out} (${(outcome.bytes.length / 1024).toFixed(1)} KB, ${outcome.info.target} target: opset ${outcome.info.opset} + ai.onnx.ml ${outcome.info.mlOpset}) in ${formatMs(ms)}\n`);
+    if (registered) io.stdout.write(`registered as ${registered.version} (${registered.stage}) in ${registered.dir}\n`);
   } else {
     if ('verification' in outcome && outcome.verification) for (const line of verificationLines(outcome.verification)) io.stderr.write(`${line}\n`);
     io.stderr.write(`${formatError(outcome.error)}\n`);

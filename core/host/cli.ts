@@ -26,7 +26,7 @@ const USAGE = `flowline — run Flowline pipelines from the command line
                [--queue redis://HOST:6379 --store DIR]   heavy work on flowline worker processes
   flowline worker --queue redis://HOST:6379 --store DIR [--threads N]
   flowline validate <file.flow.json> [--json]
-  flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx [--exact] [--json]
+  flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx [--exact] [--json] [--stage production --reason TEXT]
   flowline predict <model.onnx> <data.csv> --out scored.csv
   flowline export docker <file.flow.json> --node TRAIN_NODE --out DIR [--challenger TRAIN_NODE_2] [--routing ab|canary|shadow]
   flowline export argo <file.flow.json> --image IMAGE --out workflow.json [--claim PVC] [--trust]
@@ -35,6 +35,11 @@ const USAGE = `flowline — run Flowline pipelines from the command line
   flowline runs compare A B [--json]                       what changed (params, data, nodes) and metric deltas
   flowline monitor <MODEL> <NEW_DATA> [--json] [--html report.html] [--psi 0.2] [--ks 0.2] [--js 0.2] [--missing 0.1]
                                                            MODEL: .onnx file, bundle folder or run id; NEW_DATA: CSV or request log
+  flowline models [list] [--in PIPELINE_OR_FOLDER] [--json]  exported models, their stage and lineage
+  flowline models show VERSION [--json]                    VERSION: v3, production, latest; with its gates
+  flowline models promote VERSION --reason TEXT            gates checked; refused with exit 4
+  flowline models rollback --reason TEXT                   the previous production version back
+  flowline models audit [--json]                           every registration and stage change: who, when, why
   flowline nodes [--json]
   flowline templates [--json]
   flowline studio [--port N]
@@ -43,7 +48,7 @@ A pipeline file this machine has not trusted, that would run code, query a datab
 write files outside its folder, is not run before you say yes (on a terminal), or --trust (--yes).
 
 Exit codes: 0 success, 1 a node failed, 2 bad input (unreadable or invalid pipeline, bad --set, not trusted),
-3 (flowline monitor) drift found.`;
+3 (flowline monitor) drift found, 4 (models promote, export --stage production) refused by a gate.`;
 
 interface Io {
   stdout: NodeJS.WriteStream;
@@ -86,6 +91,8 @@ export async function main(argv: string[], parts: CliParts, io: Io = { stdout: p
         return await (await import('./cli-monitor.ts')).monitorCommand(rest, io);
       case 'runs':
         return await (await import('./cli-runs.ts')).runsCommand(rest, io);
+      case 'models':
+        return await (await import('./cli-models.ts')).modelsCommand(rest, io);
       case 'predict':
         return await (await import('./cli-export.ts')).predictCommand(rest, io);
       case undefined:

@@ -15,6 +15,8 @@ import { execute as executePlan, type ExecuteOptions, type TaskPool, type TaskRe
 import type { Pipeline } from '../schema/pipeline.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
 import type { RunEvent, RunSummary } from '../spec/run-events.ts';
+import { ModelRegistry } from './registry/model-registry.ts';
+import type { RunRecord } from './runs/run-record.ts';
 import { RunRecorder } from './runs/run-recorder.ts';
 import { runsDirFor } from './runs/run-store.ts';
 import { newRunId } from './service/runs.ts';
@@ -56,6 +58,8 @@ export interface PreparedRun {
   pipelineKey: string;
   /** The run log this run is recorded in. */
   runsDir: string;
+  /** The model registry its exports are registered in (beside the run log). */
+  modelsDir: string;
   /** Execute the plan; `workers` is the host's shared pool, or the tasks of a private one. */
   start(options: {
     workers: { pool: TaskPool } | { tasks: TaskRegistry };
@@ -77,6 +81,7 @@ export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<Pre
   const cacheDir = resolve(env.cacheDir ?? cacheDirFor(path, env.stateDir));
   const pipelineKey = path ?? UNSAVED_KEY;
   const runsDir = resolve(env.runsDir ?? runsDirFor(cacheDir));
+  const modelsDir = join(dirname(runsDir), 'models');
   const run = env.execute ?? executePlan;
   return {
     plan,
@@ -86,6 +91,7 @@ export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<Pre
     cacheDir,
     pipelineKey,
     runsDir,
+    modelsDir,
     start: async ({ workers, ...options }) => {
       if (!plan) throw new Error('prepareRun: the pipeline did not compile; check plan before start()');
       const runId = options.runId ?? newRunId();
@@ -98,6 +104,7 @@ export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<Pre
       try {
         const summary = await run(plan, { cacheDir, pipelineDir, pipelineKey, ...options, runId, onEvent, ...workers });
         await recorder?.finish(summary);
+        if (recorder) await registerExports(recorder.current, modelsDir);
         return summary;
       } catch (e) {
         await recorder?.fail(e);
@@ -105,6 +112,17 @@ export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<Pre
       }
     },
   };
+}
+
+/**
+ * Every model the run exported (Export ONNX / Export Docker nodes) becomes a registry version with
+ * the run's lineage. Like recording, registering never fails a run: a registry that cannot be
+ * written loses the version, not the export.
+ */
+async function registerExports(record: RunRecord, modelsDir: string): Promise<void> {
+  if (!record.artifacts.some((a) => a.kind === 'onnx' || a.kind === 'docker-bundle')) return;
+  const { registerRunExports } = await import('./registry/register-export.ts');
+  await registerRunExports(new ModelRegistry(modelsDir), record).catch(() => {});
 }
 
 /** The cache folder of a pipeline file (see the rule at the top of this file). */

@@ -4,6 +4,7 @@
  * the policy travels with the pipeline and is reviewed like the rest of it.
  */
 import { z } from 'zod';
+export type { GateResult } from '../spec/gate-result.ts';
 
 const name = z.string().min(1).optional().meta({ description: 'What the gate is called in refusals and the audit log; default: the condition itself.' });
 
@@ -54,16 +55,3 @@ export function gateName(gate: Gate): string {
   return 'drift';
 }
 
-/** One gate checked against one model (core/export/gates.ts): what promotion refusals, the audit log and model cards show. */
-export interface GateResult {
-  /** gateName(gate): the condition, or the name the pipeline gave it. */
-  gate: string;
-  kind: Gate['kind'];
-  passed: boolean;
-  /** What was measured: the metric's value; the protected columns found; the first drift statistic past its bound ("PSI 0.41 on income"). */
-  measured: number | string | null;
-  /** The bound it was held to, in words: ">= 0.8", "none", "PSI < 0.2, KS < 0.2, ...". */
-  bound: string;
-  /** One sentence on why it passed or failed. */
-  message: string;
-}

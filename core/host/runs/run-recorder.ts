@@ -74,6 +74,11 @@ export class RunRecorder {
     return this.record.id;
   }
 
+  /** The record as last written (after finish: the run's outcome, metrics and artifacts). */
+  get current(): RunRecord {
+    return this.record;
+  }
+
   /** Follow the run's events: each node's status is on disk as soon as it changes. */
   event(event: RunEvent): void {
     if (!('nodeId' in event)) return;
