@@ -6,11 +6,19 @@
  *     a node in the middle of the view, and the node nearest the top left dragged past the canvas edge (xyflow
  *     auto-pans; target ≥ 45);
  * (3) the same while panning the canvas along the same pointer path (target ≥ 50).
- * Each target prints as MET / NOT MET beside the median figure.
+ * Each target prints as MET / NOT MET beside the median figure, and beside the same measures of a
+ * bare @xyflow/react page showing the same graph in the same run (bench/xyflow-yardstick, built by
+ * our Vite config; React Flow's own stress example is not in its npm package): what xyflow itself
+ * costs at this size on this machine, interleaved run by run so both see the same load.
  * Earlier versions grabbed n0 at (left + 20, top + 10) px, which at the fitted zoom (≈0.11) lies
  * below the 25 × 10 px card, on the pane: they measured a pan, not a node drag.
  *
- *   npm run build && npx tsx bench/studio.ts [--nodes 1000] [--edges 1000] [--runs 3] [--headed] [--renderer DIR]
+ *   npm run build && npx tsx bench/studio.ts [--nodes 1000] [--edges 1000] [--runs 3] [--headed] [--renderer DIR] [--cpu-profile DIR] [--no-yardstick]
+ *
+ * --cpu-profile writes a Chromium CPU profile and trace of the open and of each gesture, for both
+ * pages (studio-open-1.cpuprofile, xyflow-drag-1.trace.json...; DevTools' Performance panel loads
+ * them) and prints where the main thread's time went. Build the renderer unminified to read them:
+ *   npx vite build --config renderer/vite.config.ts --outDir /tmp/r --minify false   (then --renderer /tmp/r)
  *
  * Nodes sit in rows of 20, each chained to the one before it; the first node of every row after
  * the first is a two-input step (a join) that also takes the last node of the row above and the
@@ -25,7 +33,7 @@
  * Uses Debian's Chromium (/usr/bin/chromium) and the web host on a free port.
  */
 import { WORKER_TASKS } from '../core/host/worker-tasks.ts';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -33,6 +41,8 @@ import { startWebHost } from '../core/host/web-host.ts';
 import { serializePipeline } from '../core/schema/serialize.ts';
 import { emptyPipeline, type Pipeline } from '../core/schema/pipeline.ts';
 import { NODES } from '../nodes/index.ts';
+import { profiled } from './support/browser-profile.ts';
+import { startYardstick } from './support/xyflow-yardstick.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,6 +52,12 @@ const COUNT = arg('nodes', 1000);
 const EDGES = arg('edges', COUNT);
 const RUNS = arg('runs', 3);
 const PER_ROW = 20;
+const PROFILE_DIR = (() => {
+  const i = process.argv.indexOf('--cpu-profile');
+  return i > 0 ? process.argv[i + 1] : undefined;
+})();
+const NO_YARDSTICK = process.argv.includes('--no-yardstick');
+const XYFLOW_VERSION = (JSON.parse(readFileSync(new URL('../node_modules/@xyflow/react/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'flowline-bench-studio-'));
@@ -80,66 +96,117 @@ async function main(): Promise<void> {
   const file = join(dir, 'big.flow.json');
   writeFileSync(file, serializePipeline(pipeline));
 
+  const yardstick = NO_YARDSTICK ? undefined : await startYardstick();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: !process.argv.includes('--headed'), args: ['--no-sandbox'] });
   try {
     // bypassCSP: the page's CSP forbids eval, which Playwright's string predicates need.
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
-    const opens: number[] = [];
-    const rates: number[] = [];
-    const pans: number[] = [];
-    const edgeDrags: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const r = await measure(page, host.url, file);
-      opens.push(r.openMs);
-      rates.push(r.drag.fps);
-      edgeDrags.push(r.edgeDrag.fps);
-      pans.push(r.pan.fps);
-      const g = (x: { fps: number; moves: number; frames: number; ms: number }) => `${x.fps.toFixed(1)} fps (${x.moves} pointer moves, ${x.frames} frames in ${x.ms} ms)`;
-      console.log(`run ${run + 1}: open ${r.openMs} ms, drag node in view ${g(r.drag)}, moved: ${r.moved ? 'yes' : 'NO'}; drag node past the edge ${g(r.edgeDrag)}; pan ${g(r.pan)}`);
+    const studio: Target = {
+      name: 'studio',
+      nodes: '.react-flow__node-card',
+      async prepare() {
+        await page.goto(host.url);
+        await page.getByTestId('start-open').click();
+        await page.getByTestId('open-path').fill(file);
+        return () => page.getByTestId('open-submit').click();
+      },
+    };
+    const bare: Target = {
+      name: 'xyflow',
+      nodes: '.react-flow__node',
+      async prepare() {
+        await page.goto(yardstick!.url);
+        return () => page.getByTestId('load').click();
+      },
+    };
+    const figures = { studio: [] as Figures[], xyflow: [] as Figures[] };
+    for (let run = 1; run <= RUNS; run++) {
+      // Interleaved, so both see the same machine load.
+      const ours = await measure(page, studio, run);
+      figures.studio.push(ours);
+      console.log(`run ${run}, studio: ${describe(ours)}`);
+      if (!yardstick) continue;
+      // The same graph in a pane of the studio canvas's size.
+      const positions = pipeline.layout.positions;
+      const node = (endpoint: string) => endpoint.split('.')[0];
+      yardstick.setGraph({
+        nodes: pipeline.nodes.map((n) => ({ id: n.id, x: positions[n.id].x, y: positions[n.id].y })),
+        edges: pipeline.edges.map((e) => ({ source: node(e.from), target: node(e.to) })),
+        ...ours.pane,
+      });
+      const theirs = await measure(page, bare, run);
+      figures.xyflow.push(theirs);
+      console.log(`run ${run}, xyflow: ${describe(theirs)}`);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const kinds = [...new Set(pipeline.nodes.map((n) => n.type))].join(', ');
-    console.log(`\nStudio benchmark — ${COUNT} nodes (${kinds}), ${pipeline.edges.length} edges, Chromium headless 1280×800, median of ${RUNS}, renderer ${rendererDir ?? 'out/renderer'}`);
+    const pane = figures.studio[0].pane;
+    console.log(`\nStudio benchmark — ${COUNT} nodes (${kinds}), ${pipeline.edges.length} edges, Chromium headless 1280×800 (canvas ${pane.width}×${pane.height}), median of ${RUNS}, renderer ${rendererDir ?? 'out/renderer'}`);
     console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    console.log(`yardstick: ${yardstick ? `bare @xyflow/react ${XYFLOW_VERSION} (bench/xyflow-yardstick: the same nodes and edges as default nodes of a card's size, Controls, Background, MiniMap), same run, same pane size` : 'not measured (--no-yardstick)'}`);
     const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
-    const [open, drag, edge, pan] = [median(opens), median(rates), median(edgeDrags), median(pans)];
-    console.log('| measure                              | figure     | target     | result  |');
-    console.log('|--------------------------------------|------------|------------|---------|');
-    console.log(`| ${`open → all ${COUNT} cards rendered`.padEnd(36)} | ${String(open).padStart(7)} ms | < 1500 ms  | ${verdict(open < 1500).padEnd(7)} |`);
-    console.log(`| drag one node: frames per second     | ${drag.toFixed(1).padStart(6)} fps | ≥ 50 fps   | ${verdict(drag >= 50).padEnd(7)} |`);
-    console.log(`| same, dragged past the canvas edge   | ${edge.toFixed(1).padStart(6)} fps | ≥ 45 fps   | ${verdict(edge >= 45).padEnd(7)} |`);
-    console.log(`| pan the canvas: frames per second    | ${pan.toFixed(1).padStart(6)} fps | ≥ 50 fps   | ${verdict(pan >= 50).padEnd(7)} |`);
-    console.log('React Flow\'s own stress example at this size: not measured (it is not built here).');
+    const theirs = (f: (x: Figures) => number, unit: string, digits: number) => (yardstick ? `${median(figures.xyflow.map(f)).toFixed(digits).padStart(7)} ${unit}`.padEnd(11) : 'n/a'.padEnd(11));
+    const row = (label: string, f: (x: Figures) => number, unit: string, digits: number, target: string, ok: (v: number) => boolean) => {
+      const v = median(figures.studio.map(f));
+      console.log(`| ${label.padEnd(36)} | ${`${v.toFixed(digits).padStart(7)} ${unit}`.padEnd(11)} | ${theirs(f, unit, digits)} | ${target.padEnd(10)} | ${verdict(ok(v)).padEnd(7)} |`);
+    };
+    console.log('| measure                              | studio      | xyflow      | target     | result  |');
+    console.log('|--------------------------------------|-------------|-------------|------------|---------|');
+    row(`open → all ${COUNT} nodes rendered`, (x) => x.openMs, 'ms', 0, '< 1500 ms', (v) => v < 1500);
+    row('drag one node: frames per second', (x) => x.drag.fps, 'fps', 1, '≥ 50 fps', (v) => v >= 50);
+    row('same, dragged past the canvas edge', (x) => x.edgeDrag.fps, 'fps', 1, '≥ 45 fps', (v) => v >= 45);
+    row('pan the canvas: frames per second', (x) => x.pan.fps, 'fps', 1, '≥ 50 fps', (v) => v >= 50);
   } finally {
     await browser.close();
     await host.close();
+    await yardstick?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function measure(page: Page, url: string, file: string) {
-  await page.goto(url);
-  await page.getByTestId('start-open').click();
-  await page.getByTestId('open-path').fill(file);
+/** A page that shows the benchmark's graph: `prepare` loads it and returns the action that opens the graph. */
+interface Target {
+  name: 'studio' | 'xyflow';
+  /** Selector of the graph's node elements. */
+  nodes: string;
+  prepare(): Promise<() => Promise<void>>;
+}
 
-  // (1) Submit → every card in the DOM and measured by xyflow (no longer hidden).
-  const t0 = Date.now();
-  await page.getByTestId('open-submit').click();
-  await page.waitForFunction(
-    `document.querySelectorAll('.react-flow__node-card').length === ${COUNT} && document.querySelectorAll('.react-flow__node-card[style*="visibility: hidden"]').length === 0`,
-    undefined,
-    { polling: 'raf', timeout: 30_000 },
-  );
-  const openMs = Date.now() - t0;
+type Rate = Awaited<ReturnType<typeof gesture>>;
+type Figures = Awaited<ReturnType<typeof measure>>;
+const describe = (r: Figures) => {
+  const g = (x: Rate) => `${x.fps.toFixed(1)} fps (${x.moves} pointer moves, ${x.frames} frames in ${x.ms} ms)`;
+  return `open ${r.openMs} ms, drag node in view ${g(r.drag)}, moved: ${r.moved ? 'yes' : 'NO'}; drag node past the edge ${g(r.edgeDrag)}; pan ${g(r.pan)}`;
+};
+
+async function measure(page: Page, target: Target, run: number) {
+  const open = await target.prepare();
+  const tag = (step: string) => `${target.name}-${step}-${run}`;
+
+  // (1) Open → every node in the DOM and measured by xyflow (no longer hidden).
+  const openMs = await profiled(PROFILE_DIR, page, tag('open'), async () => {
+    const t0 = Date.now();
+    await open();
+    await page.waitForFunction(
+      `document.querySelectorAll('${target.nodes}').length === ${COUNT} && document.querySelectorAll('${target.nodes}[style*="visibility: hidden"]').length === 0`,
+      undefined,
+      { polling: 'raf', timeout: 60_000 },
+    );
+    return Date.now() - t0;
+  });
+  const pane = await page.evaluate<{ width: number; height: number }>(`(() => { const r = document.querySelector('.react-flow').getBoundingClientRect(); return { width: Math.round(r.width), height: Math.round(r.height) }; })()`);
+  // The fit happens once the nodes are measured: let it land before grabbing a node.
+  await page.waitForTimeout(300);
 
   // (2) Drag a node in the middle of the grid for ~2 s, grabbed at its centre (at this zoom a card
   // is about 25 × 10 px), while counting animation frames; the path stays inside the view.
-  const flowPosition = (id: string) => `document.querySelector('.react-flow__node[data-id="${id}"]').style.transform`;
+  const wrapper = (id: string) => `.react-flow__node[data-id="${id}"]`;
+  const flowPosition = (id: string) => `document.querySelector('${wrapper(id)}').style.transform`;
   const mid = `n${Math.floor(COUNT / PER_ROW / 2) * PER_ROW + PER_ROW / 2}`;
-  const box = await page.getByTestId(`node-${mid}`).boundingBox();
+  const box = await page.locator(wrapper(mid)).boundingBox();
   if (!box) throw new Error(`node ${mid} not on screen`);
   const before = await page.evaluate<string>(flowPosition(mid));
-  const drag = await gesture(page, box.x + box.width / 2, box.y + box.height / 2, mid);
+  const drag = await profiled(PROFILE_DIR, page, tag('drag'), () => gesture(page, box.x + box.width / 2, box.y + box.height / 2, mid));
   const moved = (await page.evaluate<string>(flowPosition(mid))) !== before;
 
   // (2b) The same with a node at the top left: the path leaves the pane, so xyflow auto-pans the
@@ -161,7 +228,7 @@ async function measure(page: Page, url: string, file: string) {
     if (!best) throw new Error('no node wholly in view');
     return best;
   })()`);
-  const edgeDrag = await gesture(page, cx, cy, cornerId);
+  const edgeDrag = await profiled(PROFILE_DIR, page, tag('edge-drag'), () => gesture(page, cx, cy, cornerId));
 
   // (3) Pan the canvas along the same path from the fitted view again (the drag's auto-pan moved it),
   // grabbed on the first empty spot of the pane from the top left.
@@ -174,8 +241,8 @@ async function measure(page: Page, url: string, file: string) {
         if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return [x, y];
     throw new Error('no empty spot on the pane');
   })()`);
-  const pan = await gesture(page, px, py, 'pane');
-  return { openMs, drag, edgeDrag, pan, moved };
+  const pan = await profiled(PROFILE_DIR, page, tag('pan'), () => gesture(page, px, py, 'pane'));
+  return { openMs, pane, drag, edgeDrag, pan, moved };
 }
 
 /** Press at (sx, sy) on node `expect` (or the empty pane), move along a fixed path for ~2 s, release; frames per second. */
