@@ -1,7 +1,8 @@
 /**
  * Studio benchmark (not a test): open a generated pipeline of 1,000 nodes and 1,000 edges in the
  * real studio and time
- * (1) opening it until every node card is on screen, measured (target < 1.5 s), and
+ * (1) opening it until the view is fitted (zoomed out: use enough --nodes) and every node card
+ *     in it is rendered and measured (target < 1.5 s), and
  * (2) frames per second, counted with requestAnimationFrame, while dragging a node (target ≥ 50):
  *     a node in the middle of the view, and the node nearest the top left dragged past the canvas edge (xyflow
  *     auto-pans; target ≥ 45);
@@ -52,6 +53,8 @@ const COUNT = arg('nodes', 1000);
 const EDGES = arg('edges', COUNT);
 const RUNS = arg('runs', 3);
 const PER_ROW = 20;
+/** A card's nominal size in flow units (a join's card is taller): which nodes lie wholly in the pane. */
+const CARD = { width: 220, height: 110 };
 const PROFILE_DIR = (() => {
   const i = process.argv.indexOf('--cpu-profile');
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  const layout = pipeline.nodes.map((n): [string, number, number] => [n.id, pipeline.layout.positions[n.id].x, pipeline.layout.positions[n.id].y]);
   const file = join(dir, 'big.flow.json');
   writeFileSync(file, serializePipeline(pipeline));
 
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
     const figures = { studio: [] as Figures[], xyflow: [] as Figures[] };
     for (let run = 1; run <= RUNS; run++) {
       // Interleaved, so both see the same machine load.
-      const ours = await measure(page, studio, run);
+      const ours = await measure(page, studio, layout, run);
       figures.studio.push(ours);
       console.log(`run ${run}, studio: ${describe(ours)}`);
       if (!yardstick) continue;
@@ -134,7 +138,7 @@ async function main(): Promise<void> {
         edges: pipeline.edges.map((e) => ({ source: node(e.from), target: node(e.to) })),
         ...ours.pane,
       });
-      const theirs = await measure(page, bare, run);
+      const theirs = await measure(page, bare, layout, run);
       figures.xyflow.push(theirs);
       console.log(`run ${run}, xyflow: ${describe(theirs)}`);
     }
@@ -152,7 +156,7 @@ async function main(): Promise<void> {
     };
     console.log('| measure                              | studio      | xyflow      | target     | result  |');
     console.log('|--------------------------------------|-------------|-------------|------------|---------|');
-    row(`open → all ${COUNT} nodes rendered`, (x) => x.openMs, 'ms', 0, '< 1500 ms', (v) => v < 1500);
+    row('open → every node in view rendered', (x) => x.openMs, 'ms', 0, '< 1500 ms', (v) => v < 1500);
     row('drag one node: frames per second', (x) => x.drag.fps, 'fps', 1, '≥ 50 fps', (v) => v >= 50);
     row('same, dragged past the canvas edge', (x) => x.edgeDrag.fps, 'fps', 1, '≥ 45 fps', (v) => v >= 45);
     row('pan the canvas: frames per second', (x) => x.pan.fps, 'fps', 1, '≥ 50 fps', (v) => v >= 50);
@@ -176,24 +180,42 @@ type Rate = Awaited<ReturnType<typeof gesture>>;
 type Figures = Awaited<ReturnType<typeof measure>>;
 const describe = (r: Figures) => {
   const g = (x: Rate) => `${x.fps.toFixed(1)} fps (${x.moves} pointer moves, ${x.frames} frames in ${x.ms} ms)`;
-  return `open ${r.openMs} ms, drag node in view ${g(r.drag)}, moved: ${r.moved ? 'yes' : 'NO'}; drag node past the edge ${g(r.edgeDrag)}; pan ${g(r.pan)}`;
+  return `open ${r.openMs} ms (${r.rendered} nodes in the DOM), drag node in view ${g(r.drag)}, moved: ${r.moved ? 'yes' : 'NO'}; drag node past the edge ${g(r.edgeDrag)}; pan ${g(r.pan)}`;
 };
 
-async function measure(page: Page, target: Target, run: number) {
+async function measure(page: Page, target: Target, layout: [string, number, number][], run: number) {
   const open = await target.prepare();
   const tag = (step: string) => `${target.name}-${step}-${run}`;
 
-  // (1) Open → every node in the DOM and measured by xyflow (no longer hidden).
+  // (1) Open → the view fitted (zoomed out) and every node wholly inside the pane rendered and
+  // measured by xyflow (no longer hidden). Nodes outside the pane count only when the canvas
+  // renders them at all (xyflow's onlyRenderVisibleElements leaves them out of the DOM).
   const openMs = await profiled(PROFILE_DIR, page, tag('open'), async () => {
     const t0 = Date.now();
     await open();
     await page.waitForFunction(
-      `document.querySelectorAll('${target.nodes}').length === ${COUNT} && document.querySelectorAll('${target.nodes}[style*="visibility: hidden"]').length === 0`,
+      `(() => {
+        const vp = document.querySelector('.react-flow__viewport');
+        if (!vp) return false;
+        const m = new DOMMatrixReadOnly(getComputedStyle(vp).transform);
+        if (m.a >= 1) return false;
+        const pane = document.querySelector('.react-flow').getBoundingClientRect();
+        const shown = new Map([...document.querySelectorAll('${target.nodes}')].map((el) => [el.closest('.react-flow__node').dataset.id, el.closest('.react-flow__node').style.visibility !== 'hidden']));
+        let inside = 0;
+        for (const [id, x, y] of ${JSON.stringify(layout)}) {
+          const sx = m.e + x * m.a, sy = m.f + y * m.a;
+          if (sx < 0 || sy < 0 || sx + ${CARD.width} * m.a > pane.width || sy + ${CARD.height} * m.a > pane.height) continue;
+          inside++;
+          if (!shown.get(id)) return false;
+        }
+        return inside > 0 && [...shown.values()].every(Boolean);
+      })()`,
       undefined,
       { polling: 'raf', timeout: 60_000 },
     );
     return Date.now() - t0;
   });
+  const rendered = await page.locator(target.nodes).count();
   const pane = await page.evaluate<{ width: number; height: number }>(`(() => { const r = document.querySelector('.react-flow').getBoundingClientRect(); return { width: Math.round(r.width), height: Math.round(r.height) }; })()`);
   // The fit happens once the nodes are measured: let it land before grabbing a node.
   await page.waitForTimeout(300);
@@ -242,7 +264,7 @@ async function measure(page: Page, target: Target, run: number) {
     throw new Error('no empty spot on the pane');
   })()`);
   const pan = await profiled(PROFILE_DIR, page, tag('pan'), () => gesture(page, px, py, 'pane'));
-  return { openMs, pane, drag, edgeDrag, pan, moved };
+  return { openMs, rendered, pane, drag, edgeDrag, pan, moved };
 }
 
 /** Press at (sx, sy) on node `expect` (or the empty pane), move along a fixed path for ~2 s, release; frames per second. */

@@ -1,8 +1,8 @@
 /**
  * The canvas stays fast on big pipelines because a gesture re-renders only what it changes:
- * dragging one node re-renders that card (a bounded number of times), never the others, and
- * panning re-renders none. Counts renders (React's commits, read through a DevTools-style hook),
- * never time.
+ * dragging one node re-renders that card (a bounded number of times), never the others, panning
+ * re-renders none, and only the cards in view are in the DOM. Counts renders (React's commits,
+ * read through a DevTools-style hook) and elements, never time.
  */
 import { expect, test } from './support/fixtures.ts';
 import { openFile, pipelineFile, writePipeline } from './support/studio.ts';
@@ -11,7 +11,8 @@ import { countCardRenders, takeCardRenders } from './support/render-count.ts';
 const COUNT = 24;
 const PER_ROW = 6;
 
-test('dragging one node re-renders only its own card, and panning re-renders no card', async ({ page, workDir }) => {
+test('dragging one node re-renders only its own card, panning re-renders no card, and cards out of view leave the DOM', async ({ page, workDir }) => {
+  test.setTimeout(60_000);
   const ids = Array.from({ length: COUNT }, (_, i) => `s${i}`);
   const doc = pipelineFile('Renders', ids.map((id) => ({ id, type: 'data.select_columns' })), ids.slice(1).map((id, i) => `${ids[i]}.table -> ${id}.table`)) as {
     layout: { positions: Record<string, { x: number; y: number }> };
@@ -51,4 +52,13 @@ test('dragging one node re-renders only its own card, and panning re-renders no 
   await page.mouse.move(x - 150, y + 100, { steps: 15 });
   await page.mouse.up();
   expect(await takeCardRenders(page), 'cards re-rendered by a pan').toEqual({});
+
+  // Zoomed in, the cards out of view leave the DOM (style, layout and paint scale with the view);
+  // fitted again, they are all back.
+  const cards = page.locator('.react-flow__node-card');
+  for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
+  await expect.poll(() => cards.count(), { message: 'cards in the DOM, zoomed in' }).toBeLessThan(COUNT);
+  expect(await cards.count()).toBeGreaterThan(0);
+  await page.locator('.react-flow__controls-fitview').click();
+  await expect(cards).toHaveCount(COUNT);
 });

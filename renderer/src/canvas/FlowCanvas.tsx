@@ -186,6 +186,10 @@ export function FlowCanvas() {
         maxZoom={2}
         snapToGrid
         snapGrid={SNAP_GRID}
+        // Cards and edges out of view leave the DOM: a 1,000-node pipeline fitted at the minimum
+        // zoom shows about 600, and zoomed in a few dozen, so style, layout, paint and hit testing
+        // scale with what is on screen. xyflow still renders a node until it is measured once.
+        onlyRenderVisibleElements
       >
         {dotted && <Background gap={20} size={1} />}
         <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={MINIMAP_STYLE} />
