@@ -101,3 +101,16 @@ export function sharedStateKey(view: ArrayBufferView): string | null {
   const header = new Uint32Array(buffer, 0, 4);
   return header[0] === MAGIC ? `${header[2].toString(16)}-${header[3].toString(16)}` : null;
 }
+
+/**
+ * `data` in shared memory: itself when it already is, else one copy (null where shared memory is
+ * unavailable). Predict hands row ranges of it to several workers as views, which cross for free;
+ * a plain slice per worker would be copied twice (sliced here, cloned on arrival).
+ */
+export function sharedRows(data: Float64Array): Float64Array | null {
+  if (typeof SharedArrayBuffer === 'undefined') return null;
+  if (data.buffer instanceof SharedArrayBuffer) return data;
+  const copy = new Float64Array(new SharedArrayBuffer(data.byteLength));
+  copy.set(data);
+  return copy;
+}

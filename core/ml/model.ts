@@ -18,7 +18,7 @@ import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix, Prediction } from './learners/types.ts';
 import { deriveSeed } from '../spec/random.ts';
 import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask, type FitPayload, type UnitRangeJob } from './tasks.ts';
-import { sharedState } from './model-sharing.ts';
+import { sharedRows, sharedState } from './model-sharing.ts';
 import { checkRecipeLeavesTarget, encodeTarget, recipeMatrixTask, targetSource, trainingMatrixTask, unpackFrame, type Target, type TaskChoice } from './training-data.ts';
 
 // The target/feature helpers moved to training-data.ts (they run on the worker pool); callers keep importing them from here.
@@ -198,12 +198,13 @@ export async function predictInWorkers(ctx: Pick<RunContext, 'runInWorker'>, kin
   const parts = Math.max(1, Math.min(threads, Math.floor(X.rows / (PARALLEL_PREDICT_ROWS / 2))));
   if (parts === 1) return ctx.runInWorker(predictLearnerTask, { kind, state, X });
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.floor((i * X.rows) / parts));
+  const rows = sharedRows(X.data);
   const pieces = await Promise.all(
     bounds.slice(1).map((to, i) => {
       const from = bounds[i];
-      // A copy, not a view: a view would carry the whole matrix to every worker (unless it lives
-      // in shared memory, which crosses for free).
-      const range = X.data.buffer instanceof SharedArrayBuffer ? X.data.subarray(from * X.cols, to * X.cols) : X.data.slice(from * X.cols, to * X.cols);
+      // Views on shared memory cross to the workers for free; without it, a copy (a view on a
+      // plain buffer would carry the whole matrix to every worker).
+      const range = rows ? rows.subarray(from * X.cols, to * X.cols) : X.data.slice(from * X.cols, to * X.cols);
       const part: Matrix = { data: range, rows: to - from, cols: X.cols };
       return ctx.runInWorker(predictLearnerTask, { kind, state, X: part });
     }),

@@ -28,7 +28,7 @@ describe('predictions split over workers', () => {
     ['isolation_forest', { n_estimators: 5 }, false],
   ];
   for (const [kind, params, supervised] of cases) {
-    it(`${kind}: 2 and 3 row ranges give the one-call prediction`, async () => {
+    it(`${kind}: 2 and 3 row ranges give the one-call prediction, the rows shared once with every worker`, async () => {
       const learner = learnerByKind(kind);
       const train = matrix(1500, 1);
       const y = Float64Array.from({ length: train.rows }, (_, i) => ((train.data[i * 4] || 0) + (train.data[i * 4 + 1] || 0) > 0 ? 1 : 0));
@@ -40,16 +40,22 @@ describe('predictions split over workers', () => {
       const X = matrix(30_001, 2);
       const whole = learner.predict(state, X);
       const tasks: number[] = [];
+      const rowBuffers: ArrayBufferLike[] = [];
       const base = fakeContext();
       const ctx: Pick<RunContext, 'runInWorker'> = {
         async runInWorker<P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> {
           tasks.push((payload as { X: Matrix }).X.rows);
+          rowBuffers.push((payload as { X: Matrix }).X.data.buffer);
           return base.runInWorker(task, payload);
         },
       };
       for (const threads of [2, 3]) {
         tasks.length = 0;
+        rowBuffers.length = 0;
         const split: Prediction = await predictInWorkers(ctx, kind, state, X, threads);
+        // The rows were copied once, into shared memory, and every worker got a view on it.
+        expect(new Set(rowBuffers).size).toBe(1);
+        expect(rowBuffers[0]).toBeInstanceOf(SharedArrayBuffer);
         expect(tasks).toHaveLength(threads);
         expect(tasks.reduce((a, b) => a + b, 0)).toBe(X.rows);
         expect(same(split.values, whole.values)).toBe(true);
