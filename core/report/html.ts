@@ -19,7 +19,8 @@ export function fmtNumber(v: number | null | undefined): string {
   if (v === null || v === undefined) return '–';
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v)) return v.toLocaleString('en');
-  return Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toPrecision(4) : String(Number(v.toPrecision(4)));
+  if (Math.abs(v) < 1e-3) return Number(v.toPrecision(4)).toExponential(); // 1e-6, 1.388e-17
+  return Math.abs(v) >= 1e5 ? v.toPrecision(4) : String(Number(v.toPrecision(4)));
 }
 
 /** A cell of a table: numbers formatted, everything else escaped. */
@@ -82,7 +83,7 @@ export function page(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <link rel="icon" href="data:,">
-<style>${REPORT_CSS}${CHART_CSS}</style>
+<style>${CHART_CSS}${REPORT_CSS}</style>
 </head>
 <body>
 ${body}

@@ -60,7 +60,10 @@ footer { color: var(--muted); font-size: var(--t-xs); text-align: center; paddin
   .report-section { border: none; padding: 0; margin: 0 0 6mm; break-inside: auto; }
   h2, h3 { break-after: avoid; }
   .chart-card, .figure, tr, .diagram { break-inside: avoid; }
+  /* Wide tables (a profile, worst rows of 30 features) wrap to the page instead of running off it. */
   .table-wrap { overflow: visible; }
+  table { width: 100%; font-size: 8px; }
+  th, td { padding: 1px 3px; overflow-wrap: anywhere; }
   .chart-card { width: 300px; }
   a { color: inherit; text-decoration: none; }
 }

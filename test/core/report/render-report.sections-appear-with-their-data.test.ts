@@ -16,6 +16,15 @@ describe('run report sections', async () => {
     expect(html.match(/<rect [^>]*fill="#2f7fd8"/g)).toHaveLength(2);
   });
 
+  it("an exported model shows its verification, small differences in plain exponent form", async () => {
+    const verification = { passed: true, target: 'default' as const, rows: 472, heldOutRows: 171, rowSource: "held-out rows from 'split'", missingRows: 301, unseenRows: 0, labelsAgree: 472, maxAbsDiff: 1.388e-17, maxRelDiff: 1.936e-16, tolerance: 1e-6, bitIdentical: false, inexactOps: ['Exp'], worst: null, onnxMs: 1, onnxLoadMs: 1, appMs: 1 };
+    const html = await renderRunReport({ ...base, exports: [{ nodeId: 'export', label: 'export (Export ONNX)', path: '/p/model.onnx', format: 'onnx', verification }] });
+    expect(sections(html)).toEqual(['summary', 'export']);
+    expect(html).toContain('<span class="pass">passed</span>');
+    expect(html).toContain('1.388e-17 absolute, 1.936e-16 relative (tolerance 1e-6)');
+    expect(html).toContain('472 of 472');
+  });
+
   it('a failed run says which node failed and why', async () => {
     const html = await renderRunReport({ ...base, run: { status: 'error', durationMs: 1500, nodes: [{ id: 'train', type: 'ml.train', status: 'error', durationMs: 3, error: 'Column "price" not found' }] } });
     expect(html).toContain('<span class="status status--error">error</span>');
