@@ -8,6 +8,7 @@ import type { TaskRegistry, WorkerPool } from '../exec/index.ts';
 import { exportInputs, exportRunTarget, type ExportInputs } from '../export/onnx/from-pipeline.ts';
 import type { Frame } from '../ml/frame.ts';
 import { readPipelineFile } from './pipeline-file.ts';
+import { registerAfterRun } from './registry/register-export.ts';
 import { prepareRun } from './run-session.ts';
 import { defaultStateDir } from './service/state-dir.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
@@ -27,6 +28,8 @@ export interface TrainedModelSource {
   trainMetrics?: Record<string, number>;
   pipelinePath: string;
   pipelineHash: string;
+  /** The recorded run it came out of (the registry's lineage of the export). */
+  run: { id: string; runsDir: string };
 }
 
 /**
@@ -53,7 +56,7 @@ export async function trainedModelFromPipeline(
   if (failed?.error) throw new FlowlineError({ ...failed.error, nodeId: failed.id });
   const inputs = await exportInputs(pipeline, summary, nodeId, new Map(nodes.map((n) => [n.type, n])));
   const trainMetrics = (Object.values(summary.nodes.find((n) => n.id === nodeId)?.outputs ?? {}).find((v) => v.kind === 'metrics') as MetricsValue | undefined)?.values;
-  return { model: inputs.model, rows: inputs.rows, rowSource: inputs.rowSource, evaluation: inputs.metrics, trainMetrics, pipelinePath: pf.path, pipelineHash: inputs.pipelineHash };
+  return { model: inputs.model, rows: inputs.rows, rowSource: inputs.rowSource, evaluation: inputs.metrics, trainMetrics, pipelinePath: pf.path, pipelineHash: inputs.pipelineHash, run: { id: summary.runId, runsDir: prepared.runsDir } };
 }
 
 /** What the CLI asks for: the contract's request, and whether to write the .zip. */
@@ -72,8 +75,10 @@ export async function dockerBundleFromPipeline(
   run: (options: DockerExportOptions) => Promise<DockerExportResult> = exportDocker,
   options: { cacheDir?: string; signal?: AbortSignal; pool?: WorkerPool; stateDir?: string } = {},
 ): Promise<DockerExportResult & { sources: DockerModelSource[] }> {
+  const runs = new Map<string, TrainedModelSource['run']>();
   const source = async (node: string): Promise<DockerModelSource> => {
     const s = await trainedModelFromPipeline(request.path, node, parts, options);
+    runs.set(node, s.run);
     return { model: s.model, heldOut: { frame: s.rows, source: s.rowSource }, evaluation: s.evaluation, trainMetrics: s.trainMetrics, pipelinePath: s.pipelinePath, pipelineHash: s.pipelineHash, name: `${basename(s.pipelinePath).replace(/\.flow\.json$|\.json$/, '')}-${node}` };
   };
   const champion = await source(request.node);
@@ -88,5 +93,9 @@ export async function dockerBundleFromPipeline(
     target: request.exact ? 'exact' : 'default',
     zip: request.zip,
   });
+  // A new bundle is a registry version with its champion's run as lineage; a challenger added to an
+  // existing bundle is not (the bundle's champion came from another run).
+  const championRun = runs.get(request.node)!;
+  if (!request.addToExisting) await registerAfterRun(championRun.runsDir, championRun.id, 'docker-bundle', result.dir);
   return { ...result, sources: challenger ? [champion, challenger] : [champion] };
 }

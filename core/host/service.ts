@@ -371,6 +371,7 @@ export function createService(options: ServiceOptions): FlowlineService {
         finished: (runId) => runs.finished(runId),
         // the heavy part (build, onnxruntime, the app's predictions) on the worker pool
         runTask: (task, payload) => (pool ? pool.run(task, payload, { signal: new AbortController().signal }) : Promise.resolve(task.run(payload, { progress: () => {}, log: () => {} }))),
+        register: async (runId, file) => (await import('./registry/register-export.ts')).registerAfterRun(runLogOf(request.path).dir, runId, 'onnx', file),
       });
     },
 

@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile, cp, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ExportedModelInfo } from '../../export/onnx/model-info.ts';
 import type { ModelVersion } from '../../spec/model-registry.ts';
 import type { RunRecord } from '../runs/run-record.ts';
+import { RunStore } from '../runs/run-store.ts';
 import { MODEL_INFO_FILE, ModelRegistry, VERSION_PIPELINE } from './model-registry.ts';
 
 /** Where a model came from: the run that exported it. */
@@ -30,6 +31,24 @@ export function lineageOfRun(record: RunRecord): ExportLineage {
     metrics: record.metrics,
     pipelineCopy: record.pipeline.copy,
   };
+}
+
+/** The registry beside a run log (`.flowline/runs` → `.flowline/models`). */
+export const registryBesideRuns = (runsDir: string) => new ModelRegistry(join(dirname(runsDir), 'models'));
+
+/**
+ * Register an export made from a recorded run (flowline export docker, the studio's Export
+ * dialog): that run is its lineage. Never throws — a registry that cannot be written loses the
+ * version, not the export.
+ */
+export async function registerAfterRun(runsDir: string, runId: string, kind: 'onnx' | 'docker-bundle', path: string): Promise<ModelVersion | null> {
+  try {
+    const record = await new RunStore(runsDir).get(runId);
+    const registry = registryBesideRuns(runsDir);
+    return (await (kind === 'onnx' ? registerOnnx : registerBundle)(registry, path, lineageOfRun(record))).version;
+  } catch {
+    return null;
+  }
 }
 
 /** Register every model a finished run exported (its onnx and docker-bundle artifacts). */

@@ -25,6 +25,8 @@ export interface ExportDeps {
   run: (request: RunRequest) => Promise<{ runId: string }>;
   finished: (runId: string) => Promise<RunSummary | null>;
   runTask: <P, R>(task: WorkerTask<P, R>, payload: P) => Promise<R>;
+  /** Register the written file in the model registry, the run as its lineage (register-export.ts). */
+  register: (runId: string, file: string) => Promise<unknown>;
 }
 
 /** Where the file goes: `out` as given, else <nodeId>.onnx beside the pipeline (or in the studio's folder). */
@@ -62,6 +64,7 @@ export async function exportOnnxFromStudio(request: OnnxExportRequest, pipeline:
     });
     if (!outcome.ok) return refused(null, outcome);
     await writeFileAtomically(out, outcome.bytes);
+    await deps.register(runId, out);
     const { info } = outcome;
     return {
       ok: true,

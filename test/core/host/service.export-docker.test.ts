@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 import { createService, type FlowlineService } from '../../../core/host/service.ts';
 import { parseArgs } from '../../../core/host/service/methods.ts';
+import { ModelRegistry } from '../../../core/host/registry/model-registry.ts';
 import { readModelInfo } from '../../../core/export/onnx/score.ts';
 import { NODES } from '../../../nodes/index.ts';
 import { tempDir } from './host-fixtures.ts';
@@ -56,6 +57,10 @@ describe('exportDocker (the studio Export dialog\'s Docker option)', () => {
     expect(v.missingRows).toBeGreaterThan(0);
     expect(summary.files).toContain('Dockerfile');
     expect(existsSync(join(dir, 'bundle', 'server.js'))).toBe(true);
+    // registered in the model registry beside the pipeline, the export's run as its lineage
+    const [version] = await new ModelRegistry(join(dir, '.flowline', 'models')).list();
+    expect(version).toMatchObject({ id: 'v1', stage: 'candidate', kind: 'docker-bundle', exportedTo: join(dir, 'bundle'), lineage: { runId: expect.stringMatching(/^run-/), data: [expect.objectContaining({ path: 'data.csv' })] } });
+    expect(existsSync(join(dir, '.flowline', 'models', 'v1', version.file))).toBe(true);
     // the call is parsed like every other one: an unknown routing is refused before it runs
     expect(() => parseArgs('exportDocker', [{ path, node: 'train', out: 'b', routing: 'sometimes' }])).toThrow(/argument 0.routing/);
   }, 60_000);

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ModelRegistry } from '../../../core/host/registry/model-registry.ts';
 import { createService } from '../../../core/host/service.ts';
 import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 import { readModelInfo } from '../../../core/export/onnx/score.ts';
@@ -45,6 +46,9 @@ describe('exportOnnx (studio)', () => {
     // a normal run whose id comes back, so the studio shows it on the canvas
     expect(r.runId).toBeDefined();
     expect(events.filter((e) => e.runId === r.runId).map((e) => e.type)).toEqual(expect.arrayContaining(['run:start', 'run:end']));
+    // registered in the model registry beside the pipeline, with that run as its lineage
+    const versions = await new ModelRegistry(join(path, '..', '.flowline', 'models')).list();
+    expect(versions.map((v) => [v.id, v.stage, v.kind, v.exportedTo, v.lineage.runId])).toEqual([['v1', 'candidate', 'onnx', r.file, r.runId]]);
   });
 
   it('refuses a place the studio may not write, and an unknown node, as results (nothing written)', async () => {
