@@ -2,8 +2,10 @@
  * How the studio reads to a newcomer: help on every node, readable dates and numbers, icons that
  * need no emoji font, one-sentence hints.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from './support/fixtures.ts';
-import { dragNode, newPipeline, screen } from './support/studio.ts';
+import { dragNode, newPipeline, openFile, pipelineFile, screen, statusOf, writePipeline } from './support/studio.ts';
 
 test('help on a node opens from the inspector or F1, with a longer description, an example and its parameters', async ({ page }) => {
   await newPipeline(page);
@@ -27,4 +29,60 @@ test('help on a node opens from the inspector or F1, with a longer description, 
   await page.getByTestId('canvas').click({ position: { x: 20, y: 300 } });
   await page.keyboard.press('F1');
   await expect(page.getByTestId('help-dialog')).toBeVisible();
+});
+
+test('dates read as dates in every table, and metrics share one format (1.0000 beside 0.9500)', async ({ page, workDir }) => {
+  test.setTimeout(120_000); // a first Train starts the worker pool; on a loaded machine that takes a while
+  // A date, a date-time and a target a tree separates perfectly (training accuracy exactly 1).
+  const rows = ['day,at,x,y'];
+  for (let i = 0; i < 40; i++) rows.push(`2024-01-${String((i % 28) + 1).padStart(2, '0')},2024-02-03 13:${String(i % 60).padStart(2, '0')}:05,${i},${i < 20 ? 'lo' : 'hi'}`);
+  writeFileSync(join(workDir, 'events.csv'), rows.join('\n'));
+  const file = writePipeline(
+    workDir,
+    'dates.flow.json',
+    pipelineFile('Dates', [
+      { id: 'load', type: 'data.load_csv', params: { path: 'events.csv' } },
+      { id: 'profile', type: 'data.profile' },
+      { id: 'train', type: 'ml.train', params: { target: 'y', learner: 'decision_tree', features: ['x'] } },
+    ], ['load.table -> profile.table', 'load.table -> train.table']),
+  );
+  await openFile(page, file);
+  await page.getByTestId('btn-run').click();
+  await expect(statusOf(page, 'train')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+
+  // Preview: a date-time without ISO's "T"; the profile strip's range and percentages alike.
+  await page.getByTestId('node-load').click();
+  await page.getByTestId('tab-preview').click();
+  const grid = page.getByTestId('preview-grid');
+  await expect(grid.getByRole('gridcell', { name: '2024-02-03 13:00:05', exact: true })).toBeVisible();
+  await expect(grid.getByRole('gridcell', { name: '2024-01-01', exact: true })).toBeVisible();
+  await expect(grid).not.toContainText('T13:');
+  await expect(page.getByTestId('profile-at')).not.toContainText('T13:');
+  await expect(page.getByTestId('profile-x')).toContainText('0.0% missing');
+  await screen(page, 'dates-preview');
+
+  // Results: the Profile node's table shows its date range as dates.
+  await page.getByTestId('node-profile').click();
+  await page.getByTestId('tab-results').click();
+  const profile = page.locator('[data-testid^="result-table-"]').first();
+  await expect(profile).toContainText('2024-02-03 13:00:05');
+  await expect(profile).not.toContainText('T13:');
+  await expect(profile).not.toContainText(/\b1\d{12}\b/); // no epoch milliseconds
+  await screen(page, 'dates-results');
+
+  // Train's metrics: a perfect score reads 1.0000, as every other score's four decimals.
+  await page.getByTestId('node-train').click();
+  await expect(page.getByTestId('metric-value-accuracy')).toHaveText('1.0000');
+  // Runs: the start as a date and time, and the same metric format.
+  await page.getByTestId('tab-runs').click();
+  const run = page.getByTestId('runs').locator('tbody tr').first();
+  await expect(run).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+  const headers = (await page.getByTestId('runs').locator('thead th').allInnerTexts()).slice(6, -1);
+  const cells = await run.locator('td.num').allInnerTexts();
+  expect(cells.length).toBe(headers.length);
+  // Scores with four decimals; only a count (profile.rows) is a whole number.
+  headers.forEach((h, i) => expect(cells[i], h).toMatch(/(^|\.)(rows|columns|cells)$/.test(h) ? /^[\d,]+$/ : /^(–|-?\d+\.\d{4})$/));
+  const accuracy = headers.findIndex((h) => h.endsWith('.accuracy'));
+  if (accuracy >= 0) expect(cells[accuracy]).toBe('1.0000');
+  await screen(page, 'dates-runs');
 });

@@ -8,6 +8,7 @@ import { useRunStore } from '../store/use-run-store.ts';
 import { ProfileStrip } from './ProfileStrip.tsx';
 import { StaleNote } from './StaleNote.tsx';
 import { Icon } from '../ui/Icon.tsx';
+import { formatCell } from '../lib/format.ts';
 
 const ROW = 26;
 const PAGE = 200;
@@ -134,7 +135,7 @@ function SortedGrid({ nodeId, port, runId, sort, onSort }: { nodeId: string; por
       <div key={r} className="grid__row" role="row" aria-rowindex={r + 2} style={{ top: view.top + (r * ROW - virtualTop), width }} data-testid={r === first ? 'grid-first-row' : undefined}>
         <span className="grid__index" role="rowheader">{r + 1}</span>
         {visible.map(({ c, i }) => (
-          <span key={c.name} role="gridcell" className={`grid__cell grid__cell--${c.type}`} style={{ width: COL_WIDTH }}>{row ? formatCell(row[i]) : '…'}</span>
+          <span key={c.name} role="gridcell" className={`grid__cell grid__cell--${c.type}`} style={{ width: COL_WIDTH }}>{row ? formatCell(row[i], dataNumber) : '…'}</span>
         ))}
       </div>,
     );
@@ -175,9 +176,5 @@ function SortedGrid({ nodeId, port, runId, sort, onSort }: { nodeId: string; por
   );
 }
 
-function formatCell(v: unknown): string {
-  if (v === null || v === undefined) return '∅';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
+/** Data values as they are (rounded to 6 decimals), not as metrics; dates as dates (lib/format.ts). */
+const dataNumber = (v: number) => (Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6));

@@ -1,6 +1,9 @@
 import type { ColumnProfile, ColumnSchema } from '../../../core/host/api.ts';
 
-const fmt = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toLocaleString('en', { maximumFractionDigits: 2 }) : v.toPrecision(3)) : v === null || v === undefined ? '–' : String(v));
+import { formatCell, formatCount, formatMetric, formatPercent } from '../lib/format.ts';
+
+/** A statistic: whole numbers as counts, others as metrics, dates as dates, missing as "–". */
+const fmt = (v: unknown) => (v === null || v === undefined ? '–' : formatCell(v, (n) => (Number.isInteger(n) ? formatCount(n) : formatMetric(n))));
 
 /** One cell per column: a mini histogram (or top values), missing %, distinct, min/max/mean. */
 export function ProfileStrip({ columns, profile, colWidth, indexWidth }: { columns: ColumnSchema[]; profile: ColumnProfile[]; colWidth: number; indexWidth: number }) {
@@ -16,12 +19,12 @@ export function ProfileStrip({ columns, profile, colWidth, indexWidth }: { colum
               <>
                 <MiniBars values={p.histogram?.map((b) => b.count) ?? p.top?.map((t) => t.count) ?? []} title={p.histogram ? 'distribution' : 'most frequent values'} />
                 <div className="profile__stats">
-                  <span title="missing values" className={p.missing ? 'profile__missing' : undefined}>{fmt(Math.round(p.missingPct * 10) / 10)}% missing</span>
+                  <span title="missing values" className={p.missing ? 'profile__missing' : undefined}>{formatPercent(p.missingPct)} missing</span>
                   <span title="distinct values">{fmt(p.distinct)} distinct</span>
                   {p.mean !== undefined && p.mean !== null ? (
                     <span title="min · mean · max">{fmt(p.min)} · {fmt(p.mean)} · {fmt(p.max)}</span>
                   ) : p.top?.[0] ? (
-                    <span title="most frequent">top: {String(p.top[0].value)}</span>
+                    <span title="most frequent">top: {fmt(p.top[0].value)}</span>
                   ) : null}
                 </div>
               </>

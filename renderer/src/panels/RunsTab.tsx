@@ -6,8 +6,8 @@ import { formatDuration } from '../canvas/StatusStrip.tsx';
 import { openRunPipeline } from '../store/files.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { useRunStore } from '../store/use-run-store.ts';
+import { formatDateTime, formatMetric as num, formatNamedMetric } from '../lib/format.ts';
 
-const num = (v: number | null | undefined) => (v === null || v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toPrecision(4));
 
 /**
  * Every run recorded beside the pipeline (docs/lifecycle.md), across sessions and from the CLI
@@ -77,11 +77,11 @@ export function RunsTab() {
             <tr key={r.id} data-testid={`run-${r.id}`}>
               <td><input type="checkbox" aria-label={`compare ${r.id}`} checked={picked.includes(r.id)} onChange={() => toggle(r.id)} /></td>
               <td>{runs.indexOf(r) + 1}</td>
-              <td title={r.id}>{new Date(r.startedAt).toLocaleString()}</td>
+              <td title={r.id}>{formatDateTime(r.startedAt)}</td>
               <td title={r.failure}><span className={`status status--${r.status === 'failed' ? 'error' : r.status}`}>{r.status}</span></td>
               <td>{r.host}</td>
               <td>{r.durationMs === undefined ? '–' : formatDuration(r.durationMs)}</td>
-              {metricNames.slice(0, 4).map((m) => <td key={m}>{num(valueOf(r, m))}</td>)}
+              {metricNames.slice(0, 4).map((m) => <td key={m} className="num">{formatNamedMetric(m, valueOf(r, m))}</td>)}
               <td><button className="link-button" onClick={() => void openRunPipeline(r.pipeline.copy, r.pipeline.path)} data-testid={`open-run-${r.id}`}>Open pipeline</button></td>
             </tr>
           ))}
@@ -117,7 +117,7 @@ function Comparison({ c, runs }: { c: RunComparison; order: string[]; runs: RunR
           {c.params.map((p) => <tr key={`p-${p.nodeId}.${p.param}`}><td>{p.nodeId}.{p.param}</td><td>{show(p.before)}</td><td>{show(p.after)}</td><td>param</td></tr>)}
           {c.nodes.map((n) => <tr key={`n-${n.nodeId}`}><td>{n.nodeId}</td><td>{n.before ?? '–'}</td><td>{n.after ?? '–'}</td><td>node {n.change}</td></tr>)}
           {c.data.map((d) => <tr key={`d-${d.path}`}><td>{d.path}</td><td>{d.before?.slice(0, 12) ?? '–'}</td><td>{d.after?.slice(0, 12) ?? '–'}</td><td>data {d.change}</td></tr>)}
-          {c.metrics.map((m) => <tr key={`m-${m.nodeId}.${m.metric}`}><td>{m.nodeId}.{m.metric}</td><td>{num(m.before)}</td><td>{num(m.after)}</td><td>{m.delta === null ? '' : `${m.delta >= 0 ? '+' : ''}${num(m.delta)}`}</td></tr>)}
+          {c.metrics.map((m) => <tr key={`m-${m.nodeId}.${m.metric}`}><td>{m.nodeId}.{m.metric}</td><td>{formatNamedMetric(m.metric, m.before)}</td><td>{formatNamedMetric(m.metric, m.after)}</td><td>{m.delta === null ? '' : `${m.delta >= 0 ? '+' : ''}${num(m.delta)}`}</td></tr>)}
         </tbody>
       </table>
     </div>

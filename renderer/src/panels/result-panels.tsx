@@ -6,7 +6,8 @@ import type { ComponentType } from 'react';
 import type { PortValue, MetricsValue, ArtifactValue, ModelValue, ResultTable } from '../../../core/spec/values.ts';
 import { Chart } from '../../../charts/Chart.tsx';
 import { ExplainRowLink, ExplanationPanel, useExplainersOf } from './ExplanationPanel.tsx';
-import { fmt, TableView } from './TableView.tsx';
+import { TableView } from './TableView.tsx';
+import { formatMetric, formatNamedMetric } from '../lib/format.ts';
 
 export { TableView } from './TableView.tsx';
 
@@ -43,8 +44,8 @@ function MetricsPanel({ value }: ResultPanelProps<MetricsValue>) {
         {Object.entries(value.values).map(([name, v]) => (
           <div key={name} className="metric-card" data-testid={`metric-${name}`}>
             <span className="metric-card__name">{name.replace(/_/g, ' ')}</span>
-            <span className="metric-card__value" data-testid={`metric-value-${name}`}>{fmt(v)}</span>
-            {value.std?.[name] !== undefined && <span className="metric-card__std">± {fmt(value.std[name])}</span>}
+            <span className="metric-card__value" data-testid={`metric-value-${name}`}>{formatNamedMetric(name, v)}</span>
+            {value.std?.[name] !== undefined && <span className="metric-card__std">± {formatMetric(value.std[name])}</span>}
           </div>
         ))}
       </div>
