@@ -4,9 +4,10 @@
  *
  *   npx tsx bench/ingest.ts [--rows 1000000] [--repeat 3]
  *
- * "load" is the Load CSV node's path (sniff, read, reject check, materialise to Parquet with row
- * ids); "profile" is profileOf (what the Preview tab and the Profile node show). Target: ours ≤ 50%
- * of pandas. The data is generated once and cached under bench/.data/.
+ * "load" is the Load CSV node's path (sniff, read, reject check, one write to Parquet: row ids are
+ * the file order); "profile" is profileOf (what the Preview tab and the Profile node show). The
+ * floor is DuckDB's own bare COPY read_csv → Parquet of the same file in the same run. Target:
+ * our load + profile ≤ 1.3× that floor. The data is generated once and cached under bench/.data/.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
@@ -30,7 +31,7 @@ interface Timing {
   columns?: number;
   /** CPU time of the whole process (all threads), ms: the fairer figure on a shared machine. */
   cpu: number;
-  /** DuckDB alone: CSV → Parquet in one COPY, no sniffing, checks or row ids (a floor for any load that materialises). */
+  /** DuckDB alone: CSV → Parquet in one COPY, no sniffing or checks (a floor for any load that materialises). */
   floor?: number;
 }
 
@@ -94,11 +95,13 @@ async function main() {
   console.log(`all runs, pandas   load/profile ms: ${b.map((x) => `${x.load.toFixed(0)}/${x.profile.toFixed(0)}`).join(', ')}`);
   console.log(`all runs, CPU ms flowline/pandas: ${a.map((x, i) => `${x.cpu.toFixed(0)}/${b[i].cpu.toFixed(0)}`).join(', ')}`);
   const floor = median(a.map((x) => x.floor!));
-  console.log(`DuckDB alone, one COPY read_csv → Parquet (no checks, no row ids): ${a.map((x) => x.floor!.toFixed(0)).join(', ')} ms; median = ${(floor / rows[2][2]).toFixed(2)}× pandas' total`);
+  console.log(`DuckDB alone, one COPY read_csv → Parquet (no checks): ${a.map((x) => x.floor!.toFixed(0)).join(', ')} ms; median = ${(floor / rows[2][2]).toFixed(2)}× pandas' total`);
   console.log(`readColumns, all 20 columns → typed arrays (ours only): ${a.map((x) => x.columns!.toFixed(0)).join(', ')} ms`);
   // Other work on the machine skews wall-clock figures (2 cores): say how busy it was.
   console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (1/5/15 min)`);
-  console.log(`target: total wall-clock ratio ≤ 0.50 → ${rows[2][1] / rows[2][2] <= 0.5 ? 'met' : 'NOT met'}`);
+  const vsFloor = rows[2][1] / floor;
+  console.log(`ours (load + profile) / bare COPY = ${vsFloor.toFixed(2)}×; ours / pandas = ${(rows[2][1] / rows[2][2]).toFixed(2)}×`);
+  console.log(`target: load + profile ≤ 1.3× DuckDB's bare COPY of the same run → ${vsFloor <= 1.3 ? 'MET' : 'NOT MET'}`);
 }
 
 await main();

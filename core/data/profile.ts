@@ -12,7 +12,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 import { FlowlineError, ROW_ID, type ColumnSchema, type TableRef } from '../spec/index.ts';
-import { ident, withConnection } from './engine.ts';
+import { ident, literal, withConnection } from './engine.ts';
 import { columnSchemas, relation } from './tables.ts';
 
 /** Above this many rows, quantiles come from a sample and large distinct counts are estimated. */
@@ -86,7 +86,7 @@ export async function profileOf(t: TableRef | { path: string }, opts: ProfileOpt
   } catch {
     // not saved yet (or unreadable): compute it
   }
-  const profile = await withConnection((con) => profileOn(con, relation(t), opts));
+  const profile = await withConnection(async (con) => profileOn(con, relation(t), opts, await parquetRanges(con, t.path)));
   const tmp = `${saved}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(profile))
     .then(() => rename(tmp, saved))
@@ -94,8 +94,46 @@ export async function profileOf(t: TableRef | { path: string }, opts: ProfileOpt
   return profile;
 }
 
-/** Profile of every column (ROW_ID excluded) of any FROM-fragment, on a connection you hold. */
-export async function profileOn(con: DuckDBConnection, from: string, opts: ProfileOptions = {}): Promise<ColumnProfile[]> {
+/** A numeric column's smallest and largest value, as a Parquet file's footer states them. */
+export type ColumnRanges = Map<string, { min: number; max: number }>;
+
+/**
+ * Minimum and maximum of each whole-number and double column of a Parquet file, from the
+ * statistics its writer kept per row group (reading them costs a few milliseconds): the range a
+ * histogram needs is known before any row is read, so the histograms share the profile's first
+ * pass. A column whose row groups lack statistics (DuckDB keeps none for a double column holding
+ * NaN) is left out, and every range is checked against the true min and max of that pass anyway.
+ */
+export async function parquetRanges(con: DuckDBConnection, path: string): Promise<ColumnRanges> {
+  const ranges: ColumnRanges = new Map();
+  const unknown = new Set<string>();
+  let rows: unknown[][];
+  try {
+    rows = (await con.runAndReadAll(`SELECT path_in_schema, stats_min_value, stats_max_value, row_group_num_rows, stats_null_count FROM parquet_metadata(${literal(path)})`)).getRowsJS();
+  } catch {
+    return ranges;
+  }
+  for (const [name, lo, hi, n, nulls] of rows) {
+    const key = String(name);
+    if (unknown.has(key) || Number(n) === Number(nulls)) continue; // an all-missing row group has no range
+    const min = lo === null ? NaN : Number(lo);
+    const max = hi === null ? NaN : Number(hi);
+    if (!Number.isFinite(min) || !Number.isFinite(max)) {
+      unknown.add(key);
+      ranges.delete(key);
+      continue;
+    }
+    const r = ranges.get(key);
+    ranges.set(key, r ? { min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max });
+  }
+  return ranges;
+}
+
+/**
+ * Profile of every column (ROW_ID excluded) of any FROM-fragment, on a connection you hold.
+ * `ranges` (parquetRanges of the file behind `from`) lets histograms share the first pass.
+ */
+export async function profileOn(con: DuckDBConnection, from: string, opts: ProfileOptions = {}, ranges: ColumnRanges = new Map()): Promise<ColumnProfile[]> {
   const bins = opts.bins ?? HISTOGRAM_BINS;
   const topN = opts.top ?? TOP_VALUES;
   const schema = await columnSchemas(con, `SELECT * FROM ${from}`);
@@ -121,7 +159,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     if (numeric(c)) {
       const d = `CAST(${q} AS DOUBLE)`;
       // min/max on the stored type (cheaper than on a cast); DECIMAL and the like as doubles.
-      const m = c.type === 'integer' || /^(DOUBLE|FLOAT|REAL)$/.test(c.dbType.toUpperCase()) ? q : d;
+      const m = storedNumber(c) ? q : d;
       aggs.push(`min(${m})`, `max(${m})`, `avg(${d})`, `stddev_samp(${d})`);
       aggs.push(exact ? `quantile_cont(${d}, ${QUANTILE_LIST})` : 'NULL');
     } else if (c.type === 'boolean') {
@@ -133,6 +171,14 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     }
   }
   const per = 7;
+  // Histograms whose range the file's footer states join this pass (checked against its min/max below).
+  const early = new Map<number, { lo: number; hi: number; at: number }>();
+  for (const [j, c] of columns.entries()) {
+    const r = ranges.get(c.name);
+    if (!r || !numeric(c) || !storedNumber(c)) continue;
+    early.set(j, { lo: r.min, hi: r.max, at: aggs.length });
+    aggs.push(r.max > r.min ? `map_entries(${histogramAgg(c, r.min, r.max, bins)})` : `count(${ident(c.name)})`);
+  }
   const stats = (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${from}`)).getRowsJS()[0];
   if (estimated.length && rows) {
     for (const [j, n] of (await con.runAndReadAll(distinctEstimates(columns, estimated, from))).getRowsJS()) stats[Number(j) * per + 1] = n;
@@ -168,19 +214,36 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   });
 
   // 2. Histograms of numeric columns: DuckDB's histogram(x, boundaries) aggregate, all columns in
-  //    one scan. It puts x == boundary in the lower bucket; nudging each boundary down by one ulp
-  //    gives numpy's [x0, x1) bins (the last bin closed).
+  //    one scan (the first pass, when the footer gave the range). It puts x == boundary in the lower
+  //    bucket; nudging each boundary down by one ulp gives numpy's [x0, x1) bins (the last bin closed).
   const histCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => numeric(c) && typeof profiles[j].min === 'number' && typeof profiles[j].max === 'number');
-  if (histCols.length && rows) {
-    const aggsH = histCols.map(({ c, j }) => {
-      const lo = profiles[j].min as number;
-      const hi = profiles[j].max as number;
-      if (!(hi > lo)) return `count(${ident(c.name)})`;
-      const width = (hi - lo) / bins;
-      const bounds = Array.from({ length: bins - 1 }, (_, b) => nextDown(lo + (b + 1) * width));
-      // (A column holding NaN has max NaN and gets no histogram, so no NaN reaches here.)
-      return `histogram(CAST(${ident(c.name)} AS DOUBLE), [${bounds.map((b) => b.toPrecision(17)).join(', ')}]::DOUBLE[])`;
+  const setHistogram = (j: number, result: unknown) => {
+    const p = profiles[j];
+    const lo = p.min as number;
+    const hi = p.max as number;
+    if (!(hi > lo)) {
+      p.histogram = [{ x0: lo, x1: lo + 1, count: Number(result) }];
+      return;
+    }
+    const width = (hi - lo) / bins;
+    const entries = (result as { key: number | string; value: number | string | bigint }[] | null) ?? [];
+    const counts = new Array(bins).fill(0);
+    // Buckets come back in boundary order, the overflow ("Infinity") bucket last.
+    const keys = entries.map((e) => Number(e.key));
+    entries.forEach((e, i) => {
+      const b = Number.isFinite(keys[i]) ? Math.min(bins - 1, Math.round((keys[i] - lo) / width) - 1) : bins - 1;
+      counts[Math.max(0, b)] += Number(e.value);
     });
+    p.histogram = counts.map((count, b) => ({ x0: lo + b * width, x1: b === bins - 1 ? hi : lo + (b + 1) * width, count }));
+  };
+  // A footer range that is not the column's true range (a FLOAT's rounded statistics): scan again.
+  const late = histCols.filter(({ j }) => {
+    const e = early.get(j);
+    if (!e || e.lo !== profiles[j].min || e.hi !== profiles[j].max) return true;
+    setHistogram(j, stats[e.at]);
+    return false;
+  });
+  if (histCols.length && rows) {
     // Large tables: quantiles of a sample of about SAMPLE_ROWS rows, chosen by a hash of the row id
     // (the same rows every time, spread over the whole file). Rank error about 0.3%: enough for a
     // preview, far cheaper than exact quantiles over every row. (Not DuckDB's reservoir_quantile:
@@ -199,27 +262,17 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
       const qs = (await con.runAndReadAll(`SELECT ${sampled.map(({ c }) => quantileOf(c)).join(', ')} FROM ${from} WHERE ${inSample}`)).getRowsJS()[0];
       sampled.forEach(({ j }, k) => setQuantiles(j, qs[k]));
     }
-    const res = (await con.runAndReadAll(`SELECT ${[...aggsH, ...exactQuantiles.map(({ c }) => quantileOf(c))].join(', ')} FROM ${from}`)).getRowsJson()[0] as unknown[];
-    exactQuantiles.forEach(({ j }, k) => setQuantiles(j, res[histCols.length + k]));
-    histCols.forEach(({ j }, k) => {
-      const p = profiles[j];
-      const lo = p.min as number;
-      const hi = p.max as number;
-      if (!(hi > lo)) {
-        p.histogram = [{ x0: lo, x1: lo + 1, count: Number(res[k]) }];
-        return;
-      }
-      const width = (hi - lo) / bins;
-      const entries = (res[k] as { key: number | string; value: number | string }[] | null) ?? [];
-      const counts = new Array(bins).fill(0);
-      // Buckets come back in boundary order, the overflow ("Infinity") bucket last.
-      const keys = entries.map((e) => Number(e.key));
-      entries.forEach((e, i) => {
-        const b = Number.isFinite(keys[i]) ? Math.min(bins - 1, Math.round((keys[i] - lo) / width) - 1) : bins - 1;
-        counts[Math.max(0, b)] += Number(e.value);
+    if (late.length || exactQuantiles.length) {
+      const aggsH = late.map(({ c, j }) => {
+        const lo = profiles[j].min as number;
+        const hi = profiles[j].max as number;
+        // (A column holding NaN has max NaN and gets no histogram, so no NaN reaches here.)
+        return hi > lo ? histogramAgg(c, lo, hi, bins) : `count(${ident(c.name)})`;
       });
-      p.histogram = counts.map((count, b) => ({ x0: lo + b * width, x1: b === bins - 1 ? hi : lo + (b + 1) * width, count }));
-    });
+      const res = (await con.runAndReadAll(`SELECT ${[...aggsH, ...exactQuantiles.map(({ c }) => quantileOf(c))].join(', ')} FROM ${from}`)).getRowsJson()[0] as unknown[];
+      exactQuantiles.forEach(({ j }, k) => setQuantiles(j, res[late.length + k]));
+      late.forEach(({ j }, k) => setHistogram(j, res[k]));
+    }
   }
 
   // 3. Top values of non-numeric columns (and of numeric columns with few distinct values), in one
@@ -229,8 +282,9 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   const grouped = (c: ColumnSchema, p: ColumnProfile) =>
     numeric(c) ? p.distinct <= topN || (!exact && p.distinct < EXACT_DISTINCT_BELOW) : p.distinct <= TOP_MAX_DISTINCT;
   const topCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => grouped(c, profiles[j]));
-  for (let start = 0; start < topCols.length && rows; start += 60) {
-    const batch = topCols.slice(start, start + 60);
+  const perQuery = 60;
+  for (let start = 0; start < topCols.length && rows; start += perQuery) {
+    const batch = topCols.slice(start, start + perQuery);
     const g = batch.map((_, i) => `g${i}`);
     // Grouped on the stored values; only the few rows that come back are cast to text.
     const inner = `SELECT ${batch.map(({ c }, i) => `${ident(c.name)} AS g${i}`).join(', ')} FROM ${from}`;
@@ -266,6 +320,15 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
 }
 
 const numeric = (c: ColumnSchema) => c.type === 'number' || c.type === 'integer';
+/** Whole numbers and floating point, as stored (not DECIMAL): min and max need no cast. */
+const storedNumber = (c: ColumnSchema) => c.type === 'integer' || /^(DOUBLE|FLOAT|REAL)$/.test(c.dbType.toUpperCase());
+
+/** histogram() of a column over `bins` equal bins from lo to hi (lo < hi), as [x0, x1) bins. */
+function histogramAgg(c: ColumnSchema, lo: number, hi: number, bins: number): string {
+  const width = (hi - lo) / bins;
+  const bounds = Array.from({ length: bins - 1 }, (_, b) => nextDown(lo + (b + 1) * width));
+  return `histogram(CAST(${ident(c.name)} AS DOUBLE), [${bounds.map((b) => b.toPrecision(17)).join(', ')}]::DOUBLE[])`;
+}
 
 /** A UBIGINT literal: hashes below it are a `fraction` of all 64-bit hashes. */
 function hashBelow(fraction: number): string {

@@ -12,9 +12,19 @@ import { ident, literal, withConnection } from './engine.ts';
 export type ColumnData = Float64Array | (string | null)[];
 export type RowIds = Int32Array | Float64Array | Uint32Array | number[];
 
-/** SQL FROM-fragment reading a table's Parquet file. */
+/**
+ * Files of a table whose ROW_IDs are 0..n-1 in file order (what a source or any other row-creating
+ * step writes) store no ROW_ID column: the row's position in the file is its ROW_ID, read back by
+ * DuckDB's file_row_number. Writing the ids would take a second pass over the rows (row_number()
+ * OVER () serialises the query; numbering a staged copy by position writes every row twice). The
+ * name says which kind a file is, so every reader of a path, including a recipe's base, agrees.
+ */
+export const ROWS_IN_ORDER = '.in-order.parquet';
+
+/** SQL FROM-fragment reading a table's Parquet file (visible columns and ROW_ID). */
 export function relation(t: TableRef | { path: string }): string {
-  return `read_parquet(${literal(t.path)})`;
+  if (!t.path.endsWith(ROWS_IN_ORDER)) return `read_parquet(${literal(t.path)})`;
+  return `(SELECT file_row_number AS ${ident(ROW_ID)}, * EXCLUDE (file_row_number) FROM read_parquet(${literal(t.path)}, file_row_number=true))`;
 }
 
 /** Map a DuckDB type name to our coarse ColumnType. */
@@ -80,45 +90,36 @@ export async function writeTable(ctx: RunContext, selectSql: string, opts: Write
 /** writeTable on a connection you hold (when the SELECT reads temp tables of that connection). */
 export async function writeTableOn(con: DuckDBConnection, ctx: RunContext, selectSql: string, opts: WriteTableOptions = {}): Promise<TableRef> {
   const port = opts.port ?? 'table';
-  const path = join(ctx.outDir, `${port}.parquet`);
-  {
-    const schema = await columnSchemas(con, selectSql, opts.params);
-    const visible = schema.filter((c) => c.name !== ROW_ID);
-    const visibleList = visible.map((c) => ', ' + ident(c.name)).join('');
-    let sql: string;
-    if (opts.newRowIds && visible.length && !visible.some((c) => c.name === 'file_row_number')) {
-      // New ids in the SELECT's row order. row_number() OVER () would do it in one pass but
-      // serialises the whole query (twice the CPU of the copy itself on a 1M-row CSV); writing the
-      // rows first and numbering them by their position in that file is cheaper.
-      const stage = `${path}.${tempName('stage')}.parquet`;
-      try {
-        await copyToParquet(con, `SELECT ${visible.map((c) => ident(c.name)).join(', ')} FROM (${selectSql})`, stage, { scratch: true, params: opts.params });
-        const rowCount = await copyToParquet(con, `SELECT file_row_number AS ${ident(ROW_ID)}${visibleList} FROM read_parquet(${literal(stage)}, file_row_number=true)`, path, { columns: visible.length + 1 });
-        return { kind: 'table', path, columns: visible, rowCount, recipe: opts.recipe ?? emptyRecipe() };
-      } finally {
-        await rm(stage, { force: true });
-      }
-    } else if (opts.newRowIds) {
-      sql = `SELECT (row_number() OVER () - 1)::BIGINT AS ${ident(ROW_ID)}${visibleList} FROM (${selectSql})`;
-    } else {
-      if (!schema.some((c) => c.name === ROW_ID)) {
-        throw new FlowlineError({ code: 'INTERNAL', nodeId: ctx.nodeId, message: `writeTable: the SELECT does not carry the ${ROW_ID} column; pass newRowIds: true for a row-creating step.` });
-      }
-      sql = `SELECT ${ident(ROW_ID)}${visibleList} FROM (${selectSql})`;
-    }
-    const rowCount = await copyToParquet(con, sql, path, { params: opts.params, columns: visible.length + 1 });
-    return { kind: 'table', path, columns: visible, rowCount, recipe: opts.recipe ?? emptyRecipe() };
+  const schema = await columnSchemas(con, selectSql, opts.params);
+  const visible = schema.filter((c) => c.name !== ROW_ID);
+  const visibleList = visible.map((c) => ', ' + ident(c.name)).join('');
+  const done = (path: string, rowCount: number): TableRef => ({ kind: 'table', path, columns: visible, rowCount, recipe: opts.recipe ?? emptyRecipe() });
+  if (opts.newRowIds && visible.length && !visible.some((c) => c.name === 'file_row_number')) {
+    // New ids in the SELECT's row order, which DuckDB keeps (preserve_insertion_order): the rows
+    // are written once and their position in the file is their ROW_ID (see ROWS_IN_ORDER).
+    const path = join(ctx.outDir, `${port}${ROWS_IN_ORDER}`);
+    return done(path, await copyToParquet(con, `SELECT ${visible.map((c) => ident(c.name)).join(', ')} FROM (${selectSql})`, path, { params: opts.params, columns: visible.length }));
   }
+  const path = join(ctx.outDir, `${port}.parquet`);
+  let sql: string;
+  if (opts.newRowIds) {
+    sql = `SELECT (row_number() OVER () - 1)::BIGINT AS ${ident(ROW_ID)}${visibleList} FROM (${selectSql})`;
+  } else {
+    if (!schema.some((c) => c.name === ROW_ID)) {
+      throw new FlowlineError({ code: 'INTERNAL', nodeId: ctx.nodeId, message: `writeTable: the SELECT does not carry the ${ROW_ID} column; pass newRowIds: true for a row-creating step.` });
+    }
+    sql = `SELECT ${ident(ROW_ID)}${visibleList} FROM (${selectSql})`;
+  }
+  return done(path, await copyToParquet(con, sql, path, { params: opts.params, columns: visible.length + 1 }));
 }
 
 /** Columns above which a table file is written without the 16 KB dictionary cap (see copyToParquet). */
 export const WIDE_COLUMNS = 100;
 
 /** COPY a SELECT to a Parquet file atomically; returns the number of rows written. */
-export async function copyToParquet(con: DuckDBConnection, selectSql: string, path: string, opts: { scratch?: boolean; params?: SqlParams; columns?: number } = {}): Promise<number> {
+export async function copyToParquet(con: DuckDBConnection, selectSql: string, path: string, opts: { params?: SqlParams; columns?: number } = {}): Promise<number> {
   const tmp = `${path}.${tempName('tmp')}`;
-  // A scratch file is read once and deleted: skip compression and dictionaries (less CPU).
-  // Otherwise cap dictionaries at 16 KB: category columns keep theirs, while columns of distinct
+  // Cap dictionaries at 16 KB: category columns keep theirs, while columns of distinct
   // numbers stop trying early (about a fifth less CPU for the same file size on the ingest bench).
   // No bloom filters: they only speed up equality filters on huge files, and building them cost
   // about 15% of the write (bench/ingest: 1M x 20 rows, ~1.0 s -> ~0.85 s CPU). LZ4_RAW rather
@@ -127,9 +128,7 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
   // with its own settings (writers.ts).
   // But that cap costs a fixed ~10 ms per column and row group whatever the rows (a 1,000-column
   // CSV of two rows took 13 s to write): wide tables keep DuckDB's default dictionaries.
-  const options = opts.scratch
-    ? 'FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1'
-    : `FORMAT parquet, COMPRESSION lz4_raw${(opts.columns ?? 0) > WIDE_COLUMNS ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false`;
+  const options = `FORMAT parquet, COMPRESSION lz4_raw${(opts.columns ?? 0) > WIDE_COLUMNS ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false`;
   try {
     const res = await con.runAndReadAll(`COPY (${selectSql}) TO ${literal(tmp)} (${options})`, opts.params);
     const rows = res.getRowsJS();

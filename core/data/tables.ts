@@ -2,8 +2,9 @@
  * Tables on DuckDB — how the other pieces use them.
  *
  * A table travels between nodes as a `TableRef`: an absolute Parquet path (visible columns plus the
- * hidden `__row` column, ROW_ID), its column schema, row count and recipe. Nothing holds rows in
- * JS memory between nodes.
+ * hidden `__row` column, ROW_ID: stored, or for a `*.in-order.parquet` file the row's position in
+ * it; `relation()` reads both alike), its column schema, row count and recipe. Nothing holds rows
+ * in JS memory between nodes.
  *
  * - SQL over a table: `SELECT ... FROM ${relation(t)}`; quote names with `ident()`, values with
  *   `literal()`. Run it on your own connection: `withConnection(con => con.run(sql))`.

@@ -63,7 +63,7 @@ export const EMPTY_RECIPE: Recipe = Object.freeze({ base: null, steps: [] }) as 
 
 export interface TableRef {
   kind: 'table';
-  /** Absolute path of a Parquet file (visible columns + ROW_ID). */
+  /** Absolute path of a Parquet file (visible columns + ROW_ID, stored or implied by file order: read it with relation()). */
   path: string;
   columns: ColumnSchema[];
   rowCount: number;

@@ -20,7 +20,7 @@ describe('writeTable', () => {
     const r = await rows(t.path);
     expect(r.map((x) => Number(x.__row))).toEqual([0, 1, 2]);
     expect(r.map((x) => x.i)).toEqual([1, null, 3]);
-    expect(readdirSync(ctx.outDir)).toEqual(['table.parquet']);
+    expect(readdirSync(ctx.outDir)).toEqual(['table.in-order.parquet']);
   });
 
   it('refuses a row-preserving SELECT that drops __row, and leaves no file behind', async () => {
