@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rm, stat } from 'node:fs/promises';
 import { FlowlineError, type ColumnSchema, type KnownTable, type RunContext, type TableRef } from '../spec/index.ts';
-import { ident, literal, withConnection } from './engine.ts';
+import { duckdbMemoryLimit, ident, literal, withConnection } from './engine.ts';
 import { duckdbMessage } from './errors.ts';
 import { checkTextFile, headBytes, resolveDataPath } from './files.ts';
 import { columnType, writeTableOn } from './tables.ts';
@@ -131,7 +131,21 @@ function commonArgs(o: CsvOptions): string[] {
   if (o.decimal === ',') args.push(`decimal_separator=','`);
   if (o.encoding === 'latin-1') args.push(`encoding='latin-1'`);
   if (o.maxLineSize) args.push(`max_line_size=${o.maxLineSize}`, `buffer_size=${o.maxLineSize + 1}`);
+  else if (smallBuffers()) args.push(`buffer_size=${smallBuffers()}`);
   return args;
+}
+
+/** DuckDB's CSV buffer (16 × its 2 MB line limit), of which each reading thread holds one or two. */
+const DEFAULT_BUFFER = 32 * 1024 * 1024;
+
+/**
+ * Under a small memory cap (FLOWLINE_DUCKDB_MEMORY below 256 MB) DuckDB's 32 MB CSV buffers do
+ * not fit ("could not allocate block of size 30.5 MiB"): an eighth of the cap instead, and never
+ * less than the longest line allowed. 0: the default buffers fit.
+ */
+function smallBuffers(): number {
+  const budget = Math.floor(duckdbMemoryLimit() / 8);
+  return budget >= DEFAULT_BUFFER ? 0 : Math.max(budget, 2 ** 21 + 1);
 }
 
 /** DuckDB's reader refuses a line longer than its max_line_size (2 MB unless set). */

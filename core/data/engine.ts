@@ -6,28 +6,30 @@
  */
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { FlowlineError } from '../spec/errors.ts';
+import { parseBytes } from './bytes.ts';
+import { spillRoot } from './spill-root.ts';
 
 let instance: Promise<DuckDBInstance> | null = null;
 
 const SPILL_PREFIX = 'flowline-duckdb-';
 
 /** The spill folder of one DuckDB instance: one per process and thread (file names would clash). */
-export function spillFolder(pid = process.pid, thread = threadId): string {
-  return join(tmpdir(), `${SPILL_PREFIX}${pid}-${thread}`);
+export function spillFolder(pid = process.pid, thread = threadId, root = spillRoot()): string {
+  return join(root, `${SPILL_PREFIX}${pid}-${thread}`);
 }
 
 /**
  * Remove spill folders: this process's (every thread's) at exit, and at start those of processes
  * that ended without cleaning up (killed, crashed). DuckDB makes its folder only when it spills.
  */
-export function removeSpillFolders(which: 'ours' | 'orphans'): void {
+export function removeSpillFolders(which: 'ours' | 'orphans', root = spillRoot()): void {
   let names: string[];
   try {
-    names = readdirSync(tmpdir());
+    names = readdirSync(root);
   } catch {
     return;
   }
@@ -37,7 +39,7 @@ export function removeSpillFolders(which: 'ours' | 'orphans'): void {
     const pid = Number(m[1]);
     if (which === 'ours' ? pid !== process.pid : pid === process.pid || alive(pid)) continue;
     try {
-      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+      rmSync(join(root, name), { recursive: true, force: true });
     } catch {
       // In use by another process after all, or not ours to remove: leave it.
     }
@@ -53,16 +55,61 @@ function alive(pid: number): boolean {
   }
 }
 
-// A terminated worker thread runs no exit handler, so the main thread removes every thread's folder.
-if (isMainThread) process.once('exit', () => removeSpillFolders('ours'));
-else process.once('exit', () => rmSync(spillFolder(), { recursive: true, force: true }));
+// A terminated worker thread runs no exit handler, so the main thread removes every thread's
+// folder (in the spill root as it is at exit, and in the system temp folder used before it was set).
+if (isMainThread) {
+  process.once('exit', () => {
+    removeSpillFolders('ours');
+    if (spillRoot() !== tmpdir()) removeSpillFolders('ours', tmpdir());
+  });
+} else process.once('exit', () => rmSync(spillFolder(), { recursive: true, force: true }));
+
+/** The machine's memory, or the process's cgroup limit where that is lower. */
+export function machineMemory(): number {
+  const constrained = process.constrainedMemory?.() ?? 0;
+  // Without a cgroup limit Node reports 0 or a huge sentinel (2^64).
+  return constrained > 0 && constrained < 2 ** 62 ? Math.min(totalmem(), constrained) : totalmem();
+}
+
+/** A memory cap below which the data layer takes its leaner paths (smaller buffers and row groups, narrower queries). */
+export const SMALL_MEMORY = 256 * 1024 ** 2;
+
+/** Share of the machine's memory one DuckDB instance may use by default (see duckdbMemoryLimit). */
+export const DEFAULT_MEMORY_SHARE = 0.25;
+const MIN_MEMORY_LIMIT = 256 * 1024 ** 2;
+
+/**
+ * Memory one DuckDB instance may hold before it spills to disk: FLOWLINE_DUCKDB_MEMORY ("2GB",
+ * "40%" of the machine), else a quarter of the machine's memory, at least 256 MB. DuckDB's own
+ * default (80%) is per instance, and the process and each worker thread has one: three of them
+ * could ask for 240% of the machine and be killed instead of spilling.
+ */
+export function duckdbMemoryLimit(setting = process.env.FLOWLINE_DUCKDB_MEMORY): number {
+  const text = setting?.trim() ?? '';
+  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (pct && Number(pct[1]) > 0 && Number(pct[1]) <= 100) return Math.max(MIN_MEMORY_LIMIT, Math.floor((machineMemory() * Number(pct[1])) / 100));
+  const bytes = parseBytes(text);
+  if (bytes !== null && bytes > 0) return Math.max(16 * 1024 ** 2, Math.floor(bytes));
+  if (text) {
+    throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: `FLOWLINE_DUCKDB_MEMORY is "${setting}": give a size such as 2GB or 512MB, or a share of the machine's memory such as 40%.` });
+  }
+  return Math.max(MIN_MEMORY_LIMIT, Math.floor(machineMemory() * DEFAULT_MEMORY_SHARE));
+}
+
+/** Memory each DuckDB thread gets at least: fewer threads under a smaller cap. */
+const MEMORY_PER_THREAD = 32 * 1024 ** 2;
 
 function createInstance(): Promise<DuckDBInstance> {
   const spill = spillFolder();
+  const limit = duckdbMemoryLimit();
   if (isMainThread) removeSpillFolders('orphans');
   return DuckDBInstance.create(':memory:', {
     // Larger-than-memory tables spill here instead of failing.
     temp_directory: spill,
+    memory_limit: `${Math.floor(limit / 1024 ** 2)}MiB`,
+    // Every thread holds its own buffers (a CSV buffer, a row group being written): under a small
+    // cap two threads ran out where one spilled and finished (a 16 MB cap, a 50 MB CSV).
+    threads: String(Math.max(1, Math.min(availableParallelism(), Math.floor(limit / MEMORY_PER_THREAD)))),
     // Row order is part of a table's meaning here (ROW_ID, previews): never let DuckDB reorder.
     preserve_insertion_order: 'true',
     // No network: never try to auto-install an extension from extensions.duckdb.org.

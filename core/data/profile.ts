@@ -12,7 +12,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 import { FlowlineError, ROW_ID, type ColumnSchema, type TableRef } from '../spec/index.ts';
-import { ident, literal, withConnection } from './engine.ts';
+import { duckdbMemoryLimit, ident, literal, SMALL_MEMORY, withConnection } from './engine.ts';
 import { columnSchemas, relation } from './tables.ts';
 
 /** Above this many rows, quantiles come from a sample and large distinct counts are estimated. */
@@ -282,7 +282,9 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   const grouped = (c: ColumnSchema, p: ColumnProfile) =>
     numeric(c) ? p.distinct <= topN || (!exact && p.distinct < EXACT_DISTINCT_BELOW) : p.distinct <= TOP_MAX_DISTINCT;
   const topCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => grouped(c, profiles[j]));
-  const perQuery = 60;
+  // Under a small memory cap one column per query: DuckDB spills a plain GROUP BY, but ran out of
+  // memory on the grouping sets of seven columns (a 16 MB cap, 420,000 rows).
+  const perQuery = duckdbMemoryLimit() < SMALL_MEMORY ? 1 : 60;
   for (let start = 0; start < topCols.length && rows; start += perQuery) {
     const batch = topCols.slice(start, start + perQuery);
     const g = batch.map((_, i) => `g${i}`);

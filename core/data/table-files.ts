@@ -7,7 +7,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlowlineError, ROW_ID, type ColumnSchema, type ColumnType, type Recipe, type RunContext, type TableRef } from '../spec/index.ts';
 import { statFingerprint } from '../exec/hash.ts';
-import { ident, literal, withConnection } from './engine.ts';
+import { duckdbMemoryLimit, ident, literal, SMALL_MEMORY, withConnection } from './engine.ts';
 
 export type ColumnData = Float64Array | (string | null)[];
 export type RowIds = Int32Array | Float64Array | Uint32Array | number[];
@@ -128,7 +128,10 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
   // with its own settings (writers.ts).
   // But that cap costs a fixed ~10 ms per column and row group whatever the rows (a 1,000-column
   // CSV of two rows took 13 s to write): wide tables keep DuckDB's default dictionaries.
-  const options = `FORMAT parquet, COMPRESSION lz4_raw${(opts.columns ?? 0) > WIDE_COLUMNS ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false`;
+  // Under a small memory cap (below 256 MB) the capped dictionaries ran out of memory (DuckDB
+  // 1.5, a 16 MB cap) where the default ones spill: keep the default there too.
+  const small = duckdbMemoryLimit() < SMALL_MEMORY;
+  const options = `FORMAT parquet, COMPRESSION lz4_raw${(opts.columns ?? 0) > WIDE_COLUMNS || small ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false${rowGroupOption(opts.columns)}`;
   try {
     const res = await con.runAndReadAll(`COPY (${selectSql}) TO ${literal(tmp)} (${options})`, opts.params);
     const rows = res.getRowsJS();
@@ -139,6 +142,19 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+/** DuckDB's rows per row group: the writer holds a whole row group of every column in memory. */
+const DEFAULT_ROW_GROUP = 122_880;
+
+/**
+ * Under a small memory cap, smaller row groups: a group of 122,880 rows × 20 columns is ~20 MB
+ * in memory before it is written, more than a 16 MB cap. Sized so one group (at ~16 bytes a value)
+ * takes an eighth of the cap; DuckDB's default wherever that is larger.
+ */
+function rowGroupOption(columns = 0): string {
+  const rows = Math.floor(duckdbMemoryLimit() / 8 / (16 * Math.max(1, columns)));
+  return rows >= DEFAULT_ROW_GROUP ? '' : `, ROW_GROUP_SIZE ${Math.max(2048, rows)}`;
 }
 
 async function countRows(con: DuckDBConnection, path: string): Promise<number> {

@@ -15,6 +15,7 @@ import { execute as executePlan, type ExecuteOptions, type TaskPool, type TaskRe
 import type { Pipeline } from '../schema/pipeline.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
 import type { RunEvent, RunSummary } from '../spec/run-events.ts';
+import { useSpillRoot } from '../data/spill-root.ts';
 import { ModelRegistry } from './registry/model-registry.ts';
 import type { RunRecord } from './runs/run-record.ts';
 import { RunRecorder } from './runs/run-recorder.ts';
@@ -94,6 +95,8 @@ export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<Pre
     modelsDir,
     start: async ({ workers, ...options }) => {
       if (!plan) throw new Error('prepareRun: the pipeline did not compile; check plan before start()');
+      // DuckDB spills beside the cache (the studio has chosen its own place first: createService).
+      useSpillRoot(join(cacheDir, 'spill'));
       const runId = options.runId ?? newRunId();
       // Every run is recorded (core/host/runs): the record exists, marked running, before a node starts.
       const recorder = await RunRecorder.begin({ runId, host: env.host ?? 'cli', pipeline: request.pipeline, path, set: request.set, to: request.to, plan, pipelineDir, cacheDir, runsDir }).catch(() => null);

@@ -38,6 +38,7 @@ import { exportOnnxFromStudio } from './service/export-onnx.ts';
 import { TrustGate } from './service/trust.ts';
 import { validateWithColumns } from './service/known-schemas.ts';
 import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
+import { useSpillRoot } from '../data/spill-root.ts';
 
 /** The engines the service drives; the defaults load core/exec and core/data on first use. */
 export interface ServiceEngine {
@@ -80,6 +81,8 @@ const noNativeDialogs = () =>
 export function createService(options: ServiceOptions): FlowlineService {
   // The studio reruns a Code node after each edit: keep a worker with danfo loaded ready for it.
   keepCodeWorkerWarm(true);
+  // One process serves every pipeline opened: DuckDB spills in the state folder's cache, not beside one of them.
+  useSpillRoot(join(resolve(options.stateDir), 'cache', 'spill'));
   const nodes = [...options.nodes];
   const cwd = resolve(options.cwd ?? process.cwd());
   const templatesDir = resolve(options.templatesDir);

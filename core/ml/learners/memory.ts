@@ -6,6 +6,7 @@
  * err on the high side; they are not a measurement.
  */
 import { freemem } from 'node:os';
+import { parseBytes } from '../../data/bytes.ts';
 import { FlowlineError } from '../../spec/errors.ts';
 import type { Learner } from './types.ts';
 
@@ -90,12 +91,6 @@ export function availableFitMemory(): number {
   const limit = parseBytes(process.env.FLOWLINE_FIT_MEMORY_LIMIT);
   if (limit !== null) bytes = Math.min(bytes, limit);
   return bytes;
-}
-
-function parseBytes(text: string | undefined): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(text ?? '');
-  if (!m) return null;
-  return Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -21,8 +22,8 @@ mkdirSync(spillFolder(process.pid, 3), { recursive: true });
 console.log(JSON.stringify({ spilled: existsSync(spillFolder()), pid: process.pid }));
 `;
 
-function runFlowlineProcess(): { spilled: boolean; pid: number } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SPILLING_PROCESS], { encoding: 'utf8', cwd: join(import.meta.dirname, '../../..') });
+function runFlowlineProcess(env: Record<string, string> = {}): { spilled: boolean; pid: number } {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SPILLING_PROCESS], { encoding: 'utf8', cwd: join(import.meta.dirname, '../../..'), env: { ...process.env, ...env } });
   if (child.status !== 0) throw new Error(`the child process failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }
@@ -40,5 +41,19 @@ describe('DuckDB temp folders', () => {
     expect(existsSync(spillFolder(run.pid, 0))).toBe(false);
     expect(existsSync(spillFolder(run.pid, 3))).toBe(false);
     expect(existsSync(orphan)).toBe(false);
+  });
+});
+
+describe('DuckDB spill folder', () => {
+  it('is inside FLOWLINE_SPILL_DIR (the cache folder the host chose), and removed with its process', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'flowline-spill-cache-'));
+    const root = join(cache, 'spill');
+    mkdirSync(root);
+    const ended = spawnSync(process.execPath, ['-e', '']).pid!;
+    mkdirSync(spillFolder(ended, 0, root), { recursive: true });
+
+    const run = runFlowlineProcess({ FLOWLINE_SPILL_DIR: root });
+    expect(run.spilled).toBe(true);
+    expect(readdirSync(root)).toEqual([]);
   });
 });
