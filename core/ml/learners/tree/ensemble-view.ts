@@ -46,7 +46,7 @@ export function treeNodes(tree: FlatTree): TreeNodes {
     if (tree.feature[i] >= 0) {
       left[i] = c;
       right[i] = c + 1;
-    } else value.set(tree.value.subarray(c * w, (c + 1) * w), i * w);
+    } else for (let v = 0; v < w; v++) value[i * w + v] = tree.value[c * w + v];
   }
   return { size, feature: tree.feature, threshold: tree.threshold, left, right, missingLeft: tree.missingLeft, cover: tree.cover, value, valueWidth: w };
 }

@@ -81,7 +81,7 @@ export class FlatTreeBuilder {
       if (feature[i] >= 0) child[i] = this.left[i];
       else {
         child[i] = k;
-        value.set(this.value.subarray(i * w, (i + 1) * w), k * w);
+        for (let v = 0; v < w; v++) value[k * w + v] = this.value[i * w + v];
         k++;
       }
     }
@@ -221,7 +221,8 @@ function packForest(trees: FlatTree[], nodes: number, values: number, hasNaN: bo
       packedInts[4 * j + 2] = leaf ? 0 : feature[i] * 8;
       packedInts[4 * j + 3] = leaf ? at + i * 16 : (at + child[i] * 16) | (hasNaN && missingLeft[i] !== 1 ? 1 : 0);
       // The walk finds a leaf's values by its node number: they go at the node's slot.
-      if (leaf) packedValues.set(value.subarray(child[i] * w, (child[i] + 1) * w), vbase + i * w);
+      // (a loop, not set(subarray): no view allocated per leaf on a pass over millions of nodes)
+      if (leaf) for (let v = 0; v < w; v++) packedValues[vbase + i * w + v] = value[child[i] * w + v];
     }
     treeAt.push(at);
     valueAt.push(valuesAt + vbase * 8);
