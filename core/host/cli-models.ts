@@ -7,16 +7,13 @@
  *   flowline models rollback --reason TEXT
  *   flowline models audit [--json]
  */
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { refusalLines } from '../export/gates.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import type { ListedVersion } from '../spec/model-registry.ts';
 import { parseCommandArgs } from './cli-args.ts';
-import { ModelRegistry, modelsDirFor } from './registry/model-registry.ts';
+import { ModelRegistry } from './registry/model-registry.ts';
 import { checkVersionGates, EXIT_GATE_FAILED, promote, rollback, type GateCheck } from './registry/promotion.ts';
-import { cacheDirFor } from './run-session.ts';
-import { defaultStateDir } from './service/state-dir.ts';
+import { projectFolder } from './cli-runs.ts';
 
 export const MODELS_USAGE = `flowline models [list] [--in PIPELINE_OR_FOLDER] [--json]
 flowline models show VERSION [--json]                 VERSION: v3 (or 3), production, latest
@@ -31,14 +28,7 @@ interface Io {
 
 /** The registry of a pipeline file, of a project folder, or of the current folder. */
 export function registryFor(where: string | undefined): ModelRegistry {
-  const abs = resolve(where ?? '.');
-  let folder = false;
-  try {
-    folder = statSync(abs).isDirectory();
-  } catch {
-    throw new FlowlineError({ code: 'FILE_NOT_FOUND', file: abs, message: `${abs} does not exist.`, hint: 'Give a pipeline file or the folder it is in (--in).' });
-  }
-  return new ModelRegistry(folder ? join(abs, '.flowline', 'models') : modelsDirFor(cacheDirFor(abs, defaultStateDir())));
+  return new ModelRegistry(projectFolder(where, 'models'));
 }
 
 export async function modelsCommand(args: string[], io: Io): Promise<number> {

@@ -2,8 +2,8 @@
  * `flowline monitor MODEL NEW_DATA`: new rows against the training reference the exported model
  * carries (docs/lifecycle.md, "Drift"). Exit 0 within thresholds, 3 on drift, 2 on bad input.
  *
- * MODEL: an exported .onnx file, a serving bundle folder (flowline-model.json), or a recorded run
- * (id, prefix, latest) whose artifacts include an .onnx file. NEW_DATA: a CSV file, or a serving
+ * MODEL: an exported .onnx file, a serving bundle folder (flowline-model.json), a registry version
+ * (v3, production), or a recorded run (id, prefix, latest) whose artifacts include an .onnx file. NEW_DATA: a CSV file, or a serving
  * bundle's request log (JSON Lines, docs/serving-bundle.md "Request log").
  */
 import { mkdtempSync, statSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { makeFrame, type Frame, type FrameColumn } from '../ml/frame.ts';
 import { scoreClassification, scoreRegression } from '../ml/metrics.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import { readModelRows, standaloneContext } from './cli-export.ts';
+import { registryFor } from './cli-models.ts';
 import { runStoreFor } from './cli-runs.ts';
 
 /** Exit code for drift found (documented in docs/lifecycle.md and `flowline help`). */
@@ -115,6 +116,12 @@ async function resolveModel(ref: string, where: string | undefined, name: string
     return loadOnnx(join(abs, chosen.file));
   }
   if (stat?.isFile()) return loadOnnx(abs);
+  // A registry version (v3, production): the registry's own copy of the model.
+  if (/^(v\d+|production)$/.test(ref)) {
+    const registry = registryFor(where);
+    const version = await registry.get(ref);
+    return loadOnnx(join(registry.folderOf(version.id), version.file));
+  }
   // Not a file: a recorded run whose artifacts include an exported model.
   const record = await runStoreFor(where).get(ref);
   const onnx = record.artifacts.find((a) => a.kind === 'onnx');

@@ -6,18 +6,21 @@
  *   flowline runs compare A B [--in ...] [--json]
  */
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FlowlineError } from '../spec/errors.ts';
 import { formatMs } from './cli-progress.ts';
 import { cacheDirFor } from './run-session.ts';
 import { compareRuns, formatComparison } from './runs/run-compare.ts';
 import type { RunRecord } from './runs/run-record.ts';
-import { runsDirFor, RunStore } from './runs/run-store.ts';
+import { RunStore } from './runs/run-store.ts';
 import { defaultStateDir } from './service/state-dir.ts';
 
-/** The run log of a pipeline file, of a project folder, or of the current folder. */
-export function runStoreFor(where: string | undefined): RunStore {
+/**
+ * A project's `.flowline/<name>` folder (runs, models) for a pipeline file, a project folder, or
+ * the current folder: beside the pipeline's cache folder, as run-session.ts places them.
+ */
+export function projectFolder(where: string | undefined, name: 'runs' | 'models'): string {
   const abs = resolve(where ?? '.');
   let folder = false;
   try {
@@ -25,7 +28,12 @@ export function runStoreFor(where: string | undefined): RunStore {
   } catch {
     throw new FlowlineError({ code: 'FILE_NOT_FOUND', file: abs, message: `${abs} does not exist.`, hint: 'Give a pipeline file or the folder it is in (--in).' });
   }
-  return new RunStore(folder ? join(abs, '.flowline', 'runs') : runsDirFor(cacheDirFor(abs, defaultStateDir())));
+  return folder ? join(abs, '.flowline', name) : join(dirname(cacheDirFor(abs, defaultStateDir())), name);
+}
+
+/** The run log of a pipeline file, of a project folder, or of the current folder. */
+export function runStoreFor(where: string | undefined): RunStore {
+  return new RunStore(projectFolder(where, 'runs'));
 }
 
 interface Io {

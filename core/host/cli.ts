@@ -34,7 +34,7 @@ const USAGE = `flowline — run Flowline pipelines from the command line
   flowline runs show RUN [--json]                          RUN: an id, a unique prefix, latest, latest~N
   flowline runs compare A B [--json]                       what changed (params, data, nodes) and metric deltas
   flowline monitor <MODEL> <NEW_DATA> [--json] [--html report.html] [--psi 0.2] [--ks 0.2] [--js 0.2] [--missing 0.1]
-                                                           MODEL: .onnx file, bundle folder or run id; NEW_DATA: CSV or request log
+                                                           MODEL: .onnx file, bundle folder, registry version (v3, production) or run id; NEW_DATA: CSV or request log
   flowline models [list] [--in PIPELINE_OR_FOLDER] [--json]  exported models, their stage and lineage
   flowline models show VERSION [--json]                    VERSION: v3, production, latest; with its gates
   flowline models promote VERSION --reason TEXT            gates checked; refused with exit 4

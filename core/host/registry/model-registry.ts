@@ -21,7 +21,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { FlowlineError } from '../../spec/errors.ts';
 import { MODEL_VERSION_FORMAT, type AuditEntry, type ListedVersion, type ModelStage, type ModelVersion } from '../../spec/model-registry.ts';
 import { processAlive, writeFileAtomic } from '../pipeline-file.ts';
@@ -32,9 +32,6 @@ export const VERSION_PIPELINE = 'pipeline.flow.json';
 export const AUDIT_FILE = 'audit.jsonl';
 const LOCK_FILE = '.lock';
 const LOCK_WAIT_MS = 30_000;
-
-/** The registry of a pipeline: beside its cache folder (`.flowline/cache` → `.flowline/models`). */
-export const modelsDirFor = (cacheDir: string) => join(dirname(cacheDir), 'models');
 
 /** Who did it, for the audit log: the OS user. */
 export function currentUser(): string {

@@ -205,4 +205,13 @@ describe('the model registry', () => {
     expect((await exportModel(churn, 'm6.onnx')).code).toBe(0);
     expect((await list()).map((v) => v.id)).toEqual(['v1', 'v2', 'v3', 'v4', 'v6']);
   }, 120_000);
+
+  it('flowline monitor takes a registry version: the production model against new rows, exit 3 on shifted rows', async () => {
+    writeFileSync(join(dir, 'shifted.csv'), table('city', 0, true));
+    const r = await cli('monitor', 'production', join(dir, 'shifted.csv'), '--in', dir, '--json');
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.json().model).toBe(join(dir, '.flowline', 'models', 'v2', 'model.onnx'));
+    expect(r.json().drifted).toContain('x1');
+    expect((await cli('monitor', 'v9', join(dir, 'shifted.csv'), '--in', dir)).stderr).toContain('no model version "v9"');
+  });
 });
