@@ -7,7 +7,7 @@ import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../spec/run-e
 import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { paramNames } from '../spec/params.ts';
 import { nodeSeed, SEED_PARAM } from '../spec/seed.ts';
-import type { RunContext } from '../spec/context.ts';
+import type { RunContext, RunInfo } from '../spec/context.ts';
 import { MODEL_STATE_LAYOUT, type PortValue } from '../spec/values.ts';
 import { FingerprintMemo, NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
 import { canonicalJson, fingerprintFile, sha256 } from './hash.ts';
@@ -32,6 +32,8 @@ export interface ExecuteSettings {
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   runId?: string;
+  /** What nodes may know of the run besides its id (RunContext.run): its record's hash and data files, the gates. */
+  run?: Omit<RunInfo, 'id'>;
   /** How many nodes may run at once (independent branches). */
   concurrency?: number;
   /** false: recompute everything (the results still refresh the cache). */
@@ -146,7 +148,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
       emit({ type: 'node:start', runId, nodeId: node.id, reason });
       outDir = await cache.prepare(key);
       const warned: string[] = [];
-      const ctx = makeContext(node, { runId, seed, outDir, pipelineDir: options.pipelineDir, signal, pool, emit, warnings: warned });
+      const ctx = makeContext(node, { runId, run: { ...options.run, id: runId }, seed, outDir, pipelineDir: options.pipelineDir, signal, pool, emit, warnings: warned });
       let outputs = (await node.spec.run({ inputs: inputs as never, params: node.params as never, ctx })) as Record<string, PortValue>;
       ctx.throwIfCancelled();
       checkOutputs(node, outputs);
@@ -212,6 +214,7 @@ function checkOutputs(node: PlanNode, outputs: Record<string, PortValue>): void 
 
 interface ContextDeps {
   runId: string;
+  run: RunInfo;
   seed: number;
   outDir: string;
   pipelineDir: string;
@@ -240,6 +243,7 @@ function makeContext(node: PlanNode, deps: ContextDeps): RunContext {
     pipelineDir: deps.pipelineDir,
     outDir: deps.outDir,
     inputSources: Object.fromEntries(Object.entries(node.inputs).map(([port, list]) => [port, list.map((i) => i.node)])),
+    run: deps.run,
     seed: deps.seed,
     signal: deps.signal,
     log,

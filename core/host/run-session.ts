@@ -105,7 +105,8 @@ export function prepareRun(request: RunRequestOf, env: RunEnvironment): Omit<Pre
         options.onEvent?.(event);
       };
       try {
-        const summary = await run(plan, { cacheDir, pipelineDir, pipelineKey, ...options, runId, onEvent, ...workers });
+        const lineage = { ...recorder?.lineage, ...(request.pipeline.gates ? { gates: request.pipeline.gates } : {}) };
+        const summary = await run(plan, { cacheDir, pipelineDir, pipelineKey, ...options, runId, run: lineage, onEvent, ...workers });
         await recorder?.finish(summary);
         if (recorder) await registerExports(recorder.current, modelsDir);
         return summary;

@@ -1,5 +1,17 @@
 import type { ErrorInfo } from './errors.ts';
+import type { RecordedDataFile } from './run-log.ts';
 import type { WorkerTask } from './worker-task.ts';
+
+/** The run a node runs in, as the run log records it: what an export cites as the model's lineage. */
+export interface RunInfo {
+  id: string;
+  /** The run log's pipeline hash (over the compiled nodes, edges and seed); absent when the run is not recorded. */
+  pipelineHash?: string;
+  /** Every data file the run reads, with its content hash and the nodes that read it. */
+  data?: RecordedDataFile[];
+  /** The pipeline's gates as declared (core/schema/gates.ts `Gate`, validated when the file was read). */
+  gates?: readonly unknown[];
+}
 
 export interface RunContext {
   readonly nodeId: string;
@@ -9,6 +21,11 @@ export interface RunContext {
   readonly outDir: string;
   /** Upstream node ids per input port, in connection order (absent in unit-test contexts). */
   readonly inputSources?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The run this node runs in (absent in unit-test contexts). A cached result keeps what it was
+   * made with: an export's model card cites the run that wrote the file.
+   */
+  readonly run?: RunInfo;
   /** Seed for everything random in this node: its `seed` param (param.seed()), or the pipeline's seed. */
   readonly seed: number;
   readonly signal: AbortSignal;

@@ -79,6 +79,11 @@ export class RunRecorder {
     return this.record;
   }
 
+  /** What the run's nodes may cite about it (RunContext.run): its pipeline hash and data files. */
+  get lineage(): { pipelineHash: string; data: RecordedDataFile[] } {
+    return { pipelineHash: this.record.pipeline.hash, data: this.record.data };
+  }
+
   /** Follow the run's events: each node's status is on disk as soon as it changes. */
   event(event: RunEvent): void {
     if (!('nodeId' in event)) return;
