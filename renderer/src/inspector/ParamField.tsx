@@ -37,6 +37,7 @@ export function ParamField(props: FieldProps) {
       return <ColumnPicker id={`${id}-input`} nodeId={nodeId} ui={ui} multiple={ui.widget === 'columns'} value={value} onChange={commit} />;
     }
     if (ui?.widget === 'file') return <FileField id={`${id}-input`} value={typeof value === 'string' ? value : ''} ui={ui} onChange={commit} />;
+    if (ui?.widget === 'textarea') return <TextAreaInput id={`${id}-input`} value={typeof value === 'string' ? value : String(schema.default ?? '')} onCommit={commit} />;
     if (ui?.widget === 'code' || ui?.widget === 'json' || kindOf(schema) === 'json') {
       const json = ui?.widget !== 'code';
       const text = json ? JSON.stringify(value ?? schema.default ?? null, null, 2) : String(value ?? '');
@@ -156,4 +157,11 @@ export function ScalarInput({ schema, value, required, inputId, onCommit }: Fiel
 
 function splitList(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Free text over several lines (a model card's intended use): committed on leaving the field, one undo step per edit. */
+function TextAreaInput({ id, value, onCommit }: { id: string; value: string; onCommit: (v: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return <textarea id={id} className="input field__textarea" rows={4} value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={() => draft !== value && onCommit(draft)} />;
 }
