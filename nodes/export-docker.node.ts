@@ -2,6 +2,9 @@ import { basename, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { exportDockerTask } from '../core/export/serving/export-docker.ts';
 import { defineNode, param } from '../core/spec/index.ts';
+import { cardParams, cardText } from '../core/export/card/card-params.ts';
+import { BUNDLE_CARD, cardPartsOf, modelCard } from '../core/export/card/model-card.ts';
+import { modelCardHtml, modelCardMarkdown } from '../core/report/index.ts';
 
 export const exportDockerNode = defineNode({
   type: 'export.docker',
@@ -9,7 +12,7 @@ export const exportDockerNode = defineNode({
   title: 'Export Docker',
   category: 'Export',
   description:
-    'Write a serving bundle: the verified ONNX model with a small server (Open Inference Protocol v2, MLflow /invocations, /predict, Prometheus /metrics), a Dockerfile, an OpenAPI document and golden requests. Connect a challenger model to compare two models (A/B, canary or shadow).',
+    'Write a serving bundle: the verified ONNX model with a small server (Open Inference Protocol v2, MLflow /invocations, /predict, Prometheus /metrics), a Dockerfile, an OpenAPI document, golden requests and a model card. Connect a challenger model to compare two models (A/B, canary or shadow).',
   help: {
     text:
       'Writes a folder you can build into a Docker image that serves the model: the model as a verified ONNX file, a small server that answers the Open Inference Protocol v2 (KServe), MLflow\'s /invocations and a plain /predict on one port, Prometheus metrics, a Dockerfile, an OpenAPI document and example requests with their expected answers. A request it cannot score gets a 422 answer with the reason; unknown category and extra fields set how strict it is.\n\nConnect a challenger model to serve two models side by side: ab splits the traffic, canary also falls back to the champion when the challenger fails, shadow scores both and answers with the champion.',
@@ -19,6 +22,8 @@ export const exportDockerNode = defineNode({
     model: { type: 'model', label: 'Champion model' },
     rows: { type: 'table', label: 'Held-out rows' },
     challenger: { type: 'model', label: 'Challenger model', required: false },
+    metrics: { type: 'metrics', label: 'Metrics for the model card', required: false },
+    explanation: { type: 'explanation', label: 'Explanation for the model card', required: false },
   },
   outputs: { bundle: { type: 'artifact', label: 'Bundle folder' } },
   params: z.object({
@@ -29,14 +34,18 @@ export const exportDockerNode = defineNode({
     extra_fields: z.enum(['ignore', 'reject']).default('ignore').describe('Fields the model does not read: ignore them, or answer 422'),
     max_rows: z.number().int().min(1).default(10_000).describe('Most rows in one request'),
     exact: z.boolean().default(false).describe('ONNX opset 21 in double throughout (needs onnxruntime 1.20+): the app\'s numbers bit for bit'),
+    ...cardParams,
   }),
   exportable: false,
   summary: (p) => p.folder,
   async run({ inputs, params, ctx }) {
     const out = isAbsolute(params.folder) ? params.folder : join(ctx.pipelineDir, params.folder);
     const rowsFrom = ctx.inputSources?.rows?.[0] ?? 'the connected table';
+    // The champion's model card goes inside the bundle (and its zip), beside its model.
+    const card = modelCard(cardPartsOf(ctx, { model: inputs.model, metrics: inputs.metrics, explanation: inputs.explanation, card: cardText(params) }, `${basename(out)}/model.onnx`));
     const result = await ctx.runInWorker(exportDockerTask, {
       out,
+      extraFiles: { [BUNDLE_CARD.markdown]: modelCardMarkdown(card), [BUNDLE_CARD.html]: await modelCardHtml(card) },
       champion: { model: inputs.model, heldOut: { table: inputs.rows, source: `rows from node "${rowsFrom}"` } },
       ...(inputs.challenger ? { challenger: { model: inputs.challenger, heldOut: { table: inputs.rows, source: `rows from node "${rowsFrom}"` }, name: `${inputs.challenger.trainedOn.nodeId}` } } : {}),
       routing: { mode: inputs.challenger ? params.routing : 'single', challengerPercent: params.challenger_percent },

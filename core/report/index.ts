@@ -4,3 +4,4 @@ export { writeReportFile } from './write-report.ts';
 export { dataTable, esc, facts, figures, fmtDuration, fmtNumber, page, section } from './html.ts';
 export { diagramSvg, type Diagram, type DiagramNode } from './diagram.ts';
 export { writeInputsReport, type ReportNodeInputs } from './node-report.ts';
+export { modelCardHtml, modelCardMarkdown, writeModelCard } from './model-card.ts';

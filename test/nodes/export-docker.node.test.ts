@@ -40,6 +40,12 @@ describe('Export Docker node', () => {
     expect(manifest.models[0].outputs.map((o) => o.name)).toEqual(['value']);
     expect(manifest.models[0].valueBuckets!.length).toBeGreaterThan(3);
     expect(existsSync(`${artifact.path}.zip`)).toBe(true);
+    // The champion's model card is inside the bundle; without gates, metrics or an explanation connected it says so.
+    const card = readFileSync(join(artifact.path, 'model-card.md'), 'utf8');
+    expect(card).toMatch(/^# Model card: ridge predicting “y”\n\n`bundle\/model\.onnx`/);
+    expect(card).toContain('The pipeline declares no gates.');
+    expect(card).toContain('No Evaluate metrics were connected to the export.');
+    expect(readFileSync(join(artifact.path, 'model-card.html'), 'utf8')).toContain('<h1>Model card: ridge predicting “y”</h1>');
     expect(run.events.some((e) => e.type === 'node:log' && e.nodeId === 'bundle' && /Wrote .*bundle/.test(e.message))).toBe(true);
   }, 60_000);
 });

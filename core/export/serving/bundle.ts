@@ -58,6 +58,8 @@ export interface BundleOptions {
   zip?: boolean;
   /** Image name used in the README's commands. */
   image?: string;
+  /** More files to write into the bundle (path inside it → text), e.g. the champion's model card. */
+  extraFiles?: Record<string, string>;
 }
 
 export interface BundleResult {
@@ -150,6 +152,7 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
   files.set('.dockerignore', DOCKERIGNORE);
   files.set('Dockerfile', dockerfile({ withLock: lock !== null }));
   files.set('README.md', bundleReadme(manifest, options.image ?? packageName));
+  for (const [path, content] of Object.entries(options.extraFiles ?? {})) files.set(path, content);
 
   const staging = `${out}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });

@@ -41,6 +41,8 @@ export interface DockerExportOptions {
   validation?: Partial<ValidationPolicy>;
   target?: TargetName;
   zip?: boolean;
+  /** More files for a new bundle (BundleOptions.extraFiles). */
+  extraFiles?: Record<string, string>;
   /** Default: this Flowline's version. */
   flowlineVersion?: string;
 }
@@ -62,7 +64,7 @@ export async function exportDocker(o: DockerExportOptions): Promise<DockerExport
   const champion = await prepare(o.champion);
   if (o.addToExisting) return { ...(await addChallenger(o.out, champion, o.routing ?? {}, { zip: o.zip })), verification };
   const challenger = o.challenger ? await prepare(o.challenger) : undefined;
-  return { ...(await writeBundle({ out: o.out, champion, challenger, routing: o.routing, validation: o.validation, zip: o.zip })), verification };
+  return { ...(await writeBundle({ out: o.out, champion, challenger, routing: o.routing, validation: o.validation, zip: o.zip, extraFiles: o.extraFiles })), verification };
 }
 
 async function bundleModelOf(m: DockerModelSource, o: DockerExportOptions): Promise<{ bundle: BundleModel; verification: VerificationReport }> {
