@@ -193,4 +193,4 @@ if (SKLEARN && probePython().modules.sklearn) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-} else console.log('\nscikit-learn: skipped (apt-get install python3-sklearn)');
+} else console.log(SKLEARN ? '\nscikit-learn: skipped, not installed (apt-get install python3-sklearn)' : '\nscikit-learn: skipped (--skip-sklearn)');
