@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveDataPath } from '../core/data/files.ts';
 import { fileFingerprint } from '../core/data/tables.ts';
 import { FLOWLINE_VERSION } from '../core/export/version.ts';
+import { renderReportTask } from '../core/report/render-task.ts';
 import { defineNode, param } from '../core/spec/index.ts';
 
 export const writeReportNode = defineNode({
@@ -31,9 +32,10 @@ export const writeReportNode = defineNode({
   summary: (p) => p.path,
   async run({ inputs, params, ctx }) {
     const abs = resolveDataPath(ctx, params.path);
-    // Loaded when a report is written: React's server renderer is not needed by any other run.
     const { writeInputsReport } = await import('../core/report/node-report.ts');
-    const sections = await writeInputsReport(abs, { title: params.title, flowlineVersion: FLOWLINE_VERSION, inputs, sources: ctx.inputSources, nodeId: ctx.nodeId });
+    // Drawing the charts takes a good part of a second: on the worker pool, not the studio's process.
+    const render = (input: Parameters<typeof renderReportTask.run>[0]) => ctx.runInWorker(renderReportTask, input);
+    const sections = await writeInputsReport(abs, { title: params.title, flowlineVersion: FLOWLINE_VERSION, inputs, sources: ctx.inputSources, nodeId: ctx.nodeId, render });
     ctx.log(`Wrote ${abs}: ${sections}.`);
     return { file: { kind: 'artifact', path: abs, format: 'html', fingerprint: await fileFingerprint(abs) } };
   },

@@ -18,6 +18,7 @@ import { exportOnnxTask } from '../export/onnx/export-task.ts';
 import { exportDockerTask } from '../export/serving/export-docker.ts';
 import { lagFeaturesTask } from '../data/lag-features.ts';
 import { driftReportTask } from '../ml/drift/drift-task.ts';
+import { renderReportTask } from '../report/render-task.ts';
 
 /** Defined (true) by `npm run build` (scripts/build.ts), where import.meta.url is this file's place in the package. */
 declare const __FLOWLINE_BUNDLE__: boolean | undefined;
@@ -42,6 +43,7 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   exportDockerTask,
   lagFeaturesTask,
   driftReportTask,
+  renderReportTask,
 ]);
 
 /**

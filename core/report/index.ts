@@ -5,3 +5,4 @@ export { dataTable, esc, facts, figures, fmtDuration, fmtNumber, page, section }
 export { diagramSvg, type Diagram, type DiagramNode } from './diagram.ts';
 export { writeInputsReport, type ReportNodeInputs } from './node-report.ts';
 export { modelCardHtml, modelCardMarkdown, writeModelCard } from './model-card.ts';
+export { renderReportTask } from './render-task.ts';

@@ -2,7 +2,7 @@
 import { FlowlineError } from '../spec/errors.ts';
 import type { ArtifactValue, ExplanationValue, MetricsValue, PortValue, TableRef } from '../spec/values.ts';
 import { sectionsOf, type NodeValues } from './from-run.ts';
-import { renderRunReport } from './render-report.ts';
+import type { ReportInput } from './render-report.ts';
 import { writeReportFile } from './write-report.ts';
 
 export interface ReportNodeInputs {
@@ -15,7 +15,15 @@ export interface ReportNodeInputs {
 /** Writes the report to `path` (absolute); returns what it holds, in words, for the node's log. */
 export async function writeInputsReport(
   path: string,
-  args: { title: string; flowlineVersion: string; inputs: ReportNodeInputs; sources?: Readonly<Record<string, readonly string[]>>; nodeId: string },
+  args: {
+    title: string;
+    flowlineVersion: string;
+    inputs: ReportNodeInputs;
+    sources?: Readonly<Record<string, readonly string[]>>;
+    nodeId: string;
+    /** Renders the page (the node passes the worker pool's renderReportTask). */
+    render: (input: ReportInput) => Promise<string>;
+  },
 ): Promise<string> {
   const nodes: NodeValues[] = [];
   for (const port of ['tables', 'metrics', 'explanations', 'files'] as const) {
@@ -28,7 +36,7 @@ export async function writeInputsReport(
     throw new FlowlineError({ code: 'MISSING_INPUT', nodeId: args.nodeId, message: 'The report has nothing to show: no table, metrics, explanation or file is wired into it.', hint: 'Connect an Evaluate, an Explain, a table or an export to the Report node.' });
   }
   const sections = await sectionsOf(nodes);
-  const html = await renderRunReport({ title: args.title, flowlineVersion: args.flowlineVersion, generatedAt: new Date().toISOString(), ...sections, params: [], data: [] });
+  const html = await args.render({ title: args.title, flowlineVersion: args.flowlineVersion, generatedAt: new Date().toISOString(), ...sections, params: [], data: [] });
   await writeReportFile(path, html, args.nodeId);
   const counts = [
     [sections.sources.length, 'table profile'],

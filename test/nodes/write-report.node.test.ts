@@ -9,6 +9,8 @@ import { sideEffects } from '../../core/host/side-effects.ts';
 import { CURRENT_VERSION, Pipeline } from '../../core/schema/index.ts';
 import type { ArtifactValue, MetricsValue } from '../../core/spec/values.ts';
 import { NODES } from '../../nodes/index.ts';
+import { writeReportNode } from '../../nodes/write-report.node.ts';
+import { fakeContext } from '../support/fake-context.ts';
 import { runPipeline } from '../support/run-pipeline.ts';
 
 function data(dir: string): void {
@@ -71,6 +73,17 @@ describe('Report node', () => {
     const logs = run.events.filter((e) => e.type === 'node:log' && e.nodeId === 'report').map((e) => (e as { message: string }).message);
     expect(logs.join('\n')).toContain('1 table profile, 1 set of metrics, 1 exported file');
   }, 120_000);
+
+  it("draws its charts on the worker pool, not on the process that answers the studio's window", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowline-report-node-'));
+    const tasks: string[] = [];
+    const base = fakeContext({ pipelineDir: dir, nodeId: 'report' });
+    const ctx = { ...base, runInWorker: ((task, payload) => (tasks.push(task.name), base.runInWorker(task, payload))) as typeof base.runInWorker };
+    const metrics: MetricsValue = { kind: 'metrics', scope: 'test', values: { rmse: 1.5 }, charts: [{ kind: 'histogram', id: 'h', title: 'Residuals', bins: [{ x0: 0, x1: 1, count: 4 }] }], tables: [] };
+    await writeReportNode.run({ inputs: { tables: [], metrics: [metrics], explanations: [], files: [] }, params: { path: 'r.html', title: 'R' }, ctx });
+    expect(tasks).toEqual(['report.render']);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('data-testid="chart-h"');
+  });
 
   it('with nothing wired in it fails, naming the node, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowline-report-node-'));
