@@ -12,6 +12,7 @@ import { asDesktop, menuCommand, probe, setDialogAnswers } from './support/deskt
 const loadOnly = (name: string) => pipelineFile(name, [{ id: 'load', type: 'data.load_csv', params: { path: 'datasets/digits.test.csv' } }], []);
 
 test('on the desktop, Open and Save as show the OS dialogs, and menu commands and double-clicked files reach the studio', async ({ page, workDir }) => {
+  test.setTimeout(90_000);
   const first = writePipeline(workDir, 'first.flow.json', loadOnly('First'));
   const second = writePipeline(workDir, 'second.flow.json', loadOnly('Second'));
   await asDesktop(page);
@@ -43,7 +44,7 @@ test('on the desktop, Open and Save as show the OS dialogs, and menu commands an
 
   // View > Canvas / JSON and Help > Keyboard Shortcuts run what their keys run.
   await menuCommand(page, { command: 'toggle-json' });
-  await expect(page.getByTestId('json-view')).toBeVisible();
+  await expect(page.getByTestId('json-view')).toBeVisible({ timeout: 30_000 }); // the editor loads on first use
   await menuCommand(page, { command: 'toggle-json' });
   await expect(page.getByTestId('canvas')).toBeVisible();
   await menuCommand(page, { command: 'shortcuts' });
