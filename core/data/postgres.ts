@@ -1,8 +1,9 @@
 /**
  * PostgreSQL query → table with `pg`, run as one statement in a read-only transaction that is
- * rolled back. Credentials never live in the pipeline file: the node names
- * an environment variable holding a connection URL, or leaves it empty to use the standard PG*
- * variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) that libpq and `pg` read.
+ * rolled back. Credentials never live in the pipeline file: the node names an environment variable
+ * holding a connection URL or a connection saved in the studio (its dialog; the OS keychain on the
+ * desktop), or leaves it empty to use the standard PG* variables (PGHOST, PGPORT, PGDATABASE,
+ * PGUSER, PGPASSWORD) that libpq and `pg` read.
  */
 // pg is loaded when a query runs, not at start-up.
 import type pg from 'pg';
@@ -42,14 +43,17 @@ export function columnsFromPg(fields: PgField[], rows: unknown[][]): JsColumn[] 
   });
 }
 
-/** The pg client config: a URL from the named environment variable, or the PG* variables. */
-export function pgConfig(ctx: Pick<RunContext, 'nodeId'>, connectionVar: string, env: NodeJS.ProcessEnv = process.env): pg.ClientConfig {
+/**
+ * The pg client config: a URL from the named environment variable (so the CLI and CI keep working
+ * as they always have), else the connection saved in the studio under that name, or the PG* variables.
+ */
+export function pgConfig(ctx: Pick<RunContext, 'nodeId' | 'savedConnection'>, connectionVar: string, env: NodeJS.ProcessEnv = process.env): pg.ClientConfig {
   const name = connectionVar.trim();
   if (/^postgres(ql)?:\/\//i.test(name)) {
     throw new FlowlineError({
       code: 'INVALID_PARAM',
       nodeId: ctx.nodeId,
-      message: 'The connection setting holds a connection URL; it must name an environment variable instead, so no password is saved in the pipeline file.',
+      message: 'The connection setting holds a connection URL; it must name an environment variable or a connection saved in the studio instead, so no password is saved in the pipeline file.',
       hint: 'Set e.g. DATABASE_URL=postgres://user:password@host/db in the environment and write DATABASE_URL here (or leave it empty to use PGHOST, PGUSER, PGPASSWORD, PGDATABASE).',
     });
   }
@@ -63,8 +67,17 @@ export function pgConfig(ctx: Pick<RunContext, 'nodeId'>, connectionVar: string,
     throw new FlowlineError({ code: 'INVALID_PARAM', nodeId: ctx.nodeId, message: `"${name}" is not an environment variable name.`, hint: 'Use a name such as DATABASE_URL.' });
   }
   const url = env[name];
-  if (!url) throw new FlowlineError({ code: 'INVALID_PARAM', nodeId: ctx.nodeId, message: `The environment variable ${name} is not set.`, hint: `Set ${name}=postgres://user:password@host:5432/database before starting Flowline.` });
-  return { connectionString: url };
+  if (url) return { connectionString: url };
+  const saved = ctx.savedConnection?.(name);
+  if (saved) return { host: saved.host, port: saved.port, database: saved.database, user: saved.user, password: saved.password };
+  throw new FlowlineError({
+    code: 'INVALID_PARAM',
+    nodeId: ctx.nodeId,
+    message: ctx.savedConnection ? `No connection "${name}" is saved in the studio, and the environment variable ${name} is not set.` : `The environment variable ${name} is not set.`,
+    hint: ctx.savedConnection
+      ? `Save the login under "${name}" with the node's "Database connection…" button, or set ${name}=postgres://user:password@host:5432/database before starting Flowline.`
+      : `Set ${name}=postgres://user:password@host:5432/database before starting Flowline.`,
+  });
 }
 
 /** Statements that return rows; COPY, CREATE, CALL, DO, SET… are commands, not queries. */

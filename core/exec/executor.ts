@@ -7,7 +7,7 @@ import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../spec/run-e
 import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import { paramNames } from '../spec/params.ts';
 import { nodeSeed, SEED_PARAM } from '../spec/seed.ts';
-import type { RunContext, RunInfo } from '../spec/context.ts';
+import type { RunContext, RunInfo, SavedConnection } from '../spec/context.ts';
 import { MODEL_STATE_LAYOUT, type PortValue } from '../spec/values.ts';
 import { FingerprintMemo, NodeCache, RunHistory, explainRerun, type Provenance } from './cache.ts';
 import { canonicalJson, fingerprintFile, sha256 } from './hash.ts';
@@ -38,6 +38,8 @@ export interface ExecuteSettings {
   concurrency?: number;
   /** false: recompute everything (the results still refresh the cache). */
   useCache?: boolean;
+  /** Database connections saved in the studio, by name (RunContext.savedConnection). */
+  savedConnection?: (name: string) => SavedConnection | undefined;
 }
 
 /**
@@ -148,7 +150,7 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<RunS
       emit({ type: 'node:start', runId, nodeId: node.id, reason });
       outDir = await cache.prepare(key);
       const warned: string[] = [];
-      const ctx = makeContext(node, { runId, run: { ...options.run, id: runId }, seed, outDir, pipelineDir: options.pipelineDir, signal, pool, emit, warnings: warned });
+      const ctx = makeContext(node, { runId, run: { ...options.run, id: runId }, seed, outDir, pipelineDir: options.pipelineDir, signal, pool, emit, warnings: warned, savedConnection: options.savedConnection });
       let outputs = (await node.spec.run({ inputs: inputs as never, params: node.params as never, ctx })) as Record<string, PortValue>;
       ctx.throwIfCancelled();
       checkOutputs(node, outputs);
@@ -223,6 +225,7 @@ interface ContextDeps {
   emit: (event: RunEvent) => void;
   /** Where the node's warnings are collected. */
   warnings: string[];
+  savedConnection?: (name: string) => SavedConnection | undefined;
 }
 
 function makeContext(node: PlanNode, deps: ContextDeps): RunContext {
@@ -255,6 +258,7 @@ function makeContext(node: PlanNode, deps: ContextDeps): RunContext {
     throwIfCancelled() {
       if (deps.signal.aborted) throw new FlowlineError({ code: 'CANCELLED', nodeId: node.id, message: 'Run cancelled.' });
     },
+    ...(deps.savedConnection ? { savedConnection: deps.savedConnection } : {}),
     error: (info) => new FlowlineError({ ...info, nodeId: node.id }),
   };
 }

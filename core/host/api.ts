@@ -11,6 +11,7 @@ import type { ColumnSchema, ColumnType, PortType, PortValue, Recipe } from '../s
 import type { Category, NodeHelp, ParamUi } from '../spec/define-node.ts';
 import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../spec/run-events.ts';
 import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
+import type { SavedConnection } from '../spec/context.ts';
 import type { RunComparison, RunRecord } from '../spec/run-log.ts';
 
 export const API_VERSION = 1;
@@ -193,6 +194,18 @@ export interface OnnxExportResult {
   durationMs: number;
 }
 
+/** A PostgreSQL login saved in the studio under a name that a Load from PostgreSQL node's `connection` setting holds. */
+export interface DatabaseConnection extends SavedConnection {
+  /** Letters, digits and _ (like an environment variable, which the CLI reads under the same name). */
+  name: string;
+}
+
+/** A saved connection as the studio lists it: everything but the password. */
+export interface DatabaseConnectionInfo extends Omit<DatabaseConnection, 'password'> {
+  /** 'keychain': encrypted with the OS keychain (desktop), kept between sessions; 'session': in the host's memory until it stops (browser). */
+  storedIn: 'keychain' | 'session';
+}
+
 export interface FlowlineApi {
   /** Version of this contract the host speaks. */
   hello(): Promise<{ apiVersion: number; host: 'electron' | 'web'; version: string; cwd: string; dialogs?: 'native' | 'in-app' }>;
@@ -243,6 +256,15 @@ export interface FlowlineApi {
   chooseOpenPath(dir?: string): Promise<string | null>;
   /** The OS's own save dialog, proposing `suggested` (a path or a file name): the chosen path, or null on Cancel. */
   chooseSavePath(suggested?: string): Promise<string | null>;
+  /** Saved database connections (no passwords). */
+  listConnections(): Promise<DatabaseConnectionInfo[]>;
+  /**
+   * Save a database login under its name (replacing one of that name). The desktop app encrypts it
+   * with the OS keychain (Electron's safeStorage) and refuses, saying why, where there is none; the
+   * browser studio's host keeps it in memory for the session only. Never written into a pipeline.
+   */
+  saveConnection(connection: DatabaseConnection): Promise<DatabaseConnectionInfo>;
+  forgetConnection(name: string): Promise<void>;
   /** Subscribe to run events; returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
   /** Subscribe to what the desktop shell asks the studio to do (its menus, a double-clicked file); absent in a browser. */
@@ -317,6 +339,9 @@ export const API_METHOD_NAMES = Object.keys({
   exportOnnx: 1,
   chooseOpenPath: 1,
   chooseSavePath: 1,
+  listConnections: 1,
+  saveConnection: 1,
+  forgetConnection: 1,
   // `satisfies`: a method added to FlowlineApi but not listed here is a type error.
 } satisfies Record<ApiMethod, 1>) as ApiMethod[];
 

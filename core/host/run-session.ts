@@ -18,6 +18,7 @@ import type { RunEvent, RunSummary } from '../spec/run-events.ts';
 import { useSpillRoot } from '../data/spill-root.ts';
 import { ModelRegistry } from './registry/model-registry.ts';
 import type { RunRecord } from './runs/run-record.ts';
+import type { SavedConnection } from '../spec/context.ts';
 import { RunRecorder } from './runs/run-recorder.ts';
 import { runsDirFor } from './runs/run-store.ts';
 import { newRunId } from './service/runs.ts';
@@ -68,6 +69,7 @@ export interface PreparedRun {
     onEvent?: (event: RunEvent) => void;
     runId?: string;
     useCache?: boolean;
+    savedConnection?: (name: string) => SavedConnection | undefined;
   }): Promise<RunSummary>;
 }
 

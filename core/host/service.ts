@@ -24,6 +24,7 @@ import {
   type RunEvent,
   type RunSummary,
   type TablePage,
+  type DatabaseConnection,
 } from './api.ts';
 import { cacheDirFor, prepareRun, UNSAVED_KEY } from './run-session.ts';
 import { compareRuns } from './runs/run-compare.ts';
@@ -102,6 +103,8 @@ export function createService(options: ServiceOptions): FlowlineService {
   const engine = lazyEngine(options.engine);
   let pool: WorkerPool | null = null;
   let catalog: CatalogNode[] | null = null;
+  /** Database logins saved in this session (Electron's main also keeps them in the OS keychain and hands them over at start). */
+  const connections = new Map<string, DatabaseConnection>();
 
   /** The run log prepareRun records into for this path (run-session.ts: beside the cache folder). */
   const runLogOf = (path?: string) => {
@@ -216,7 +219,7 @@ export function createService(options: ServiceOptions): FlowlineService {
       if (createPool && !pool) pool = createPool(options.tasks);
       const workers = pool ? { pool } : { tasks: options.tasks };
       return runs.start(keyOf(request.path), { plan: plan.nodes.map((n) => n.id), pipeline: pipeline.nodes.map((n) => n.id) }, ({ runId, signal, onEvent }) =>
-        prepared.start({ workers, signal, onEvent, runId }),
+        prepared.start({ workers, signal, onEvent, runId, savedConnection: (name) => connections.get(name) }),
       );
     },
 
@@ -301,6 +304,20 @@ export function createService(options: ServiceOptions): FlowlineService {
 
     async chooseSavePath() {
       throw noNativeDialogs();
+    },
+
+    async listConnections() {
+      return [...connections.values()].map(({ password: _, ...info }) => ({ ...info, storedIn: 'session' as const }));
+    },
+
+    async saveConnection(connection) {
+      connections.set(connection.name, { ...connection });
+      const { password: _, ...info } = connection;
+      return { ...info, storedIn: 'session' };
+    },
+
+    async forgetConnection(name) {
+      connections.delete(name);
     },
 
     async listDirectory(dir) {

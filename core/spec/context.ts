@@ -13,6 +13,19 @@ export interface RunInfo {
   gates?: readonly unknown[];
 }
 
+/**
+ * A database login the user saved in the studio (its dialog; the desktop app keeps it in the OS
+ * keychain). It reaches a node through its RunContext only: never the pipeline file, a cache key
+ * or a run record.
+ */
+export interface SavedConnection {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+}
+
 export interface RunContext {
   readonly nodeId: string;
   /** Folder of the pipeline file: relative data paths resolve against it. */
@@ -45,6 +58,8 @@ export interface RunContext {
   runInWorker<P, R>(task: WorkerTask<P, R>, payload: P, options?: { transfer?: ArrayBuffer[] }): Promise<R>;
   /** Throws a CANCELLED error if the run was cancelled; call it between long steps. */
   throwIfCancelled(): void;
+  /** The connection saved in the studio under `name` (the studio's hosts; the CLI has none: it reads the environment). */
+  savedConnection?(name: string): SavedConnection | undefined;
   /** Build an error pinned to this node. */
   error(info: Omit<ErrorInfo, 'nodeId'>): Error;
 }

@@ -4,6 +4,7 @@
  * the real module at run time with a dynamic import, so type-checking never depends on it.
  */
 import type { JumpListCategory, MenuItem } from './menu.ts';
+import type { SafeStorage } from './credential-store.ts';
 
 export interface IpcMainInvokeEvent {
   sender: WebContents;
@@ -91,6 +92,7 @@ export interface FileDialogOptions {
 export type NativeMenu = object;
 
 export interface ElectronMain {
+  safeStorage: SafeStorage;
   dialog: {
     showOpenDialog(win: BrowserWindowInstance, options: FileDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
     showSaveDialog(win: BrowserWindowInstance, options: FileDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;

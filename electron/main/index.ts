@@ -22,8 +22,9 @@ import { MIN_SIZE, restoreWindowState, saveWindowState } from './window-state.ts
 import type { BrowserWindowInstance, ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.ts';
 import { dockMenuTemplate, jumpListFor, menuTemplate, type Platform } from './menu.ts';
 import { nativeDialogs } from './native-dialogs.ts';
+import { CredentialStore } from './credential-store.ts';
 import { OpenForwarder, pipelinePathsIn } from './open-requests.ts';
-import type { ApiMethod, RecentFile, StudioCommand } from '../../core/host/api.ts';
+import type { ApiMethod, DatabaseConnection, RecentFile, StudioCommand } from '../../core/host/api.ts';
 
 const SCHEME = 'app';
 const APP_ORIGIN = `${SCHEME}://flowline`;
@@ -48,7 +49,7 @@ const MIME: Record<string, string> = {
 const ELECTRON_MODULE: string = 'electron';
 const loaded = (await import(ELECTRON_MODULE)) as ElectronMain & { default?: ElectronMain };
 const electron: ElectronMain = loaded.default ?? loaded;
-const { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess } = electron;
+const { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell, utilityProcess } = electron;
 const platform = process.platform as Platform;
 
 /** The window commands go to (created again on macOS, where the app outlives its windows). */
@@ -162,11 +163,31 @@ function senderAllowed(event: IpcMainInvokeEvent): boolean {
 }
 
 const dialogs = nativeDialogs(dialog, platform);
+// Database logins live encrypted in the OS keychain (main's safeStorage); the service process,
+// which runs the queries, holds them in memory only: every saved one is handed to it at start.
+const credentials = new CredentialStore(app.getPath('userData'), safeStorage);
+for (const connection of credentials.all()) void service.call('saveConnection', [connection]);
 /** Calls main answers itself, for the window that asked. */
 const inMain: Partial<Record<ApiMethod, (win: BrowserWindowInstance, args: unknown[]) => Promise<unknown>>> = {
   chooseOpenPath: (win, [dir]) => dialogs.chooseOpenPath(win, dir as string | undefined),
   chooseSavePath: (win, [suggested]) => dialogs.chooseSavePath(win, suggested as string | undefined),
+  listConnections: async () => credentials.list(),
+  saveConnection: async (_win, [connection]) => {
+    const info = credentials.save(connection as DatabaseConnection); // refuses, saying why, without a keychain
+    await relay('saveConnection', [connection]);
+    return info;
+  },
+  forgetConnection: async (_win, [name]) => {
+    credentials.forget(name as string);
+    await relay('forgetConnection', [name]);
+  },
 };
+/** A call to the service whose failure is an error here. */
+async function relay(method: ApiMethod, args: unknown[]): Promise<unknown> {
+  const reply = await service.call(method, args);
+  if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
+  return reply.result;
+}
 /** Calls whose answer names a file the user opened or saved: it goes on the OS's recent list. */
 const OPENS_A_FILE = new Set<ApiMethod>(['openPipeline', 'savePipeline', 'copyTemplate']);
 

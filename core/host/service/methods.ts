@@ -46,6 +46,17 @@ const dockerExportRequest = z
 const onnxExportRequest = z
   .object({ pipeline: Pipeline, path: path.optional(), nodeId: z.string().min(1), exact: z.boolean().optional(), out: path.optional() })
   .strict();
+const connectionName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name of letters, digits and _ (e.g. SALES_DB)');
+const databaseConnection = z
+  .object({
+    name: connectionName,
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535),
+    database: z.string().min(1).max(255),
+    user: z.string().min(1).max(255),
+    password: z.string().max(1024),
+  })
+  .strict();
 /** Validation must answer with diagnostics even for a half-edited graph, so it takes any object. */
 const loosePipeline = z.record(z.string(), z.unknown());
 
@@ -76,6 +87,9 @@ export const METHOD_ARGS = {
   compareRuns: z.tuple([path.optional(), z.string().min(1).max(200), z.string().min(1).max(200)]),
   chooseOpenPath: z.tuple([path.optional()]),
   chooseSavePath: z.tuple([path.optional()]),
+  listConnections: z.tuple([]),
+  saveConnection: z.tuple([databaseConnection]),
+  forgetConnection: z.tuple([connectionName]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export { API_METHODS };

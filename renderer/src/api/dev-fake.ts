@@ -2,7 +2,7 @@
  * An in-memory host for developing the studio without the real one (`?fake=1`). Loaded only by
  * that flag, as its own chunk. Runs are simulated with timers; tables are generated rows.
  */
-import type { CatalogNode, Diagnostic, FlowlineApi, RecoveredWork, RunEvent, RunSummary, NodeResult, TablePage, ColumnProfile, OpenedPipeline } from '../../../core/host/api.ts';
+import type { CatalogNode, Diagnostic, FlowlineApi, RecoveredWork, RunEvent, RunSummary, NodeResult, TablePage, ColumnProfile, OpenedPipeline, DatabaseConnection } from '../../../core/host/api.ts';
 import type { Pipeline } from '../../../core/schema/pipeline.ts';
 import { splitEndpoint } from '../../../core/schema/pipeline.ts';
 import { serializePipeline, parsePipeline } from '../../../core/schema/serialize.ts';
@@ -87,6 +87,8 @@ export function createFakeApi(): FlowlineApi {
     if (i >= 0) recent.splice(i, 1);
     recent.unshift({ path, name, openedAt: new Date().toISOString() });
   };
+
+  const connections = new Map<string, DatabaseConnection>();
 
   const api: FlowlineApi = {
     async hello() { return { apiVersion: 1, host: 'web', version: 'fake', cwd: '/work' }; },
@@ -193,6 +195,9 @@ export function createFakeApi(): FlowlineApi {
     async recoverWork(key) { return autosaves.get(key) ?? null; },
     async chooseOpenPath() { throw new Error('The in-memory host has no native file dialogs.'); },
     async chooseSavePath() { throw new Error('The in-memory host has no native file dialogs.'); },
+    async listConnections() { return [...connections.values()].map(({ password: _, ...c }) => ({ ...c, storedIn: 'session' as const })); },
+    async saveConnection(c) { connections.set(c.name, c); const { password: _, ...info } = c; return { ...info, storedIn: 'session' as const }; },
+    async forgetConnection(name) { connections.delete(name); },
     async listDirectory(dir) {
       const base = (dir || '/work').replace(/\/+$/, '') || '/';
       const names = new Map<string, boolean>();

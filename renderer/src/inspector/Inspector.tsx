@@ -142,6 +142,10 @@ function NodeInspector({ node, spec }: { node: PipelineNode; spec: CatalogNode |
         {advanced && extra.map(([name, schema]) => (
           <ParamField key={name} nodeId={node.id} name={name} schema={schema} ui={spec?.paramsUi[name]} value={node.params[name]} required={!!spec && isRequired(spec, name)} hostProblem={paramProblem(name)} />
         ))}
+        {node.type === 'data.load_postgres' && (
+          // The login goes to the host (keychain / session), the node keeps only its name.
+          <button className="button" onClick={() => useUiStore.getState().openDialog({ kind: 'connections', nodeId: node.id })} data-testid="open-connections">Database connection…</button>
+        )}
       </div>
     </div>
   );

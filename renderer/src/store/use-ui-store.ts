@@ -11,6 +11,7 @@ export type Dialog =
   | { kind: 'examples' }
   | { kind: 'node-help'; type: string }
   | { kind: 'help' }
+  | { kind: 'connections'; nodeId?: string }
   | { kind: 'trust'; effects: string[]; then: () => void }
   | { kind: 'quick-insert'; at: { x: number; y: number } }
   | { kind: 'export'; nodeId: string; format?: 'onnx' | 'docker' }

@@ -8,6 +8,7 @@ import { SHORTCUTS } from './shortcuts.ts';
 import { UnsavedDialog } from './UnsavedDialog.tsx';
 import { TemplateGrid } from './TemplateGrid.tsx';
 import { NodeHelpDialog } from './NodeHelpDialog.tsx';
+import { ConnectionsDialog } from './ConnectionsDialog.tsx';
 
 export function Dialogs() {
   const dialog = useUiStore((s) => s.dialog);
@@ -22,6 +23,8 @@ export function Dialogs() {
       return <UnsavedDialog action={dialog.action} resolve={dialog.resolve} />;
     case 'node-help':
       return <NodeHelpDialog type={dialog.type} />;
+    case 'connections':
+      return <ConnectionsDialog nodeId={dialog.nodeId} />;
     case 'examples':
       return (
         <Modal title="Open an example" onClose={close} testId="examples-dialog" wide>

@@ -36,6 +36,7 @@ const fake = vi.hoisted(() => {
     /** Every application menu set, newest last (templates, as built by electron/main/menu.ts). */
     menus: [] as { label?: string; role?: string; submenu?: { label?: string; click?: () => void }[] }[][],
     recentDocuments: [] as string[],
+    keychain: true,
     dialogCalls: [] as { kind: 'open' | 'save'; win: unknown; options: Record<string, unknown> }[],
     dialogAnswer: { canceled: false, filePaths: ['/home/ann/picked.flow.json'], filePath: '/home/ann/saved.flow.json' } as { canceled: boolean; filePaths: string[]; filePath?: string },
     /** Messages main sent to the window on a channel (run events left out). */
@@ -129,6 +130,13 @@ const fake = vi.hoisted(() => {
     Menu: {
       buildFromTemplate: (template: unknown) => ({ template }),
       setApplicationMenu: (menu: { template: (typeof state.menus)[number] }) => void state.menus.push(menu.template),
+    },
+    // Reversible but not readable: enough to see that nothing is stored in the clear.
+    safeStorage: {
+      isEncryptionAvailable: () => state.keychain,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (plain: string) => Buffer.from(`enc:${Buffer.from(plain).toString('hex')}`),
+      decryptString: (data: Buffer) => Buffer.from(data.toString().slice(4), 'hex').toString(),
     },
     dialog: {
       showOpenDialog: async (win: unknown, options: Record<string, unknown>) => (state.dialogCalls.push({ kind: 'open', win, options }), state.dialogAnswer),
@@ -246,6 +254,25 @@ describe('electron main', () => {
     expect(await chooseOpen({ sender: state.windows[0].webContents, senderFrame: { url: 'https://evil.example/' } })).toMatchObject({ ok: false });
     expect(await chooseSave(ourWindowEvent(), { path: '/etc' })).toMatchObject({ ok: false, error: { code: 'INVALID_PARAM' } });
     expect(state.dialogCalls.length).toBe(calls); // neither reached a dialog
+  });
+
+  it('keeps a database login the studio saves encrypted in the keychain, never its password in the clear, and refuses without a keychain', async () => {
+    const save = state.handlers.get('flowline:saveConnection')!;
+    const list = state.handlers.get('flowline:listConnections')!;
+    const login = { name: 'SALES_DB', host: 'db.example.com', port: 5432, database: 'sales', user: 'ann', password: 's3cret-pw' };
+    expect(await save(ourWindowEvent(), login)).toEqual({ ok: true, result: { name: 'SALES_DB', host: 'db.example.com', port: 5432, database: 'sales', user: 'ann', storedIn: 'keychain' } });
+    const onDisk = readFileSync(join(state.userData, 'connections.json'), 'utf8');
+    expect(onDisk).toContain('SALES_DB');
+    expect(onDisk).not.toContain('s3cret-pw');
+    expect(await list(ourWindowEvent())).toMatchObject({ ok: true, result: [{ name: 'SALES_DB', storedIn: 'keychain' }] });
+    expect(JSON.stringify(await list(ourWindowEvent()))).not.toContain('s3cret');
+    // Checked like every call: the sender, and the login's shape.
+    expect(await save({ sender: state.windows[0].webContents, senderFrame: { url: 'https://evil.example/' } }, login)).toMatchObject({ ok: false });
+    expect(await save(ourWindowEvent(), { ...login, name: 'postgres://x' })).toMatchObject({ ok: false, error: { code: 'INVALID_PARAM' } });
+    state.keychain = false;
+    expect(await save(ourWindowEvent(), { ...login, name: 'OTHER' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/password for "OTHER" was not saved: the system keychain is not available/) } });
+    state.keychain = true;
+    expect(readFileSync(join(state.userData, 'connections.json'), 'utf8')).not.toContain('OTHER');
   });
 
   it('puts a pipeline opened or saved in the studio on the OS recent list and in File > Open Recent', async () => {
