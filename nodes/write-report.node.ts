@@ -35,7 +35,7 @@ export const writeReportNode = defineNode({
     const { writeInputsReport } = await import('../core/report/node-report.ts');
     // Drawing the charts takes a good part of a second: on the worker pool, not the studio's process.
     const render = (input: Parameters<typeof renderReportTask.run>[0]) => ctx.runInWorker(renderReportTask, input);
-    const sections = await writeInputsReport(abs, { title: params.title, flowlineVersion: FLOWLINE_VERSION, inputs, sources: ctx.inputSources, nodeId: ctx.nodeId, render });
+    const sections = await writeInputsReport(abs, { title: params.title, flowlineVersion: FLOWLINE_VERSION, inputs, sources: ctx.inputSources, nodeId: ctx.nodeId, run: ctx.run, render });
     ctx.log(`Wrote ${abs}: ${sections}.`);
     return { file: { kind: 'artifact', path: abs, format: 'html', fingerprint: await fileFingerprint(abs) } };
   },

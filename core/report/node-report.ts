@@ -21,6 +21,8 @@ export async function writeInputsReport(
     inputs: ReportNodeInputs;
     sources?: Readonly<Record<string, readonly string[]>>;
     nodeId: string;
+    /** The run that writes the report (RunContext.run): its pipeline hash and data fingerprints. */
+    run?: { id: string; pipelineHash?: string; data?: ReportInput['data'] };
     /** Renders the page (the node passes the worker pool's renderReportTask). */
     render: (input: ReportInput) => Promise<string>;
   },
@@ -36,7 +38,7 @@ export async function writeInputsReport(
     throw new FlowlineError({ code: 'MISSING_INPUT', nodeId: args.nodeId, message: 'The report has nothing to show: no table, metrics, explanation or file is wired into it.', hint: 'Connect an Evaluate, an Explain, a table or an export to the Report node.' });
   }
   const sections = await sectionsOf(nodes);
-  const html = await args.render({ title: args.title, flowlineVersion: args.flowlineVersion, generatedAt: new Date().toISOString(), ...sections, params: [], data: [] });
+  const html = await args.render({ title: args.title, flowlineVersion: args.flowlineVersion, generatedAt: new Date().toISOString(), ...sections, pipelineHash: args.run?.pipelineHash, params: [], data: args.run?.data ?? [] });
   await writeReportFile(path, html, args.nodeId);
   const counts = [
     [sections.sources.length, 'table profile'],

@@ -74,15 +74,20 @@ describe('Report node', () => {
     expect(logs.join('\n')).toContain('1 table profile, 1 set of metrics, 1 exported file');
   }, 120_000);
 
-  it("draws its charts on the worker pool, not on the process that answers the studio's window", async () => {
+  it("draws its charts on the worker pool, not on the process that answers the studio's window, and cites its run", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowline-report-node-'));
     const tasks: string[] = [];
+    const run = { id: 'run-1', pipelineHash: 'feedc0de', data: [{ path: 'd.csv', hash: 'beefcafe', size: 10, nodes: ['load'] }] };
     const base = fakeContext({ pipelineDir: dir, nodeId: 'report' });
-    const ctx = { ...base, runInWorker: ((task, payload) => (tasks.push(task.name), base.runInWorker(task, payload))) as typeof base.runInWorker };
+    const ctx = { ...base, run, runInWorker: ((task, payload) => (tasks.push(task.name), base.runInWorker(task, payload))) as typeof base.runInWorker };
     const metrics: MetricsValue = { kind: 'metrics', scope: 'test', values: { rmse: 1.5 }, charts: [{ kind: 'histogram', id: 'h', title: 'Residuals', bins: [{ x0: 0, x1: 1, count: 4 }] }], tables: [] };
     await writeReportNode.run({ inputs: { tables: [], metrics: [metrics], explanations: [], files: [] }, params: { path: 'r.html', title: 'R' }, ctx });
     expect(tasks).toEqual(['report.render']);
-    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('data-testid="chart-h"');
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toContain('data-testid="chart-h"');
+    // The run that wrote it: its pipeline hash and the data files' fingerprints.
+    expect(html).toContain('<dt>pipeline hash</dt><dd><code>feedc0de</code></dd>');
+    expect(html).toMatch(/<section id="fingerprints"[\s\S]*<td>d.csv<\/td><td>beefcafe<\/td>/);
   });
 
   it('with nothing wired in it fails, naming the node, and writes nothing', async () => {
