@@ -36,7 +36,7 @@ export function PipelineSettings() {
               if (Number.isInteger(v) && v !== seed) edit('Change seed', { seed: v });
             }}
           />
-          <p className="field__help">Every random step mixes this with its node id, so reruns give the same numbers.</p>
+          <p className="field__help">Every node with randomness uses this seed unless its own seed is set, so reruns give the same numbers and renaming a node changes none.</p>
         </div>
       </div>
       {diagnostics.length > 0 && (
