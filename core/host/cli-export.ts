@@ -13,7 +13,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FlowlineError, toErrorInfo, type ErrorInfo } from '../spec/errors.ts';
 import type { RunContext } from '../spec/context.ts';
-import { exportInputs, exportRunTarget } from '../export/onnx/from-pipeline.ts';
+import { exportInputs, exportRunTarget, modelOf } from '../export/onnx/from-pipeline.ts';
 import { exportOutcome, type ExportOutcome } from '../export/onnx/export-task.ts';
 import { readModelInfo, scoreWithOnnx } from '../export/onnx/score.ts';
 import { verificationLines, writeFileAtomically } from '../export/onnx/save.ts';
@@ -24,6 +24,9 @@ import { writeCsv } from '../data/writers.ts';
 import { makeFrame, type Frame, type FrameColumn } from '../ml/frame.ts';
 import type { ExportedModelInfo } from '../export/onnx/model-info.ts';
 import type { TableRef } from '../spec/values.ts';
+import { cardPartsOfRun } from './card-from-run.ts';
+import { cardPathsBeside, modelCard } from '../export/card/model-card.ts';
+import { writeModelCard } from '../report/index.ts';
 import { EXIT, formatError, type CliParts } from './cli.ts';
 import { formatMs, ProgressDisplay } from './cli-progress.ts';
 import { readPipelineFile } from './pipeline-file.ts';
@@ -102,6 +105,9 @@ export async function exportCommand(args: string[], parts: CliParts, io: Io): Pr
     if (!check.passed) return refuseByGates(io, !!values.json, check);
   }
   await writeFileAtomically(out, outcome.bytes);
+  // The model card goes beside the file, as the Export ONNX node writes it (docs/lifecycle.md, "Model card").
+  const card = cardPathsBeside(out);
+  await writeModelCard(modelCard(await cardPartsOfRun(file.pipeline, { ...summary, runsDir: prepared.runsDir }, nodeId, modelOf(summary, nodeId), basename(out))), card, nodeId);
   const { version } = await registerOnnx(registry, out, lineage);
   let stage = 'candidate';
   if (production) {
@@ -109,7 +115,7 @@ export async function exportCommand(args: string[], parts: CliParts, io: Io): Pr
     if (!promoted.promoted) return refuseByGates(io, !!values.json, promoted.gates);
     stage = 'production';
   }
-  return report(io, !!values.json, outcome, out, performance.now() - started, { version: version.id, stage, dir: registry.dir });
+  return report(io, !!values.json, outcome, out, performance.now() - started, { version: version.id, stage, dir: registry.dir }, card);
 }
 
 /** --stage production needs --reason (the audit log records why); any other stage is a mistake. */
@@ -127,15 +133,16 @@ export function refuseByGates(io: Io, json: boolean, check: GateCheck): number {
   return EXIT_GATE_FAILED;
 }
 
-function report(io: Io, json: boolean, outcome: ExportOutcome | { ok: false; error: ErrorInfo }, out: string, ms = 0, registered?: { version: string; stage: string; dir: string }): number {
+function report(io: Io, json: boolean, outcome: ExportOutcome | { ok: false; error: ErrorInfo }, out: string, ms = 0, registered?: { version: string; stage: string; dir: string }, card?: { markdown: string; html: string }): number {
   if (json) {
     const doc = outcome.ok
-      ? { status: 'exported', file: out, bytes: outcome.bytes.length, durationMs: Math.round(ms), model: outcome.info, verification: outcome.verification, ...(registered ? { registry: registered } : {}) }
+      ? { status: 'exported', file: out, bytes: outcome.bytes.length, durationMs: Math.round(ms), model: outcome.info, verification: outcome.verification, ...(card ? { card } : {}), ...(registered ? { registry: registered } : {}) }
       : { status: 'refused', error: outcome.error, ...('verification' in outcome && outcome.verification ? { verification: outcome.verification } : {}) };
     io.stdout.write(`${JSON.stringify(doc)}\n`);
   } else if (outcome.ok) {
     for (const line of verificationLines(outcome.verification)) io.stdout.write(`${line}\n`);
     io.stdout.write(`wrote ${out} (${(outcome.bytes.length / 1024).toFixed(1)} KB, ${outcome.info.target} target: opset ${outcome.info.opset} + ai.onnx.ml ${outcome.info.mlOpset}) in ${formatMs(ms)}\n`);
+    if (card) io.stdout.write(`wrote the model card ${basename(card.html)} and ${basename(card.markdown)} beside it\n`);
     if (registered) io.stdout.write(`registered as ${registered.version} (${registered.stage}) in ${registered.dir}\n`);
   } else {
     if ('verification' in outcome && outcome.verification) for (const line of verificationLines(outcome.verification)) io.stderr.write(`${line}\n`);

@@ -16,6 +16,9 @@ import { FlowlineError } from '../spec/errors.ts';
 import type { MetricsValue, ModelValue } from '../spec/values.ts';
 import { exportDocker, type DockerExportOptions, type DockerExportResult, type DockerModelSource } from '../export/serving/export-docker.ts';
 import type { DockerExportRequest } from './api.ts';
+import { BUNDLE_CARD, modelCard, type CardParts } from '../export/card/model-card.ts';
+import { modelCardHtml, modelCardMarkdown } from '../report/index.ts';
+import { cardPartsOfRun } from './card-from-run.ts';
 
 export interface TrainedModelSource {
   model: ModelValue;
@@ -30,6 +33,8 @@ export interface TrainedModelSource {
   pipelineHash: string;
   /** The recorded run it came out of (the registry's lineage of the export). */
   run: { id: string; runsDir: string };
+  /** Its model card's parts, from the run (the bundle's card is the champion's). */
+  card: CardParts;
 }
 
 /**
@@ -56,7 +61,8 @@ export async function trainedModelFromPipeline(
   if (failed?.error) throw new FlowlineError({ ...failed.error, nodeId: failed.id });
   const inputs = await exportInputs(pipeline, summary, nodeId, new Map(nodes.map((n) => [n.type, n])));
   const trainMetrics = (Object.values(summary.nodes.find((n) => n.id === nodeId)?.outputs ?? {}).find((v) => v.kind === 'metrics') as MetricsValue | undefined)?.values;
-  return { model: inputs.model, rows: inputs.rows, rowSource: inputs.rowSource, evaluation: inputs.metrics, trainMetrics, pipelinePath: pf.path, pipelineHash: inputs.pipelineHash, run: { id: summary.runId, runsDir: prepared.runsDir } };
+  const card = await cardPartsOfRun(pipeline, { ...summary, runsDir: prepared.runsDir }, nodeId, inputs.model, 'model.onnx');
+  return { model: inputs.model, rows: inputs.rows, rowSource: inputs.rowSource, evaluation: inputs.metrics, trainMetrics, pipelinePath: pf.path, pipelineHash: inputs.pipelineHash, run: { id: summary.runId, runsDir: prepared.runsDir }, card };
 }
 
 /** What the CLI asks for: the contract's request, and whether to write the .zip. */
@@ -76,15 +82,21 @@ export async function dockerBundleFromPipeline(
   options: { cacheDir?: string; signal?: AbortSignal; pool?: WorkerPool; stateDir?: string } = {},
 ): Promise<DockerExportResult & { sources: DockerModelSource[] }> {
   const runs = new Map<string, TrainedModelSource['run']>();
+  let championCard: CardParts | undefined;
   const source = async (node: string): Promise<DockerModelSource> => {
     const s = await trainedModelFromPipeline(request.path, node, parts, options);
     runs.set(node, s.run);
+    championCard ??= s.card;
     return { model: s.model, heldOut: { frame: s.rows, source: s.rowSource }, evaluation: s.evaluation, trainMetrics: s.trainMetrics, pipelinePath: s.pipelinePath, pipelineHash: s.pipelineHash, name: `${basename(s.pipelinePath).replace(/\.flow\.json$|\.json$/, '')}-${node}` };
   };
   const champion = await source(request.node);
   const challenger = request.challenger ? await source(request.challenger) : undefined;
+  const out = resolve(request.out);
+  // The champion's model card goes inside a new bundle, as the Export Docker node writes it.
+  const card = championCard && modelCard({ ...championCard, artifact: `${basename(out)}/model.onnx` });
   const result = await run({
-    out: resolve(request.out),
+    out,
+    ...(request.addToExisting || !card ? {} : { extraFiles: { [BUNDLE_CARD.markdown]: modelCardMarkdown(card), [BUNDLE_CARD.html]: await modelCardHtml(card) } }),
     champion,
     challenger,
     addToExisting: request.addToExisting,

@@ -99,6 +99,31 @@ describe('flowline export onnx / flowline predict', () => {
     expect(worst).toBeLessThan(1e-12);
   });
 
+  it('writes a model card beside the file, with the Export node\'s written fields and the metrics of the Evaluate that scored it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowline-export-card-'));
+    writeData(dir);
+    const file = pipelineFile(dir, 'p.flow.json', FEATURES);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.nodes.push(node('onnx', 'export.onnx', { path: 'model.onnx', intended_use: 'Rank the weekly leads for the Lyon desk.', limitations: 'Never trained on rows from Porto after 2024.' }));
+    doc.edges.push({ from: 'train.model', to: 'onnx.model' });
+    writeFileSync(file, JSON.stringify(doc));
+    const out = join(dir, 'cli-model.onnx');
+    const r = await cli('export', 'onnx', file, '--node', 'train', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const exported = JSON.parse(r.stdout);
+    expect(exported.card).toEqual({ markdown: join(dir, 'cli-model.card.md'), html: join(dir, 'cli-model.card.html') });
+    const md = readFileSync(exported.card.markdown, 'utf8');
+    expect(md).toContain('Rank the weekly leads for the Lyon desk.');
+    expect(md).toContain('Never trained on rows from Porto after 2024.');
+    expect(md).toContain('From node `evaluate`');
+    const runs = JSON.parse((await cli('runs', '--in', dir, '--json')).stdout) as { id: string }[];
+    expect(runs).toHaveLength(1);
+    expect(md).toContain(runs[0].id);
+    const html = readFileSync(exported.card.html, 'utf8');
+    expect(html).toContain('Rank the weekly leads for the Lyon desk.');
+    expect(html).not.toMatch(/<script|https?:\/\//i);
+  });
+
   it('a Run Code node among the feature steps is refused by name, and no file appears', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowline-export-'));
     writeData(dir);

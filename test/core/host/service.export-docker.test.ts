@@ -61,6 +61,11 @@ describe('exportDocker (the studio Export dialog\'s Docker option)', () => {
     const [version] = await new ModelRegistry(join(dir, '.flowline', 'models')).list();
     expect(version).toMatchObject({ id: 'v1', stage: 'candidate', kind: 'docker-bundle', exportedTo: join(dir, 'bundle'), lineage: { runId: expect.stringMatching(/^run-/), data: [expect.objectContaining({ path: 'data.csv' })] } });
     expect(existsSync(join(dir, '.flowline', 'models', 'v1', version.file))).toBe(true);
+    // the model card is inside the bundle, as the Export Docker node writes it: the run, the Evaluate's figures
+    const card = readFileSync(join(dir, 'bundle', 'model-card.md'), 'utf8');
+    expect(card).toContain(version.lineage.runId!);
+    expect(card).toContain('From node `evaluate`');
+    expect(summary.files).toEqual(expect.arrayContaining(['model-card.md', 'model-card.html']));
     // the call is parsed like every other one: an unknown routing is refused before it runs
     expect(() => parseArgs('exportDocker', [{ path, node: 'train', out: 'b', routing: 'sometimes' }])).toThrow(/argument 0.routing/);
   }, 60_000);
