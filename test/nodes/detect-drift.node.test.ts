@@ -14,17 +14,8 @@ import type { MetricsValue, TableRef } from '../../core/spec/index.ts';
 import { NODES } from '../../nodes/index.ts';
 import { captureIo } from '../support/capture-io.ts';
 import { runPipeline } from '../support/run-pipeline.ts';
+import { driftCsv as csv, driftRow as row } from '../support/drift-rows.ts';
 
-const CITIES = ['Lyon', 'Oslo', 'Porto'];
-/** Row i of a deterministic table: two numbers, a city, a yes/no label. `shift` moves x1 and the cities. */
-function row(i: number, shift = false): string {
-  const x1 = ((i * 37) % 101) / 10 - 5 + (shift ? 4 : 0);
-  const x2 = ((i * 53) % 97) / 20 - 2;
-  const city = shift ? (i % 5 === 0 ? 'Lyon' : 'Porto') : CITIES[i % 3];
-  const label = x1 + x2 + (city === 'Oslo' ? 1 : 0) + (((i * 7) % 11) - 5) / 5 > 0 ? 'yes' : 'no';
-  return `${x1},${x2},${city},${label}`;
-}
-const csv = (rows: string[]) => `x1,x2,city,label\n${rows.join('\n')}\n`;
 const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, version: 1, params });
 
 let dir: string;

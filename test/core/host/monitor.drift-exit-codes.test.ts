@@ -12,23 +12,13 @@ import { WORKER_TASKS } from '../../../core/host/worker-tasks.ts';
 import { readModelInfo } from '../../../core/export/onnx/score.ts';
 import { NODES } from '../../../nodes/index.ts';
 import { captureIo } from '../../support/capture-io.ts';
+import { driftCsv as table, driftRow as row } from '../../support/drift-rows.ts';
 
 const cli = async (...argv: string[]) => {
   const { io, out } = captureIo();
   const code = await main(argv, { nodes: NODES, tasks: WORKER_TASKS }, io);
   return { code, ...out, json: () => JSON.parse(out.stdout) };
 };
-
-const CITIES = ['Lyon', 'Oslo', 'Porto'];
-/** Row i of a deterministic table: two numbers, a city, a yes/no label. `shift` moves x1 and the cities. */
-function row(i: number, shift = false): string {
-  const x1 = ((i * 37) % 101) / 10 - 5 + (shift ? 4 : 0);
-  const x2 = ((i * 53) % 97) / 20 - 2;
-  const city = shift ? (i % 5 === 0 ? 'Lyon' : 'Porto') : CITIES[i % 3];
-  const label = x1 + x2 + (city === 'Oslo' ? 1 : 0) + (((i * 7) % 11) - 5) / 5 > 0 ? 'yes' : 'no';
-  return `${x1},${x2},${city},${label}`;
-}
-const table = (rows: string[]) => `x1,x2,city,label\n${rows.join('\n')}\n`;
 
 let dir: string;
 let model: string;
