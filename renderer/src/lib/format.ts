@@ -88,7 +88,12 @@ export function columnFormat(values: readonly unknown[]): (n: number) => string 
 /** Metrics that count things (drift's drifted_columns, a profile's rows): names that say so. */
 const COUNT_METRIC = /^(n|rows|columns|cells|count|support|trials|folds)$|^n_|_(count|columns|cells|checked|rows|trials|folds|iterations)$/;
 
-/** A named metric: a whole-number count as a count ("2"), every score as formatMetric ("1.0000"). */
+/** Metrics given as 0–100 percentages (a profile's missing_cells_pct): names that say so. */
+const PERCENT_METRIC = /(_pct|_percent)$/;
+
+/** A named metric: a percentage as one ("2.5%"), a whole-number count as a count ("2"), every score as formatMetric ("1.0000"). */
 export function formatNamedMetric(name: string, v: number | null | undefined): string {
-  return typeof v === 'number' && Number.isInteger(v) && COUNT_METRIC.test(name.slice(name.lastIndexOf('.') + 1)) ? formatCount(v) : formatMetric(v);
+  const short = name.slice(name.lastIndexOf('.') + 1);
+  if (typeof v === 'number' && PERCENT_METRIC.test(short)) return formatPercent(v);
+  return typeof v === 'number' && Number.isInteger(v) && COUNT_METRIC.test(short) ? formatCount(v) : formatMetric(v);
 }
