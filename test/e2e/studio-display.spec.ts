@@ -80,8 +80,9 @@ test('dates read as dates in every table, and metrics share one format (1.0000 b
   const headers = (await page.getByTestId('runs').locator('thead th').allInnerTexts()).slice(6, -1);
   const cells = await run.locator('td.num').allInnerTexts();
   expect(cells.length).toBe(headers.length);
-  // Scores with four decimals; only a count (profile.rows) is a whole number.
-  headers.forEach((h, i) => expect(cells[i], h).toMatch(/(^|\.)(rows|columns|cells)$/.test(h) ? /^[\d,]+$/ : /^(–|-?\d+\.\d{4})$/));
+  // Scores with four decimals; a count (profile.rows) is a whole number, a percentage (profile.missing_cells_pct) one.
+  const shape = (h: string) => (/(^|\.)(rows|columns|cells)$/.test(h) ? /^[\d,]+$/ : /_pct$/.test(h) ? /^\d+\.\d%$/ : /^(–|-?\d+\.\d{4})$/);
+  headers.forEach((h, i) => expect(cells[i], h).toMatch(shape(h)));
   const accuracy = headers.findIndex((h) => h.endsWith('.accuracy'));
   if (accuracy >= 0) expect(cells[accuracy]).toBe('1.0000');
   await screen(page, 'dates-runs');
