@@ -24,7 +24,7 @@ import { writeCsv } from '../data/writers.ts';
 import { makeFrame, type Frame, type FrameColumn } from '../ml/frame.ts';
 import type { ExportedModelInfo } from '../export/onnx/model-info.ts';
 import type { TableRef } from '../spec/values.ts';
-import { cardPartsOfRun } from './card-from-run.ts';
+import { cardPartsFromRun } from '../export/card/from-pipeline.ts';
 import { cardPathsBeside, modelCard } from '../export/card/model-card.ts';
 import { writeModelCard } from '../report/index.ts';
 import { EXIT, formatError, type CliParts } from './cli.ts';
@@ -37,6 +37,7 @@ import { ModelRegistry } from './registry/model-registry.ts';
 import { checkGates, EXIT_GATE_FAILED, promote, type GateCheck } from './registry/promotion.ts';
 import { lineageOfRun, registerOnnx } from './registry/register-export.ts';
 import { RunStore } from './runs/run-store.ts';
+import { runInfoOf } from './runs/run-record.ts';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -107,7 +108,8 @@ export async function exportCommand(args: string[], parts: CliParts, io: Io): Pr
   await writeFileAtomically(out, outcome.bytes);
   // The model card goes beside the file, as the Export ONNX node writes it (docs/lifecycle.md, "Model card").
   const card = cardPathsBeside(out);
-  await writeModelCard(modelCard(await cardPartsOfRun(file.pipeline, { ...summary, runsDir: prepared.runsDir }, nodeId, modelOf(summary, nodeId), basename(out))), card, nodeId);
+  const runInfo = record ? runInfoOf(record, file.pipeline.gates) : { id: summary.runId, gates: file.pipeline.gates };
+  await writeModelCard(modelCard(cardPartsFromRun(file.pipeline, summary, nodeId, modelOf(summary, nodeId), basename(out), runInfo)), card, nodeId);
   const { version } = await registerOnnx(registry, out, lineage);
   let stage = 'candidate';
   if (production) {

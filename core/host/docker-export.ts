@@ -5,7 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import type { TaskRegistry, WorkerPool } from '../exec/index.ts';
-import { exportInputs, exportRunTarget, type ExportInputs } from '../export/onnx/from-pipeline.ts';
+import { exportInputs, exportRunTarget, outputOfKind, type ExportInputs } from '../export/onnx/from-pipeline.ts';
 import type { Frame } from '../ml/frame.ts';
 import { readPipelineFile } from './pipeline-file.ts';
 import { registerAfterRun } from './registry/register-export.ts';
@@ -18,7 +18,9 @@ import { exportDocker, type DockerExportOptions, type DockerExportResult, type D
 import type { DockerExportRequest } from './api.ts';
 import { BUNDLE_CARD, modelCard, type CardParts } from '../export/card/model-card.ts';
 import { modelCardHtml, modelCardMarkdown } from '../report/index.ts';
-import { cardPartsOfRun } from './card-from-run.ts';
+import { cardPartsFromRun } from '../export/card/from-pipeline.ts';
+import { RunStore } from './runs/run-store.ts';
+import { runInfoOf } from './runs/run-record.ts';
 
 export interface TrainedModelSource {
   model: ModelValue;
@@ -60,8 +62,10 @@ export async function trainedModelFromPipeline(
   const failed = summary.nodes.find((n) => n.error);
   if (failed?.error) throw new FlowlineError({ ...failed.error, nodeId: failed.id });
   const inputs = await exportInputs(pipeline, summary, nodeId, new Map(nodes.map((n) => [n.type, n])));
-  const trainMetrics = (Object.values(summary.nodes.find((n) => n.id === nodeId)?.outputs ?? {}).find((v) => v.kind === 'metrics') as MetricsValue | undefined)?.values;
-  const card = await cardPartsOfRun(pipeline, { ...summary, runsDir: prepared.runsDir }, nodeId, inputs.model, 'model.onnx');
+  const trainMetrics = outputOfKind<MetricsValue>(summary, nodeId, 'metrics')?.values;
+  // A run that could not be recorded still gets a card, without the recorded lineage.
+  const record = await new RunStore(prepared.runsDir).get(summary.runId).catch(() => null);
+  const card = cardPartsFromRun(pipeline, summary, nodeId, inputs.model, 'model.onnx', record ? runInfoOf(record, pipeline.gates) : { id: summary.runId, gates: pipeline.gates });
   return { model: inputs.model, rows: inputs.rows, rowSource: inputs.rowSource, evaluation: inputs.metrics, trainMetrics, pipelinePath: pf.path, pipelineHash: inputs.pipelineHash, run: { id: summary.runId, runsDir: prepared.runsDir }, card };
 }
 

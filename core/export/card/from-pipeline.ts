@@ -5,26 +5,18 @@
  */
 import { splitEndpoint, type Pipeline } from '../../schema/pipeline.ts';
 import type { RunInfo } from '../../spec/context.ts';
-import type { ExplanationValue, MetricsValue, ModelValue, PortValue } from '../../spec/values.ts';
-import { scorerOf } from '../onnx/from-pipeline.ts';
+import type { ExplanationValue, MetricsValue, ModelValue } from '../../spec/values.ts';
+import { outputOfKind, scorerOf, type RunSummary } from '../onnx/from-pipeline.ts';
 import type { CardText } from '../../spec/model-card.ts';
 import type { CardParts } from './model-card.ts';
 
 const EXPORT_TYPES = ['export.onnx', 'export.docker'];
-
-interface RunOutputs {
-  nodes: { id: string; outputs?: Record<string, PortValue> }[];
-}
 
 /** Nodes of `types` whose model input comes from `nodeId`. */
 function readersOfModel(pipeline: Pipeline, nodeId: string, types: string[]) {
   return pipeline.nodes.filter(
     (n) => types.includes(n.type) && !n.disabled && pipeline.edges.some((e) => splitEndpoint(e.from).node === nodeId && splitEndpoint(e.to).node === n.id && splitEndpoint(e.to).port === 'model'),
   );
-}
-
-function outputOfKind<V extends PortValue>(run: RunOutputs, nodeId: string, kind: V['kind']): V | undefined {
-  return Object.values(run.nodes.find((n) => n.id === nodeId)?.outputs ?? {}).find((v) => v.kind === kind) as V | undefined;
 }
 
 /** The written fields of the first Export node exporting `nodeId`'s model; empty when there is none. */
@@ -35,7 +27,7 @@ export function cardTextFor(pipeline: Pipeline, nodeId: string): CardText {
 }
 
 /** Card parts for `nodeId`'s model from a run's outputs: its scorer's metrics and an explanation, when they ran. */
-export function cardPartsFromRun(pipeline: Pipeline, run: RunOutputs, nodeId: string, model: ModelValue, artifact: string, info: RunInfo): CardParts {
+export function cardPartsFromRun(pipeline: Pipeline, run: RunSummary, nodeId: string, model: ModelValue, artifact: string, info: RunInfo): CardParts {
   const scorer = scorerOf(pipeline, nodeId);
   const metrics = scorer ? outputOfKind<MetricsValue>(run, scorer.nodeId, 'metrics') : undefined;
   const explainer = readersOfModel(pipeline, nodeId, ['ml.explain']).find((n) => outputOfKind(run, n.id, 'explanation'));

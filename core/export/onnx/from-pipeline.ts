@@ -55,6 +55,11 @@ function outputOf(summary: RunSummary, endpoint: string): PortValue | undefined 
   return summary.nodes.find((n) => n.id === node)?.outputs?.[port];
 }
 
+/** The first output of `kind` (metrics, explanation…) node `nodeId` produced in a run, if it ran. */
+export function outputOfKind<V extends PortValue>(summary: Pick<RunSummary, 'nodes'>, nodeId: string, kind: V['kind']): V | undefined {
+  return Object.values(summary.nodes.find((n) => n.id === nodeId)?.outputs ?? {}).find((v) => v.kind === kind) as V | undefined;
+}
+
 /** Table-typed inputs of a node, as "node.port" sources. */
 function tableSources(pipeline: Pipeline, summary: RunSummary, nodeId: string): string[] {
   return pipeline.edges.filter((e) => splitEndpoint(e.to).node === nodeId && outputOf(summary, e.from)?.kind === 'table').map((e) => e.from);
@@ -147,7 +152,7 @@ export async function exportInputs(pipeline: Pipeline, summary: RunSummary, node
   if (scorer && held?.kind === 'table') {
     rows = (await loadRawFrame(held, columns)).frame;
     rowSource = `held-out rows scored by '${scorer.nodeId}' (from '${splitEndpoint(scorer.tableFrom).node}')`;
-    const m = Object.values(summary.nodes.find((n) => n.id === scorer.nodeId)?.outputs ?? {}).find((v) => v.kind === 'metrics') as MetricsValue | undefined;
+    const m = outputOfKind<MetricsValue>(summary, scorer.nodeId, 'metrics');
     if (m) metrics = { nodeId: scorer.nodeId, scope: m.scope, values: m.values };
   } else {
     const trainIn = tableSources(pipeline, summary, nodeId)[0];

@@ -4,6 +4,7 @@
  */
 import type { RunSummary } from '../../spec/run-events.ts';
 import type { RunRecord } from '../../spec/run-log.ts';
+import type { RunInfo } from '../../spec/context.ts';
 
 export { RUN_FORMAT, type RecordedDataFile, type RecordedNode, type RunRecord, type RunRecordStatus } from '../../spec/run-log.ts';
 
@@ -18,4 +19,12 @@ export function outcomesOf(summary: RunSummary): Pick<RunRecord, 'metrics' | 'ar
     }
   }
   return { metrics, artifacts };
+}
+
+/**
+ * What a recorded run tells a model card made after it (`flowline export`, the Export dialog): the
+ * run as its nodes saw it (RunContext.run) — id, pipeline hash, data files — and the pipeline's gates.
+ */
+export function runInfoOf(record: RunRecord, gates: readonly unknown[] = []): RunInfo {
+  return { id: record.id, pipelineHash: record.pipeline.hash, data: record.data, gates };
 }
