@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadPostgres } from '../core/data/postgres.ts';
+import { describePostgres, loadPostgres } from '../core/data/postgres.ts';
 import { defineNode, param } from '../core/spec/index.ts';
 
 export const loadPostgresNode = defineNode({
@@ -25,6 +25,8 @@ export const loadPostgresNode = defineNode({
   exportable: false,
   volatile: true,
   queriesDatabase: true,
+  // Contacts the database: the host describes it only for a trusted pipeline (known-sources.ts).
+  describe: (p, where) => describePostgres(p.query, p.connection, where),
   summary: (p) => p.query.replace(/\s+/g, ' ').slice(0, 60),
   async run({ params, ctx }) {
     return { table: await loadPostgres(ctx, params.query, params.connection) };

@@ -8,6 +8,8 @@
 // pg is loaded when a query runs, not at start-up.
 import type pg from 'pg';
 import { FlowlineError, type RunContext, type TableRef } from '../spec/index.ts';
+import type { KnownTable } from '../spec/known-columns.ts';
+import type { ColumnType } from '../spec/values.ts';
 import { writeJsTable, type JsColumn } from './tables.ts';
 
 /** PostgreSQL type OIDs we map to typed columns; everything else arrives as text. */
@@ -20,6 +22,19 @@ const TIMESTAMP_OIDS = new Set([1114, 1184]);
 export interface PgField {
   name: string;
   dataTypeID: number;
+}
+
+/** The DuckDB type writeJsTable stores each of our types as (so described columns equal the run's). */
+const STORED_AS: Record<ColumnType, string> = { integer: 'BIGINT', number: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', string: 'VARCHAR', other: 'VARCHAR' };
+
+/** Our column type for a PostgreSQL type OID (what columnsFromPg makes of it). */
+export function pgColumnType(oid: number): ColumnType {
+  if (INTEGER_OIDS.has(oid)) return 'integer';
+  if (NUMBER_OIDS.has(oid)) return 'number';
+  if (oid === BOOL_OID) return 'boolean';
+  if (oid === DATE_OID) return 'date';
+  if (TIMESTAMP_OIDS.has(oid)) return 'timestamp';
+  return 'string';
 }
 
 /** Column arrays from a pg result (rowMode 'array'). */
@@ -97,6 +112,34 @@ function queryRefused(ctx: RunContext, e: { message: string; code?: string; posi
     return new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: `The query tried to change the database, and it runs read-only: ${e.message}. Nothing was changed.`, hint: 'Load from PostgreSQL only reads; change the database with its own tools.' });
   }
   return new FlowlineError({ code: 'SQL_ERROR', nodeId: ctx.nodeId, message: `The database refused the query: ${e.message}${e.position ? ` (at character ${e.position})` : ''}.` });
+}
+
+/**
+ * A query's columns and types without its rows: the query wrapped in `SELECT * … LIMIT 0`, in a
+ * read-only transaction that is rolled back, so the server plans it and runs nothing. It contacts
+ * the database, so the host calls it only for a pipeline that is trusted (known-sources.ts's caller).
+ * Undefined when the query is not one SELECT or the database cannot be reached: known after run.
+ */
+export async function describePostgres(query: string, connectionVar: string, where: Pick<RunContext, 'savedConnection'> = {}): Promise<KnownTable | undefined> {
+  const text = queryHead(query).replace(/(\s|;|--[^\n]*(\n|$))*$/, '');
+  // One statement only: a `;` left inside would let a second one through the wrapper.
+  if (!QUERY_START.test(text) || text.includes(';')) return undefined;
+  const { default: pgModule } = await import('pg');
+  const client = new pgModule.Client({ ...pgConfig({ nodeId: '', ...where }, connectionVar), connectionTimeoutMillis: 5_000, statement_timeout: 5_000 });
+  try {
+    await client.connect();
+  } catch {
+    await client.end().catch(() => {});
+    return undefined;
+  }
+  try {
+    await client.query('BEGIN READ ONLY');
+    const result = await client.query({ text: `SELECT * FROM (\n${text}\n) AS flowline_describe LIMIT 0`, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
+    return { columns: result.fields.map((f) => ({ name: f.name, type: pgColumnType(f.dataTypeID), dbType: STORED_AS[pgColumnType(f.dataTypeID)] })) };
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+    await client.end().catch(() => {});
+  }
 }
 
 export async function loadPostgres(ctx: RunContext, query: string, connectionVar: string, port = 'table'): Promise<TableRef> {

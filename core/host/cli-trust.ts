@@ -32,12 +32,23 @@ export interface CliTrustOptions {
 
 export type TrustDecision = { run: true } | { run: false; effects: SideEffect[]; asked: boolean };
 
-export async function cliTrustGate(file: PipelineFile, nodes: readonly AnyNodeSpec[], prompt: TrustPrompt, options: CliTrustOptions): Promise<TrustDecision> {
-  const templates = resolve(options.templatesDir ?? DEFAULT_TEMPLATES_DIR);
-  if (file.path.startsWith(templates + sep)) return { run: true };
+/**
+ * The side effects of a pipeline file that this machine has not trusted (none for a template, a
+ * trusted file, or --trust). `flowline validate` does not describe a source whose effect is listed
+ * here (describing a query contacts the database), and never asks.
+ */
+export async function untrustedEffects(file: PipelineFile, nodes: readonly AnyNodeSpec[], options: CliTrustOptions): Promise<{ effects: SideEffect[]; state: StateStore }> {
   const state = new StateStore(resolve(options.stateDir ?? defaultStateDir()));
+  const templates = resolve(options.templatesDir ?? DEFAULT_TEMPLATES_DIR);
+  if (options.trusted || file.path.startsWith(templates + sep)) return { effects: [], state };
   const effects = sideEffects(file.pipeline, nodes, { pipelineDir: dirname(file.path), trustedFolders: await state.trustedFolders(), set: options.set, to: options.to });
-  if (!effects.length || options.trusted || (await state.isTrusted(file.path, file.text))) return { run: true };
+  if (!effects.length || (await state.isTrusted(file.path, file.text))) return { effects: [], state };
+  return { effects, state };
+}
+
+export async function cliTrustGate(file: PipelineFile, nodes: readonly AnyNodeSpec[], prompt: TrustPrompt, options: CliTrustOptions): Promise<TrustDecision> {
+  const { effects, state } = await untrustedEffects(file, nodes, options);
+  if (!effects.length) return { run: true };
   if (!prompt.ask) return { run: false, effects, asked: false };
   prompt.write(`${file.path} has not been trusted on this machine. It would:\n${effects.map((e) => `  - ${e.what}`).join('\n')}\n`);
   const answer = (await prompt.ask('Run it? [y/N] ')).trim().toLowerCase();

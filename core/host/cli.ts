@@ -13,7 +13,7 @@ import { readPipelineFile } from './pipeline-file.ts';
 import { prepareRun } from './run-session.ts';
 import { outcomesOf } from './runs/run-record.ts';
 import { defaultStateDir } from './service/state-dir.ts';
-import { cliTrustGate, terminalPrompt, type TrustDecision } from './cli-trust.ts';
+import { cliTrustGate, terminalPrompt, untrustedEffects, type TrustDecision } from './cli-trust.ts';
 import { catalogOf } from './service/catalog.ts';
 import { listTemplates } from './templates.ts';
 
@@ -25,7 +25,7 @@ const USAGE = `flowline — run Flowline pipelines from the command line
   flowline run <file.flow.json> [--set node.param=value]... [--out DIR] [--report report.html] [--json] [--to NODE] [--no-cache] [--cache DIR] [--trust]
                [--queue redis://HOST:6379 --store DIR]   heavy work on flowline worker processes
   flowline worker --queue redis://HOST:6379 --store DIR [--threads N]
-  flowline validate <file.flow.json> [--json]
+  flowline validate <file.flow.json> [--set node.param=value]... [--json] [--trust]
   flowline export onnx <file.flow.json> --node TRAIN_NODE --out model.onnx [--exact] [--json] [--stage production --reason TEXT]
   flowline predict <model.onnx> <data.csv> --out scored.csv
   flowline export docker <file.flow.json> --node TRAIN_NODE --out DIR [--challenger TRAIN_NODE_2] [--routing ab|canary|shadow]
@@ -255,7 +255,7 @@ async function writeOutDir(dir: string, summary: RunSummary, report: RunReport):
 }
 
 async function validateCommand(args: string[], nodes: readonly AnyNodeSpec[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, set: { type: 'string', multiple: true } });
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, set: { type: 'string', multiple: true }, trust: { type: 'boolean' }, yes: { type: 'boolean' } });
   if (positionals.length !== 1) {
     io.stderr.write('flowline validate: give exactly one pipeline file.\n');
     return EXIT.badInput;
@@ -265,9 +265,14 @@ async function validateCommand(args: string[], nodes: readonly AnyNodeSpec[], io
   try {
     const file = await readPipelineFile(positionals[0]);
     path = file.path;
-    // Source files' columns (header and types, read cheaply) let every column param be checked.
-    const sources = await knownSources(file.pipeline, nodes, { path: file.path, cwd: process.cwd() });
-    diagnostics = compile(file.pipeline, nodes, { set: values.set as string[] | undefined, sources }).diagnostics;
+    const set = values.set as string[] | undefined;
+    // Source files' columns (header and types, read cheaply) let every column param be checked. But
+    // describing a query contacts the database, and a file outside the folder is the user's: a source
+    // with a side effect this machine has not trusted is not described ("known after run").
+    const { effects } = await untrustedEffects(file, nodes, { set, trusted: !!(values.trust || values.yes) });
+    const skip = new Set(effects.filter((e) => e.kind === 'query' || e.kind === 'read').map((e) => e.nodeId));
+    const sources = await knownSources(file.pipeline, nodes, { path: file.path, cwd: process.cwd(), skip });
+    diagnostics = compile(file.pipeline, nodes, { set, sources }).diagnostics;
   } catch (e) {
     diagnostics = [{ severity: 'error', ...toErrorInfo(e) }];
   }

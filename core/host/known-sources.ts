@@ -11,17 +11,25 @@ import { nodeParams } from '../compile/compile.ts';
 import { canonicalJson, statFingerprint } from '../exec/hash.ts';
 import type { Pipeline } from '../schema/pipeline.ts';
 import type { AnyNodeSpec } from '../spec/define-node.ts';
+import type { RunContext } from '../spec/context.ts';
 import type { KnownTable } from '../spec/known-columns.ts';
 
 const CACHE_SIZE = 256;
-const cache = new Map<string, Promise<KnownTable | undefined>>();
+/** A volatile source (a database query) can change with no file to fingerprint: its description is kept this long. */
+const VOLATILE_TTL_MS = 30_000;
+const cache = new Map<string, { table: Promise<KnownTable | undefined>; until: number }>();
 
 export interface KnownSourcesOptions {
   /** The pipeline file (relative data paths resolve against its folder); unsaved: `cwd`. */
   path?: string;
   cwd: string;
-  /** Source nodes not to read (their reads need trust the pipeline does not have). */
+  /**
+   * Source nodes not to describe: their reads or queries need trust the pipeline does not have.
+   * Describing a database query contacts the database, so the caller must list every untrusted one.
+   */
   skip?: ReadonlySet<string>;
+  /** Database logins saved in the studio (Load PostgreSQL's connection name). */
+  savedConnection?: RunContext['savedConnection'];
 }
 
 /** Source node id → its file's columns, for every enabled source whose file can be described. */
@@ -40,12 +48,14 @@ export async function knownSources(pipeline: Pipeline, nodes: readonly AnyNodeSp
       if (!(await Promise.all(files.map(isRegularFile))).every(Boolean)) return;
       const key = canonicalJson({ type: spec.type, params, pipelineDir, files: await Promise.all(files.map(async (f) => [f, await statFingerprint(f)])) });
       let entry = cache.get(key);
-      if (!entry) {
-        entry = spec.describe(params, { pipelineDir }).catch(() => undefined);
+      if (!entry || entry.until < Date.now()) {
+        const table = spec.describe(params, { pipelineDir, savedConnection: options.savedConnection }).catch(() => undefined);
+        entry = { table, until: spec.volatile ? Date.now() + VOLATILE_TTL_MS : Infinity };
+        cache.delete(key);
         cache.set(key, entry);
         if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
       }
-      const table = await entry;
+      const table = await entry.table;
       if (table) out[node.id] = table;
     }),
   );

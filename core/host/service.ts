@@ -176,7 +176,7 @@ export function createService(options: ServiceOptions): FlowlineService {
         }));
         return { diagnostics, schemas: {} };
       }
-      return validateWithColumns(parsed.data, nodes, { path: path && resolve(cwd, path), cwd, trust, lastRun: runs.lastRun(keyOf(path)) });
+      return validateWithColumns(parsed.data, nodes, { path: path && resolve(cwd, path), cwd, trust, lastRun: runs.lastRun(keyOf(path)), savedConnection: (name) => connections.get(name) });
     },
 
     async trustPipeline(path) {

@@ -103,7 +103,7 @@ export interface NodeSpec<I extends Inputs = Inputs, O extends Outputs = Outputs
    * before compile (core/host/known-sources.ts, cached by the file's fingerprint). Undefined when
    * they cannot be known cheaply.
    */
-  describe?: (params: z.infer<P>, where: { pipelineDir: string }) => Promise<KnownTable | undefined>;
+  describe?: (params: z.infer<P>, where: { pipelineDir: string } & Pick<RunContext, 'savedConnection'>) => Promise<KnownTable | undefined>;
   /**
    * How the output tables follow from the input tables and params, before anything runs
    * (core/spec/known-columns.ts). Absent, or a port left out: known only after a run.

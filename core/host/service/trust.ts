@@ -103,6 +103,11 @@ export class TrustGate {
     });
   }
 
+  /** Those of `effects` a run would be refused for (remembered as untrusted). */
+  refused(effects: SideEffect[]): Promise<SideEffect[]> {
+    return this.untrustedAmong(effects);
+  }
+
   private async untrustedAmong(effects: SideEffect[]): Promise<SideEffect[]> {
     if (!effects.length) return [];
     const untrusted = await this.state.untrustedEffects();
