@@ -77,9 +77,10 @@ export type Task = 'binary' | 'multiclass' | 'regression' | 'clustering' | 'anom
  * Version of the fitted states' in-memory layout (ModelValue.estimator.state), part of every
  * cache key (core/exec/executor.ts): a model cached by a Flowline that laid its state out
  * differently is fitted again, never misread. 2: compact trees (one child offset per node, leaf
- * values once per leaf).
+ * values once per leaf). 3: leaves with equal values share them; exact covers in float32,
+ * features in 16 bits.
  */
-export const MODEL_STATE_LAYOUT = 2;
+export const MODEL_STATE_LAYOUT = 3;
 
 export interface ModelValue {
   kind: 'model';

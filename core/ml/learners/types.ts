@@ -86,15 +86,16 @@ export interface UnitFit<P = unknown, S = unknown, Shared = unknown, Unit = unkn
  * Code outside the tree learners reads trees through ensembleView (tree/ensemble-view.ts).
  */
 export interface FlatTree {
-  feature: Int32Array;
+  /** -1 on a leaf; 16 bits when every feature number fits (FlatTreeBuilder.finish). */
+  feature: Int16Array | Int32Array;
   /** float64: a split compares exactly as the data it was chosen on. */
   threshold: Float64Array;
-  /** Split: its left child's node number (right = child + 1). Leaf: its leaf number. */
+  /** Split: its left child's node number (right = child + 1). Leaf: the slot of its values in `value` (leaves with equal values share one). */
   child: Int32Array;
   missingLeft: Uint8Array;
-  /** Training samples (or hessian sum for boosting) that reached the node: TreeSHAP's cover. */
-  cover: Float64Array;
-  /** leaves × valueWidth: class proportions (classification), mean (regression) or raw leaf score. */
+  /** Training samples (or hessian sum for boosting) that reached the node: TreeSHAP's cover. float32 only where every cover is exactly a float32. */
+  cover: Float32Array | Float64Array;
+  /** slots × valueWidth: class proportions (classification), mean (regression) or raw leaf score. */
   value: Float64Array;
   valueWidth: number;
 }

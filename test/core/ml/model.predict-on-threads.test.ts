@@ -70,10 +70,10 @@ describe('predictions split over workers', () => {
   it('sends a large model to the workers as one shared copy, made once per model and packed once per thread: the same numbers', async () => {
     const learner = learnerByKind('random_forest');
     const train = matrix(10_000, 5);
-    // Noisy labels: full-depth trees, a model of megabytes.
+    // Noisy labels: full-depth trees, a model of over a megabyte (MIN_SHARED_BYTES).
     const noise = new Rng(7);
     const y = Float64Array.from({ length: train.rows }, () => (noise.next() < 0.5 ? 1 : 0));
-    const state = learner.fit({ X: train, y, nClasses: 2, featureNames: ['a', 'b', 'c', 'd'] }, learner.params.parse({ n_estimators: 10 }), { task: 'binary', seed: 1 });
+    const state = learner.fit({ X: train, y, nClasses: 2, featureNames: ['a', 'b', 'c', 'd'] }, learner.params.parse({ n_estimators: 16 }), { task: 'binary', seed: 1 });
     const X = matrix(30_001, 6);
     const whole = learner.predict(state, X);
     const buffers: (ArrayBufferLike | undefined)[] = [];

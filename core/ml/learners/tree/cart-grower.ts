@@ -52,6 +52,8 @@ export class CartWorkspace {
   wsp: Float64Array;
   ysTmp: Float64Array;
   wsTmp: Float64Array;
+  /** One tree builder for every tree grown here (reset per tree): see FlatTreeBuilder. */
+  readonly builder: FlatTreeBuilder;
   constructor(readonly data: CodedFeatures, readonly nClasses: number) {
     this.W = nClasses > 0 ? nClasses + 1 : 3;
     let maxCodes = 0;
@@ -66,6 +68,7 @@ export class CartWorkspace {
     this.wsp = new Float64Array(data.rows);
     this.ysTmp = new Float64Array(data.rows);
     this.wsTmp = new Float64Array(data.rows);
+    this.builder = new FlatTreeBuilder(nClasses > 0 ? nClasses : 1, 64);
   }
 }
 
@@ -91,7 +94,8 @@ export function growCart(ws: CartWorkspace, target: CartTarget, w: Float64Array,
     ys[i] = y[idx[i]];
     wsp[i] = w[idx[i]];
   }
-  const builder = new FlatTreeBuilder(classify ? K : 1, 64);
+  const builder = ws.builder;
+  builder.reset();
   const msl = params.minSamplesLeaf;
   for (let f = 0; f < F; f++) features[f] = f;
 

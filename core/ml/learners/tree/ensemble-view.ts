@@ -34,7 +34,7 @@ export interface TreeNodes {
   valueWidth: number;
 }
 
-/** The accessor: a compact tree as TreeNodes (splits and covers shared, children and values laid out per node). */
+/** The accessor: a compact tree as TreeNodes (thresholds shared, children and values laid out per node). */
 export function treeNodes(tree: FlatTree): TreeNodes {
   const size = tree.feature.length;
   const w = tree.valueWidth;
@@ -48,7 +48,10 @@ export function treeNodes(tree: FlatTree): TreeNodes {
       right[i] = c + 1;
     } else for (let v = 0; v < w; v++) value[i * w + v] = tree.value[c * w + v];
   }
-  return { size, feature: tree.feature, threshold: tree.threshold, left, right, missingLeft: tree.missingLeft, cover: tree.cover, value, valueWidth: w };
+  // The compact tree may hold features in 16 bits and covers in float32 (exact): readers get them widened.
+  const feature = tree.feature instanceof Int32Array ? tree.feature : Int32Array.from(tree.feature);
+  const cover = tree.cover instanceof Float64Array ? tree.cover : Float64Array.from(tree.cover);
+  return { size, feature, threshold: tree.threshold, left, right, missingLeft: tree.missingLeft, cover, value, valueWidth: w };
 }
 
 export interface EnsembleView {

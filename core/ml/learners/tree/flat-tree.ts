@@ -6,6 +6,8 @@ import { PAGE_BYTES, WALK_LANES, kernelMemory, loadWalkKernels, type KernelMemor
  * Growable flat tree used by every tree builder. Children are always allocated as a pair
  * (right = left + 1), as the compact FlatTree requires. While growing, every node has a value
  * vector (a grower reads a node's value back to score its splits); finish() keeps the leaves'.
+ * A builder can be reset() and reused for the next tree (a forest's trees): its arrays grow
+ * once to the largest tree instead of doubling again, and leaving garbage, for every tree.
  */
 export class FlatTreeBuilder {
   size = 0;
@@ -29,13 +31,18 @@ export class FlatTreeBuilder {
     this.value = new Float64Array(this.cap * valueWidth);
   }
 
+  /** Empties the builder for the next tree, keeping its arrays (every slot is written again before it is read). */
+  reset(): void {
+    this.size = 0;
+  }
+
   private grow(need: number): void {
     if (need <= this.cap) return;
     let cap = this.cap * 2;
     while (cap < need) cap *= 2;
     const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
+      b.set(a.subarray(0, Math.min(a.length, this.size * (a.length / this.cap))));
       return b;
     };
     this.feature = g(this.feature, cap);
@@ -53,7 +60,10 @@ export class FlatTreeBuilder {
     const id = this.size++;
     this.feature[id] = -1;
     this.left[id] = -1;
+    this.missingLeft[id] = 0;
+    this.threshold[id] = 0;
     this.cover[id] = cover;
+    for (let v = 0, o = id * this.valueWidth; v < this.valueWidth; v++) this.value[o + v] = 0;
     return id;
   }
 
@@ -68,24 +78,62 @@ export class FlatTreeBuilder {
     return l;
   }
 
-  /** The compact tree: leaves numbered in node order, their values once each. */
+  /**
+   * The compact tree, in arrays of exactly its size: leaves with the same value vector (bit for
+   * bit) share one slot of `value` (a fully grown classifier's leaves are mostly pure: a handful
+   * of distinct vectors for the whole tree); covers in float32 when every one of them is exactly
+   * a float32 (row counts are), else float64; features in 16 bits when they fit.
+   */
   finish(): FlatTree {
     const n = this.size;
     const w = this.valueWidth;
-    const feature = this.feature.slice(0, n);
+    let maxFeature = 0;
     let leaves = 0;
-    for (let i = 0; i < n; i++) if (feature[i] < 0) leaves++;
+    for (let i = 0; i < n; i++) {
+      const f = this.feature[i];
+      if (f < 0) leaves++;
+      else if (f > maxFeature) maxFeature = f;
+    }
+    const feature = maxFeature <= 0x7fff ? Int16Array.from(this.feature.subarray(0, n)) : this.feature.slice(0, n);
     const child = new Int32Array(n);
-    const value = new Float64Array(leaves * w);
-    for (let i = 0, k = 0; i < n; i++) {
-      if (feature[i] >= 0) child[i] = this.left[i];
-      else {
-        child[i] = k;
-        for (let v = 0; v < w; v++) value[k * w + v] = this.value[i * w + v];
-        k++;
+    // Distinct leaf vectors: open addressing on a hash of their bits, compared bit for bit (so -0,
+    // 0 and NaN payloads stay apart: the sums are exactly those of a value per leaf).
+    const bits = new Uint32Array(this.value.buffer, this.value.byteOffset, this.value.length * 2);
+    const mask = (1 << Math.ceil(Math.log2(2 * leaves + 2))) - 1;
+    const table = new Int32Array(mask + 1).fill(-1);
+    const firstNode: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (this.feature[i] >= 0) {
+        child[i] = this.left[i];
+        continue;
+      }
+      const o = i * w * 2;
+      let h = 0x811c9dc5;
+      for (let k = 0; k < 2 * w; k++) h = Math.imul(h ^ bits[o + k], 0x01000193);
+      h ^= h >>> 15;
+      for (let s = h & mask; ; s = (s + 1) & mask) {
+        const slot = table[s];
+        if (slot < 0) {
+          table[s] = firstNode.length;
+          child[i] = firstNode.length;
+          firstNode.push(i);
+          break;
+        }
+        const q = firstNode[slot] * w * 2;
+        let same = true;
+        for (let k = 0; k < 2 * w && same; k++) same = bits[o + k] === bits[q + k];
+        if (same) {
+          child[i] = slot;
+          break;
+        }
       }
     }
-    return { feature, threshold: this.threshold.slice(0, n), child, missingLeft: this.missingLeft.slice(0, n), cover: this.cover.slice(0, n), value, valueWidth: w };
+    const value = new Float64Array(firstNode.length * w);
+    for (let k = 0; k < firstNode.length; k++) for (let v = 0; v < w; v++) value[k * w + v] = this.value[firstNode[k] * w + v];
+    let exact32 = true;
+    for (let i = 0; i < n && exact32; i++) exact32 = Math.fround(this.cover[i]) === this.cover[i];
+    const cover = exact32 ? Float32Array.from(this.cover.subarray(0, n)) : this.cover.slice(0, n);
+    return { feature, threshold: this.threshold.slice(0, n), child, missingLeft: this.missingLeft.slice(0, n), cover, value, valueWidth: w };
   }
 }
 

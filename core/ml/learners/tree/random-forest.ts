@@ -92,8 +92,10 @@ function fitForestTrees(p: ForestPayload, from: number, to: number, onTree?: (do
     threshold: (f, lo, hi) => (p.thresholds[f][lo] + p.thresholds[f][hi - 1]) / 2,
   };
   const ws = new CartWorkspace(coded, p.nClasses);
-  const counts = new Float64Array(p.rows);
+  const counts = new Uint32Array(p.rows); // bootstrap draws per row
   const w = new Float64Array(p.rows);
+  // The rows of each tree, in one buffer for all of them (a tree's list is a prefix of it).
+  const rowsOf = new Uint32Array(p.rows);
   const trees: FlatTree[] = [];
   for (let t = from; t < to; t++) {
     const rng = new Rng(deriveSeed(p.seed, t));
@@ -103,13 +105,13 @@ function fitForestTrees(p: ForestPayload, from: number, to: number, onTree?: (do
       for (let i = 0; i < p.rows; i++) counts[rng.int(p.rows)] += 1;
       let m = 0;
       for (let i = 0; i < p.rows; i++) if (counts[i] > 0) m++;
-      rows = new Uint32Array(m);
+      rows = rowsOf.subarray(0, m);
       for (let i = 0, j = 0; i < p.rows; i++) {
         if (counts[i] > 0) rows[j++] = i;
         w[i] = counts[i] * p.weights[i];
       }
     } else {
-      rows = new Uint32Array(p.rows);
+      rows = rowsOf;
       for (let i = 0; i < p.rows; i++) rows[i] = i;
       w.set(p.weights);
     }

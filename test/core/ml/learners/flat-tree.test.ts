@@ -123,3 +123,37 @@ describe('binning', () => {
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a finished tree in its compact arrays', () => {
+  it('shares a value slot only between leaves equal bit for bit (0 and -0 stay apart), and predicts each leaf its own values', () => {
+    const b = new FlatTreeBuilder(2);
+    b.addNode(8);
+    const l = b.split(0, 0, 0, false, 4, 4);
+    const ll = b.split(l, 1, 0, false, 2, 2);
+    const rl = b.split(l + 1, 1, 0, false, 2, 2);
+    const leafValues: [number, [number, number]][] = [[ll, [1, 0]], [ll + 1, [0, 1]], [rl, [1, 0]], [rl + 1, [-0, 1]]];
+    for (const [leaf, v] of leafValues) b.value.set(v, leaf * 2);
+    const t = b.finish();
+    expect(t.value.length / 2).toBe(3);
+    expect(t.child[ll]).toBe(t.child[rl]);
+    for (const [leaf, v] of leafValues) expect(Array.from(t.value.subarray(t.child[leaf] * 2, t.child[leaf] * 2 + 2))).toEqual(v);
+    expect(Object.is(t.value[t.child[rl + 1] * 2], -0)).toBe(true);
+  });
+
+  it('keeps float64 covers unless every cover is exactly a float32, and a reset builder grows the same tree again', () => {
+    const b = new FlatTreeBuilder(1);
+    b.addNode(0.1);
+    b.split(0, 0, 1, false, 0.05, 0.05);
+    expect(b.finish().cover).toBeInstanceOf(Float64Array);
+    b.reset();
+    b.addNode(10);
+    const l = b.split(0, 0, 1, false, 6, 4);
+    const ll = b.split(l, 1, 5, true, 3, 3);
+    b.value[ll] = 10;
+    b.value[ll + 1] = 20;
+    b.value[l + 1] = 30;
+    const again = b.finish();
+    expect(again.cover).toBeInstanceOf(Float32Array);
+    expect(again).toEqual(smallTree());
+  });
+});

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictRandomForest, randomForest } from '../../../../core/ml/learners/tree/random-forest.ts';
+import { ensembleView } from '../../../../core/ml/learners/tree/ensemble-view.ts';
+import { forestBytes } from '../../../../core/ml/learners/tree/flat-tree.ts';
 import type { FitData } from '../../../../core/ml/learners/types.ts';
 import { isFlowlineError } from '../../../../core/spec/errors.ts';
 import { Rng } from '../../../../core/spec/random.ts';
@@ -97,5 +99,40 @@ describe('random_forest', () => {
       err = e;
     }
     expect(isFlowlineError(err) && err.code).toBe('BAD_DATA');
+  });
+});
+
+describe('a fitted random forest in little memory', () => {
+  it('holds a fully grown forest in under 20 bytes a node: leaf vectors once per distinct vector, exact covers in float32, features in 16 bits', () => {
+    const d = blobs(3000, 8, 4);
+    const s = randomForest.fit(d, randomForest.params.parse({ n_estimators: 10 }), { task: 'binary', seed: 2 });
+    const nodes = s.trees.reduce((n, t) => n + t.feature.length, 0);
+    const leaves = s.trees.reduce((n, t) => n + Array.from(t.feature).filter((f) => f < 0).length, 0);
+    // Before: 25 bytes a node (float64 covers, int32 features) plus 16 bytes a leaf (two proportions).
+    expect(forestBytes(s.trees) / nodes).toBeLessThan(20);
+    for (const t of s.trees) {
+      expect(t.cover).toBeInstanceOf(Float32Array);
+      expect(t.feature).toBeInstanceOf(Int16Array);
+      // Pure leaves share [1, 0] and [0, 1]: far fewer value slots than leaves.
+      expect(t.value.length / t.valueWidth).toBeLessThan(leaves / s.trees.length / 4);
+    }
+    // What readers see through the accessor is the same numbers, widened.
+    const view = ensembleView('random_forest', s)!;
+    const t0 = view.tree(0);
+    expect(t0.cover).toBeInstanceOf(Float64Array);
+    expect(Array.from(t0.cover)).toEqual(Array.from(s.trees[0].cover));
+    expect(Array.from(t0.feature)).toEqual(Array.from(s.trees[0].feature));
+    for (let i = 0; i < t0.size; i++) {
+      if (t0.feature[i] >= 0) continue;
+      const slot = s.trees[0].child[i];
+      expect([t0.value[2 * i], t0.value[2 * i + 1]]).toEqual([s.trees[0].value[2 * slot], s.trees[0].value[2 * slot + 1]]);
+    }
+  });
+
+  it('keeps covers in float64 when one of them is not exactly a float32 (class weights)', () => {
+    const d = blobs(400, 4, 5);
+    d.y = d.y!.map((_, i) => (i % 3 === 0 ? 1 : 0)); // 134 of 400: balanced weights 400 / 268 and 400 / 532 are not float32-exact
+    const s = randomForest.fit(d, randomForest.params.parse({ n_estimators: 3, class_weight: 'balanced' }), { task: 'binary', seed: 2 });
+    expect(s.trees.some((t) => t.cover instanceof Float64Array)).toBe(true);
   });
 });
