@@ -11,7 +11,7 @@ export const profileTableNode = defineNode({
   description: 'Summarise every column (type, missing values, distinct values, range, mean, quantiles, most frequent values) with a histogram per numeric column. The table passes through unchanged.',
   help: {
     text:
-      'Summarises every column: type, missing values, distinct values, range, mean, quantiles and the most frequent values, with a histogram per numeric column (in the Results tab). The table passes through unchanged, so the node can sit anywhere in a pipeline.',
+      'Summarises every column: type, missing values, distinct values, range, mean, quantiles and the most frequent values, with a histogram per numeric column (in the Results tab). Values that are NaN or ±Infinity are counted apart, like missing values, and the range, mean, spread, quantiles and histogram describe the finite values. The table passes through unchanged, so the node can sit anywhere in a pipeline.',
     example: 'Right after Load CSV → a report that shows, for instance, which columns have missing values and which are skewed.',
   },
   inputs: { table: { type: 'table', label: 'Table' } },

@@ -10,15 +10,18 @@ const round = (v: number | null | undefined, digits = 6): number | null => (v ==
 export function profileMetrics(t: TableRef, profile: ColumnProfile[]): MetricsValue {
   const cells = t.rowCount * profile.length;
   const missing = profile.reduce((s, p) => s + p.missing, 0);
+  // NaN and infinite values are rare: their columns appear only when some column holds them.
+  const nonFinite = profile.some((p) => p.nan || p.infinite);
   const table: ResultTable = {
     id: 'profile',
     title: 'Column profile',
-    columns: ['column', 'type', 'missing', 'missing %', 'distinct', 'min', 'max', 'mean', 'std', 'p05', 'p25', 'median', 'p75', 'p95', 'most frequent'],
+    columns: ['column', 'type', 'missing', 'missing %', ...(nonFinite ? ['NaN', '±infinite'] : []), 'distinct', 'min', 'max', 'mean', 'std', 'p05', 'p25', 'median', 'p75', 'p95', 'most frequent'],
     rows: profile.map((p) => [
       p.name,
       p.type,
       p.missing,
       round(p.missingPct, 4),
+      ...(nonFinite ? [p.nan ?? 0, p.infinite ?? 0] : []),
       p.distinct,
       typeof p.min === 'number' ? round(p.min) : (p.min ?? null),
       typeof p.max === 'number' ? round(p.max) : (p.max ?? null),

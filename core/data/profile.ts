@@ -1,7 +1,8 @@
 /**
  * What the Preview tab shows: a page of rows and a profile of every column (type, missing, distinct,
  * min/max/mean/std, quantiles, top values, histogram). Everything returned is JSON-safe: bigints
- * become numbers (or strings past 2^53), dates ISO strings.
+ * become numbers (or strings past 2^53), dates ISO strings. NaN and +/-Infinity in floating-point
+ * columns are counted apart (`nan`, `infinite`); the statistics describe the finite values.
  *
  * The statistics come from DuckDB's parallel aggregates: they are for display, not for models,
  * so their last digits may differ between runs. Large tables (over EXACT_LIMIT
@@ -12,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 import { FlowlineError, ROW_ID, type ColumnSchema, type TableRef } from '../spec/index.ts';
-import { duckdbMemoryLimit, ident, literal, SMALL_MEMORY, withConnection } from './engine.ts';
+import { duckdbMemoryLimit, ident, SMALL_MEMORY, withConnection } from './engine.ts';
 import { columnSchemas, relation } from './tables.ts';
 
 /** Above this many rows, quantiles come from a sample and large distinct counts are estimated. */
@@ -86,7 +87,7 @@ export async function profileOf(t: TableRef | { path: string }, opts: ProfileOpt
   } catch {
     // not saved yet (or unreadable): compute it
   }
-  const profile = await withConnection(async (con) => profileOn(con, relation(t), opts, await parquetRanges(con, t.path)));
+  const profile = await withConnection((con) => profileOn(con, relation(t), opts));
   const tmp = `${saved}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(profile))
     .then(() => rename(tmp, saved))
@@ -94,46 +95,14 @@ export async function profileOf(t: TableRef | { path: string }, opts: ProfileOpt
   return profile;
 }
 
-/** A numeric column's smallest and largest value, as a Parquet file's footer states them. */
-export type ColumnRanges = Map<string, { min: number; max: number }>;
-
-/**
- * Minimum and maximum of each whole-number and double column of a Parquet file, from the
- * statistics its writer kept per row group (reading them costs a few milliseconds): the range a
- * histogram needs is known before any row is read, so the histograms share the profile's first
- * pass. A column whose row groups lack statistics (DuckDB keeps none for a double column holding
- * NaN) is left out, and every range is checked against the true min and max of that pass anyway.
- */
-export async function parquetRanges(con: DuckDBConnection, path: string): Promise<ColumnRanges> {
-  const ranges: ColumnRanges = new Map();
-  const unknown = new Set<string>();
-  let rows: unknown[][];
-  try {
-    rows = (await con.runAndReadAll(`SELECT path_in_schema, stats_min_value, stats_max_value, row_group_num_rows, stats_null_count FROM parquet_metadata(${literal(path)})`)).getRowsJS();
-  } catch {
-    return ranges;
-  }
-  for (const [name, lo, hi, n, nulls] of rows) {
-    const key = String(name);
-    if (unknown.has(key) || Number(n) === Number(nulls)) continue; // an all-missing row group has no range
-    const min = lo === null ? NaN : Number(lo);
-    const max = hi === null ? NaN : Number(hi);
-    if (!Number.isFinite(min) || !Number.isFinite(max)) {
-      unknown.add(key);
-      ranges.delete(key);
-      continue;
-    }
-    const r = ranges.get(key);
-    ranges.set(key, r ? { min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max });
-  }
-  return ranges;
-}
-
 /**
  * Profile of every column (ROW_ID excluded) of any FROM-fragment, on a connection you hold.
- * `ranges` (parquetRanges of the file behind `from`) lets histograms share the first pass.
+ *
+ * Floating-point columns may hold NaN and +/-Infinity: those are counted apart (`nan`, `infinite`)
+ * and every statistic describes the finite values, so one such value never turns a column's mean
+ * into NaN (nor makes DuckDB's stddev_samp fail, as it did).
  */
-export async function profileOn(con: DuckDBConnection, from: string, opts: ProfileOptions = {}, ranges: ColumnRanges = new Map()): Promise<ColumnProfile[]> {
+export async function profileOn(con: DuckDBConnection, from: string, opts: ProfileOptions = {}): Promise<ColumnProfile[]> {
   const bins = opts.bins ?? HISTOGRAM_BINS;
   const topN = opts.top ?? TOP_VALUES;
   const schema = await columnSchemas(con, `SELECT * FROM ${from}`);
@@ -141,51 +110,59 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   if (!columns.length) return [];
   const hasRowId = schema.length > columns.length;
 
-  // 1. One pass for counts, distinct counts, ranges, moments (and, when exact, quantiles) of every
-  //    column. Large tables estimate distinct counts (distinctEstimates); the top-values pass below
-  //    counts the low ones exactly.
-  const rows = Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
+  // 0. The row count and each numeric, date and timestamp column's min and max. Over a Parquet
+  //    file DuckDB answers these from the statistics its writer kept, without reading a row (a
+  //    few ms for 1M x 20), so every histogram's range is known before the first pass and the
+  //    histograms join it. A column holding NaN or an infinity shows here as max NaN (NaN sorts
+  //    above every number) or an infinite bound: its finite range comes from the first pass.
+  const ranged = columns.filter((c) => numeric(c) || c.type === 'date' || c.type === 'timestamp');
+  const head = (await con.runAndReadAll(`SELECT count(*)${ranged.map((c) => `, ${rangeAgg(c, 'min')}, ${rangeAgg(c, 'max')}`).join('')} FROM ${from}`)).getRowsJS()[0];
+  const rows = Number(head[0]);
+  const range = new Map(ranged.map((c, k) => [c.name, { lo: head[1 + 2 * k], hi: head[2 + 2 * k] }]));
   const exact = rows <= EXACT_LIMIT;
+
+  // 1. One pass for counts, distinct counts, moments, histograms (and, when exact, quantiles) of
+  //    every column. Large tables estimate distinct counts (distinctEstimates); the top-values pass
+  //    below counts the low ones exactly.
   const aggs: string[] = [];
+  const slot = (sql: string) => aggs.push(sql) - 1;
+  interface Slots { count: number; distinct?: number; min?: number; max?: number; mean?: number; std?: number; quantiles?: number; nan?: number; infinite?: number; histogram?: number }
   const estimated: number[] = [];
-  for (const [j, c] of columns.entries()) {
+  const slots: Slots[] = columns.map((c, j) => {
     const q = ident(c.name);
-    aggs.push(`count(${q})`);
-    if (exact || c.type === 'boolean') aggs.push(`count(DISTINCT ${q})`);
-    else {
-      estimated.push(j);
-      aggs.push('NULL');
-    }
+    const s: Slots = { count: slot(`count(${q})`) };
+    if (exact || c.type === 'boolean') s.distinct = slot(`count(DISTINCT ${q})`);
+    else estimated.push(j);
     if (numeric(c)) {
-      const d = `CAST(${q} AS DOUBLE)`;
-      // min/max on the stored type (cheaper than on a cast); DECIMAL and the like as doubles.
-      const m = storedNumber(c) ? q : d;
-      aggs.push(`min(${m})`, `max(${m})`, `avg(${d})`, `stddev_samp(${d})`);
-      aggs.push(exact ? `quantile_cont(${d}, ${QUANTILE_LIST})` : 'NULL');
+      const v = finiteValue(c, range.get(c.name)!);
+      if (v.nonFinite) {
+        s.nan = slot(`count_if(isnan(${q}))`);
+        s.infinite = slot(`count_if(isinf(${q}))`);
+        s.min = slot(`min(${v.sql})`);
+        s.max = slot(`max(${v.sql})`);
+      }
+      s.mean = slot(`avg(${v.sql})`);
+      s.std = slot(`stddev_samp(${v.sql})`);
+      if (exact) s.quantiles = slot(quantileAgg(v.sql));
+      const { lo, hi } = v;
+      if (!v.nonFinite && lo !== null && hi !== null) s.histogram = hi > lo ? slot(`map_entries(${histogramAgg(v.sql, lo, hi, bins)})`) : s.count;
     } else if (c.type === 'boolean') {
-      aggs.push('NULL', 'NULL', `avg(CAST(${q} AS DOUBLE))`, 'NULL', 'NULL');
-    } else if (c.type === 'date' || c.type === 'timestamp') {
-      aggs.push(`CAST(min(${q}) AS VARCHAR)`, `CAST(max(${q}) AS VARCHAR)`, 'NULL', 'NULL', 'NULL');
-    } else {
-      aggs.push(`min(length(CAST(${q} AS VARCHAR)))`, `max(length(CAST(${q} AS VARCHAR)))`, 'NULL', 'NULL', 'NULL');
+      s.mean = slot(`avg(CAST(${q} AS DOUBLE))`);
+    } else if (c.type !== 'date' && c.type !== 'timestamp') {
+      s.min = slot(`min(length(CAST(${q} AS VARCHAR)))`);
+      s.max = slot(`max(length(CAST(${q} AS VARCHAR)))`);
     }
-  }
-  const per = 7;
-  // Histograms whose range the file's footer states join this pass (checked against its min/max below).
-  const early = new Map<number, { lo: number; hi: number; at: number }>();
-  for (const [j, c] of columns.entries()) {
-    const r = ranges.get(c.name);
-    if (!r || !numeric(c) || !storedNumber(c)) continue;
-    early.set(j, { lo: r.min, hi: r.max, at: aggs.length });
-    aggs.push(r.max > r.min ? `map_entries(${histogramAgg(c, r.min, r.max, bins)})` : `count(${ident(c.name)})`);
-  }
+    return s;
+  });
   const stats = (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${from}`)).getRowsJS()[0];
+  const distinctOf = new Map<number, unknown>();
   if (estimated.length && rows) {
-    for (const [j, n] of (await con.runAndReadAll(distinctEstimates(columns, estimated, from))).getRowsJS()) stats[Number(j) * per + 1] = n;
+    for (const [j, n] of (await con.runAndReadAll(distinctEstimates(columns, estimated, from))).getRowsJS()) distinctOf.set(Number(j), n);
   }
+  const at = (k: number | undefined) => (k === undefined ? null : stats[k]);
   const profiles: ColumnProfile[] = columns.map((c, j) => {
-    const s = stats.slice(j * per, j * per + per);
-    const count = Number(s[0]);
+    const s = slots[j];
+    const count = Number(stats[s.count]);
     const missing = rows - count;
     const p: ColumnProfile = {
       name: c.name,
@@ -195,34 +172,40 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
       missing,
       missingPct: rows ? (100 * missing) / rows : 0,
       // An estimate can overshoot on a column with few values; never report more than there are.
-      distinct: Math.min(count, Number(s[1])),
+      distinct: Math.min(count, Number(s.distinct === undefined ? distinctOf.get(j) : stats[s.distinct])),
     };
+    if (s.nan !== undefined) p.nan = Number(stats[s.nan]);
+    if (s.infinite !== undefined) p.infinite = Number(stats[s.infinite]);
     if (numeric(c)) {
-      p.min = num(s[2]);
-      p.max = num(s[3]);
-      p.mean = num(s[4]);
-      p.std = num(s[5]);
-      const qs = (s[6] as unknown[] | null) ?? [];
+      const r = range.get(c.name)!;
+      p.min = s.min === undefined ? num(r.lo) : num(at(s.min));
+      p.max = s.max === undefined ? num(r.hi) : num(at(s.max));
+      p.mean = num(at(s.mean));
+      p.std = num(at(s.std));
+      const qs = (at(s.quantiles) as unknown[] | null) ?? [];
       p.quantiles = Object.fromEntries(QUANTILE_NAMES.map((name, k) => [name, num(qs[k])]));
     } else if (c.type === 'boolean') {
-      p.mean = num(s[4]);
+      p.mean = num(at(s.mean));
     } else if (c.type === 'date' || c.type === 'timestamp') {
-      p.min = s[2] === null ? null : String(s[2]).replace(' ', 'T');
-      p.max = s[3] === null ? null : String(s[3]).replace(' ', 'T');
+      const r = range.get(c.name)!;
+      p.min = r.lo === null ? null : String(r.lo).replace(' ', 'T');
+      p.max = r.hi === null ? null : String(r.hi).replace(' ', 'T');
+    } else {
+      p.min = num(at(s.min));
+      p.max = num(at(s.max));
     }
     return p;
   });
 
-  // 2. Histograms of numeric columns: DuckDB's histogram(x, boundaries) aggregate, all columns in
-  //    one scan (the first pass, when the footer gave the range). It puts x == boundary in the lower
-  //    bucket; nudging each boundary down by one ulp gives numpy's [x0, x1) bins (the last bin closed).
-  const histCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => numeric(c) && typeof profiles[j].min === 'number' && typeof profiles[j].max === 'number');
+  // 2. Histograms of numeric columns: DuckDB's histogram(x, boundaries) aggregate, in the first
+  //    pass. It puts x == boundary in the lower bucket; nudging each boundary down by one ulp
+  //    gives numpy's [x0, x1) bins (the last bin closed).
   const setHistogram = (j: number, result: unknown) => {
     const p = profiles[j];
     const lo = p.min as number;
     const hi = p.max as number;
     if (!(hi > lo)) {
-      p.histogram = [{ x0: lo, x1: lo + 1, count: Number(result) }];
+      p.histogram = [{ x0: lo, x1: lo + 1, count: Number(result) - (p.nan ?? 0) - (p.infinite ?? 0) }];
       return;
     }
     const width = (hi - lo) / bins;
@@ -236,11 +219,11 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     });
     p.histogram = counts.map((count, b) => ({ x0: lo + b * width, x1: b === bins - 1 ? hi : lo + (b + 1) * width, count }));
   };
-  // A footer range that is not the column's true range (a FLOAT's rounded statistics): scan again.
+  const histCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => numeric(c) && typeof profiles[j].min === 'number' && typeof profiles[j].max === 'number');
+  // Columns holding NaN or an infinity learn their finite range in the first pass: a second one.
   const late = histCols.filter(({ j }) => {
-    const e = early.get(j);
-    if (!e || e.lo !== profiles[j].min || e.hi !== profiles[j].max) return true;
-    setHistogram(j, stats[e.at]);
+    if (slots[j].histogram === undefined) return true;
+    setHistogram(j, stats[slots[j].histogram!]);
     return false;
   });
   if (histCols.length && rows) {
@@ -252,24 +235,23 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     // values (mostly missing) would leave too few in the sample: theirs are exact, with the histograms.
     const sampled = exact ? [] : histCols.filter(({ j }) => profiles[j].count > EXACT_LIMIT);
     const exactQuantiles = exact ? [] : histCols.filter(({ j }) => profiles[j].count <= EXACT_LIMIT);
-    const quantileOf = (c: ColumnSchema) => `quantile_cont(CAST(${ident(c.name)} AS DOUBLE), ${QUANTILE_LIST})`;
+    const valueOf = (c: ColumnSchema) => finiteValue(c, range.get(c.name)!).sql;
     const setQuantiles = (j: number, list: unknown) => {
       const qs = (list as unknown[] | null) ?? [];
       profiles[j].quantiles = Object.fromEntries(QUANTILE_NAMES.map((name, i) => [name, num(qs[i])]));
     };
     if (sampled.length) {
       const inSample = hasRowId ? `hash(${ident(ROW_ID)}) < ${hashBelow(SAMPLE_ROWS / rows)}` : `random() < ${SAMPLE_ROWS / rows}`;
-      const qs = (await con.runAndReadAll(`SELECT ${sampled.map(({ c }) => quantileOf(c)).join(', ')} FROM ${from} WHERE ${inSample}`)).getRowsJS()[0];
+      const qs = (await con.runAndReadAll(`SELECT ${sampled.map(({ c }) => quantileAgg(valueOf(c))).join(', ')} FROM ${from} WHERE ${inSample}`)).getRowsJS()[0];
       sampled.forEach(({ j }, k) => setQuantiles(j, qs[k]));
     }
     if (late.length || exactQuantiles.length) {
       const aggsH = late.map(({ c, j }) => {
         const lo = profiles[j].min as number;
         const hi = profiles[j].max as number;
-        // (A column holding NaN has max NaN and gets no histogram, so no NaN reaches here.)
-        return hi > lo ? histogramAgg(c, lo, hi, bins) : `count(${ident(c.name)})`;
+        return hi > lo ? histogramAgg(valueOf(c), lo, hi, bins) : `count(${ident(c.name)})`;
       });
-      const res = (await con.runAndReadAll(`SELECT ${[...aggsH, ...exactQuantiles.map(({ c }) => quantileOf(c))].join(', ')} FROM ${from}`)).getRowsJson()[0] as unknown[];
+      const res = (await con.runAndReadAll(`SELECT ${[...aggsH, ...exactQuantiles.map(({ c }) => quantileAgg(valueOf(c)))].join(', ')} FROM ${from}`)).getRowsJson()[0] as unknown[];
       exactQuantiles.forEach(({ j }, k) => setQuantiles(j, res[late.length + k]));
       late.forEach(({ j }, k) => setHistogram(j, res[k]));
     }
@@ -325,11 +307,33 @@ const numeric = (c: ColumnSchema) => c.type === 'number' || c.type === 'integer'
 /** Whole numbers and floating point, as stored (not DECIMAL): min and max need no cast. */
 const storedNumber = (c: ColumnSchema) => c.type === 'integer' || /^(DOUBLE|FLOAT|REAL)$/.test(c.dbType.toUpperCase());
 
-/** histogram() of a column over `bins` equal bins from lo to hi (lo < hi), as [x0, x1) bins. */
-function histogramAgg(c: ColumnSchema, lo: number, hi: number, bins: number): string {
+/** min or max of a column for step 0 (whole numbers and dates as stored, so Parquet statistics answer it). */
+function rangeAgg(c: ColumnSchema, fn: 'min' | 'max'): string {
+  const q = ident(c.name);
+  if (c.type === 'date' || c.type === 'timestamp') return `CAST(${fn}(${q}) AS VARCHAR)`;
+  return storedNumber(c) ? `${fn}(${q})` : `${fn}(CAST(${q} AS DOUBLE))`;
+}
+
+/**
+ * A numeric column as the DOUBLE its statistics are computed on, with its range from step 0. A
+ * floating-point column whose range is not finite holds NaN or an infinity: its values are kept
+ * only where finite (the rest become NULL, which every aggregate skips).
+ */
+function finiteValue(c: ColumnSchema, r: { lo: unknown; hi: unknown }): { sql: string; nonFinite: boolean; lo: number | null; hi: number | null } {
+  const d = `CAST(${ident(c.name)} AS DOUBLE)`;
+  const lo = r.lo === null ? null : Number(r.lo);
+  const hi = r.hi === null ? null : Number(r.hi);
+  const nonFinite = lo !== null && hi !== null && !(Number.isFinite(lo) && Number.isFinite(hi));
+  return { sql: nonFinite ? `CASE WHEN isfinite(${d}) THEN ${d} END` : d, nonFinite, lo, hi };
+}
+
+const quantileAgg = (value: string) => `quantile_cont(${value}, ${QUANTILE_LIST})`;
+
+/** histogram() of a DOUBLE expression over `bins` equal bins from lo to hi (lo < hi), as [x0, x1) bins. */
+function histogramAgg(value: string, lo: number, hi: number, bins: number): string {
   const width = (hi - lo) / bins;
   const bounds = Array.from({ length: bins - 1 }, (_, b) => nextDown(lo + (b + 1) * width));
-  return `histogram(CAST(${ident(c.name)} AS DOUBLE), [${bounds.map((b) => b.toPrecision(17)).join(', ')}]::DOUBLE[])`;
+  return `histogram(${value}, [${bounds.map((b) => b.toPrecision(17)).join(', ')}]::DOUBLE[])`;
 }
 
 /** A UBIGINT literal: hashes below it are a `fraction` of all 64-bit hashes. */
@@ -369,7 +373,11 @@ function num(v: unknown): number | null {
 
 function topValue(v: string, type: ColumnProfile['type']): string | number | boolean {
   if (type === 'boolean') return v === 'true';
-  if (type === 'integer' || type === 'number') return Number(v);
+  if (type === 'integer' || type === 'number') {
+    // DuckDB writes nan, inf and -inf; JSON has no such numbers (jsonSafe's spelling instead).
+    const n = Number(v);
+    return Number.isFinite(n) ? n : /nan/i.test(v) ? 'NaN' : v.startsWith('-') ? '-Infinity' : 'Infinity';
+  }
   return v;
 }
 

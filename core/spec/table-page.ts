@@ -12,6 +12,13 @@ export interface ColumnProfile {
   missing: number;
   missingPct: number;
   distinct: number;
+  /**
+   * Floating-point columns only, when present: values that are NaN and values that are +/-Infinity.
+   * They count in `count` (they are not missing) but not in min, max, mean, std, quantiles or the
+   * histogram, which describe the finite values.
+   */
+  nan?: number;
+  infinite?: number;
   min?: number | string | null;
   max?: number | string | null;
   mean?: number | null;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { loadCsv } from '../../../core/data/csv.ts';
-import { EXACT_LIMIT, pageOf, parquetRanges, profileOf, profileOn } from '../../../core/data/profile.ts';
+import { loadParquet } from '../../../core/data/readers.ts';
+import { EXACT_LIMIT, pageOf, profileOf } from '../../../core/data/profile.ts';
 import { profileMetrics } from '../../../core/data/profile-report.ts';
-import { relation, withConnection, writeTable } from '../../../core/data/tables.ts';
+import { literal, readColumns, relation, withConnection, writeTable } from '../../../core/data/tables.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { describePython, runPython } from '../../support/python.ts';
 
@@ -45,6 +47,61 @@ describe('profileOf, hand-computed', () => {
     const [k] = await profileOf(t);
     expect(k.histogram).toEqual([{ x0: 7, x1: 8, count: 4 }]);
     expect(k.std).toBe(0);
+  });
+});
+
+describe('profileOf, numbers that are NaN or infinite', () => {
+  // Finite values 1.5, 2.5, 4 (and one missing, one NaN, +inf and -inf): every statistic is over
+  // the three finite values, and the others are counted apart, as missing values are.
+  const finite = [1.5, 2.5, 4];
+  const mean = (1.5 + 2.5 + 4) / 3;
+  const std = Math.sqrt(finite.reduce((s, v) => s + (v - mean) ** 2, 0) / 2);
+  const expectFiniteStatistics = (x: Awaited<ReturnType<typeof profileOf>>[number]) => {
+    expect(x).toMatchObject({ count: 6, missing: 1, nan: 1, infinite: 2, min: 1.5, max: 4 });
+    expect(x.mean).toBeCloseTo(mean, 12);
+    expect(x.std).toBeCloseTo(std, 12);
+    expect(x.quantiles!.p50).toBe(2.5);
+    expect(x.histogram).toEqual([
+      { x0: 1.5, x1: 2.75, count: 2 },
+      { x0: 2.75, x1: 4, count: 1 },
+    ]);
+  };
+
+  it('reads a CSV holding NaN, inf and -Infinity: numbers over the finite values, the others counted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowline-nan-'));
+    writeFileSync(join(dir, 'nan.csv'), 'x,k\n1.5,a\nNaN,b\n2.5,c\n-Infinity,d\n,e\n4.0,f\ninf,g\n');
+    const t = await loadCsv(fakeContext({ pipelineDir: dir }), { path: 'nan.csv' });
+    const [x, k] = await profileOf(t, { bins: 2 });
+    expect(x.type).toBe('number');
+    expectFiniteStatistics(x);
+    expect(k).toMatchObject({ count: 7, missing: 0 });
+    expect(k.nan).toBeUndefined();
+    // Few distinct values: top values list them, spelt as JSON can carry them.
+    expect(x.top).toEqual(expect.arrayContaining([{ value: 'NaN', count: 1 }, { value: 'Infinity', count: 1 }, { value: '-Infinity', count: 1 }]));
+    expect(JSON.parse(JSON.stringify(x))).toEqual(x);
+    // The Profile node's table says how many there are.
+    const table = profileMetrics(t, [x, k]).tables[0];
+    const row = Object.fromEntries(table.columns.map((c, i) => [c, table.rows[0][i]]));
+    expect(row).toMatchObject({ missing: 1, NaN: 1, '±infinite': 2, min: 1.5, max: 4 });
+  });
+
+  it('reads a Parquet file holding NaN and infinities, also past EXACT_LIMIT rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowline-nan-'));
+    await withConnection((con) =>
+      con.run(`COPY (SELECT * FROM (VALUES (1.5::DOUBLE), ('NaN'::DOUBLE), (2.5), ('-inf'::DOUBLE), (NULL), (4.0), ('inf'::DOUBLE)) v(x)) TO ${literal(join(dir, 'small.parquet'))} (FORMAT parquet)`),
+    );
+    expectFiniteStatistics((await profileOf(await loadParquet(fakeContext({ pipelineDir: dir }), 'small.parquet'), { bins: 2 }))[0]);
+    // Large: a NaN every 10th row, +inf every 1,000th, the rest 0..9 (FLOAT, as some writers keep them).
+    const n = EXACT_LIMIT + 10_000;
+    await withConnection((con) =>
+      con.run(`COPY (SELECT (CASE WHEN i % 10 = 3 THEN 'NaN' WHEN i % 1000 = 7 THEN 'inf' ELSE (i % 10)::VARCHAR END)::FLOAT AS f FROM range(${n}) t(i)) TO ${literal(join(dir, 'large.parquet'))} (FORMAT parquet)`),
+    );
+    const [f] = await profileOf(await loadParquet(fakeContext({ pipelineDir: dir }), 'large.parquet'));
+    expect(f).toMatchObject({ count: n, missing: 0, nan: n / 10, infinite: n / 1000, min: 0, max: 9 });
+    expect(f.histogram!.reduce((s, h) => s + h.count, 0)).toBe(n - n / 10 - n / 1000);
+    expect(Number.isFinite(f.std)).toBe(true);
+    expect(f.quantiles!.p50).toBeGreaterThanOrEqual(4);
+    expect(f.quantiles!.p50).toBeLessThanOrEqual(5);
   });
 });
 
@@ -152,24 +209,33 @@ describe('profileMetrics', () => {
   });
 });
 
-describe('profileOf reads histogram ranges from the Parquet footer', () => {
-  it('gives the same histograms as two passes, also where the footer is rounded (FLOAT) or a row group is all missing', async () => {
+describePython('numpy', 'profileOf histograms against numpy.histogram', () => {
+  it('gives numpy\'s bin counts, also for FLOAT, DECIMAL, a row group all missing and a constant column', async () => {
     // 300,000 rows: several row groups, the first of them with no value of "late".
-    const sql = `SELECT i::BIGINT AS n, (i * 0.37) % 101 AS d, ((i % 977) / 7.0)::FLOAT AS f,
+    const sql = `SELECT i::BIGINT AS n, (i * 0.37) % 101 AS d, ((i % 977) / 7.0)::FLOAT AS f, (i % 13) * 0.25 AS q,
       CASE WHEN i >= 200000 THEN i ELSE NULL END AS late, 7 AS constant FROM range(300000) t(i)`;
     const t = await writeTable(fakeContext(), sql, { newRowIds: true });
-    const ranges = await withConnection((con) => parquetRanges(con, t.path));
-    expect([...ranges.keys()].sort()).toEqual(['constant', 'd', 'f', 'late', 'n']);
-    const shared = await withConnection((con) => profileOn(con, relation(t), { bins: 7 }, ranges));
-    const separate = await withConnection((con) => profileOn(con, relation(t), { bins: 7 }));
-    // Means and deviations are DuckDB's parallel sums: their last digits vary from run to run.
-    const exactPart = (ps: typeof shared) => ps.map(({ mean: _mean, std: _std, ...rest }) => rest);
-    expect(exactPart(shared)).toEqual(exactPart(separate));
-    shared.forEach((p, i) => {
-      expect(p.mean).toBeCloseTo(separate[i].mean as number, 6);
-      expect(p.std).toBeCloseTo(separate[i].std as number, 6);
-    });
-    const byName = Object.fromEntries(shared.map((p) => [p.name, p]));
+    const profile = await profileOf(t, { bins: 7 });
+    const names = profile.map((p) => p.name);
+    const { columns } = await readColumns(t, names);
+    const dir = mkdtempSync(join(tmpdir(), 'flowline-hist-'));
+    for (const name of names) writeFileSync(join(dir, name), columns[name] as Float64Array);
+    const theirs = runPython<Record<string, { counts: number[]; edges: number[] }>>(
+      `import json, sys, numpy as np
+out = {}
+for name in ${JSON.stringify(names)}:
+    a = np.fromfile(${JSON.stringify(dir)} + '/' + name, dtype=np.float64)
+    a = a[~np.isnan(a)]
+    counts, edges = np.histogram(a, bins=7) if a.min() < a.max() else (np.array([a.size]), np.array([a.min(), a.min() + 1]))
+    out[name] = {'counts': counts.tolist(), 'edges': edges.tolist()}
+print(json.dumps(out))`,
+    );
+    for (const p of profile) {
+      expect(p.histogram!.map((h) => h.count), p.name).toEqual(theirs[p.name].counts);
+      const edges = [...p.histogram!.map((h) => h.x0), p.histogram!.at(-1)!.x1];
+      edges.forEach((e, i) => expect(e, `${p.name} edge ${i}`).toBeCloseTo(theirs[p.name].edges[i], 9));
+    }
+    const byName = Object.fromEntries(profile.map((p) => [p.name, p]));
     expect(byName.late.histogram!.reduce((a, h) => a + h.count, 0)).toBe(100_000);
     expect(byName.constant.histogram).toEqual([{ x0: 7, x1: 8, count: 300_000 }]);
   });
