@@ -225,7 +225,10 @@ const WALK_BLOCK_BYTES = 8 << 20;
 const SMALL_FOREST_BYTES = 1 << 20;
 const SMALL_FOREST_BLOCK_BYTES = 256 << 10;
 
-/** A forest packed for the WebAssembly walk: nodes, then leaf values, in `memory` up to `end`. */
+/** High word of a packed leaf's threshold: a quiet NaN (x > NaN is false: no row leaves the leaf). */
+const LEAF_NAN_HIGH = 0x7ff80000;
+
+/** A forest packed for the WebAssembly walk: nodes, then the trees' value tables, in `memory` up to `end`. */
 interface PackedForest {
   memory: KernelMemory;
   treeAt: number[];
@@ -245,10 +248,15 @@ interface PackedForest {
 const packedForests = new Map<string, PackedForest>();
 const PACKED_KEPT = 2;
 
-/** Forests packed since the process started (tests count them). */
-export const packStats = { packs: 0 };
+/** Forests packed since the process started, and the bytes of nodes and values the last one took (tests read them). */
+export const packStats = { packs: 0, bytes: 0 };
 
-/** Packs the trees, a value slot per node (nodes × width `values`), with room for `extra` bytes after them. */
+/**
+ * Packs the trees' nodes (16 bytes each, see tree-kernels.ts) and then their value tables as they
+ * are (`values` doubles in all), with room for `extra` bytes after them. A leaf's threshold is a
+ * NaN carrying the byte offset of its values in its tree's table: written as two 32-bit words, so
+ * no engine canonicalises the NaN.
+ */
 function packForest(trees: FlatTree[], nodes: number, values: number, hasNaN: boolean, extra: (small: boolean) => number): PackedForest {
   const valuesAt = nodes * 16;
   const end = valuesAt + values * 8;
@@ -264,21 +272,26 @@ function packForest(trees: FlatTree[], nodes: number, values: number, hasNaN: bo
     const { feature, threshold, child, missingLeft, value, valueWidth: w } = trees[t];
     const at = base * 16;
     for (let i = 0, j = base; i < feature.length; i++, j++) {
-      const leaf = feature[i] < 0;
-      packedThreshold[2 * j] = leaf ? Infinity : threshold[i];
-      packedInts[4 * j + 2] = leaf ? 0 : feature[i] * 8;
-      packedInts[4 * j + 3] = leaf ? at + i * 16 : (at + child[i] * 16) | (hasNaN && missingLeft[i] !== 1 ? 1 : 0);
-      // The walk finds a leaf's values by its node number: they go at the node's slot.
-      // (a loop, not set(subarray): no view allocated per leaf on a pass over millions of nodes)
-      if (leaf) for (let v = 0; v < w; v++) packedValues[vbase + i * w + v] = value[child[i] * w + v];
+      if (feature[i] < 0) {
+        packedInts[4 * j] = child[i] * w * 8;
+        packedInts[4 * j + 1] = LEAF_NAN_HIGH;
+        packedInts[4 * j + 2] = 0;
+        packedInts[4 * j + 3] = at + i * 16;
+      } else {
+        packedThreshold[2 * j] = threshold[i];
+        packedInts[4 * j + 2] = feature[i] * 8;
+        packedInts[4 * j + 3] = (at + child[i] * 16) | (hasNaN && missingLeft[i] !== 1 ? 1 : 0);
+      }
     }
+    packedValues.set(value, vbase);
     treeAt.push(at);
     valueAt.push(valuesAt + vbase * 8);
     depth.push(treeDepth(trees[t]));
     base += feature.length;
-    vbase += feature.length * w;
+    vbase += value.length;
   }
   packStats.packs++;
+  packStats.bytes = end;
   return { memory, treeAt, valueAt, depth, end, small };
 }
 
@@ -308,7 +321,7 @@ function walkForest(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: n
     let values = 0;
     for (const tree of trees) {
       nodes += tree.feature.length;
-      values += tree.feature.length * tree.valueWidth;
+      values += tree.value.length;
     }
     packed = packForest(trees, nodes, values, hasNaN, blockSpace);
     if (key !== null) {

@@ -17,8 +17,9 @@
  *   hist    cols × 256 slots × (gradient, hessian, count) f64; a feature spans 6144 bytes
  *   tree    nodes × 16 bytes: threshold f64, feature × 8 i32, link i32 = byte offset of the left
  *           child | 1 when NaN goes right (that bit only where walk, not walkNoNaN, reads the
- *           tree); right child = left + 16 bytes; a leaf links to itself
- *           with threshold +Infinity
+ *           tree); right child = left + 16 bytes; a leaf links to itself, its threshold a NaN
+ *           (no row ever goes right of it) whose low 32 bits are the byte offset of its values
+ *           from the walk's `values` (leaves with equal values share them)
  */
 
 export interface TreeKernels {
@@ -39,7 +40,7 @@ export interface TreeKernels {
   /**
    * Walks rows 0..n-1 of a row-major block (rowBytes apart; n a multiple of WALK_LANES) through a
    * tree, at most `depth` steps each (leaves step onto themselves), and adds weight × the leaf's
-   * value vector (valueBytes / 8 doubles at values + leaf index × valueBytes) to the row's
+   * value vector (valueBytes / 8 doubles at values + the leaf's value offset, see the layout) to the row's
    * doubles at out + row × outStride. WALK_LANES rows walk side by side: independent chains of
    * loads, no branch per row; a group stops once all its rows sit on leaves.
    */
@@ -105,7 +106,7 @@ const V128_STORE = [0xfd, 0x0b, 3, 0];
 const F64X2_ADD = [0xfd, 0xf0, 0x01];
 const [ADD, SUB, MUL, AND, OR, SHL, F64ADD, F64MUL] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x74, 0xa0, 0xa2];
 const [LE_S_, GT_S] = [0x4c, 0x4a];
-const [EQ, NE, LT_S, GE_S, LE_U, SHR_U, XOR, F64_NE, F64_GT] = [0x46, 0x47, 0x48, 0x4e, 0x4d, 0x76, 0x73, 0x62, 0x64];
+const [EQ, NE, LT_S, GE_S, LE_U, XOR, F64_NE, F64_GT] = [0x46, 0x47, 0x48, 0x4e, 0x4d, 0x73, 0x62, 0x64];
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const END = 0x0b;
@@ -238,15 +239,15 @@ function walkBody(nan: boolean, oneValue: boolean, fixedRowBytes: number): numbe
   const xv = 18 + 2 * L;
   const lanes = Array.from({ length: L }, (_, l) => l);
   // out[row] += weight × value of the leaf, value by value: the same IEEE steps as the JavaScript walk.
-  // One value per leaf (valueBytes = 8): its address is values + leaf index × 8 = values + (node - tree) / 2.
+  // A leaf's values are at values + the byte offset in the low word of its (NaN) threshold.
   const addOneLeaf = (l: number) => [
     ...get(5), ...get(i), ...i32c(l), ADD, ...get(6), MUL, ADD, ...tee(o),
-    ...get(o), ...F64_LOAD(0), ...get(9), ...get(7), ...get(node(l)), ...get(0), SUB, ...i32c(1), SHR_U, ADD, ...F64_LOAD(0), F64MUL, F64ADD,
+    ...get(o), ...F64_LOAD(0), ...get(9), ...get(7), ...get(node(l)), ...I32_LOAD(0), ADD, ...F64_LOAD(0), F64MUL, F64ADD,
     ...F64_STORE(0),
   ];
   const addLeaf = (l: number) => oneValue ? addOneLeaf(l) : [
     ...get(5), ...get(i), ...i32c(l), ADD, ...get(6), MUL, ADD, ...set(o),
-    ...get(7), ...get(node(l)), ...get(0), SUB, ...i32c(4), SHR_U, ...get(8), MUL, ADD, ...set(va),
+    ...get(7), ...get(node(l)), ...I32_LOAD(0), ADD, ...set(va),
     ...i32c(0), ...set(v),
     ...LOOP,
     ...get(o), ...get(v), ADD,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlatTreeBuilder, addForestPredictions, addTreePredictions, flatTreeFromNodes, leafIndex, predictTree, predictTrees } from '../../../../core/ml/learners/tree/flat-tree.ts';
+import { FlatTreeBuilder, addForestPredictions, addTreePredictions, flatTreeFromNodes, leafIndex, packStats, predictTree, predictTrees } from '../../../../core/ml/learners/tree/flat-tree.ts';
 import { Rng } from '../../../../core/spec/random.ts';
 import { MISSING_BIN, binMatrix, fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
 import type { FlatTree, Matrix } from '../../../../core/ml/learners/types.ts';
@@ -61,7 +61,7 @@ describe('flat trees', () => {
 });
 
 /** A random tree over `cols` features: `splits` splits on random leaves, value width `width`. */
-function randomTree(rng: Rng, cols: number, splits: number, width: number): FlatTree {
+function randomTree(rng: Rng, cols: number, splits: number, width: number, leafValue = () => rng.normal()): FlatTree {
   const b = new FlatTreeBuilder(width);
   b.addNode(1);
   const leaves = [0];
@@ -70,7 +70,7 @@ function randomTree(rng: Rng, cols: number, splits: number, width: number): Flat
     const l = b.split(node, rng.int(cols), Math.round(rng.normal() * 4) / 4, rng.next() < 0.5, 1, 1);
     leaves.push(l, l + 1);
   }
-  for (const leaf of leaves) for (let v = 0; v < width; v++) b.value[leaf * width + v] = rng.normal();
+  for (const leaf of leaves) for (let v = 0; v < width; v++) b.value[leaf * width + v] = leafValue();
   return b.finish();
 }
 
@@ -155,5 +155,28 @@ describe('a finished tree in its compact arrays', () => {
     const again = b.finish();
     expect(again.cover).toBeInstanceOf(Float32Array);
     expect(again).toEqual(smallTree());
+  });
+});
+
+describe('a forest packed for the WebAssembly walk', () => {
+  it('takes 16 bytes a node plus each tree\'s value table once (not a value slot per node), and predicts the same as the JavaScript walk', () => {
+    const rng = new Rng(9);
+    const cols = 4;
+    const rows = 777;
+    // Two-wide leaves whose values repeat (as a classifier's pure leaves): at most 4 distinct vectors a tree.
+    const trees = Array.from({ length: 5 }, (_, t) => randomTree(rng, cols, 40 + 10 * t, 2, () => (rng.next() < 0.5 ? 1 : 0)));
+    const nodes = trees.reduce((n, t) => n + t.feature.length, 0);
+    const slots = trees.reduce((n, t) => n + t.value.length, 0);
+    expect(slots).toBeLessThanOrEqual(4 * 2 * trees.length);
+    for (const nan of [true, false]) {
+      const data = Float64Array.from({ length: rows * cols }, (_, i) => (nan && i % 41 === 0 ? NaN : Math.round(rng.normal() * 8) / 4));
+      const X: Matrix = { data, rows, cols };
+      const fast = new Float64Array(rows * 2);
+      const slow = new Float64Array(rows * 2);
+      addForestPredictions(trees, X, fast, 2, () => 0, 0.2);
+      addForestPredictions(trees, X, slow, 2, () => 0, 0.2, { kernels: false });
+      expect(fast).toEqual(slow);
+      expect(packStats.bytes).toBe(nodes * 16 + slots * 8);
+    }
   });
 });
