@@ -121,18 +121,25 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   const range = new Map(ranged.map((c, k) => [c.name, { lo: head[1 + 2 * k], hi: head[2 + 2 * k] }]));
   const exact = rows <= EXACT_LIMIT;
 
-  // 1. One pass for counts, distinct counts, moments, histograms (and, when exact, quantiles) of
-  //    every column. Large tables estimate distinct counts (distinctEstimates); the top-values pass
-  //    below counts the low ones exactly.
+  // 1. Large tables estimate distinct counts (distinctEstimates); the top-values pass below counts
+  //    the low ones exactly. A numeric column with few values is grouped by value there anyway, so
+  //    its histogram comes from those groups, not from an aggregate over every row in step 2.
+  const estimated = exact ? [] : columns.flatMap((c, j) => (c.type === 'boolean' ? [] : [j]));
+  const distinctOf = new Map<number, unknown>();
+  if (estimated.length && rows) {
+    for (const [j, n] of (await con.runAndReadAll(distinctEstimates(columns, estimated, from))).getRowsJS()) distinctOf.set(Number(j), n);
+  }
+  const fromGroups = new Set(estimated.filter((j) => numeric(columns[j]) && Number(distinctOf.get(j)) < EXACT_DISTINCT_BELOW));
+
+  // 2. One pass for counts, distinct counts (when exact), moments, histograms (and, when exact,
+  //    quantiles) of every column.
   const aggs: string[] = [];
   const slot = (sql: string) => aggs.push(sql) - 1;
   interface Slots { count: number; distinct?: number; min?: number; max?: number; mean?: number; std?: number; quantiles?: number; nan?: number; infinite?: number; histogram?: number }
-  const estimated: number[] = [];
   const slots: Slots[] = columns.map((c, j) => {
     const q = ident(c.name);
     const s: Slots = { count: slot(`count(${q})`) };
     if (exact || c.type === 'boolean') s.distinct = slot(`count(DISTINCT ${q})`);
-    else estimated.push(j);
     if (numeric(c)) {
       const v = finiteValue(c, range.get(c.name)!);
       if (v.nonFinite) {
@@ -145,7 +152,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
       s.std = slot(`stddev_samp(${v.sql})`);
       if (exact) s.quantiles = slot(quantileAgg(v.sql));
       const { lo, hi } = v;
-      if (!v.nonFinite && lo !== null && hi !== null) s.histogram = hi > lo ? slot(`map_entries(${histogramAgg(v.sql, lo, hi, bins)})`) : s.count;
+      if (!v.nonFinite && !fromGroups.has(j) && lo !== null && hi !== null) s.histogram = hi > lo ? slot(`map_entries(${histogramAgg(v.sql, lo, hi, bins)})`) : s.count;
     } else if (c.type === 'boolean') {
       s.mean = slot(`avg(CAST(${q} AS DOUBLE))`);
     } else if (c.type !== 'date' && c.type !== 'timestamp') {
@@ -155,10 +162,6 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     return s;
   });
   const stats = (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${from}`)).getRowsJS()[0];
-  const distinctOf = new Map<number, unknown>();
-  if (estimated.length && rows) {
-    for (const [j, n] of (await con.runAndReadAll(distinctEstimates(columns, estimated, from))).getRowsJS()) distinctOf.set(Number(j), n);
-  }
   const at = (k: number | undefined) => (k === undefined ? null : stats[k]);
   const profiles: ColumnProfile[] = columns.map((c, j) => {
     const s = slots[j];
@@ -197,7 +200,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     return p;
   });
 
-  // 2. Histograms of numeric columns: DuckDB's histogram(x, boundaries) aggregate, in the first
+  // 3. Histograms of numeric columns: DuckDB's histogram(x, boundaries) aggregate, in the first
   //    pass. It puts x == boundary in the lower bucket; nudging each boundary down by one ulp
   //    gives numpy's [x0, x1) bins (the last bin closed).
   const setHistogram = (j: number, result: unknown) => {
@@ -205,7 +208,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     const lo = p.min as number;
     const hi = p.max as number;
     if (!(hi > lo)) {
-      p.histogram = [{ x0: lo, x1: lo + 1, count: Number(result) - (p.nan ?? 0) - (p.infinite ?? 0) }];
+      p.histogram = histogramBins([Number(result) - (p.nan ?? 0) - (p.infinite ?? 0)], lo, hi);
       return;
     }
     const width = (hi - lo) / bins;
@@ -217,11 +220,12 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
       const b = Number.isFinite(keys[i]) ? Math.min(bins - 1, Math.round((keys[i] - lo) / width) - 1) : bins - 1;
       counts[Math.max(0, b)] += Number(e.value);
     });
-    p.histogram = counts.map((count, b) => ({ x0: lo + b * width, x1: b === bins - 1 ? hi : lo + (b + 1) * width, count }));
+    p.histogram = histogramBins(counts, lo, hi);
   };
   const histCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => numeric(c) && typeof profiles[j].min === 'number' && typeof profiles[j].max === 'number');
   // Columns holding NaN or an infinity learn their finite range in the first pass: a second one.
   const late = histCols.filter(({ j }) => {
+    if (fromGroups.has(j)) return false;
     if (slots[j].histogram === undefined) return true;
     setHistogram(j, stats[slots[j].histogram!]);
     return false;
@@ -257,16 +261,18 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     }
   }
 
-  // 3. Top values of non-numeric columns (and of numeric columns with few distinct values), in one
+  // 4. Top values of non-numeric columns (and of numeric columns with few distinct values), in one
   //    scan: GROUP BY GROUPING SETS, one set per column. Columns with very many distinct values
   //    (ids, free text) get no top values. On large tables the same groups give the exact distinct
-  //    count of every column whose estimate is low (where an estimate is least accurate).
+  //    count of every column whose estimate is low (where an estimate is least accurate), and
+  //    every group of a fromGroups column comes back: its histogram.
   const grouped = (c: ColumnSchema, p: ColumnProfile) =>
     numeric(c) ? p.distinct <= topN || (!exact && p.distinct < EXACT_DISTINCT_BELOW) : p.distinct <= TOP_MAX_DISTINCT;
   const topCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => grouped(c, profiles[j]));
   // Under a small memory cap one column per query: DuckDB spills a plain GROUP BY, but ran out of
   // memory on the grouping sets of seven columns (a 16 MB cap, 420,000 rows).
   const perQuery = duckdbMemoryLimit() < SMALL_MEMORY ? 1 : 60;
+  const valueCounts = new Map<number, [number, number][]>();
   for (let start = 0; start < topCols.length && rows; start += perQuery) {
     const batch = topCols.slice(start, start + perQuery);
     const g = batch.map((_, i) => `g${i}`);
@@ -274,22 +280,31 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     const inner = `SELECT ${batch.map(({ c }, i) => `${ident(c.name)} AS g${i}`).join(', ')} FROM ${from}`;
     const groups = `SELECT GROUPING(${g.join(', ')}) AS gid, ${g.join(', ')}, count(*) AS n FROM (${inner}) GROUP BY GROUPING SETS (${g.map((x) => `(${x})`).join(', ')})`;
     const ranked = `SELECT *, row_number() OVER (PARTITION BY gid ORDER BY n DESC) AS rk, count(*) OVER (PARTITION BY gid) AS groups FROM (${groups})`;
-    const res = (await con.runAndReadAll(`SELECT gid, ${g.map((x) => `CAST(${x} AS VARCHAR)`).join(', ')}, n, groups FROM (${ranked}) WHERE rk <= ${topN + 1}`)).getRowsJS();
     const all = (1n << BigInt(batch.length)) - 1n;
+    // GROUPING() sets a bit for every column NOT grouped; the one clear bit names the set.
+    const everyGroup = batch.flatMap(({ j }, i) => (fromGroups.has(j) ? [all ^ (1n << BigInt(batch.length - 1 - i))] : []));
+    const keep = `rk <= ${topN + 1}${everyGroup.length ? ` OR gid IN (${everyGroup.join(', ')})` : ''}`;
+    const res = (await con.runAndReadAll(`SELECT gid, ${g.map((x) => `CAST(${x} AS VARCHAR)`).join(', ')}, n, groups, rk FROM (${ranked}) WHERE ${keep}`)).getRowsJS();
     const seen = new Set<number>();
     for (const r of res) {
-      // GROUPING() sets a bit for every column NOT grouped; the one clear bit names the set.
       const gid = BigInt(r[0] as number | bigint);
       const i = batch.length - 1 - Math.round(Math.log2(Number(all ^ gid)));
       const value = r[1 + i];
-      const p = profiles[batch[i].j];
+      const { j } = batch[i];
+      const p = profiles[j];
+      const n = Number(r[r.length - 3]);
       if (!seen.has(i)) {
         seen.add(i);
         // Every value is a group, and so is "missing" when there is one.
-        p.distinct = Number(r[r.length - 1]) - (p.missing > 0 ? 1 : 0);
+        p.distinct = Number(r[r.length - 2]) - (p.missing > 0 ? 1 : 0);
       }
-      (p.top ??= []).push({ value: value === null ? null : topValue(String(value), p.type), count: Number(r[r.length - 2]) });
+      if (fromGroups.has(j) && value !== null) (valueCounts.get(j) ?? valueCounts.set(j, []).get(j)!).push([Number(value), n]);
+      if (Number(r[r.length - 1]) <= topN + 1) (p.top ??= []).push({ value: value === null ? null : topValue(String(value), p.type), count: n });
     }
+  }
+  for (const j of fromGroups) {
+    const p = profiles[j];
+    if (typeof p.min === 'number' && typeof p.max === 'number') p.histogram = histogramOfValues(valueCounts.get(j) ?? [], p.min, p.max, bins);
   }
   for (const [j, p] of profiles.entries()) {
     if (!p.top) continue;
@@ -332,8 +347,34 @@ const quantileAgg = (value: string) => `quantile_cont(${value}, ${QUANTILE_LIST}
 /** histogram() of a DOUBLE expression over `bins` equal bins from lo to hi (lo < hi), as [x0, x1) bins. */
 function histogramAgg(value: string, lo: number, hi: number, bins: number): string {
   const width = (hi - lo) / bins;
+  // The same boundaries as histogramOfValues.
   const bounds = Array.from({ length: bins - 1 }, (_, b) => nextDown(lo + (b + 1) * width));
   return `histogram(${value}, [${bounds.map((b) => b.toPrecision(17)).join(', ')}]::DOUBLE[])`;
+}
+
+/** Histogram bins from their counts: equal widths from lo to hi, x1 of the last bin exactly hi (one bin of width 1 when lo = hi). */
+function histogramBins(counts: number[], lo: number, hi: number): NonNullable<ColumnProfile['histogram']> {
+  if (!(hi > lo)) return [{ x0: lo, x1: lo + 1, count: counts[0] ?? 0 }];
+  const width = (hi - lo) / counts.length;
+  return counts.map((count, b) => ({ x0: lo + b * width, x1: b === counts.length - 1 ? hi : lo + (b + 1) * width, count }));
+}
+
+/**
+ * The histogram histogramAgg gives, from each value and how many rows hold it: a value goes to
+ * the first bin whose (nudged) upper boundary it does not pass. NaN and infinities are left out.
+ */
+function histogramOfValues(values: [value: number, count: number][], lo: number, hi: number, bins: number): NonNullable<ColumnProfile['histogram']> {
+  const finite = values.filter(([v]) => Number.isFinite(v));
+  if (!(hi > lo)) return histogramBins([finite.reduce((s, [, n]) => s + n, 0)], lo, hi);
+  const width = (hi - lo) / bins;
+  const bounds = Array.from({ length: bins - 1 }, (_, b) => nextDown(lo + (b + 1) * width));
+  const counts = new Array<number>(bins).fill(0);
+  for (const [v, n] of finite) {
+    let b = 0;
+    while (b < bins - 1 && v > bounds[b]) b++;
+    counts[b] += n;
+  }
+  return histogramBins(counts, lo, hi);
 }
 
 /** A UBIGINT literal: hashes below it are a `fraction` of all 64-bit hashes. */
