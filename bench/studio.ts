@@ -14,7 +14,10 @@
  * Earlier versions grabbed n0 at (left + 20, top + 10) px, which at the fitted zoom (≈0.11) lies
  * below the 25 × 10 px card, on the pane: they measured a pan, not a node drag.
  *
- *   npm run build && npx tsx bench/studio.ts [--nodes 1000] [--edges 1000] [--runs 3] [--headed] [--renderer DIR] [--cpu-profile DIR] [--no-yardstick]
+ *   npm run build && npx tsx bench/studio.ts [--nodes 1000] [--edges 1000] [--runs 3] [--headed] [--renderer DIR] [--cpu-profile DIR] [--no-yardstick] [--screenshots DIR]
+ *
+ * --screenshots saves the studio's canvas after the first open (fitted, zoomed out) and zoomed in
+ * step by step to the 'far' and the normal ('near') card, to compare two builds' cards by eye.
  *
  * --cpu-profile writes a Chromium CPU profile and trace of the open and of each gesture, for both
  * pages (studio-open-1.cpuprofile, xyflow-drag-1.trace.json...; DevTools' Performance panel loads
@@ -34,7 +37,7 @@
  * Uses Debian's Chromium (/usr/bin/chromium) and the web host on a free port.
  */
 import { WORKER_TASKS } from '../core/host/worker-tasks.ts';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -60,6 +63,10 @@ const PROFILE_DIR = (() => {
   return i > 0 ? process.argv[i + 1] : undefined;
 })();
 const NO_YARDSTICK = process.argv.includes('--no-yardstick');
+const SHOTS_DIR = (() => {
+  const i = process.argv.indexOf('--screenshots');
+  return i > 0 ? process.argv[i + 1] : undefined;
+})();
 const XYFLOW_VERSION = (JSON.parse(readFileSync(new URL('../node_modules/@xyflow/react/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 async function main(): Promise<void> {
@@ -216,6 +223,7 @@ async function measure(page: Page, target: Target, layout: [string, number, numb
     return Date.now() - t0;
   });
   const rendered = await page.locator(target.nodes).count();
+  if (SHOTS_DIR && run === 1 && target.name === 'studio') await screenshots(page, SHOTS_DIR);
   const pane = await page.evaluate<{ width: number; height: number }>(`(() => { const r = document.querySelector('.react-flow').getBoundingClientRect(); return { width: Math.round(r.width), height: Math.round(r.height) }; })()`);
   // The fit happens once the nodes are measured: let it land before grabbing a node.
   await page.waitForTimeout(300);
@@ -265,6 +273,24 @@ async function measure(page: Page, target: Target, layout: [string, number, numb
   })()`);
   const pan = await profiled(PROFILE_DIR, page, tag('pan'), () => gesture(page, px, py, 'pane'));
   return { openMs, rendered, pane, drag, edgeDrag, pan, moved };
+}
+
+/** The canvas fitted, then zoomed in (Controls' button, ×1.2 a click) to 'far' and to 'near', then fitted again. */
+async function screenshots(page: Page, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await page.waitForTimeout(300);
+  const canvas = page.getByTestId('canvas');
+  await canvas.screenshot({ path: join(dir, 'studio-fitted.png') });
+  for (const level of ['far', 'near']) {
+    while ((await canvas.getAttribute('data-zoom-level')) !== level) {
+      await page.locator('.react-flow__controls-zoomin').click();
+      await page.waitForTimeout(100);
+    }
+    await page.waitForTimeout(300);
+    await canvas.screenshot({ path: join(dir, `studio-${level}.png`) });
+  }
+  await page.locator('.react-flow__controls-fitview').click();
+  console.log(`screenshots in ${dir}`);
 }
 
 /** Press at (sx, sy) on node `expect` (or the empty pane), move along a fixed path for ~2 s, release; frames per second. */
