@@ -62,3 +62,45 @@ test('dragging one node re-renders only its own card, panning re-renders no card
   await page.locator('.react-flow__controls-fitview').click();
   await expect(cards).toHaveCount(COUNT);
 });
+
+test('opening a pipeline wider than the fitted view renders only the cards in view, once each, with edges leading out of view', async ({ page, workDir }) => {
+  test.setTimeout(60_000);
+  // One long row: even at the minimum zoom (0.1) the fitted view shows about a third of it.
+  const WIDE = 40;
+  const ids = Array.from({ length: WIDE }, (_, i) => `w${i}`);
+  const doc = pipelineFile('Wide', ids.map((id) => ({ id, type: 'data.select_columns' })), ids.slice(1).map((id, i) => `${ids[i]}.table -> ${id}.table`)) as {
+    layout: { positions: Record<string, { x: number; y: number }> };
+  };
+  ids.forEach((id, i) => (doc.layout.positions[id] = { x: i * 700, y: 0 }));
+  const file = writePipeline(workDir, 'wide.flow.json', doc);
+
+  await countCardRenders(page);
+  await openFile(page, file);
+  const cards = page.locator('.react-flow__node-card');
+  await expect(page.getByTestId('node-w20')).toBeVisible();
+  await page.waitForTimeout(300); // validation settles (renders are counted, not timed)
+  const inView = (await cards.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id!))).sort();
+  expect(inView.length, 'cards in the DOM after opening').toBeGreaterThan(3);
+  expect(inView.length).toBeLessThan(WIDE / 2);
+  // Before, xyflow rendered every card (unmeasured) at the old view, then dropped those out of view.
+  const opened = await takeCardRenders(page);
+  expect(Object.keys(opened).sort(), 'cards rendered while opening').toEqual(inView);
+  for (const id of inView) expect(opened[id], `renders of ${id}`).toBeLessThanOrEqual(3);
+
+  // The edges from the last card in view to the first one out of it are drawn, to its input on the left.
+  const last = Math.max(...inView.map((id) => Number(id.slice(1))));
+  const out = page.locator(`.react-flow__edge[data-id="${`w${last}.table->w${last + 1}.table`}"] path.react-flow__edge-path`);
+  await expect(out).toHaveCount(1);
+
+  // Panned to the right and fitted again (Controls), the view shows the same cards: the fit counts
+  // the cards never rendered, not only the measured ones.
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  const [x, y] = [pane.x + pane.width / 2, pane.y + 40];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x - 300, y, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => cards.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id!).sort())).not.toEqual(inView);
+  await page.locator('.react-flow__controls-fitview').click();
+  await expect.poll(() => cards.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id!).sort())).toEqual(inView);
+});

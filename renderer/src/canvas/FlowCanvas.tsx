@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore, useNodesInitialized, applyNodeChanges,
+  Background, ControlButton, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore, useStoreApi, useNodesInitialized, applyNodeChanges, getViewportForBounds,
   type Connection, type Edge, type EdgeChange, type FinalConnectionState, type Node, type NodeChange,
 } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
@@ -13,7 +13,8 @@ import { CATEGORY_COLOR } from '../lib/colors.ts';
 import { NodeCard, type CardData } from './NodeCard.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
-import { buildEdges, buildNodes, GROUP_PREFIX } from './to-flow.ts';
+import { buildEdges, buildNodes, GROUP_PREFIX, nominalBounds } from './to-flow.ts';
+import { fitAll, MIN_ZOOM } from './fit.ts';
 import { withGroupMembers } from './group-drag.ts';
 
 // Module scope: a new object per render would remount every node.
@@ -48,21 +49,45 @@ export function FlowCanvas() {
   const previousEdges = useRef<Edge[]>([]);
   const edges = useMemo(() => (previousEdges.current = buildEdges(pipeline, catalog, selectedEdges, previousEdges.current)), [pipeline, catalog, selectedEdges]);
 
-  // Fit a newly loaded document once its nodes are measured; never on later edits, where
-  // moving the view under the user's pointer would misplace the next drop.
+  // Fit a newly loaded document; never on later edits, where moving the view under the user's
+  // pointer would misplace the next drop. First at once, by the cards' nominal sizes, before any
+  // card is rendered: xyflow then renders only the cards in that view (a 1,000-node pipeline
+  // would otherwise mount every card at the old view, then unmount most and mount the fitted
+  // view's). Then, when every card is in view and measured, exactly, as before. When the fit is
+  // clamped at the minimum zoom, cards out of view are never measured: the nominal fit stays.
   const initialized = useNodesInitialized();
+  const store = useStoreApi();
   const fitted = useRef(-1);
+  const prefitted = useRef(-1);
   useEffect(() => {
-    if (fitted.current === loadCount || (!initialized && pipeline.nodes.length > 0)) return;
+    if (fitted.current === loadCount) return;
+    if (!pipeline.nodes.length) {
+      fitted.current = loadCount;
+      void flow.setViewport({ x: 0, y: 0, zoom: 1 });
+      return;
+    }
+    if (prefitted.current !== loadCount) {
+      prefitted.current = loadCount;
+      const { width, height, minZoom, maxZoom } = store.getState();
+      const bounds = nominalBounds(pipeline, catalog);
+      if (bounds && width && height) {
+        const viewport = getViewportForBounds(bounds, width, height, minZoom, Math.min(maxZoom, FIT_OPTIONS.maxZoom), FIT_OPTIONS.padding);
+        void flow.setViewport(viewport);
+        if (viewport.zoom <= minZoom) fitted.current = loadCount;
+      }
+    }
+    if (!initialized || fitted.current === loadCount) return;
     fitted.current = loadCount;
-    if (pipeline.nodes.length) void flow.fitView(FIT_OPTIONS);
-    else void flow.setViewport({ x: 0, y: 0, zoom: 1 });
-  }, [loadCount, initialized, flow, pipeline.nodes.length]);
+    void flow.fitView(FIT_OPTIONS);
+  }, [loadCount, initialized, flow, store, pipeline, catalog]);
 
   const onNodesChange = useCallback((raw: NodeChange[]) => {
     const changes = withGroupMembers(raw, useDocStore.getState().pipeline.layout.groups, (id) => flow.getNode(id));
     const kept = changes.filter((c) => c.type !== 'remove');
-    if (kept.length) setNodes((nds) => applyNodeChanges(kept, nds));
+    // A card's first measure replaces its nominal handles (to-flow.ts nominalCard): without them
+    // xyflow keeps the handles it measured, with them it would reset to them on every node update.
+    const measured = new Set(kept.filter((c) => c.type === 'dimensions').map((c) => c.id));
+    if (kept.length) setNodes((nds) => applyNodeChanges(kept, nds).map((n) => (measured.has(n.id) && n.handles ? { ...n, handles: undefined } : n)));
     // Selection flows one way: user gestures arrive here as changes, the store is the truth,
     // and the nodes' `selected` flags are rebuilt from it (xyflow emits no change for those).
     const selects = changes.filter((c): c is Extract<NodeChange, { type: 'select' }> => c.type === 'select');
@@ -182,18 +207,23 @@ export function FlowCanvas() {
         selectionKeyCode="Shift"
         zoomOnDoubleClick={false}
         colorMode={theme}
-        minZoom={0.1}
+        minZoom={MIN_ZOOM}
         maxZoom={2}
         snapToGrid
         snapGrid={SNAP_GRID}
         // Cards and edges out of view leave the DOM: a 1,000-node pipeline fitted at the minimum
         // zoom shows about 600, and zoomed in a few dozen, so style, layout, paint and hit testing
-        // scale with what is on screen. xyflow still renders a node until it is measured once.
+        // scale with what is on screen. xyflow renders a node it has not measured, in view or not,
+        // unless the node declares its size and handles (to-flow.ts nominalCard), as cards do.
         onlyRenderVisibleElements
       >
         {dotted && <Background gap={20} size={1} />}
         <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={MINIMAP_STYLE} />
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false} showFitView={false}>
+          <ControlButton className="react-flow__controls-fitview" onClick={() => fitAll(flow)} title="Fit View" aria-label="Fit View">
+            {FIT_VIEW_ICON}
+          </ControlButton>
+        </Controls>
         <Panel position="top-left" className="canvas-tools">
           <button
             className="button"
@@ -233,6 +263,13 @@ const zoomLevelOf = (s: { transform: [number, number, number] }): ZoomLevel => {
 // Below this zoom the grid's dots are under a quarter pixel wide, i.e. invisible, yet the pattern
 // would still be repainted and re-rastered on every frame of a pan.
 const dotsVisible = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.25;
+
+// xyflow's own fit-view glyph (its Controls button is replaced by ours: fitAll).
+const FIT_VIEW_ICON = (
+  <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30">
+    <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+  </svg>
+);
 
 function miniColour(n: Node): string {
   if (n.type === 'note') return '#f2d46b';

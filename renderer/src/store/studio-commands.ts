@@ -10,6 +10,7 @@ import { useUiStore } from './use-ui-store.ts';
 import { copySelection, duplicateSelection, layoutAll, paste, removeElements } from './commands.ts';
 import { cancelRun, run } from './actions.ts';
 import { askOpen, askSaveAs, newPipeline, openPath, save } from './files.ts';
+import { fitAll } from '../canvas/fit.ts';
 
 /** The canvas, for commands that move the view; null before it is mounted. */
 export type FlowView = () => ReactFlowInstance | null;
@@ -51,11 +52,12 @@ export function runStudioCommand(command: StudioCommand, flow: FlowView = () => 
     case 'toggle-json':
       return void (inEditor && ui.setView(ui.view === 'json' ? 'canvas' : 'json'));
     case 'fit-view':
-      return void (onCanvas && flow()?.fitView({ padding: 0.2, duration: 200 }));
+      if (onCanvas && flow()) fitAll(flow()!, { padding: 0.2, duration: 200 });
+      return;
     case 'tidy':
       if (!onCanvas) return;
       layoutAll();
-      requestAnimationFrame(() => flow()?.fitView({ padding: 0.2 }));
+      requestAnimationFrame(() => flow() && fitAll(flow()!, { padding: 0.2 }));
       return;
     case 'run':
       return void (inEditor && run());

@@ -8,6 +8,7 @@ import { askOpen, askSaveAs, newPipeline, save } from '../store/files.ts';
 import { layoutAll, setPipelineName } from '../store/commands.ts';
 import { openExportDialog, producesModel } from '../export/export-actions.ts';
 import { Icon } from './Icon.tsx';
+import { fitAll } from '../canvas/fit.ts';
 
 const fileName = (path: string | null) => (path ? path.split(/[\\/]/).pop() : null);
 
@@ -25,7 +26,7 @@ export function TopBar() {
   const flow = useReactFlow();
   const tidy = () => {
     layoutAll();
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }));
+    requestAnimationFrame(() => fitAll(flow, { padding: 0.2, maxZoom: 1, duration: 200 }));
   };
 
   return (

@@ -1,0 +1,18 @@
+import { getViewportForBounds, type ReactFlowInstance } from '@xyflow/react';
+
+/**
+ * Fit every node in view, rendered or not. xyflow's own fitView waits until every node is measured
+ * and counts measured nodes only, but cards out of view are never rendered (onlyRenderVisibleElements)
+ * and so never measured: on a big pipeline it would never fit, or fit only what was once on screen.
+ * Every node here has a size before it is measured (to-flow.ts nominalCard), which this counts.
+ */
+export function fitAll(flow: ReactFlowInstance, { padding = 0.2, maxZoom = 2, duration }: { padding?: number; maxZoom?: number; duration?: number } = {}): void {
+  const nodes = flow.getNodes();
+  const pane = document.querySelector('.react-flow');
+  if (!nodes.length || !pane?.clientWidth || !pane.clientHeight) return;
+  // The canvas' zoom limits (FlowCanvas: minZoom 0.1).
+  const viewport = getViewportForBounds(flow.getNodesBounds(nodes), pane.clientWidth, pane.clientHeight, MIN_ZOOM, maxZoom, padding);
+  void flow.setViewport(viewport, { duration });
+}
+
+export const MIN_ZOOM = 0.1;
