@@ -104,3 +104,61 @@ test('opening a pipeline wider than the fitted view renders only the cards in vi
   await page.locator('.react-flow__controls-fitview').click();
   await expect.poll(() => cards.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id!).sort())).toEqual(inView);
 });
+
+test('zoomed far out, cards leave out the text they hide but keep their handles in place; a node dragged past the edge pans the view on a layer of its own', async ({ page, workDir }) => {
+  test.setTimeout(60_000);
+  const ids = Array.from({ length: 12 }, (_, i) => `z${i}`);
+  const doc = pipelineFile('Zoom', ids.map((id) => ({ id, type: 'data.select_columns' })), ids.slice(1).map((id, i) => `${ids[i]}.table -> ${id}.table`)) as {
+    layout: { positions: Record<string, { x: number; y: number }> };
+  };
+  ids.forEach((id, i) => (doc.layout.positions[id] = { x: i * 700, y: 0 }));
+  await openFile(page, writePipeline(workDir, 'zoom.flow.json', doc));
+  const canvas = page.getByTestId('canvas');
+  await expect(canvas).toHaveAttribute('data-zoom-level', 'farther');
+  await expect(page.locator('.react-flow__node-card')).toHaveCount(ids.length);
+
+  // Each handle's place on its card, in flow units, and what the cards show.
+  const look = () =>
+    page.evaluate(() => {
+      const zoom = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
+      const cards = [...document.querySelectorAll<HTMLElement>('.react-flow__node-card')];
+      const handles = Object.fromEntries(
+        cards.flatMap((n) => {
+          const r = n.getBoundingClientRect();
+          return [...n.querySelectorAll<HTMLElement>('.react-flow__handle')].map((h) => {
+            const b = h.getBoundingClientRect();
+            return [h.dataset.testid!, [Math.round((b.left - r.left) / zoom), Math.round((b.top - r.top) / zoom)]];
+          });
+        }),
+      );
+      return { handles, titles: document.querySelectorAll('.react-flow__node-card .card__title').length, labels: document.querySelectorAll('.react-flow__node-card .card__port').length };
+    });
+  const far = await look();
+  expect(Object.keys(far.handles)).toHaveLength(2 * ids.length);
+  expect(far.titles, 'title elements zoomed far out (the card shows data-title, large)').toBe(0);
+  expect(far.labels, 'port labels zoomed far out').toBe(0);
+
+  while ((await canvas.getAttribute('data-zoom-level')) !== 'near') await page.locator('.react-flow__controls-zoomin').click();
+  await expect(page.locator('.react-flow__node-card .card__title').first()).toBeVisible();
+  const near = await look();
+  expect(near.labels).toBeGreaterThan(0);
+  const shared = Object.keys(near.handles).filter((h) => h in far.handles);
+  expect(shared.length).toBeGreaterThan(0);
+  for (const h of shared) expect(near.handles[h], `${h}: same place near as far out`).toEqual(far.handles[h]);
+
+  // A drag within the view keeps the viewport as it is; past the pane's left edge xyflow pans the
+  // view each frame, and the viewport goes on its own compositor layer until the drop.
+  const id = (await page.locator('.react-flow__node-card').first().getAttribute('data-id'))!;
+  const box = (await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox())!;
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + 10];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 20, y + 20, { steps: 4 });
+  expect(await canvas.getAttribute('data-auto-pan'), 'auto-pan layer during a drag within the view').toBeNull();
+  await page.mouse.move(pane.x + 2, y + 20, { steps: 6 });
+  await expect(canvas).toHaveAttribute('data-auto-pan', '');
+  expect(await page.locator('.react-flow__viewport').evaluate((e) => getComputedStyle(e).willChange)).toBe('transform');
+  await page.mouse.up();
+  await expect(canvas).not.toHaveAttribute('data-auto-pan', '');
+});

@@ -9,12 +9,14 @@ import { useUiStore } from '../store/use-ui-store.ts';
 import { addNode, addNote, connect, groupSelection, moveIntoEdge, removeElements } from '../store/commands.ts';
 import { edgeAt, edgeUnderBox, highlightEdgeAt } from './edge-under.ts';
 import { connectionProblem } from '../lib/graph.ts';
+import { splitEndpoint } from '../../../core/schema/pipeline.ts';
 import { CATEGORY_COLOR } from '../lib/colors.ts';
 import { NodeCard, type CardData } from './NodeCard.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
 import { buildEdges, buildNodes, GROUP_PREFIX, nominalBounds } from './to-flow.ts';
 import { fitAll, MIN_ZOOM } from './fit.ts';
+import { ZoomLevelContext, zoomLevelOf } from './zoom-level.ts';
 import { withGroupMembers } from './group-drag.ts';
 
 // Module scope: a new object per render would remount every node.
@@ -102,7 +104,9 @@ export function FlowCanvas() {
     if (!moved.length) return;
     const doc = useDocStore.getState();
     // One card without edges, dropped onto an edge: spliced into it (moveIntoEdge checks the types).
-    if (moved.length === 1 && !moved[0].id.includes(':')) {
+    // Looking for the edge under it hit-tests every element at nine points: only for such a card.
+    const unlinked = (id: string) => !doc.pipeline.edges.some((e) => splitEndpoint(e.from).node === id || splitEndpoint(e.to).node === id);
+    if (moved.length === 1 && !moved[0].id.includes(':') && unlinked(moved[0].id)) {
       const c = moved[0];
       const size = flow.getNode(c.id)?.measured;
       const topLeft = flow.flowToScreenPosition(c.position!);
@@ -123,6 +127,24 @@ export function FlowCanvas() {
       return { ...p, layout: { ...p.layout, positions, notes } };
     });
   }, [flow]);
+
+  // Dragged past the pane's edge, a node auto-pans the view on every frame; the viewport then goes on
+  // a compositor layer of its own (styles.css, [data-auto-pan]), so a step moves that layer instead
+  // of repainting every card and edge. Only once the view moves: within the view a drag is cheaper
+  // without the extra layer. Set on the element directly, so no React render is needed.
+  const nodeDrag = useRef(false);
+  useEffect(
+    () =>
+      store.subscribe((s, prev) => {
+        if (nodeDrag.current && s.transform !== prev.transform && wrapper.current && !('autoPan' in wrapper.current.dataset)) wrapper.current.dataset.autoPan = '';
+      }),
+    [store],
+  );
+  const onNodeDragStart = useCallback(() => void (nodeDrag.current = true), []);
+  const onNodeDragStop = useCallback(() => {
+    nodeDrag.current = false;
+    delete wrapper.current?.dataset.autoPan;
+  }, []);
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const doc = useDocStore.getState();
@@ -192,55 +214,59 @@ export function FlowCanvas() {
 
   return (
     <div className={`canvas canvas--zoom-${zoomLevel}`} ref={wrapper} onDragOver={onDragOver} onDragLeave={() => highlightEdgeAt(null)} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas" data-zoom-level={zoomLevel}>
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onDelete={onDelete}
-        deleteKeyCode={DELETE_KEYS}
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        selectionKeyCode="Shift"
-        zoomOnDoubleClick={false}
-        colorMode={theme}
-        minZoom={MIN_ZOOM}
-        maxZoom={2}
-        snapToGrid
-        snapGrid={SNAP_GRID}
-        // Cards and edges out of view leave the DOM: a 1,000-node pipeline fitted at the minimum
-        // zoom shows about 600, and zoomed in a few dozen, so style, layout, paint and hit testing
-        // scale with what is on screen. xyflow renders a node it has not measured, in view or not,
-        // unless the node declares its size and handles (to-flow.ts nominalCard), as cards do.
-        onlyRenderVisibleElements
-      >
-        {dotted && <Background gap={20} size={1} />}
-        <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={MINIMAP_STYLE} />
-        <Controls showInteractive={false} showFitView={false}>
-          <ControlButton className="react-flow__controls-fitview" onClick={() => fitAll(flow)} title="Fit View" aria-label="Fit View">
-            {FIT_VIEW_ICON}
-          </ControlButton>
-        </Controls>
-        <Panel position="top-left" className="canvas-tools">
-          <button
-            className="button"
-            onClick={() => {
-              const r = wrapper.current?.getBoundingClientRect();
-              addNote(r ? flow.screenToFlowPosition({ x: r.left + r.width / 2 - 100, y: r.top + 40 }) : { x: 0, y: 0 });
-            }}
-            title="Add a sticky note (N)"
-            data-testid="btn-note"
-          >
-            + Note
-          </button>
-          <button className="button" onClick={() => groupSelection()} disabled={selection.length < 1} title="Group the selected nodes (Ctrl+G)" data-testid="btn-group-canvas">
-            Group
-          </button>
-        </Panel>
-      </ReactFlow>
+      <ZoomLevelContext.Provider value={zoomLevel}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onNodeDragStart={onNodeDragStart}
+          onNodeDragStop={onNodeDragStop}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onDelete={onDelete}
+          deleteKeyCode={DELETE_KEYS}
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          selectionKeyCode="Shift"
+          zoomOnDoubleClick={false}
+          colorMode={theme}
+          minZoom={MIN_ZOOM}
+          maxZoom={2}
+          snapToGrid
+          snapGrid={SNAP_GRID}
+          // Cards and edges out of view leave the DOM: a 1,000-node pipeline fitted at the minimum
+          // zoom shows about 600, and zoomed in a few dozen, so style, layout, paint and hit testing
+            // scale with what is on screen. xyflow renders a node it has not measured, in view or not,
+          // unless the node declares its size and handles (to-flow.ts nominalCard), as cards do.
+          onlyRenderVisibleElements
+        >
+          {dotted && <Background gap={20} size={1} />}
+          <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={MINIMAP_STYLE} />
+          <Controls showInteractive={false} showFitView={false}>
+            <ControlButton className="react-flow__controls-fitview" onClick={() => fitAll(flow)} title="Fit View" aria-label="Fit View">
+              {FIT_VIEW_ICON}
+            </ControlButton>
+          </Controls>
+          <Panel position="top-left" className="canvas-tools">
+            <button
+              className="button"
+              onClick={() => {
+                const r = wrapper.current?.getBoundingClientRect();
+                addNote(r ? flow.screenToFlowPosition({ x: r.left + r.width / 2 - 100, y: r.top + 40 }) : { x: 0, y: 0 });
+              }}
+              title="Add a sticky note (N)"
+              data-testid="btn-note"
+            >
+              + Note
+            </button>
+            <button className="button" onClick={() => groupSelection()} disabled={selection.length < 1} title="Group the selected nodes (Ctrl+G)" data-testid="btn-group-canvas">
+              Group
+            </button>
+          </Panel>
+        </ReactFlow>
+      </ZoomLevelContext.Provider>
       {pipeline.nodes.length === 0 && (
         <div className="canvas__empty" data-testid="canvas-empty">
           <p>Drag a node from the palette, double-click the canvas, or press <kbd>/</kbd> to add one.</p>
@@ -250,16 +276,6 @@ export function FlowCanvas() {
   );
 }
 
-/**
- * Semantic zoom, in steps so the canvas re-renders only when a step changes, never per zoom frame:
- * below 'near', a card's 11–13 px text would be under 10 px on screen, so it shows its title alone,
- * larger the farther out (styles.css, .canvas--zoom-*).
- */
-export type ZoomLevel = 'near' | 'mid' | 'far' | 'farther';
-const zoomLevelOf = (s: { transform: [number, number, number] }): ZoomLevel => {
-  const z = s.transform[2];
-  return z >= 0.8 ? 'near' : z >= 0.5 ? 'mid' : z >= 0.35 ? 'far' : 'farther';
-};
 // Below this zoom the grid's dots are under a quarter pixel wide, i.e. invisible, yet the pattern
 // would still be repainted and re-rastered on every frame of a pan.
 const dotsVisible = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.25;

@@ -1,9 +1,10 @@
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { CatalogNode } from '../../../core/host/api.ts';
 import type { PipelineNode } from '../../../core/schema/pipeline.ts';
 import { CATEGORY_COLOR, PORT_COLOR } from '../lib/colors.ts';
 import { StatusStrip } from './StatusStrip.tsx';
+import { ZoomLevelContext } from './zoom-level.ts';
 
 export interface CardData extends Record<string, unknown> {
   node: PipelineNode;
@@ -21,24 +22,33 @@ function NodeCardImpl({ id, data, selected }: NodeProps<CardNode>) {
   const inputs = spec?.inputs ?? [];
   const outputs = spec?.outputs ?? [];
   const rows = Math.max(inputs.length, outputs.length);
+  // Zoomed far out the card shows only its title, large (styles.css): it leaves out the elements
+  // it would hide (head, port labels), as hundreds of cards are in view. Same size, same handles.
+  const light = useContext(ZoomLevelContext) === 'farther';
   return (
     <div
-      className={`card${selected ? ' card--selected' : ''}${node.disabled ? ' card--disabled' : ''}${spec ? '' : ' card--unknown'}`}
+      className={`card${light ? ' card--light' : ''}${selected ? ' card--selected' : ''}${node.disabled ? ' card--disabled' : ''}${spec ? '' : ' card--unknown'}`}
       style={{ ['--cat' as string]: colour }}
       data-testid={`node-${id}`}
       // Zoomed out, the card shows only this, large (styles.css, semantic zoom): no extra element per card.
       data-title={node.title ?? spec?.title ?? node.type}
       title={spec?.description}
     >
-      <div className="card__head">
-        <span className="card__title">{node.title ?? spec?.title ?? node.type}</span>
-        <span className="card__id">{id}</span>
-        {problem && (
-          <span className="card__problem" title={problem} data-testid={`node-problem-${id}`} aria-label={problem}>
-            !
-          </span>
-        )}
-      </div>
+      {light ? (
+        <div className="card__head card__head--light">
+          {problem && <span className="card__problem" title={problem} data-testid={`node-problem-${id}`} aria-label={problem} />}
+        </div>
+      ) : (
+        <div className="card__head">
+          <span className="card__title">{node.title ?? spec?.title ?? node.type}</span>
+          <span className="card__id">{id}</span>
+          {problem && (
+            <span className="card__problem" title={problem} data-testid={`node-problem-${id}`} aria-label={problem}>
+              !
+            </span>
+          )}
+        </div>
+      )}
       <div className="card__summary" data-testid={`node-summary-${id}`}>
         {spec ? summary || '\u00a0' : `Unknown node type ${node.type}`}
       </div>
@@ -59,12 +69,12 @@ function NodeCardImpl({ id, data, selected }: NodeProps<CardNode>) {
                     data-testid={`handle-${id}-in-${inp.name}`}
                     title={`${inp.label} (${inp.type}${inp.multiple ? ', several' : ''})`}
                   />
-                  <span className="card__port card__port--in">{inp.label}</span>
+                  {!light && <span className="card__port card__port--in">{inp.label}</span>}
                 </>
               )}
               {out && (
                 <>
-                  <span className="card__port card__port--out">{out.label}</span>
+                  {!light && <span className="card__port card__port--out">{out.label}</span>}
                   <Handle
                     type="source"
                     position={Position.Right}
