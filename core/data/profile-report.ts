@@ -21,7 +21,7 @@ export function profileMetrics(t: TableRef, profile: ColumnProfile[]): MetricsVa
       p.type,
       p.missing,
       round(p.missingPct, 4),
-      ...(nonFinite ? [p.nan ?? 0, p.infinite ?? 0] : []),
+      ...(nonFinite ? (p.type === 'number' || p.type === 'integer' ? [p.nan ?? 0, p.infinite ?? 0] : [null, null]) : []),
       p.distinct,
       typeof p.min === 'number' ? round(p.min) : (p.min ?? null),
       typeof p.max === 'number' ? round(p.max) : (p.max ?? null),

@@ -36,7 +36,8 @@ const QUANTILE_LIST = `[${QUANTILES.join(', ')}]`;
 export function jsonSafe(v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return v >= -Number.MAX_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v.toString();
-  if (typeof v === 'number') return Number.isFinite(v) ? v : Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
+  // NaN is a value, not a missing one: spelt out, as the infinities are (JSON has none of them).
+  if (typeof v === 'number') return Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(jsonSafe);
   if (typeof v === 'object') return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? jsonSafe(x) : x)));

@@ -87,3 +87,39 @@ test('dates read as dates in every table, and metrics share one format (1.0000 b
   if (accuracy >= 0) expect(cells[accuracy]).toBe('1.0000');
   await screen(page, 'dates-runs');
 });
+
+test('a column holding NaN and ±Infinity profiles as numbers over its finite values, with the others counted', async ({ page, workDir, pageErrors }) => {
+  writeFileSync(join(workDir, 'odd-numbers.csv'), 'x,k\n1.5,a\nNaN,b\n2.5,c\n-Infinity,d\n,e\n4.0,f\ninf,g\n');
+  const file = writePipeline(
+    workDir,
+    'odd-numbers.flow.json',
+    pipelineFile('Odd numbers', [
+      { id: 'load', type: 'data.load_csv', params: { path: 'odd-numbers.csv' } },
+      { id: 'profile', type: 'data.profile' },
+    ], ['load.table -> profile.table']),
+  );
+  await openFile(page, file);
+  await page.getByTestId('btn-run').click();
+  await expect(statusOf(page, 'profile')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+
+  // Preview: min · mean · max of 1.5, 2.5 and 4; the NaN and the two infinities said apart.
+  await page.getByTestId('node-load').click();
+  await page.getByTestId('tab-preview').click();
+  await expect(page.getByTestId('profile-x')).toContainText('1.5000 · 2.6667 · 4');
+  await expect(page.getByTestId('profile-x-nonfinite')).toHaveText('1 NaN · 2 ±∞');
+  await expect(page.getByTestId('profile-k-nonfinite')).toHaveCount(0);
+  // The grid shows a NaN as NaN, not as a missing value.
+  const grid = page.getByTestId('preview-grid');
+  await expect(grid.getByRole('gridcell', { name: 'NaN', exact: true })).toBeVisible();
+  await expect(grid.getByRole('gridcell', { name: '-Infinity', exact: true })).toBeVisible();
+  await screen(page, 'nan-preview');
+
+  // Results: the Profile node's table has NaN and ±infinite columns.
+  await page.getByTestId('node-profile').click();
+  await page.getByTestId('tab-results').click();
+  const table = page.locator('[data-testid^="result-table-"]').first();
+  await expect(table).toContainText('±infinite');
+  await table.scrollIntoViewIfNeeded();
+  await screen(page, 'nan-results');
+  expect(pageErrors).toEqual([]);
+});

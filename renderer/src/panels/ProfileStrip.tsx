@@ -20,12 +20,17 @@ export function ProfileStrip({ columns, profile, colWidth, indexWidth }: { colum
                 <MiniBars values={p.histogram?.map((b) => b.count) ?? p.top?.map((t) => t.count) ?? []} title={p.histogram ? 'distribution' : 'most frequent values'} />
                 <div className="profile__stats">
                   <span title="missing values" className={p.missing ? 'profile__missing' : undefined}>{formatPercent(p.missingPct)} missing</span>
-                  <span title="distinct values">{fmt(p.distinct)} distinct</span>
-                  {p.nan || p.infinite ? (
-                    <span title="values that are NaN or ±Infinity (not in min, mean, max or the bars)" className="profile__missing" data-testid={`profile-${c.name}-nonfinite`}>
-                      {[p.nan ? `${formatCount(p.nan)} NaN` : '', p.infinite ? `${formatCount(p.infinite)} ±∞` : ''].filter(Boolean).join(' · ')}
-                    </span>
-                  ) : null}
+                  <span>
+                    <span title="distinct values">{fmt(p.distinct)} distinct</span>
+                    {p.nan || p.infinite ? (
+                      <>
+                        {' · '}
+                        <span title="values that are NaN or ±Infinity (not in min, mean, max or the bars)" className="profile__missing" data-testid={`profile-${c.name}-nonfinite`}>
+                          {[p.nan ? `${formatCount(p.nan)} NaN` : '', p.infinite ? `${formatCount(p.infinite)} ±∞` : ''].filter(Boolean).join(' · ')}
+                        </span>
+                      </>
+                    ) : null}
+                  </span>
                   {p.mean !== undefined && p.mean !== null ? (
                     <span title="min · mean · max">{fmt(p.min)} · {fmt(p.mean)} · {fmt(p.max)}</span>
                   ) : p.top?.[0] ? (

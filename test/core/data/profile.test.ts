@@ -79,6 +79,8 @@ describe('profileOf, numbers that are NaN or infinite', () => {
     // Few distinct values: top values list them, spelt as JSON can carry them.
     expect(x.top).toEqual(expect.arrayContaining([{ value: 'NaN', count: 1 }, { value: 'Infinity', count: 1 }, { value: '-Infinity', count: 1 }]));
     expect(JSON.parse(JSON.stringify(x))).toEqual(x);
+    // A page of rows spells them too: a NaN is not a missing value.
+    expect((await pageOf(t, 0, 7)).rows.map((r) => r[0])).toEqual([1.5, 'NaN', 2.5, '-Infinity', null, 4, 'Infinity']);
     // The Profile node's table says how many there are.
     const table = profileMetrics(t, [x, k]).tables[0];
     const row = Object.fromEntries(table.columns.map((c, i) => [c, table.rows[0][i]]));
