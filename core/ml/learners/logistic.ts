@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.ts';
-import { nClassesOf, requireCols, requireFinite, requireTarget, rowWeights, sigmoid } from './check-input.ts';
+import { nClassesOf, requireCols, requireFinite, requireTarget, rowWeights } from './check-input.ts';
 import { lbfgs, type LbfgsResult } from './optim/lbfgs.ts';
 import type { Convergence } from './convergence.ts';
 import type { FitData, Learner, Matrix, Prediction } from './types.ts';
@@ -331,22 +331,30 @@ export function linearDecision(state: { coef: Float64Array; intercept: Float64Ar
   return out;
 }
 
-/** Probabilities from decision values: sigmoid for one column, softmax for k. */
+/**
+ * Probabilities from decision values: sigmoid for one column, softmax for k. With one column,
+ * `dec` becomes the labels (values) and is returned as such: predict's only other array to
+ * allocate is proba (fresh memory costs a page fault per 4 KB on first write).
+ */
 export function probaFromDecision(dec: Float64Array, rows: number, k: number): Prediction {
-  const values = new Float64Array(rows);
   const proba = new Float64Array(rows * k);
   const kk = dec.length / rows;
   if (kk === 1) {
-    // Its own loop: no per-row branch on the shape, and V8 inlines sigmoid.
+    // Its own loop, without a branch per row: a decision's sign is a coin toss to the branch
+    // predictor, so sigmoid's two forms (check-input.ts) are picked by arithmetic, exactly (s is
+    // 0 or 1, e finite: the same bits), and the label is a comparison's 0 or 1.
     for (let i = 0; i < rows; i++) {
       const d = dec[i];
-      const p1 = sigmoid(d);
+      const e = Math.exp(-Math.abs(d));
+      const s = +(d >= 0);
+      const p1 = (s + (1 - s) * e) / (1 + e);
       proba[2 * i] = 1 - p1;
       proba[2 * i + 1] = p1;
-      values[i] = d > 0 ? 1 : 0;
+      dec[i] = +(d > 0);
     }
-    return { values, proba };
+    return { values: dec, proba };
   }
+  const values = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let max = -Infinity;
     let arg = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { linearDecision, logisticRegression } from '../../../../core/ml/learners/logistic.ts';
+import { sigmoid } from '../../../../core/ml/learners/check-input.ts';
+import { linearDecision, logisticRegression, probaFromDecision } from '../../../../core/ml/learners/logistic.ts';
 import { Rng } from '../../../../core/spec/random.ts';
 import { describePython } from '../../../support/python.ts';
 import { runParity } from '../../../support/sklearn-parity.ts';
@@ -50,6 +51,17 @@ describe('logistic_regression', () => {
           expect(Object.is(dec[i * k + c], s)).toBe(true);
         }
       }
+    }
+  });
+  it('gives each binary probability as sigmoid(decision) and each label as decision > 0, bit for bit, at every sign and extreme', () => {
+    const rng = new Rng(8);
+    const dec = Float64Array.from([0, -0, 1e-300, -1e-300, 36, -36, 40, -40, 709, -709, 800, -800, Infinity, -Infinity, NaN, ...Array.from({ length: 2_000 }, () => rng.normal() * 6)]);
+    const { values, proba } = probaFromDecision(dec.slice(), dec.length, 2);
+    for (let i = 0; i < dec.length; i++) {
+      const p = sigmoid(dec[i]);
+      expect(Object.is(proba![2 * i + 1], p), `row ${i}: decision ${dec[i]}`).toBe(true);
+      expect(Object.is(proba![2 * i], 1 - p), `row ${i}: decision ${dec[i]}`).toBe(true);
+      expect(values[i], `row ${i}: decision ${dec[i]}`).toBe(dec[i] > 0 ? 1 : 0);
     }
   });
   it('refuses a class_weight key that is not a class index', () => {
