@@ -31,6 +31,7 @@ import { LEARNERS } from '../core/ml/learners/index.ts';
 import { histGradientBoosting } from '../core/ml/learners/tree/hist-gradient-boosting.ts';
 import { randomForest, type RandomForestState } from '../core/ml/learners/tree/random-forest.ts';
 import { kernelMemory, loadTreeKernels } from '../core/ml/learners/tree/tree-kernels.ts';
+import { histHelperStats } from '../core/ml/learners/tree/hist-helper.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, dflt: string) => {
@@ -226,11 +227,18 @@ async function main() {
   const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
   const rows: Row[] = [];
   const viaPredictNode: string[] = [];
+  let helperLine = '';
   // As the Train node's single fit: it may use every core (model.ts FIT_THREADS).
   const opts = { task: 'binary' as const, seed: 0, threads: availableParallelism() };
 
   if (ONLY.includes('hgb')) {
+    const before = { ...histHelperStats };
     const [hgb, hgbFit, hgbCpu] = time(() => histGradientBoosting.fit(train, histGradientBoosting.params.parse({ early_stopping: false }), opts));
+    // Is the helper thread busy? Commands it was posted, and those the caller took back because
+    // the helper had not claimed them yet (it was late: not scheduled, or still starting).
+    const posted = histHelperStats.commands - before.commands;
+    const ranHere = histHelperStats.ranHere - before.ranHere;
+    helperLine = `HGB helper thread: ${posted} commands posted (histograms, partitions, gradients, splits, leaf values), ${posted - ranHere} run by the helper, ${ranHere} taken back by the caller`;
     const [hgbPred, hgbPredict] = time(() => histGradientBoosting.predict(hgb, test));
     const hgbAuc = rocAuc(yTest, hgbPred.proba!.filter((_, i) => i % 2 === 1));
     rows.push({ model: 'hist_gradient_boosting (100 it, 31 leaves)', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk?.hgb.fit, skFitCpu: sk?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk?.hgb.predict, ourAuc: hgbAuc, skAuc: sk?.hgb.auc });
@@ -286,6 +294,7 @@ async function main() {
         `${f(r.ourAuc, 4)} / ${f(r.skAuc, 4)}`,
     );
   }
+  if (helperLine) console.log(helperLine);
   if (viaPredictNode.length) console.log(`predict ${ROWS} rows through the Predict node's path (2 pool workers, warm): ${viaPredictNode.join('; ')}`);
   if (targets.length) console.log(`targets:\n  ${targets.join('\n  ')}`);
   await pool.close();

@@ -2,8 +2,8 @@ import type { FlatTree } from '../types.ts';
 import { FlatTreeBuilder } from './flat-tree.ts';
 import type { BinMapper } from './binning.ts';
 import { FEATURE_BYTES, PAGE_BYTES, kernelMemory, loadTreeKernels, sharedKernelMemory, sharedKernelModule, type KernelMemory, type TreeKernels } from './tree-kernels.ts';
-import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LOG_LOSS, OP_PARTITION, logLossRows } from './hist-helper.ts';
-import { GrowNode, STRIDE, findSplit, nodeValue } from './hist-split.ts';
+import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, addLeafRows, logLossRows } from './hist-helper.ts';
+import { GrowNode, SPLIT_IO, STRIDE, bestSplit, findSplit, nodeValue, splitInputs, splitOutputs, subtractHistogram } from './hist-split.ts';
 
 /**
  * Leaf-wise (best-first) gradient tree growth on uint8 bins, as LightGBM / scikit-learn's
@@ -39,6 +39,9 @@ const MIN_SPLIT_ROWS = 16_384;
 /** Smallest training problem (rows × features) for which a fit starts the helper thread at all. */
 const MIN_HELPER_WORK = 1 << 20;
 
+/** Most leaves whose values the two threads add to the raw scores (a tree with more: one thread). */
+const MAX_SHARED_LEAVES = 4096;
+
 const HIST_BYTES_PER_FEATURE = STRIDE * 8;
 if (HIST_BYTES_PER_FEATURE !== FEATURE_BYTES) throw new Error('histogram layout mismatch');
 
@@ -60,6 +63,12 @@ export class HistGrower {
   private readonly rowBinsAt: number;
   private readonly colBinsAt: number;
   private readonly sideAt: number;
+  /** mapper.nBinsNonMissing (i32) and hasMissing (u8), two SPLIT_IO in/outs, the leaves (3 f64 each). */
+  private readonly nbAt: number;
+  private readonly hmAt: number;
+  private readonly ioAt: number;
+  private readonly leafAt: number;
+  private readonly leafCap: number;
   private readonly sides: Float64Array[] = [];
   private readonly poolAt: number;
   private readonly histBytes: number;
@@ -78,6 +87,13 @@ export class HistGrower {
   private rowBins!: Uint8Array;
   /** Column-major bins as given, read by the partition (one feature's bins are contiguous). */
   private colBins!: Uint8Array;
+  /** The mapper's per-feature arrays, copied where the helper thread reads them too. */
+  private nb!: Int32Array;
+  private hm!: Uint8Array;
+  /** Two bestSplit in/outs: slot 0 (offset 0) this thread's, slot 1 (SPLIT_IO) the helper's. */
+  private io!: Float64Array;
+  /** The last tree's leaves as (start, stop, value) triples, for addLeafRows. */
+  private leafTriples!: Float64Array;
   private pool: Float64Array[] = [];
   private nPool = 0;
   /**
@@ -86,6 +102,8 @@ export class HistGrower {
    */
   private readonly rootCounts: Float64Array;
   private readonly free: number[] = [];
+  /** 0, 1, …, rows − 1: every tree starts from the rows in order (copied, not counted, per tree). */
+  private readonly iota: Int32Array;
   private readonly open: GrowNode[] = [];
   private readonly leaves: GrowNode[] = [];
   /** Leaves of the last tree: [start, stop) ranges of `idx` and their (shrunk) values. */
@@ -109,7 +127,12 @@ export class HistGrower {
     this.colBinsAt = this.rowBinsAt + align16(rows * cols);
     this.sideAt = this.colBinsAt + align16(rows * cols);
     const nSide = params.sideArrays ?? 0;
-    this.poolAt = this.sideAt + nSide * align16(rows * 8);
+    this.nbAt = this.sideAt + nSide * align16(rows * 8);
+    this.hmAt = this.nbAt + align16(cols * 4);
+    this.ioAt = this.hmAt + align16(cols);
+    this.leafAt = this.ioAt + 2 * SPLIT_IO * 8;
+    this.leafCap = Math.min(params.maxLeafNodes, MAX_SHARED_LEAVES);
+    this.poolAt = this.leafAt + align16(this.leafCap * 24);
     this.poolCap = Math.min(params.maxLeafNodes + 1, 16);
     const pages = Math.ceil((this.poolAt + this.poolCap * this.histBytes) / PAGE_BYTES);
     const twoThreads = params.threads === 2 && params.kernels !== 'js' && cols >= 2 && rows * cols >= MIN_HELPER_WORK;
@@ -120,7 +143,11 @@ export class HistGrower {
     for (let k = 0; k < nSide; k++) this.sides.push(shared ? new Float64Array(this.memory.buffer, this.sideAt + k * align16(rows * 8), rows) : new Float64Array(rows));
     this.views();
     this.colBins.set(bins.subarray(0, rows * cols));
+    this.nb.set(mapper.nBinsNonMissing);
+    this.hm.set(mapper.hasMissing);
     this.rootCounts = new Float64Array(cols * STRIDE);
+    this.iota = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) this.iota[i] = i;
     this.transpose(bins);
     // Last: nothing after it can throw and leave the thread running.
     if (shared && this.kernels) this.helper = HistHelper.start(sharedKernelModule()!, shared);
@@ -151,6 +178,10 @@ export class HistGrower {
     this.scratch = new Int32Array(buf, this.scratchAt, rows);
     this.rowBins = new Uint8Array(buf, this.rowBinsAt, rows * cols);
     this.colBins = new Uint8Array(buf, this.colBinsAt, rows * cols);
+    this.nb = new Int32Array(buf, this.nbAt, cols);
+    this.hm = new Uint8Array(buf, this.hmAt, cols);
+    this.io = new Float64Array(buf, this.ioAt, 2 * SPLIT_IO);
+    this.leafTriples = new Float64Array(buf, this.leafAt, 3 * this.leafCap);
     for (let i = 0; i < this.nPool; i++) this.pool[i] = this.histView(i);
   }
 
@@ -158,13 +189,13 @@ export class HistGrower {
     return new Float64Array(this.memory.buffer, this.poolAt + i * this.histBytes, this.cols * STRIDE);
   }
 
-  /** A zeroed histogram's index. May grow the memory, which remakes every view. */
+  /**
+   * A histogram's index, its contents undefined (buildHist zeroes it, the root's is overwritten).
+   * May grow the memory, which remakes every view.
+   */
   private takeHist(): number {
     const h = this.free.pop();
-    if (h !== undefined) {
-      this.pool[h].fill(0);
-      return h;
-    }
+    if (h !== undefined) return h;
     if (this.nPool === this.poolCap) {
       const cap = this.poolCap * 2;
       const need = this.poolAt + cap * this.histBytes - this.memory.buffer.byteLength;
@@ -215,7 +246,7 @@ export class HistGrower {
   }
 
   /**
-   * Fills histogram `hi` from the rows idx[start, stop), row by row over the row-major bins:
+   * Fills histogram `hi` (any contents: it is zeroed first) from the rows idx[start, stop), row by row over the row-major bins:
    * each row's gradient and hessian are read once, and its bins are adjacent in memory.
    */
   private buildHist(hi: number, start: number, stop: number): void {
@@ -237,6 +268,7 @@ export class HistGrower {
       return;
     }
     const hist = this.pool[hi];
+    hist.fill(0);
     const { idx, rowBins, cols, gh } = this;
     const F4 = cols - (cols % 4);
     // Fixed stride per feature and 4 features per step: measured 2.2× faster than looking up a
@@ -323,34 +355,70 @@ export class HistGrower {
     return this.sums();
   }
 
-  /** Histogram `into` -= histogram `from`, over the slots in use (sibling = parent − child). */
-  private subtractHist(into: number, from: number): void {
-    const a = this.pool[into];
-    const b = this.pool[from];
-    const nb = this.mapper.nBinsNonMissing;
-    for (let f = 0; f < this.cols; f++) {
-      const ho = f * STRIDE;
-      for (let o = ho, end = ho + 3 * (nb[f] + 1); o < end; o++) a[o] -= b[o];
-    }
+  /** False when the node cannot split whatever its histogram (it becomes a leaf without one). */
+  private splittable(node: GrowNode): boolean {
+    const { params } = this;
+    // sklearn checks the hessian at the root only; below it no split could pass bestSplit's check.
+    return !(node.depth >= params.maxDepth || node.stop - node.start < 2 * params.minSamplesLeaf || node.h < params.minHessianToSplit);
   }
 
-  /** Looks for the node's best split: queues it in `open`, or makes it a leaf. */
-  private consider(node: GrowNode): void {
-    const { params } = this;
-    const n = node.stop - node.start;
-    // sklearn checks the hessian at the root only; below it no split could pass findSplit's check.
-    if (node.depth >= params.maxDepth || n < 2 * params.minSamplesLeaf || node.h < params.minHessianToSplit) {
-      this.release(node);
-      this.leaves.push(node);
-      return;
+  /** Queues the node (its split found) in `open`, or makes it a leaf when the split gains nothing. */
+  private queue(node: GrowNode): void {
+    if (node.feature < 0 || node.gain <= 0) this.toLeaf(node);
+    else this.open.push(node);
+  }
+
+  private toLeaf(node: GrowNode): void {
+    this.release(node);
+    this.leaves.push(node);
+  }
+
+  /** The node's best split found on this thread (io slot 0). */
+  private findSplit(node: GrowNode): void {
+    findSplit(node, this.pool[node.hist], this.cols, this.nb, this.hm, this.params, this.io, 0);
+  }
+
+  /**
+   * The children's histograms and best splits: the smaller child's histogram from its rows, the
+   * larger's as parent − smaller (in the parent's buffer). With a helper thread, it subtracts and
+   * scans the larger child while this thread scans the smaller. A child that cannot split gets
+   * no histogram and no scan; neither changes any split found.
+   */
+  private splitChildren(parentHist: number, small: GrowNode, large: GrowNode): void {
+    const smallSplits = this.splittable(small);
+    const largeSplits = this.splittable(large);
+    if (smallSplits || largeSplits) {
+      small.hist = this.takeHist();
+      this.buildHist(small.hist, small.start, small.stop);
     }
-    findSplit(node, this.pool[node.hist], this.cols, this.mapper, this.params);
-    if (node.feature < 0 || node.gain <= 0) {
-      this.release(node);
-      this.leaves.push(node);
-      return;
+    if (largeSplits) large.hist = parentHist;
+    else this.free.push(parentHist);
+    if (smallSplits && largeSplits && this.helper) {
+      const io = this.io;
+      splitInputs(large, this.params, io, SPLIT_IO);
+      const at = (h: number) => this.poolAt + h * this.histBytes;
+      const a = [at(large.hist), at(small.hist), this.nbAt, this.hmAt, this.cols, this.ioAt + SPLIT_IO * 8];
+      const runHere = () => {
+        const hist = this.pool[large.hist];
+        subtractHistogram(hist, this.pool[small.hist], this.nb, this.cols);
+        bestSplit(hist, this.nb, this.hm, this.cols, io, SPLIT_IO);
+        return 0;
+      };
+      if (this.helper.post(OP_SPLIT, a, runHere)) {
+        try {
+          this.findSplit(small);
+        } finally {
+          this.helper.wait();
+        }
+        splitOutputs(large, io, SPLIT_IO);
+        return;
+      }
     }
-    this.open.push(node);
+    if (largeSplits) {
+      subtractHistogram(this.pool[large.hist], this.pool[small.hist], this.nb, this.cols);
+      this.findSplit(large);
+    }
+    if (smallSplits) this.findSplit(small);
   }
 
   /**
@@ -408,8 +476,7 @@ export class HistGrower {
 
   /** Puts every row back in the root and frees every histogram. */
   private reset(): void {
-    const idx = this.idx;
-    for (let i = 0; i < this.rows; i++) idx[i] = i;
+    this.idx.set(this.iota);
     this.free.length = 0;
     for (let i = 0; i < this.nPool; i++) this.free.push(i);
     this.open.length = 0;
@@ -466,9 +533,12 @@ export class HistGrower {
     const builder = new FlatTreeBuilder(1, 2 * params.maxLeafNodes);
     // sklearn gives the root the value 0 (its gain then omits the parent's term: same argmax).
     const root = new GrowNode(builder.addNode(H), 0, rows, 0, G, H, 0);
-    root.hist = this.takeHist();
-    this.buildRootHist(root.hist);
-    this.consider(root);
+    if (this.splittable(root)) {
+      root.hist = this.takeHist();
+      this.buildRootHist(root.hist);
+      this.findSplit(root);
+      this.queue(root);
+    } else this.toLeaf(root);
     let nLeaves = 1;
     while (open.length > 0 && nLeaves < params.maxLeafNodes) {
       let best = 0;
@@ -488,17 +558,15 @@ export class HistGrower {
       const right = new GrowNode(leftId + 1, l, node.stop, node.depth + 1, gr, hr, nodeValue(gr, hr, params.l2));
       // The histogram built from rows is the strictly smaller child's, else the right one's (as sklearn).
       const leftSmaller = l - node.start < node.stop - l;
-      const small = leftSmaller ? left : right;
-      const large = leftSmaller ? right : left;
-      small.hist = this.takeHist();
-      this.buildHist(small.hist, small.start, small.stop);
-      // Sibling = parent − small, in the parent's buffer.
-      large.hist = node.hist;
+      const parentHist = node.hist;
       node.hist = -1;
-      this.subtractHist(large.hist, small.hist);
+      this.splitChildren(parentHist, leftSmaller ? left : right, leftSmaller ? right : left);
       nLeaves++;
-      this.consider(left);
-      this.consider(right);
+      // Left first: of equal gains in `open`, the first queued wins.
+      for (const child of [left, right]) {
+        if (this.splittable(child)) this.queue(child);
+        else this.toLeaf(child);
+      }
     }
     for (const node of open) {
       this.release(node);
@@ -518,10 +586,35 @@ export class HistGrower {
     return builder.finish();
   }
 
-  /** raw[row*stride + offset] += leaf value, for every training row (no tree traversal). */
+  /**
+   * raw[row*stride + offset] += leaf value, for every training row (no tree traversal). Every row
+   * gets one addition, so where raw is a side array the helper thread adds the second half of the
+   * positions (other rows) with the same result.
+   */
   addLeafValues(raw: Float64Array, stride: number, offset: number): void {
+    const nLeaves = this.leafStart.length;
+    const n = this.rows;
+    const rawAt = stride === 1 && offset === 0 ? this.sideOffset(raw) : -1;
+    if (rawAt >= 0 && nLeaves <= this.leafCap && n >= MIN_SPLIT_ROWS) {
+      const leaf = this.leafTriples;
+      for (let k = 0; k < nLeaves; k++) {
+        leaf[3 * k] = this.leafStart[k];
+        leaf[3 * k + 1] = this.leafStop[k];
+        leaf[3 * k + 2] = this.leafValue[k];
+      }
+      const half = n >> 1;
+      const a = [rawAt, this.idxAt, this.leafAt, nLeaves, half, n];
+      if (this.helper!.post(OP_LEAVES, a, () => (addLeafRows(raw, this.idx, leaf, nLeaves, half, n), 0))) {
+        try {
+          addLeafRows(raw, this.idx, leaf, nLeaves, 0, half);
+        } finally {
+          this.helper!.wait();
+        }
+        return;
+      }
+    }
     const idx = this.idx;
-    for (let k = 0; k < this.leafStart.length; k++) {
+    for (let k = 0; k < nLeaves; k++) {
       const v = this.leafValue[k];
       for (let i = this.leafStart[k]; i < this.leafStop[k]; i++) raw[idx[i] * stride + offset] += v;
     }

@@ -1,10 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { KernelMemory } from './tree-kernels.ts';
+import { bestSplit, subtractHistogram } from './hist-split.ts';
 
 /**
  * A second thread for the histogram grower: it instantiates the same kernels on the grower's
  * shared WebAssembly memory and builds the histograms of a range of features while the caller's
- * thread builds the others. Synchronous on the caller's side (Learner.fit is): a command is
+ * thread builds the others; it also partitions, computes log-loss gradients and adds leaf values
+ * for half of the rows, and finds the larger child's split while the caller finds the smaller's.
+ * Synchronous on the caller's side (Learner.fit is): a command is
  * posted through a small SharedArrayBuffer and woken with Atomics.notify, and the caller waits
  * for it with Atomics.wait (Node allows that on the main thread too). Both sides spin a little
  * before sleeping: commands come every few hundred microseconds while a tree grows.
@@ -43,6 +46,14 @@ export const OP_HIST_ALL = 2;
 export const OP_LOG_LOSS = 3;
 /** The partition kernel, its 8 arguments; `wait` returns its result. */
 export const OP_PARTITION = 4;
+/**
+ * A node's best split (hist-split.ts bestSplit), args: byte offsets of its histogram, of a
+ * histogram to subtract from it first (or -1), of nBinsNonMissing (i32 × cols) and hasMissing
+ * (u8 × cols), then cols, then the byte offset of its SPLIT_IO doubles.
+ */
+export const OP_SPLIT = 5;
+/** addLeafRows over positions [from, to), args: byte offsets of raw, idx, the leaves, then nLeaves, from, to. */
+export const OP_LEAVES = 6;
 
 /**
  * Who runs a posted command. 'adaptive' (always, outside tests): whichever thread gets to it
@@ -77,9 +88,26 @@ export function logLossRows(raw: Float64Array, y: Float64Array, w: Float64Array,
   for (let i = from; i < to; i++) {
     const z = raw[i];
     const e = Math.exp(-Math.abs(z));
-    const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    // 1 / (1 + e) for z ≥ 0, e / (1 + e) below: the numerator picked by arithmetic (exact: s is
+    // 0 or 1, e finite), since a ternary on z's sign is a branch that mispredicts half the rows.
+    const s = +(z >= 0);
+    const p = (s + (1 - s) * e) / (1 + e);
     gh[2 * i] = w[i] * (p - y[i]);
     gh[2 * i + 1] = w[i] * p * (1 - p);
+  }
+}
+
+/**
+ * raw[idx[i]] += the value of the leaf holding position i, for positions [from, to); leaf k spans
+ * positions [leaf[3k], leaf[3k + 1]) with value leaf[3k + 2]. Every row is in one leaf, so the
+ * two threads' halves touch different rows, each once. Self-contained: the helper runs its source.
+ */
+export function addLeafRows(raw: Float64Array, idx: Int32Array, leaf: Float64Array, nLeaves: number, from: number, to: number): void {
+  for (let k = 0; k < nLeaves; k++) {
+    const a = Math.max(leaf[3 * k], from);
+    const b = Math.min(leaf[3 * k + 1], to);
+    const v = leaf[3 * k + 2];
+    for (let i = a; i < b; i++) raw[idx[i]] += v;
   }
 }
 
@@ -89,9 +117,21 @@ const { module, memory, control } = workerData;
 const c = new Int32Array(control);
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const logLossRows = ${logLossRows.toString()};
+const bestSplit = ${bestSplit.toString()};
+const subtractHistogram = ${subtractHistogram.toString()};
+const addLeafRows = ${addLeafRows.toString()};
 function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
   const view = (at, n) => new Float64Array(buf, at, n);
   logLossRows(view(rawAt, stop), view(yAt, stop), view(wAt, stop), new Float32Array(buf, ghAt, 2 * stop), start, stop);
+}
+function split(buf, histAt, subAt, nbAt, hmAt, cols, ioAt) {
+  const hist = new Float64Array(buf, histAt, cols * 768);
+  const nb = new Int32Array(buf, nbAt, cols);
+  if (subAt >= 0) subtractHistogram(hist, new Float64Array(buf, subAt, cols * 768), nb, cols);
+  bestSplit(hist, nb, new Uint8Array(buf, hmAt, cols), cols, new Float64Array(buf, ioAt, 16), 0);
+}
+function leaves(buf, rawAt, idxAt, leafAt, nLeaves, from, to) {
+  addLeafRows(new Float64Array(buf, rawAt, to), new Int32Array(buf, idxAt, to), new Float64Array(buf, leafAt, 3 * nLeaves), nLeaves, from, to);
 }
 Atomics.store(c, ${READY}, 1);
 Atomics.notify(c, ${READY});
@@ -119,6 +159,8 @@ for (;;) {
     if (op === ${OP_HIST_ROWS}) k.histRows(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7]);
     else if (op === ${OP_HIST_ALL}) k.histAll(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
     else if (op === ${OP_PARTITION}) c[${RESULT}] = k.partition(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7]);
+    else if (op === ${OP_SPLIT}) split(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
+    else if (op === ${OP_LEAVES}) leaves(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
     else logLoss(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
   } catch (e) {
     Atomics.store(c, ${FAILED}, 1);
@@ -180,7 +222,8 @@ export class HistHelper {
 
   /**
    * Runs a kernel on the helper: OP_HIST_ROWS with histRows's 8 arguments, OP_HIST_ALL with
-   * histAll's 6, OP_LOG_LOSS with its 6, OP_PARTITION with partition's 8; `runHere` does the
+   * histAll's 6, OP_LOG_LOSS with its 6, OP_PARTITION with partition's 8, OP_SPLIT and OP_LEAVES
+   * with their 6; `runHere` does the
    * same on this thread (and returns partition's result). False (nothing posted) when the thread
    * is not ready yet or the caller works alone for a while (see wait); after true, `wait`.
    */

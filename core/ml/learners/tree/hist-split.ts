@@ -1,4 +1,3 @@
-import type { BinMapper } from './binning.ts';
 import type { HistGrowerParams } from './hist-grower.ts';
 
 /** Numbers per feature in a histogram: 256 slots of (gradient, hessian, count). */
@@ -39,34 +38,81 @@ export class GrowNode {
 }
 
 /**
- * Best split of a node from its histogram, into node.{gain, feature, bin, missingLeft, gl, hl, nl}.
- * Feature f's slots start at f * STRIDE: (gradient, hessian, count) per bin, bin nBinsNonMissing[f]
+ * Doubles per node in a split's in/out array: inputs at 0..6 (rows, G, H, value, min_samples_leaf,
+ * min hessian, l2), outputs at 8..14 (gain, feature, bin, missingLeft, gl, hl, nl).
+ */
+export const SPLIT_IO = 16;
+
+/**
+ * Best split of a node from its histogram, into node.{gain, feature, bin, missingLeft, gl, hl, nl}
+ * (bestSplit, through `io` at slot `o`, which must hold SPLIT_IO doubles).
+ */
+export function findSplit(node: GrowNode, hist: Float64Array, cols: number, nb: Int32Array, hasMissing: Uint8Array, params: HistGrowerParams, io: Float64Array, o: number): void {
+  splitInputs(node, params, io, o);
+  bestSplit(hist, nb, hasMissing, cols, io, o);
+  splitOutputs(node, io, o);
+}
+
+/** Writes the node's and the params' inputs of bestSplit into io[o..]. */
+export function splitInputs(node: GrowNode, params: HistGrowerParams, io: Float64Array, o: number): void {
+  io[o] = node.stop - node.start;
+  io[o + 1] = node.g;
+  io[o + 2] = node.h;
+  io[o + 3] = node.value;
+  io[o + 4] = params.minSamplesLeaf;
+  io[o + 5] = params.minHessianToSplit;
+  io[o + 6] = params.l2;
+}
+
+/** Reads bestSplit's outputs at io[o..] into the node. */
+export function splitOutputs(node: GrowNode, io: Float64Array, o: number): void {
+  node.gain = io[o + 8];
+  node.feature = io[o + 9];
+  node.bin = io[o + 10];
+  node.missingLeft = io[o + 11] === 1;
+  node.gl = io[o + 12];
+  node.hl = io[o + 13];
+  node.nl = io[o + 14];
+}
+
+/**
+ * Best split from a histogram; inputs and outputs in io[o..] (see SPLIT_IO); feature −1 when none.
+ * Feature f's slots start at f * 768 (STRIDE): (gradient, hessian, count) per bin, bin nb[f]
  * holding the missing values. The gain is sklearn's expression, operation for operation
  * (G·v − G_L·v_L − G_R·v_R with v = nodeValue), and the first of equal gains wins, as in its
  * scan: near-tied splits then go the same way as scikit-learn's.
+ * Self-contained (no outer names, nodeValue written out): the grower's helper thread runs this
+ * same function, its source text (hist-helper.ts), so both threads find the same splits.
  */
-export function findSplit(node: GrowNode, hist: Float64Array, cols: number, mapper: BinMapper, params: HistGrowerParams): void {
-  node.gain = -1;
-  node.feature = -1;
-  const { minSamplesLeaf: msl, minHessianToSplit: mh, l2 } = params;
-  const n = node.stop - node.start;
-  const G = node.g;
-  const H = node.h;
-  const parentLoss = G * node.value;
+export function bestSplit(hist: Float64Array, nb: Int32Array, hasMissing: Uint8Array, cols: number, io: Float64Array, o: number): void {
+  const n = io[o];
+  const G = io[o + 1];
+  const H = io[o + 2];
+  const msl = io[o + 4];
+  const mh = io[o + 5];
+  const l2 = io[o + 6];
+  const parentLoss = G * io[o + 3];
+  let bestGain = -1;
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestMissingLeft = 0;
+  let bestGl = 0;
+  let bestHl = 0;
+  let bestNl = 0;
   for (let f = 0; f < cols; f++) {
-    const ho = f * STRIDE;
-    const nb = mapper.nBinsNonMissing[f];
-    const hasMissing = mapper.hasMissing[f] === 1;
+    const ho = f * 768;
+    const nbf = nb[f];
+    const missing = hasMissing[f] === 1;
     // Left to right: missing values go right. With missing values, also "all non-missing left".
     let gl = 0;
     let hl = 0;
     let nl = 0;
-    const end = nb - 1 + (hasMissing ? 1 : 0);
+    const end = nbf - 1 + (missing ? 1 : 0);
     for (let b = 0; b < end; b++) {
-      const o = ho + b * 3;
-      gl += hist[o];
-      hl += hist[o + 1];
-      nl += hist[o + 2];
+      const s = ho + b * 3;
+      gl += hist[s];
+      hl += hist[s + 1];
+      nl += hist[s + 2];
       if (nl < msl) continue;
       const nr = n - nl;
       if (nr < msl) break;
@@ -75,28 +121,28 @@ export function findSplit(node: GrowNode, hist: Float64Array, cols: number, mapp
       if (hr < mh) break;
       const gr = G - gl;
       let gain = parentLoss;
-      gain -= gl * nodeValue(gl, hl, l2);
-      gain -= gr * nodeValue(gr, hr, l2);
-      if (gain > node.gain) {
-        node.gain = gain;
-        node.feature = f;
-        node.bin = b;
-        node.missingLeft = false;
-        node.gl = gl;
-        node.hl = hl;
-        node.nl = nl;
+      gain -= gl * (-gl / (hl + l2 + 1e-15));
+      gain -= gr * (-gr / (hr + l2 + 1e-15));
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestFeature = f;
+        bestBin = b;
+        bestMissingLeft = 0;
+        bestGl = gl;
+        bestHl = hl;
+        bestNl = nl;
       }
     }
-    if (!hasMissing) continue;
+    if (!missing) continue;
     // Right to left: missing values go left.
     let gr = 0;
     let hr = 0;
     let nr = 0;
-    for (let b = nb - 2; b >= 0; b--) {
-      const o = ho + (b + 1) * 3;
-      gr += hist[o];
-      hr += hist[o + 1];
-      nr += hist[o + 2];
+    for (let b = nbf - 2; b >= 0; b--) {
+      const s = ho + (b + 1) * 3;
+      gr += hist[s];
+      hr += hist[s + 1];
+      nr += hist[s + 2];
       if (nr < msl) continue;
       const nl2 = n - nr;
       if (nl2 < msl) break;
@@ -105,17 +151,35 @@ export function findSplit(node: GrowNode, hist: Float64Array, cols: number, mapp
       if (hl2 < mh) break;
       const gl2 = G - gr;
       let gain = parentLoss;
-      gain -= gl2 * nodeValue(gl2, hl2, l2);
-      gain -= gr * nodeValue(gr, hr, l2);
-      if (gain > node.gain) {
-        node.gain = gain;
-        node.feature = f;
-        node.bin = b;
-        node.missingLeft = true;
-        node.gl = gl2;
-        node.hl = hl2;
-        node.nl = nl2;
+      gain -= gl2 * (-gl2 / (hl2 + l2 + 1e-15));
+      gain -= gr * (-gr / (hr + l2 + 1e-15));
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestFeature = f;
+        bestBin = b;
+        bestMissingLeft = 1;
+        bestGl = gl2;
+        bestHl = hl2;
+        bestNl = nl2;
       }
     }
+  }
+  io[o + 8] = bestGain;
+  io[o + 9] = bestFeature;
+  io[o + 10] = bestBin;
+  io[o + 11] = bestMissingLeft;
+  io[o + 12] = bestGl;
+  io[o + 13] = bestHl;
+  io[o + 14] = bestNl;
+}
+
+/**
+ * Histogram a −= histogram b over the slots in use, (nb[f] + 1) × 3 per feature (sibling =
+ * parent − child). Self-contained, as bestSplit: the helper thread runs its source.
+ */
+export function subtractHistogram(a: Float64Array, b: Float64Array, nb: Int32Array, cols: number): void {
+  for (let f = 0; f < cols; f++) {
+    const ho = f * 768;
+    for (let s = ho, end = ho + 3 * (nb[f] + 1); s < end; s++) a[s] -= b[s];
   }
 }

@@ -24,7 +24,7 @@
 
 export interface TreeKernels {
   /**
-   * Adds rows idx[start, stop) into a histogram: (g, h) pair and count + 1 per (row, feature),
+   * Fills a histogram (zeroed first) from rows idx[start, stop): (g, h) pair and count + 1 per (row, feature),
    * for `cols` features of rows `rowBytes` apart (a range of features: hist and bins moved to
    * its first feature).
    */
@@ -103,6 +103,8 @@ const V128_LOAD64_ZERO = [0xfd, 0x5d, 3, 0];
 /** The low two f32 lanes widened to an f64x2 (exact). */
 const F64X2_PROMOTE_LOW_F32X4 = [0xfd, 0x5f];
 const V128_STORE = [0xfd, 0x0b, 3, 0];
+/** memory.fill (bulk memory): dest, value, byte count. */
+const MEMORY_FILL = [0xfc, 0x0b, 0x00];
 const F64X2_ADD = [0xfd, 0xf0, 0x01];
 const [ADD, SUB, MUL, AND, OR, SHL, F64ADD, F64MUL] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x74, 0xa0, 0xa2];
 const [LE_S_, GT_S] = [0x4c, 0x4a];
@@ -140,6 +142,8 @@ function featureLoop(hist: number, cols: number, rowp: number, f: number, ho: nu
 function histRowsBody(): number[] {
   // params: 0 hist, 1 bins, 2 idx, 3 gh, 4 start, 5 stop, 6 cols, 7 rowBytes; locals: 8 i, 9 r, 10 rowp, 11 f, 12 ho, 13 p (i32), 14 v (v128)
   const code = [
+    // Zero the histogram's features first: each thread its own range, hot in its cache after.
+    ...get(0), ...i32c(0), ...get(6), ...i32c(FEATURE_BYTES), MUL, ...MEMORY_FILL,
     ...get(4), ...set(8),
     ...BLOCK,
     ...get(8), ...get(5), GE_S, ...BR_IF(0),
