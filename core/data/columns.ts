@@ -54,12 +54,12 @@ export interface ColumnsRead {
 }
 
 /** Fast path: the typed array a numeric vector wraps (a private field of @duckdb/node-api's vectors). */
-function vectorItems<T extends Float64Array | Int32Array>(v: DuckDBVector, ctor: { new (n: number): T }): T | null {
+export function vectorItems<T extends Float64Array | Int32Array>(v: DuckDBVector, ctor: { new (n: number): T }): T | null {
   const items = (v as unknown as { items?: unknown }).items;
   return items instanceof (ctor as unknown as typeof Float64Array) ? (items as T) : null;
 }
 
-function numericSelect(c: ColumnSchema, castText: boolean): string | null {
+export function numericSelect(c: ColumnSchema, castText: boolean): string | null {
   const q = ident(c.name);
   switch (c.type) {
     case 'number':
@@ -104,7 +104,15 @@ export async function readColumns(t: TableRef | { path: string }, names: string[
     if (opts.rowIds) {
       const idTable = tempName('ids');
       await appendColumns(con, idTable, [{ name: 'id', data: Float64Array.from(opts.rowIds as ArrayLike<number>), sqlType: 'INTEGER' }]);
-      where = ` WHERE ${ident(ROW_ID)} IN (SELECT id FROM ${idTable})`;
+      // The range lets DuckDB skip the row groups outside it (a chunk of a larger table, streamed).
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < opts.rowIds.length; i++) {
+        const id = opts.rowIds[i];
+        if (id < lo) lo = id;
+        if (id > hi) hi = id;
+      }
+      where = ` WHERE ${opts.rowIds.length ? `${ident(ROW_ID)} BETWEEN ${lo} AND ${hi} AND ` : ''}${ident(ROW_ID)} IN (SELECT id FROM ${idTable})`;
     }
     // Count first (free for a plain Parquet scan) so the output arrays are allocated once.
     const counted = await con.runAndReadAll(`SELECT count(*) FROM ${relation(t)}${where}`);
@@ -168,7 +176,7 @@ export async function readColumns(t: TableRef | { path: string }, names: string[
  * value once instead of a TextDecoder call per row. Falls back to getItem when the vector's
  * internals are not what we expect.
  */
-function readStrings(vec: DuckDBVector, m: number, out: (string | null)[], cache: Map<number, Map<number, Map<number, string>>>): void {
+export function readStrings(vec: DuckDBVector, m: number, out: (string | null)[], cache: Map<number, Map<number, Map<number, string>>>): void {
   const internals = vec as unknown as { dataView?: unknown; validity?: { data?: BigUint64Array | null } };
   const dv = internals.dataView;
   if (!(dv instanceof DataView) || !internals.validity || !LITTLE_ENDIAN) {
@@ -243,7 +251,7 @@ interface AppendColumn {
 }
 
 /** Create temp table `table` and fill it from JS columns (NaN and null → NULL) with the appender. */
-async function appendColumns(con: DuckDBConnection, table: string, cols: AppendColumn[]): Promise<void> {
+export async function appendColumns(con: DuckDBConnection, table: string, cols: AppendColumn[]): Promise<void> {
   const types = cols.map((c) => c.sqlType ?? (c.data instanceof Float64Array ? 'DOUBLE' : 'VARCHAR'));
   await con.run(`CREATE TEMP TABLE ${table} (${cols.map((c, j) => `${ident(c.name)} ${types[j]}`).join(', ')})`);
   const n = cols.length ? cols[0].data.length : 0;
@@ -326,23 +334,38 @@ export async function writeColumns(ctx: RunContext, base: TableRef, columns: Rec
     const table = tempName('js');
     const internal = names.map((_, j) => `c${j}`);
     if (names.length) await appendColumns(con, table, names.map((name, j) => ({ name: internal[j], data: inFileOrder(columns[name]) })));
-    const baseCols = (await columnSchemas(con, `SELECT * FROM ${relation(base)}`)).filter((c) => c.name !== ROW_ID);
-    const drop = new Set(opts.drop ?? []);
-    const projected: string[] = [`b.${ident(ROW_ID)}`];
-    for (const c of baseCols) {
-      if (drop.has(c.name)) continue;
-      const j = names.indexOf(c.name);
-      projected.push(j >= 0 ? `j.${internal[j]} AS ${ident(c.name)}` : `b.${ident(c.name)}`);
-    }
-    names.forEach((name, j) => {
-      if (!baseCols.some((c) => c.name === name)) projected.push(`j.${internal[j]} AS ${ident(name)}`);
-    });
-    const sql = `SELECT ${projected.join(', ')} FROM ${relation(base)} b${names.length ? ` POSITIONAL JOIN ${table} j` : ''}`;
-    const rowCount = await copyToParquet(con, sql, path);
+    const out = await writeJoined(con, base, table, names, internal, path, opts);
     if (names.length) await con.run(`DROP TABLE IF EXISTS ${table}`);
-    const schema = await fileSchema(path, con);
-    return { kind: 'table', path, columns: schema, rowCount, recipe: opts.recipe ?? base.recipe };
+    return out;
   });
+}
+
+/**
+ * Write `base` POSITIONAL JOIN `joined` (a table or FROM-able fragment whose columns `internal`,
+ * one per name in `names`, hold rows in base's file order) to `path`: same-named base columns
+ * replaced in place, new ones at the end.
+ */
+export async function writeJoined(con: DuckDBConnection, base: TableRef, joined: string, names: string[], internal: string[], path: string, opts: WriteColumnsOptions = {}): Promise<TableRef> {
+  const baseCols = (await columnSchemas(con, `SELECT * FROM ${relation(base)}`)).filter((c) => c.name !== ROW_ID);
+  // The width sizes the row groups under a small memory cap (copyToParquet).
+  const rowCount = await copyToParquet(con, joinedSelect(baseCols, relation(base), joined, names, internal, opts.drop), path, { columns: baseCols.length + names.length + 1 });
+  const schema = await fileSchema(path, con);
+  return { kind: 'table', path, columns: schema, rowCount, recipe: opts.recipe ?? base.recipe };
+}
+
+/** The SELECT writeJoined writes: `baseFrom` (base's visible columns `baseCols`, and ROW_ID) POSITIONAL JOIN `joined`. */
+export function joinedSelect(baseCols: ColumnSchema[], baseFrom: string, joined: string, names: string[], internal: string[], dropped: string[] = []): string {
+  const drop = new Set(dropped);
+  const projected: string[] = [`b.${ident(ROW_ID)}`];
+  for (const c of baseCols) {
+    if (drop.has(c.name)) continue;
+    const j = names.indexOf(c.name);
+    projected.push(j >= 0 ? `j.${internal[j]} AS ${ident(c.name)}` : `b.${ident(c.name)}`);
+  }
+  names.forEach((name, j) => {
+    if (!baseCols.some((c) => c.name === name)) projected.push(`j.${internal[j]} AS ${ident(name)}`);
+  });
+  return `SELECT ${projected.join(', ')} FROM ${baseFrom} b${names.length ? ` POSITIONAL JOIN ${joined} j` : ''}`;
 }
 
 /** ROW_ID of every row in file order. */

@@ -1,0 +1,138 @@
+/**
+ * Tables larger than memory through JS, a bounded chunk at a time (Predict on millions of rows):
+ * `streamColumns` reads columns in chunks of a fixed number of rows, in the query's row order, and
+ * `writeColumnsStreamed` appends JS-computed columns chunk by chunk and writes them beside a base
+ * table, as `writeColumns` does with whole columns. Memory is a few chunks, never the row count:
+ * the appended rows live in DuckDB, which spills past its cap.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FlowlineError, ROW_ID, type RunContext, type TableRef } from '../spec/index.ts';
+import { ident, literal, withConnection } from './engine.ts';
+import { appendColumns, joinedSelect, numericSelect, readStrings, vectorItems, writeJoined, type ColumnsRead, type WriteColumnsOptions } from './columns.ts';
+import { columnSchemas, copyToParquet, fileSchema, relation, ROWS_IN_ORDER, tempName, type ColumnData } from './table-files.ts';
+
+export interface StreamColumnsOptions {
+  /** Rows per chunk handed to `onChunk` (the last one may be shorter). */
+  chunkRows: number;
+  /** ORDER BY expression over `fromSql`'s columns; without it, the scan's own order (a file's order). */
+  orderBy?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Read `names` (and ROW_ID) from the FROM-able fragment `fromSql` in chunks of `chunkRows` rows,
+ * typed as readColumns types them (numbers, booleans, dates → Float64Array with NaN for missing;
+ * text → strings). Each chunk is awaited before the next is read. Returns the number of rows read.
+ */
+export async function streamColumns(fromSql: string, names: string[], opts: StreamColumnsOptions, onChunk: (chunk: ColumnsRead) => Promise<void>): Promise<number> {
+  const size = Math.max(1, Math.floor(opts.chunkRows));
+  return withConnection(async (con) => {
+    const schema = await columnSchemas(con, `SELECT * FROM ${fromSql}`);
+    const byName = new Map(schema.map((c) => [c.name, c]));
+    const selects = [`CAST(${ident(ROW_ID)} AS INTEGER)`];
+    const numeric = names.map((name) => {
+      const c = byName.get(name);
+      if (!c || name === ROW_ID) throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: name, message: `Column "${name}" is not in the table.`, hint: 'Check the column list.' });
+      const num = numericSelect(c, false);
+      selects.push(num ?? `CAST(${ident(name)} AS VARCHAR)`);
+      return num !== null;
+    });
+    const result = await con.stream(`SELECT ${selects.join(', ')} FROM ${fromSql}${opts.orderBy ? ` ORDER BY ${opts.orderBy}` : ''}`);
+    const caches = names.map(() => new Map<number, Map<number, Map<number, string>>>());
+    const fresh = () => ({ ids: new Int32Array(size), nums: numeric.map((n) => (n ? new Float64Array(size) : null)), strs: numeric.map((n): (string | null)[] | null => (n ? null : [])) });
+    let buf = fresh();
+    let n = 0;
+    let total = 0;
+    const emit = async () => {
+      const columns: Record<string, ColumnData> = {};
+      names.forEach((name, j) => (columns[name] = buf.nums[j] ? (n === size ? buf.nums[j]! : buf.nums[j]!.slice(0, n)) : buf.strs[j]!));
+      const chunk = { rowIds: n === size ? buf.ids : buf.ids.slice(0, n), columns };
+      total += n;
+      buf = fresh();
+      n = 0;
+      await onChunk(chunk);
+    };
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const m = chunk.rowCount;
+      // The chunk decoded whole, then copied into the buffer piece by piece (it may straddle two).
+      const idVec = chunk.getColumnVector(0);
+      const ids = vectorItems(idVec, Int32Array) ?? Int32Array.from({ length: m }, (_, i) => idVec.getItem(i) as number);
+      const cols = names.map((_, j) => {
+        const vec = chunk.getColumnVector(j + 1);
+        if (numeric[j]) return vectorItems(vec, Float64Array) ?? Float64Array.from({ length: m }, (_, i) => (vec.getItem(i) as number | null) ?? NaN);
+        const out: (string | null)[] = [];
+        readStrings(vec, m, out, caches[j]);
+        return out;
+      });
+      for (let at = 0; at < m; ) {
+        const take = Math.min(m - at, size - n);
+        buf.ids.set(ids.subarray(at, at + take), n);
+        cols.forEach((c, j) => {
+          if (c instanceof Float64Array) buf.nums[j]!.set(c.subarray(at, at + take), n);
+          else for (let i = at; i < at + take; i++) buf.strs[j]!.push(c[i]);
+        });
+        n += take;
+        at += take;
+        if (n === size) await emit();
+      }
+    }
+    if (n > 0) await emit();
+    return total;
+  }, opts.signal);
+}
+
+/** Rows [from, to) of a table's file, in file order, as `relation(t)` reads them (visible columns and ROW_ID). */
+function fileRows(t: { path: string }, from: number, to: number): string {
+  const inOrder = t.path.endsWith(ROWS_IN_ORDER);
+  // DuckDB skips the row groups outside the range: reading a chunk costs the chunk, not the file.
+  return `(SELECT ${inOrder ? `file_row_number AS ${ident(ROW_ID)}, ` : ''}* EXCLUDE (file_row_number) FROM read_parquet(${literal(t.path)}, file_row_number = true) WHERE file_row_number >= ${from} AND file_row_number < ${to})`;
+}
+
+/**
+ * A new table = `base` plus the columns `produce` appends chunk by chunk in base's FILE order (the
+ * order `relation(base)` scans it): what `writeColumns` writes, without holding a whole column.
+ * The first chunk names the columns and types them (Float64Array → DOUBLE, text → VARCHAR); every
+ * later chunk has the same. Appending fewer or more rows than base has is an INTERNAL error.
+ *
+ * Each chunk is joined to its own rows of base and written to a Parquet part beside the output;
+ * the output is the parts end to end (removed after). DuckDB holds one chunk at a time: one
+ * POSITIONAL JOIN of the whole table materialises its right side, which ran out of a 16 MB cap.
+ */
+export async function writeColumnsStreamed(ctx: RunContext, base: TableRef, produce: (append: (values: Record<string, ColumnData>) => Promise<void>) => Promise<void>, opts: WriteColumnsOptions = {}): Promise<TableRef> {
+  const path = join(ctx.outDir, `${opts.port ?? 'table'}.parquet`);
+  const fail = (message: string) => new FlowlineError({ code: 'INTERNAL', nodeId: ctx.nodeId, message: `writeColumnsStreamed: ${message}` });
+  const parts: string[] = [];
+  return withConnection(async (con) => {
+    const baseCols = (await columnSchemas(con, `SELECT * FROM ${relation(base)}`)).filter((c) => c.name !== ROW_ID);
+    let names: string[] | null = null;
+    let appended = 0;
+    let width = 0;
+    try {
+      await produce(async (values) => {
+        names ??= Object.keys(values);
+        if (!names.length) throw fail('a chunk has no columns.');
+        width = baseCols.length + names.length + 1;
+        const m = values[names[0]]?.length ?? 0;
+        if (Object.keys(values).length !== names.length || names.some((n) => values[n]?.length !== m)) throw fail(`a chunk's columns differ from the first chunk's (${names.join(', ')}) or in length.`);
+        if (m === 0) return;
+        const internal = names.map((_, j) => `c${j}`);
+        const stage = tempName('jss');
+        await appendColumns(con, stage, names.map((n, j) => ({ name: internal[j], data: values[n] })));
+        const part = `${path}.${String(parts.length).padStart(6, '0')}.${stage}.part.parquet`;
+        parts.push(part);
+        await copyToParquet(con, joinedSelect(baseCols, fileRows(base, appended, appended + m), stage, names, internal, opts.drop), part, { columns: width });
+        await con.run(`DROP TABLE ${stage}`);
+        appended += m;
+      });
+      if (appended !== base.rowCount) throw fail(`${appended} rows appended but the table has ${base.rowCount}.`);
+      if (!parts.length) return await writeJoined(con, base, '', [], [], path, opts);
+      const rowCount = await copyToParquet(con, `SELECT * FROM read_parquet([${parts.map(literal).join(', ')}])`, path, { columns: width });
+      return { kind: 'table', path, columns: await fileSchema(path, con), rowCount, recipe: opts.recipe ?? base.recipe };
+    } finally {
+      for (const part of parts) rmSync(part, { force: true });
+    }
+  }, ctx.signal);
+}
