@@ -1,7 +1,6 @@
 import { defineNode } from '../core/spec/index.ts';
 import { z } from 'zod';
-import { writeColumns } from '../core/data/tables.ts';
-import { predictionColumns, predictTable } from '../core/ml/model.ts';
+import { predictToTable } from '../core/ml/predict-stream.ts';
 
 export const predictNode = defineNode({
   type: 'ml.predict',
@@ -24,9 +23,7 @@ export const predictNode = defineNode({
   }),
   exportable: true,
   async run({ inputs, params, ctx }) {
-    const p = await predictTable(ctx, inputs.model, inputs.table);
-    const columns = predictionColumns(inputs.model, p, { probabilities: params.probabilities });
-    ctx.progress(0.9, 'writing predictions');
-    return { table: await writeColumns(ctx, inputs.table, columns) };
+    // Chunk by chunk: a table larger than memory is scored within a bounded footprint.
+    return { table: await predictToTable(ctx, inputs.model, inputs.table, { probabilities: params.probabilities }) };
   },
 });

@@ -12,7 +12,7 @@ import { fitLearnerTask, fitScoreFoldTask, fitUnitRangeTask, predictLearnerTask,
 import { fitStepTask } from '../ml/prep/worker-task.ts';
 import { foldsTask } from '../ml/folds.ts';
 import { evaluationReportTask } from '../ml/curves.ts';
-import { recipeMatrixTask, trainingMatrixTask } from '../ml/training-data.ts';
+import { recipeMatrixTask, rowsMatrixTask, trainingMatrixTask } from '../ml/training-data.ts';
 import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-tasks.ts';
 import { exportOnnxTask } from '../export/onnx/export-task.ts';
 import { exportDockerTask } from '../export/serving/export-docker.ts';
@@ -34,6 +34,7 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   fitStepTask,
   trainingMatrixTask,
   recipeMatrixTask,
+  rowsMatrixTask,
   foldsTask,
   evaluationReportTask,
   explainRowsTask,

@@ -231,13 +231,19 @@ export function predictedLabels(model: ModelValue, p: Prediction): (string | num
 export function predictionColumns(model: ModelValue, p: TablePrediction, options: { probabilities?: boolean } = {}): Record<string, Float64Array | (string | null)[]> {
   const n = p.rowIds.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p.rowIds[a] - p.rowIds[b]);
-  const values = p.prediction.values;
+  return predictionColumnsInOrder(model, p.prediction, order, options);
+}
+
+/** Predict's output columns for the rows of `prediction` taken in `order` (every row, as they are, when absent). */
+export function predictionColumnsInOrder(model: ModelValue, prediction: Prediction, rowOrder?: number[], options: { probabilities?: boolean } = {}): Record<string, Float64Array | (string | null)[]> {
+  const order = rowOrder ?? Array.from({ length: prediction.values.length }, (_, i) => i);
+  const values = prediction.values;
   const out: Record<string, Float64Array | (string | null)[]> = {};
   const classes = model.classes;
   if (classes && typeof classes[0] !== 'number') out.prediction = order.map((i) => String(classes[values[i]]));
   else if (classes) out.prediction = Float64Array.from(order, (i) => classes[values[i]] as number);
   else out.prediction = Float64Array.from(order, (i) => values[i]);
-  const proba = p.prediction.proba;
+  const proba = prediction.proba;
   if (classes && proba && options.probabilities !== false) {
     const k = classes.length;
     probaColumnNames(classes, Object.keys(out)).forEach((name, j) => {

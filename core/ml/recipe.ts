@@ -12,7 +12,8 @@
  * for the matrix a learner is fitted on.
  */
 import { FlowlineError, type ColumnSchema, type RecipeStep, type TableRef } from '../spec/index.ts';
-import { readColumns } from '../data/tables.ts';
+import { readColumns, relation } from '../data/tables.ts';
+import { streamColumns } from '../data/column-stream.ts';
 import { makeFrame, selectRows, type Frame, type FrameColumn, type NewColumn } from './frame.ts';
 import { fitApplyStep, stepKind, withStepNode } from './prep/fit.ts';
 import type { AnyStepKind } from './prep/types.ts';
@@ -99,23 +100,18 @@ export async function loadRawFrame(table: TableRef, columns?: string[]): Promise
     const r = await readColumns(table, names);
     return { frame: frameOf(r.columns as Record<string, FrameColumn>, table.columns, r.rowIds.length), rowIds: r.rowIds };
   }
-  const sources: RawSource[] = [{ path: base.path, columns: base.columns.map((c) => c.name) }];
-  for (const step of table.recipe.steps) sources.push(...((step.params[RAW_SOURCES] as RawSource[] | undefined) ?? []));
-  const rawFrom = new Map<string, string>();
-  for (const s of sources) for (const c of s.columns) if (!rawFrom.has(c)) rawFrom.set(c, s.path);
-  const produced = new Set(table.recipe.steps.flatMap((s) => s.outputs));
-  const extra = table.columns.map((c) => c.name).filter((n) => !rawFrom.has(n) && !produced.has(n));
-  const wanted = columns ?? [...rawFrom.keys(), ...extra];
-  const fromTable = wanted.filter((n) => !rawFrom.has(n));
-  for (const n of fromTable) {
-    if (!table.columns.some((c) => c.name === n)) {
-      throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: n, message: `Column '${n}' is neither in the table nor in the data its recipe starts from.`, hint: 'Check the column list.' });
-    }
-  }
-  const t = await readColumns(table, fromTable);
-  const rowIds = t.rowIds;
-  const unique: number[] = [];
-  for (let i = 0; i < rowIds.length; i++) if (i === 0 || rowIds[i] !== rowIds[i - 1]) unique.push(rowIds[i]);
+  const plan = rawPlan(table, base, columns);
+  const t = await readColumns(table, plan.fromTable);
+  return { frame: await joinRaw(plan, t.rowIds, t.columns as Record<string, FrameColumn>), rowIds: t.rowIds };
+}
+
+/**
+ * The raw rows with these ROW_IDs (any order, repeats allowed), in that order: each column read
+ * from the file the plan names by ROW_ID, or taken from `own` (the table's columns for those rows).
+ */
+async function joinRaw(plan: RawPlan, rowIds: Int32Array, own: Record<string, FrameColumn>): Promise<Frame> {
+  const { rawFrom, wanted, fromTable, schema } = plan;
+  const unique = uniqueAscending(rowIds);
   const all: Record<string, FrameColumn> = {};
   for (const path of new Set(rawFrom.values())) {
     const names = wanted.filter((n) => rawFrom.get(n) === path);
@@ -135,10 +131,60 @@ export async function loadRawFrame(table: TableRef, columns?: string[]): Promise
     }
     Object.assign(all, raw);
   }
-  for (const n of fromTable) all[n] = t.columns[n] as FrameColumn;
+  for (const n of fromTable) all[n] = own[n];
   const ordered: Record<string, FrameColumn> = {};
   for (const n of wanted) ordered[n] = all[n];
+  return frameOf(ordered, schema, rowIds.length);
+}
+
+/**
+ * loadRawFrame a chunk at a time, for tables larger than memory: `onChunk` gets up to `chunkRows`
+ * raw rows at a time in the table's FILE order (not ROW_ID order), each awaited before the next
+ * is read. A table with a recipe streams its ROW_IDs and reads each chunk's raw rows by ROW_ID
+ * (DuckDB skips the row groups outside the chunk's ROW_ID range, so a table in ROW_ID order reads
+ * each file about once).
+ */
+export async function rawFrameChunks(table: TableRef, columns: string[], opts: { chunkRows: number; signal?: AbortSignal }, onChunk: (frame: Frame) => Promise<void>): Promise<number> {
+  const base = table.recipe.base;
+  if (!base || table.recipe.steps.length === 0) {
+    return streamColumns(relation(table), columns, opts, (c) => onChunk(frameOf(c.columns as Record<string, FrameColumn>, table.columns, c.rowIds.length)));
+  }
+  const plan = rawPlan(table, base, columns);
+  return streamColumns(relation(table), plan.fromTable, opts, async (c) => onChunk(await joinRaw(plan, c.rowIds, c.columns as Record<string, FrameColumn>)));
+}
+
+type RawPlan = ReturnType<typeof rawPlan>;
+
+/** The distinct ids, ascending (a table's rows come in ROW_ID order, so the sort is usually skipped). */
+function uniqueAscending(ids: Int32Array): number[] {
+  let sorted = true;
+  for (let i = 1; i < ids.length && sorted; i++) sorted = ids[i] >= ids[i - 1];
+  const src = sorted ? ids : Int32Array.from(ids).sort();
+  const out: number[] = [];
+  for (let i = 0; i < src.length; i++) if (i === 0 || src[i] !== src[i - 1]) out.push(src[i]);
+  return out;
+}
+
+/**
+ * Where each raw column of `table` is read: `rawFrom` maps a column to the file holding it raw (the
+ * recipe's base or a step's RAW_SOURCES), `fromTable` lists those taken from the table as they are.
+ */
+function rawPlan(table: TableRef, base: NonNullable<TableRef['recipe']['base']>, columns?: string[]) {
+  const sources: RawSource[] = [{ path: base.path, columns: base.columns.map((c) => c.name) }];
+  for (const step of table.recipe.steps) sources.push(...((step.params[RAW_SOURCES] as RawSource[] | undefined) ?? []));
+  const rawFrom = new Map<string, string>();
+  for (const s of sources) for (const c of s.columns) if (!rawFrom.has(c)) rawFrom.set(c, s.path);
+  const produced = new Set(table.recipe.steps.flatMap((s) => s.outputs));
+  const extra = table.columns.map((c) => c.name).filter((n) => !rawFrom.has(n) && !produced.has(n));
+  const wanted = columns ?? [...rawFrom.keys(), ...extra];
+  const fromTable = wanted.filter((n) => !rawFrom.has(n));
+  for (const n of fromTable) {
+    if (!table.columns.some((c) => c.name === n)) {
+      throw new FlowlineError({ code: 'COLUMN_NOT_FOUND', column: n, message: `Column '${n}' is neither in the table nor in the data its recipe starts from.`, hint: 'Check the column list.' });
+    }
+  }
   const baseNames = new Set(base.columns.map((c) => c.name));
   const schema = [...base.columns, ...table.columns.filter((c) => !baseNames.has(c.name))];
-  return { frame: frameOf(ordered, schema, rowIds.length), rowIds };
+  return { rawFrom, wanted, fromTable, schema };
 }
+

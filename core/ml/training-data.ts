@@ -329,6 +329,11 @@ export const recipeMatrixTask = defineWorkerTask('ml.recipeMatrix', async (p: Re
   return { X: frameToMatrix(frame, p.features), rowIds, raw: packFrame(raw), made: packFrame(made) };
 });
 
+/** A fitted recipe replayed on rows the caller read (one chunk of a streamed Predict): the model's input matrix. */
+export const rowsMatrixTask = defineWorkerTask('ml.rowsMatrix', (p: { raw: PackedFrame; recipe: RecipeStep[]; features: string[] }): Matrix =>
+  frameToMatrix(applyRecipe(p.recipe, unpackFrame(p.raw)), p.features),
+);
+
 /**
  * A frame as it crosses between threads cheaply: text columns as codes into their distinct values
  * (a typed array moves for free; 100k strings would be copied one by one on the receiving thread).
