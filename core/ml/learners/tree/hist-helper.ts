@@ -33,7 +33,14 @@ const CLAIM = 6;
 /** HistHelperSchedule as a number: 0 adaptive, 1 helper runs all, 2 caller runs all. */
 const MODE = 7;
 const ARGS = 8;
-const SLOTS = ARGS + 8;
+/**
+ * 1 while the helper (resp. the caller) sleeps in Atomics.wait, or is about to: the other side
+ * notifies only then. Every notify takes a process-wide lock in V8, which a thread preempted
+ * while holding it keeps from the other thread for a whole time slice on busy cores.
+ */
+const HELPER_SLEEPS = ARGS + 8;
+const CALLER_SLEEPS = ARGS + 9;
+const SLOTS = ARGS + 10;
 
 const OP_EXIT = 0;
 export const OP_HIST_ROWS = 1;
@@ -142,7 +149,14 @@ let spin = ${SPIN};
 for (;;) {
   let spins = 0;
   while (Atomics.load(c, ${SEQ}) === seen) {
-    if (++spins > spin) { Atomics.wait(c, ${SEQ}, seen); spins = 0; }
+    if (++spins > spin) {
+      // Flag first, then wait only while SEQ is unchanged: a post after the flag notifies, a
+      // post before it changed SEQ and the wait returns at once (no lost wake-up).
+      Atomics.store(c, ${HELPER_SLEEPS}, 1);
+      Atomics.wait(c, ${SEQ}, seen);
+      Atomics.store(c, ${HELPER_SLEEPS}, 0);
+      spins = 0;
+    }
   }
   seen = Atomics.load(c, ${SEQ});
   const op = c[${OP}];
@@ -166,7 +180,7 @@ for (;;) {
     Atomics.store(c, ${FAILED}, 1);
   }
   Atomics.store(c, ${DONE}, seen);
-  Atomics.notify(c, ${DONE});
+  if (Atomics.load(c, ${CALLER_SLEEPS}) === 1) Atomics.notify(c, ${DONE});
 }
 `;
 
@@ -240,7 +254,7 @@ export class HistHelper {
     this.seq = (this.seq + 1) & 0x3fffffff || 1;
     Atomics.store(c, CLAIM, this.seq);
     Atomics.store(c, SEQ, this.seq);
-    Atomics.notify(c, SEQ);
+    if (Atomics.load(c, HELPER_SLEEPS) === 1) Atomics.notify(c, SEQ);
     this.busy = true;
     histHelperStats.commands++;
     return true;
@@ -266,7 +280,9 @@ export class HistHelper {
     const since = Date.now();
     while (Atomics.load(c, DONE) !== this.seq) {
       if (++spins > SPIN) {
+        Atomics.store(c, CALLER_SLEEPS, 1);
         Atomics.wait(c, DONE, Atomics.load(c, DONE), 1000);
+        Atomics.store(c, CALLER_SLEEPS, 0);
         spins = 0;
         if (!this.worker) throw new Error('the histogram helper thread stopped');
         // A thread that died mid-command (its exit event cannot arrive while this thread blocks)
