@@ -56,6 +56,16 @@ export const StickyNote = z
   .object({ id: z.string(), text: z.string(), x: z.number(), y: z.number(), width: z.number().optional(), height: z.number().optional(), color: z.string().optional() })
   .strict();
 
+/**
+ * Where Tidy routed an edge: the bend points between its two ends, and where its two nodes stood
+ * then. The studio draws the edge along them only while both nodes still stand there (a moved
+ * node gets the ordinary curve), so a file edited elsewhere never shows a route that misses its nodes.
+ */
+export const EdgeRoute = z
+  .object({ points: z.array(Position), from: Position, to: Position })
+  .strict();
+export type EdgeRoute = z.infer<typeof EdgeRoute>;
+
 export const NodeGroup = z.object({ id: z.string(), title: z.string(), nodes: z.array(z.string()), color: z.string().optional() }).strict();
 
 /**
@@ -98,6 +108,8 @@ export const Pipeline = z
         positions: z.record(z.string(), Position).default({}),
         notes: z.array(StickyNote).default([]),
         groups: z.array(NodeGroup).default([]),
+        /** Tidy's edge routes, by edge ("from->to", e.g. "split.train->train.table"). */
+        routes: z.record(z.string(), EdgeRoute).optional().meta({ description: 'Tidy\'s route of each edge, keyed "from->to": bend points, and where its two nodes stood; drawn only while they still stand there.' }),
       })
       .strict()
       .default({ positions: {}, notes: [], groups: [] }),

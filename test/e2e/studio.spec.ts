@@ -342,6 +342,8 @@ test('copy, paste, duplicate, select all, group and tidy', async ({ page }) => {
   await page.keyboard.press('Control+G');
   await expect(page.locator('[data-testid^="group-"]')).toHaveCount(1);
   await page.getByTestId('btn-layout').click();
+  // Tidy lays out in a worker: wait for its step before reading positions and undoing.
+  await expect(page.getByTestId('btn-undo')).toHaveAttribute('title', /Auto-layout/);
   const a = await page.getByTestId('node-load_csv').boundingBox();
   const b = await page.getByTestId('node-train').boundingBox();
   expect(a && b && a.x < b.x).toBe(true);

@@ -14,6 +14,7 @@ import { CATEGORY_COLOR } from '../lib/colors.ts';
 import { NodeCard, type CardData } from './NodeCard.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
+import { RoutedEdge } from './RoutedEdge.tsx';
 import { buildEdges, buildNodes, GROUP_PREFIX, nominalBounds } from './to-flow.ts';
 import { fitAll, MIN_ZOOM } from './fit.ts';
 import { ZoomLevelContext, zoomLevelOf } from './zoom-level.ts';
@@ -21,6 +22,7 @@ import { withGroupMembers } from './group-drag.ts';
 
 // Module scope: a new object per render would remount every node.
 const nodeTypes = { card: NodeCard, note: NoteCard, 'group-box': GroupBox };
+const edgeTypes = { routed: RoutedEdge };
 
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 };
 // Module scope as well: the canvas re-renders on every pointer move of a drag, and a fresh array
@@ -219,6 +221,7 @@ export function FlowCanvas() {
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onNodeDragStart={onNodeDragStart}
           onNodeDragStop={onNodeDragStop}

@@ -118,10 +118,13 @@ export function buildEdges(p: Pipeline, catalog: Catalog, selectedEdges: string[
     const id = edgeId(e);
     const selected = sel.has(id);
     // The id spells out both ends, so an edge with the same id, selection and port type is unchanged.
+    // Tidy's route (RoutedEdge.tsx draws it while both nodes stay put); none: xyflow's own curve.
+    const route = p.layout.routes?.[id];
     const old = prevById.get(id);
-    if (old && old.selected === selected && old.data?.type === type) return old;
+    if (old && old.selected === selected && old.data?.type === type && old.data?.route === route) return old;
     return {
       id,
+      ...(route ? { type: 'routed' } : {}),
       source: from.node,
       sourceHandle: from.port,
       target: to.node,
@@ -129,7 +132,7 @@ export function buildEdges(p: Pipeline, catalog: Catalog, selectedEdges: string[
       selected,
       style: { stroke: PORT_COLOR[type], strokeWidth: 2 },
       ariaLabel: `Edge from ${e.from} to ${e.to}`,
-      data: { type },
+      data: route ? { type, route } : { type },
     };
   });
 }

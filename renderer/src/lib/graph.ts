@@ -64,51 +64,6 @@ export function withEdge(catalog: Catalog, p: Pipeline, edge: PipelineEdge): Pip
   return { ...p, edges: [...edges, edge] };
 }
 
-/** Layer of each node: the longest path from a source. */
-export function topoRank(p: Pipeline): Map<string, number> {
-  const ups = new Map<string, string[]>(p.nodes.map((n) => [n.id, []]));
-  for (const e of p.edges) ups.get(splitEndpoint(e.to).node)?.push(splitEndpoint(e.from).node);
-  const rank = new Map<string, number>();
-  const visiting = new Set<string>();
-  const visit = (id: string): number => {
-    const known = rank.get(id);
-    if (known !== undefined) return known;
-    if (visiting.has(id)) return 0;
-    visiting.add(id);
-    const r = Math.max(-1, ...(ups.get(id) ?? []).map(visit)) + 1;
-    rank.set(id, r);
-    return r;
-  };
-  p.nodes.forEach((n) => visit(n.id));
-  return rank;
-}
-
-/** Simple layered layout: columns by rank, rows in the order of the upstream rows (one sweep). */
-export function autoLayout(p: Pipeline, gapX = 300, gapY = 150): Record<string, { x: number; y: number }> {
-  const rank = topoRank(p);
-  const layers: string[][] = [];
-  for (const n of p.nodes) (layers[rank.get(n.id) ?? 0] ??= []).push(n.id);
-  const row = new Map<string, number>();
-  const ups = new Map<string, string[]>();
-  for (const e of p.edges) {
-    const t = splitEndpoint(e.to).node;
-    ups.set(t, [...(ups.get(t) ?? []), splitEndpoint(e.from).node]);
-  }
-  const positions: Record<string, { x: number; y: number }> = {};
-  layers.forEach((layer, x) => {
-    const keyed = layer.map((id, i) => {
-      const us = (ups.get(id) ?? []).map((u) => row.get(u)).filter((v): v is number => v !== undefined);
-      return { id, key: us.length ? us.reduce((a, b) => a + b, 0) / us.length : i };
-    });
-    keyed.sort((a, b) => a.key - b.key);
-    keyed.forEach(({ id }, i) => {
-      row.set(id, i);
-      positions[id] = { x: x * gapX, y: (i - (keyed.length - 1) / 2) * gapY };
-    });
-  });
-  return positions;
-}
-
 /** The edge a new connection into `to` would replace: a single input keeps only one edge. */
 export function edgeReplacedBy(catalog: Catalog, p: Pipeline, to: { node: string; port: string }): PipelineEdge | undefined {
   const inp = portOf(catalog, p, to.node, to.port, 'in');

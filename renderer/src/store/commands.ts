@@ -1,7 +1,9 @@
 /** Named edit commands over the document store: each is one undoable step. */
 import type { Pipeline, PipelineEdge, PipelineNode } from '../../../core/schema/pipeline.ts';
 import { NODE_ID, splitEndpoint } from '../../../core/schema/pipeline.ts';
-import { autoLayout, connectionProblem, edgeReplacedBy, freshId, spliceIntoEdge, withEdge, edgeId } from '../lib/graph.ts';
+import { elkLayout, notesFollow, type Size } from '../lib/elk-layout.ts';
+import { layoutInWorker } from '../lib/elk-worker-client.ts';
+import { connectionProblem, edgeReplacedBy, freshId, spliceIntoEdge, withEdge, edgeId } from '../lib/graph.ts';
 import { useDocStore } from './use-doc-store.ts';
 import { useUiStore } from './use-ui-store.ts';
 import { learnerVariants, switchLearnerParams } from '../lib/learners.ts';
@@ -229,8 +231,20 @@ export function duplicateSelection(): void {
 
 // ---- layout, notes, groups ---------------------------------------------------------------
 
-export function layoutAll(): void {
-  doc().perform('Auto-layout', (p) => ({ ...p, layout: { ...p.layout, positions: { ...p.layout.positions, ...autoLayout(p) } } }));
+/** Tidy with elkjs (lib/elk-layout.ts); `sizeOf` gives each card's measured size. One undoable step. */
+export async function layoutAll(sizeOf: (id: string) => Size | undefined = () => undefined): Promise<void> {
+  const { pipeline, loadCount } = doc();
+  let tidied: Awaited<ReturnType<typeof elkLayout>>;
+  try {
+    tidied = await elkLayout(pipeline, sizeOf, layoutInWorker);
+  } catch (e) {
+    return void useUiStore.getState().toast((e as Error).message, 'error');
+  }
+  const { positions, routes } = tidied;
+  // The document changed while laying out: its own Tidy is the user's to ask for again.
+  if (doc().loadCount !== loadCount || doc().pipeline !== pipeline) return;
+  // Positions and routes together in one step, so undo and redo (and a save) keep them in step.
+  doc().perform('Auto-layout', (p) => ({ ...p, layout: { ...p.layout, positions: { ...p.layout.positions, ...positions }, notes: notesFollow(p, positions), routes } }));
 }
 
 export function addNote(position: { x: number; y: number }, text = ''): string {

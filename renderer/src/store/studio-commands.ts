@@ -56,8 +56,7 @@ export function runStudioCommand(command: StudioCommand, flow: FlowView = () => 
       return;
     case 'tidy':
       if (!onCanvas) return;
-      layoutAll();
-      requestAnimationFrame(() => flow() && fitAll(flow()!, { padding: 0.2 }));
+      void layoutAll((id) => flow()?.getNode(id)?.measured as { width: number; height: number } | undefined).then(() => requestAnimationFrame(() => flow() && fitAll(flow()!, { padding: 0.2 })));
       return;
     case 'run':
       return void (inEditor && run());

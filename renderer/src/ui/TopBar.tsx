@@ -25,8 +25,7 @@ export function TopBar() {
   const ui = useUiStore.getState();
   const flow = useReactFlow();
   const tidy = () => {
-    layoutAll();
-    requestAnimationFrame(() => fitAll(flow, { padding: 0.2, maxZoom: 1, duration: 200 }));
+    void layoutAll((id) => flow.getNode(id)?.measured as { width: number; height: number } | undefined).then(() => requestAnimationFrame(() => fitAll(flow, { padding: 0.2, maxZoom: 1, duration: 200 })));
   };
 
   return (

@@ -1,0 +1,70 @@
+/**
+ * Tidy's layout (renderer/src/lib/elk-layout.ts), run here with elkjs on this thread instead of the
+ * studio's worker: on every shipped template, cards go left to right, and each edge drawn along its
+ * route from handle to handle passes through no card but its own two. Notes keep their place
+ * beside their card.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { describe, expect, it } from 'vitest';
+import { parsePipeline } from '../../core/schema/index.ts';
+import { splitEndpoint, type Pipeline } from '../../core/schema/pipeline.ts';
+import { edgeId } from '../../renderer/src/lib/graph.ts';
+import { elkLayout, notesFollow, roundedPath, routeThrough, type Point } from '../../renderer/src/lib/elk-layout.ts';
+
+const TEMPLATES = new URL('../../templates/', import.meta.url).pathname;
+const elk = new ELK({ algorithms: ['layered'] });
+const layout = (g: Parameters<typeof elk.layout>[0]) => elk.layout(g);
+const CARD = { width: 220, height: 110 };
+
+/** Does the segment a→b pass through the inside of the box (shrunk by 2 px)? Axis-parallel segments only, as routes are. */
+function crosses(a: Point, b: Point, box: Point): boolean {
+  const [x0, x1, y0, y1] = [box.x + 2, box.x + CARD.width - 2, box.y + 2, box.y + CARD.height - 2];
+  if (Math.abs(a.y - b.y) < 0.5) return a.y > y0 && a.y < y1 && Math.max(a.x, b.x) > x0 && Math.min(a.x, b.x) < x1;
+  if (Math.abs(a.x - b.x) < 0.5) return a.x > x0 && a.x < x1 && Math.max(a.y, b.y) > y0 && Math.min(a.y, b.y) < y1;
+  throw new Error(`a diagonal run from (${a.x}, ${a.y}) to (${b.x}, ${b.y})`);
+}
+
+const templates = readdirSync(TEMPLATES).filter((f) => f.endsWith('.flow.json'));
+
+describe('Tidy with ELK', () => {
+  it.each(templates)('%s: left to right, and no edge runs through a card', async (name) => {
+    const p: Pipeline = parsePipeline(readFileSync(join(TEMPLATES, name), 'utf8'), name);
+    const { positions, routes } = await elkLayout(p, () => CARD, layout);
+    expect(Object.keys(positions).sort()).toEqual(p.nodes.map((n) => n.id).sort());
+    for (const e of p.edges) {
+      const [a, b] = [splitEndpoint(e.from).node, splitEndpoint(e.to).node];
+      expect(positions[a].x, `${a} left of ${b}`).toBeLessThan(positions[b].x);
+      const route = routes[edgeId(e)];
+      expect(route, edgeId(e)).toMatchObject({ from: positions[a], to: positions[b] });
+      // From a handle on the source's right side to one on the target's left side (a third of the way down).
+      const path = routeThrough({ x: positions[a].x + CARD.width, y: positions[a].y + 37 }, route.points, { x: positions[b].x, y: positions[b].y + 37 });
+      for (const [id, box] of Object.entries(positions)) {
+        if (id === a || id === b) continue;
+        for (let i = 1; i < path.length; i++) expect(crosses(path[i - 1], path[i], box), `${edgeId(e)} through ${id}`).toBe(false);
+      }
+    }
+  });
+
+  it('a note moves with the card nearest to it, keeping its offset', () => {
+    const p = parsePipeline(readFileSync(join(TEMPLATES, 'fraud-detection.flow.json'), 'utf8'), 'fraud');
+    const positions = Object.fromEntries(p.nodes.map((n, i) => [n.id, { x: i * 1000, y: 500 }]));
+    const notes = notesFollow(p, positions);
+    p.layout.notes.forEach((n, i) => {
+      const nearest = Object.entries(p.layout.positions).reduce((a, b) => (dist(b[1], n) < dist(a[1], n) ? b : a))[0];
+      expect(notes[i].x - positions[nearest].x).toBe(n.x - p.layout.positions[nearest].x);
+      expect(notes[i].y - positions[nearest].y).toBe(n.y - p.layout.positions[nearest].y);
+    });
+    function dist(q: Point, n: { x: number; y: number; width?: number; height?: number }) {
+      return Math.hypot(q.x + 110 - n.x - (n.width ?? 200) / 2, q.y + 55 - n.y - (n.height ?? 120) / 2);
+    }
+  });
+
+  it('a route starts and ends at the handles, its runs stay axis-parallel, and its corners are rounded', () => {
+    const path = routeThrough({ x: 0, y: 10 }, [{ x: 50, y: 0 }, { x: 50, y: 200 }], { x: 100, y: 190 });
+    expect(path).toEqual([{ x: 0, y: 10 }, { x: 50, y: 10 }, { x: 50, y: 190 }, { x: 100, y: 190 }]);
+    expect(routeThrough({ x: 0, y: 10 }, [], { x: 100, y: 30 })).toEqual([{ x: 0, y: 10 }, { x: 50, y: 10 }, { x: 50, y: 30 }, { x: 100, y: 30 }]);
+    expect(roundedPath(path, 10)).toBe('M 0 10 L 40 10 Q 50 10 50 20 L 50 180 Q 50 190 60 190 L 100 190');
+  });
+});
