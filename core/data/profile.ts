@@ -238,8 +238,9 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     // on a column sorted in file order its median came out at the 13th percentile.) A WHERE, not
     // FILTER clauses: DuckDB evaluates a FILTER per aggregate, over every row. Columns with few
     // values (mostly missing) would leave too few in the sample: theirs are exact, with the histograms.
-    const sampled = exact ? [] : histCols.filter(({ j }) => profiles[j].count > EXACT_LIMIT);
-    const exactQuantiles = exact ? [] : histCols.filter(({ j }) => profiles[j].count <= EXACT_LIMIT);
+    // (Columns with few values get exact quantiles from their groups, in step 4.)
+    const sampled = exact ? [] : histCols.filter(({ j }) => !fromGroups.has(j) && profiles[j].count > EXACT_LIMIT);
+    const exactQuantiles = exact ? [] : histCols.filter(({ j }) => !fromGroups.has(j) && profiles[j].count <= EXACT_LIMIT);
     const valueOf = (c: ColumnSchema) => finiteValue(c, range.get(c.name)!).sql;
     const setQuantiles = (j: number, list: unknown) => {
       const qs = (list as unknown[] | null) ?? [];
@@ -285,7 +286,9 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     // GROUPING() sets a bit for every column NOT grouped; the one clear bit names the set.
     const everyGroup = batch.flatMap(({ j }, i) => (fromGroups.has(j) ? [all ^ (1n << BigInt(batch.length - 1 - i))] : []));
     const keep = `rk <= ${topN + 1}${everyGroup.length ? ` OR gid IN (${everyGroup.join(', ')})` : ''}`;
-    const res = (await con.runAndReadAll(`SELECT gid, ${g.map((x) => `CAST(${x} AS VARCHAR)`).join(', ')}, n, groups, rk FROM (${ranked}) WHERE ${keep}`)).getRowsJS();
+    // A FLOAT as text is its shortest float spelling, not the double it is (min, max, bins use that).
+    const asText = (x: string, c: ColumnSchema) => (/^(FLOAT|REAL)$/i.test(c.dbType) ? `CAST(CAST(${x} AS DOUBLE) AS VARCHAR)` : `CAST(${x} AS VARCHAR)`);
+    const res = (await con.runAndReadAll(`SELECT gid, ${g.map((x, i) => asText(x, batch[i].c)).join(', ')}, n, groups, rk FROM (${ranked}) WHERE ${keep}`)).getRowsJS();
     const seen = new Set<number>();
     for (const r of res) {
       const gid = BigInt(r[0] as number | bigint);
@@ -305,7 +308,10 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   }
   for (const j of fromGroups) {
     const p = profiles[j];
-    if (typeof p.min === 'number' && typeof p.max === 'number') p.histogram = histogramOfValues(valueCounts.get(j) ?? [], p.min, p.max, bins);
+    if (typeof p.min !== 'number' || typeof p.max !== 'number') continue;
+    const values = (valueCounts.get(j) ?? []).filter(([v]) => Number.isFinite(v)).sort((a, b) => a[0] - b[0]);
+    p.histogram = histogramOfValues(values, p.min, p.max, bins);
+    p.quantiles = Object.fromEntries(QUANTILE_NAMES.map((name, k) => [name, quantileOfValues(values, QUANTILES[k])]));
   }
   for (const [j, p] of profiles.entries()) {
     if (!p.top) continue;
@@ -376,6 +382,28 @@ function histogramOfValues(values: [value: number, count: number][], lo: number,
     counts[b] += n;
   }
   return histogramBins(counts, lo, hi);
+}
+
+/**
+ * quantile_cont (linear interpolation between the two nearest ranks, as DuckDB and numpy's default)
+ * of the values that `sorted` (ascending, each with how many rows hold it) stands for.
+ */
+function quantileOfValues(sorted: [value: number, count: number][], q: number): number | null {
+  const n = sorted.reduce((s, [, c]) => s + c, 0);
+  if (!n) return null;
+  const pos = q * (n - 1);
+  const below = Math.floor(pos);
+  const valueAt = (rank: number) => {
+    let seen = 0;
+    for (const [v, c] of sorted) {
+      seen += c;
+      if (rank < seen) return v;
+    }
+    return sorted[sorted.length - 1][0];
+  };
+  const lo = valueAt(below);
+  const hi = valueAt(Math.ceil(pos));
+  return lo + (pos - below) * (hi - lo);
 }
 
 /** A UBIGINT literal: hashes below it are a `fraction` of all 64-bit hashes. */

@@ -211,8 +211,8 @@ describe('profileMetrics', () => {
   });
 });
 
-describePython('numpy', 'profileOf histograms against numpy.histogram', () => {
-  it('gives numpy\'s bin counts, also for FLOAT, DECIMAL, a row group all missing and a constant column', async () => {
+describePython('numpy', 'profileOf histograms and quantiles against numpy', () => {
+  it('gives numpy\'s bin counts and exact quantiles, also for FLOAT, DECIMAL, a row group all missing and a constant column', async () => {
     // 300,000 rows: several row groups, the first of them with no value of "late".
     const sql = `SELECT i::BIGINT AS n, (i * 0.37) % 101 AS d, ((i % 977) / 7.0)::FLOAT AS f, (i % 13) * 0.25 AS q,
       CASE WHEN i >= 200000 THEN i ELSE NULL END AS late, 7 AS constant FROM range(300000) t(i)`;
@@ -222,20 +222,23 @@ describePython('numpy', 'profileOf histograms against numpy.histogram', () => {
     const { columns } = await readColumns(t, names);
     const dir = mkdtempSync(join(tmpdir(), 'flowline-hist-'));
     for (const name of names) writeFileSync(join(dir, name), columns[name] as Float64Array);
-    const theirs = runPython<Record<string, { counts: number[]; edges: number[] }>>(
+    const theirs = runPython<Record<string, { counts: number[]; edges: number[]; quantiles: number[] }>>(
       `import json, sys, numpy as np
 out = {}
 for name in ${JSON.stringify(names)}:
     a = np.fromfile(${JSON.stringify(dir)} + '/' + name, dtype=np.float64)
     a = a[~np.isnan(a)]
     counts, edges = np.histogram(a, bins=7) if a.min() < a.max() else (np.array([a.size]), np.array([a.min(), a.min() + 1]))
-    out[name] = {'counts': counts.tolist(), 'edges': edges.tolist()}
+    out[name] = {'counts': counts.tolist(), 'edges': edges.tolist(), 'quantiles': np.quantile(a, [0.05, 0.25, 0.5, 0.75, 0.95]).tolist()}
 print(json.dumps(out))`,
     );
     for (const p of profile) {
       expect(p.histogram!.map((h) => h.count), p.name).toEqual(theirs[p.name].counts);
       const edges = [...p.histogram!.map((h) => h.x0), p.histogram!.at(-1)!.x1];
       edges.forEach((e, i) => expect(e, `${p.name} edge ${i}`).toBeCloseTo(theirs[p.name].edges[i], 9));
+      // Exact quantiles: every column but n (300,000 distinct values: a sample of rows, tested above).
+      if (p.name === 'n') continue;
+      Object.values(p.quantiles!).forEach((q, i) => expect(q, `${p.name} quantile ${i}`).toBeCloseTo(theirs[p.name].quantiles[i], 9));
     }
     const byName = Object.fromEntries(profile.map((p) => [p.name, p]));
     expect(byName.late.histogram!.reduce((a, h) => a + h.count, 0)).toBe(100_000);
