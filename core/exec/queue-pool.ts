@@ -27,6 +27,21 @@ export interface QueueSettings {
   name?: string;
 }
 
+const WasmMemory = (globalThis as { WebAssembly?: { Memory: new (...args: never[]) => object } }).WebAssembly?.Memory;
+
+/**
+ * The payload without what only this process's threads can use: a shared WebAssembly memory (a
+ * forest packed for Predict's workers, packed-walk.ts) cannot be serialized, and a worker on
+ * another machine packs its own.
+ */
+export function portablePayload(payload: unknown): unknown {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return payload;
+  const entries = Object.entries(payload);
+  const isMemory = (v: unknown) => WasmMemory !== undefined && v instanceof WasmMemory;
+  const local = (v: unknown) => isMemory(v) || (v !== null && typeof v === 'object' && isMemory((v as { memory?: unknown }).memory));
+  return entries.some(([, v]) => local(v)) ? Object.fromEntries(entries.filter(([, v]) => !local(v))) : payload;
+}
+
 /** The job every remote task becomes: which task, which stored input, which result it makes. */
 export interface QueueJobData {
   task: string;
@@ -127,7 +142,7 @@ export class QueuePool implements TaskPool {
 
   /** Store the payload and queue its job (or find its result): the part of a call close() waits for. */
   private async submit(task: string, payload: unknown, options: TaskRunOptions): Promise<{ result: Buffer } | { key: string; done: Promise<string> }> {
-    const bytes = serialize(payload);
+    const bytes = serialize(portablePayload(payload));
     const input = sha256(bytes);
     const key = jobKey(task, input);
     const stored = await this.store.get('results', key);

@@ -19,6 +19,7 @@ import type { Learner, Matrix, Prediction } from './learners/types.ts';
 import { deriveSeed } from '../spec/random.ts';
 import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask, type FitPayload, type UnitRangeJob } from './tasks.ts';
 import { sharedRows, sharedState } from './model-sharing.ts';
+import { sharedForestPack } from './learners/tree/packed-walk.ts';
 import { checkRecipeLeavesTarget, encodeTarget, recipeMatrixTask, targetSource, trainingMatrixTask, unpackFrame, type Target, type TaskChoice } from './training-data.ts';
 
 // The target/feature helpers moved to training-data.ts (they run on the worker pool); callers keep importing them from here.
@@ -199,6 +200,8 @@ export async function predictInWorkers(ctx: Pick<RunContext, 'runInWorker'>, kin
   if (parts === 1) return ctx.runInWorker(predictLearnerTask, { kind, state, X });
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.floor((i * X.rows) / parts));
   const rows = sharedRows(X.data);
+  // A forest is packed for the walk once, in one shared memory, by the workers together (packed-walk.ts).
+  const pack = sharedForestPack(state, X.data) ?? undefined;
   const pieces = await Promise.all(
     bounds.slice(1).map((to, i) => {
       const from = bounds[i];
@@ -206,7 +209,7 @@ export async function predictInWorkers(ctx: Pick<RunContext, 'runInWorker'>, kin
       // plain buffer would carry the whole matrix to every worker).
       const range = rows ? rows.subarray(from * X.cols, to * X.cols) : X.data.slice(from * X.cols, to * X.cols);
       const part: Matrix = { data: range, rows: to - from, cols: X.cols };
-      return ctx.runInWorker(predictLearnerTask, { kind, state, X: part });
+      return ctx.runInWorker(predictLearnerTask, { kind, state, X: part, pack });
     }),
   );
   const join = (arrays: Float64Array[]) => {

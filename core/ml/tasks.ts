@@ -6,6 +6,7 @@
 import { defineWorkerTask } from '../spec/worker-task.ts';
 import type { Task } from '../spec/values.ts';
 import { learnerByKind } from './learners/index.ts';
+import { offerSharedPack, type SharedForestPack } from './learners/tree/packed-walk.ts';
 import { checkFitMemory } from './learners/memory.ts';
 import type { Matrix, Prediction, UnitFit } from './learners/types.ts';
 import { scoreClassification, scoreRegression, type ScoreSet } from './metrics.ts';
@@ -75,9 +76,11 @@ export const fitUnitRangeTask = defineWorkerTask('ml.fitUnitRange', (job: UnitRa
 export const fitLearnerTask = defineWorkerTask('ml.fitLearner', (payload: FitPayload, io): unknown => fit(payload, (f, m) => io.progress(f, m)));
 
 /** Predict with a fitted state. */
-export const predictLearnerTask = defineWorkerTask('ml.predictLearner', (payload: { kind: string; state: unknown; X: Matrix }): Prediction =>
-  learnerByKind(payload.kind).predict(payload.state, payload.X),
-);
+export const predictLearnerTask = defineWorkerTask('ml.predictLearner', (payload: { kind: string; state: unknown; X: Matrix; pack?: SharedForestPack }): Prediction => {
+  // The host's shared packing of a forest: this worker packs its share of the trees, or finds them packed (packed-walk.ts).
+  if (payload.pack) offerSharedPack(payload.pack);
+  return learnerByKind(payload.kind).predict(payload.state, payload.X);
+});
 
 export interface FoldFitPayload extends FitPayload {
   /** The fold's held-out rows, and their actual values (class indices or numbers). */

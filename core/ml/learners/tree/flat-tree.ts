@@ -1,6 +1,7 @@
 import type { FlatTree, Matrix } from '../types.ts';
-import { sharedStateKey } from '../../model-sharing.ts';
-import { PAGE_BYTES, WALK_LANES, kernelMemory, loadWalkKernels, type KernelMemory } from './tree-kernels.ts';
+import { anyNaN, walkForest } from './packed-walk.ts';
+
+export { packStats, treeDepth } from './packed-walk.ts';
 
 /**
  * Growable flat tree used by every tree builder. Children are always allocated as a pair
@@ -212,152 +213,6 @@ function addTreeRows(tree: FlatTree, X: Matrix, out: Float64Array, outWidth: num
   }
 }
 
-/** includes() compares with SameValueZero, so it finds NaN (and is native: no warm-up on a first call). */
-const anyNaN = (d: Float64Array): boolean => d.includes(NaN);
-
-/**
- * Bytes of X per block of the WebAssembly walk. Large: every tree is read once per block, and a
- * forest of deep trees (megabytes of nodes) costs more to re-read than the rows do (measured:
- * 100 full-depth trees on 100k rows, 1.8 s with 1024-row blocks, 0.8 s with 32k-row blocks).
- */
-const WALK_BLOCK_BYTES = 8 << 20;
-/** Packed forests up to this size walk blocks of SMALL_FOREST_BLOCK_BYTES (measured: 100 trees of 31 leaves, 5% faster). */
-const SMALL_FOREST_BYTES = 1 << 20;
-const SMALL_FOREST_BLOCK_BYTES = 256 << 10;
-
-/** High word of a packed leaf's threshold: a quiet NaN (x > NaN is false: no row leaves the leaf). */
-const LEAF_NAN_HIGH = 0x7ff80000;
-
-/** A forest packed for the WebAssembly walk: nodes, then the trees' value tables, in `memory` up to `end`. */
-interface PackedForest {
-  memory: KernelMemory;
-  treeAt: number[];
-  valueAt: number[];
-  depth: number[];
-  /** Bytes the nodes and values take; the walk's row and output blocks go after them. */
-  end: number;
-  /** Packed forests up to SMALL_FOREST_BYTES walk small blocks of rows. */
-  small: boolean;
-}
-
-/**
- * Forests packed in this thread, by the id of the shared model they come from (model-sharing.ts):
- * a Predict worker walks the same model on every call, and packing a forest of millions of nodes
- * costs a pass over all of it. At most PACKED_KEPT are kept (the newest).
- */
-const packedForests = new Map<string, PackedForest>();
-const PACKED_KEPT = 2;
-
-/** Forests packed since the process started, and the bytes of nodes and values the last one took (tests read them). */
-export const packStats = { packs: 0, bytes: 0 };
-
-/**
- * Packs the trees' nodes (16 bytes each, see tree-kernels.ts) and then their value tables as they
- * are (`values` doubles in all), with room for `extra` bytes after them. A leaf's threshold is a
- * NaN carrying the byte offset of its values in its tree's table: written as two 32-bit words, so
- * no engine canonicalises the NaN.
- */
-function packForest(trees: FlatTree[], nodes: number, values: number, hasNaN: boolean, extra: (small: boolean) => number): PackedForest {
-  const valuesAt = nodes * 16;
-  const end = valuesAt + values * 8;
-  const small = end <= SMALL_FOREST_BYTES;
-  const memory = kernelMemory(Math.ceil((end + extra(small)) / PAGE_BYTES));
-  const packedThreshold = new Float64Array(memory.buffer, 0, nodes * 2);
-  const packedInts = new Int32Array(memory.buffer, 0, nodes * 4);
-  const packedValues = new Float64Array(memory.buffer, valuesAt, values);
-  const treeAt: number[] = [];
-  const valueAt: number[] = [];
-  const depth: number[] = [];
-  for (let t = 0, base = 0, vbase = 0; t < trees.length; t++) {
-    const { feature, threshold, child, missingLeft, value, valueWidth: w } = trees[t];
-    const at = base * 16;
-    for (let i = 0, j = base; i < feature.length; i++, j++) {
-      if (feature[i] < 0) {
-        packedInts[4 * j] = child[i] * w * 8;
-        packedInts[4 * j + 1] = LEAF_NAN_HIGH;
-        packedInts[4 * j + 2] = 0;
-        packedInts[4 * j + 3] = at + i * 16;
-      } else {
-        packedThreshold[2 * j] = threshold[i];
-        packedInts[4 * j + 2] = feature[i] * 8;
-        packedInts[4 * j + 3] = (at + child[i] * 16) | (hasNaN && missingLeft[i] !== 1 ? 1 : 0);
-      }
-    }
-    packedValues.set(value, vbase);
-    treeAt.push(at);
-    valueAt.push(valuesAt + vbase * 8);
-    depth.push(treeDepth(trees[t]));
-    base += feature.length;
-    vbase += value.length;
-  }
-  packStats.packs++;
-  packStats.bytes = end;
-  return { memory, treeAt, valueAt, depth, end, small };
-}
-
-/**
- * addForestPredictions with the WebAssembly walk (tree-kernels.ts): the trees are packed into
- * one memory (once per shared model in a thread, see packedForests), rows are copied in by blocks
- * and every tree walks the block. Returns false, having done nothing, where the kernels are
- * unavailable.
- */
-function walkForest(trees: FlatTree[], X: Matrix, out: Float64Array, outWidth: number, outOffset: (t: number) => number, weight: number, blockBytes: number | undefined): boolean {
-  const { cols, rows, data } = X;
-  // The NaN-aware walk (and the NaN bit in the links) only where some row has a NaN.
-  const hasNaN = anyNaN(data);
-  const model = sharedStateKey(trees[0].feature);
-  const key = model === null ? null : `${model}:${trees[0].feature.byteOffset}:${trees.length}:${hasNaN}`;
-  let packed = key === null ? undefined : packedForests.get(key);
-  const lanes = (m: number) => Math.ceil(m / WALK_LANES) * WALK_LANES;
-  // A forest that fits in a core's cache (boosting's small trees) walks small blocks of rows, so
-  // the rows stay cached too across its trees; deep forests walk large ones (see WALK_BLOCK_BYTES).
-  const blockOf = (small: boolean) => {
-    const bytes = blockBytes ?? (small ? SMALL_FOREST_BLOCK_BYTES : WALK_BLOCK_BYTES);
-    return Math.min(lanes(rows), Math.max(WALK_LANES, Math.floor(bytes / (cols * 8 * WALK_LANES)) * WALK_LANES));
-  };
-  const blockSpace = (small: boolean) => blockOf(small) * (cols + outWidth) * 8;
-  if (!packed) {
-    let nodes = 0;
-    let values = 0;
-    for (const tree of trees) {
-      nodes += tree.feature.length;
-      values += tree.value.length;
-    }
-    packed = packForest(trees, nodes, values, hasNaN, blockSpace);
-    if (key !== null) {
-      packedForests.set(key, packed);
-      for (const old of packedForests.keys()) if (packedForests.size > PACKED_KEPT) packedForests.delete(old);
-    }
-  } else {
-    const need = packed.end + blockSpace(packed.small) - packed.memory.buffer.byteLength;
-    if (need > 0) packed.memory.grow(Math.ceil(need / PAGE_BYTES));
-  }
-  const { memory, treeAt, valueAt, depth, end, small } = packed;
-  const block = blockOf(small);
-  const xAt = end;
-  const outAt = xAt + block * cols * 8;
-  const kernels = loadWalkKernels(memory, cols * 8);
-  if (!kernels) return false;
-  const walkWide = hasNaN ? kernels.walk : kernels.walkNoNaN;
-  const walkOne = hasNaN ? kernels.walk1 : kernels.walk1NoNaN;
-  const x = new Float64Array(memory.buffer, xAt, block * cols);
-  const outBlock = new Float64Array(memory.buffer, outAt, block * outWidth);
-  const offsets = trees.map((_, t) => outAt + outOffset(t) * 8);
-  for (let r0 = 0; r0 < rows; r0 += block) {
-    const n = Math.min(block, rows - r0);
-    const rowsOfBlock = data.subarray(r0 * cols, (r0 + n) * cols);
-    x.set(rowsOfBlock);
-    outBlock.set(out.subarray(r0 * outWidth, (r0 + n) * outWidth));
-    // Rows past n (up to a multiple of WALK_LANES) hold stale numbers: walked, never read back.
-    for (let t = 0; t < trees.length; t++) {
-      const width = trees[t].valueWidth;
-      (width === 1 ? walkOne : walkWide)(treeAt[t], depth[t], xAt, cols * 8, lanes(n), offsets[t], outWidth * 8, valueAt[t], width * 8, weight);
-    }
-    out.set(outBlock.subarray(0, n * outWidth), r0 * outWidth);
-  }
-  return true;
-}
-
 /** For tests: `kernels: false` takes the JavaScript walk; `blockBytes` sets the WebAssembly walk's block. */
 export interface WalkOptions {
   kernels?: boolean;
@@ -387,19 +242,6 @@ export function predictTrees(trees: FlatTree[], X: Matrix, weight = 1): Float64A
   const out = new Float64Array(X.rows * width);
   addForestPredictions(trees, X, out, width, () => 0, weight);
   return out;
-}
-
-/** Depth of the deepest leaf (root = 0). */
-export function treeDepth(tree: FlatTree): number {
-  const depth = new Int32Array(tree.feature.length);
-  let max = 0;
-  for (let i = 0; i < tree.feature.length; i++) {
-    if (tree.feature[i] >= 0) {
-      depth[tree.child[i]] = depth[i] + 1;
-      depth[tree.child[i] + 1] = depth[i] + 1;
-    } else if (depth[i] > max) max = depth[i];
-  }
-  return max;
 }
 
 /** Bytes a forest's trees hold in memory (every typed array of every tree). */

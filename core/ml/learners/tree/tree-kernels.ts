@@ -365,8 +365,8 @@ export function kernelMemory(pages: number): KernelMemory {
   };
 }
 
-/** Compiled modules by fixed row length (0: any, the row length a parameter); null: cannot compile. */
-const compiled = new Map<number, object | null>();
+/** Compiled modules by fixed row length (0: any, the row length a parameter) and memory kind; null: cannot compile. */
+const compiled = new Map<string, object | null>();
 /** The module of every kernel on a shared memory (undefined: not tried yet; null: cannot compile). */
 let compiledShared: object | null | undefined;
 
@@ -401,15 +401,16 @@ const isShared = (memory: KernelMemory) => typeof SharedArrayBuffer !== 'undefin
 /** Row lengths with their own compiled walk at most (one per matrix width a process predicts). */
 const MAX_FIXED_ROW_MODULES = 16;
 
-function compiledModule(fixedRowBytes: number): object | null {
-  if (!compiled.has(fixedRowBytes)) {
+function compiledModule(fixedRowBytes: number, shared = false): object | null {
+  const key = `${fixedRowBytes}:${shared}`;
+  if (!compiled.has(key)) {
     try {
-      compiled.set(fixedRowBytes, new wasm!.Module(moduleBytes(fixedRowBytes)));
+      compiled.set(key, new wasm!.Module(moduleBytes(fixedRowBytes, shared)));
     } catch {
-      compiled.set(fixedRowBytes, null);
+      compiled.set(key, null);
     }
   }
-  return compiled.get(fixedRowBytes)!;
+  return compiled.get(key)!;
 }
 
 const isKernelMemory = (memory: KernelMemory) => !!wasm && memory instanceof (wasm.Memory as unknown as new () => object);
@@ -424,13 +425,14 @@ export function loadTreeKernels(memory: KernelMemory): TreeKernels | null {
 export type WalkKernels = Pick<TreeKernels, 'walk' | 'walkNoNaN' | 'walk1' | 'walk1NoNaN'>;
 
 /**
- * The walks bound to `memory`, compiled for rows of `rowBytes` bytes (they read their rowBytes
+ * The walks bound to `memory` (plain or shared), compiled for rows of `rowBytes` bytes (they read their rowBytes
  * argument only to step from one group of rows to the next), or null without WebAssembly.
  * Past MAX_FIXED_ROW_MODULES row lengths, the general walks (row length an argument).
  */
 export function loadWalkKernels(memory: KernelMemory, rowBytes: number): WalkKernels | null {
   if (!isKernelMemory(memory)) return null;
-  const fixed = compiled.has(rowBytes) || compiled.size < MAX_FIXED_ROW_MODULES ? rowBytes : 0;
-  const module = compiledModule(fixed);
+  const shared = isShared(memory);
+  const fixed = compiled.has(`${rowBytes}:${shared}`) || compiled.size < MAX_FIXED_ROW_MODULES ? rowBytes : 0;
+  const module = compiledModule(fixed, shared);
   return module ? (new wasm!.Instance(module, { env: { memory } }).exports as WalkKernels) : null;
 }
