@@ -2,6 +2,7 @@ import type { FlatTree } from '../types.ts';
 import { FlatTreeBuilder } from './flat-tree.ts';
 import type { BinMapper } from './binning.ts';
 import { FEATURE_BYTES, PAGE_BYTES, kernelMemory, loadTreeKernels, sharedKernelMemory, sharedKernelModule, type KernelMemory, type TreeKernels } from './tree-kernels.ts';
+import { histAllJs, histRowsJs, partitionJs } from './hist-loops-js.ts';
 import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, addLeafRows, logLossRows } from './hist-helper.ts';
 import { GrowNode, SPLIT_IO, STRIDE, bestSplit, findSplit, nodeValue, splitInputs, splitOutputs, subtractHistogram } from './hist-split.ts';
 
@@ -233,16 +234,7 @@ export class HistGrower {
       this.kernels.histAll(at, this.rowBinsAt, this.ghAt, rows, cols, cols);
       return;
     }
-    const { rowBins, cols, rows, gh } = this;
-    for (let r = 0, base = 0; r < rows; r++, base += cols) {
-      const gr = gh[2 * r];
-      const hr = gh[2 * r + 1];
-      for (let f = 0, ho = 0; f < cols; f++, ho += STRIDE) {
-        const b = ho + 3 * rowBins[base + f];
-        hist[b] += gr;
-        hist[b + 1] += hr;
-      }
-    }
+    histAllJs(hist, this.rowBins, this.gh, this.rows, this.cols);
   }
 
   /**
@@ -267,44 +259,7 @@ export class HistGrower {
       this.kernels.histRows(at, this.rowBinsAt, this.idxAt, this.ghAt, start, stop, cols, cols);
       return;
     }
-    const hist = this.pool[hi];
-    hist.fill(0);
-    const { idx, rowBins, cols, gh } = this;
-    const F4 = cols - (cols % 4);
-    // Fixed stride per feature and 4 features per step: measured 2.2× faster than looking up a
-    // per-feature offset one feature at a time (V8 keeps the four updates independent).
-    for (let i = start; i < stop; i++) {
-      const r = idx[i];
-      const gr = gh[2 * r];
-      const hr = gh[2 * r + 1];
-      const base = r * cols;
-      let f = 0;
-      let ho = 0;
-      for (; f < F4; f += 4, ho += 4 * STRIDE) {
-        const b0 = ho + 3 * rowBins[base + f];
-        const b1 = ho + STRIDE + 3 * rowBins[base + f + 1];
-        const b2 = ho + 2 * STRIDE + 3 * rowBins[base + f + 2];
-        const b3 = ho + 3 * STRIDE + 3 * rowBins[base + f + 3];
-        hist[b0] += gr;
-        hist[b0 + 1] += hr;
-        hist[b0 + 2] += 1;
-        hist[b1] += gr;
-        hist[b1 + 1] += hr;
-        hist[b1 + 2] += 1;
-        hist[b2] += gr;
-        hist[b2 + 1] += hr;
-        hist[b2 + 2] += 1;
-        hist[b3] += gr;
-        hist[b3 + 1] += hr;
-        hist[b3 + 2] += 1;
-      }
-      for (; f < cols; f++, ho += STRIDE) {
-        const b = ho + 3 * rowBins[base + f];
-        hist[b] += gr;
-        hist[b + 1] += hr;
-        hist[b + 2] += 1;
-      }
-    }
+    histRowsJs(this.pool[hi], this.rowBins, this.idx, this.gh, start, stop, this.cols);
   }
 
   /**
@@ -423,7 +378,7 @@ export class HistGrower {
 
   /**
    * Partitions idx[start, stop) stably by the node's split, left rows first; returns the first
-   * right position. Branch-free: every row is written to both sides, only one cursor moves.
+   * right position.
    */
   private partition(node: GrowNode): number {
     const { idx, scratch } = this;
@@ -454,22 +409,8 @@ export class HistGrower {
       idx.set(scratch.subarray(mid - start, mid - start + (stop - mid - nl2)), l + r1);
       return l;
     }
-    if (this.kernels) {
-      l = this.kernels.partition(this.idxAt, this.scratchAt, this.colBinsAt + col, start, stop, bin, missingBin, mlBit);
-    } else {
-      const bins = this.colBins;
-      l = node.start;
-      let r = 0;
-      for (let i = node.start, stop = node.stop; i < stop; i++) {
-        const row = idx[i];
-        const b = bins[col + row];
-        const goLeft = (b <= bin ? 1 : 0) | ((b === missingBin ? 1 : 0) & mlBit);
-        idx[l] = row;
-        scratch[r] = row;
-        l += goLeft;
-        r += 1 - goLeft;
-      }
-    }
+    if (this.kernels) l = this.kernels.partition(this.idxAt, this.scratchAt, this.colBinsAt + col, start, stop, bin, missingBin, mlBit);
+    else l = partitionJs(idx, scratch, this.colBins, col, start, stop, bin, missingBin, mlBit);
     idx.set(scratch.subarray(0, node.stop - l), l);
     return l;
   }
