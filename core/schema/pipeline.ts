@@ -57,8 +57,8 @@ export const StickyNote = z
   .strict();
 
 /**
- * Where Tidy routed an edge: the bend points between its two ends, and where its two nodes stood
- * then. The studio draws the edge along them only while both nodes still stand there (a moved
+ * Where Tidy routed an edge: its lane (where it leaves the source card's side, its bends, where it
+ * meets the target card's side), and where its two nodes stood then. The studio draws the edge along them only while both nodes still stand there (a moved
  * node gets the ordinary curve), so a file edited elsewhere never shows a route that misses its nodes.
  */
 export const EdgeRoute = z
@@ -109,7 +109,7 @@ export const Pipeline = z
         notes: z.array(StickyNote).default([]),
         groups: z.array(NodeGroup).default([]),
         /** Tidy's edge routes, by edge ("from->to", e.g. "split.train->train.table"). */
-        routes: z.record(z.string(), EdgeRoute).optional().meta({ description: 'Tidy\'s route of each edge, keyed "from->to": bend points, and where its two nodes stood; drawn only while they still stand there.' }),
+        routes: z.record(z.string(), EdgeRoute).optional().meta({ description: 'Tidy\'s route of each edge, keyed "from->to": its lane (start, bends, end), and where its two nodes stood; drawn only while they still stand there.' }),
       })
       .strict()
       .default({ positions: {}, notes: [], groups: [] }),

@@ -36,15 +36,9 @@ describe('Tidy with ELK', () => {
     for (const e of p.edges) {
       const [a, b] = [splitEndpoint(e.from).node, splitEndpoint(e.to).node];
       expect(positions[a].x, `${a} left of ${b}`).toBeLessThan(positions[b].x);
-      const route = routes[edgeId(e)];
-      expect(route, edgeId(e)).toMatchObject({ from: positions[a], to: positions[b] });
-      // From a handle on the source's right side to one on the target's left side (a third of the way down).
-      const path = routeThrough({ x: positions[a].x + CARD.width, y: positions[a].y + 37 }, route.points, { x: positions[b].x, y: positions[b].y + 37 });
-      for (const [id, box] of Object.entries(positions)) {
-        if (id === a || id === b) continue;
-        for (let i = 1; i < path.length; i++) expect(crosses(path[i - 1], path[i], box), `${edgeId(e)} through ${id}`).toBe(false);
-      }
+      expect(routes[edgeId(e)], edgeId(e)).toMatchObject({ from: positions[a], to: positions[b] });
     }
+    expect(await throughCards(p)).toEqual([]);
   });
 
   it('a note moves with the card nearest to it, keeping its offset', () => {
@@ -61,10 +55,40 @@ describe('Tidy with ELK', () => {
     }
   });
 
-  it('a route starts and ends at the handles, its runs stay axis-parallel, and its corners are rounded', () => {
-    const path = routeThrough({ x: 0, y: 10 }, [{ x: 50, y: 0 }, { x: 50, y: 200 }], { x: 100, y: 190 });
-    expect(path).toEqual([{ x: 0, y: 10 }, { x: 50, y: 10 }, { x: 50, y: 190 }, { x: 100, y: 190 }]);
-    expect(routeThrough({ x: 0, y: 10 }, [], { x: 100, y: 30 })).toEqual([{ x: 0, y: 10 }, { x: 50, y: 10 }, { x: 50, y: 30 }, { x: 100, y: 30 }]);
-    expect(roundedPath(path, 10)).toBe('M 0 10 L 40 10 Q 50 10 50 20 L 50 180 Q 50 190 60 190 L 100 190');
+  it('a route leaves and enters at the handles, steps to the lane just outside the cards, stays axis-parallel, and has rounded corners', () => {
+    // ELK's lane: leaves the source's side at y 30, bends at x 50, meets the target's side at y 200.
+    const lane = [{ x: 0, y: 30 }, { x: 50, y: 30 }, { x: 50, y: 200 }, { x: 100, y: 200 }];
+    expect(routeThrough({ x: 0, y: 30 }, lane, { x: 100, y: 200 })).toEqual(lane);
+    // Handles 20 px higher on both cards: a step of 12 px beside each card, the lane untouched between.
+    const path = routeThrough({ x: 0, y: 10 }, lane, { x: 100, y: 180 });
+    expect(path).toEqual([{ x: 0, y: 10 }, { x: 12, y: 10 }, { x: 12, y: 30 }, { x: 50, y: 30 }, { x: 50, y: 200 }, { x: 88, y: 200 }, { x: 88, y: 180 }, { x: 100, y: 180 }]);
+    expect(roundedPath([{ x: 0, y: 10 }, { x: 50, y: 10 }, { x: 50, y: 190 }, { x: 100, y: 190 }], 10)).toBe('M 0 10 L 40 10 Q 50 10 50 20 L 50 180 Q 50 190 60 190 L 100 190');
+  });
+
+  it('a pipeline past 100 nodes (the faster node placement) routes no edge through a card either', async () => {
+    const t = parsePipeline(readFileSync(join(TEMPLATES, 'fraud-detection.flow.json'), 'utf8'), 'fraud');
+    const p: Pipeline = { ...t, nodes: [], edges: [], layout: { positions: {}, notes: [], groups: [] } };
+    for (let c = 0; c < 20; c++) {
+      p.nodes.push(...t.nodes.map((n) => ({ ...n, id: `c${c}_${n.id}` })));
+      p.edges.push(...t.edges.map((e) => ({ from: `c${c}_${e.from}`, to: `c${c}_${e.to}` })));
+      if (c > 0) p.edges.push({ from: `c${c - 1}_split.test`, to: `c${c}_unlabelled.table` }, { from: `c${c - 1}_split.train`, to: `c${c}_evaluate.table` });
+    }
+    expect(p.nodes.length).toBeGreaterThan(100);
+    expect(await throughCards(p)).toEqual([]);
   });
 });
+
+/** Every "edge through card" of `p` laid out by Tidy, each edge drawn from handle to handle along its route. */
+async function throughCards(p: Pipeline): Promise<string[]> {
+  const { positions, routes } = await elkLayout(p, () => CARD, layout);
+  const bad: string[] = [];
+  for (const e of p.edges) {
+    const [a, b] = [splitEndpoint(e.from).node, splitEndpoint(e.to).node];
+    // From a handle on the source's right side to one on the target's left side (a third of the way down).
+    const path = routeThrough({ x: positions[a].x + CARD.width, y: positions[a].y + 37 }, routes[edgeId(e)].points, { x: positions[b].x, y: positions[b].y + 37 });
+    for (const [id, box] of Object.entries(positions)) {
+      if (id !== a && id !== b && path.some((q, i) => i > 0 && crosses(path[i - 1], q, box))) bad.push(`${edgeId(e)} through ${id}`);
+    }
+  }
+  return bad;
+}

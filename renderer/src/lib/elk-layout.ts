@@ -55,19 +55,19 @@ export function elkGraph(p: Pipeline, sizeOf: (id: string) => Size | undefined):
   };
 }
 
-/** ELK's answer → each node's top-left corner and each pipeline edge's bend points (every edge between two nodes shares theirs). */
+/** ELK's answer → each node's top-left corner and each pipeline edge's route (every edge between two nodes shares theirs). */
 export function fromElk(p: Pipeline, laid: ElkNode): Tidied {
   const positions: Record<string, Point> = {};
   for (const c of laid.children ?? []) positions[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
-  const bends = new Map<string, Point[]>();
+  const lanes = new Map<string, Point[]>();
   for (const e of laid.edges ?? []) {
     const section = e.sections?.[0];
-    if (section) bends.set(e.id, (section.bendPoints ?? []).map((b) => ({ x: Math.round(b.x), y: Math.round(b.y) })));
+    if (section) lanes.set(e.id, [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((b) => ({ x: Math.round(b.x), y: Math.round(b.y) })));
   }
   const routes: Record<string, EdgeRoute> = {};
   for (const e of p.edges) {
     const [a, b] = [splitEndpoint(e.from).node, splitEndpoint(e.to).node];
-    const points = bends.get(`${a}\n${b}`);
+    const points = lanes.get(`${a}\n${b}`);
     if (points && positions[a] && positions[b]) routes[edgeId(e)] = { points, from: positions[a], to: positions[b] };
   }
   return { positions, routes };
@@ -96,22 +96,45 @@ export async function elkLayout(p: Pipeline, sizeOf: (id: string) => Size | unde
 }
 
 /**
- * The route an edge is drawn along: from its source handle through ELK's bends to its target
- * handle. ELK attached the edge to the card's side where it chose; the handle sits elsewhere on
- * that side, so the first and last horizontal runs move to the handles' height (the vertical run
- * between them lies in the gap between two layers, where no card is).
+ * The route an edge is drawn along: ELK's lane (`lane`: its start on the source card's side, its
+ * bends, its end on the target card's side), joined to the handles. ELK attached the edge where
+ * it chose on each side, the handle sits elsewhere, so the edge steps from the handle's height to
+ * the lane's just outside the card, in the gap between two layers where no card is, and the lane
+ * itself, which ELK kept clear of every card, is drawn as it is.
  */
-export function routeThrough(source: Point, bends: Point[], target: Point): Point[] {
-  // Left to right, ELK leaves and enters cards sideways: an even number of bends. Otherwise a plain jog.
-  if (!bends.length || bends.length % 2) {
-    if (Math.abs(source.y - target.y) < 1) return [source, target];
-    const mid = (source.x + target.x) / 2;
-    return [source, { x: mid, y: source.y }, { x: mid, y: target.y }, target];
+export function routeThrough(source: Point, lane: Point[], target: Point): Point[] {
+  if (lane.length < 2) return [source, target];
+  const start = lane[0];
+  const end = lane[lane.length - 1];
+  const out: Point[] = [source];
+  if (Math.abs(source.y - start.y) >= 1) {
+    const x0 = Math.max(source.x, start.x);
+    const x = x0 + Math.max(0, Math.min(STEP, (lane[1].x - x0) / 2));
+    out.push({ x, y: source.y }, { x, y: start.y });
   }
-  const inner = bends.map((b) => ({ ...b }));
-  inner[0].y = source.y;
-  inner[inner.length - 1].y = target.y;
-  return [source, ...inner, target];
+  out.push(...lane.slice(1, -1));
+  if (Math.abs(target.y - end.y) >= 1) {
+    const x1 = Math.min(target.x, end.x);
+    const x = x1 - Math.max(0, Math.min(STEP, (x1 - lane[lane.length - 2].x) / 2));
+    out.push({ x, y: end.y }, { x, y: target.y });
+  }
+  out.push(target);
+  return withoutStraightJoints(out);
+}
+
+/** How far outside a card an edge steps from its handle's height to ELK's lane. */
+const STEP = 12;
+
+/** Drop points where a run goes on straight (and repeats), so every corner left is a real turn. */
+function withoutStraightJoints(points: Point[]): Point[] {
+  const out: Point[] = [];
+  for (const p of points) {
+    const [a, b] = [out[out.length - 2], out[out.length - 1]];
+    if (b && Math.abs(p.x - b.x) < 0.5 && Math.abs(p.y - b.y) < 0.5) continue;
+    if (a && ((Math.abs(a.x - b.x) < 0.5 && Math.abs(b.x - p.x) < 0.5) || (Math.abs(a.y - b.y) < 0.5 && Math.abs(b.y - p.y) < 0.5))) out[out.length - 1] = p;
+    else out.push(p);
+  }
+  return out;
 }
 
 /** An SVG path through `points` with each corner rounded (radius at most half of either run). */
