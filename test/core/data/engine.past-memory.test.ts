@@ -2,10 +2,11 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCsv } from '../../../core/data/csv.ts';
-import { duckdbMemoryLimit, literal, withConnection } from '../../../core/data/engine.ts';
+import { duckdbMemoryLimit, withConnection } from '../../../core/data/engine.ts';
 import { filterRows, runSql } from '../../../core/data/ops.ts';
 import { profileOf } from '../../../core/data/profile.ts';
 import { readColumns } from '../../../core/data/tables.ts';
+import { writeBigCsv } from '../../support/big-csv.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 
 const CAP = 16 * 1024 ** 2;
@@ -19,9 +20,7 @@ describe('a CSV larger than DuckDB memory cap', () => {
   let dir: string;
   beforeAll(async () => {
     dir = fakeContext().outDir;
-    // 20 columns like the scale bench: numbers, whole numbers, categories and a date, ~125 bytes a line.
-    const cols = ['i AS id', ...Array.from({ length: 12 }, (_, k) => `round(((hash(i + ${k}) % 100000) / 1000.0) - 50, 3) AS x${k}`), ...Array.from({ length: 3 }, (_, k) => `(hash(i * 3 + ${k}) % ${10 ** (k + 1)}) AS n${k}`), `'c' || (hash(i) % 40) AS cat`, `'s' || (hash(i + 9) % 5000) AS seg`, `DATE '2020-01-01' + CAST(hash(i + 7) % 1500 AS INTEGER) AS day`, `(hash(i + 11) % 10 < 3)::INTEGER AS target`];
-    await withConnection((con) => con.run(`COPY (SELECT ${cols.join(', ')} FROM range(${ROWS}) t(i)) TO ${literal(join(dir, 'big.csv'))} (FORMAT csv, HEADER true)`));
+    await writeBigCsv(dir, ROWS);
   });
 
   it('loads, profiles, filters and aggregates under a 16 MB cap (the file is 3× the cap)', async () => {

@@ -1,15 +1,16 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { duckdbMemoryLimit, literal, withConnection } from '../../../core/data/engine.ts';
+import { duckdbMemoryLimit, withConnection } from '../../../core/data/engine.ts';
 import { relation } from '../../../core/data/tables.ts';
 import { PREDICT_CHUNK_ROWS, predictStreamStats } from '../../../core/ml/predict-stream.ts';
 import type { TableRef } from '../../../core/spec/index.ts';
+import { writeBigCsv } from '../../support/big-csv.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { runPipeline } from '../../support/run-pipeline.ts';
 
 const CAP = 16 * 1024 ** 2;
-const ROWS = 540_000;
+const ROWS = 420_000;
 
 // This file's process gets a DuckDB of its own (vitest isolates test files), and so does each
 // worker thread, all created on first use with this cap.
@@ -19,8 +20,7 @@ describe('Predict on a table larger than DuckDB memory cap', () => {
   let dir: string;
   beforeAll(async () => {
     dir = fakeContext().outDir;
-    const cols = ['i AS id', ...Array.from({ length: 12 }, (_, k) => `round(((hash(i + ${k}) % 100000) / 1000.0) - 50, 3) AS x${k}`), `'c' || (hash(i) % 40) AS cat`, `(hash(i + 11) % 10 < 3)::INTEGER AS target`];
-    await withConnection((con) => con.run(`COPY (SELECT ${cols.join(', ')} FROM range(${ROWS}) t(i)) TO ${literal(join(dir, 'big.csv'))} (FORMAT csv, HEADER true)`));
+    await writeBigCsv(dir, ROWS);
   });
 
   it('scores every row of a file 3× the cap, chunk by chunk, through a recipe replayed on its raw rows', async () => {
@@ -50,7 +50,7 @@ describe('Predict on a table larger than DuckDB memory cap', () => {
     expect(run.nodes.filter((n) => n.error).map((n) => `${n.id}: ${n.error!.message}`)).toEqual([]);
     const out = run.output<TableRef>('predict', 'table');
     expect(out.rowCount).toBe(ROWS);
-    // Scored in pieces, never all 540k rows at once.
+    // Scored in pieces, never all 420k rows at once.
     expect(predictStreamStats.chunks - before).toBe(Math.ceil(ROWS / PREDICT_CHUNK_ROWS));
     const [row] = await withConnection(async (con) =>
       (await con.runAndReadAll(`SELECT count(prediction), count(DISTINCT id), max(abs(proba_0 + proba_1 - 1)), bool_and((proba_1 > 0.5) = (prediction = 1)) FROM ${relation(out)}`)).getRowsJS(),
