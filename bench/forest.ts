@@ -27,7 +27,8 @@ import { WorkerPool } from '../core/exec/worker-pool.ts';
 import { WORKER_TASKS } from '../core/host/worker-tasks.ts';
 import { learnerByKind } from '../core/ml/learners/index.ts';
 import { fitRandomForest, type RandomForestState } from '../core/ml/learners/tree/random-forest.ts';
-import { forestBytes, leafIndex } from '../core/ml/learners/tree/flat-tree.ts';
+import { forestBytes, leafIndex, packStats } from '../core/ml/learners/tree/flat-tree.ts';
+import { sharedForestPack, sharedPackProgress } from '../core/ml/learners/tree/packed-walk.ts';
 import { WALK_LANES } from '../core/ml/learners/tree/tree-kernels.ts';
 import type { Matrix } from '../core/ml/learners/types.ts';
 import { predictInWorkers } from '../core/ml/model.ts';
@@ -127,6 +128,12 @@ const whole = learner.predict(state, fresh);
 const same = Buffer.from(whole.proba!.buffer).equals(Buffer.from(viaNode.proba!.buffer));
 console.log(`\npredict ${ROWS.toLocaleString('en')} rows`);
 console.log(`  ours     one thread ${ms(one.ms)} (CPU ${ms(one.cpu)}; packed once: ${ms(oneWarm.ms)}, CPU ${ms(oneWarm.cpu)}); Predict node (${THREADS} workers) warm ${ms(warm.ms)} (CPU of all threads ${ms(warm.cpu)}), first call ${ms(coldMs)}; same numbers: ${same}`);
+{
+  // The Predict node's packing: one shared memory for the model, packed by the workers together (packed-walk.ts).
+  const pack = sharedForestPack(sharedState(state), fresh.data);
+  const progress = pack ? sharedPackProgress(sharedState(state), pack) : null;
+  console.log(`           packed for the walk: ${mb(packStats.bytes)}${progress ? `, one copy shared by the workers (${progress.packed} of ${TREES} trees packed, ${progress.claims - progress.packed} workers joined)` : ', not shared (no shared WebAssembly memory)'}`);
+}
 console.log(`           [target < 300 ms: ${verdict(warm.ms < 300)}]  [never slower than one thread: ${verdict(warm.ms <= one.ms)}; than one thread packed once: ${verdict(warm.ms <= oneWarm.ms)}]`);
 
 // Where the walk's time goes: a row steps once per level down to its leaf, but the WebAssembly walk
