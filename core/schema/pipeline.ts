@@ -66,6 +66,16 @@ export const EdgeRoute = z
   .strict();
 export type EdgeRoute = z.infer<typeof EdgeRoute>;
 
+/** An edge's key in layout.routes (and the studio's edge id): "split.test->evaluate.table". */
+export const edgeKey = (e: { from: string; to: string }) => `${e.from}->${e.to}`;
+
+const samePlace = (a: { x: number; y: number } | undefined, b: { x: number; y: number }) => !!a && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5;
+
+/** Does Tidy's route still fit: both its nodes stand where they stood when it was made? */
+export function routeHolds(route: EdgeRoute, from: { x: number; y: number } | undefined, to: { x: number; y: number } | undefined): boolean {
+  return samePlace(from, route.from) && samePlace(to, route.to);
+}
+
 export const NodeGroup = z.object({ id: z.string(), title: z.string(), nodes: z.array(z.string()), color: z.string().optional() }).strict();
 
 /**

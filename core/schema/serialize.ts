@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FlowlineError } from '../spec/errors.ts';
 import { migrateDocument } from './migrate.ts';
-import { Pipeline } from './pipeline.ts';
+import { edgeKey, Pipeline, routeHolds, splitEndpoint } from './pipeline.ts';
 
 /** Parse pipeline text: JSON errors name the line, schema errors name the path. */
 export function parsePipeline(text: string, file?: string): Pipeline {
@@ -85,12 +85,30 @@ function sortKeys(value: unknown, order?: string[]): unknown {
  * two-space indent, trailing newline. Saving an unchanged pipeline gives identical bytes.
  */
 export function serializePipeline(pipeline: Pipeline): string {
-  const p = Pipeline.parse(pipeline);
+  const p = withoutStaleRoutes(Pipeline.parse(pipeline));
   const top = sortKeys({ ...p, nodes: undefined }, TOP_ORDER) as Record<string, unknown>;
   top.nodes = p.nodes.map((n) => sortKeys(n, NODE_ORDER));
   const ordered: Record<string, unknown> = {};
   for (const k of TOP_ORDER) if (top[k] !== undefined) ordered[k] = top[k];
   return JSON.stringify(ordered, null, 2) + '\n';
+}
+
+/**
+ * Tidy's routes that can still be drawn: a route whose edge is gone, or one of whose nodes has
+ * moved since, would never be drawn again (the studio draws that edge as a plain curve), so it is
+ * not written. In memory it stays, so undoing the move brings the route back.
+ */
+function withoutStaleRoutes(p: Pipeline): Pipeline {
+  const routes = p.layout.routes;
+  if (!routes) return p;
+  const kept: NonNullable<Pipeline['layout']['routes']> = {};
+  for (const e of p.edges) {
+    const key = edgeKey(e);
+    const route = routes[key];
+    if (route && routeHolds(route, p.layout.positions[splitEndpoint(e.from).node], p.layout.positions[splitEndpoint(e.to).node])) kept[key] = route;
+  }
+  const { routes: _, ...layout } = p.layout;
+  return { ...p, layout: Object.keys(kept).length ? { ...layout, routes: kept } : layout };
 }
 
 /** JSON Schema of the file format (written to docs/pipeline.schema.json). */

@@ -5,18 +5,16 @@
  */
 import { memo } from 'react';
 import { BaseEdge, getBezierPath, useStore, type EdgeProps } from '@xyflow/react';
-import type { EdgeRoute } from '../../../core/schema/pipeline.ts';
+import { routeHolds, type EdgeRoute } from '../../../core/schema/pipeline.ts';
 import { roundedPath, routeThrough } from '../lib/elk-layout.ts';
 
 type RoutedData = { type: string; route?: EdgeRoute };
-
-const at = (p: { x: number; y: number } | undefined, q: { x: number; y: number }) => !!p && Math.abs(p.x - q.x) < 0.5 && Math.abs(p.y - q.y) < 0.5;
 
 export const RoutedEdge = memo(function RoutedEdge(props: EdgeProps) {
   const { source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, style, markerEnd, interactionWidth } = props;
   const route = (props.data as RoutedData | undefined)?.route;
   // A boolean per edge: re-renders when a node arrives at or leaves its tidied place, not per frame.
-  const inPlace = useStore((s) => !!route && at(s.nodeLookup.get(source)?.position, route.from) && at(s.nodeLookup.get(target)?.position, route.to));
+  const inPlace = useStore((s) => !!route && routeHolds(route, s.nodeLookup.get(source)?.position, s.nodeLookup.get(target)?.position));
   const path = inPlace && route
     ? roundedPath(routeThrough({ x: sourceX, y: sourceY }, route.points, { x: targetX, y: targetY }))
     : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition })[0];

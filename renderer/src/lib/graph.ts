@@ -1,12 +1,13 @@
-/** Pure helpers over the pipeline graph: ids, ports, connection checks, topological rank. */
+/** Pure helpers over the pipeline graph: ids, ports, connection checks, splicing. */
 import type { CatalogNode, CatalogPort } from '../../../core/host/api.ts';
 import type { Pipeline, PipelineEdge } from '../../../core/schema/pipeline.ts';
-import { splitEndpoint } from '../../../core/schema/pipeline.ts';
+import { edgeKey, splitEndpoint } from '../../../core/schema/pipeline.ts';
 import { PORT_NOUN } from './colors.ts';
 
 export type Catalog = Map<string, CatalogNode>;
 
-export const edgeId = (e: PipelineEdge) => `${e.from}->${e.to}`;
+/** An edge's id on the canvas: its key in layout.routes too. */
+export const edgeId = (e: PipelineEdge) => edgeKey(e);
 
 /** A readable unused id from a type: "data.load_csv" → "load_csv", "load_csv_2"... */
 export function freshId(pipeline: Pipeline, type: string, taken: Set<string> = new Set()): string {
