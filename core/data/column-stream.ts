@@ -3,7 +3,7 @@
  * `streamColumns` reads columns in chunks of a fixed number of rows, in the query's row order, and
  * `writeColumnsStreamed` appends JS-computed columns chunk by chunk and writes them beside a base
  * table, as `writeColumns` does with whole columns. Memory is a few chunks, never the row count:
- * the appended rows live in DuckDB, which spills past its cap.
+ * the appended rows wait in Parquet files on disk.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,15 +15,14 @@ import { columnSchemas, copyToParquet, tempName, type ColumnData } from './table
 export interface StreamColumnsOptions {
   /** Rows per chunk handed to `onChunk` (the last one may be shorter). */
   chunkRows: number;
-  /** ORDER BY expression over `fromSql`'s columns; without it, the scan's own order (a file's order). */
-  orderBy?: string;
   signal?: AbortSignal;
 }
 
 /**
- * Read `names` (and ROW_ID) from the FROM-able fragment `fromSql` in chunks of `chunkRows` rows,
- * typed as readColumns types them (numbers, booleans, dates → Float64Array with NaN for missing;
- * text → strings). Each chunk is awaited before the next is read. Returns the number of rows read.
+ * Read `names` (and ROW_ID) from the FROM-able fragment `fromSql` in chunks of `chunkRows` rows, in
+ * its scan order (a Parquet file's own order), typed as readColumns types them (numbers, booleans,
+ * dates → Float64Array with NaN for missing; text → strings). Each chunk is awaited before the
+ * next is read. Returns the number of rows read.
  */
 export async function streamColumns(fromSql: string, names: string[], opts: StreamColumnsOptions, onChunk: (chunk: ColumnsRead) => Promise<void>): Promise<number> {
   const size = Math.max(1, Math.floor(opts.chunkRows));
@@ -38,7 +37,7 @@ export async function streamColumns(fromSql: string, names: string[], opts: Stre
       selects.push(num ?? `CAST(${ident(name)} AS VARCHAR)`);
       return num !== null;
     });
-    const result = await con.stream(`SELECT ${selects.join(', ')} FROM ${fromSql}${opts.orderBy ? ` ORDER BY ${opts.orderBy}` : ''}`);
+    const result = await con.stream(`SELECT ${selects.join(', ')} FROM ${fromSql}`);
     const caches = names.map(() => new Map<number, Map<number, Map<number, string>>>());
     const fresh = () => ({ ids: new Int32Array(size), nums: numeric.map((n) => (n ? new Float64Array(size) : null)), strs: numeric.map((n): (string | null)[] | null => (n ? null : [])) });
     let buf = fresh();

@@ -5,9 +5,9 @@
  *
  * Per chunk: the host reads the raw rows from DuckDB (rawFrameChunks: one scan of the table in its
  * file order; when the model's recipe must be replayed on raw rows, each chunk's rows are read
- * from the recipe's base by ROW_ID), a worker replays the model's recipe on them (rowsMatrixTask), and predictInWorkers scores them on
- * the pool as before (the model shared once, the rows as shared memory). Reading chunk k+1
- * overlaps scoring chunk k. Recipe steps and learners transform and predict each row on its own,
+ * from the recipe's base by ROW_ID), a worker replays the model's recipe on them (rowsMatrixTask),
+ * and predictInWorkers scores them on the pool as before (the model shared once, the rows as
+ * shared memory). Reading chunk k+1 overlaps scoring chunk k. Recipe steps and learners transform and predict each row on its own,
  * so the numbers are those of one whole-table call, bit for bit, in the same row order.
  */
 import { writeColumnsStreamed } from '../data/column-stream.ts';
