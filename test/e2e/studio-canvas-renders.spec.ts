@@ -4,6 +4,7 @@
  * re-renders none, and only the cards in view are in the DOM. Counts renders (React's commits,
  * read through a DevTools-style hook) and elements, never time.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from './support/fixtures.ts';
 import { openFile, pipelineFile, writePipeline } from './support/studio.ts';
 import { countCardRenders, takeCardRenders } from './support/render-count.ts';
@@ -161,4 +162,30 @@ test('zoomed far out, cards leave out the text they hide but keep their handles 
   expect(await page.locator('.react-flow__viewport').evaluate((e) => getComputedStyle(e).willChange)).toBe('transform');
   await page.mouse.up();
   await expect(canvas).not.toHaveAttribute('data-auto-pan', '');
+});
+
+test('Tidy spaces cards that were never on screen by their own height, so tall cards do not overlap', async ({ page, workDir }) => {
+  test.setTimeout(60_000);
+  // One model feeding 40 Docker exports (5 port rows: 165 px tall), first laid out in one long row:
+  // the fitted view shows a few of them, the others are never rendered, so never measured.
+  const ids = Array.from({ length: 40 }, (_, i) => `d${i}`);
+  const doc = pipelineFile('Tall', [{ id: 'train', type: 'ml.train' }, ...ids.map((id) => ({ id, type: 'export.docker' }))], ids.map((id) => `train.model -> ${id}.model`)) as {
+    layout: { positions: Record<string, { x: number; y: number }> };
+  };
+  ids.forEach((id, i) => (doc.layout.positions[id] = { x: (i + 1) * 700, y: 0 }));
+  const file = writePipeline(workDir, 'tall.flow.json', doc);
+  await openFile(page, file);
+  await expect(page.locator('.react-flow__node-card').first()).toBeVisible();
+  expect(await page.locator('.react-flow__node-card').count(), 'cards rendered before Tidy').toBeLessThan(ids.length / 2);
+
+  await page.getByTestId('btn-layout').click();
+  await expect(page.getByTestId('btn-undo')).toHaveAttribute('title', /Auto-layout/);
+  await page.getByTestId('btn-save').click();
+  const saved = async () => (JSON.parse(readFileSync(file, 'utf8')) as typeof doc).layout.positions;
+  await expect.poll(async () => (await saved()).d0.x).not.toBe(700);
+  // ELK stacks the exports in one layer; each one's top is at least a card's height below the previous one's.
+  const positions = await saved();
+  const ys = ids.map((id) => positions[id].y).sort((a, b) => a - b);
+  const gaps = ys.slice(1).map((y, i) => y - ys[i]);
+  expect(Math.min(...gaps), 'closest stacked cards, top to top').toBeGreaterThanOrEqual(165);
 });

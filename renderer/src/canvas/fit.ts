@@ -16,3 +16,14 @@ export function fitAll(flow: ReactFlowInstance, { padding = 0.2, maxZoom = 2, du
 }
 
 export const MIN_ZOOM = 0.1;
+
+/**
+ * A card's size for Tidy: as measured once rendered; before that, the size it was declared with
+ * (to-flow.ts nominalCard). Cards that were never on screen are never measured, and laying them
+ * out at a guessed size stacked tall cards over each other.
+ */
+export const cardSize = (flow: ReactFlowInstance) => (id: string): { width: number; height: number } | undefined => {
+  const n = flow.getNode(id);
+  if (n?.measured?.width && n.measured.height) return { width: n.measured.width, height: n.measured.height };
+  return n?.initialWidth && n.initialHeight ? { width: n.initialWidth, height: n.initialHeight } : undefined;
+};

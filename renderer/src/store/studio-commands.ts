@@ -10,7 +10,7 @@ import { useUiStore } from './use-ui-store.ts';
 import { copySelection, duplicateSelection, layoutAll, paste, removeElements } from './commands.ts';
 import { cancelRun, run } from './actions.ts';
 import { askOpen, askSaveAs, newPipeline, openPath, save } from './files.ts';
-import { fitAll } from '../canvas/fit.ts';
+import { cardSize, fitAll } from '../canvas/fit.ts';
 
 /** The canvas, for commands that move the view; null before it is mounted. */
 export type FlowView = () => ReactFlowInstance | null;
@@ -56,7 +56,7 @@ export function runStudioCommand(command: StudioCommand, flow: FlowView = () => 
       return;
     case 'tidy':
       if (!onCanvas) return;
-      void layoutAll((id) => flow()?.getNode(id)?.measured as { width: number; height: number } | undefined).then(() => requestAnimationFrame(() => flow() && fitAll(flow()!, { padding: 0.2 })));
+      if (flow()) void layoutAll(cardSize(flow()!)).then(() => requestAnimationFrame(() => flow() && fitAll(flow()!, { padding: 0.2 })));
       return;
     case 'run':
       return void (inEditor && run());

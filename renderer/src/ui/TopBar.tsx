@@ -8,7 +8,7 @@ import { askOpen, askSaveAs, newPipeline, save } from '../store/files.ts';
 import { layoutAll, setPipelineName } from '../store/commands.ts';
 import { openExportDialog, producesModel } from '../export/export-actions.ts';
 import { Icon } from './Icon.tsx';
-import { fitAll } from '../canvas/fit.ts';
+import { cardSize, fitAll } from '../canvas/fit.ts';
 
 const fileName = (path: string | null) => (path ? path.split(/[\\/]/).pop() : null);
 
@@ -25,7 +25,7 @@ export function TopBar() {
   const ui = useUiStore.getState();
   const flow = useReactFlow();
   const tidy = () => {
-    void layoutAll((id) => flow.getNode(id)?.measured as { width: number; height: number } | undefined).then(() => requestAnimationFrame(() => fitAll(flow, { padding: 0.2, maxZoom: 1, duration: 200 })));
+    void layoutAll(cardSize(flow)).then(() => requestAnimationFrame(() => fitAll(flow, { padding: 0.2, maxZoom: 1, duration: 200 })));
   };
 
   return (
