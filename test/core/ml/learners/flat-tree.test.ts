@@ -5,8 +5,7 @@ import { MISSING_BIN, binMatrix, fitBinMapper } from '../../../../core/ml/learne
 import type { FlatTree, Matrix } from '../../../../core/ml/learners/types.ts';
 
 /** x0 <= 1 ? (x1 <= 5 ? 10 : 20) : 30, with NaN in x0 going right and NaN in x1 going left. */
-function smallTree(): FlatTree {
-  const b = new FlatTreeBuilder(1);
+function smallTree(b = new FlatTreeBuilder(1)): FlatTree {
   b.addNode(10);
   const l = b.split(0, 0, 1, false, 6, 4);
   const ll = b.split(l, 1, 5, true, 3, 3);
@@ -146,13 +145,7 @@ describe('a finished tree in its compact arrays', () => {
     b.split(0, 0, 1, false, 0.05, 0.05);
     expect(b.finish().cover).toBeInstanceOf(Float64Array);
     b.reset();
-    b.addNode(10);
-    const l = b.split(0, 0, 1, false, 6, 4);
-    const ll = b.split(l, 1, 5, true, 3, 3);
-    b.value[ll] = 10;
-    b.value[ll + 1] = 20;
-    b.value[l + 1] = 30;
-    const again = b.finish();
+    const again = smallTree(b);
     expect(again.cover).toBeInstanceOf(Float32Array);
     expect(again).toEqual(smallTree());
   });
