@@ -162,7 +162,8 @@ async function main() {
     const bound = CAP_BYTES! + overhead;
     const dataPeak = Math.max(...results.map((r) => r.data.peakRss));
     const mlPeak = Math.max(...results.map((r) => r.ml.peakRss));
-    console.log(`\ntime slope (log time / log rows, total of every node): ${slope.toFixed(2)} → ${slope <= 1 ? 'MET' : 'NOT MET'} (target ≤ 1, linear)`);
+    const verdict = Number.isNaN(slope) ? 'not measured (give two sizes or more)' : slope <= 1 ? 'MET' : 'NOT MET';
+    console.log(`\ntime slope (log time / log rows, total of every node): ${slope.toFixed(2)} → ${verdict} (target ≤ 1, linear)`);
     console.log(`data run (load → profile → filter → aggregate) peak RSS ${mb(dataPeak)} vs cap ${CAP} + overhead ${mb(overhead)} = ${mb(bound)} → ${dataPeak <= bound ? 'MET' : 'NOT MET'}`);
     console.log(`ml run (sample → train → predict every row) peak RSS ${mb(mlPeak)} vs ${mb(bound)} → ${mlPeak <= bound ? 'MET' : 'NOT MET'}`);
     if (results.length >= 2) {
