@@ -8,9 +8,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowlineError, ROW_ID, type RunContext, type TableRef } from '../spec/index.ts';
-import { ident, literal, withConnection } from './engine.ts';
-import { appendColumns, numericSelect, readStrings, vectorItems, writeJoined, type ColumnsRead, type WriteColumnsOptions } from './columns.ts';
-import { columnSchemas, copyToParquet, tempName, type ColumnData } from './table-files.ts';
+import { duckdbMemoryLimit, ident, literal, withConnection } from './engine.ts';
+import { appendColumns, joinedSelect, numericSelect, readStrings, vectorItems, writeJoined, type ColumnsRead, type WriteColumnsOptions } from './columns.ts';
+import { columnSchemas, copyToParquet, fileSchema, relation, ROWS_IN_ORDER, tempName, type ColumnData } from './table-files.ts';
 
 export interface StreamColumnsOptions {
   /** Rows per chunk handed to `onChunk` (the last one may be shorter). */
@@ -83,30 +83,49 @@ export async function streamColumns(fromSql: string, names: string[], opts: Stre
   }, opts.signal);
 }
 
+/** Rows [from, to) of a table's file, in file order, as `relation(t)` reads them (visible columns and ROW_ID). */
+function fileRows(t: { path: string }, from: number, to: number): string {
+  const inOrder = t.path.endsWith(ROWS_IN_ORDER);
+  // DuckDB skips the row groups outside the range: reading a chunk costs the chunk, not the file.
+  return `(SELECT ${inOrder ? `file_row_number AS ${ident(ROW_ID)}, ` : ''}* EXCLUDE (file_row_number) FROM read_parquet(${literal(t.path)}, file_row_number = true) WHERE file_row_number >= ${from} AND file_row_number < ${to})`;
+}
+
 /**
  * A new table = `base` plus the columns `produce` appends chunk by chunk in base's FILE order (the
  * order `relation(base)` scans it): what `writeColumns` writes, without holding a whole column.
  * The first chunk names the columns and types them (Float64Array → DOUBLE, text → VARCHAR); every
  * later chunk has the same. Appending fewer or more rows than base has is an INTERNAL error.
  *
- * Each chunk goes to a Parquet part of its own beside the output (removed at the end); the output
- * is base POSITIONAL JOIN the parts, written once. DuckDB holds one chunk while appending, and the
- * join's side of new columns stays within its cap (it spills): a 540k-row table scored under a
- * 16 MB cap. (Joining each chunk to its rows of base and writing the parts end to end took twice
- * as long, 20.5 s against 10.4 s for 1M rows: every row written twice, through small files.)
+ * Each chunk goes to a Parquet part of its own beside the output (removed at the end). When the new
+ * columns fit in a quarter of DuckDB's cap, the output is base POSITIONAL JOIN the parts, written
+ * once (the join holds its side of new columns in memory). Past that, each part is base's rows
+ * for the chunk joined to it, and the output is the parts end to end: every row written twice
+ * (about twice the time: 20.5 s against 10.4 s on 1M rows), but DuckDB holds one chunk. Under a
+ * 1 GB cap, the single join at 16M rows peaked 190 MB above the run at 1M rows.
  */
-export async function writeColumnsStreamed(ctx: RunContext, base: TableRef, produce: (append: (values: Record<string, ColumnData>) => Promise<void>) => Promise<void>, opts: WriteColumnsOptions = {}): Promise<TableRef> {
+export async function writeColumnsStreamed(
+  ctx: RunContext,
+  base: TableRef,
+  produce: (append: (values: Record<string, ColumnData>) => Promise<void>) => Promise<void>,
+  opts: WriteColumnsOptions & { /** Join each chunk to its rows whatever the size (tests). */ joinEachChunk?: boolean } = {},
+): Promise<TableRef> {
   const path = join(ctx.outDir, `${opts.port ?? 'table'}.parquet`);
   const fail = (message: string) => new FlowlineError({ code: 'INTERNAL', nodeId: ctx.nodeId, message: `writeColumnsStreamed: ${message}` });
   const parts: string[] = [];
   return withConnection(async (con) => {
+    const baseCols = (await columnSchemas(con, `SELECT * FROM ${relation(base)}`)).filter((c) => c.name !== ROW_ID);
     let names: string[] | null = null;
     let appended = 0;
+    let whole = true;
     const internal = () => names!.map((_, j) => `c${j}`);
     try {
       await produce(async (values) => {
-        names ??= Object.keys(values);
-        if (!names.length) throw fail('a chunk has no columns.');
+        if (!names) {
+          names = Object.keys(values);
+          if (!names.length) throw fail('a chunk has no columns.');
+          // Doubles, or text about as wide: what the single join would hold.
+          whole = !opts.joinEachChunk && base.rowCount * names.length * 8 <= duckdbMemoryLimit() / 4;
+        }
         const m = values[names[0]]?.length ?? 0;
         if (Object.keys(values).length !== names.length || names.some((n) => values[n]?.length !== m)) throw fail(`a chunk's columns differ from the first chunk's (${names.join(', ')}) or in length.`);
         if (m === 0) return;
@@ -114,13 +133,17 @@ export async function writeColumnsStreamed(ctx: RunContext, base: TableRef, prod
         await appendColumns(con, stage, names.map((n, j) => ({ name: internal()[j], data: values[n] })));
         const part = `${path}.${String(parts.length).padStart(6, '0')}.${stage}.part.parquet`;
         parts.push(part);
-        await copyToParquet(con, `SELECT * FROM ${stage}`, part, { columns: names.length });
+        if (whole) await copyToParquet(con, `SELECT * FROM ${stage}`, part, { columns: names.length });
+        else await copyToParquet(con, joinedSelect(baseCols, fileRows(base, appended, appended + m), stage, names, internal(), opts.drop), part, { columns: baseCols.length + names.length + 1 });
         await con.run(`DROP TABLE ${stage}`);
         appended += m;
       });
       if (appended !== base.rowCount) throw fail(`${appended} rows appended but the table has ${base.rowCount}.`);
       if (!names || !parts.length) return await writeJoined(con, base, '', [], [], path, opts);
-      return await writeJoined(con, base, `read_parquet([${parts.map(literal).join(', ')}])`, names, internal(), path, opts);
+      const all = `read_parquet([${parts.map(literal).join(', ')}])`;
+      if (whole) return await writeJoined(con, base, all, names, internal(), path, opts);
+      const rowCount = await copyToParquet(con, `SELECT * FROM ${all}`, path, { columns: baseCols.length + (names as string[]).length + 1 });
+      return { kind: 'table', path, columns: await fileSchema(path, con), rowCount, recipe: opts.recipe ?? base.recipe };
     } finally {
       for (const part of parts) rmSync(part, { force: true });
     }

@@ -354,7 +354,7 @@ export async function writeJoined(con: DuckDBConnection, base: TableRef, joined:
 }
 
 /** The SELECT writeJoined writes: `baseFrom` (base's visible columns `baseCols`, and ROW_ID) POSITIONAL JOIN `joined`. */
-function joinedSelect(baseCols: ColumnSchema[], baseFrom: string, joined: string, names: string[], internal: string[], dropped: string[] = []): string {
+export function joinedSelect(baseCols: ColumnSchema[], baseFrom: string, joined: string, names: string[], internal: string[], dropped: string[] = []): string {
   const drop = new Set(dropped);
   const projected: string[] = [`b.${ident(ROW_ID)}`];
   for (const c of baseCols) {

@@ -34,6 +34,8 @@ export interface PredictToTableOptions {
   probabilities?: boolean;
   /** Rows per chunk (tests set it small to cross chunk boundaries on small tables). */
   chunkRows?: number;
+  /** Write each chunk joined to its rows, as a table too big for one join is (tests; see writeColumnsStreamed). */
+  joinEachChunk?: boolean;
 }
 
 /** `table` with Predict's columns added (prediction, proba_<class>), scored chunk by chunk. */
@@ -71,5 +73,5 @@ export async function predictToTable(ctx: RunContext, model: ModelValue, table: 
     });
     await inFlight;
     ctx.progress(0.95, 'writing predictions');
-  });
+  }, { joinEachChunk: opts.joinEachChunk });
 }
