@@ -37,24 +37,30 @@ export function pgColumnType(oid: number): ColumnType {
   return 'string';
 }
 
-/** Column arrays from a pg result (rowMode 'array'). */
+/** Column arrays from a pg result (rowMode 'array'), each of the type pgColumnType gives its OID. */
 export function columnsFromPg(fields: PgField[], rows: unknown[][]): JsColumn[] {
-  return fields.map((f, j) => {
+  return fields.map((f, j): JsColumn => {
     const get = (r: unknown[]) => r[j];
-    if (INTEGER_OIDS.has(f.dataTypeID) || NUMBER_OIDS.has(f.dataTypeID)) {
-      return { name: f.name, data: Float64Array.from(rows, (r) => (get(r) === null ? NaN : Number(get(r)))), type: INTEGER_OIDS.has(f.dataTypeID) ? 'integer' : 'number' };
+    const type = pgColumnType(f.dataTypeID);
+    switch (type) {
+      case 'integer':
+      case 'number':
+        return { name: f.name, data: Float64Array.from(rows, (r) => (get(r) === null ? NaN : Number(get(r)))), type };
+      case 'boolean':
+        return { name: f.name, data: Float64Array.from(rows, (r) => (get(r) === null ? NaN : get(r) ? 1 : 0)), type };
+      case 'date':
+      case 'timestamp': {
+        const data = Float64Array.from(rows, (r) => {
+          const v = get(r);
+          if (v === null) return NaN;
+          if (v instanceof Date) return type === 'date' ? Date.UTC(v.getFullYear(), v.getMonth(), v.getDate()) : v.getTime();
+          return Date.parse(String(v));
+        });
+        return { name: f.name, data, type };
+      }
+      default:
+        return { name: f.name, data: rows.map((r) => (get(r) === null ? null : typeof get(r) === 'object' ? JSON.stringify(get(r)) : String(get(r)))), type: 'string' };
     }
-    if (f.dataTypeID === BOOL_OID) return { name: f.name, data: Float64Array.from(rows, (r) => (get(r) === null ? NaN : get(r) ? 1 : 0)), type: 'boolean' };
-    if (f.dataTypeID === DATE_OID || TIMESTAMP_OIDS.has(f.dataTypeID)) {
-      const data = Float64Array.from(rows, (r) => {
-        const v = get(r);
-        if (v === null) return NaN;
-        if (v instanceof Date) return f.dataTypeID === DATE_OID ? Date.UTC(v.getFullYear(), v.getMonth(), v.getDate()) : v.getTime();
-        return Date.parse(String(v));
-      });
-      return { name: f.name, data, type: f.dataTypeID === DATE_OID ? 'date' : 'timestamp' };
-    }
-    return { name: f.name, data: rows.map((r) => (get(r) === null ? null : typeof get(r) === 'object' ? JSON.stringify(get(r)) : String(get(r)))), type: 'string' };
   });
 }
 

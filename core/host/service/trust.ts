@@ -59,7 +59,7 @@ export class TrustGate {
 
   /** After a save: the file is trusted only if none of its side effects is untrusted. */
   async saved(abs: string, pipeline: Pipeline, text: string): Promise<boolean> {
-    const untrusted = await this.untrustedAmong(await this.effects(pipeline, abs));
+    const untrusted = await this.refused(await this.effects(pipeline, abs));
     if (untrusted.length === 0) await this.state.trust(abs, text);
     return untrusted.length === 0;
   }
@@ -91,7 +91,7 @@ export class TrustGate {
     if (!effects.length) return;
     // A file never opened here (a run by path from an earlier session) is judged as opening it would.
     if (request.path) await this.noteFileOnDisk(resolve(this.where.cwd, request.path));
-    const refused = await this.untrustedAmong(effects);
+    const refused = await this.refused(effects);
     if (!refused.length) return;
     const from = request.path ? resolve(this.where.cwd, request.path) : 'This pipeline (not saved)';
     throw new FlowlineError({
@@ -104,11 +104,7 @@ export class TrustGate {
   }
 
   /** Those of `effects` a run would be refused for (remembered as untrusted). */
-  refused(effects: SideEffect[]): Promise<SideEffect[]> {
-    return this.untrustedAmong(effects);
-  }
-
-  private async untrustedAmong(effects: SideEffect[]): Promise<SideEffect[]> {
+  async refused(effects: SideEffect[]): Promise<SideEffect[]> {
     if (!effects.length) return [];
     const untrusted = await this.state.untrustedEffects();
     return effects.filter((e) => untrusted.has(e.key));
