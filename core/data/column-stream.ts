@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { FlowlineError, ROW_ID, type RunContext, type TableRef } from '../spec/index.ts';
 import { duckdbMemoryLimit, ident, literal, withConnection } from './engine.ts';
 import { appendColumns, joinedSelect, numericSelect, readStrings, vectorItems, writeJoined, type ColumnsRead, type WriteColumnsOptions } from './columns.ts';
-import { columnSchemas, copyToParquet, fileSchema, relation, ROWS_IN_ORDER, tempName, type ColumnData } from './table-files.ts';
+import { columnSchemas, copyToParquet, fileSchema, relation, tempName, type ColumnData } from './table-files.ts';
 
 export interface StreamColumnsOptions {
   /** Rows per chunk handed to `onChunk` (the last one may be shorter). */
@@ -83,13 +83,6 @@ export async function streamColumns(fromSql: string, names: string[], opts: Stre
   }, opts.signal);
 }
 
-/** Rows [from, to) of a table's file, in file order, as `relation(t)` reads them (visible columns and ROW_ID). */
-function fileRows(t: { path: string }, from: number, to: number): string {
-  const inOrder = t.path.endsWith(ROWS_IN_ORDER);
-  // DuckDB skips the row groups outside the range: reading a chunk costs the chunk, not the file.
-  return `(SELECT ${inOrder ? `file_row_number AS ${ident(ROW_ID)}, ` : ''}* EXCLUDE (file_row_number) FROM read_parquet(${literal(t.path)}, file_row_number = true) WHERE file_row_number >= ${from} AND file_row_number < ${to})`;
-}
-
 /**
  * A new table = `base` plus the columns `produce` appends chunk by chunk in base's FILE order (the
  * order `relation(base)` scans it): what `writeColumns` writes, without holding a whole column.
@@ -134,7 +127,7 @@ export async function writeColumnsStreamed(
         const part = `${path}.${String(parts.length).padStart(6, '0')}.${stage}.part.parquet`;
         parts.push(part);
         if (whole) await copyToParquet(con, `SELECT * FROM ${stage}`, part, { columns: names.length });
-        else await copyToParquet(con, joinedSelect(baseCols, fileRows(base, appended, appended + m), stage, names, internal(), opts.drop), part, { columns: baseCols.length + names.length + 1 });
+        else await copyToParquet(con, joinedSelect(baseCols, relation(base, { from: appended, to: appended + m }), stage, names, internal(), opts.drop), part, { columns: baseCols.length + names.length + 1 });
         await con.run(`DROP TABLE ${stage}`);
         appended += m;
       });

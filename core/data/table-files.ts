@@ -21,10 +21,13 @@ export type RowIds = Int32Array | Float64Array | Uint32Array | number[];
  */
 export const ROWS_IN_ORDER = '.in-order.parquet';
 
-/** SQL FROM-fragment reading a table's Parquet file (visible columns and ROW_ID). */
-export function relation(t: TableRef | { path: string }): string {
-  if (!t.path.endsWith(ROWS_IN_ORDER)) return `read_parquet(${literal(t.path)})`;
-  return `(SELECT file_row_number AS ${ident(ROW_ID)}, * EXCLUDE (file_row_number) FROM read_parquet(${literal(t.path)}, file_row_number=true))`;
+/** SQL FROM-fragment reading a table's Parquet file (visible columns and ROW_ID); with `rows`, only its file rows [from, to). */
+export function relation(t: TableRef | { path: string }, rows?: { from: number; to: number }): string {
+  const inOrder = t.path.endsWith(ROWS_IN_ORDER);
+  if (!inOrder && !rows) return `read_parquet(${literal(t.path)})`;
+  // A range of file rows: DuckDB skips the row groups outside it (a chunk costs the chunk, not the file).
+  const range = rows ? ` WHERE file_row_number >= ${rows.from} AND file_row_number < ${rows.to}` : '';
+  return `(SELECT ${inOrder ? `file_row_number AS ${ident(ROW_ID)}, ` : ''}* EXCLUDE (file_row_number) FROM read_parquet(${literal(t.path)}, file_row_number=true)${range})`;
 }
 
 /** Map a DuckDB type name to our coarse ColumnType. */
