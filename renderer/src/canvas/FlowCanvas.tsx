@@ -19,6 +19,7 @@ import { buildEdges, buildNodes, GROUP_PREFIX, nominalBounds } from './to-flow.t
 import { fitAll, MIN_ZOOM } from './fit.ts';
 import { ZoomLevelContext, zoomLevelOf } from './zoom-level.ts';
 import { withGroupMembers } from './group-drag.ts';
+import { Icon } from '../ui/Icon.tsx';
 
 // Module scope: a new object per render would remount every node.
 const nodeTypes = { card: NodeCard, note: NoteCard, 'group-box': GroupBox };
@@ -241,7 +242,7 @@ export function FlowCanvas() {
           snapGrid={SNAP_GRID}
           // Cards and edges out of view leave the DOM: a 1,000-node pipeline fitted at the minimum
           // zoom shows about 600, and zoomed in a few dozen, so style, layout, paint and hit testing
-            // scale with what is on screen. xyflow renders a node it has not measured, in view or not,
+          // scale with what is on screen. xyflow renders a node it has not measured, in view or not,
           // unless the node declares its size and handles (to-flow.ts nominalCard), as cards do.
           onlyRenderVisibleElements
         >
@@ -249,7 +250,7 @@ export function FlowCanvas() {
           <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={MINIMAP_STYLE} />
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton className="react-flow__controls-fitview" onClick={() => fitAll(flow)} title="Fit View" aria-label="Fit View">
-              {FIT_VIEW_ICON}
+              <Icon name="fit" size={12} />
             </ControlButton>
           </Controls>
           <Panel position="top-left" className="canvas-tools">
@@ -282,13 +283,6 @@ export function FlowCanvas() {
 // Below this zoom the grid's dots are under a quarter pixel wide, i.e. invisible, yet the pattern
 // would still be repainted and re-rastered on every frame of a pan.
 const dotsVisible = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.25;
-
-// xyflow's own fit-view glyph (its Controls button is replaced by ours: fitAll).
-const FIT_VIEW_ICON = (
-  <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30">
-    <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
-  </svg>
-);
 
 function miniColour(n: Node): string {
   if (n.type === 'note') return '#f2d46b';

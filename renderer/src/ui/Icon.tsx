@@ -21,6 +21,7 @@ const PATHS = {
   up: <path d="M12 19V5M5.5 11.5 12 5l6.5 6.5" />,
   down: <path d="M12 5v14M5.5 12.5 12 19l6.5-6.5" />,
   close: <path d="M6 6l12 12M18 6 6 18" />,
+  fit: <path d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5" />,
   help: (
     <>
       <circle cx="12" cy="12" r="9.5" />
