@@ -26,7 +26,7 @@ export function spillFolder(pid = process.pid, thread = threadId, root = spillRo
  * Remove spill folders: this process's (every thread's) at exit, and at start those of processes
  * that ended without cleaning up (killed, crashed). DuckDB makes its folder only when it spills.
  */
-export function removeSpillFolders(which: 'ours' | 'orphans', root = spillRoot()): void {
+function removeSpillFolders(which: 'ours' | 'orphans', root = spillRoot()): void {
   let names: string[];
   try {
     names = readdirSync(root);

@@ -28,7 +28,7 @@ export interface PgField {
 const STORED_AS: Record<ColumnType, string> = { integer: 'BIGINT', number: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', string: 'VARCHAR', other: 'VARCHAR' };
 
 /** Our column type for a PostgreSQL type OID (what columnsFromPg makes of it). */
-export function pgColumnType(oid: number): ColumnType {
+function pgColumnType(oid: number): ColumnType {
   if (INTEGER_OIDS.has(oid)) return 'integer';
   if (NUMBER_OIDS.has(oid)) return 'number';
   if (oid === BOOL_OID) return 'boolean';

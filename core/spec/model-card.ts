@@ -67,7 +67,7 @@ export const cardNumber = (v: number | null | undefined): string =>
   v === null || v === undefined || Number.isNaN(v) ? '–' : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
 
 /** A reference line as a table row: column, kind, missing share, summary. */
-export const referenceRow = (r: ReferenceLine): string[] => [r.column, r.kind, `${(r.missingRate * 100).toFixed(1)}%`, r.summary];
+const referenceRow = (r: ReferenceLine): string[] => [r.column, r.kind, `${(r.missingRate * 100).toFixed(1)}%`, r.summary];
 
 /** The reference's rows, the prediction's last. */
 export const referenceRows = (card: ModelCard): string[][] =>

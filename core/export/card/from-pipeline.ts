@@ -20,7 +20,7 @@ function readersOfModel(pipeline: Pipeline, nodeId: string, types: string[]) {
 }
 
 /** The written fields of the first Export node exporting `nodeId`'s model; empty when there is none. */
-export function cardTextFor(pipeline: Pipeline, nodeId: string): CardText {
+function cardTextFor(pipeline: Pipeline, nodeId: string): CardText {
   const params = (readersOfModel(pipeline, nodeId, EXPORT_TYPES)[0]?.params ?? {}) as { intended_use?: unknown; limitations?: unknown };
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   return { intendedUse: text(params.intended_use), limitations: text(params.limitations) };

@@ -24,7 +24,7 @@ const DEFAULT_SIZE: Size = { width: 220, height: 110 };
 const LARGE = 100;
 
 /** The graph ELK lays out: every card at its measured size (unmeasured: a default), one edge per pair of nodes. */
-export function elkGraph(p: Pipeline, sizeOf: (id: string) => Size | undefined): ElkNode {
+function elkGraph(p: Pipeline, sizeOf: (id: string) => Size | undefined): ElkNode {
   const ids = new Set(p.nodes.map((n) => n.id));
   const pairs = new Set<string>();
   for (const e of p.edges) {
@@ -56,7 +56,7 @@ export function elkGraph(p: Pipeline, sizeOf: (id: string) => Size | undefined):
 }
 
 /** ELK's answer → each node's top-left corner and each pipeline edge's route (every edge between two nodes shares theirs). */
-export function fromElk(p: Pipeline, laid: ElkNode): Tidied {
+function fromElk(p: Pipeline, laid: ElkNode): Tidied {
   const positions: Record<string, Point> = {};
   for (const c of laid.children ?? []) positions[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
   const lanes = new Map<string, Point[]>();

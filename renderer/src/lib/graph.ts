@@ -7,7 +7,7 @@ import { PORT_NOUN } from './colors.ts';
 export type Catalog = Map<string, CatalogNode>;
 
 /** An edge's id on the canvas: its key in layout.routes too. */
-export const edgeId = (e: PipelineEdge) => edgeKey(e);
+export const edgeId: (e: PipelineEdge) => string = edgeKey;
 
 /** A readable unused id from a type: "data.load_csv" → "load_csv", "load_csv_2"... */
 export function freshId(pipeline: Pipeline, type: string, taken: Set<string> = new Set()): string {
