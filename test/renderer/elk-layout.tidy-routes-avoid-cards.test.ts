@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePipeline } from '../../core/schema/index.ts';
 import { splitEndpoint, type Pipeline } from '../../core/schema/pipeline.ts';
 import { edgeId } from '../../renderer/src/lib/graph.ts';
-import { elkLayout, notesFollow, roundedPath, routeThrough, type Point } from '../../renderer/src/lib/elk-layout.ts';
+import { roundedPath, routeThrough, type Point } from '../../core/schema/route-path.ts';
+import { elkLayout, notesFollow } from '../../renderer/src/lib/elk-layout.ts';
 
 const TEMPLATES = new URL('../../templates/', import.meta.url).pathname;
 const elk = new ELK({ algorithms: ['layered'] });

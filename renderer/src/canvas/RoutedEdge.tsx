@@ -6,7 +6,7 @@
 import { memo } from 'react';
 import { BaseEdge, getBezierPath, useStore, type EdgeProps } from '@xyflow/react';
 import { routeHolds, type EdgeRoute } from '../../../core/schema/pipeline.ts';
-import { roundedPath, routeThrough } from '../lib/elk-layout.ts';
+import { roundedPath, routeThrough } from '../../../core/schema/route-path.ts';
 
 type RoutedData = { type: string; route?: EdgeRoute };
 
