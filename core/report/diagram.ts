@@ -2,7 +2,9 @@
  * The pipeline as an SVG diagram, laid out from the positions saved in the file (the canvas the
  * analyst arranged), with each node's title, id and run status, its edges and sticky notes. A node
  * without a saved position is placed by its depth in the graph, so a hand-written file draws too.
+ * An edge Tidy routed follows its lane between the cards, as on the canvas.
  */
+import { roundedPath, routeThrough, type Point } from '../schema/route-path.ts';
 import { esc } from './html.ts';
 
 export interface DiagramNode {
@@ -17,7 +19,8 @@ export interface DiagramNode {
 
 export interface Diagram {
   nodes: DiagramNode[];
-  edges: { from: string; to: string }[];
+  /** `lane`: Tidy's route between the two cards (layout.routes), when it still holds. */
+  edges: { from: string; to: string; lane?: Point[] }[];
   notes: { text: string; x: number; y: number; width?: number }[];
 }
 
@@ -101,7 +104,11 @@ export function diagramSvg(d: Diagram): string {
     // Forward: right side to left side. Back to an earlier column (a wrapped row): bottom to top,
     // so the curve does not sweep across the whole diagram.
     const forward = b.x >= a.x + W - 10;
-    const path = forward
+    // The canvas's cards are at least as wide and tall as these, at the same corners, so a lane
+    // that cleared them clears these too.
+    const path = e.lane
+      ? roundedPath(routeThrough({ x: a.x + W, y: a.y + H / 2 }, e.lane, { x: b.x, y: b.y + H / 2 }))
+      : forward
       ? (() => {
           const sx = a.x + W, sy = a.y + H / 2, tx = b.x, ty = b.y + H / 2;
           const bend = Math.max(30, (tx - sx) / 2);

@@ -11,7 +11,7 @@ import type { RunSummary } from '../spec/run-events.ts';
 import type { RunRecord } from '../spec/run-log.ts';
 import type { PortValue, TableRef } from '../spec/values.ts';
 import type { ReportInput } from './render-report.ts';
-import { splitEndpoint } from '../schema/pipeline.ts';
+import { edgeKey, routeHolds, splitEndpoint } from '../schema/pipeline.ts';
 
 /** The values one node produced, as the report sorts them. */
 export interface NodeValues {
@@ -99,7 +99,12 @@ export async function reportOfRun(run: FinishedRun): Promise<ReportInput> {
     seed: record?.seed ?? pipeline.seed,
     diagram: {
       nodes: pipeline.nodes.map((n) => ({ id: n.id, title: specOf.get(n.type)?.title ?? n.type, category: specOf.get(n.type)?.category ?? '', x: positions[n.id]?.x, y: positions[n.id]?.y, status: byId.get(n.id)?.status })),
-      edges: pipeline.edges.map((e) => ({ from: splitEndpoint(e.from).node, to: splitEndpoint(e.to).node })),
+      edges: pipeline.edges.map((e) => {
+        const [from, to] = [splitEndpoint(e.from).node, splitEndpoint(e.to).node];
+        // Tidy's lane, as the studio draws it: only while both nodes stand where Tidy put them.
+        const route = pipeline.layout?.routes?.[edgeKey(e)];
+        return { from, to, ...(route && routeHolds(route, positions[from], positions[to]) ? { lane: route.points } : {}) };
+      }),
       notes: (pipeline.layout?.notes ?? []).map((n) => ({ text: n.text, x: n.x, y: n.y, width: n.width })),
     },
     ...(await sectionsOf(nodes)),
