@@ -101,9 +101,10 @@ export async function reportOfRun(run: FinishedRun): Promise<ReportInput> {
       nodes: pipeline.nodes.map((n) => ({ id: n.id, title: specOf.get(n.type)?.title ?? n.type, category: specOf.get(n.type)?.category ?? '', x: positions[n.id]?.x, y: positions[n.id]?.y, status: byId.get(n.id)?.status })),
       edges: pipeline.edges.map((e) => {
         const [from, to] = [splitEndpoint(e.from).node, splitEndpoint(e.to).node];
-        // Tidy's lane, as the studio draws it: only while both nodes stand where Tidy put them.
+        // Tidy's lane, as the studio draws it, while both nodes stand where Tidy put them. A lane
+        // without a bend joins neighbouring columns, where the ordinary curve meets no card either.
         const route = pipeline.layout?.routes?.[edgeKey(e)];
-        return { from, to, ...(route && routeHolds(route, positions[from], positions[to]) ? { lane: route.points } : {}) };
+        return { from, to, ...(route && route.points.length > 2 && routeHolds(route, positions[from], positions[to]) ? { lane: route.points } : {}) };
       }),
       notes: (pipeline.layout?.notes ?? []).map((n) => ({ text: n.text, x: n.x, y: n.y, width: n.width })),
     },
