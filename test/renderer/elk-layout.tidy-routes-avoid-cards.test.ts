@@ -12,16 +12,25 @@ import { parsePipeline } from '../../core/schema/index.ts';
 import { splitEndpoint, type Pipeline } from '../../core/schema/pipeline.ts';
 import { edgeId } from '../../renderer/src/lib/graph.ts';
 import { roundedPath, routeThrough, type Point } from '../../core/schema/route-path.ts';
-import { elkLayout, notesFollow } from '../../renderer/src/lib/elk-layout.ts';
+import { elkLayout, notesFollow, type Card } from '../../renderer/src/lib/elk-layout.ts';
+import { nominalCard } from '../../renderer/src/canvas/to-flow.ts';
+import { catalogEntry } from '../../core/host/service/catalog.ts';
+import { NODES } from '../../nodes/index.ts';
 
 const TEMPLATES = new URL('../../templates/', import.meta.url).pathname;
 const elk = new ELK({ algorithms: ['layered'] });
 const layout = (g: Parameters<typeof elk.layout>[0]) => elk.layout(g);
 const CARD = { width: 220, height: 110 };
 
+/** A card as the canvas declares it before measuring (to-flow.ts nominalCard): its size and handles. */
+function cardOf(type: string): Card {
+  const { width, height, handles } = nominalCard(catalogEntry(NODES.find((s) => s.type === type)!));
+  return { width, height, handles: handles.map((h) => ({ id: h.id!, side: h.type === 'source' ? 'out' : 'in', y: h.y + h.height! / 2 })) };
+}
+
 /** Does the segment a→b pass through the inside of the box (shrunk by 2 px)? Axis-parallel segments only, as routes are. */
-function crosses(a: Point, b: Point, box: Point): boolean {
-  const [x0, x1, y0, y1] = [box.x + 2, box.x + CARD.width - 2, box.y + 2, box.y + CARD.height - 2];
+function crosses(a: Point, b: Point, box: Point, size = CARD): boolean {
+  const [x0, x1, y0, y1] = [box.x + 2, box.x + size.width - 2, box.y + 2, box.y + size.height - 2];
   if (Math.abs(a.y - b.y) < 0.5) return a.y > y0 && a.y < y1 && Math.max(a.x, b.x) > x0 && Math.min(a.x, b.x) < x1;
   if (Math.abs(a.x - b.x) < 0.5) return a.x > x0 && a.x < x1 && Math.max(a.y, b.y) > y0 && Math.min(a.y, b.y) < y1;
   throw new Error(`a diagonal run from (${a.x}, ${a.y}) to (${b.x}, ${b.y})`);
@@ -40,6 +49,23 @@ describe('Tidy with ELK', () => {
       expect(routes[edgeId(e)], edgeId(e)).toMatchObject({ from: positions[a], to: positions[b] });
     }
     expect(await throughCards(p)).toEqual([]);
+  });
+
+  it.each(templates)('%s: with the cards\' handles known, every edge leaves and enters its lane at its handles', async (name) => {
+    const p: Pipeline = parsePipeline(readFileSync(join(TEMPLATES, name), 'utf8'), name);
+    const cards = new Map(p.nodes.map((n) => [n.id, cardOf(n.type)]));
+    const { positions, routes } = await elkLayout(p, (id) => cards.get(id), layout);
+    for (const e of p.edges) {
+      const [from, to] = [splitEndpoint(e.from), splitEndpoint(e.to)];
+      const lane = routes[edgeId(e)].points;
+      const handleY = (node: string, side: 'in' | 'out', port: string) => positions[node].y + cards.get(node)!.handles!.find((h) => h.side === side && h.id === port)!.y;
+      expect(lane[0], `${edgeId(e)} leaves at ${e.from}`).toEqual({ x: positions[from.node].x + cards.get(from.node)!.width, y: handleY(from.node, 'out', from.port) });
+      expect(lane.at(-1), `${edgeId(e)} enters at ${e.to}`).toEqual({ x: positions[to.node].x, y: handleY(to.node, 'in', to.port) });
+      for (const [id, box] of Object.entries(positions)) {
+        if (id === from.node || id === to.node) continue;
+        expect(lane.some((q, i) => i > 0 && crosses(lane[i - 1], q, box, cards.get(id)!)), `${edgeId(e)} through ${id}`).toBe(false);
+      }
+    }
   });
 
   it('a note moves with the card nearest to it, keeping its offset', () => {

@@ -1,4 +1,5 @@
 import { getViewportForBounds, type ReactFlowInstance } from '@xyflow/react';
+import type { Card } from '../lib/elk-layout.ts';
 
 /**
  * Fit every node in view, rendered or not. xyflow's own fitView waits until every node is measured
@@ -18,12 +19,14 @@ export function fitAll(flow: ReactFlowInstance, { padding = 0.2, maxZoom = 2, du
 export const MIN_ZOOM = 0.1;
 
 /**
- * A card's size for Tidy: as measured once rendered; before that, the size it was declared with
+ * A card's size and handles for Tidy: as measured once rendered; before that, as declared
  * (to-flow.ts nominalCard). Cards that were never on screen are never measured, and laying them
  * out at a guessed size stacked tall cards over each other.
  */
-export const cardSize = (flow: ReactFlowInstance) => (id: string): { width: number; height: number } | undefined => {
+export const cardSize = (flow: ReactFlowInstance) => (id: string): Card | undefined => {
   const n = flow.getNode(id);
-  if (n?.measured?.width && n.measured.height) return { width: n.measured.width, height: n.measured.height };
-  return n?.initialWidth && n.initialHeight ? { width: n.initialWidth, height: n.initialHeight } : undefined;
+  const measured = flow.getInternalNode(id)?.internals.handleBounds;
+  const handles = (measured ? [...(measured.source ?? []), ...(measured.target ?? [])] : n?.handles ?? []).map((h) => ({ id: h.id ?? '', side: h.type === 'source' ? ('out' as const) : ('in' as const), y: h.y + (h.height ?? 0) / 2 }));
+  if (n?.measured?.width && n.measured.height) return { width: n.measured.width, height: n.measured.height, handles };
+  return n?.initialWidth && n.initialHeight ? { width: n.initialWidth, height: n.initialHeight, handles } : undefined;
 };

@@ -7,13 +7,17 @@
  * ELK takes seconds on a few hundred nodes (bench/tidy.ts), so the studio runs it in a web worker
  * (elk-worker-client.ts); this module only builds its input and reads its answer.
  */
-import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { EdgeRoute, Pipeline } from '../../../core/schema/pipeline.ts';
-import { splitEndpoint } from '../../../core/schema/pipeline.ts';
+import { edgeKey, splitEndpoint } from '../../../core/schema/pipeline.ts';
 import type { Point } from '../../../core/schema/route-path.ts';
-import { edgeId } from './graph.ts';
 
 export type Size = { width: number; height: number };
+/**
+ * A card as Tidy sees it: its size and, when known, its handles (`y`: the handle's centre below the
+ * card's top). ELK gets the handles as fixed ports, so each lane starts and ends at its handle.
+ */
+export type Card = Size & { handles?: { id: string; side: 'in' | 'out'; y: number }[] };
 export interface Tidied {
   positions: Record<string, Point>;
   routes: Record<string, EdgeRoute>;
@@ -23,13 +27,22 @@ const DEFAULT_SIZE: Size = { width: 220, height: 110 };
 /** Past this many nodes Tidy trades some straightness for speed. */
 const LARGE = 100;
 
-/** The graph ELK lays out: every card at its measured size (unmeasured: a default), one edge per pair of nodes. */
-function elkGraph(p: Pipeline, sizeOf: (id: string) => Size | undefined): ElkNode {
+/**
+ * The graph ELK lays out: every card at its measured size (unmeasured: a default). An edge between
+ * two known handles runs port to port; one whose handles are unknown joins the two cards (every
+ * such edge between the same two cards shares one).
+ */
+function elkGraph(p: Pipeline, cardOf: (id: string) => Card | undefined): ElkNode {
   const ids = new Set(p.nodes.map((n) => n.id));
-  const pairs = new Set<string>();
+  const cards = new Map(p.nodes.map((n): [string, Card] => [n.id, cardOf(n.id) ?? DEFAULT_SIZE]));
+  const ports = new Set([...cards].flatMap(([id, c]) => (c.handles ?? []).map((h) => portId(h.side, `${id}.${h.id}`))));
+  const edges = new Map<string, ElkExtendedEdge>();
   for (const e of p.edges) {
     const [a, b] = [splitEndpoint(e.from).node, splitEndpoint(e.to).node];
-    if (ids.has(a) && ids.has(b) && a !== b) pairs.add(`${a}\n${b}`);
+    if (!ids.has(a) || !ids.has(b) || a === b) continue;
+    const [out, into] = [portId('out', e.from), portId('in', e.to)];
+    if (ports.has(out) && ports.has(into)) edges.set(edgeKey(e), { id: edgeKey(e), sources: [out], targets: [into] });
+    else edges.set(`${a}\n${b}`, { id: `${a}\n${b}`, sources: [a], targets: [b] });
   }
   return {
     id: 'root',
@@ -47,15 +60,23 @@ function elkGraph(p: Pipeline, sizeOf: (id: string) => Size | undefined): ElkNod
       'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
       'elk.separateConnectedComponents': 'true',
     },
-    children: p.nodes.map((n) => ({ id: n.id, ...(sizeOf(n.id) ?? DEFAULT_SIZE) })),
-    edges: [...pairs].map((pair) => {
-      const [a, b] = pair.split('\n');
-      return { id: pair, sources: [a], targets: [b] };
+    children: p.nodes.map((n) => {
+      const { width, height, handles = [] } = cards.get(n.id)!;
+      if (!handles.length) return { id: n.id, width, height };
+      return {
+        id: n.id, width, height,
+        layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
+        ports: handles.map((h) => ({ id: portId(h.side, `${n.id}.${h.id}`), x: h.side === 'in' ? 0 : width, y: h.y, width: 0, height: 0, layoutOptions: { 'elk.port.side': h.side === 'in' ? 'WEST' : 'EAST' } })),
+      };
     }),
+    edges: [...edges.values()],
   };
 }
 
-/** ELK's answer → each node's top-left corner and each pipeline edge's route (every edge between two nodes shares theirs). */
+/** An ELK port's id: an input and an output of one card may share a name (a pass-through table). */
+const portId = (side: 'in' | 'out', endpoint: string) => `${side}:${endpoint}`;
+
+/** ELK's answer → each node's top-left corner and each pipeline edge's route (port to port, else the two cards' shared one). */
 function fromElk(p: Pipeline, laid: ElkNode): Tidied {
   const positions: Record<string, Point> = {};
   for (const c of laid.children ?? []) positions[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
@@ -67,8 +88,8 @@ function fromElk(p: Pipeline, laid: ElkNode): Tidied {
   const routes: Record<string, EdgeRoute> = {};
   for (const e of p.edges) {
     const [a, b] = [splitEndpoint(e.from).node, splitEndpoint(e.to).node];
-    const points = lanes.get(`${a}\n${b}`);
-    if (points && positions[a] && positions[b]) routes[edgeId(e)] = { points, from: positions[a], to: positions[b] };
+    const points = lanes.get(edgeKey(e)) ?? lanes.get(`${a}\n${b}`);
+    if (points && positions[a] && positions[b]) routes[edgeKey(e)] = { points, from: positions[a], to: positions[b] };
   }
   return { positions, routes };
 }
@@ -91,6 +112,6 @@ export function notesFollow(p: Pipeline, positions: Record<string, Point>, card:
 /** ELK's layout of a graph: the studio's web worker (elk-worker-client.ts), or elkjs on this thread (tests, bench). */
 export type Layout = (graph: ElkNode) => Promise<ElkNode>;
 
-export async function elkLayout(p: Pipeline, sizeOf: (id: string) => Size | undefined, layout: Layout): Promise<Tidied> {
-  return fromElk(p, await layout(elkGraph(p, sizeOf)));
+export async function elkLayout(p: Pipeline, cardOf: (id: string) => Card | undefined, layout: Layout): Promise<Tidied> {
+  return fromElk(p, await layout(elkGraph(p, cardOf)));
 }

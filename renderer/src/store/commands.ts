@@ -1,7 +1,7 @@
 /** Named edit commands over the document store: each is one undoable step. */
 import type { Pipeline, PipelineEdge, PipelineNode } from '../../../core/schema/pipeline.ts';
 import { NODE_ID, splitEndpoint } from '../../../core/schema/pipeline.ts';
-import { elkLayout, notesFollow, type Size } from '../lib/elk-layout.ts';
+import { elkLayout, notesFollow, type Card } from '../lib/elk-layout.ts';
 import { layoutInWorker } from '../lib/elk-worker-client.ts';
 import { connectionProblem, edgeReplacedBy, freshId, spliceIntoEdge, withEdge, edgeId } from '../lib/graph.ts';
 import { useDocStore } from './use-doc-store.ts';
@@ -231,12 +231,12 @@ export function duplicateSelection(): void {
 
 // ---- layout, notes, groups ---------------------------------------------------------------
 
-/** Tidy with elkjs (lib/elk-layout.ts); `sizeOf` gives each card's measured size. One undoable step. */
-export async function layoutAll(sizeOf: (id: string) => Size | undefined = () => undefined): Promise<void> {
+/** Tidy with elkjs (lib/elk-layout.ts); `cardOf` gives each card's size and handles. One undoable step. */
+export async function layoutAll(cardOf: (id: string) => Card | undefined = () => undefined): Promise<void> {
   const { pipeline, loadCount } = doc();
   let tidied: Awaited<ReturnType<typeof elkLayout>>;
   try {
-    tidied = await elkLayout(pipeline, sizeOf, layoutInWorker);
+    tidied = await elkLayout(pipeline, cardOf, layoutInWorker);
   } catch (e) {
     return void useUiStore.getState().toast((e as Error).message, 'error');
   }
