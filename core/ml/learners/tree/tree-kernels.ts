@@ -22,6 +22,16 @@
  *           from the walk's `values` (leaves with equal values share them)
  */
 
+import {
+  ADD, AND, BLOCK, BR_IF, END, EQ, F64, F64ADD, F64MUL, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, F64_GT, F64_LOAD, F64_NE, F64_STORE, GE_S, GT_S, I32,
+  I32_LOAD, I32_STORE, LE_S_, LE_U, LOOP, LT_S, MEMORY_FILL, MUL, NE, OR, PAGE_BYTES, SHL, SUB, U8_LOAD, V128, V128_LOAD, V128_LOAD64_ZERO, V128_STORE, XOR,
+  f64c, get, i32c, name, section, set, tee, uleb, vec, wasm, type KernelMemory,
+} from '../wasm/encoder.ts';
+
+export { PAGE_BYTES, type KernelMemory };
+
+const f64one = f64c(1);
+
 export interface TreeKernels {
   /**
    * Fills a histogram (zeroed first) from rows idx[start, stop): (g, h) pair and count + 1 per (row, feature),
@@ -56,67 +66,10 @@ export interface TreeKernels {
 /** Bytes per feature in a histogram (256 slots × 3 doubles); hist-grower.ts's STRIDE × 8. */
 export const FEATURE_BYTES = 256 * 3 * 8;
 
-// --- a minimal WebAssembly encoder (only what the three functions below use) ---
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const i32c = (n: number) => [0x41, ...sleb(n)];
-const f64one = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
-const mem = (op: number, align: number, offset = 0) => [op, align, ...uleb(offset)];
-const I32_LOAD = (off = 0) => mem(0x28, 2, off);
-const I32_STORE = mem(0x36, 2);
-const U8_LOAD = mem(0x2d, 0);
-const F64_LOAD = (off: number) => mem(0x2b, 3, off);
-const F64_STORE = (off: number) => mem(0x39, 3, off);
-const V128_LOAD = [0xfd, 0x00, 3, 0];
-/** Loads 8 bytes (two f32: gradient, hessian) into the low half of a v128. */
-const V128_LOAD64_ZERO = [0xfd, 0x5d, 3, 0];
-/** The low two f32 lanes widened to an f64x2 (exact). */
-const F64X2_PROMOTE_LOW_F32X4 = [0xfd, 0x5f];
-const V128_STORE = [0xfd, 0x0b, 3, 0];
-/** memory.fill (bulk memory): dest, value, byte count. */
-const MEMORY_FILL = [0xfc, 0x0b, 0x00];
-const F64X2_ADD = [0xfd, 0xf0, 0x01];
-const [ADD, SUB, MUL, AND, OR, SHL, F64ADD, F64MUL] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x74, 0xa0, 0xa2];
-const [LE_S_, GT_S] = [0x4c, 0x4a];
-const [EQ, NE, LT_S, GE_S, LE_U, XOR, F64_NE, F64_GT] = [0x46, 0x47, 0x48, 0x4e, 0x4d, 0x73, 0x62, 0x64];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const BR_IF = (l: number) => [0x0d, l];
 
 /** One (g, h) pair plus, with `count`, one row count: hist slot at local `p` (already computed). */
 function addPair(p: number, v: number, count: boolean): number[] {
-  const pair = [...get(p), ...get(p), ...V128_LOAD, ...get(v), ...F64X2_ADD, ...V128_STORE];
+  const pair = [...get(p), ...get(p), ...V128_LOAD(), ...get(v), ...F64X2_ADD, ...V128_STORE()];
   if (!count) return pair;
   return [...pair, ...get(p), ...get(p), ...F64_LOAD(16), ...f64one, F64ADD, ...F64_STORE(16)];
 }
@@ -149,7 +102,7 @@ function histRowsBody(): number[] {
     ...get(8), ...get(5), GE_S, ...BR_IF(0),
     ...LOOP,
     ...get(2), ...get(8), ...i32c(2), SHL, ADD, ...I32_LOAD(), ...set(9),
-    ...get(3), ...get(9), ...i32c(3), SHL, ADD, ...V128_LOAD64_ZERO, ...F64X2_PROMOTE_LOW_F32X4, ...set(14),
+    ...get(3), ...get(9), ...i32c(3), SHL, ADD, ...V128_LOAD64_ZERO(), ...F64X2_PROMOTE_LOW_F32X4, ...set(14),
     ...get(1), ...get(9), ...get(7), MUL, ADD, ...set(10),
     ...featureLoop(0, 6, 10, 11, 12, 13, 14, true),
     ...get(8), ...i32c(1), ADD, ...tee(8), ...get(5), LT_S, ...BR_IF(0),
@@ -168,7 +121,7 @@ function histAllBody(): number[] {
     ...BLOCK,
     ...get(6), ...get(3), GE_S, ...BR_IF(0),
     ...LOOP,
-    ...get(11), ...V128_LOAD64_ZERO, ...F64X2_PROMOTE_LOW_F32X4, ...set(12),
+    ...get(11), ...V128_LOAD64_ZERO(), ...F64X2_PROMOTE_LOW_F32X4, ...set(12),
     ...featureLoop(0, 4, 7, 8, 9, 10, 12, false),
     ...get(7), ...get(5), ADD, ...set(7),
     ...get(11), ...i32c(8), ADD, ...set(11),
@@ -326,19 +279,6 @@ function moduleBytes(fixedRowBytes: number, shared = false): Uint8Array {
   ]);
 }
 
-/** The little of the WebAssembly API used here (the Node type-check config has no DOM lib). */
-export interface KernelMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => KernelMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-export const PAGE_BYTES = 65536;
 /** 2 GB: the kernels' addresses stay below 2^31 (their loop bounds are signed). */
 const MAX_WASM_PAGES = 32768;
 
