@@ -31,6 +31,8 @@ import { LEARNERS } from '../core/ml/learners/index.ts';
 import { histGradientBoosting } from '../core/ml/learners/tree/hist-gradient-boosting.ts';
 import { randomForest, type RandomForestState } from '../core/ml/learners/tree/random-forest.ts';
 import { kernelMemory, loadTreeKernels } from '../core/ml/learners/tree/tree-kernels.ts';
+import { binaryLogisticKernel } from '../core/ml/learners/linear-kernels.ts';
+import { linearDecision, probaFromDecision, type LinearClassifierState } from '../core/ml/learners/logistic.ts';
 import { histHelperStats } from '../core/ml/learners/tree/hist-helper.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -229,6 +231,7 @@ async function main() {
   const rows: Row[] = [];
   const viaPredictNode: string[] = [];
   let helperLine = '';
+  let logisticLine = '';
   // As the Train node's single fit: it may use every core (model.ts FIT_THREADS).
   const opts = { task: 'binary' as const, seed: 0, threads: availableParallelism() };
 
@@ -278,6 +281,12 @@ async function main() {
     for (let i = 0; i < 10; i++) logreg.predict(lr, test);
     const calls = Array.from({ length: 20 }, () => time(() => logreg.predict(lr, test)));
     const [lrPred, lrPredict] = calls.reduce((a, b) => (b[1] < a[1] ? b : a));
+    // The JavaScript loops predict used before its WebAssembly kernel, timed the same way in the same run.
+    const jsPredict = () => probaFromDecision(linearDecision(lr as LinearClassifierState, test), test.rows, 2);
+    for (let i = 0; i < 10; i++) jsPredict();
+    const lrJs = Math.min(...Array.from({ length: 20 }, () => time(jsPredict)[1]));
+    const lrKernel = binaryLogisticKernel(Float64Array.of(1), 0, Float64Array.of(1), 1, 1) ? 'WebAssembly SIMD kernel' : 'JavaScript loops (no WebAssembly SIMD)';
+    logisticLine = `logistic regression predict: ${lrKernel} ${(lrPredict * 1000).toFixed(2)} ms; the JavaScript loops ${(lrJs * 1000).toFixed(2)} ms (${(lrJs / lrPredict).toFixed(2)}×)`;
     if (sk) targets.push(`logistic regression predict ${(lrPredict * 1000).toFixed(1)} ms vs sklearn ${(sk.logreg.predict * 1000).toFixed(1)} ms, target near sklearn's (≤ 1.5×): ${verdict(lrPredict <= 1.5 * sk.logreg.predict)}`);
     const score = lrPred.proba ? lrPred.proba.filter((_, i) => i % 2 === 1) : lrPred.values;
     rows.push({ model: 'logistic_regression', ourFit: lrFit, ourFitCpu: lrCpu, skFit: sk?.logreg.fit, skFitCpu: sk?.logreg.fitCpu, ourPredict: lrPredict, skPredict: sk?.logreg.predict, ourAuc: rocAuc(yTest, score), skAuc: sk?.logreg.auc });
@@ -299,6 +308,7 @@ async function main() {
     );
   }
   if (helperLine) console.log(helperLine);
+  if (logisticLine) console.log(logisticLine);
   if (viaPredictNode.length) console.log(`predict ${ROWS} rows through the Predict node's path (2 pool workers, warm): ${viaPredictNode.join('; ')}`);
   if (targets.length) console.log(`targets:\n  ${targets.join('\n  ')}`);
   await pool.close();

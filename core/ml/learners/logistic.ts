@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits.ts';
 import { nClassesOf, requireCols, requireFinite, requireTarget, rowWeights } from './check-input.ts';
 import { lbfgs, type LbfgsResult } from './optim/lbfgs.ts';
+import { binaryLogisticKernel } from './linear-kernels.ts';
 import type { Convergence } from './convergence.ts';
 import type { FitData, Learner, Matrix, Prediction } from './types.ts';
 
@@ -380,6 +381,8 @@ export const logisticRegression: Learner<typeof logisticParams, LinearClassifier
   fit,
   predict(state, X) {
     requireCols(X, state.nFeatures, 'Logistic regression');
-    return probaFromDecision(linearDecision(state, X), X.rows, state.nClasses);
+    // Two classes: one WebAssembly SIMD pass (same decisions and labels, probabilities within a few ulps).
+    const fast = state.intercept.length === 1 ? binaryLogisticKernel(state.coef, state.intercept[0], X.data, X.rows, state.nFeatures) : null;
+    return fast ?? probaFromDecision(linearDecision(state, X), X.rows, state.nClasses);
   },
 };
