@@ -83,6 +83,69 @@ export function tinyClassifier(w = [0.8, -1.5, 0.6], b = -0.3, classes = ['no', 
   });
 }
 
+/**
+ * The tiny tree classifier's P(yes) for one row: two trees summed, as TreeEnsembleRegressor does
+ * (in float32, then cast to double). Tree 0 splits on x <= 0.5, then color code <= 0.5; tree 1 on flag.
+ */
+export function tinyTreeProbability(row: { x: number; flag: boolean; color: string }): number {
+  const code = TINY_COLORS.indexOf(row.color);
+  const t0 = row.x <= 0.5 ? 0.2 : code <= 0.5 ? 0.7 : 0.4;
+  const t1 = row.flag ? 0.05 : 0.25;
+  return Math.fround(Math.fround(t0) + Math.fround(t1));
+}
+
+/**
+ * The tiny classifier's inputs and outputs, scored by two small trees instead of a logistic
+ * function: every operator gives a row the same bits wherever it sits in a batch, so the bundle
+ * server may score concurrent requests together (micro-batching).
+ */
+export function tinyTreeClassifier(classes = ['no', 'yes']): Uint8Array {
+  const strings = (name: string, values: string[]) => ({ name, type: A.STRINGS, strings: values.map(bytes) });
+  const ints = (name: string, values: number[]) => ({ name, type: A.INTS, ints: values });
+  const floats = (name: string, values: number[]) => ({ name, type: A.FLOATS, floats: values });
+  return encode({
+    name: 'tiny_tree_classifier',
+    input: [io('x', DOUBLE, ['N', 1]), io('flag', DOUBLE, ['N', 1]), io('color', STRING, ['N', 1])],
+    output: [io('label', STRING, ['N']), io('probabilities', DOUBLE, ['N', 2])],
+    initializer: [doubles('one', [1], [1])],
+    node: [
+      node('LabelEncoder', ['color'], ['color_f'], [
+        { name: 'keys_strings', type: A.STRINGS, strings: TINY_COLORS.map(bytes) },
+        { name: 'values_floats', type: A.FLOATS, floats: TINY_COLORS.map((_, i) => i) },
+        { name: 'default_float', type: A.FLOAT, f: -1 },
+      ], 'ai.onnx.ml'),
+      node('Cast', ['color_f'], ['color_d'], [{ name: 'to', type: A.INT, i: DOUBLE }]),
+      node('Concat', ['x', 'flag', 'color_d'], ['X'], [{ name: 'axis', type: A.INT, i: 1 }]),
+      node('TreeEnsembleRegressor', ['X'], ['p1_f'], [
+        ints('nodes_treeids', [0, 0, 0, 0, 0, 1, 1, 1]),
+        ints('nodes_nodeids', [0, 1, 2, 3, 4, 0, 1, 2]),
+        ints('nodes_featureids', [0, 0, 2, 0, 0, 1, 0, 0]),
+        floats('nodes_values', [0.5, 0, 0.5, 0, 0, 0.5, 0, 0]),
+        strings('nodes_modes', ['BRANCH_LEQ', 'LEAF', 'BRANCH_LEQ', 'LEAF', 'LEAF', 'BRANCH_LEQ', 'LEAF', 'LEAF']),
+        ints('nodes_truenodeids', [1, 0, 3, 0, 0, 1, 0, 0]),
+        ints('nodes_falsenodeids', [2, 0, 4, 0, 0, 2, 0, 0]),
+        ints('target_treeids', [0, 0, 0, 1, 1]),
+        ints('target_nodeids', [1, 3, 4, 1, 2]),
+        ints('target_ids', [0, 0, 0, 0, 0]),
+        floats('target_weights', [0.2, 0.7, 0.4, 0.25, 0.05]),
+        { name: 'n_targets', type: A.INT, i: 1 },
+      ], 'ai.onnx.ml'),
+      node('Cast', ['p1_f'], ['p1'], [{ name: 'to', type: A.INT, i: DOUBLE }]),
+      node('Sub', ['one', 'p1'], ['p0']),
+      node('Concat', ['p0', 'p1'], ['probabilities'], [{ name: 'axis', type: A.INT, i: 1 }]),
+      node('ArgMax', ['probabilities'], ['index'], [
+        { name: 'axis', type: A.INT, i: 1 },
+        { name: 'keepdims', type: A.INT, i: 0 },
+      ]),
+      node('LabelEncoder', ['index'], ['label'], [
+        { name: 'keys_int64s', type: A.INTS, ints: classes.map((_, i) => i) },
+        { name: 'values_strings', type: A.STRINGS, strings: classes.map(bytes) },
+        { name: 'default_string', type: A.STRING, s: bytes('') },
+      ], 'ai.onnx.ml'),
+    ],
+  });
+}
+
 /** Regressor: value = 2x + 3 (and nothing else), input x [N, 1] double. */
 export function tinyRegressor(slope = 2, intercept = 3): Uint8Array {
   return encode({

@@ -76,7 +76,11 @@ export class App {
     this.models = models;
     const s = this.o.settings;
     this.router = new Router(s.routingMode, s.challengerPercent, models[0], models[1]);
-    for (const m of models) this.o.metrics.set('flowline_model_ready', this.labels(m), 1);
+    for (const m of models) {
+      const labels = this.labels(m);
+      m.onRun = () => this.o.metrics.inc('flowline_model_runs_total', labels);
+      this.o.metrics.set('flowline_model_ready', labels, 1);
+    }
     this.ready = true;
   }
 

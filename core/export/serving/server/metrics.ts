@@ -126,6 +126,7 @@ export function servingRegistry(valueBuckets: number[]): Registry {
   r.define('flowline_model_requests_total', 'counter', 'Scoring requests per model; mode is answered (the caller got this model\'s answer) or shadow.', [...model, 'mode']);
   r.define('flowline_model_rows_total', 'counter', 'Rows scored per model.', [...model, 'mode']);
   r.define('flowline_model_errors_total', 'counter', 'Scoring failures inside the model runtime (not bad input).', [...model, 'mode']);
+  r.define('flowline_model_runs_total', 'counter', 'onnxruntime runs per model: below the scoring requests when micro-batching scores several in one run.', model);
   r.define('flowline_model_inference_duration_seconds', 'histogram', 'Time inside onnxruntime per request, per model.', [...model, 'mode'], LATENCY_BUCKETS);
   r.define('flowline_model_predictions_total', 'counter', 'Predicted classes (or clusters) per model: the prediction distribution.', [...model, 'mode', 'class']);
   r.define('flowline_model_prediction_value', 'histogram', 'Predicted values per model (regression, anomaly scores).', [...model, 'mode'], valueBuckets);

@@ -10,6 +10,7 @@ export interface Settings {
   host: string;
   workers: number;
   threads: number;
+  batchRows: number;
   requestTimeoutMs: number;
   bodyTimeoutMs: number;
   shutdownGraceMs: number;
@@ -68,6 +69,14 @@ export const SETTINGS: SettingSpec[] = [
   { env: 'FLOWLINE_HOST', key: 'host', defaultText: '0.0.0.0', description: 'Address to listen on.', parse: (s) => s },
   { env: 'FLOWLINE_WORKERS', key: 'workers', defaultText: '1', description: 'HTTP worker processes sharing the port; /metrics sums them all.', parse: int(1, 64) },
   { env: 'FLOWLINE_THREADS', key: 'threads', defaultText: '1', description: 'onnxruntime intra-op threads per worker.', parse: int(1, 64) },
+  {
+    env: 'FLOWLINE_BATCH_ROWS',
+    key: 'batchRows',
+    defaultText: '256',
+    description:
+      'Micro-batching: requests that arrive while the model is busy are scored together in one onnxruntime run of at most this many rows (1 turns it off). Only for models whose answer for a row cannot depend on the batch (trees, sums and comparisons; not exp, log or tanh); a lone request never waits.',
+    parse: int(1, 1_000_000),
+  },
   { env: 'FLOWLINE_REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', defaultText: '30000', description: 'Longest a request may take, body and scoring included (408 while reading, 503 while scoring).', parse: int(100, 3_600_000) },
   { env: 'FLOWLINE_BODY_TIMEOUT_MS', key: 'bodyTimeoutMs', defaultText: '10000', description: 'Longest the body of a request may take to arrive (slow clients get 408).', parse: int(50, 3_600_000) },
   { env: 'FLOWLINE_SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', defaultText: '25000', description: 'On SIGTERM, how long in-flight requests may still finish before the process exits.', parse: int(0, 3_600_000) },
@@ -93,6 +102,7 @@ export function readSettings(env: Record<string, string | undefined>, manifest: 
     host: '0.0.0.0',
     workers: 1,
     threads: 1,
+    batchRows: 256,
     requestTimeoutMs: 30_000,
     bodyTimeoutMs: 10_000,
     shutdownGraceMs: 25_000,
