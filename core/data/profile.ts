@@ -15,22 +15,15 @@ import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 import { FlowlineError, ROW_ID, type ColumnSchema, type TableRef } from '../spec/index.ts';
 import { duckdbMemoryLimit, ident, SMALL_MEMORY, withConnection } from './engine.ts';
 import { columnSchemas, relation } from './tables.ts';
+import { distinctEstimates, EXACT_DISTINCT_BELOW, finiteValue, hashBelow, histogramAgg, numeric, quantileAgg, rangeAgg, SAMPLE_ROWS, topValuesSql } from './profile-plan.ts';
+import { histogramOfBuckets, histogramOfValues, num, quantilesOf, quantilesOfValues, topValue } from './profile-results.ts';
 
 /** Above this many rows, quantiles come from a sample and large distinct counts are estimated. */
 export const EXACT_LIMIT = 200_000;
 export const HISTOGRAM_BINS = 20;
-/** Rows in the quantile sample of a large table. */
-const SAMPLE_ROWS = 32_768;
-/** Large tables: distinct counts are estimated from the values in 1/DISTINCT_SAMPLE of the hash range... */
-const DISTINCT_SAMPLE = 16;
-/** ...and counted exactly where that estimate is below this. */
-const EXACT_DISTINCT_BELOW = 16_384;
 export const TOP_VALUES = 10;
 /** Text columns with more distinct values than this (ids, free text) get no top-values list. */
 export const TOP_MAX_DISTINCT = 100_000;
-const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
-const QUANTILE_NAMES = ['p05', 'p25', 'p50', 'p75', 'p95'];
-const QUANTILE_LIST = `[${QUANTILES.join(', ')}]`;
 
 /** A JS value from DuckDB made JSON-safe. */
 export function jsonSafe(v: unknown): unknown {
@@ -186,8 +179,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
       p.max = s.max === undefined ? num(r.hi) : num(at(s.max));
       p.mean = num(at(s.mean));
       p.std = num(at(s.std));
-      const qs = (at(s.quantiles) as unknown[] | null) ?? [];
-      p.quantiles = Object.fromEntries(QUANTILE_NAMES.map((name, k) => [name, num(qs[k])]));
+      p.quantiles = quantilesOf(at(s.quantiles));
     } else if (c.type === 'boolean') {
       p.mean = num(at(s.mean));
     } else if (c.type === 'date' || c.type === 'timestamp') {
@@ -206,22 +198,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   //    gives numpy's [x0, x1) bins (the last bin closed).
   const setHistogram = (j: number, result: unknown) => {
     const p = profiles[j];
-    const lo = p.min as number;
-    const hi = p.max as number;
-    if (!(hi > lo)) {
-      p.histogram = histogramBins([Number(result) - (p.nan ?? 0) - (p.infinite ?? 0)], lo, hi);
-      return;
-    }
-    const width = (hi - lo) / bins;
-    const entries = (result as { key: number | string; value: number | string | bigint }[] | null) ?? [];
-    const counts = new Array(bins).fill(0);
-    // Buckets come back in boundary order, the overflow ("Infinity") bucket last.
-    const keys = entries.map((e) => Number(e.key));
-    entries.forEach((e, i) => {
-      const b = Number.isFinite(keys[i]) ? Math.min(bins - 1, Math.round((keys[i] - lo) / width) - 1) : bins - 1;
-      counts[Math.max(0, b)] += Number(e.value);
-    });
-    p.histogram = histogramBins(counts, lo, hi);
+    p.histogram = histogramOfBuckets(result, p.min as number, p.max as number, bins, (p.nan ?? 0) + (p.infinite ?? 0));
   };
   const histCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => numeric(c) && typeof profiles[j].min === 'number' && typeof profiles[j].max === 'number');
   // Columns holding NaN or an infinity learn their finite range in the first pass: a second one.
@@ -242,10 +219,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     const sampled = exact ? [] : histCols.filter(({ j }) => !fromGroups.has(j) && profiles[j].count > EXACT_LIMIT);
     const exactQuantiles = exact ? [] : histCols.filter(({ j }) => !fromGroups.has(j) && profiles[j].count <= EXACT_LIMIT);
     const valueOf = (c: ColumnSchema) => finiteValue(c, range.get(c.name)!).sql;
-    const setQuantiles = (j: number, list: unknown) => {
-      const qs = (list as unknown[] | null) ?? [];
-      profiles[j].quantiles = Object.fromEntries(QUANTILE_NAMES.map((name, i) => [name, num(qs[i])]));
-    };
+    const setQuantiles = (j: number, list: unknown) => (profiles[j].quantiles = quantilesOf(list));
     if (sampled.length) {
       const inSample = hasRowId ? `hash(${ident(ROW_ID)}) < ${hashBelow(SAMPLE_ROWS / rows)}` : `random() < ${SAMPLE_ROWS / rows}`;
       const qs = (await con.runAndReadAll(`SELECT ${sampled.map(({ c }) => quantileAgg(valueOf(c))).join(', ')} FROM ${from} WHERE ${inSample}`)).getRowsJS()[0];
@@ -277,18 +251,8 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   const valueCounts = new Map<number, [number, number][]>();
   for (let start = 0; start < topCols.length && rows; start += perQuery) {
     const batch = topCols.slice(start, start + perQuery);
-    const g = batch.map((_, i) => `g${i}`);
-    // Grouped on the stored values; only the few rows that come back are cast to text.
-    const inner = `SELECT ${batch.map(({ c }, i) => `${ident(c.name)} AS g${i}`).join(', ')} FROM ${from}`;
-    const groups = `SELECT GROUPING(${g.join(', ')}) AS gid, ${g.join(', ')}, count(*) AS n FROM (${inner}) GROUP BY GROUPING SETS (${g.map((x) => `(${x})`).join(', ')})`;
-    const ranked = `SELECT *, row_number() OVER (PARTITION BY gid ORDER BY n DESC) AS rk, count(*) OVER (PARTITION BY gid) AS groups FROM (${groups})`;
     const all = (1n << BigInt(batch.length)) - 1n;
-    // GROUPING() sets a bit for every column NOT grouped; the one clear bit names the set.
-    const everyGroup = batch.flatMap(({ j }, i) => (fromGroups.has(j) ? [all ^ (1n << BigInt(batch.length - 1 - i))] : []));
-    const keep = `rk <= ${topN + 1}${everyGroup.length ? ` OR gid IN (${everyGroup.join(', ')})` : ''}`;
-    // A FLOAT as text is its shortest float spelling, not the double it is (min, max, bins use that).
-    const asText = (x: string, c: ColumnSchema) => (/^(FLOAT|REAL)$/i.test(c.dbType) ? `CAST(CAST(${x} AS DOUBLE) AS VARCHAR)` : `CAST(${x} AS VARCHAR)`);
-    const res = (await con.runAndReadAll(`SELECT gid, ${g.map((x, i) => asText(x, batch[i].c)).join(', ')}, n, groups, rk FROM (${ranked}) WHERE ${keep}`)).getRowsJS();
+    const res = (await con.runAndReadAll(topValuesSql(batch.map(({ c, j }) => ({ column: c, everyGroup: fromGroups.has(j) })), from, topN + 1))).getRowsJS();
     const seen = new Set<number>();
     for (const r of res) {
       const gid = BigInt(r[0] as number | bigint);
@@ -311,7 +275,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     if (typeof p.min !== 'number' || typeof p.max !== 'number') continue;
     const values = (valueCounts.get(j) ?? []).filter(([v]) => Number.isFinite(v)).sort((a, b) => a[0] - b[0]);
     p.histogram = histogramOfValues(values, p.min, p.max, bins);
-    p.quantiles = Object.fromEntries(QUANTILE_NAMES.map((name, k) => [name, quantileOfValues(values, QUANTILES[k])]));
+    p.quantiles = quantilesOfValues(values);
   }
   for (const [j, p] of profiles.entries()) {
     if (!p.top) continue;
@@ -323,132 +287,6 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     p.top = p.top.slice(0, topN);
   }
   return profiles;
-}
-
-const numeric = (c: ColumnSchema) => c.type === 'number' || c.type === 'integer';
-/** Whole numbers and floating point, as stored (not DECIMAL): min and max need no cast. */
-const storedNumber = (c: ColumnSchema) => c.type === 'integer' || /^(DOUBLE|FLOAT|REAL)$/.test(c.dbType.toUpperCase());
-
-/** min or max of a column for step 0 (whole numbers and dates as stored, so Parquet statistics answer it). */
-function rangeAgg(c: ColumnSchema, fn: 'min' | 'max'): string {
-  const q = ident(c.name);
-  if (c.type === 'date' || c.type === 'timestamp') return `CAST(${fn}(${q}) AS VARCHAR)`;
-  return storedNumber(c) ? `${fn}(${q})` : `${fn}(CAST(${q} AS DOUBLE))`;
-}
-
-/**
- * A numeric column as the DOUBLE its statistics are computed on, with its range from step 0. A
- * floating-point column whose range is not finite holds NaN or an infinity: its values are kept
- * only where finite (the rest become NULL, which every aggregate skips).
- */
-function finiteValue(c: ColumnSchema, r: { lo: unknown; hi: unknown }): { sql: string; nonFinite: boolean; lo: number | null; hi: number | null } {
-  const d = `CAST(${ident(c.name)} AS DOUBLE)`;
-  const lo = r.lo === null ? null : Number(r.lo);
-  const hi = r.hi === null ? null : Number(r.hi);
-  const nonFinite = lo !== null && hi !== null && !(Number.isFinite(lo) && Number.isFinite(hi));
-  return { sql: nonFinite ? `CASE WHEN isfinite(${d}) THEN ${d} END` : d, nonFinite, lo, hi };
-}
-
-const quantileAgg = (value: string) => `quantile_cont(${value}, ${QUANTILE_LIST})`;
-
-/** histogram() of a DOUBLE expression over `bins` equal bins from lo to hi (lo < hi), as [x0, x1) bins. */
-function histogramAgg(value: string, lo: number, hi: number, bins: number): string {
-  const width = (hi - lo) / bins;
-  // The same boundaries as histogramOfValues.
-  const bounds = Array.from({ length: bins - 1 }, (_, b) => nextDown(lo + (b + 1) * width));
-  return `histogram(${value}, [${bounds.map((b) => b.toPrecision(17)).join(', ')}]::DOUBLE[])`;
-}
-
-/** Histogram bins from their counts: equal widths from lo to hi, x1 of the last bin exactly hi (one bin of width 1 when lo = hi). */
-function histogramBins(counts: number[], lo: number, hi: number): NonNullable<ColumnProfile['histogram']> {
-  if (!(hi > lo)) return [{ x0: lo, x1: lo + 1, count: counts[0] ?? 0 }];
-  const width = (hi - lo) / counts.length;
-  return counts.map((count, b) => ({ x0: lo + b * width, x1: b === counts.length - 1 ? hi : lo + (b + 1) * width, count }));
-}
-
-/**
- * The histogram histogramAgg gives, from each value and how many rows hold it: a value goes to
- * the first bin whose (nudged) upper boundary it does not pass. NaN and infinities are left out.
- */
-function histogramOfValues(values: [value: number, count: number][], lo: number, hi: number, bins: number): NonNullable<ColumnProfile['histogram']> {
-  const finite = values.filter(([v]) => Number.isFinite(v));
-  if (!(hi > lo)) return histogramBins([finite.reduce((s, [, n]) => s + n, 0)], lo, hi);
-  const width = (hi - lo) / bins;
-  const bounds = Array.from({ length: bins - 1 }, (_, b) => nextDown(lo + (b + 1) * width));
-  const counts = new Array<number>(bins).fill(0);
-  for (const [v, n] of finite) {
-    let b = 0;
-    while (b < bins - 1 && v > bounds[b]) b++;
-    counts[b] += n;
-  }
-  return histogramBins(counts, lo, hi);
-}
-
-/**
- * quantile_cont (linear interpolation between the two nearest ranks, as DuckDB and numpy's default)
- * of the values that `sorted` (ascending, each with how many rows hold it) stands for.
- */
-function quantileOfValues(sorted: [value: number, count: number][], q: number): number | null {
-  const n = sorted.reduce((s, [, c]) => s + c, 0);
-  if (!n) return null;
-  const pos = q * (n - 1);
-  const below = Math.floor(pos);
-  const valueAt = (rank: number) => {
-    let seen = 0;
-    for (const [v, c] of sorted) {
-      seen += c;
-      if (rank < seen) return v;
-    }
-    return sorted[sorted.length - 1][0];
-  };
-  const lo = valueAt(below);
-  const hi = valueAt(Math.ceil(pos));
-  return lo + (pos - below) * (hi - lo);
-}
-
-/** A UBIGINT literal: hashes below it are a `fraction` of all 64-bit hashes. */
-function hashBelow(fraction: number): string {
-  const f = Math.max(0, Math.min(1, fraction));
-  return `${BigInt(Math.floor(f * 2 ** 53)) << 11n}::UBIGINT`;
-}
-
-/**
- * Distinct counts of large columns (rows: column index, estimate), estimated by counting exactly
- * the distinct values whose hash falls in 1/DISTINCT_SAMPLE of the hash range (each value is in
- * or out as a whole: a sample of the values, not of the rows). Relative error about
- * 1/sqrt(distinct/DISTINCT_SAMPLE), under 2% above EXACT_DISTINCT_BELOW, where DuckDB's
- * approx_count_distinct was off by up to 50% on the ingest bench, at about half its CPU time.
- * One small query per column: the WHERE drops 15 rows in 16 before any aggregate sees them.
- */
-function distinctEstimates(columns: ColumnSchema[], which: number[], from: string): string {
-  return which.map((j) => `SELECT ${j} AS j, count(DISTINCT ${ident(columns[j].name)}) * ${DISTINCT_SAMPLE} AS n FROM ${from} WHERE hash(${ident(columns[j].name)}) < ${hashBelow(1 / DISTINCT_SAMPLE)}`).join(' UNION ALL ');
-}
-
-/** The largest double below x. */
-export function nextDown(x: number): number {
-  if (Number.isNaN(x) || x === -Infinity) return x;
-  if (x === 0) return -Number.MIN_VALUE;
-  const buf = new DataView(new ArrayBuffer(8));
-  buf.setFloat64(0, x);
-  const bits = buf.getBigUint64(0);
-  buf.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
-  return buf.getFloat64(0);
-}
-
-function num(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  const n = typeof v === 'bigint' ? Number(v) : Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-
-function topValue(v: string, type: ColumnProfile['type']): string | number | boolean {
-  if (type === 'boolean') return v === 'true';
-  if (type === 'integer' || type === 'number') {
-    // DuckDB writes nan, inf and -inf; JSON has no such numbers (jsonSafe's spelling instead).
-    const n = Number(v);
-    return Number.isFinite(n) ? n : /nan/i.test(v) ? 'NaN' : v.startsWith('-') ? '-Infinity' : 'Infinity';
-  }
-  return v;
 }
 
 /** A page plus the profile, as the Preview tab asks for them. */

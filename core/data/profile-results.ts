@@ -1,0 +1,99 @@
+/**
+ * Turning what profileOn's passes return into a ColumnProfile: histogram bins from DuckDB's
+ * histogram() buckets or from value groups, quantiles from value groups, numbers and top values
+ * made JSON-friendly. The SQL of those passes is profile-plan.ts.
+ */
+import type { ColumnProfile } from '../spec/table-page.ts';
+import { binBounds, QUANTILES } from './profile-plan.ts';
+
+export const QUANTILE_NAMES = ['p05', 'p25', 'p50', 'p75', 'p95'];
+
+/** A quantile_cont list (or null) as the profile's named quantiles. */
+export function quantilesOf(list: unknown): Record<string, number | null> {
+  const qs = (list as unknown[] | null) ?? [];
+  return Object.fromEntries(QUANTILE_NAMES.map((name, k) => [name, num(qs[k])]));
+}
+
+/** Quantiles of the values `sorted` stands for (ascending, each with how many rows hold it). */
+export function quantilesOfValues(sorted: [value: number, count: number][]): Record<string, number | null> {
+  return Object.fromEntries(QUANTILE_NAMES.map((name, k) => [name, quantileOfValues(sorted, QUANTILES[k])]));
+}
+
+/**
+ * Histogram from histogramAgg's buckets (map entries in boundary order, the overflow "Infinity"
+ * bucket last), or, when lo = hi, from the column's count less its `nonFinite` values.
+ */
+export function histogramOfBuckets(result: unknown, lo: number, hi: number, bins: number, nonFinite = 0): NonNullable<ColumnProfile['histogram']> {
+  if (!(hi > lo)) return histogramBins([Number(result) - nonFinite], lo, hi);
+  const width = (hi - lo) / bins;
+  const entries = (result as { key: number | string; value: number | string | bigint }[] | null) ?? [];
+  const counts = new Array(bins).fill(0);
+  const keys = entries.map((e) => Number(e.key));
+  entries.forEach((e, i) => {
+    const b = Number.isFinite(keys[i]) ? Math.min(bins - 1, Math.round((keys[i] - lo) / width) - 1) : bins - 1;
+    counts[Math.max(0, b)] += Number(e.value);
+  });
+  return histogramBins(counts, lo, hi);
+}
+
+/** Histogram bins from their counts: equal widths from lo to hi, x1 of the last bin exactly hi (one bin of width 1 when lo = hi). */
+function histogramBins(counts: number[], lo: number, hi: number): NonNullable<ColumnProfile['histogram']> {
+  if (!(hi > lo)) return [{ x0: lo, x1: lo + 1, count: counts[0] ?? 0 }];
+  const width = (hi - lo) / counts.length;
+  return counts.map((count, b) => ({ x0: lo + b * width, x1: b === counts.length - 1 ? hi : lo + (b + 1) * width, count }));
+}
+
+/**
+ * The histogram histogramAgg gives, from each value and how many rows hold it: a value goes to
+ * the first bin whose (nudged) upper boundary it does not pass. NaN and infinities are left out.
+ */
+export function histogramOfValues(values: [value: number, count: number][], lo: number, hi: number, bins: number): NonNullable<ColumnProfile['histogram']> {
+  const finite = values.filter(([v]) => Number.isFinite(v));
+  if (!(hi > lo)) return histogramBins([finite.reduce((s, [, n]) => s + n, 0)], lo, hi);
+  const bounds = binBounds(lo, hi, bins);
+  const counts = new Array<number>(bins).fill(0);
+  for (const [v, n] of finite) {
+    let b = 0;
+    while (b < bins - 1 && v > bounds[b]) b++;
+    counts[b] += n;
+  }
+  return histogramBins(counts, lo, hi);
+}
+
+/**
+ * quantile_cont (linear interpolation between the two nearest ranks, as DuckDB and numpy's default)
+ * of the values that `sorted` (ascending, each with how many rows hold it) stands for.
+ */
+function quantileOfValues(sorted: [value: number, count: number][], q: number): number | null {
+  const n = sorted.reduce((s, [, c]) => s + c, 0);
+  if (!n) return null;
+  const pos = q * (n - 1);
+  const below = Math.floor(pos);
+  const valueAt = (rank: number) => {
+    let seen = 0;
+    for (const [v, c] of sorted) {
+      seen += c;
+      if (rank < seen) return v;
+    }
+    return sorted[sorted.length - 1][0];
+  };
+  const lo = valueAt(below);
+  const hi = valueAt(Math.ceil(pos));
+  return lo + (pos - below) * (hi - lo);
+}
+
+export function num(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function topValue(v: string, type: ColumnProfile['type']): string | number | boolean {
+  if (type === 'boolean') return v === 'true';
+  if (type === 'integer' || type === 'number') {
+    // DuckDB writes nan, inf and -inf; JSON has no such numbers (jsonSafe's spelling instead).
+    const n = Number(v);
+    return Number.isFinite(n) ? n : /nan/i.test(v) ? 'NaN' : v.startsWith('-') ? '-Infinity' : 'Infinity';
+  }
+  return v;
+}
