@@ -1,6 +1,6 @@
 /**
  * Tidy's layout (renderer/src/lib/elk-layout.ts) on pipelines of 30 and 300 nodes: ELK layered,
- * the same graph and options the studio sends, timed here on one thread (the studio runs it in a
+ * the same graph and options the studio sends (each card at its declared size, its handles as ports), timed here on one thread (the studio runs it in a
  * web worker, so the window keeps answering however long it takes). The yardstick is a frame
  * budget: a layout over ~100 ms on the window's thread would be a visible freeze, which is why it
  * is in a worker.   npx tsx bench/tidy.ts [--repeat 3]
@@ -9,11 +9,15 @@ import { readFileSync } from 'node:fs';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { parsePipeline } from '../core/schema/index.ts';
 import type { Pipeline } from '../core/schema/pipeline.ts';
+import { catalogEntry } from '../core/host/service/catalog.ts';
+import { NODES } from '../nodes/index.ts';
+import { declaredCard } from '../renderer/src/canvas/card-geometry.ts';
 import { elkLayout } from '../renderer/src/lib/elk-layout.ts';
 
 const repeat = Number(process.argv[process.argv.indexOf('--repeat') + 1] || 3);
 const elk = new ELK({ algorithms: ['layered'] });
-const CARD = { width: 220, height: 110 };
+/** Each node type's card as the canvas declares it before measuring. */
+const cardOf = (type: string) => declaredCard(catalogEntry(NODES.find((s) => s.type === type)!));
 
 /** `copies` of a shipped template side by side, each copy's source fed from the previous copy's split (one connected graph). */
 function pipelineOf(copies: number): Pipeline {
@@ -31,11 +35,12 @@ function pipelineOf(copies: number): Pipeline {
 
 for (const copies of [4, 34]) {
   const p = pipelineOf(copies);
+  const cards = new Map(p.nodes.map((n) => [n.id, cardOf(n.type)]));
   const times: number[] = [];
   let points = 0;
   for (let r = 0; r < repeat; r++) {
     const t0 = performance.now();
-    const { routes } = await elkLayout(p, () => CARD, (g) => elk.layout(g));
+    const { routes } = await elkLayout(p, (id) => cards.get(id), (g) => elk.layout(g));
     times.push(performance.now() - t0);
     points = Object.values(routes).reduce((s, route) => s + route.points.length, 0);
   }

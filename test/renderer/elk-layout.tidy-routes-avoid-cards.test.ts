@@ -12,8 +12,8 @@ import { parsePipeline } from '../../core/schema/index.ts';
 import { splitEndpoint, type Pipeline } from '../../core/schema/pipeline.ts';
 import { edgeId } from '../../renderer/src/lib/graph.ts';
 import { roundedPath, routeThrough, type Point } from '../../core/schema/route-path.ts';
-import { elkLayout, notesFollow, type Card } from '../../renderer/src/lib/elk-layout.ts';
-import { nominalCard } from '../../renderer/src/canvas/to-flow.ts';
+import { elkLayout, notesFollow } from '../../renderer/src/lib/elk-layout.ts';
+import { declaredCard } from '../../renderer/src/canvas/card-geometry.ts';
 import { catalogEntry } from '../../core/host/service/catalog.ts';
 import { NODES } from '../../nodes/index.ts';
 
@@ -22,11 +22,8 @@ const elk = new ELK({ algorithms: ['layered'] });
 const layout = (g: Parameters<typeof elk.layout>[0]) => elk.layout(g);
 const CARD = { width: 220, height: 110 };
 
-/** A card as the canvas declares it before measuring (to-flow.ts nominalCard): its size and handles. */
-function cardOf(type: string): Card {
-  const { width, height, handles } = nominalCard(catalogEntry(NODES.find((s) => s.type === type)!));
-  return { width, height, handles: handles.map((h) => ({ id: h.id!, side: h.type === 'source' ? 'out' : 'in', y: h.y + h.height! / 2 })) };
-}
+/** Each node type's card as the canvas declares it before measuring: its size, its handles as ports. */
+const cardOf = (type: string) => declaredCard(catalogEntry(NODES.find((s) => s.type === type)!));
 
 /** Does the segment a→b pass through the inside of the box (shrunk by 2 px)? Axis-parallel segments only, as routes are. */
 function crosses(a: Point, b: Point, box: Point, size = CARD): boolean {

@@ -15,7 +15,8 @@ import { NodeCard, type CardData } from './NodeCard.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
 import { RoutedEdge } from './RoutedEdge.tsx';
-import { buildEdges, buildNodes, GROUP_PREFIX, nominalBounds } from './to-flow.ts';
+import { nominalBounds } from './card-geometry.ts';
+import { buildEdges, buildNodes, GROUP_PREFIX } from './to-flow.ts';
 import { fitAll, MIN_ZOOM } from './fit.ts';
 import { ZoomLevelContext, zoomLevelOf } from './zoom-level.ts';
 import { withGroupMembers } from './group-drag.ts';
@@ -89,7 +90,7 @@ export function FlowCanvas() {
   const onNodesChange = useCallback((raw: NodeChange[]) => {
     const changes = withGroupMembers(raw, useDocStore.getState().pipeline.layout.groups, (id) => flow.getNode(id));
     const kept = changes.filter((c) => c.type !== 'remove');
-    // A card's first measure replaces its nominal handles (to-flow.ts nominalCard): without them
+    // A card's first measure replaces its nominal handles (card-geometry.ts nominalCard): without them
     // xyflow keeps the handles it measured, with them it would reset to them on every node update.
     const measured = new Set(kept.filter((c) => c.type === 'dimensions').map((c) => c.id));
     if (kept.length) setNodes((nds) => applyNodeChanges(kept, nds).map((n) => (measured.has(n.id) && n.handles ? { ...n, handles: undefined } : n)));
@@ -243,7 +244,7 @@ export function FlowCanvas() {
           // Cards and edges out of view leave the DOM: a 1,000-node pipeline fitted at the minimum
           // zoom shows about 600, and zoomed in a few dozen, so style, layout, paint and hit testing
           // scale with what is on screen. xyflow renders a node it has not measured, in view or not,
-          // unless the node declares its size and handles (to-flow.ts nominalCard), as cards do.
+          // unless the node declares its size and handles (card-geometry.ts nominalCard), as cards do.
           onlyRenderVisibleElements
         >
           {dotted && <Background gap={20} size={1} />}

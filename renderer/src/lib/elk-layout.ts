@@ -18,6 +18,10 @@ export type Size = { width: number; height: number };
  * card's top). ELK gets the handles as fixed ports, so each lane starts and ends at its handle.
  */
 export type Card = Size & { handles?: { id: string; side: 'in' | 'out'; y: number }[] };
+
+/** xyflow's handles (as measured, or as declared: card-geometry.ts nominalCard) → a card's handles for Tidy. */
+export const cardHandles = (handles: { id?: string | null; type: 'source' | 'target'; y: number; height?: number | null }[]): Card['handles'] =>
+  handles.map((h) => ({ id: h.id ?? '', side: h.type === 'source' ? 'out' : 'in', y: h.y + (h.height ?? 0) / 2 }));
 export interface Tidied {
   positions: Record<string, Point>;
   routes: Record<string, EdgeRoute>;
