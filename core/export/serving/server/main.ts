@@ -6,7 +6,7 @@
  * accepting, let in-flight requests finish within the grace period, exit 0.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { App } from './app.ts';
@@ -23,8 +23,31 @@ type Message =
   | { type: 'snapshot'; id: number; snapshot: Snapshot; rss: number }
   | { type: 'metrics'; id: number; text: string };
 
+/**
+ * Log lines (one per request with the access log on) wait for the end of this turn of the event
+ * loop and leave in one write: a write per line was a system call per request, and stdout to a
+ * file or a pipe is written synchronously. Lines keep their order; on exit the rest is written.
+ */
+let logLines = '';
+let logFlushing = false;
+function flushLog(): void {
+  logFlushing = false;
+  if (!logLines) return;
+  const text = logLines;
+  logLines = '';
+  process.stdout.write(text);
+}
+process.on('exit', () => {
+  if (logLines) writeSync(1, logLines);
+});
+
 function log(entry: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), pid: process.pid, ...entry })}\n`);
+  logLines += `${JSON.stringify({ time: new Date().toISOString(), pid: process.pid, ...entry })}\n`;
+  if (logLines.length >= 64 * 1024) flushLog();
+  else if (!logFlushing) {
+    logFlushing = true;
+    setImmediate(flushLog);
+  }
 }
 
 function fatal(message: string): never {
