@@ -21,7 +21,9 @@
  *
  * --cpu-profile writes a Chromium CPU profile and trace of the open and of each gesture, for both
  * pages (studio-open-1.cpuprofile, xyflow-drag-1.trace.json...; DevTools' Performance panel loads
- * them) and prints where the main thread's time went. Build the renderer unminified to read them:
+ * them) and prints where the main thread's time went: for each gesture, ms per animation frame in
+ * scripting, style+layout, hit test, paint, compositing (Layerize: Chromium re-layerizes every
+ * element on the canvas whenever anything repaints) and the raster threads. Build the renderer unminified to read them:
  *   npx vite build --config renderer/vite.config.ts --outDir /tmp/r --minify false   (then --renderer /tmp/r)
  *
  * Nodes sit in rows of 20, each chained to the one before it; the first node of every row after

@@ -20,7 +20,7 @@ export async function profiled<T>(dir: string | undefined, page: Page, name: str
   await page.context().browser()!.stopTracing();
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.detach();
-  summarizeTrace(trace);
+  summarizeTrace(trace, typeof result === 'object' && result && 'frames' in result && typeof result.frames === 'number' ? result.frames : undefined);
   writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
   // Self time per function: each sample is charged to the node on top of the stack.
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -37,13 +37,44 @@ export async function profiled<T>(dir: string | undefined, page: Page, name: str
   return result;
 }
 
-/** Total duration per trace event name on the renderer's main thread (nested events count in both). */
-function summarizeTrace(file: string): void {
-  type Event = { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } };
+/** Where a trace event's own time goes, as DevTools' Performance panel groups it. */
+const CATEGORY: Record<string, string> = {
+  FunctionCall: 'scripting', EventDispatch: 'scripting', FireAnimationFrame: 'scripting', TimerFire: 'scripting', RunMicrotasks: 'scripting',
+  EvaluateScript: 'scripting', 'v8.callFunction': 'scripting', 'V8.Execute': 'scripting', MinorGC: 'scripting', MajorGC: 'scripting',
+  UpdateLayoutTree: 'style+layout', Layout: 'style+layout', HitTest: 'hit test',
+  PrePaint: 'paint', Paint: 'paint', Layerize: 'compositing', Commit: 'compositing', UpdateLayer: 'compositing',
+};
+const categoryOf = (name: string) => CATEGORY[name] ?? (name.startsWith('V8.GC') ? 'scripting' : 'other');
+
+/**
+ * The renderer main thread's self time (an event's duration less its children's) per category, and
+ * the raster threads' time, per animation frame when the step counted `frames`.
+ */
+function summarizeTrace(file: string, frames: number | undefined): void {
+  type Event = { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string } };
   const events = (JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: Event[] }).traceEvents;
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return;
+  const own = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const self = new Map<Event, number>();
+  const stack: Event[] = [];
+  for (const e of own) {
+    while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur! <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) self.set(parent, self.get(parent)! - e.dur!);
+    self.set(e, e.dur!);
+    stack.push(e);
+  }
   const by = new Map<string, number>();
-  for (const e of events) if (main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur) by.set(e.name, (by.get(e.name) ?? 0) + e.dur / 1000);
-  console.log(`  trace, main thread: ${[...by].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')} (ms)`);
+  const byName = new Map<string, number>();
+  for (const [e, us] of self) {
+    by.set(categoryOf(e.name), (by.get(categoryOf(e.name)) ?? 0) + us / 1000);
+    byName.set(e.name, (byName.get(e.name) ?? 0) + us / 1000);
+  }
+  const raster = events.filter((e) => e.name === 'RasterTask' && e.dur).reduce((a, e) => a + e.dur! / 1000, 0);
+  const per = frames ? frames : 1;
+  const fmt = (ms: number) => (ms / per).toFixed(frames ? 1 : 0);
+  const unit = frames ? `ms per frame (${frames} frames)` : 'ms';
+  console.log(`  trace, main thread self time, ${unit}: ${[...by].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; raster threads ${fmt(raster)}`);
+  console.log(`    by event: ${[...byName].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
 }
-
