@@ -189,3 +189,73 @@ test('Tidy spaces cards that were never on screen by their own height, so tall c
   const gaps = ys.slice(1).map((y, i) => y - ys[i]);
   expect(Math.min(...gaps), 'closest stacked cards, top to top').toBeGreaterThanOrEqual(165);
 });
+
+test('the overview map follows a pan by moving its view box alone; a press on it centres the view there, and its wheel zooms', async ({ page, workDir }) => {
+  test.setTimeout(60_000);
+  const ids = Array.from({ length: COUNT }, (_, i) => `m${i}`);
+  const doc = pipelineFile('Map', ids.map((id) => ({ id, type: 'data.select_columns' })), ids.slice(1).map((id, i) => `${ids[i]}.table -> ${id}.table`)) as {
+    layout: { positions: Record<string, { x: number; y: number }> };
+  };
+  ids.forEach((id, i) => (doc.layout.positions[id] = { x: (i % PER_ROW) * 280, y: Math.floor(i / PER_ROW) * 170 }));
+  await openFile(page, writePipeline(workDir, 'map.flow.json', doc));
+  await expect(page.locator('.react-flow__node-card')).toHaveCount(COUNT);
+  const map = page.getByTestId('overview-map');
+  await expect(map.locator('path')).not.toHaveCount(0);
+  await page.waitForTimeout(300); // the fit settles (positions are compared, not timed)
+
+  // Where the view box is, in map pixels, and where the viewport says it should be.
+  const boxAndView = () =>
+    page.evaluate(() => {
+      const frame = document.querySelector('[data-testid="overview-map"]')!;
+      const [vx, vy, vw] = frame.querySelector('svg')!.getAttribute('viewBox')!.split(' ').map(Number);
+      const scale = vw / frame.clientWidth;
+      const m = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+      const pane = document.querySelector('.react-flow')!.getBoundingClientRect();
+      const f = frame.getBoundingClientRect();
+      const b = document.querySelector('[data-testid="overview-map-view"]')!.getBoundingClientRect();
+      const r = (n: number) => Math.round(n);
+      return {
+        box: [r(b.left - f.left), r(b.top - f.top), r(b.width), r(b.height)],
+        view: [r((-m.e / m.a - vx) / scale), r((-m.f / m.a - vy) / scale), r(pane.width / m.a / scale), r(pane.height / m.a / scale)],
+        zoom: m.a,
+      };
+    });
+  // Within a pixel (rounding).
+  const expectBoxOnView = ({ box, view }: { box: number[]; view: number[] }, what: string) =>
+    box.forEach((v, i) => expect(Math.abs(v - view[i]), `${what}: box ${box} against the view ${view}`).toBeLessThanOrEqual(1));
+  const fitted = await boxAndView();
+  expectBoxOnView(fitted, 'fitted');
+
+  // A pan repaints nothing in the map: its drawing is not touched, only the box moves.
+  await page.evaluate(() => {
+    const w = window as unknown as { mapMutations: number };
+    w.mapMutations = 0;
+    new MutationObserver((records) => (w.mapMutations += records.length)).observe(document.querySelector('[data-testid="overview-map"] svg')!, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  const [x, y] = [pane.x + pane.width / 2, pane.y + 90];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x - 150, y + 100, { steps: 10 });
+  await page.mouse.up();
+  const panned = await boxAndView();
+  expectBoxOnView(panned, 'panned');
+  expect(panned.box[0], 'the view went right, so did its box').toBeGreaterThan(fitted.box[0]);
+  expect(await page.evaluate(() => (window as unknown as { mapMutations: number }).mapMutations), 'changes to the map drawing during the pan').toBe(0);
+
+  // Pressed at a point of the map, the view is centred there.
+  const m = (await map.boundingBox())!;
+  await page.mouse.click(m.x + 50, m.y + 70);
+  const centred = await boxAndView();
+  expectBoxOnView(centred, 'centred');
+  expect(Math.abs(centred.box[0] + centred.box[2] / 2 - 50)).toBeLessThanOrEqual(1);
+  expect(Math.abs(centred.box[1] + centred.box[3] / 2 - 70)).toBeLessThanOrEqual(1);
+
+  // The wheel over the map zooms the view in, and the box shrinks with it.
+  await page.mouse.move(m.x + 50, m.y + 70);
+  await page.mouse.wheel(0, -300);
+  await expect.poll(async () => (await boxAndView()).zoom).toBeGreaterThan(centred.zoom);
+  const zoomed = await boxAndView();
+  expectBoxOnView(zoomed, 'zoomed');
+  expect(zoomed.box[2]).toBeLessThan(centred.box[2]);
+});

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, ControlButton, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore, useStoreApi, useNodesInitialized, applyNodeChanges, getViewportForBounds,
+  Background, ControlButton, Controls, Panel, ReactFlow, useReactFlow, useStore, useStoreApi, useNodesInitialized, applyNodeChanges, getViewportForBounds,
   type Connection, type Edge, type EdgeChange, type FinalConnectionState, type Node, type NodeChange,
 } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
@@ -10,8 +10,8 @@ import { addNode, addNote, connect, groupSelection, moveIntoEdge, removeElements
 import { edgeAt, edgeUnderBox, highlightEdgeAt } from './edge-under.ts';
 import { connectionProblem } from '../lib/graph.ts';
 import { splitEndpoint } from '../../../core/schema/pipeline.ts';
-import { CATEGORY_COLOR } from '../lib/colors.ts';
-import { NodeCard, type CardData } from './NodeCard.tsx';
+import { NodeCard } from './NodeCard.tsx';
+import { OverviewMap } from './OverviewMap.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
 import { RoutedEdge } from './RoutedEdge.tsx';
@@ -28,11 +28,10 @@ const edgeTypes = { routed: RoutedEdge };
 
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 };
 // Module scope as well: the canvas re-renders on every pointer move of a drag, and a fresh array
-// or style object there makes xyflow re-bind its key listeners and re-render the minimap each time.
+// or style object there makes xyflow re-bind its key listeners.
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const SNAP_GRID: [number, number] = [10, 10];
-const MINIMAP_STYLE = { width: 160, height: 110 };
 
 export const PALETTE_MIME = 'application/x-flowline-node';
 
@@ -248,7 +247,7 @@ export function FlowCanvas() {
           onlyRenderVisibleElements
         >
           {dotted && <Background gap={20} size={1} />}
-          <MiniMap pannable zoomable nodeColor={miniColour} ariaLabel="Overview map" style={MINIMAP_STYLE} />
+          <OverviewMap pipeline={pipeline} catalog={catalog} />
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton className="react-flow__controls-fitview" onClick={() => fitAll(flow)} title="Fit View" aria-label="Fit View">
               <Icon name="fit" size={12} />
@@ -284,10 +283,3 @@ export function FlowCanvas() {
 // Below this zoom the grid's dots are under a quarter pixel wide, i.e. invisible, yet the pattern
 // would still be repainted and re-rastered on every frame of a pan.
 const dotsVisible = (s: { transform: [number, number, number] }) => s.transform[2] >= 0.25;
-
-function miniColour(n: Node): string {
-  if (n.type === 'note') return '#f2d46b';
-  if (n.type === 'group-box') return 'transparent';
-  const spec = (n.data as CardData).spec;
-  return spec ? CATEGORY_COLOR[spec.category] : '#999';
-}
