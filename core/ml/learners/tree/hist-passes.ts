@@ -1,0 +1,268 @@
+import type { BinMapper } from './binning.ts';
+import type { HistGrowerParams } from './hist-grower.ts';
+import type { HistMemory } from './hist-memory.ts';
+import { FEATURE_BYTES, loadTreeKernels, sharedKernelModule, type TreeKernels } from './tree-kernels.ts';
+import { histAllJs, histRowsJs, partitionJs } from './hist-loops-js.ts';
+import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, addLeafRows, logLossRows } from './hist-helper.ts';
+import { SPLIT_IO, bestSplit, findSplit, splitInputs, splitOutputs, subtractHistogram, type GrowNode } from './hist-split.ts';
+
+/** Smallest rows × features of a histogram worth splitting across two threads (below it, the wake-up costs more). */
+const MIN_SPLIT_WORK = 32_768;
+/** Fewest rows whose log-loss gradients are worth splitting across two threads. */
+const MIN_SPLIT_ROWS = 16_384;
+
+/**
+ * The histogram grower's passes over its memory (hist-memory.ts): histograms, split scans,
+ * partitions, gradients and leaf values, on the WebAssembly kernels or the JavaScript loops
+ * (hist-loops-js.ts) and, where a helper thread runs on a shared memory, on two threads with
+ * the same results as one. hist-grower.ts decides what to split; this decides who computes it.
+ */
+export class HistPasses {
+  private readonly kernels: TreeKernels | null;
+  /** The second histogram thread, or null (one thread). */
+  private helper: HistHelper | null = null;
+
+  constructor(
+    private readonly m: HistMemory,
+    private readonly mapper: BinMapper,
+    private readonly params: HistGrowerParams,
+  ) {
+    this.kernels = params.kernels === 'js' ? null : loadTreeKernels(m.memory);
+    // Last: nothing after it can throw and leave the thread running.
+    if (m.shared && this.kernels) this.helper = HistHelper.start(sharedKernelModule()!, m.memory);
+  }
+
+  /** Byte offset of a side array where the helper thread can read it; -1 without a helper. */
+  private sideOffset(a: Float64Array): number {
+    return this.helper ? this.m.sideOffset(a) : -1;
+  }
+
+  /** The root's histogram: every row in order, starting from the precomputed counts. */
+  buildRootHist(hi: number): void {
+    const hist = this.m.pool[hi];
+    hist.set(this.m.rootCounts);
+    if (this.kernels) {
+      const { rows, cols } = this.m;
+      const at = this.m.histAt(hi);
+      const half = this.helperSplit(rows);
+      const k = this.kernels;
+      const a = [at + half * FEATURE_BYTES, this.m.rowBinsAt + half, this.m.ghAt, rows, cols - half, cols];
+      if (half > 0 && this.helper!.post(OP_HIST_ALL, a, () => (k.histAll(a[0], a[1], a[2], a[3], a[4], a[5]), 0))) {
+        try {
+          k.histAll(at, this.m.rowBinsAt, this.m.ghAt, rows, half, cols);
+        } finally {
+          this.helper!.wait();
+        }
+        return;
+      }
+      this.kernels.histAll(at, this.m.rowBinsAt, this.m.ghAt, rows, cols, cols);
+      return;
+    }
+    histAllJs(hist, this.m.rowBins, this.m.gh, this.m.rows, this.m.cols);
+  }
+
+  /**
+   * Fills histogram `hi` (any contents: it is zeroed first) from the rows idx[start, stop), row by row over the row-major bins:
+   * each row's gradient and hessian are read once, and its bins are adjacent in memory.
+   */
+  private buildHist(hi: number, start: number, stop: number): void {
+    if (this.kernels) {
+      const cols = this.m.cols;
+      const at = this.m.histAt(hi);
+      const half = this.helperSplit(stop - start);
+      const k = this.kernels;
+      const a = [at + half * FEATURE_BYTES, this.m.rowBinsAt + half, this.m.idxAt, this.m.ghAt, start, stop, cols - half, cols];
+      if (half > 0 && this.helper!.post(OP_HIST_ROWS, a, () => (k.histRows(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]), 0))) {
+        try {
+          k.histRows(at, this.m.rowBinsAt, this.m.idxAt, this.m.ghAt, start, stop, half, cols);
+        } finally {
+          this.helper!.wait();
+        }
+        return;
+      }
+      this.kernels.histRows(at, this.m.rowBinsAt, this.m.idxAt, this.m.ghAt, start, stop, cols, cols);
+      return;
+    }
+    histRowsJs(this.m.pool[hi], this.m.rowBins, this.m.idx, this.m.gh, start, stop, this.m.cols);
+  }
+
+  /**
+   * Features [0, k) for this thread and [k, cols) for the helper (it starts later: the smaller
+   * half), or 0 when a histogram of `n` rows is built on this thread alone.
+   */
+  private helperSplit(n: number): number {
+    if (!this.helper || n * this.m.cols < MIN_SPLIT_WORK) return 0;
+    return this.m.cols - (this.m.cols >> 1);
+  }
+
+  /** Ends the helper thread, if any (idempotent); the grower still grows trees on one thread after it. */
+  close(): void {
+    this.helper?.close();
+    this.helper = null;
+  }
+
+  /**
+   * Log-loss gradients and hessians (logLossRows) straight into the interleaved buffer; the helper thread does the second half of the rows
+   * when raw, y and w are side arrays. Returns the sums over all rows, in row order.
+   */
+  loadLogLoss(raw: Float64Array, y: Float64Array, w: Float64Array): [number, number] {
+    const n = this.m.rows;
+    let from = n;
+    const [rawAt, yAt, wAt] = [raw, y, w].map((a) => this.sideOffset(a));
+    if (n >= MIN_SPLIT_ROWS && rawAt >= 0 && yAt >= 0 && wAt >= 0) {
+      const half = n >> 1;
+      if (this.helper!.post(OP_LOG_LOSS, [rawAt, yAt, wAt, this.m.ghAt, half, n], () => (logLossRows(raw, y, w, this.m.gh, half, n), 0))) from = half;
+    }
+    try {
+      logLossRows(raw, y, w, this.m.gh, 0, from);
+    } finally {
+      if (from < n) this.helper!.wait();
+    }
+    return this.sums();
+  }
+
+  /** The node's best split found on this thread (io slot 0). */
+  findSplit(node: GrowNode): void {
+    findSplit(node, this.m.pool[node.hist], this.m.cols, this.m.nb, this.m.hm, this.params, this.m.io, 0);
+  }
+
+  /**
+   * The children's histograms and best splits: the smaller child's histogram from its rows, the
+   * larger's as parent − smaller (in the parent's buffer). With a helper thread, it subtracts and
+   * scans the larger child while this thread scans the smaller. A child that cannot split (the
+   * grower says which) gets no histogram and no scan; neither changes any split found.
+   */
+  splitChildren(parentHist: number, small: GrowNode, large: GrowNode, smallSplits: boolean, largeSplits: boolean): void {
+    if (smallSplits || largeSplits) {
+      small.hist = this.m.takeHist();
+      this.buildHist(small.hist, small.start, small.stop);
+    }
+    if (largeSplits) large.hist = parentHist;
+    else this.m.freeHist(parentHist);
+    if (smallSplits && largeSplits && this.helper) {
+      const io = this.m.io;
+      splitInputs(large, this.params, io, SPLIT_IO);
+      const at = (h: number) => this.m.histAt(h);
+      const a = [at(large.hist), at(small.hist), this.m.nbAt, this.m.hmAt, this.m.cols, this.m.ioAt + SPLIT_IO * 8];
+      const runHere = () => {
+        const hist = this.m.pool[large.hist];
+        subtractHistogram(hist, this.m.pool[small.hist], this.m.nb, this.m.cols);
+        bestSplit(hist, this.m.nb, this.m.hm, this.m.cols, io, SPLIT_IO);
+        return 0;
+      };
+      if (this.helper.post(OP_SPLIT, a, runHere)) {
+        try {
+          this.findSplit(small);
+        } finally {
+          this.helper.wait();
+        }
+        splitOutputs(large, io, SPLIT_IO);
+        return;
+      }
+    }
+    if (largeSplits) {
+      subtractHistogram(this.m.pool[large.hist], this.m.pool[small.hist], this.m.nb, this.m.cols);
+      this.findSplit(large);
+    }
+    if (smallSplits) this.findSplit(small);
+  }
+
+  /**
+   * Partitions idx[start, stop) stably by the node's split, left rows first; returns the first
+   * right position.
+   */
+  partition(node: GrowNode): number {
+    const { idx, scratch } = this.m;
+    const bin = node.bin;
+    const missingBin = this.mapper.nBinsNonMissing[node.feature];
+    const mlBit = node.missingLeft ? 1 : 0;
+    const col = node.feature * this.m.rows;
+    let l: number;
+    const { start, stop } = node;
+    const mid = start + ((stop - start) >> 1);
+    const k = this.kernels;
+    const a = [this.m.idxAt, this.m.scratchAt + (mid - start) * 4, this.m.colBinsAt + col, mid, stop, bin, missingBin, mlBit];
+    if (k && this.helper && stop - start >= MIN_SPLIT_ROWS && this.helper.post(OP_PARTITION, a, () => k.partition(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]))) {
+      // Halves on two threads: [start, mid) here, [mid, stop) on the helper, each left rows in
+      // place and right rows to its own part of scratch; then left2 moves down behind left1, and
+      // right1, right2 follow: the same order as one pass over [start, stop).
+      let l1: number;
+      try {
+        l1 = k.partition(this.m.idxAt, this.m.scratchAt, this.m.colBinsAt + col, start, mid, bin, missingBin, mlBit);
+      } finally {
+        l = this.helper.wait();
+      }
+      const nl2 = l - mid;
+      idx.copyWithin(l1, mid, l);
+      const r1 = mid - l1;
+      l = l1 + nl2;
+      idx.set(scratch.subarray(0, r1), l);
+      idx.set(scratch.subarray(mid - start, mid - start + (stop - mid - nl2)), l + r1);
+      return l;
+    }
+    if (this.kernels) l = this.kernels.partition(this.m.idxAt, this.m.scratchAt, this.m.colBinsAt + col, start, stop, bin, missingBin, mlBit);
+    else l = partitionJs(idx, scratch, this.m.colBins, col, start, stop, bin, missingBin, mlBit);
+    idx.set(scratch.subarray(0, node.stop - l), l);
+    return l;
+  }
+
+  /**
+   * Copies g and h into the interleaved float32 buffer (rounded to nearest, as a C cast);
+   * returns the sums of the stored values over all rows, as doubles in row order.
+   */
+  loadGradients(g: Float32Array | Float64Array, h: Float32Array | Float64Array): [number, number] {
+    const gh = this.m.gh;
+    for (let i = 0; i < this.m.rows; i++) {
+      gh[2 * i] = g[i];
+      gh[2 * i + 1] = h[i];
+    }
+    return this.sums();
+  }
+
+  /** Sums of the stored gradients and hessians, as doubles in row order (sklearn's sum_parallel on one thread). */
+  private sums(): [number, number] {
+    const gh = this.m.gh;
+    let G = 0;
+    let H = 0;
+    for (let i = 0, n = this.m.rows; i < n; i++) {
+      G += gh[2 * i];
+      H += gh[2 * i + 1];
+    }
+    return [G, H];
+  }
+
+  /**
+   * raw[row*stride + offset] += leaf value, for every training row (no tree traversal): leaf k
+   * holds the rows idx[leafStart[k], leafStop[k]) of the last tree grown. Every row
+   * gets one addition, so where raw is a side array the helper thread adds the second half of the
+   * positions (other rows) with the same result.
+   */
+  addLeafValues(raw: Float64Array, stride: number, offset: number, leafStart: number[], leafStop: number[], leafValue: number[]): void {
+    const nLeaves = leafStart.length;
+    const n = this.m.rows;
+    const rawAt = stride === 1 && offset === 0 ? this.sideOffset(raw) : -1;
+    if (rawAt >= 0 && nLeaves <= this.m.leafCap && n >= MIN_SPLIT_ROWS) {
+      const leaf = this.m.leafTriples;
+      for (let k = 0; k < nLeaves; k++) {
+        leaf[3 * k] = leafStart[k];
+        leaf[3 * k + 1] = leafStop[k];
+        leaf[3 * k + 2] = leafValue[k];
+      }
+      const half = n >> 1;
+      const a = [rawAt, this.m.idxAt, this.m.leafAt, nLeaves, half, n];
+      if (this.helper!.post(OP_LEAVES, a, () => (addLeafRows(raw, this.m.idx, leaf, nLeaves, half, n), 0))) {
+        try {
+          addLeafRows(raw, this.m.idx, leaf, nLeaves, 0, half);
+        } finally {
+          this.helper!.wait();
+        }
+        return;
+      }
+    }
+    const idx = this.m.idx;
+    for (let k = 0; k < nLeaves; k++) {
+      const v = leafValue[k];
+      for (let i = leafStart[k]; i < leafStop[k]; i++) raw[idx[i] * stride + offset] += v;
+    }
+  }
+}
