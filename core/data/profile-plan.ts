@@ -3,7 +3,7 @@
  * distinct-count estimates, the pass of counts, moments and histograms, the quantile sample, the
  * top-values groups). Turning what comes back into a ColumnProfile is profile-results.ts.
  */
-import { ident } from './engine.ts';
+import { ident, literal } from './engine.ts';
 import type { ColumnSchema } from '../spec/index.ts';
 
 /** Rows in the quantile sample of a large table. */
@@ -14,6 +14,9 @@ const DISTINCT_SAMPLE = 16;
 export const EXACT_DISTINCT_BELOW = 16_384;
 export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
 const QUANTILE_LIST = `[${QUANTILES.join(', ')}]`;
+
+/** Bytes of a row group's dictionary page, at most, for its column to count as few-valued there (see dictionaryColumnsSql). */
+const SMALL_DICTIONARY = 20_000;
 
 export const numeric = (c: ColumnSchema) => c.type === 'number' || c.type === 'integer';
 
@@ -92,9 +95,10 @@ export function nextDown(x: number): number {
  * gid (GROUPING() sets a bit for every column NOT grouped; the one clear bit names the set), one
  * text column per input column (its value in its own set, NULL elsewhere), n (rows holding the
  * value), groups (values in the set, "missing" included), rk (rank by n). Each set returns its
- * `top` most frequent values, or every group where `everyGroup` is set.
+ * `top` most frequent values, or every group where `everyGroup` is set and it has at most
+ * `maxGroups` groups.
  */
-export function topValuesSql(batch: { column: ColumnSchema; everyGroup: boolean }[], from: string, top: number): string {
+export function topValuesSql(batch: { column: ColumnSchema; everyGroup: boolean }[], from: string, top: number, maxGroups: number): string {
   const g = batch.map((_, i) => `g${i}`);
   // Grouped on the stored values; only the few rows that come back are cast to text.
   const inner = `SELECT ${batch.map(({ column }, i) => `${ident(column.name)} AS g${i}`).join(', ')} FROM ${from}`;
@@ -102,8 +106,19 @@ export function topValuesSql(batch: { column: ColumnSchema; everyGroup: boolean 
   const ranked = `SELECT *, row_number() OVER (PARTITION BY gid ORDER BY n DESC) AS rk, count(*) OVER (PARTITION BY gid) AS groups FROM (${groups})`;
   const all = (1n << BigInt(batch.length)) - 1n;
   const everyGroup = batch.flatMap(({ everyGroup }, i) => (everyGroup ? [all ^ (1n << BigInt(batch.length - 1 - i))] : []));
-  const keep = `rk <= ${top}${everyGroup.length ? ` OR gid IN (${everyGroup.join(', ')})` : ''}`;
+  const keep = `rk <= ${top}${everyGroup.length ? ` OR (gid IN (${everyGroup.join(', ')}) AND groups <= ${maxGroups})` : ''}`;
   // A FLOAT as text is its shortest float spelling, not the double it is (min, max, bins use that).
   const asText = (x: string, c: ColumnSchema) => (/^(FLOAT|REAL)$/i.test(c.dbType) ? `CAST(CAST(${x} AS DOUBLE) AS VARCHAR)` : `CAST(${x} AS VARCHAR)`);
   return `SELECT gid, ${g.map((x, i) => asText(x, batch[i].column)).join(', ')}, n, groups, rk FROM (${ranked}) WHERE ${keep}`;
+}
+
+/**
+ * Names of the columns of a Parquet file that are dictionary-encoded in every row group, each
+ * dictionary page at most SMALL_DICTIONARY bytes: a few thousand values per row group at most
+ * (table files cap dictionaries at 16 KB, and a column with more values is written plain). Such
+ * a column goes straight to the top-values groups, which count its values exactly, instead of
+ * first having its distinct count estimated in a pass of its own. Free: the file's footer.
+ */
+export function dictionaryColumnsSql(file: string): string {
+  return `SELECT path_in_schema FROM parquet_metadata(${literal(file)}) GROUP BY path_in_schema HAVING bool_and(encodings LIKE '%DICTIONARY%' AND data_page_offset - dictionary_page_offset <= ${SMALL_DICTIONARY})`;
 }

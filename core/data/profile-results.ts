@@ -97,3 +97,48 @@ export function topValue(v: string, type: ColumnProfile['type']): string | numbe
   }
   return v;
 }
+
+/** A number as DuckDB writes it in text: nan, inf and -inf included. */
+export function numberOfText(v: string): number {
+  const n = Number(v);
+  return !Number.isNaN(n) || /nan/i.test(v) ? n : v.trimStart().startsWith('-') ? -Infinity : Infinity;
+}
+
+/**
+ * What the pass over every row gives a numeric column, from its values and how many rows hold
+ * each: count (NaN and infinities included), NaN and infinite counts, and min, max, mean and
+ * sample std of the finite values (std as stddev_samp: null below two values). `finite` comes back
+ * sorted ascending. Two passes over the values, so the std suffers no cancellation.
+ */
+export function numbersOfValues(values: [value: number, count: number][]) {
+  let count = 0;
+  let nan = 0;
+  let infinite = 0;
+  const finite: [number, number][] = [];
+  for (const [v, n] of values) {
+    count += n;
+    if (Number.isFinite(v)) finite.push([v, n]);
+    else if (Number.isNaN(v)) nan += n;
+    else infinite += n;
+  }
+  finite.sort((a, b) => a[0] - b[0]);
+  let rows = 0;
+  let sum = 0;
+  for (const [v, n] of finite) {
+    rows += n;
+    sum += v * n;
+  }
+  const mean = rows ? sum / rows : null;
+  let squares = 0;
+  for (const [v, n] of finite) squares += n * (v - mean!) ** 2;
+  return {
+    count,
+    nan,
+    infinite,
+    finite,
+    min: finite.length ? finite[0][0] : null,
+    max: finite.length ? finite[finite.length - 1][0] : null,
+    mean,
+    std: rows > 1 ? Math.sqrt(squares / (rows - 1)) : null,
+  };
+}

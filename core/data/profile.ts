@@ -15,8 +15,8 @@ import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 import { FlowlineError, ROW_ID, type ColumnSchema, type TableRef } from '../spec/index.ts';
 import { duckdbMemoryLimit, ident, SMALL_MEMORY, withConnection } from './engine.ts';
 import { columnSchemas, relation } from './tables.ts';
-import { distinctEstimates, EXACT_DISTINCT_BELOW, finiteValue, hashBelow, histogramAgg, numeric, quantileAgg, rangeAgg, SAMPLE_ROWS, topValuesSql } from './profile-plan.ts';
-import { histogramOfBuckets, histogramOfValues, num, quantilesOf, quantilesOfValues, topValue } from './profile-results.ts';
+import { dictionaryColumnsSql, distinctEstimates, EXACT_DISTINCT_BELOW, finiteValue, hashBelow, histogramAgg, numeric, quantileAgg, rangeAgg, SAMPLE_ROWS, topValuesSql } from './profile-plan.ts';
+import { histogramOfBuckets, histogramOfValues, num, numberOfText, numbersOfValues, quantilesOf, quantilesOfValues, topValue } from './profile-results.ts';
 
 /** Above this many rows, quantiles come from a sample and large distinct counts are estimated. */
 export const EXACT_LIMIT = 200_000;
@@ -81,7 +81,7 @@ export async function profileOf(t: TableRef | { path: string }, opts: ProfileOpt
   } catch {
     // not saved yet (or unreadable): compute it
   }
-  const profile = await withConnection((con) => profileOn(con, relation(t), opts));
+  const profile = await withConnection((con) => profileOn(con, relation(t), opts, t.path));
   const tmp = `${saved}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(profile))
     .then(() => rename(tmp, saved))
@@ -91,12 +91,14 @@ export async function profileOf(t: TableRef | { path: string }, opts: ProfileOpt
 
 /**
  * Profile of every column (ROW_ID excluded) of any FROM-fragment, on a connection you hold.
+ * `parquet`: the one Parquet file `from` reads, if it does; its footer says which columns have few
+ * values per row group.
  *
  * Floating-point columns may hold NaN and +/-Infinity: those are counted apart (`nan`, `infinite`)
  * and every statistic describes the finite values, so one such value never turns a column's mean
  * into NaN (nor makes DuckDB's stddev_samp fail, as it did).
  */
-export async function profileOn(con: DuckDBConnection, from: string, opts: ProfileOptions = {}): Promise<ColumnProfile[]> {
+export async function profileOn(con: DuckDBConnection, from: string, opts: ProfileOptions = {}, parquet?: string): Promise<ColumnProfile[]> {
   const bins = opts.bins ?? HISTOGRAM_BINS;
   const topN = opts.top ?? TOP_VALUES;
   const schema = await columnSchemas(con, `SELECT * FROM ${from}`);
@@ -115,22 +117,35 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   const range = new Map(ranged.map((c, k) => [c.name, { lo: head[1 + 2 * k], hi: head[2 + 2 * k] }]));
   const exact = rows <= EXACT_LIMIT;
 
-  // 1. Large tables estimate distinct counts (distinctEstimates); the top-values pass below counts
-  //    the low ones exactly. A numeric column with few values is grouped by value there anyway, so
-  //    its histogram comes from those groups, not from an aggregate over every row in step 2.
-  const estimated = exact ? [] : columns.flatMap((c, j) => (c.type === 'boolean' ? [] : [j]));
+  // 1. Large tables estimate distinct counts (distinctEstimates), except of columns the Parquet
+  //    file stores with small dictionaries: those have few values, which the top-values groups
+  //    count exactly. Booleans are counted exactly in the pass over every row.
+  const dictionary = new Set<string>();
+  if (!exact && parquet) for (const [name] of (await con.runAndReadAll(dictionaryColumnsSql(parquet))).getRowsJS()) dictionary.add(String(name));
+  const estimated = exact ? [] : columns.flatMap((c, j) => (c.type === 'boolean' || dictionary.has(c.name) ? [] : [j]));
   const distinctOf = new Map<number, unknown>();
   if (estimated.length && rows) {
     for (const [j, n] of (await con.runAndReadAll(distinctEstimates(columns, estimated, from))).getRowsJS()) distinctOf.set(Number(j), n);
   }
-  const fromGroups = new Set(estimated.filter((j) => numeric(columns[j]) && Number(distinctOf.get(j)) < EXACT_DISTINCT_BELOW));
 
-  // 2. One pass for counts, distinct counts (when exact), moments, histograms (and, when exact,
-  //    quantiles) of every column.
+  // 2. Large tables: the top-values groups (step 5) before the pass over every row. A numeric
+  //    column with few values (every group came back) takes all its numbers from its groups, so
+  //    that pass skips it.
+  const fromGroups = new Set<number>();
+  let groups = new Map<number, ColumnGroups>();
+  if (!exact && rows) {
+    const few = (c: ColumnSchema, j: number) => dictionary.has(c.name) || c.type === 'boolean' || Number(distinctOf.get(j)) < (numeric(c) ? EXACT_DISTINCT_BELOW : TOP_MAX_DISTINCT + 1);
+    groups = await valueGroups(con, from, columns.flatMap((c, j) => (few(c, j) ? [{ c, j, every: numeric(c) }] : [])), topN);
+    for (const [j, g] of groups) if (numeric(columns[j]) && g.complete) fromGroups.add(j);
+  }
+
+  // 3. One pass for counts, distinct counts (when exact), moments, histograms (and, when exact,
+  //    quantiles) of every other column.
   const aggs: string[] = [];
   const slot = (sql: string) => aggs.push(sql) - 1;
   interface Slots { count: number; distinct?: number; min?: number; max?: number; mean?: number; std?: number; quantiles?: number; nan?: number; infinite?: number; histogram?: number }
-  const slots: Slots[] = columns.map((c, j) => {
+  const slots: (Slots | null)[] = columns.map((c, j) => {
+    if (fromGroups.has(j)) return null;
     const q = ident(c.name);
     const s: Slots = { count: slot(`count(${q})`) };
     if (exact || c.type === 'boolean') s.distinct = slot(`count(DISTINCT ${q})`);
@@ -146,7 +161,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
       s.std = slot(`stddev_samp(${v.sql})`);
       if (exact) s.quantiles = slot(quantileAgg(v.sql));
       const { lo, hi } = v;
-      if (!v.nonFinite && !fromGroups.has(j) && lo !== null && hi !== null) s.histogram = hi > lo ? slot(`map_entries(${histogramAgg(v.sql, lo, hi, bins)})`) : s.count;
+      if (!v.nonFinite && lo !== null && hi !== null) s.histogram = hi > lo ? slot(`map_entries(${histogramAgg(v.sql, lo, hi, bins)})`) : s.count;
     } else if (c.type === 'boolean') {
       s.mean = slot(`avg(CAST(${q} AS DOUBLE))`);
     } else if (c.type !== 'date' && c.type !== 'timestamp') {
@@ -155,10 +170,11 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     }
     return s;
   });
-  const stats = (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${from}`)).getRowsJS()[0];
+  const stats = aggs.length ? (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${from}`)).getRowsJS()[0] : [];
   const at = (k: number | undefined) => (k === undefined ? null : stats[k]);
   const profiles: ColumnProfile[] = columns.map((c, j) => {
     const s = slots[j];
+    if (!s) return profileOfGroups(c, rows, range.get(c.name)!, groups.get(j)!, bins);
     const count = Number(stats[s.count]);
     const missing = rows - count;
     const p: ColumnProfile = {
@@ -193,19 +209,18 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     return p;
   });
 
-  // 3. Histograms of numeric columns: DuckDB's histogram(x, boundaries) aggregate, in the first
+  // 4. Histograms of numeric columns: DuckDB's histogram(x, boundaries) aggregate, in the first
   //    pass. It puts x == boundary in the lower bucket; nudging each boundary down by one ulp
   //    gives numpy's [x0, x1) bins (the last bin closed).
   const setHistogram = (j: number, result: unknown) => {
     const p = profiles[j];
     p.histogram = histogramOfBuckets(result, p.min as number, p.max as number, bins, (p.nan ?? 0) + (p.infinite ?? 0));
   };
-  const histCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => numeric(c) && typeof profiles[j].min === 'number' && typeof profiles[j].max === 'number');
+  const histCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => numeric(c) && !fromGroups.has(j) && typeof profiles[j].min === 'number' && typeof profiles[j].max === 'number');
   // Columns holding NaN or an infinity learn their finite range in the first pass: a second one.
   const late = histCols.filter(({ j }) => {
-    if (fromGroups.has(j)) return false;
-    if (slots[j].histogram === undefined) return true;
-    setHistogram(j, stats[slots[j].histogram!]);
+    if (slots[j]!.histogram === undefined) return true;
+    setHistogram(j, stats[slots[j]!.histogram!]);
     return false;
   });
   if (histCols.length && rows) {
@@ -215,9 +230,9 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     // on a column sorted in file order its median came out at the 13th percentile.) A WHERE, not
     // FILTER clauses: DuckDB evaluates a FILTER per aggregate, over every row. Columns with few
     // values (mostly missing) would leave too few in the sample: theirs are exact, with the histograms.
-    // (Columns with few values get exact quantiles from their groups, in step 4.)
-    const sampled = exact ? [] : histCols.filter(({ j }) => !fromGroups.has(j) && profiles[j].count > EXACT_LIMIT);
-    const exactQuantiles = exact ? [] : histCols.filter(({ j }) => !fromGroups.has(j) && profiles[j].count <= EXACT_LIMIT);
+    // (Columns with few values have exact quantiles from their groups already.)
+    const sampled = exact ? [] : histCols.filter(({ j }) => profiles[j].count > EXACT_LIMIT);
+    const exactQuantiles = exact ? [] : histCols.filter(({ j }) => profiles[j].count <= EXACT_LIMIT);
     const valueOf = (c: ColumnSchema) => finiteValue(c, range.get(c.name)!).sql;
     const setQuantiles = (j: number, list: unknown) => (profiles[j].quantiles = quantilesOf(list));
     if (sampled.length) {
@@ -237,56 +252,78 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     }
   }
 
-  // 4. Top values of non-numeric columns (and of numeric columns with few distinct values), in one
-  //    scan: GROUP BY GROUPING SETS, one set per column. Columns with very many distinct values
-  //    (ids, free text) get no top values. On large tables the same groups give the exact distinct
-  //    count of every column whose estimate is low (where an estimate is least accurate), and
-  //    every group of a fromGroups column comes back: its histogram.
-  const grouped = (c: ColumnSchema, p: ColumnProfile) =>
-    numeric(c) ? p.distinct <= topN || (!exact && p.distinct < EXACT_DISTINCT_BELOW) : p.distinct <= TOP_MAX_DISTINCT;
-  const topCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => grouped(c, profiles[j]));
+  // 5. Top values of non-numeric columns (and of numeric columns with few distinct values).
+  //    Columns with very many distinct values (ids, free text) get no top values. On large tables
+  //    the groups (step 2) give the exact distinct count of every column whose estimate is low
+  //    (where an estimate is least accurate) or that has a small dictionary.
+  if (exact && rows) {
+    const grouped = (c: ColumnSchema, p: ColumnProfile) => (numeric(c) ? p.distinct <= topN : p.distinct <= TOP_MAX_DISTINCT);
+    groups = await valueGroups(con, from, columns.flatMap((c, j) => (grouped(c, profiles[j]) ? [{ c, j, every: false }] : [])), topN);
+  }
+  for (const [j, g] of groups) {
+    const p = profiles[j];
+    // Every value is a group, and so is "missing" when there is one.
+    p.distinct = g.groups - (p.missing > 0 ? 1 : 0);
+    const top = g.values.filter((v) => v.rank <= topN + 1).map((v) => ({ value: v.value === null ? null : topValue(v.value, p.type), count: v.n }));
+    if (p.distinct > (numeric(columns[j]) ? topN : TOP_MAX_DISTINCT) || !top.length) continue;
+    top.sort((a, b) => b.count - a.count || (a.value === null ? 1 : b.value === null ? -1 : String(a.value).localeCompare(String(b.value))));
+    p.top = top.slice(0, topN);
+  }
+  return profiles;
+}
+
+/** The value groups of one column: how many there are ("missing" included) and those that came back. */
+interface ColumnGroups {
+  groups: number;
+  /** Each value as text (null: missing), its rows and its rank by rows. */
+  values: { value: string | null; n: number; rank: number }[];
+  /** Every group came back. */
+  complete: boolean;
+}
+
+/**
+ * Top values of several columns in one scan (topValuesSql), in batches. `every`: return every
+ * group of that column while it has at most EXACT_DISTINCT_BELOW of them.
+ */
+async function valueGroups(con: DuckDBConnection, from: string, cols: { c: ColumnSchema; j: number; every: boolean }[], topN: number): Promise<Map<number, ColumnGroups>> {
   // Under a small memory cap one column per query: DuckDB spills a plain GROUP BY, but ran out of
   // memory on the grouping sets of seven columns (a 16 MB cap, 420,000 rows).
   const perQuery = duckdbMemoryLimit() < SMALL_MEMORY ? 1 : 60;
-  const valueCounts = new Map<number, [number, number][]>();
-  for (let start = 0; start < topCols.length && rows; start += perQuery) {
-    const batch = topCols.slice(start, start + perQuery);
+  const out = new Map<number, ColumnGroups>();
+  for (let start = 0; start < cols.length; start += perQuery) {
+    const batch = cols.slice(start, start + perQuery);
     const all = (1n << BigInt(batch.length)) - 1n;
-    const res = (await con.runAndReadAll(topValuesSql(batch.map(({ c, j }) => ({ column: c, everyGroup: fromGroups.has(j) })), from, topN + 1))).getRowsJS();
-    const seen = new Set<number>();
-    for (const r of res) {
+    const sql = topValuesSql(batch.map(({ c, every }) => ({ column: c, everyGroup: every })), from, topN + 1, EXACT_DISTINCT_BELOW);
+    for (const r of (await con.runAndReadAll(sql)).getRowsJS()) {
       const gid = BigInt(r[0] as number | bigint);
       const i = batch.length - 1 - Math.round(Math.log2(Number(all ^ gid)));
       const value = r[1 + i];
-      const { j } = batch[i];
-      const p = profiles[j];
-      const n = Number(r[r.length - 3]);
-      if (!seen.has(i)) {
-        seen.add(i);
-        // Every value is a group, and so is "missing" when there is one.
-        p.distinct = Number(r[r.length - 2]) - (p.missing > 0 ? 1 : 0);
-      }
-      if (fromGroups.has(j) && value !== null) (valueCounts.get(j) ?? valueCounts.set(j, []).get(j)!).push([Number(value), n]);
-      if (Number(r[r.length - 1]) <= topN + 1) (p.top ??= []).push({ value: value === null ? null : topValue(String(value), p.type), count: n });
+      const g = out.get(batch[i].j) ?? out.set(batch[i].j, { groups: Number(r[r.length - 2]), values: [], complete: false }).get(batch[i].j)!;
+      g.values.push({ value: value === null ? null : String(value), n: Number(r[r.length - 3]), rank: Number(r[r.length - 1]) });
     }
   }
-  for (const j of fromGroups) {
-    const p = profiles[j];
-    if (typeof p.min !== 'number' || typeof p.max !== 'number') continue;
-    const values = (valueCounts.get(j) ?? []).filter(([v]) => Number.isFinite(v)).sort((a, b) => a[0] - b[0]);
-    p.histogram = histogramOfValues(values, p.min, p.max, bins);
-    p.quantiles = quantilesOfValues(values);
+  for (const g of out.values()) g.complete = g.values.length === g.groups;
+  return out;
+}
+
+/** A numeric column's profile from all its value groups (the pass over every row skipped it). */
+function profileOfGroups(c: ColumnSchema, rows: number, r: { lo: unknown; hi: unknown }, g: ColumnGroups, bins: number): ColumnProfile {
+  const m = numbersOfValues(g.values.flatMap((v) => (v.value === null ? [] : [[numberOfText(v.value), v.n] as [number, number]])));
+  const p: ColumnProfile = { name: c.name, type: c.type, dbType: c.dbType, count: m.count, missing: rows - m.count, missingPct: rows ? (100 * (rows - m.count)) / rows : 0, distinct: 0 };
+  if (finiteValue(c, r).nonFinite) {
+    p.nan = m.nan;
+    p.infinite = m.infinite;
+    p.min = m.min;
+    p.max = m.max;
+  } else {
+    p.min = num(r.lo);
+    p.max = num(r.hi);
   }
-  for (const [j, p] of profiles.entries()) {
-    if (!p.top) continue;
-    if (p.distinct > (numeric(columns[j]) ? topN : TOP_MAX_DISTINCT)) {
-      delete p.top;
-      continue;
-    }
-    p.top.sort((a, b) => b.count - a.count || (a.value === null ? 1 : b.value === null ? -1 : String(a.value).localeCompare(String(b.value))));
-    p.top = p.top.slice(0, topN);
-  }
-  return profiles;
+  p.mean = m.mean;
+  p.std = m.std;
+  p.quantiles = quantilesOfValues(m.finite);
+  if (typeof p.min === 'number' && typeof p.max === 'number') p.histogram = histogramOfValues(m.finite, p.min, p.max, bins);
+  return p;
 }
 
 /** A page plus the profile, as the Preview tab asks for them. */

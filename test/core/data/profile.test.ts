@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -142,6 +143,49 @@ describe('profileOf, large tables (over EXACT_LIMIT rows)', () => {
     // A mostly-missing column would leave few values in a row sample: its quantiles are exact.
     expect(rare).toMatchObject({ count: n / 250, distinct: n / 250 });
     expect(rare.quantiles!.p50).toBeCloseTo(((n / 250 - 1) / 2) * 250, 9);
+  });
+});
+
+describe('profileOf, large tables stored with small dictionaries', () => {
+  it('counts the values of dictionary-encoded columns exactly, without an estimate pass, and takes a few-valued column\'s numbers from its groups', async () => {
+    // Five row groups and more: "blocky" has 3,840 values in each (a 16 KB dictionary of INTEGERs)
+    // but 20,450 in all, more than the groups return one by one.
+    const n = 5 * 122_880 + 40_000;
+    const t = await writeTable(fakeContext(), `SELECT i AS id, i % 7 AS small, (i // 32)::INTEGER AS blocky, 'c' || (i % 3) AS cat FROM range(${n}) t(i)`, { newRowIds: true });
+    const sql: string[] = [];
+    const original = DuckDBConnection.prototype.runAndReadAll;
+    const watch = vi.spyOn(DuckDBConnection.prototype, 'runAndReadAll').mockImplementation(function (this: DuckDBConnection, ...args: Parameters<DuckDBConnection['runAndReadAll']>) {
+      sql.push(String(args[0]));
+      return original.apply(this, args);
+    });
+    let profile;
+    try {
+      profile = await profileOf(t);
+    } finally {
+      watch.mockRestore();
+    }
+    const [id, small, blocky, cat] = profile;
+    // Work done: only "id" has its distinct count estimated; "small" is not in the pass over every row.
+    expect(sql.some((q) => q.includes('hash("id")'))).toBe(true);
+    for (const name of ['small', 'blocky', 'cat']) expect(sql.some((q) => q.includes(`hash("${name}")`)), name).toBe(false);
+    expect(sql.some((q) => q.includes('stddev_samp(CAST("small"'))).toBe(false);
+    // Exact numbers from the groups: 0..6, each value n/7 times give or take one.
+    const counts = Array.from({ length: 7 }, (_, v) => Math.floor((n - 1 - v) / 7) + 1);
+    const mean = counts.reduce((a, c, v) => a + c * v, 0) / n;
+    const std = Math.sqrt(counts.reduce((a, c, v) => a + c * (v - mean) ** 2, 0) / (n - 1));
+    expect(small).toMatchObject({ count: n, missing: 0, distinct: 7, min: 0, max: 6 });
+    expect(small.mean).toBeCloseTo(mean, 12);
+    expect(small.std).toBeCloseTo(std, 12);
+    expect(small.histogram!.filter((h) => h.count > 0).map((h) => h.count)).toEqual(counts);
+    expect(small.quantiles).toEqual({ p05: 0, p25: 1, p50: 3, p75: 5, p95: 6 });
+    // A dictionary column with more values than come back one by one: its distinct count is still
+    // exact (the groups count it), its histogram and quantiles come from the pass over every row.
+    expect(blocky).toMatchObject({ count: n, distinct: Math.ceil(n / 32), min: 0, max: Math.floor((n - 1) / 32) });
+    expect(blocky.histogram!.reduce((a, h) => a + h.count, 0)).toBe(n);
+    expect(Math.abs((blocky.quantiles!.p50 as number) / (n / 64) - 1)).toBeLessThan(0.01);
+    expect(cat).toMatchObject({ distinct: 3, count: n });
+    expect(cat.top!.map((x) => x.value)).toEqual(['c0', 'c1', 'c2']);
+    expect(Math.abs(id.distinct / n - 1)).toBeLessThan(0.03);
   });
 });
 
