@@ -129,13 +129,14 @@ export class Decoder {
 
 export class BatchBuilder {
   private readonly columns: (Float64Array | string[])[];
-  private readonly seen: Uint8Array[];
+  /** Which (column, row) got a value: column `at`, row `r` at at × rows + r (one array, not one per column). */
+  private readonly seen: Uint8Array;
   private readonly issues: Issue[] = [];
   private total = 0;
 
   constructor(private readonly decoder: Decoder, readonly rows: number) {
     this.columns = decoder.inputs.map((c) => (c.onnxType === 'double' ? new Float64Array(rows) : new Array<string>(rows)));
-    this.seen = decoder.inputs.map(() => new Uint8Array(rows));
+    this.seen = new Uint8Array(decoder.inputs.length * rows);
   }
 
   issue(i: Issue): void {
@@ -187,7 +188,7 @@ export class BatchBuilder {
 
   set(at: number, r: number, value: unknown): void {
     const column = this.decoder.inputs[at];
-    this.seen[at][r] = 1;
+    this.seen[at * this.rows + r] = 1;
     const out = this.columns[at];
     if (value === null) {
       if (!column.nullable) {
@@ -239,9 +240,9 @@ export class BatchBuilder {
   finish(): Batch {
     const inputs = this.decoder.inputs;
     for (let at = 0; at < inputs.length && this.total < MAX_ISSUES * 4; at++) {
-      const seen = this.seen[at];
+      const first = at * this.rows;
       for (let r = 0; r < this.rows; r++) {
-        if (!seen[r]) {
+        if (!this.seen[first + r]) {
           this.issue({ code: 'MISSING_FIELD', field: inputs[at].name, row: r, message: `Row ${r}: field "${inputs[at].name}" is missing${inputs[at].nullable ? ' (send null for a missing value)' : ''}.` });
           break;
         }

@@ -174,11 +174,17 @@ export function predictResponse(model: ServedModel, scored: Scored, single: bool
     for (let j = 0; j < k; j++) out[String(classes![j])] = scored.probabilities![r * k + j];
     return out;
   };
-  const row = (r: number) => ({
-    prediction: scored.predictions[r],
-    ...(k && scored.probabilities ? { probabilities: rowProbabilities(r) } : {}),
-  });
-  const about = { model: model.name, model_version: model.version };
-  if (single) return { ...row(0), ...about };
-  return { predictions: Array.from({ length: scored.rows }, (_, r) => row(r)), ...about };
+  // built field by field, not spread: this runs once per answered row
+  const row = (r: number) => {
+    const out: Record<string, unknown> = { prediction: scored.predictions[r] };
+    if (k && scored.probabilities) out.probabilities = rowProbabilities(r);
+    return out;
+  };
+  if (single) {
+    const out = row(0);
+    out.model = model.name;
+    out.model_version = model.version;
+    return out;
+  }
+  return { predictions: Array.from({ length: scored.rows }, (_, r) => row(r)), model: model.name, model_version: model.version };
 }

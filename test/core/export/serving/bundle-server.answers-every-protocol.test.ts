@@ -126,6 +126,11 @@ describe('the bundle server, started with plain node from the bundle folder', ()
     const line = server.logs.find((l) => l.event === 'request' && l.route === '/predict');
     expect(line).toMatchObject({ level: 'info', method: 'POST', status: 200, model_name: 'tiny' });
     expect(typeof line!.duration_ms).toBe('number');
+    // every line starts with its time and the process, then the entry's own fields in order
+    expect(Object.keys(line!).slice(0, 5)).toEqual(['time', 'pid', 'level', 'event', 'request_id']);
+    expect(new Date(line!.time as string).toISOString()).toBe(line!.time);
+    expect(line!.pid).toBe(server.proc.pid);
+    expect(server.logs.every((l) => !('unparsed' in l))).toBe(true);
   });
 
   it('on SIGTERM finishes the request in flight, refuses new connections and exits 0', async () => {
