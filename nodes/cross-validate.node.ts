@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param, checkTaskAgainstTarget } from '../core/spec/index.ts';
-import { evaluationReportTask } from '../core/ml/curves.ts';
+import { evaluationReportTask } from '../core/ml/evaluation-report.ts';
 import { foldTable, outOfFold, prepareFolds, scoreFolds, summarizeFolds } from '../core/ml/cv.ts';
 import { learnerByKind } from '../core/ml/learners/index.ts';
 import { learnerChoice, SUPERVISED_LEARNERS } from '../core/ml/learners/choice.ts';

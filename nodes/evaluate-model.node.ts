@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
-import { evaluationReportTask, withRowValues } from '../core/ml/curves.ts';
-import { groupMetrics, groupMetricsResults } from '../core/ml/group-metrics.ts';
+import { addToTally, newTally, tallyReportTask } from '../core/ml/evaluation-report.ts';
 import { actualValues, predictTable } from '../core/ml/model.ts';
 import { textKeys } from '../core/ml/frame.ts';
 
@@ -37,31 +36,18 @@ export const evaluateNode = defineNode({
     }
     const p = await predictTable(ctx, model, inputs.table, [...(model.target ? [model.target] : []), ...(group ? [group] : [])]);
     ctx.progress(0.8, 'scoring');
-    const metrics = await ctx.runInWorker(evaluationReportTask, {
-      task: model.task,
-      scope: 'test',
-      classes: model.classes,
+    // The whole table as one chunk of a tally: the worst rows show the model's inputs (at most 8).
+    const valueNames = [...new Set(model.inputColumns.map((c) => c.name))].slice(0, 8);
+    const tally = newTally({ task: model.task, scope: 'test', classes: model.classes, detail: true, worstRows: params.worst_rows, capacity: p.rowIds.length, group, valueNames });
+    addToTally(tally, {
       yTrue: actualValues(model, p),
       prediction: p.prediction,
       rowIds: p.rowIds,
-      detail: true,
-      worstRows: params.worst_rows,
       ...(model.task === 'clustering' ? { X: p.X } : {}),
+      ...(group ? { groups: textKeys(p.raw, group, 'Evaluate') } : {}),
+      rowValues: Object.fromEntries(valueNames.filter((n) => n in p.raw.columns).map((n) => [n, p.raw.columns[n]])),
     });
-    const rawInputs = Object.fromEntries(model.inputColumns.filter((c) => c.name in p.raw.columns).map((c) => [c.name, p.raw.columns[c.name]]));
-    metrics.tables = metrics.tables.map((t) => (t.id === 'worst_rows' ? withRowValues(t, p.rowIds, rawInputs) : t));
-    if (group) {
-      const g = groupMetrics({ column: group, task: model.task, groups: textKeys(p.raw, group, 'Evaluate'), yTrue: actualValues(model, p), yPred: p.prediction.values });
-      const { table, chart } = groupMetricsResults(g, model.task);
-      Object.assign(metrics.values, g.values);
-      if (chart) metrics.charts.push(chart);
-      metrics.tables.splice(metrics.tables.length - (metrics.tables.at(-1)?.id === 'notes' ? 1 : 0), 0, table);
-      if (g.notes.length) {
-        const notes = metrics.tables.find((t) => t.id === 'notes');
-        if (notes) notes.rows.push(...g.notes.map((n) => [n]));
-        else metrics.tables.push({ id: 'notes', title: 'Notes', columns: ['note'], rows: g.notes.map((n) => [n]) });
-      }
-    }
+    const metrics = await ctx.runInWorker(tallyReportTask, tally);
     return { metrics };
   },
 });

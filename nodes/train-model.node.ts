@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param, type RecipeStep, type ResultTable, checkTaskAgainstTarget } from '../core/spec/index.ts';
-import { evaluationReportTask } from '../core/ml/curves.ts';
+import { evaluationReportTask } from '../core/ml/evaluation-report.ts';
 import { learnerChoice } from '../core/ml/learners/choice.ts';
 import { TASK_CHOICES, trainModel } from '../core/ml/model.ts';
 

@@ -11,7 +11,7 @@ import { defineTaskRegistry } from '../exec/task-registry.ts';
 import { fitLearnerTask, fitScoreFoldTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask } from '../ml/tasks.ts';
 import { fitStepTask } from '../ml/prep/worker-task.ts';
 import { foldsTask } from '../ml/folds.ts';
-import { evaluationReportTask } from '../ml/curves.ts';
+import { evaluationReportTask, tallyReportTask } from '../ml/evaluation-report.ts';
 import { recipeMatrixTask, rowsMatrixTask, trainingMatrixTask } from '../ml/training-data.ts';
 import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-tasks.ts';
 import { exportOnnxTask } from '../export/onnx/export-task.ts';
@@ -37,6 +37,7 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   rowsMatrixTask,
   foldsTask,
   evaluationReportTask,
+  tallyReportTask,
   explainRowsTask,
   permutationTask,
   pdpTask,

@@ -3,11 +3,8 @@
  * precision_recall_curve compute them), calibration (sklearn calibration_curve, uniform bins),
  * cumulative gains / lift, and the error-analysis table of the worst-predicted rows.
  */
-import type { ChartSpec, MetricsValue, ResultTable, Task } from '../spec/values.ts';
-import { defineWorkerTask } from '../spec/worker-task.ts';
-import type { Matrix, Prediction } from './learners/types.ts';
-import { silhouetteScore } from './silhouette.ts';
-import { confusionMatrix, perClassScores, scoreClassification, scoreRegression, type Num } from './metrics.ts';
+import type { ChartSpec, ResultTable } from '../spec/values.ts';
+import type { Num } from './metrics.ts';
 
 /** Distinct-threshold cumulative counts, highest score first (sklearn `_binary_clf_curve`). */
 function binaryClfCurve(isPos: Num, score: Num): { fps: number[]; tps: number[]; thresholds: number[] } {
@@ -127,12 +124,15 @@ export function gainsCurve(isPos: Num, score: Num, points = 100): { fraction: nu
 }
 
 /** At most `max` points, first and last kept, so a chart spec stays small on large tables. */
-export function thin(points: [number, number][], max = 400): [number, number][] {
-  if (points.length <= max) return points;
-  const out: [number, number][] = [];
-  const step = (points.length - 1) / (max - 1);
-  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)]);
-  return out;
+export function thin<T>(points: T[], max = 400): T[] {
+  return points.length <= max ? points : thinIndices(points.length, max).map((i) => points[i]);
+}
+
+/** The positions thin keeps out of `n` (every one when n ≤ max): a chart of many rows built from these alone. */
+export function thinIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const step = (n - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => Math.round(i * step));
 }
 
 /** Pairs for a chart; NaN points (an undefined rate) are dropped, JSON cannot carry them. */
@@ -147,17 +147,28 @@ export function classificationCharts(
   proba: Num | undefined,
   confusion: number[][],
 ): ChartSpec[] {
+  const n = yTrue.length;
+  const scores = proba && classes.length === 2 ? Float64Array.from({ length: n }, (_, i) => proba[i * 2 + 1]) : proba;
+  return classificationChartsOf(classes, confusion, scores ? { labels: yTrue, scores } : undefined);
+}
+
+/**
+ * classificationCharts from what a tally keeps: the confusion matrix, and with probabilities each
+ * row's class and scores (binary: the positive class's probability; multiclass: k per row).
+ */
+export function classificationChartsOf(classes: (string | number)[], confusion: number[][], curves?: { labels: Num; scores: Num }): ChartSpec[] {
   const labels = classes.map(String);
   const charts: ChartSpec[] = [
     { kind: 'heatmap', id: 'confusion', title: 'Confusion matrix', rows: labels, cols: labels, values: confusion, rowLabel: 'Actual', colLabel: 'Predicted' },
   ];
-  if (!proba) return charts;
-  const n = yTrue.length;
+  if (!curves) return charts;
+  const n = curves.labels.length;
   const k = classes.length;
   const diagonal = { name: 'chance', points: [[0, 0], [1, 1]] as [number, number][], dashed: true };
   if (k === 2) {
-    const isPos = Array.from({ length: n }, (_, i) => (yTrue[i] === 1 ? 1 : 0));
-    const p1 = Array.from({ length: n }, (_, i) => proba[i * 2 + 1]);
+    // Class indices 0/1 are the positive flags themselves.
+    const isPos = curves.labels;
+    const p1 = curves.scores;
     const pos = labels[1];
     const roc = rocCurve(isPos, p1);
     const pr = precisionRecallCurve(isPos, p1);
@@ -171,8 +182,9 @@ export function classificationCharts(
       { kind: 'line', id: 'lift', title: 'Lift', x: { label: 'Share of rows targeted', min: 0, max: 1 }, y: { label: 'Lift' }, series: [{ name: 'model', points: zip(gains.fraction.slice(1), gains.lift) }, { name: 'random', points: [[0, 1], [1, 1]], dashed: true }] },
     );
   } else if (k <= 12) {
+    const { labels: y, scores } = curves;
     const series = classes.map((_, c) => {
-      const roc = rocCurve(Array.from({ length: n }, (_, i) => (yTrue[i] === c ? 1 : 0)), Array.from({ length: n }, (_, i) => proba[i * k + c]));
+      const roc = rocCurve(Uint8Array.from({ length: n }, (_, i) => (y[i] === c ? 1 : 0)), Float64Array.from({ length: n }, (_, i) => scores[i * k + c]));
       return { name: labels[c], points: thin(zip(roc.fpr, roc.tpr)) };
     });
     charts.push({ kind: 'line', id: 'roc', title: 'ROC curves, one class vs the rest', x: { label: 'False positive rate', min: 0, max: 1 }, y: { label: 'True positive rate', min: 0, max: 1 }, series: [...series, diagonal] });
@@ -194,142 +206,64 @@ export function worstRows(args: {
   limit?: number;
 }): ResultTable {
   const { rowIds, yTrue, yPred, classes, proba } = args;
-  const limit = args.limit ?? 20;
-  const n = yTrue.length;
-  const idx = Array.from({ length: n }, (_, i) => i);
-  if (classes) {
-    const k = classes.length;
-    const pTrue = (i: number) => (proba ? proba[i * k + yTrue[i]] : yTrue[i] === yPred[i] ? 1 : 0);
-    idx.sort((a, b) => pTrue(a) - pTrue(b) || a - b);
-    const rows = idx.slice(0, limit).filter((i) => yTrue[i] !== yPred[i] || proba).map((i) => [rowIds[i], classes[yTrue[i]], classes[yPred[i]], proba ? round(pTrue(i)) : null]);
-    return { id: 'worst_rows', title: 'Worst-predicted rows', columns: ['row', 'actual', 'predicted', 'probability_of_actual'], rows };
-  }
-  const err = (i: number) => Math.abs(yTrue[i] - yPred[i]);
-  idx.sort((a, b) => err(b) - err(a) || a - b);
-  const rows = idx.slice(0, limit).map((i) => [rowIds[i], yTrue[i], round(yPred[i]), round(yTrue[i] - yPred[i])]);
-  return { id: 'worst_rows', title: 'Worst-predicted rows', columns: ['row', 'actual', 'predicted', 'error'], rows };
+  const list: WorstRow[] = [];
+  keepWorst(list, args.limit ?? 20, 0, { rowIds, yTrue, yPred, k: classes?.length, proba });
+  return worstRowsTable(list, { classes, proba: !!proba });
 }
 
-function round(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
-}
-
-// ---------------------------------------------------------------- a whole report
-
-export interface ReportInput {
-  task: Task;
-  scope: string;
-  classes?: (string | number)[];
-  /** Class index per row (-1 = unknown / missing), or the numeric target (NaN = missing). */
-  yTrue: ArrayLike<number>;
-  prediction: Prediction;
-  rowIds: ArrayLike<number>;
-  /** Charts and the worst-rows table (Evaluate); scores only when false (Train, folds). */
-  detail?: boolean;
-  worstRows?: number;
-  /** Clustering: the rows as the model saw them (after its recipe), for the silhouette score. */
-  X?: Matrix;
-}
-
-/** Scores (+ charts and error analysis when `detail`) as a MetricsValue; unusable rows are left out with a note. */
-export function evaluationReport(r: ReportInput): MetricsValue {
-  const keep: number[] = [];
-  for (let i = 0; i < r.yTrue.length; i++) if (r.classes ? r.yTrue[i] >= 0 : Number.isFinite(r.yTrue[i])) keep.push(i);
-  const dropped = r.yTrue.length - keep.length;
-  const sel = (a: ArrayLike<number>) => Float64Array.from(keep, (i) => a[i]);
-  const yTrue = sel(r.yTrue), yPred = sel(r.prediction.values), rowIds = sel(r.rowIds);
-  const notes: string[] = [];
-  if (dropped) {
-    notes.push(r.classes
-      ? `${dropped} row(s) are left out of the scores: their actual value is missing or is a class the model never saw in training.`
-      : `${dropped} row(s) with a missing actual value are left out of the scores.`);
-  }
-  const charts: ChartSpec[] = [];
-  const tables: ResultTable[] = [];
-  let values: Record<string, number> = {};
-  if (r.classes && (r.task === 'binary' || r.task === 'multiclass')) {
-    const k = r.classes.length;
-    const proba = r.prediction.proba ? Float64Array.from({ length: keep.length * k }, (_, t) => r.prediction.proba![keep[Math.floor(t / k)] * k + (t % k)]) : undefined;
-    const s = scoreClassification(r.task, yTrue, yPred, k, proba);
-    values = s.values;
-    notes.push(...s.notes);
-    if (r.detail) {
-      const confusion = confusionMatrix(yTrue, yPred, k);
-      charts.push(...classificationCharts(yTrue, yPred, r.classes, proba, confusion));
-      const per = perClassScores(yTrue, yPred, k);
-      tables.push({ id: 'per_class', title: 'Scores per class', columns: ['class', 'precision', 'recall', 'f1', 'support'], rows: per.map((p, c) => [r.classes![c], round(p.precision), round(p.recall), round(p.f1), p.support]) });
-      tables.push(worstRows({ rowIds, yTrue, yPred, classes: r.classes, proba, limit: r.worstRows }));
-    }
-  } else if (r.task === 'regression') {
-    const s = scoreRegression(yTrue, yPred);
-    values = s.values;
-    notes.push(...s.notes);
-    if (r.detail && yTrue.length) {
-      const pts: [number, number][] = Array.from(yTrue, (v, i): [number, number] => [v, yPred[i]]);
-      let lo = Infinity, hi = -Infinity;
-      for (let i = 0; i < yTrue.length; i++) {
-        lo = Math.min(lo, yTrue[i], yPred[i]);
-        hi = Math.max(hi, yTrue[i], yPred[i]);
-      }
-      charts.push({ kind: 'line', id: 'actual_vs_predicted', title: 'Predicted vs actual', x: { label: 'Actual' }, y: { label: 'Predicted' }, series: [{ name: 'rows', points: thin(pts, 1000) }, { name: 'perfect', points: [[lo, lo], [hi, hi]], dashed: true }] });
-      tables.push(worstRows({ rowIds, yTrue, yPred, limit: r.worstRows }));
-    }
-  } else if (r.task === 'clustering' || r.task === 'anomaly') {
-    if (r.task === 'clustering' && r.X) {
-      const s = silhouetteScore(r.X, r.prediction.values);
-      if (s.value !== null) values.silhouette = s.value;
-      else notes.push('The silhouette score needs at least 2 clusters and fewer clusters than rows.');
-      if (s.rows < r.X.rows) notes.push(`The silhouette score is computed on a sample of ${s.rows} of the ${r.X.rows} rows.`);
-    }
-    if (r.detail) charts.push(...unsupervisedCharts(r.task, r.prediction.values));
-  }
-  if (r.classes && r.task === 'binary') notes.push(`precision, recall, f1 and roc_auc treat "${r.classes[1]}" (the second class in sorted order) as the positive class.`);
-  if (notes.length) tables.push({ id: 'notes', title: 'Notes', columns: ['note'], rows: notes.map((n) => [n]) });
-  return { kind: 'metrics', task: r.task, scope: r.scope, values, charts, tables };
-}
-
-/** Cluster sizes, or the distribution of anomaly scores (no actual values to score against). */
-function unsupervisedCharts(task: 'clustering' | 'anomaly', values: ArrayLike<number>): ChartSpec[] {
-  if (values.length === 0) return [];
-  if (task === 'clustering') {
-    const counts = new Map<number, number>();
-    for (let i = 0; i < values.length; i++) counts.set(values[i], (counts.get(values[i]) ?? 0) + 1);
-    const ids = [...counts.keys()].sort((a, b) => a - b);
-    return [{ kind: 'bar', id: 'cluster_sizes', title: 'Rows per cluster', categories: ids.map((c) => `cluster ${c}`), series: [{ name: 'rows', values: ids.map((c) => counts.get(c)!) }] }];
-  }
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    lo = Math.min(lo, values[i]);
-    hi = Math.max(hi, values[i]);
-  }
-  const nBins = 20, width = (hi - lo) / nBins || 1;
-  const bins = Array.from({ length: nBins }, (_, b) => ({ x0: lo + b * width, x1: lo + (b + 1) * width, count: 0 }));
-  for (let i = 0; i < values.length; i++) bins[Math.min(nBins - 1, Math.floor((values[i] - lo) / width))].count++;
-  return [{ kind: 'histogram', id: 'anomaly_scores', title: 'Anomaly scores', bins }];
+/** A row of the running worst-rows list: how bad (lower is worse), where it came (ties go to the earlier row), and what the table shows. */
+export interface WorstRow {
+  key: number;
+  at: number;
+  rowId: number;
+  yTrue: number;
+  yPred: number;
+  /** Probability given to the actual class (classification). */
+  pTrue?: number;
+  /** Input values shown beside it (Evaluate). */
+  values?: (string | number | null)[];
 }
 
 /**
- * The worst-rows table with the rows' input values alongside, so the analyst sees what the model
- * got wrong (at most `max` columns; numbers rounded).
+ * Rows added to `list` (kept sorted, worst first, at most `limit`): `k` classes (absent:
+ * regression); row i is row `offset + i` of everything scored, which breaks ties. Of a chunk, only
+ * the rows that make the list are copied, so a table streamed a chunk at a time keeps `limit` rows.
  */
-export function withRowValues(table: ResultTable, rowIds: ArrayLike<number>, columns: Record<string, ArrayLike<number> | (string | null)[]>, max = 8): ResultTable {
-  const names = Object.keys(columns).slice(0, max);
-  if (names.length === 0) return table;
-  const at = new Map<number, number>();
-  for (let i = 0; i < rowIds.length; i++) at.set(rowIds[i], i);
-  return {
-    ...table,
-    columns: [...table.columns, ...names],
-    rows: table.rows.map((r) => {
-      const i = at.get(r[0] as number);
-      return [...r, ...names.map((n) => {
-        if (i === undefined) return null;
-        const v = columns[n][i];
-        return typeof v === 'number' ? (Number.isNaN(v) ? null : round(v)) : v;
-      })];
-    }),
-  };
+export function keepWorst(
+  list: WorstRow[],
+  limit: number,
+  offset: number,
+  rows: { rowIds: Num; yTrue: Num; yPred: Num; k?: number; proba?: Num; values?: (i: number) => (string | number | null)[] },
+): void {
+  const { rowIds, yTrue, yPred, k, proba } = rows;
+  if (limit <= 0) return;
+  for (let i = 0; i < yTrue.length; i++) {
+    const pTrue = k === undefined ? undefined : proba ? proba[i * k + yTrue[i]] : yTrue[i] === yPred[i] ? 1 : 0;
+    const key = pTrue ?? -Math.abs(yTrue[i] - yPred[i]);
+    const at = offset + i;
+    const last = list[list.length - 1];
+    if (list.length >= limit && !(key < last.key || (key === last.key && at < last.at))) continue;
+    let j = list.length;
+    while (j > 0 && (key < list[j - 1].key || (key === list[j - 1].key && at < list[j - 1].at))) j--;
+    list.splice(j, 0, { key, at, rowId: rowIds[i], yTrue: yTrue[i], yPred: yPred[i], pTrue, values: rows.values?.(i) });
+    if (list.length > limit) list.pop();
+  }
 }
 
-/** evaluationReport on a worker: sorting 100k predictions for its curves is CPU work. */
-export const evaluationReportTask = defineWorkerTask('ml.evaluationReport', (r: ReportInput): MetricsValue => evaluationReport(r));
+/** The worst-rows table of a list keepWorst filled; `valueNames` head the input values' columns. */
+export function worstRowsTable(list: WorstRow[], opts: { classes?: (string | number)[]; proba: boolean; valueNames?: string[] }): ResultTable {
+  const { classes, proba } = opts;
+  const names = opts.valueNames ?? [];
+  const values = (w: WorstRow) => (names.length ? (w.values ?? names.map(() => null)) : []);
+  if (classes) {
+    const rows = list.filter((w) => w.yTrue !== w.yPred || proba).map((w) => [w.rowId, classes[w.yTrue], classes[w.yPred], proba ? round6(w.pTrue!) : null, ...values(w)]);
+    return { id: 'worst_rows', title: 'Worst-predicted rows', columns: ['row', 'actual', 'predicted', 'probability_of_actual', ...names], rows };
+  }
+  const rows = list.map((w) => [w.rowId, w.yTrue, round6(w.yPred), round6(w.yTrue - w.yPred), ...values(w)]);
+  return { id: 'worst_rows', title: 'Worst-predicted rows', columns: ['row', 'actual', 'predicted', 'error', ...names], rows };
+}
+
+/** A metric as tables show it: 6 decimals. */
+export function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -55,51 +55,61 @@ function spread(values: (number | null)[]): { diff: number; ratio: number } | nu
  * numbers (NaN: left out); `yPred` the predicted class index or number.
  */
 export function groupMetrics(args: { column: string; task: Task; groups: (string | null)[]; yTrue: ArrayLike<number>; yPred: ArrayLike<number> }): GroupMetrics {
-  const { column, task, groups, yTrue, yPred } = args;
+  const tally: GroupTally = new Map();
+  addToGroupTally(tally, args.task, args.groups, args.yTrue, args.yPred);
+  return groupMetricsOf(tally, args.column, args.task);
+}
+
+/** Per group: its counts, and its sums in row order (a table tallied chunk by chunk gives the whole table's numbers). */
+export type GroupTally = Map<string, { count: number; hit: number; tp: number; fp: number; pos: number; neg: number; predPos: number; se: number; ae: number; sum: number }>;
+
+/** Rows (one chunk of them) added to the tally; arguments as groupMetrics's. */
+export function addToGroupTally(tally: GroupTally, task: Task, groups: (string | null)[], yTrue: ArrayLike<number>, yPred: ArrayLike<number>): void {
   const classification = task === 'binary' || task === 'multiclass';
-  const byGroup = new Map<string, number[]>();
   for (let i = 0; i < groups.length; i++) {
     const usable = classification ? yTrue[i] >= 0 : Number.isFinite(yTrue[i]);
     if (!usable) continue;
     const g = groups[i] ?? MISSING_GROUP;
-    let list = byGroup.get(g);
-    if (!list) byGroup.set(g, (list = []));
-    list.push(i);
-  }
-  const names = [...byGroup.keys()].sort((a, b) => (a === MISSING_GROUP ? 1 : b === MISSING_GROUP ? -1 : a < b ? -1 : a > b ? 1 : 0));
-  const rows: GroupRow[] = names.map((group) => {
-    const idx = byGroup.get(group)!;
-    const row: GroupRow = { group, count: idx.length, selection_rate: null, accuracy: null, precision: null, recall: null, false_positive_rate: null };
+    let t = tally.get(g);
+    if (!t) tally.set(g, (t = { count: 0, hit: 0, tp: 0, fp: 0, pos: 0, neg: 0, predPos: 0, se: 0, ae: 0, sum: 0 }));
+    t.count++;
     if (classification) {
-      let hit = 0, tp = 0, fp = 0, pos = 0, neg = 0, predPos = 0;
-      for (const i of idx) {
-        if (yTrue[i] === yPred[i]) hit++;
-        if (task !== 'binary') continue;
-        const actual = yTrue[i] === 1, predicted = yPred[i] === 1;
-        if (actual) pos++;
-        else neg++;
-        if (predicted) predPos++;
-        if (actual && predicted) tp++;
-        if (!actual && predicted) fp++;
-      }
-      row.accuracy = hit / idx.length;
+      if (yTrue[i] === yPred[i]) t.hit++;
+      if (task !== 'binary') continue;
+      const actual = yTrue[i] === 1, predicted = yPred[i] === 1;
+      if (actual) t.pos++;
+      else t.neg++;
+      if (predicted) t.predPos++;
+      if (actual && predicted) t.tp++;
+      if (!actual && predicted) t.fp++;
+    } else if (task === 'regression') {
+      const e = yTrue[i] - yPred[i];
+      t.se += e * e;
+      t.ae += Math.abs(e);
+      t.sum += yPred[i];
+    }
+  }
+}
+
+/** The scores per group, and how far apart they are, from a tally. */
+export function groupMetricsOf(tally: GroupTally, column: string, task: Task): GroupMetrics {
+  const classification = task === 'binary' || task === 'multiclass';
+  const names = [...tally.keys()].sort((a, b) => (a === MISSING_GROUP ? 1 : b === MISSING_GROUP ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const rows: GroupRow[] = names.map((group) => {
+    const t = tally.get(group)!;
+    const row: GroupRow = { group, count: t.count, selection_rate: null, accuracy: null, precision: null, recall: null, false_positive_rate: null };
+    if (classification) {
+      row.accuracy = t.hit / t.count;
       if (task === 'binary') {
-        row.selection_rate = predPos / idx.length;
-        row.precision = rate(tp, predPos);
-        row.recall = rate(tp, pos);
-        row.false_positive_rate = rate(fp, neg);
+        row.selection_rate = t.predPos / t.count;
+        row.precision = rate(t.tp, t.predPos);
+        row.recall = rate(t.tp, t.pos);
+        row.false_positive_rate = rate(t.fp, t.neg);
       }
     } else if (task === 'regression') {
-      let se = 0, ae = 0, sum = 0;
-      for (const i of idx) {
-        const e = yTrue[i] - yPred[i];
-        se += e * e;
-        ae += Math.abs(e);
-        sum += yPred[i];
-      }
-      row.rmse = Math.sqrt(se / idx.length);
-      row.mae = ae / idx.length;
-      row.mean_prediction = sum / idx.length;
+      row.rmse = Math.sqrt(t.se / t.count);
+      row.mae = t.ae / t.count;
+      row.mean_prediction = t.sum / t.count;
     }
     return row;
   });

@@ -20,11 +20,24 @@ export function accuracy(yTrue: Num, yPred: Num): number {
   return yTrue.length ? hit / yTrue.length : 0;
 }
 
-/** k × k counts; rows = actual class, columns = predicted class (sklearn's layout). */
-export function confusionMatrix(yTrue: Num, yPred: Num, k: number): number[][] {
-  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+/**
+ * k × k counts; rows = actual class, columns = predicted class (sklearn's layout). With `into`, the
+ * rows are added to those counts: a matrix tallied chunk by chunk is the whole table's.
+ */
+export function confusionMatrix(yTrue: Num, yPred: Num, k: number, into?: number[][]): number[][] {
+  const m = into ?? Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < yTrue.length; i++) m[yTrue[i]][yPred[i]]++;
   return m;
+}
+
+/** Share of the rows on the diagonal. Every score below comes from the counts alone, so it is exact however the rows were tallied. */
+export function accuracyOf(m: number[][]): number {
+  let hit = 0, n = 0;
+  m.forEach((row, c) => {
+    hit += row[c];
+    for (const v of row) n += v;
+  });
+  return n ? hit / n : 0;
 }
 
 export interface ClassScores {
@@ -36,22 +49,23 @@ export interface ClassScores {
 
 /** Per-class precision / recall / f1; 0 where a denominator is 0 (sklearn's zero_division result). */
 export function perClassScores(yTrue: Num, yPred: Num, k: number): ClassScores[] {
-  const tp = new Float64Array(k);
-  const predCount = new Float64Array(k);
-  const trueCount = new Float64Array(k);
-  for (let i = 0; i < yTrue.length; i++) {
-    trueCount[yTrue[i]]++;
-    predCount[yPred[i]]++;
-    if (yTrue[i] === yPred[i]) tp[yTrue[i]]++;
-  }
-  const out: ClassScores[] = [];
-  for (let c = 0; c < k; c++) {
-    const precision = predCount[c] ? tp[c] / predCount[c] : 0;
-    const recall = trueCount[c] ? tp[c] / trueCount[c] : 0;
+  return perClassOf(confusionMatrix(yTrue, yPred, k));
+}
+
+/** perClassScores from a confusion matrix. */
+export function perClassOf(m: number[][]): ClassScores[] {
+  return m.map((row, c) => {
+    const tp = row[c];
+    let trueCount = 0, predCount = 0;
+    for (let j = 0; j < m.length; j++) {
+      trueCount += row[j];
+      predCount += m[j][c];
+    }
+    const precision = predCount ? tp / predCount : 0;
+    const recall = trueCount ? tp / trueCount : 0;
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    out.push({ precision, recall, f1, support: trueCount[c] });
-  }
-  return out;
+    return { precision, recall, f1, support: trueCount };
+  });
 }
 
 /** Binary precision / recall / f1 of the positive class (index 1). */
@@ -65,12 +79,16 @@ export function binaryScores(yTrue: Num, yPred: Num): { precision: number; recal
  * a class the model knows but that appears in neither does not drag the average down.
  */
 export function macroScores(yTrue: Num, yPred: Num, k: number): { precision: number; recall: number; f1: number } {
-  const seen = new Uint8Array(k);
-  for (let i = 0; i < yTrue.length; i++) seen[yTrue[i]] = seen[yPred[i]] = 1;
-  const per = perClassScores(yTrue, yPred, k);
+  return macroOf(confusionMatrix(yTrue, yPred, k));
+}
+
+/** macroScores from a confusion matrix. */
+export function macroOf(m: number[][]): { precision: number; recall: number; f1: number } {
+  const per = perClassOf(m);
   let n = 0, p = 0, r = 0, f = 0;
-  for (let c = 0; c < k; c++) {
-    if (!seen[c]) continue;
+  for (let c = 0; c < m.length; c++) {
+    // seen in y_true (its row) or in y_pred (its column)
+    if (per[c].support === 0 && !m.some((row) => row[c] > 0)) continue;
     n++;
     p += per[c].precision;
     r += per[c].recall;
@@ -109,10 +127,7 @@ export function binaryRocAuc(isPositive: (i: number) => boolean, score: (i: numb
  */
 export function rocAuc(yTrue: Num, proba: Num, k: number): { value: number | null; note?: string } {
   const n = yTrue.length;
-  if (k === 2) {
-    const v = binaryRocAuc((i) => yTrue[i] === 1, (i) => proba[i * 2 + 1], n);
-    return v === null ? { value: null, note: 'roc_auc is not defined: only one class is present in the actual values.' } : { value: v };
-  }
+  if (k === 2) return positiveRocAuc((i) => yTrue[i] === 1, (i) => proba[i * 2 + 1], n);
   let sum = 0, used = 0;
   const skipped: number[] = [];
   for (let c = 0; c < k; c++) {
@@ -123,10 +138,18 @@ export function rocAuc(yTrue: Num, proba: Num, k: number): { value: number | nul
       used++;
     }
   }
-  if (used === 0) return { value: null, note: 'roc_auc is not defined: only one class is present in the actual values.' };
+  if (used === 0) return { value: null, note: ONE_CLASS };
   return skipped.length
     ? { value: sum / used, note: `roc_auc averages ${used} of ${k} classes; the others have no rows among the actual values.` }
     : { value: sum / used };
+}
+
+const ONE_CLASS = 'roc_auc is not defined: only one class is present in the actual values.';
+
+/** Binary ROC AUC with its note when undefined (what rocAuc gives for k = 2, from the positive class's score alone). */
+export function positiveRocAuc(isPositive: (i: number) => boolean, score: (i: number) => number, n: number): { value: number | null; note?: string } {
+  const v = binaryRocAuc(isPositive, score, n);
+  return v === null ? { value: null, note: ONE_CLASS } : { value: v };
 }
 
 /**
@@ -134,16 +157,19 @@ export function rocAuc(yTrue: Num, proba: Num, k: number): { value: number | nul
  * row renormalised before taking logs.
  */
 export function logLoss(yTrue: Num, proba: Num, k: number): number {
+  return yTrue.length ? logLossSum(yTrue, proba, k) / yTrue.length : 0;
+}
+
+/** The rows' cross-entropies added to `total` one by one, in row order (chunk after chunk gives the whole table's sum). */
+export function logLossSum(yTrue: Num, proba: Num, k: number, total = 0): number {
   const eps = 2.220446049250313e-16;
-  const n = yTrue.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < yTrue.length; i++) {
     let rowSum = 0;
     for (let c = 0; c < k; c++) rowSum += clip(proba[i * k + c], eps, 1 - eps);
     const p = clip(proba[i * k + yTrue[i]], eps, 1 - eps) / rowSum;
     total -= Math.log(p);
   }
-  return n ? total / n : 0;
+  return total;
 }
 
 function clip(x: number, lo: number, hi: number): number {
@@ -210,13 +236,18 @@ export interface ScoreSet {
  * log_loss. Regression: rmse, mae, r2. roc_auc / log_loss need probabilities.
  */
 export function scoreClassification(task: ClassificationTask, yTrue: Num, yPred: Num, k: number, proba?: Num): ScoreSet {
+  if (yTrue.length === 0) return { values: {}, notes: ['No rows to score.'] };
+  return scoresOf(task, confusionMatrix(yTrue, yPred, k), proba ? { auc: rocAuc(yTrue, proba, k), logLoss: logLoss(yTrue, proba, k) } : undefined);
+}
+
+/** scoreClassification from what a tally keeps: the confusion matrix, and the ROC AUC and log loss when there are probabilities. */
+export function scoresOf(task: ClassificationTask, m: number[][], probabilistic?: { auc: { value: number | null; note?: string }; logLoss: number }): ScoreSet {
   const values: Record<string, number> = {};
   const notes: string[] = [];
-  if (yTrue.length === 0) return { values, notes: ['No rows to score.'] };
-  values.accuracy = accuracy(yTrue, yPred);
-  const macro = macroScores(yTrue, yPred, k);
+  values.accuracy = accuracyOf(m);
+  const macro = macroOf(m);
   if (task === 'binary') {
-    const b = binaryScores(yTrue, yPred);
+    const b = perClassOf(m)[1];
     values.precision = b.precision;
     values.recall = b.recall;
     values.f1 = b.f1;
@@ -225,11 +256,11 @@ export function scoreClassification(task: ClassificationTask, yTrue: Num, yPred:
     values.recall_macro = macro.recall;
   }
   values.f1_macro = macro.f1;
-  if (proba) {
-    const auc = rocAuc(yTrue, proba, k);
+  if (probabilistic) {
+    const { auc } = probabilistic;
     if (auc.value !== null) values.roc_auc = auc.value;
     if (auc.note) notes.push(auc.note);
-    values.log_loss = logLoss(yTrue, proba, k);
+    values.log_loss = probabilistic.logLoss;
   } else {
     notes.push('roc_auc and log_loss need class probabilities, which this learner does not give.');
   }

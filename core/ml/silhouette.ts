@@ -14,7 +14,12 @@ export const SILHOUETTE_MAX_ROWS = 4000;
 
 /** null when it is undefined: fewer than 2 clusters, or every row its own cluster. */
 export function silhouetteScore(X: Matrix, labels: ArrayLike<number>, seed = 0): { value: number | null; rows: number } {
-  let rows = Array.from({ length: X.rows }, (_, i) => i);
+  return silhouetteOfRows(X, labels, silhouetteRows(X.rows, seed));
+}
+
+/** The rows the score is computed on, ascending: all of them, or the seeded sample (a streamed Evaluate keeps only these). */
+export function silhouetteRows(total: number, seed = 0): number[] {
+  let rows = Array.from({ length: total }, (_, i) => i);
   if (rows.length > SILHOUETTE_MAX_ROWS) {
     const rng = new Rng(seed);
     for (let i = rows.length - 1; i > 0; i--) {
@@ -23,6 +28,11 @@ export function silhouetteScore(X: Matrix, labels: ArrayLike<number>, seed = 0):
     }
     rows = rows.slice(0, SILHOUETTE_MAX_ROWS).sort((a, b) => a - b);
   }
+  return rows;
+}
+
+/** The score over `rows` of X (ascending row numbers). */
+export function silhouetteOfRows(X: Matrix, labels: ArrayLike<number>, rows: number[]): { value: number | null; rows: number } {
   const n = rows.length, p = X.cols, d = X.data;
   const ids = [...new Set(rows.map((i) => labels[i]))].sort((a, b) => a - b);
   if (ids.length < 2 || ids.length >= n) return { value: null, rows: n };

@@ -9,7 +9,7 @@
 import { learnerByKind } from '../../ml/learners/index.ts';
 import { selectRows, type Frame } from '../../ml/frame.ts';
 import { encodeTarget } from '../../ml/model.ts';
-import { evaluationReport } from '../../ml/curves.ts';
+import { evaluationReport } from '../../ml/evaluation-report.ts';
 import { applyRecipe, frameToMatrix, loadRawFrame } from '../../ml/recipe.ts';
 import type { ModelValue, TableRef } from '../../spec/values.ts';
 import { defineWorkerTask } from '../../spec/worker-task.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { r2, rocAuc, scoreClassification, scoreRegression, logLoss } from '../../../core/ml/metrics.ts';
-import { gainsCurve, worstRows, classificationCharts, evaluationReport } from '../../../core/ml/curves.ts';
+import { gainsCurve, worstRows, classificationCharts } from '../../../core/ml/curves.ts';
+import { evaluationReport } from '../../../core/ml/evaluation-report.ts';
 
 describe('metric edge cases', () => {
   it('roc_auc with one class in y_true is left out with a note, never NaN', () => {
