@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { defineNode, param } from '../core/spec/index.ts';
-import { addToTally, newTally, tallyReportTask } from '../core/ml/evaluation-report.ts';
-import { actualValues, predictTable } from '../core/ml/model.ts';
-import { textKeys } from '../core/ml/frame.ts';
+import { evaluateTable } from '../core/ml/evaluate-stream.ts';
 
 export const evaluateNode = defineNode({
   type: 'ml.evaluate',
@@ -34,20 +32,8 @@ export const evaluateNode = defineNode({
     if (group && !inputs.table.columns.some((c) => c.name === group) && !inputs.table.recipe.base?.columns.some((c) => c.name === group)) {
       throw ctx.error({ code: 'COLUMN_NOT_FOUND', column: group, message: `Evaluate: the group column '${group}' is not in the scored table.`, hint: `Columns: ${inputs.table.columns.map((c) => c.name).slice(0, 15).join(', ')}.` });
     }
-    const p = await predictTable(ctx, model, inputs.table, [...(model.target ? [model.target] : []), ...(group ? [group] : [])]);
-    ctx.progress(0.8, 'scoring');
-    // The whole table as one chunk of a tally: the worst rows show the model's inputs (at most 8).
-    const valueNames = [...new Set(model.inputColumns.map((c) => c.name))].slice(0, 8);
-    const tally = newTally({ task: model.task, scope: 'test', classes: model.classes, detail: true, worstRows: params.worst_rows, capacity: p.rowIds.length, group, valueNames });
-    addToTally(tally, {
-      yTrue: actualValues(model, p),
-      prediction: p.prediction,
-      rowIds: p.rowIds,
-      ...(model.task === 'clustering' ? { X: p.X } : {}),
-      ...(group ? { groups: textKeys(p.raw, group, 'Evaluate') } : {}),
-      rowValues: Object.fromEntries(valueNames.filter((n) => n in p.raw.columns).map((n) => [n, p.raw.columns[n]])),
-    });
-    const metrics = await ctx.runInWorker(tallyReportTask, tally);
+    // Chunk by chunk: a table larger than memory is evaluated within a bounded footprint.
+    const metrics = await evaluateTable(ctx, model, inputs.table, { worstRows: params.worst_rows, group });
     return { metrics };
   },
 });

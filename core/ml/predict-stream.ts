@@ -15,9 +15,9 @@ import { writeColumns } from '../data/tables.ts';
 import type { RunContext } from '../spec/context.ts';
 import type { ModelValue, TableRef } from '../spec/values.ts';
 import type { Frame } from './frame.ts';
-import { predictInWorkers, predictionColumns, predictionColumnsInOrder, predictTable, requireInputColumns } from './model.ts';
+import { predictInWorkers, predictionColumns, predictionColumnsInOrder, predictTable, requireInputColumns, type TablePrediction } from './model.ts';
 import { rawFrameChunks } from './recipe.ts';
-import { packFrame, rowsMatrixTask } from './training-data.ts';
+import { packFrame, rowsMatrixTask, unpackFrame } from './training-data.ts';
 
 /**
  * Rows scored at once. Large enough that each chunk still splits over the pool's workers and the
@@ -47,31 +47,52 @@ export async function predictToTable(ctx: RunContext, model: ModelValue, table: 
     const p = await predictTable(ctx, model, table);
     return writeColumns(ctx, table, predictionColumns(model, p, options));
   }
-  const columns = [...new Set(model.inputColumns.map((c) => c.name))];
-  const { kind, state } = model.estimator;
-  const chunkRows = opts.chunkRows ?? PREDICT_CHUNK_ROWS;
   return writeColumnsStreamed(ctx, table, async (append) => {
-    let scored = 0;
-    const score = async (raw: Frame) => {
-      const packed = packFrame(raw);
-      // The chunk's arrays are its own: moved to the worker, not copied.
-      const transfer = [...new Set([...Object.values(packed.numeric), ...Object.values(packed.text).map((t) => t.codes)].map((a) => a.buffer as ArrayBuffer))];
-      const X = await ctx.runInWorker(rowsMatrixTask, { raw: packed, recipe: model.recipe, features: model.features }, { transfer });
-      const prediction = await predictInWorkers(ctx, kind, state, X);
+    await scoreInChunks(ctx, model, table, { chunkRows: opts.chunkRows }, async ({ prediction }) => {
       await append(predictionColumnsInOrder(model, prediction, undefined, options));
-      predictStreamStats.chunks++;
-      scored += raw.rows;
-      ctx.progress(0.95 * (scored / table.rowCount), `scored ${scored.toLocaleString('en')} of ${table.rowCount.toLocaleString('en')} rows`);
-    };
-    // At most one chunk scoring while the next is read; appends stay in row order.
-    let inFlight: Promise<void> = Promise.resolve();
-    await rawFrameChunks(table, columns, { chunkRows, signal: ctx.signal }, async (raw) => {
-      await inFlight;
-      inFlight = score(raw);
-      // Its failure is awaited with the next chunk or at the end; not an unhandled rejection meanwhile.
-      inFlight.catch(() => {});
     });
-    await inFlight;
     ctx.progress(0.95, 'writing predictions');
   }, { joinEachChunk: opts.joinEachChunk });
+}
+
+/**
+ * Score `table` a chunk at a time, in its FILE order (Predict, Evaluate): `onChunk` gets each
+ * chunk's rows and predictions, awaited in row order; reading chunk k+1 overlaps scoring chunk k.
+ * `extraColumns` are read (or taken from the recipe, when a step makes them) beside the model's
+ * inputs, as predictTable's are (a chunk's `raw` is only the caller's to read with `keepRaw`:
+ * otherwise its arrays move to the worker). Returns the rows scored.
+ */
+export async function scoreInChunks(
+  ctx: RunContext,
+  model: ModelValue,
+  table: TableRef,
+  opts: { chunkRows?: number; extraColumns?: string[]; keepRaw?: boolean },
+  onChunk: (chunk: TablePrediction) => Promise<void>,
+): Promise<number> {
+  const have = requireInputColumns(model, table);
+  const keep = opts.extraColumns ?? [];
+  const columns = [...new Set([...model.inputColumns.map((c) => c.name), ...keep.filter((c) => have.has(c))])];
+  const { kind, state } = model.estimator;
+  let scored = 0;
+  const score = async (raw: Frame, rowIds: Int32Array) => {
+    const packed = packFrame(raw);
+    // The chunk's arrays are its own: moved to the worker, not copied, unless the caller reads them.
+    const transfer = opts.keepRaw ? [] : [...new Set([...Object.values(packed.numeric), ...Object.values(packed.text).map((t) => t.codes)].map((a) => a.buffer as ArrayBuffer))];
+    const { X, made } = await ctx.runInWorker(rowsMatrixTask, { raw: packed, recipe: model.recipe, features: model.features, keep }, { transfer });
+    const prediction = await predictInWorkers(ctx, kind, state, X);
+    await onChunk({ rowIds, prediction, raw, frame: unpackFrame(made), X });
+    predictStreamStats.chunks++;
+    scored += raw.rows;
+    ctx.progress(0.95 * (scored / table.rowCount), `scored ${scored.toLocaleString('en')} of ${table.rowCount.toLocaleString('en')} rows`);
+  };
+  // At most one chunk scoring while the next is read; chunks reach onChunk in row order.
+  let inFlight: Promise<void> = Promise.resolve();
+  await rawFrameChunks(table, columns, { chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, signal: ctx.signal }, async (raw, rowIds) => {
+    await inFlight;
+    inFlight = score(raw, rowIds);
+    // Its failure is awaited with the next chunk or at the end; not an unhandled rejection meanwhile.
+    inFlight.catch(() => {});
+  });
+  await inFlight;
+  return scored;
 }

@@ -139,18 +139,18 @@ async function joinRaw(plan: RawPlan, rowIds: Int32Array, own: Record<string, Fr
 
 /**
  * loadRawFrame a chunk at a time, for tables larger than memory: `onChunk` gets up to `chunkRows`
- * raw rows at a time in the table's FILE order (not ROW_ID order), each awaited before the next
- * is read. A table with a recipe streams its ROW_IDs and reads each chunk's raw rows by ROW_ID
- * (DuckDB skips the row groups outside the chunk's ROW_ID range, so a table in ROW_ID order reads
- * each file about once).
+ * raw rows (and their ROW_IDs) at a time in the table's FILE order (not ROW_ID order), each
+ * awaited before the next is read. A table with a recipe streams its ROW_IDs and reads each
+ * chunk's raw rows by ROW_ID (DuckDB skips the row groups outside the chunk's ROW_ID range, so a
+ * table in ROW_ID order reads each file about once).
  */
-export async function rawFrameChunks(table: TableRef, columns: string[], opts: { chunkRows: number; signal?: AbortSignal }, onChunk: (frame: Frame) => Promise<void>): Promise<number> {
+export async function rawFrameChunks(table: TableRef, columns: string[], opts: { chunkRows: number; signal?: AbortSignal }, onChunk: (frame: Frame, rowIds: Int32Array) => Promise<void>): Promise<number> {
   const base = table.recipe.base;
   if (!base || table.recipe.steps.length === 0) {
-    return streamColumns(relation(table), columns, opts, (c) => onChunk(frameOf(c.columns as Record<string, FrameColumn>, table.columns, c.rowIds.length)));
+    return streamColumns(relation(table), columns, opts, (c) => onChunk(frameOf(c.columns as Record<string, FrameColumn>, table.columns, c.rowIds.length), c.rowIds));
   }
   const plan = rawPlan(table, base, columns);
-  return streamColumns(relation(table), plan.fromTable, opts, async (c) => onChunk(await joinRaw(plan, c.rowIds, c.columns as Record<string, FrameColumn>)));
+  return streamColumns(relation(table), plan.fromTable, opts, async (c) => onChunk(await joinRaw(plan, c.rowIds, c.columns as Record<string, FrameColumn>), c.rowIds));
 }
 
 type RawPlan = ReturnType<typeof rawPlan>;

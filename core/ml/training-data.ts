@@ -319,20 +319,27 @@ export interface RecipeMatrix {
 /** Read rows and replay a fitted recipe on them: the model's input matrix (Predict, Evaluate). */
 export const recipeMatrixTask = defineWorkerTask('ml.recipeMatrix', async (p: RecipeMatrixPayload): Promise<RecipeMatrix> => {
   const { frame: raw, rowIds } = await loadRawFrame(p.table, p.columns);
-  const frame = applyRecipe(p.recipe, raw);
+  return { ...replayRecipe(raw, p.recipe, p.features, p.keep), rowIds, raw: packFrame(raw) };
+});
+
+/**
+ * A fitted recipe replayed on rows the caller read (one chunk of a streamed Predict or Evaluate):
+ * the model's input matrix, and the `keep` columns a step made.
+ */
+export const rowsMatrixTask = defineWorkerTask('ml.rowsMatrix', (p: { raw: PackedFrame; recipe: RecipeStep[]; features: string[]; keep?: string[] }): { X: Matrix; made: PackedFrame } =>
+  replayRecipe(unpackFrame(p.raw), p.recipe, p.features, p.keep),
+);
+
+function replayRecipe(raw: Frame, recipe: RecipeStep[], features: string[], keep: string[] = []): { X: Matrix; made: PackedFrame } {
+  const frame = applyRecipe(recipe, raw);
   const made: Frame = { rows: frame.rows, columns: {}, types: {} };
-  for (const name of p.keep ?? []) {
+  for (const name of keep) {
     if (name in raw.columns || !(name in frame.columns)) continue;
     made.columns[name] = frame.columns[name] as FrameColumn;
     made.types[name] = frame.types[name];
   }
-  return { X: frameToMatrix(frame, p.features), rowIds, raw: packFrame(raw), made: packFrame(made) };
-});
-
-/** A fitted recipe replayed on rows the caller read (one chunk of a streamed Predict): the model's input matrix. */
-export const rowsMatrixTask = defineWorkerTask('ml.rowsMatrix', (p: { raw: PackedFrame; recipe: RecipeStep[]; features: string[] }): Matrix =>
-  frameToMatrix(applyRecipe(p.recipe, unpackFrame(p.raw)), p.features),
-);
+  return { X: frameToMatrix(frame, features), made: packFrame(made) };
+}
 
 /**
  * A frame as it crosses between threads cheaply: text columns as codes into their distinct values

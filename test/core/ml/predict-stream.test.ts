@@ -5,29 +5,7 @@ import { predictStreamStats, predictToTable } from '../../../core/ml/predict-str
 import { writeColumns } from '../../../core/data/tables.ts';
 import { type ModelValue, type RunContext, type TableRef } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
-import { runPipeline } from '../../support/run-pipeline.ts';
-import { TEST_NODES } from '../../nodes/ml-test-nodes.ts';
-
-/**
- * rows (300) → scale(x1, x2) → encode(city) → split at 200: a model whose recipe must be replayed
- * on raw rows read back from the recipe's base, with a text input column.
- */
-const pipeline = (learner: string, target: string) => ({
-  seed: 5,
-  nodes: [
-    { id: 'rows', type: 'test.rows', version: 1, params: { n: 300 } },
-    { id: 'scale', type: 'prep.scale', version: 1, params: { columns: ['x1', 'x2'] } },
-    { id: 'encode', type: 'prep.encode', version: 1, params: { columns: ['city'] } },
-    { id: 'split', type: 'test.split', version: 1, params: { at: 200 } },
-    { id: 'train', type: 'ml.train', version: 1, params: { target, learner, features: ['x1', 'x2', 'city_Lyon', 'city_Oslo', 'city_Porto'], learner_params: learner === 'random_forest' ? { n_estimators: 10 } : {} } },
-  ],
-  edges: [
-    { from: 'rows.table', to: 'scale.table' },
-    { from: 'scale.table', to: 'encode.table' },
-    { from: 'encode.table', to: 'split.table' },
-    { from: 'split.train', to: 'train.table' },
-  ],
-});
+import { recipeModel } from '../../support/recipe-model.ts';
 
 /** Every column of a table (ROW_ID first), rows in FILE order: what a reader of the output sees. */
 async function fileRows(t: TableRef): Promise<unknown[][]> {
@@ -39,20 +17,9 @@ async function predictWhole(ctx: RunContext, model: ModelValue, table: TableRef)
   return writeColumns(ctx, table, predictionColumns(model, await predictTable(ctx, model, table)));
 }
 
-const models = new Map<string, ReturnType<typeof train>>();
-const trained = (learner: string, target: string) => {
-  if (!models.has(learner)) models.set(learner, train(learner, target));
-  return models.get(learner)!;
-};
-
-async function train(learner: string, target: string) {
-  const run = await runPipeline(pipeline(learner, target), { nodes: TEST_NODES });
-  return { model: run.output<ModelValue>('train', 'model'), all: run.output<TableRef>('encode', 'table'), raw: run.output<TableRef>('rows', 'table') };
-}
-
 describe('Predict scores a table chunk by chunk (data past memory)', () => {
   it('chunked predictions equal the whole-table ones, row for row in file order, across chunk boundaries (classifier, recipe replayed from raw rows)', async () => {
-    const { model, all } = await trained('random_forest', 'label');
+    const { model, all } = await recipeModel('random_forest', 'label');
     expect(model.recipe.map((s) => s.kind)).toEqual(['scale', 'onehot']);
     expect(all.recipe.steps.length).toBeGreaterThan(0);
     // File order unlike ROW_ID order: the output must keep the table's own order.
@@ -77,7 +44,7 @@ describe('Predict scores a table chunk by chunk (data past memory)', () => {
   });
 
   it('a table with no recipe (read as it is) and a regressor: the same numbers chunked or whole', async () => {
-    const { model, raw } = await trained('ridge', 'amount');
+    const { model, raw } = await recipeModel('ridge', 'amount');
     const ctx = fakeContext();
     // The source rows, no recipe to replay, in an order of their own (ROW_ID carried through).
     const plain = await writeTable(ctx, `SELECT * FROM ${relation(raw)} ORDER BY x1`, { port: 'plain', recipe: raw.recipe });
@@ -89,7 +56,7 @@ describe('Predict scores a table chunk by chunk (data past memory)', () => {
   });
 
   it('an empty table gets the prediction columns and no rows', async () => {
-    const { model, all } = await trained('random_forest', 'label');
+    const { model, all } = await recipeModel('random_forest', 'label');
     const ctx = fakeContext();
     const none = await writeTable(ctx, `SELECT * FROM ${relation(all)} WHERE false`, { port: 'none', recipe: all.recipe });
     const out = await predictToTable(fakeContext(), model, none, { chunkRows: 7 });
