@@ -4,12 +4,12 @@
  * cumulative gains / lift, and the error-analysis table of the worst-predicted rows.
  */
 import type { ChartSpec, ResultTable } from '../spec/values.ts';
-import type { Num } from './metrics.ts';
+import { descendingOrder, type Num } from './metrics.ts';
 
 /** Distinct-threshold cumulative counts, highest score first (sklearn `_binary_clf_curve`). */
 function binaryClfCurve(isPos: Num, score: Num): { fps: number[]; tps: number[]; thresholds: number[] } {
   const n = score.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
+  const order = descendingOrder(score);
   const fps: number[] = [], tps: number[] = [], thresholds: number[] = [];
   let tp = 0, fp = 0;
   for (let i = 0; i < n; i++) {
@@ -106,7 +106,7 @@ export function calibrationCurve(isPos: Num, prob: Num, nBins = 10): { probTrue:
  */
 export function gainsCurve(isPos: Num, score: Num, points = 100): { fraction: number[]; gains: number[]; lift: number[] } {
   const n = score.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
+  const order = descendingOrder(score);
   const cum = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + (isPos[order[i]] ? 1 : 0);
   const P = cum[n];
@@ -123,12 +123,10 @@ export function gainsCurve(isPos: Num, score: Num, points = 100): { fraction: nu
   return { fraction, gains, lift };
 }
 
-/** At most `max` points, first and last kept, so a chart spec stays small on large tables. */
-export function thin<T>(points: T[], max = 400): T[] {
-  return points.length <= max ? points : thinIndices(points.length, max).map((i) => points[i]);
-}
-
-/** The positions thin keeps out of `n` (every one when n ≤ max): a chart of many rows built from these alone. */
+/**
+ * At most `max` of `n` positions, evenly spaced, first and last kept (every one when n ≤ max), so
+ * a chart spec stays small on large tables: the chart is built from these rows alone.
+ */
 export function thinIndices(n: number, max: number): number[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
   const step = (n - 1) / (max - 1);
@@ -138,6 +136,15 @@ export function thinIndices(n: number, max: number): number[] {
 /** Pairs for a chart; NaN points (an undefined rate) are dropped, JSON cannot carry them. */
 const zip = (x: number[], y: number[]): [number, number][] =>
   x.map((v, i): [number, number] => [v, y[i]]).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+
+/** zip(x, y) thinned to `max` points, making only the pairs it keeps (a curve of a million rows has a million points). */
+function thinZip(x: number[], y: number[], max = 400): [number, number][] {
+  if (!x.every((v, i) => Number.isFinite(v) && Number.isFinite(y[i]))) {
+    const points = zip(x, y);
+    return thinIndices(points.length, max).map((i) => points[i]);
+  }
+  return thinIndices(x.length, max).map((i): [number, number] => [x[i], y[i]]);
+}
 
 /** Evaluate's charts for a classifier (binary: ROC, PR, calibration, gains/lift; multiclass: one-vs-rest ROC). */
 export function classificationCharts(
@@ -175,8 +182,8 @@ export function classificationChartsOf(classes: (string | number)[], confusion: 
     const cal = calibrationCurve(isPos, p1, 10);
     const gains = gainsCurve(isPos, p1);
     charts.push(
-      { kind: 'line', id: 'roc', title: `ROC curve (positive class: ${pos})`, x: { label: 'False positive rate', min: 0, max: 1 }, y: { label: 'True positive rate', min: 0, max: 1 }, series: [{ name: 'model', points: thin(zip(roc.fpr, roc.tpr)) }, diagonal] },
-      { kind: 'line', id: 'pr', title: `Precision–recall curve (positive class: ${pos})`, x: { label: 'Recall', min: 0, max: 1 }, y: { label: 'Precision', min: 0, max: 1 }, series: [{ name: 'model', points: thin(zip(pr.recall, pr.precision)) }] },
+      { kind: 'line', id: 'roc', title: `ROC curve (positive class: ${pos})`, x: { label: 'False positive rate', min: 0, max: 1 }, y: { label: 'True positive rate', min: 0, max: 1 }, series: [{ name: 'model', points: thinZip(roc.fpr, roc.tpr) }, diagonal] },
+      { kind: 'line', id: 'pr', title: `Precision–recall curve (positive class: ${pos})`, x: { label: 'Recall', min: 0, max: 1 }, y: { label: 'Precision', min: 0, max: 1 }, series: [{ name: 'model', points: thinZip(pr.recall, pr.precision) }] },
       { kind: 'line', id: 'calibration', title: 'Calibration (10 bins)', x: { label: 'Mean predicted probability', min: 0, max: 1 }, y: { label: 'Fraction of positives', min: 0, max: 1 }, series: [{ name: 'model', points: zip(cal.probPred, cal.probTrue) }, { ...diagonal, name: 'perfectly calibrated' }] },
       { kind: 'line', id: 'gains', title: 'Cumulative gains', x: { label: 'Share of rows targeted', min: 0, max: 1 }, y: { label: 'Share of positives captured', min: 0, max: 1 }, series: [{ name: 'model', points: zip(gains.fraction, gains.gains) }, { ...diagonal, name: 'random' }] },
       { kind: 'line', id: 'lift', title: 'Lift', x: { label: 'Share of rows targeted', min: 0, max: 1 }, y: { label: 'Lift' }, series: [{ name: 'model', points: zip(gains.fraction.slice(1), gains.lift) }, { name: 'random', points: [[0, 1], [1, 1]], dashed: true }] },
@@ -185,7 +192,7 @@ export function classificationChartsOf(classes: (string | number)[], confusion: 
     const { labels: y, scores } = curves;
     const series = classes.map((_, c) => {
       const roc = rocCurve(Uint8Array.from({ length: n }, (_, i) => (y[i] === c ? 1 : 0)), Float64Array.from({ length: n }, (_, i) => scores[i * k + c]));
-      return { name: labels[c], points: thin(zip(roc.fpr, roc.tpr)) };
+      return { name: labels[c], points: thinZip(roc.fpr, roc.tpr) };
     });
     charts.push({ kind: 'line', id: 'roc', title: 'ROC curves, one class vs the rest', x: { label: 'False positive rate', min: 0, max: 1 }, y: { label: 'True positive rate', min: 0, max: 1 }, series: [...series, diagonal] });
   }

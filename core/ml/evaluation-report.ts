@@ -116,7 +116,14 @@ export function addToTally(t: EvaluationTally, chunk: TallyChunk): void {
   const { yTrue, prediction } = chunk;
   const keep: number[] = [];
   for (let i = 0; i < yTrue.length; i++) if (c.classes ? yTrue[i] >= 0 : Number.isFinite(yTrue[i])) keep.push(i);
-  const sel = (a: ArrayLike<number>) => Float64Array.from(keep, (i) => a[i]);
+  // Usually every row is scored: the chunk's own arrays are used as they are.
+  const all = keep.length === yTrue.length && yTrue.length === prediction.values.length;
+  const sel = (a: ArrayLike<number>, width = 1): ArrayLike<number> => {
+    if (all) return a;
+    const out = new Float64Array(keep.length * width);
+    for (let j = 0; j < keep.length; j++) for (let c = 0; c < width; c++) out[j * width + c] = a[keep[j] * width + c];
+    return out;
+  };
   const y = sel(yTrue), yPred = sel(prediction.values);
   const names = c.valueNames ?? [];
   const rowValues = chunk.rowValues;
@@ -130,7 +137,7 @@ export function addToTally(t: EvaluationTally, chunk: TallyChunk): void {
   if (isClassifier(c)) {
     const k = c.classes!.length;
     t.probabilistic ??= !!prediction.proba;
-    const proba = t.probabilistic && prediction.proba ? Float64Array.from({ length: keep.length * k }, (_, s) => prediction.proba![keep[Math.floor(s / k)] * k + (s % k)]) : undefined;
+    const proba = t.probabilistic && prediction.proba ? sel(prediction.proba, k) : undefined;
     for (let j = 0; j < y.length; j++) t.confusion![y[j]][yPred[j]]++;
     if (proba) {
       t.logLoss = logLossSum(y, proba, k, t.logLoss);

@@ -102,7 +102,8 @@ export function macroOf(m: number[][]): { precision: number; recall: number; f1:
  * form, equal to sklearn's trapezoidal area). null when y_true holds one class only.
  */
 export function binaryRocAuc(isPositive: (i: number) => boolean, score: (i: number) => number, n: number): number | null {
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score(a) - score(b) || a - b);
+  // Ascending scores; the order within a tie does not matter: every row of a tie gets its mean rank.
+  const order = descendingOrder(Float64Array.from({ length: n }, (_, i) => score(i))).reverse();
   let nPos = 0;
   let rankSumPos = 0;
   for (let i = 0; i < n; ) {
@@ -118,6 +119,57 @@ export function binaryRocAuc(isPositive: (i: number) => boolean, score: (i: numb
   const nNeg = n - nPos;
   if (nPos === 0 || nNeg === 0) return null;
   return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/**
+ * Row numbers by score, highest first, ties in row order: what sorting the row numbers with
+ * `score[b] - score[a] || a - b` gives (−0 equal to 0), by a stable LSD radix sort on the scores'
+ * bits, four passes of 16 bits. The curves of a streamed Evaluate sort every row of the table; the
+ * comparison sort took over a second per million rows, four times per report. NaN scores come last.
+ */
+export function descendingOrder(score: Num): Uint32Array {
+  const n = score.length;
+  let hi = new Uint32Array(n), lo = new Uint32Array(n), idx = new Uint32Array(n);
+  const f = new Float64Array(1);
+  const w = new Uint32Array(f.buffer);
+  for (let i = 0; i < n; i++) {
+    const v = score[i];
+    idx[i] = i;
+    if (Number.isNaN(v)) {
+      hi[i] = lo[i] = 0xffffffff;
+      continue;
+    }
+    f[0] = v === 0 ? 0 : v;
+    // A key that orders as the numbers do (sign bit flipped for positives, every bit for
+    // negatives), then inverted: ascending keys are descending scores.
+    const neg = w[1] >>> 31 === 1;
+    hi[i] = neg ? w[1] : ~(w[1] | 0x80000000) >>> 0;
+    lo[i] = neg ? w[0] : ~w[0] >>> 0;
+  }
+  let hi2 = new Uint32Array(n), lo2 = new Uint32Array(n), idx2 = new Uint32Array(n);
+  const counts = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? lo : hi;
+    const shift = (pass % 2) * 16;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(word[i] >>> shift) & 0xffff]++;
+    // A digit every key shares leaves the order as it is.
+    if (n === 0 || counts[(word[0] >>> shift) & 0xffff] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = counts[d];
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const at = counts[(word[i] >>> shift) & 0xffff]++;
+      hi2[at] = hi[i];
+      lo2[at] = lo[i];
+      idx2[at] = idx[i];
+    }
+    [hi, hi2, lo, lo2, idx, idx2] = [hi2, hi, lo2, lo, idx2, idx];
+  }
+  return idx;
 }
 
 /**
