@@ -4,7 +4,9 @@
  * (FLOWLINE_DUCKDB_MEMORY, default 1GB here):
  *   data: load → profile → filter → SQL aggregate (a fresh cache);
  *   ml:   sample 1M rows → train (logistic regression) → predict every row (the load comes from
- *         the data run's cache).
+ *         the data run's cache);
+ *   eval: the same model (cached) → Evaluate on every row, in a process of its own so its peak
+ *         RSS is Evaluate's.
  * Prints each node's time and each process's peak RSS, the time slope over sizes (log-log; must
  * be ≤ 1, linear) and the data run's peak RSS against the cap plus a fixed overhead (the peak of
  * the same pipeline on 1,000 rows).
@@ -89,6 +91,18 @@ const mlPipeline = (csv: string, rows: number) =>
     ],
   );
 
+/** The ML run's model (the same nodes, so cached) evaluated on every row. */
+const evalPipeline = (csv: string, rows: number) => {
+  const ml = JSON.parse(mlPipeline(csv, rows)) as { nodes: Node[]; edges: { from: string; to: string }[] };
+  const nodes = ml.nodes.filter((n) => n.id !== 'predict');
+  nodes.push({ id: 'evaluate', type: 'ml.evaluate', version: 1, params: { worst_rows: 20 } });
+  return pipeline('scale: evaluate', nodes, [
+    ...ml.edges.filter((e) => !e.to.startsWith('predict.')).map((e): [string, string] => [e.from, e.to]),
+    ['train.model', 'evaluate.model'],
+    ['features.table', 'evaluate.table'],
+  ]);
+};
+
 /** `flowline run` in a fresh process under the cap; its report and its peak RSS. */
 function flowlineRun(dir: string, file: string): Promise<Run> {
   const rssFile = join(dir, `${Date.now()}.rss`);
@@ -115,6 +129,16 @@ function flowlineRun(dir: string, file: string): Promise<Run> {
   });
 }
 
+/** Slope of log(time) against log(rows), least squares: 1 is linear; NaN with fewer than two sizes. */
+function logSlope(points: [number, number][]): number {
+  if (points.length < 2) return NaN;
+  const xs = points.map(([rows]) => Math.log(rows));
+  const ys = points.map(([, ms]) => Math.log(ms));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  return xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+}
+
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 const nodeMs = (r: Run, id: string) => r.nodes.find((n) => n.id === id)?.durationMs ?? NaN;
 
@@ -128,48 +152,47 @@ async function main() {
     const overhead = (await flowlineRun(dir, join(dir, 'tiny.flow.json'))).peakRss;
     console.log(`fixed overhead (peak RSS of the data pipeline on 1,000 rows): ${mb(overhead)}`);
 
-    const results: { rows: number; csvBytes: number; data: Run; ml: Run }[] = [];
+    const results: { rows: number; csvBytes: number; data: Run; ml: Run; evaluation: Run }[] = [];
     for (const rows of SIZES) {
       const sub = join(dir, String(rows));
       mkdirSync(sub);
       const csv = await ensureMixedCsv(join(sub, `mixed-${rows}.csv`), rows);
       writeFileSync(join(sub, 'data.flow.json'), dataPipeline(csv));
       writeFileSync(join(sub, 'ml.flow.json'), mlPipeline(csv, rows));
+      writeFileSync(join(sub, 'eval.flow.json'), evalPipeline(csv, rows));
       const data = await flowlineRun(sub, join(sub, 'data.flow.json'));
       const ml = await flowlineRun(sub, join(sub, 'ml.flow.json'));
-      results.push({ rows, csvBytes: statSync(csv).size, data, ml });
-      console.log(`  ${rows.toLocaleString('en')} rows done: data ${(data.wall / 1000).toFixed(1)} s, peak ${mb(data.peakRss)}; ml ${(ml.wall / 1000).toFixed(1)} s, peak ${mb(ml.peakRss)}`);
+      const evaluation = await flowlineRun(sub, join(sub, 'eval.flow.json'));
+      results.push({ rows, csvBytes: statSync(csv).size, data, ml, evaluation });
+      console.log(`  ${rows.toLocaleString('en')} rows done: data ${(data.wall / 1000).toFixed(1)} s, peak ${mb(data.peakRss)}; ml ${(ml.wall / 1000).toFixed(1)} s, peak ${mb(ml.peakRss)}; evaluate ${(evaluation.wall / 1000).toFixed(1)} s, peak ${mb(evaluation.peakRss)}`);
       rmSync(csv, { force: true });
     }
 
-    const total = (r: (typeof results)[number]) => ['load', 'profile', 'filter', 'aggregate'].reduce((a, id) => a + nodeMs(r.data, id), 0) + ['features', 'sample', 'train', 'predict'].reduce((a, id) => a + nodeMs(r.ml, id), 0);
-    console.log('\n| rows | CSV | load s | profile s | filter s | aggregate s | sample s | train s | predict s | total s | peak RSS data | peak RSS ml |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const total = (r: (typeof results)[number]) =>
+      ['load', 'profile', 'filter', 'aggregate'].reduce((a, id) => a + nodeMs(r.data, id), 0) + ['features', 'sample', 'train', 'predict'].reduce((a, id) => a + nodeMs(r.ml, id), 0) + nodeMs(r.evaluation, 'evaluate');
+    console.log('\n| rows | CSV | load s | profile s | filter s | aggregate s | sample s | train s | predict s | evaluate s | total s | peak RSS data | peak RSS ml | peak RSS evaluate |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of results) {
       const s = (run: Run, id: string) => (nodeMs(run, id) / 1000).toFixed(1);
-      console.log(`| ${r.rows.toLocaleString('en')} | ${mb(r.csvBytes)} | ${s(r.data, 'load')} | ${s(r.data, 'profile')} | ${s(r.data, 'filter')} | ${s(r.data, 'aggregate')} | ${s(r.ml, 'sample')} | ${s(r.ml, 'train')} | ${s(r.ml, 'predict')} | ${(total(r) / 1000).toFixed(1)} | ${mb(r.data.peakRss)} | ${mb(r.ml.peakRss)} |`);
+      console.log(`| ${r.rows.toLocaleString('en')} | ${mb(r.csvBytes)} | ${s(r.data, 'load')} | ${s(r.data, 'profile')} | ${s(r.data, 'filter')} | ${s(r.data, 'aggregate')} | ${s(r.ml, 'sample')} | ${s(r.ml, 'train')} | ${s(r.ml, 'predict')} | ${s(r.evaluation, 'evaluate')} | ${(total(r) / 1000).toFixed(1)} | ${mb(r.data.peakRss)} | ${mb(r.ml.peakRss)} | ${mb(r.evaluation.peakRss)} |`);
     }
 
-    // Slope of log(time) against log(rows), least squares: 1 is linear.
-    let slope = NaN;
-    if (results.length >= 2) {
-      const xs = results.map((r) => Math.log(r.rows));
-      const ys = results.map((r) => Math.log(total(r)));
-      const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-      slope = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-    }
+    const slope = logSlope(results.map((r) => [r.rows, total(r)]));
     const bound = CAP_BYTES! + overhead;
     const dataPeak = Math.max(...results.map((r) => r.data.peakRss));
     const mlPeak = Math.max(...results.map((r) => r.ml.peakRss));
+    const evalPeak = Math.max(...results.map((r) => r.evaluation.peakRss));
     const verdict = Number.isNaN(slope) ? 'not measured (give two sizes or more)' : slope <= 1 ? 'MET' : 'NOT MET';
     console.log(`\ntime slope (log time / log rows, total of every node): ${slope.toFixed(2)} → ${verdict} (target ≤ 1, linear)`);
     console.log(`data run (load → profile → filter → aggregate) peak RSS ${mb(dataPeak)} vs cap ${CAP} + overhead ${mb(overhead)} = ${mb(bound)} → ${dataPeak <= bound ? 'MET' : 'NOT MET'}`);
     console.log(`ml run (sample → train → predict every row) peak RSS ${mb(mlPeak)} vs ${mb(bound)} → ${mlPeak <= bound ? 'MET' : 'NOT MET'}`);
+    console.log(`evaluate run (the cached model → Evaluate every row) peak RSS ${mb(evalPeak)} vs ${mb(bound)} → ${evalPeak <= bound ? 'MET' : 'NOT MET'}`);
     if (results.length >= 2) {
       // Training on the fixed-size sample sets the ML run's floor; what grows with the rows is Predict's share.
       const [first, last] = [results[0], results.at(-1)!];
       console.log(`ml run peak RSS from ${first.rows.toLocaleString('en')} to ${last.rows.toLocaleString('en')} rows (${(last.rows / first.rows).toFixed(0)}× the rows): ${mb(first.ml.peakRss)} → ${mb(last.ml.peakRss)} (${last.ml.peakRss >= first.ml.peakRss ? '+' : ''}${mb(last.ml.peakRss - first.ml.peakRss)}); Predict scores in chunks of ${PREDICT_CHUNK_ROWS.toLocaleString('en')} rows`);
+      // Evaluate streams like Predict but keeps each row's class and score for its curves (9 bytes a row for a binary model).
+      console.log(`evaluate run peak RSS from ${first.rows.toLocaleString('en')} to ${last.rows.toLocaleString('en')} rows: ${mb(first.evaluation.peakRss)} → ${mb(last.evaluation.peakRss)} (${last.evaluation.peakRss >= first.evaluation.peakRss ? '+' : ''}${mb(last.evaluation.peakRss - first.evaluation.peakRss)}); Evaluate time slope ${logSlope(results.map((r) => [r.rows, nodeMs(r.evaluation, 'evaluate')])).toFixed(2)}`);
     }
     console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (1/5/15 min); figures taken on a busy machine are indications only`);
   } finally {
