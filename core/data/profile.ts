@@ -139,11 +139,18 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     for (const [j, g] of groups) if (numeric(columns[j]) && g.complete) fromGroups.add(j);
   }
 
-  // 3. One pass for counts, distinct counts (when exact), moments, histograms (and, when exact,
-  //    quantiles) of every other column.
+  // 3. One pass for counts, distinct counts (when exact), moments, histograms and quantiles of
+  //    every other column. Large tables: quantiles of a sample of about SAMPLE_ROWS rows, chosen
+  //    by a hash of the row id (the same rows every time, spread over the whole file). Rank error
+  //    about 0.3%: enough for a preview, far cheaper than exact quantiles over every row. (Not
+  //    DuckDB's reservoir_quantile: on a column sorted in file order its median came out at the
+  //    13th percentile.) The sample rides along in this pass: each quantile aggregate sees NULL
+  //    outside it (a FILTER clause would select rows per aggregate; a pass of its own would read
+  //    every column again).
   const aggs: string[] = [];
   const slot = (sql: string) => aggs.push(sql) - 1;
-  interface Slots { count: number; distinct?: number; min?: number; max?: number; mean?: number; std?: number; quantiles?: number; nan?: number; infinite?: number; histogram?: number }
+  const inSample = hasRowId ? `hash(${ident(ROW_ID)}) < ${hashBelow(SAMPLE_ROWS / rows)}` : `random() < ${SAMPLE_ROWS / rows}`;
+  interface Slots { count: number; distinct?: number; min?: number; max?: number; mean?: number; std?: number; quantiles?: number; sampled?: number; nan?: number; infinite?: number; histogram?: number }
   const slots: (Slots | null)[] = columns.map((c, j) => {
     if (fromGroups.has(j)) return null;
     const q = ident(c.name);
@@ -160,6 +167,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
       s.mean = slot(`avg(${v.sql})`);
       s.std = slot(`stddev_samp(${v.sql})`);
       if (exact) s.quantiles = slot(quantileAgg(v.sql));
+      else s.sampled = slot(quantileAgg(`CASE WHEN ${SAMPLED} THEN ${v.sql} END`));
       const { lo, hi } = v;
       if (!v.nonFinite && lo !== null && hi !== null) s.histogram = hi > lo ? slot(`map_entries(${histogramAgg(v.sql, lo, hi, bins)})`) : s.count;
     } else if (c.type === 'boolean') {
@@ -170,7 +178,8 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     }
     return s;
   });
-  const stats = aggs.length ? (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${from}`)).getRowsJS()[0] : [];
+  const sampling = slots.some((s) => s?.sampled !== undefined);
+  const stats = aggs.length ? (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${sampling ? `(SELECT *, ${inSample} AS ${SAMPLED} FROM ${from})` : from}`)).getRowsJS()[0] : [];
   const at = (k: number | undefined) => (k === undefined ? null : stats[k]);
   const profiles: ColumnProfile[] = columns.map((c, j) => {
     const s = slots[j];
@@ -224,22 +233,13 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
     return false;
   });
   if (histCols.length && rows) {
-    // Large tables: quantiles of a sample of about SAMPLE_ROWS rows, chosen by a hash of the row id
-    // (the same rows every time, spread over the whole file). Rank error about 0.3%: enough for a
-    // preview, far cheaper than exact quantiles over every row. (Not DuckDB's reservoir_quantile:
-    // on a column sorted in file order its median came out at the 13th percentile.) A WHERE, not
-    // FILTER clauses: DuckDB evaluates a FILTER per aggregate, over every row. Columns with few
-    // values (mostly missing) would leave too few in the sample: theirs are exact, with the histograms.
-    // (Columns with few values have exact quantiles from their groups already.)
-    const sampled = exact ? [] : histCols.filter(({ j }) => profiles[j].count > EXACT_LIMIT);
+    // Columns with few values (mostly missing) would leave too few in the sample: theirs are
+    // exact, in a second pass with the late histograms. (Columns with few distinct values have
+    // exact quantiles from their groups already.)
     const exactQuantiles = exact ? [] : histCols.filter(({ j }) => profiles[j].count <= EXACT_LIMIT);
     const valueOf = (c: ColumnSchema) => finiteValue(c, range.get(c.name)!).sql;
     const setQuantiles = (j: number, list: unknown) => (profiles[j].quantiles = quantilesOf(list));
-    if (sampled.length) {
-      const inSample = hasRowId ? `hash(${ident(ROW_ID)}) < ${hashBelow(SAMPLE_ROWS / rows)}` : `random() < ${SAMPLE_ROWS / rows}`;
-      const qs = (await con.runAndReadAll(`SELECT ${sampled.map(({ c }) => quantileAgg(valueOf(c))).join(', ')} FROM ${from} WHERE ${inSample}`)).getRowsJS()[0];
-      sampled.forEach(({ j }, k) => setQuantiles(j, qs[k]));
-    }
+    if (!exact) for (const { j } of histCols) if (profiles[j].count > EXACT_LIMIT) setQuantiles(j, stats[slots[j]!.sampled!]);
     if (late.length || exactQuantiles.length) {
       const aggsH = late.map(({ c, j }) => {
         const lo = profiles[j].min as number;
@@ -271,6 +271,9 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   }
   return profiles;
 }
+
+/** The flag of the sampled rows, beside a table's columns in the pass over every row. */
+const SAMPLED = ident(`${ROW_ID}_in_sample`);
 
 /** The value groups of one column: how many there are ("missing" included) and those that came back. */
 interface ColumnGroups {

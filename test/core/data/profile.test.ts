@@ -147,7 +147,7 @@ describe('profileOf, large tables (over EXACT_LIMIT rows)', () => {
 });
 
 describe('profileOf, large tables stored with small dictionaries', () => {
-  it('counts the values of dictionary-encoded columns exactly, without an estimate pass, and takes a few-valued column\'s numbers from its groups', async () => {
+  it('counts the values of dictionary-encoded columns exactly, without an estimate pass, takes a few-valued column\'s numbers from its groups and reads the table four times', async () => {
     // Five row groups and more: "blocky" has 3,840 values in each (a 16 KB dictionary of INTEGERs)
     // but 20,450 in all, more than the groups return one by one.
     const n = 5 * 122_880 + 40_000;
@@ -169,6 +169,9 @@ describe('profileOf, large tables stored with small dictionaries', () => {
     expect(sql.some((q) => q.includes('hash("id")'))).toBe(true);
     for (const name of ['small', 'blocky', 'cat']) expect(sql.some((q) => q.includes(`hash("${name}")`)), name).toBe(false);
     expect(sql.some((q) => q.includes('stddev_samp(CAST("small"'))).toBe(false);
+    // The table is read four times: range (Parquet statistics), estimates, groups, and one pass
+    // over every row that also draws the quantile sample.
+    expect(sql.filter((q) => q.includes('read_parquet(') && !q.startsWith('DESCRIBE'))).toHaveLength(4);
     // Exact numbers from the groups: 0..6, each value n/7 times give or take one.
     const counts = Array.from({ length: 7 }, (_, v) => Math.floor((n - 1 - v) / 7) + 1);
     const mean = counts.reduce((a, c, v) => a + c * v, 0) / n;
