@@ -7,7 +7,9 @@
  * The statistics come from DuckDB's parallel aggregates: they are for display, not for models,
  * so their last digits may differ between runs. Large tables (over EXACT_LIMIT
  * rows) get quantiles from a sample of rows and estimated distinct counts for columns with many
- * distinct values (columns with few are counted exactly).
+ * distinct values (columns with few, and columns the table file stores with small dictionaries,
+ * are counted exactly). The SQL of each pass is in profile-plan.ts; turning results into a
+ * profile, in profile-results.ts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
