@@ -1,7 +1,8 @@
 /**
- * Binary logistic prediction as a hand-assembled WebAssembly SIMD kernel (built with the same
- * encoder as the tree kernels, wasm/encoder.ts): decision values, sigmoid probabilities and labels
- * in one pass over the rows, two rows per f64x2 vector and eight rows in flight.
+ * Linear models' predict as hand-assembled WebAssembly SIMD kernels (built with the same encoder
+ * as the tree kernels, wasm/encoder.ts), two rows per f64x2 vector and eight rows in flight:
+ * `binary` gives a binary logistic model's decision values, sigmoid probabilities and labels in
+ * one pass over the rows; `decision` gives decision values only (multiclass, linear SVM, SHAP).
  *
  * - Decision values are bit-identical to logistic.ts's margins(): each lane is one row, summed in
  *   the same order (intercept, then x₀w₀, x₁w₁, … as separate multiply and add; WebAssembly never
@@ -16,7 +17,7 @@
  *
  * One module per feature count (row length and feature loop compiled in as constants, as the tree
  * walks are), at most MAX_MODULES; past that, or without WebAssembly SIMD, callers keep their
- * JavaScript loops (`logisticKernel` returns null).
+ * JavaScript loops (the functions below return null).
  */
 
 import { sigmoid } from './check-input.ts';
@@ -45,7 +46,8 @@ const EXP_TERMS = 13;
 
 interface Kernel {
   memory: { buffer: ArrayBuffer };
-  run: (x: number, n: number, w: number, dec: number, lab: number, proba: number, b: number) => number;
+  binary: (x: number, n: number, w: number, dec: number, lab: number, proba: number, b: number) => number;
+  decision: (x: number, n: number, w: number, dec: number, b: number) => void;
   /** Rows per block (a multiple of LANES) and the byte offsets of the areas below. */
   rows: number;
   w: number;
@@ -55,17 +57,69 @@ interface Kernel {
   proba: number;
 }
 
+/** Locals shared by both kernels (after their params): i32s, then v128s. */
+const [I, XR, JO, XA, O8, O16] = [0, 1, 2, 3, 4, 5];
+const ACC = (q: number) => 6 + q;
+const [WJ, D, T, R, Q, E, S, P1, BAD, BV] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+const LOCALS: [number, number][] = [[6, I32], [14, V128]];
+
 /**
- * The kernel for rows of `p` doubles. Params: 0 x, 1 n (a multiple of 8), 2 w, 3 dec, 4 lab,
- * 5 proba (byte offsets, i32), 6 b (intercept, f64). Returns 1 when a row needs Math.exp.
+ * Loops over groups of LANES rows from x (param 0; n = param 1, a multiple of LANES; w = param
+ * 2, the intercept splat in local BV): the four accumulators hold the group's decision values
+ * (lanes: rows i + 2q, i + 2q + 1), then `finish(q)` runs for each, with O8 = i·8 and O16 = i·16
+ * (`l` is the first local's index, after the params).
+ */
+function rowGroups(p: number, l: number, finish: (q: number) => number[]): number[] {
+  const rowBytes = p * 8;
+  const L = (k: number) => l + k;
+  return [
+    ...i32c(0), ...set(L(I)),
+    ...get(0), ...set(L(XR)),
+    ...BLOCK,
+    ...get(L(I)), ...get(1), GE_S, ...BR_IF(0),
+    ...LOOP,
+    ...[0, 1, 2, 3].flatMap((q) => [...get(L(BV)), ...set(L(ACC(q)))]),
+    ...i32c(0), ...set(L(JO)),
+    ...LOOP,
+    ...get(L(XR)), ...get(L(JO)), ADD, ...set(L(XA)),
+    ...get(2), ...get(L(JO)), ADD, ...V128_LOAD64_SPLAT(0), ...set(L(WJ)),
+    ...[0, 1, 2, 3].flatMap((q) => [
+      ...get(L(ACC(q))),
+      ...get(L(XA)), ...get(L(XA)), ...V128_LOAD64_ZERO(2 * q * rowBytes), ...V128_LOAD64_LANE((2 * q + 1) * rowBytes, 1),
+      ...get(L(WJ)), ...F64X2_MUL, ...F64X2_ADD, ...set(L(ACC(q))),
+    ]),
+    ...get(L(JO)), ...i32c(8), ADD, ...set(L(JO)),
+    ...get(L(JO)), ...i32c(rowBytes), LT_S, ...BR_IF(0),
+    END,
+    ...get(L(I)), ...i32c(3), SHL, ...set(L(O8)),
+    ...get(L(I)), ...i32c(4), SHL, ...set(L(O16)),
+    ...[0, 1, 2, 3].flatMap(finish),
+    ...get(L(XR)), ...i32c(LANES * rowBytes), ADD, ...set(L(XR)),
+    ...get(L(I)), ...i32c(LANES), ADD, ...set(L(I)),
+    ...get(L(I)), ...get(1), LT_S, ...BR_IF(0),
+    END,
+    END,
+  ];
+}
+
+/** decision: params 0 x, 1 n, 2 w, 3 dec (byte offsets, i32), 4 b (f64); dec[i] = b + Σ x·w, row by row. */
+function decisionBody(p: number): number[] {
+  const L = (k: number) => 5 + k;
+  const finish = (q: number) => [...get(3), ...get(L(O8)), ADD, ...get(L(ACC(q))), ...V128_STORE(16 * q)];
+  return body(LOCALS, [...get(4), ...simd(0x14), ...set(L(BV)), ...rowGroups(p, 5, finish)]);
+}
+
+/**
+ * binary: params 0 x, 1 n, 2 w, 3 dec, 4 lab, 5 proba (byte offsets, i32), 6 b (f64). Returns 1
+ * when a row needs Math.exp (|d| > EXP_RANGE or NaN).
  */
 function binaryBody(p: number): number[] {
-  const rowBytes = p * 8;
-  const [i, xr, jo, xa, o8, o16] = [7, 8, 9, 10, 11, 12];
-  const acc = (q: number) => 13 + q;
-  const [wj, d, t, r, q, e, s, p1, bad, bv] = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
-  // One vector of two rows' decision values `d` (rows i + 2·slot, + 1) → dec, lab, proba.
+  const L = (k: number) => 7 + k;
+  const [d, t, r, q, e, s, p1, bad] = [D, T, R, Q, E, S, P1, BAD].map(L);
+  const [o8, o16] = [L(O8), L(O16)];
+  // One vector of two rows' decision values (rows i + 2·slot, + 1) → dec, lab, proba.
   const finish = (slot: number) => [
+    ...get(L(ACC(slot))), ...set(d),
     ...get(3), ...get(o8), ADD, ...get(d), ...V128_STORE(16 * slot),
     // x = −|d| = k·ln2 + r; exp(x) = 2^k · exp(r)
     ...get(d), ...F64X2_ABS, ...F64X2_NEG, ...set(r),
@@ -87,37 +141,12 @@ function binaryBody(p: number): number[] {
     ...get(5), ...get(o16), ADD, ...f64x2c(1), ...get(p1), ...F64X2_SUB, ...get(p1), ...INTERLEAVE_LANE(1), ...V128_STORE(32 * slot + 16),
   ];
   const code = [
-    ...get(6), ...simd(0x14), ...set(bv), // f64x2.splat
+    ...get(6), ...simd(0x14), ...set(L(BV)), // f64x2.splat
     ...f64x2c(0), ...set(bad),
-    ...i32c(0), ...set(i),
-    ...get(0), ...set(xr),
-    ...BLOCK,
-    ...get(i), ...get(1), GE_S, ...BR_IF(0),
-    ...LOOP,
-    ...[0, 1, 2, 3].flatMap((k) => [...get(bv), ...set(acc(k))]),
-    ...i32c(0), ...set(jo),
-    ...LOOP,
-    ...get(xr), ...get(jo), ADD, ...set(xa),
-    ...get(2), ...get(jo), ADD, ...V128_LOAD64_SPLAT(0), ...set(wj),
-    ...[0, 1, 2, 3].flatMap((k) => [
-      ...get(acc(k)),
-      ...get(xa), ...get(xa), ...V128_LOAD64_ZERO(2 * k * rowBytes), ...V128_LOAD64_LANE((2 * k + 1) * rowBytes, 1),
-      ...get(wj), ...F64X2_MUL, ...F64X2_ADD, ...set(acc(k)),
-    ]),
-    ...get(jo), ...i32c(8), ADD, ...set(jo),
-    ...get(jo), ...i32c(rowBytes), LT_S, ...BR_IF(0),
-    END,
-    ...get(i), ...i32c(3), SHL, ...set(o8),
-    ...get(i), ...i32c(4), SHL, ...set(o16),
-    ...[0, 1, 2, 3].flatMap((k) => [...get(acc(k)), ...set(d), ...finish(k)]),
-    ...get(xr), ...i32c(LANES * rowBytes), ADD, ...set(xr),
-    ...get(i), ...i32c(LANES), ADD, ...set(i),
-    ...get(i), ...get(1), LT_S, ...BR_IF(0),
-    END,
-    END,
+    ...rowGroups(p, 7, finish),
     ...get(bad), ...V128_ANY_TRUE,
   ];
-  return body([[6, I32], [14, V128]], code);
+  return body(LOCALS, code);
 }
 
 function factorial(m: number): number {
@@ -128,7 +157,7 @@ function factorial(m: number): number {
 
 const kernels = new Map<number, Kernel | null>();
 
-/** The binary kernel for `p` features with its own memory, or null (no WebAssembly SIMD, too many widths, p = 0). */
+/** The kernels for `p` features with its own memory, or null (no WebAssembly SIMD, too many widths, p = 0). */
 function logisticKernel(p: number): Kernel | null {
   if (kernels.has(p)) return kernels.get(p)!;
   if (!wasm || p < 1 || kernels.size >= MAX_MODULES) return null;
@@ -142,10 +171,11 @@ function logisticKernel(p: number): Kernel | null {
     const lab = dec + rows * 8;
     const proba = lab + rows * 8;
     const memory = new wasm.Memory({ initial: Math.ceil((proba + rows * 16) / PAGE_BYTES) });
-    const bytes = moduleOf([funcType([I32, I32, I32, I32, I32, I32, F64], [I32])], [0x00, ...uleb(1)], [0], ['binary'], [binaryBody(p)]);
+    const types = [funcType([I32, I32, I32, I32, I32, I32, F64], [I32]), funcType([I32, I32, I32, I32, F64], [])];
+    const bytes = moduleOf(types, [0x00, ...uleb(1)], [0, 1], ['binary', 'decision'], [binaryBody(p), decisionBody(p)]);
     const instance = new wasm.Instance(new wasm.Module(bytes), { env: { memory } });
-    const run = (instance.exports as { binary: Kernel['run'] }).binary;
-    kernel = { memory, run, rows, w, x, dec, lab, proba };
+    const { binary, decision } = instance.exports as Pick<Kernel, 'binary' | 'decision'>;
+    kernel = { memory, binary, decision, rows, w, x, dec, lab, proba };
   } catch {
     kernel = null;
   }
@@ -171,7 +201,7 @@ export function binaryLogisticKernel(coef: Float64Array, intercept: number, X: F
     const padded = Math.ceil(m / LANES) * LANES;
     f64.set(X.subarray(start * p, (start + m) * p), k.x / 8);
     if (padded > m) f64.fill(0, k.x / 8 + m * p, k.x / 8 + padded * p);
-    const outOfRange = k.run(k.x, padded, k.w, k.dec, k.lab, k.proba, intercept);
+    const outOfRange = k.binary(k.x, padded, k.w, k.dec, k.lab, k.proba, intercept);
     values.set(f64.subarray(k.lab / 8, k.lab / 8 + m), start);
     proba.set(f64.subarray(k.proba / 8, k.proba / 8 + 2 * m), 2 * start);
     if (outOfRange) {
@@ -185,4 +215,31 @@ export function binaryLogisticKernel(coef: Float64Array, intercept: number, X: F
     }
   }
   return { values, proba };
+}
+
+/**
+ * n × k decision values X·coefᵀ + intercept (coef k × p row-major, k = intercept.length), bit for
+ * bit linearDecision's JavaScript sums, or null where the kernel is not available. Each block of
+ * rows is copied in once and serves every class.
+ */
+export function linearDecisionKernel(coef: Float64Array, intercept: Float64Array, X: Float64Array, rows: number, p: number): Float64Array | null {
+  const k = rows > 0 ? logisticKernel(p) : null;
+  if (!k) return null;
+  const kk = intercept.length;
+  const f64 = new Float64Array(k.memory.buffer);
+  const dec = f64.subarray(k.dec / 8, k.dec / 8 + k.rows);
+  const out = new Float64Array(rows * kk);
+  for (let start = 0; start < rows; start += k.rows) {
+    const m = Math.min(k.rows, rows - start);
+    const padded = Math.ceil(m / LANES) * LANES;
+    f64.set(X.subarray(start * p, (start + m) * p), k.x / 8);
+    if (padded > m) f64.fill(0, k.x / 8 + m * p, k.x / 8 + padded * p);
+    for (let c = 0; c < kk; c++) {
+      f64.set(coef.subarray(c * p, c * p + p), k.w / 8);
+      k.decision(k.x, padded, k.w, k.dec, intercept[c]);
+      if (kk === 1) out.set(dec.subarray(0, m), start);
+      else for (let i = 0; i < m; i++) out[(start + i) * kk + c] = dec[i];
+    }
+  }
+  return out;
 }

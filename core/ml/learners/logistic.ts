@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits.ts';
 import { nClassesOf, requireCols, requireFinite, requireTarget, rowWeights } from './check-input.ts';
 import { lbfgs, type LbfgsResult } from './optim/lbfgs.ts';
-import { binaryLogisticKernel } from './linear-kernels.ts';
+import { binaryLogisticKernel, linearDecisionKernel } from './linear-kernels.ts';
 import type { Convergence } from './convergence.ts';
 import type { FitData, Learner, Matrix, Prediction } from './types.ts';
 
@@ -311,13 +311,17 @@ function multinomialGradient(X: Float64Array, n: number, p: number, R: Float64Ar
 }
 
 /**
- * n × k' decision values X·coefᵀ + intercept: one margins() pass per class (four rows share each
- * load of the coefficients), the same sums in the same order as a plain row-by-row loop.
+ * n × k' decision values X·coefᵀ + intercept, the same sums in the same order as a plain
+ * row-by-row loop: on the WebAssembly kernel (linear-kernels.ts), else one margins() pass per
+ * class (four rows share each load of the coefficients).
  */
 export function linearDecision(state: { coef: Float64Array; intercept: Float64Array; nFeatures: number }, X: Matrix): Float64Array {
   const p = state.nFeatures;
   const n = X.rows;
   const kk = state.intercept.length;
+  // The WebAssembly kernel: the same sums, two rows per SIMD vector (null without WebAssembly SIMD).
+  const fast = linearDecisionKernel(state.coef, state.intercept, X.data, n, p);
+  if (fast) return fast;
   if (kk === 1) {
     const out = new Float64Array(n);
     margins(X.data, n, p, state.coef, state.intercept[0], out);

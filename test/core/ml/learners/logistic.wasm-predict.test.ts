@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binaryLogisticKernel } from '../../../../core/ml/learners/linear-kernels.ts';
-import { linearDecision, logisticRegression, probaFromDecision, type LinearClassifierState } from '../../../../core/ml/learners/logistic.ts';
+import { binaryLogisticKernel, linearDecisionKernel } from '../../../../core/ml/learners/linear-kernels.ts';
+import { logisticRegression, margins, probaFromDecision, type LinearClassifierState } from '../../../../core/ml/learners/logistic.ts';
 import type { Matrix, Prediction } from '../../../../core/ml/learners/types.ts';
 import { Rng } from '../../../../core/spec/random.ts';
 import { describePython, runPython } from '../../../support/python.ts';
@@ -21,12 +21,43 @@ function firstDifference(ours: Prediction, before: { values: ArrayLike<number>; 
   return null;
 }
 
+/** The JavaScript loops' decision values (margins(), class by class), n × k. */
+function javascriptDecision(state: { coef: Float64Array; intercept: Float64Array; nFeatures: number }, X: Matrix): Float64Array {
+  const p = state.nFeatures;
+  const k = state.intercept.length;
+  const out = new Float64Array(X.rows * k);
+  const z = new Float64Array(X.rows);
+  for (let c = 0; c < k; c++) {
+    margins(X.data, X.rows, p, state.coef.subarray(c * p, c * p + p), state.intercept[c], z);
+    for (let i = 0; i < X.rows; i++) out[i * k + c] = z[i];
+  }
+  return out;
+}
+
 /** What predict gave before the kernel: the JavaScript decision and sigmoid loops. */
-const javascriptPredict = (state: LinearClassifierState, X: Matrix) => probaFromDecision(linearDecision(state, X), X.rows, 2);
+const javascriptPredict = (state: LinearClassifierState, X: Matrix) => probaFromDecision(javascriptDecision(state, X), X.rows, 2);
 
 describe('logistic regression predicts two classes with the WebAssembly kernel', () => {
   it('runs the kernel here (Node has WebAssembly SIMD), so the tests below compare two paths', () => {
     expect(binaryLogisticKernel(Float64Array.of(1), 0, Float64Array.of(1, 2, 3), 3, 1)).not.toBeNull();
+    expect(linearDecisionKernel(Float64Array.of(1), Float64Array.of(0), Float64Array.of(1, 2, 3), 3, 1)).not.toBeNull();
+  });
+
+  it('gives multiclass (and linear SVM, SHAP) decision values bit for bit as the JavaScript loops, over several blocks, so 4-class probabilities are identical', () => {
+    const rng = new Rng(5);
+    for (const [n, p, k] of [[10_003, 7, 4], [10_003, 7, 1], [13, 3, 3]]) {
+      const X = { data: new Float64Array(n * p).map(() => rng.normal() * 2), rows: n, cols: p };
+      const state: LinearClassifierState = { coef: new Float64Array(k * p).map(() => rng.normal()), intercept: new Float64Array(k).map(() => rng.normal()), nFeatures: p, nClasses: Math.max(k, 2), iterations: 1, converged: true };
+      const ours = linearDecisionKernel(state.coef, state.intercept, X.data, n, p)!;
+      const js = javascriptDecision(state, X);
+      const differs = ours.findIndex((v, i) => !Object.is(v, js[i]));
+      expect(differs, `n ${n}, p ${p}, k ${k}: first difference at ${differs}`).toBe(-1);
+      if (k > 2) {
+        const proba = logisticRegression.predict(state, X).proba!;
+        const before = probaFromDecision(js, n, k).proba!;
+        expect(proba.findIndex((v, i) => !Object.is(v, before[i]))).toBe(-1);
+      }
+    }
   });
 
   it('gives the same labels and probabilities within 1e-12 relative as the JavaScript path, over several blocks and a partial group of rows', () => {
