@@ -43,6 +43,36 @@ function encode(graph: O.IGraphProto): Uint8Array {
 
 export const TINY_COLORS = ['red', 'green', 'blue'];
 
+/** X [N, 3] = [x, flag, color code] (code -1 for an unknown color), for both tiny classifiers. */
+function tinyFeatures(): O.INodeProto[] {
+  return [
+    node('LabelEncoder', ['color'], ['color_f'], [
+      { name: 'keys_strings', type: A.STRINGS, strings: TINY_COLORS.map(bytes) },
+      { name: 'values_floats', type: A.FLOATS, floats: TINY_COLORS.map((_, i) => i) },
+      { name: 'default_float', type: A.FLOAT, f: -1 },
+    ], 'ai.onnx.ml'),
+    node('Cast', ['color_f'], ['color_d'], [{ name: 'to', type: A.INT, i: DOUBLE }]),
+    node('Concat', ['x', 'flag', 'color_d'], ['X'], [{ name: 'axis', type: A.INT, i: 1 }]),
+  ];
+}
+
+/** From P(yes) `p1` [N, 1]: probabilities [N, 2] = [1 - p1, p1] and the label of the larger. */
+function tinyLabels(classes: string[]): O.INodeProto[] {
+  return [
+    node('Sub', ['one', 'p1'], ['p0']),
+    node('Concat', ['p0', 'p1'], ['probabilities'], [{ name: 'axis', type: A.INT, i: 1 }]),
+    node('ArgMax', ['probabilities'], ['index'], [
+      { name: 'axis', type: A.INT, i: 1 },
+      { name: 'keepdims', type: A.INT, i: 0 },
+    ]),
+    node('LabelEncoder', ['index'], ['label'], [
+      { name: 'keys_int64s', type: A.INTS, ints: classes.map((_, i) => i) },
+      { name: 'values_strings', type: A.STRINGS, strings: classes.map(bytes) },
+      { name: 'default_string', type: A.STRING, s: bytes('') },
+    ], 'ai.onnx.ml'),
+  ];
+}
+
 /** The tiny classifier's P(yes) for one row: sigmoid(w · [x, flag, colorCode] + b). */
 export function tinyProbability(row: { x: number; flag: boolean; color: string }, w = [0.8, -1.5, 0.6], b = -0.3): number {
   const code = TINY_COLORS.indexOf(row.color);
@@ -58,27 +88,11 @@ export function tinyClassifier(w = [0.8, -1.5, 0.6], b = -0.3, classes = ['no', 
     output: [io('label', STRING, ['N']), io('probabilities', DOUBLE, ['N', 2])],
     initializer: [doubles('W', [3, 1], w), doubles('B', [1], [b]), doubles('one', [1], [1])],
     node: [
-      node('LabelEncoder', ['color'], ['color_f'], [
-        { name: 'keys_strings', type: A.STRINGS, strings: TINY_COLORS.map(bytes) },
-        { name: 'values_floats', type: A.FLOATS, floats: TINY_COLORS.map((_, i) => i) },
-        { name: 'default_float', type: A.FLOAT, f: -1 },
-      ], 'ai.onnx.ml'),
-      node('Cast', ['color_f'], ['color_d'], [{ name: 'to', type: A.INT, i: DOUBLE }]),
-      node('Concat', ['x', 'flag', 'color_d'], ['X'], [{ name: 'axis', type: A.INT, i: 1 }]),
+      ...tinyFeatures(),
       node('MatMul', ['X', 'W'], ['z0']),
       node('Add', ['z0', 'B'], ['z']),
       node('Sigmoid', ['z'], ['p1']),
-      node('Sub', ['one', 'p1'], ['p0']),
-      node('Concat', ['p0', 'p1'], ['probabilities'], [{ name: 'axis', type: A.INT, i: 1 }]),
-      node('ArgMax', ['probabilities'], ['index'], [
-        { name: 'axis', type: A.INT, i: 1 },
-        { name: 'keepdims', type: A.INT, i: 0 },
-      ]),
-      node('LabelEncoder', ['index'], ['label'], [
-        { name: 'keys_int64s', type: A.INTS, ints: classes.map((_, i) => i) },
-        { name: 'values_strings', type: A.STRINGS, strings: classes.map(bytes) },
-        { name: 'default_string', type: A.STRING, s: bytes('') },
-      ], 'ai.onnx.ml'),
+      ...tinyLabels(classes),
     ],
   });
 }
@@ -109,13 +123,7 @@ export function tinyTreeClassifier(classes = ['no', 'yes']): Uint8Array {
     output: [io('label', STRING, ['N']), io('probabilities', DOUBLE, ['N', 2])],
     initializer: [doubles('one', [1], [1])],
     node: [
-      node('LabelEncoder', ['color'], ['color_f'], [
-        { name: 'keys_strings', type: A.STRINGS, strings: TINY_COLORS.map(bytes) },
-        { name: 'values_floats', type: A.FLOATS, floats: TINY_COLORS.map((_, i) => i) },
-        { name: 'default_float', type: A.FLOAT, f: -1 },
-      ], 'ai.onnx.ml'),
-      node('Cast', ['color_f'], ['color_d'], [{ name: 'to', type: A.INT, i: DOUBLE }]),
-      node('Concat', ['x', 'flag', 'color_d'], ['X'], [{ name: 'axis', type: A.INT, i: 1 }]),
+      ...tinyFeatures(),
       node('TreeEnsembleRegressor', ['X'], ['p1_f'], [
         ints('nodes_treeids', [0, 0, 0, 0, 0, 1, 1, 1]),
         ints('nodes_nodeids', [0, 1, 2, 3, 4, 0, 1, 2]),
@@ -131,17 +139,7 @@ export function tinyTreeClassifier(classes = ['no', 'yes']): Uint8Array {
         { name: 'n_targets', type: A.INT, i: 1 },
       ], 'ai.onnx.ml'),
       node('Cast', ['p1_f'], ['p1'], [{ name: 'to', type: A.INT, i: DOUBLE }]),
-      node('Sub', ['one', 'p1'], ['p0']),
-      node('Concat', ['p0', 'p1'], ['probabilities'], [{ name: 'axis', type: A.INT, i: 1 }]),
-      node('ArgMax', ['probabilities'], ['index'], [
-        { name: 'axis', type: A.INT, i: 1 },
-        { name: 'keepdims', type: A.INT, i: 0 },
-      ]),
-      node('LabelEncoder', ['index'], ['label'], [
-        { name: 'keys_int64s', type: A.INTS, ints: classes.map((_, i) => i) },
-        { name: 'values_strings', type: A.STRINGS, strings: classes.map(bytes) },
-        { name: 'default_string', type: A.STRING, s: bytes('') },
-      ], 'ai.onnx.ml'),
+      ...tinyLabels(classes),
     ],
   });
 }
