@@ -155,4 +155,15 @@ export function tinyRegressor(slope = 2, intercept = 3): Uint8Array {
   });
 }
 
+/** value = 2x + 3 reshaped to [1, 1]: it scores one row per run and fails on two. */
+export function tinyRegressorOfOneRow(): Uint8Array {
+  return encode({
+    name: 'tiny_regressor_one_row',
+    input: [io('x', DOUBLE, ['N', 1])],
+    output: [io('value', DOUBLE, [1, 1])],
+    initializer: [doubles('a', [1], [2]), doubles('c', [1], [3]), { name: 'one_by_one', dims: [2], dataType: INT64, int64Data: [1, 1] }],
+    node: [node('Mul', ['x', 'a'], ['ax']), node('Add', ['ax', 'c'], ['v']), node('Reshape', ['v', 'one_by_one'], ['value'])],
+  });
+}
+
 export { INT64 };

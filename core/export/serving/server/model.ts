@@ -81,7 +81,14 @@ export class LoadedModel {
     const batch = this.decoder.fromRecords([this.spec.warmup], 'the warm-up row');
     const one = await this.run(batch);
     if (this.notBatched) return;
-    const two = await this.run(concatBatches([batch, batch], this.spec.inputs));
+    let two: Scored;
+    try {
+      two = await this.run(concatBatches([batch, batch], this.spec.inputs));
+    } catch (e) {
+      // e.g. a graph that reshapes to a fixed batch of one: it serves, one request per run
+      this.notBatched = `it cannot score two rows in one run (${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)})`;
+      return;
+    }
     const split = two.outputs.find((o, i) => o.shape[0] !== 2 || one.outputs[i].shape[0] !== 1);
     if (split) this.notBatched = `its output "${split.name}" has no row per input row`;
   }

@@ -7,7 +7,7 @@ import type { ServedModel } from '../../../../core/export/serving/server/manifes
 import { LoadedModel, type Scored } from '../../../../core/export/serving/server/model.ts';
 import { graphOps, whyNotBatchable } from '../../../../core/export/serving/server/row-independent.ts';
 import { post, startServer, TINY_INPUTS, tinyModel, tinyRows, type RunningServer, type TinyRow } from '../../../support/serving.ts';
-import { tinyClassifier, tinyTreeClassifier, tinyTreeProbability } from '../../../support/tiny-onnx.ts';
+import { tinyClassifier, tinyRegressorOfOneRow, tinyTreeClassifier, tinyTreeProbability } from '../../../support/tiny-onnx.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,32 @@ describe('micro-batching in the bundle server', () => {
     expect(model.notBatched).toMatch(/uses MatMul/);
     await Promise.all(Array.from({ length: 10 }, (_, i) => model.score(batchOf(tinyRows(1, i)))));
     expect(runRows).toEqual(Array(10).fill(1));
+  });
+
+  it('a request whose rows fail a shared run fails alone: the others are scored again one per run and answered', async () => {
+    const { model, runRows } = await loaded(tinyTreeClassifier(), 256);
+    // onnxruntime refusing one request's data, as a runtime fault would
+    const session = Reflect.get(model, 'session') as { run: (feeds: Record<string, { data: ArrayLike<number> }>) => Promise<unknown> };
+    const run = session.run.bind(session);
+    session.run = (feeds) => (Array.from(feeds.x.data).includes(999) ? Promise.reject(new Error('poisoned row')) : run(feeds));
+    const requests = Array.from({ length: 5 }, (_, i) => tinyRows(1, i));
+    requests[2][0].x = 999;
+    const outcomes = await Promise.allSettled(requests.map((rows) => model.score(batchOf(rows))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/poisoned row/);
+    outcomes.forEach((o, i) => o.status === 'fulfilled' && expect(o.value.predictions).toEqual([tinyTreeProbability(requests[i][0]) > 0.5 ? 'yes' : 'no']));
+    // the shared run failed before counting; then five runs of one row, four of them answered
+    expect(runRows).toEqual([1, 1, 1, 1]);
+  });
+
+  it('a model that cannot score two rows in one run still serves, one request per run', async () => {
+    const inputs = [{ name: 'x', kind: 'number' as const, onnxType: 'double' as const, nullable: false }];
+    const model = await LoadedModel.load({ ...spec('one_row'), task: 'regression', classes: undefined, inputs, warmup: { x: 1 } }, tinyRegressorOfOneRow(), POLICY, 1, 256);
+    await model.warmUp();
+    expect(model.notBatched).toMatch(/cannot score two rows in one run/);
+    const one = new Decoder(inputs, POLICY);
+    const answers = await Promise.all([1, 2, 3].map((x) => model.score(one.fromRecords([{ x }], 'the row'))));
+    expect(answers.map((a) => a.predictions)).toEqual([[5], [7], [9]]);
   });
 
   it('FLOWLINE_BATCH_ROWS=1 turns micro-batching off', async () => {
