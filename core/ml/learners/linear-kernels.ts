@@ -34,6 +34,11 @@ const LANES = 8;
 const BLOCK_BYTES = 256 * 1024;
 /** Feature counts with their own compiled module at most (one per model width a process predicts). */
 const MAX_MODULES = 16;
+/**
+ * Widest model on the kernel: a module keeps its memory (at least LANES rows) for the life of the
+ * process, so past 16,384 features (1 MB per 8 rows) the JavaScript loops predict instead.
+ */
+const MAX_FEATURES = 16_384;
 /** Above this |decision|, exp(−|d|) leaves the normal doubles: Math.exp does those rows. */
 const EXP_RANGE = 708;
 /** 1.5 · 2^52: adding it rounds a double of magnitude < 2^51 to an integer (ties to even). */
@@ -157,10 +162,10 @@ function factorial(m: number): number {
 
 const kernels = new Map<number, Kernel | null>();
 
-/** The kernels for `p` features with its own memory, or null (no WebAssembly SIMD, too many widths, p = 0). */
+/** The kernels for `p` features with their own memory, or null (no WebAssembly SIMD, too many widths, p = 0 or too wide). */
 function logisticKernel(p: number): Kernel | null {
   if (kernels.has(p)) return kernels.get(p)!;
-  if (!wasm || p < 1 || kernels.size >= MAX_MODULES) return null;
+  if (!wasm || p < 1 || p > MAX_FEATURES || kernels.size >= MAX_MODULES) return null;
   let kernel: Kernel | null = null;
   try {
     const rowBytes = p * 8;
