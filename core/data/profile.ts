@@ -123,7 +123,11 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   //    file stores with small dictionaries: those have few values, which the top-values groups
   //    count exactly. Booleans are counted exactly in the pass over every row.
   const dictionary = new Set<string>();
-  if (!exact && parquet) for (const [name] of (await con.runAndReadAll(dictionaryColumnsSql(parquet))).getRowsJS()) dictionary.add(String(name));
+  if (!exact && parquet) {
+    // Only a shortcut: a footer that cannot be read leaves every column to the estimates.
+    const names = await con.runAndReadAll(dictionaryColumnsSql(parquet)).then((r) => r.getRowsJS().map(([name]) => String(name)), () => []);
+    for (const name of names) dictionary.add(name);
+  }
   const estimated = exact ? [] : columns.flatMap((c, j) => (c.type === 'boolean' || dictionary.has(c.name) ? [] : [j]));
   const distinctOf = new Map<number, unknown>();
   if (estimated.length && rows) {
