@@ -70,7 +70,10 @@ export class LoadedModel {
     });
     const missing = spec.inputs.filter((c) => !session.inputNames.includes(c.onnxName ?? c.name)).map((c) => c.onnxName ?? c.name);
     if (missing.length) throw new Error(`${spec.file} has no ONNX input for ${missing.map((m) => `"${m}"`).join(', ')}; the bundle's ${spec.name} manifest and model disagree.`);
-    return new LoadedModel(spec, session, policy, batchRows, whyNotBatchable(graphOps(bytes)));
+    // With several intra-op threads onnxruntime may split a lone row's trees between threads and
+    // add the parts in another order than a batch's rows get: keep such answers out of batches.
+    const notBatched = threads > 1 ? 'FLOWLINE_THREADS is above 1, and onnxruntime may then add up a lone row in another order' : whyNotBatchable(graphOps(bytes));
+    return new LoadedModel(spec, session, policy, batchRows, notBatched);
   }
 
   /**

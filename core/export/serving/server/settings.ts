@@ -74,7 +74,7 @@ export const SETTINGS: SettingSpec[] = [
     key: 'batchRows',
     defaultText: '256',
     description:
-      'Micro-batching: requests that arrive while the model is busy are scored together in one onnxruntime run of at most this many rows (1 turns it off). Only for models whose answer for a row cannot depend on the batch (trees, sums and comparisons; not exp, log or tanh); a lone request never waits.',
+      'Micro-batching: requests that arrive while the model is busy are scored together in one onnxruntime run of at most this many rows (1 turns it off). Only for models whose answer for a row cannot depend on the batch (trees, sums and comparisons; not exp, log or tanh), with FLOWLINE_THREADS=1; a lone request never waits.',
     parse: int(1, 1_000_000),
   },
   { env: 'FLOWLINE_REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', defaultText: '30000', description: 'Longest a request may take, body and scoring included (408 while reading, 503 while scoring).', parse: int(100, 3_600_000) },

@@ -107,6 +107,12 @@ describe('micro-batching in the bundle server', () => {
     expect(answers.map((a) => a.predictions)).toEqual([[5], [7], [9]]);
   });
 
+  it('FLOWLINE_THREADS above 1 keeps requests in runs of their own', async () => {
+    const model = await LoadedModel.load(spec('tiny'), tinyTreeClassifier(), POLICY, 2, 256);
+    await model.warmUp();
+    expect(model.notBatched).toMatch(/FLOWLINE_THREADS is above 1/);
+  });
+
   it('FLOWLINE_BATCH_ROWS=1 turns micro-batching off', async () => {
     const { model, runRows } = await loaded(tinyTreeClassifier(), 1);
     expect(model.notBatched).toMatch(/FLOWLINE_BATCH_ROWS is 1/);
