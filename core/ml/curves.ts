@@ -6,75 +6,94 @@
 import type { ChartSpec, ResultTable } from '../spec/values.ts';
 import { descendingOrder, type Num } from './metrics.ts';
 
-/** Distinct-threshold cumulative counts, highest score first (sklearn `_binary_clf_curve`). */
-function binaryClfCurve(isPos: Num, score: Num): { fps: number[]; tps: number[]; thresholds: number[] } {
+/**
+ * Distinct-threshold cumulative counts, highest score first (sklearn `_binary_clf_curve`), in
+ * typed arrays: a streamed Evaluate draws the curves of millions of rows.
+ */
+function binaryClfCurve(isPos: Num, score: Num): { fps: Uint32Array; tps: Uint32Array; thresholds: Float64Array } {
   const n = score.length;
   const order = descendingOrder(score);
-  const fps: number[] = [], tps: number[] = [], thresholds: number[] = [];
-  let tp = 0, fp = 0;
+  const fps = new Uint32Array(n), tps = new Uint32Array(n), thresholds = new Float64Array(n);
+  let tp = 0, fp = 0, m = 0;
   for (let i = 0; i < n; i++) {
     const r = order[i];
     if (isPos[r]) tp++;
     else fp++;
     if (i === n - 1 || score[order[i + 1]] !== score[r]) {
-      tps.push(tp);
-      fps.push(fp);
-      thresholds.push(score[r]);
+      tps[m] = tp;
+      fps[m] = fp;
+      thresholds[m++] = score[r];
     }
   }
-  return { fps, tps, thresholds };
+  return { fps: fps.subarray(0, m), tps: tps.subarray(0, m), thresholds: thresholds.subarray(0, m) };
 }
 
 export interface RocCurve {
-  fpr: number[];
-  tpr: number[];
-  thresholds: number[];
+  fpr: Float64Array;
+  tpr: Float64Array;
+  thresholds: Float64Array;
 }
 
 /** sklearn roc_curve(drop_intermediate=True): collinear points dropped, (0, 0) prepended. */
 export function rocCurve(isPos: Num, score: Num): RocCurve {
-  let { fps, tps, thresholds } = binaryClfCurve(isPos, score);
-  if (fps.length > 2) {
-    const keep: number[] = [0];
-    for (let i = 1; i < fps.length - 1; i++) {
-      const d2f = fps[i + 1] - 2 * fps[i] + fps[i - 1];
-      const d2t = tps[i + 1] - 2 * tps[i] + tps[i - 1];
-      if (d2f !== 0 || d2t !== 0) keep.push(i);
+  const { fps, tps, thresholds } = binaryClfCurve(isPos, score);
+  let m = fps.length;
+  if (m > 2) {
+    // Kept points move down in place; the second differences read the original neighbours.
+    let [f0, t0] = [fps[0], tps[0]];
+    let w = 1;
+    for (let i = 1; i < m - 1; i++) {
+      const [f1, t1] = [fps[i], tps[i]];
+      const d2f = fps[i + 1] - 2 * f1 + f0;
+      const d2t = tps[i + 1] - 2 * t1 + t0;
+      if (d2f !== 0 || d2t !== 0) {
+        fps[w] = f1;
+        tps[w] = t1;
+        thresholds[w++] = thresholds[i];
+      }
+      [f0, t0] = [f1, t1];
     }
-    keep.push(fps.length - 1);
-    fps = keep.map((i) => fps[i]);
-    tps = keep.map((i) => tps[i]);
-    thresholds = keep.map((i) => thresholds[i]);
+    fps[w] = fps[m - 1];
+    tps[w] = tps[m - 1];
+    thresholds[w++] = thresholds[m - 1];
+    m = w;
   }
-  const P = tps.length ? tps[tps.length - 1] : 0;
-  const N = fps.length ? fps[fps.length - 1] : 0;
-  return {
-    fpr: N ? [0, ...fps.map((f) => f / N)] : new Array<number>(fps.length + 1).fill(NaN),
-    tpr: P ? [0, ...tps.map((t) => t / P)] : new Array<number>(tps.length + 1).fill(NaN),
-    thresholds: [(thresholds[0] ?? 0) + 1, ...thresholds],
-  };
+  const P = m ? tps[m - 1] : 0;
+  const N = m ? fps[m - 1] : 0;
+  const fpr = new Float64Array(m + 1), tpr = new Float64Array(m + 1), th = new Float64Array(m + 1);
+  th[0] = (m ? thresholds[0] : 0) + 1;
+  for (let i = 0; i < m; i++) {
+    fpr[i + 1] = fps[i] / N;
+    tpr[i + 1] = tps[i] / P;
+    th[i + 1] = thresholds[i];
+  }
+  // An undefined rate (no negatives, or no positives) is NaN everywhere, (0, 0) included.
+  if (!N) fpr.fill(NaN);
+  if (!P) tpr.fill(NaN);
+  return { fpr, tpr, thresholds: th };
 }
 
 export interface PrCurve {
-  precision: number[];
-  recall: number[];
-  thresholds: number[];
+  precision: Float64Array;
+  recall: Float64Array;
+  thresholds: Float64Array;
 }
 
 /** sklearn 1.2 precision_recall_curve: increasing thresholds, the (recall 0, precision 1) point last. */
 export function precisionRecallCurve(isPos: Num, score: Num): PrCurve {
   const { fps, tps, thresholds } = binaryClfCurve(isPos, score);
-  const P = tps[tps.length - 1] ?? 0;
-  const precision: number[] = [], recall: number[] = [], th: number[] = [];
-  for (let i = tps.length - 1; i >= 0; i--) {
+  const m = tps.length;
+  const P = m ? tps[m - 1] : 0;
+  const precision = new Float64Array(m + 1), recall = new Float64Array(m + 1), th = new Float64Array(m);
+  for (let i = m - 1, j = 0; i >= 0; i--, j++) {
     const ps = tps[i] + fps[i];
-    precision.push(ps ? tps[i] / ps : 0);
+    precision[j] = ps ? tps[i] / ps : 0;
     // sklearn sets recall to 1 everywhere when y_true has no positives
-    recall.push(P ? tps[i] / P : 1);
-    th.push(thresholds[i]);
+    recall[j] = P ? tps[i] / P : 1;
+    th[j] = thresholds[i];
   }
-  precision.push(1);
-  recall.push(0);
+  precision[m] = 1;
+  recall[m] = 0;
   return { precision, recall, thresholds: th };
 }
 
@@ -138,12 +157,22 @@ const zip = (x: number[], y: number[]): [number, number][] =>
   x.map((v, i): [number, number] => [v, y[i]]).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
 
 /** zip(x, y) thinned to `max` points, making only the pairs it keeps (a curve of a million rows has a million points). */
-function thinZip(x: number[], y: number[], max = 400): [number, number][] {
-  if (!x.every((v, i) => Number.isFinite(v) && Number.isFinite(y[i]))) {
-    const points = zip(x, y);
-    return thinIndices(points.length, max).map((i) => points[i]);
+function thinZip(x: Num, y: Num, max = 400): [number, number][] {
+  const at: number[] = [];
+  let every = true;
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
+      if (!every) at.push(i);
+    } else if (every) {
+      every = false;
+      for (let j = 0; j < i; j++) at.push(j);
+    }
   }
-  return thinIndices(x.length, max).map((i): [number, number] => [x[i], y[i]]);
+  const n = every ? x.length : at.length;
+  return thinIndices(n, max).map((t): [number, number] => {
+    const i = every ? t : at[t];
+    return [x[i], y[i]];
+  });
 }
 
 /** Evaluate's charts for a classifier (binary: ROC, PR, calibration, gains/lift; multiclass: one-vs-rest ROC). */
