@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from './support/fixtures.ts';
-import { openFile, pipelineFile, writePipeline } from './support/studio.ts';
+import { openFile, pipelineFile, screen, writePipeline } from './support/studio.ts';
 import { countCardRenders, takeCardRenders } from './support/render-count.ts';
 
 const COUNT = 24;
@@ -258,4 +258,58 @@ test('the overview map follows a pan by moving its view box alone; a press on it
   const zoomed = await boxAndView();
   expectBoxOnView(zoomed, 'zoomed');
   expect(zoomed.box[2]).toBeLessThan(centred.box[2]);
+});
+
+test('a big pipeline zoomed far out draws its edges as one picture that a pan leaves untouched and a drag redraws; zoomed in, they are edges again', async ({ page, workDir }) => {
+  test.setTimeout(90_000);
+  // FLAT_EDGES_FROM (FlatEdges.tsx) edges: a chain of 301 nodes in rows of 20.
+  const ids = Array.from({ length: 301 }, (_, i) => `f${i}`);
+  const doc = pipelineFile('Flat', ids.map((id) => ({ id, type: 'data.select_columns' })), ids.slice(1).map((id, i) => `${ids[i]}.table -> ${id}.table`)) as {
+    layout: { positions: Record<string, { x: number; y: number }> };
+  };
+  ids.forEach((id, i) => (doc.layout.positions[id] = { x: (i % 20) * 280, y: Math.floor(i / 20) * 170 }));
+  await openFile(page, writePipeline(workDir, 'flat.flow.json', doc));
+  const canvas = page.getByTestId('canvas');
+  await expect(canvas).toHaveAttribute('data-zoom-level', 'farther');
+  const picture = page.getByTestId('flat-edges');
+  // Every edge is a subpath of the picture (one path per port colour), none is an xyflow edge.
+  const subpaths = () => picture.locator('path').evaluateAll((ps) => ps.reduce((n, p) => n + (p.getAttribute('d')!.match(/M/g)?.length ?? 0), 0));
+  await expect.poll(subpaths, { message: 'edges in the picture' }).toBe(300);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(0);
+  await screen(page, 'flat-edges-fitted');
+
+  // A pan moves the picture with the viewport: nothing in it is redrawn.
+  await page.evaluate(() => {
+    const w = window as unknown as { edgeMutations: number };
+    w.edgeMutations = 0;
+    new MutationObserver((records) => (w.edgeMutations += records.length)).observe(document.querySelector('[data-testid="flat-edges"]')!, { subtree: true, childList: true, attributes: true });
+  });
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  const [x, y] = await page.evaluate(([x0, y0, w, h]) => {
+    for (let y = y0 + 5; y < y0 + h; y += 7) for (let x = x0 + 5; x < x0 + w; x += 7) if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return [x, y];
+    throw new Error('no empty spot on the pane');
+  }, [pane.x, pane.y, pane.width, pane.height]);
+  const viewport = () => page.locator('.react-flow__viewport').getAttribute('style');
+  const before = await viewport();
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 60, y + 40, { steps: 8 });
+  await page.mouse.up();
+  expect(await viewport(), 'the view moved').not.toEqual(before);
+  expect(await page.evaluate(() => (window as unknown as { edgeMutations: number }).edgeMutations), 'changes to the picture during the pan').toBe(0);
+
+  // Dragging a card redraws its edges where it goes.
+  const card = (await page.getByTestId('node-f0').boundingBox())!;
+  await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(card.x + card.width / 2 + 40, card.y + card.height / 2 + 30, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('btn-undo')).toHaveAttribute('title', /Move f0/);
+  expect(await page.evaluate(() => (window as unknown as { edgeMutations: number }).edgeMutations), 'the picture after the drag').toBeGreaterThan(0);
+  expect(await subpaths()).toBe(300);
+
+  // Zoomed in a step, the edges are xyflow's again (clickable, selectable); the picture is gone.
+  while ((await canvas.getAttribute('data-zoom-level')) === 'farther') await page.getByRole('button', { name: 'Zoom In' }).click();
+  await expect(picture).toHaveCount(0);
+  await expect.poll(() => page.locator('.react-flow__edge').count(), { message: 'xyflow edges, zoomed in' }).toBeGreaterThan(0);
 });

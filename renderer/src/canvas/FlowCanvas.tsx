@@ -11,6 +11,7 @@ import { edgeAt, edgeUnderBox, highlightEdgeAt } from './edge-under.ts';
 import { connectionProblem } from '../lib/graph.ts';
 import { splitEndpoint } from '../../../core/schema/pipeline.ts';
 import { NodeCard } from './NodeCard.tsx';
+import { FLAT_EDGES_FROM, FlatEdges } from './FlatEdges.tsx';
 import { OverviewMap } from './OverviewMap.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
@@ -32,6 +33,7 @@ const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const SNAP_GRID: [number, number] = [10, 10];
+const NO_EDGES: Edge[] = [];
 
 export const PALETTE_MIME = 'application/x-flowline-node';
 
@@ -53,6 +55,8 @@ export function FlowCanvas() {
   }, [pipeline, catalog, selection, diagnostics]);
   const previousEdges = useRef<Edge[]>([]);
   const edges = useMemo(() => (previousEdges.current = buildEdges(pipeline, catalog, selectedEdges, previousEdges.current)), [pipeline, catalog, selectedEdges]);
+  // A big pipeline at the farthest zoom step: its edges as one picture (FlatEdges.tsx), not xyflow's.
+  const flatEdges = zoomLevel === 'farther' && edges.length >= FLAT_EDGES_FROM;
 
   // Fit a newly loaded document; never on later edits, where moving the view under the user's
   // pointer would misplace the next drop. First at once, by the cards' nominal sizes, before any
@@ -220,7 +224,7 @@ export function FlowCanvas() {
       <ZoomLevelContext.Provider value={zoomLevel}>
         <ReactFlow
           nodes={nodes}
-          edges={edges}
+          edges={flatEdges ? NO_EDGES : edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
@@ -247,6 +251,7 @@ export function FlowCanvas() {
           onlyRenderVisibleElements
         >
           {dotted && <Background gap={20} size={1} />}
+          {flatEdges && <FlatEdges edges={edges} />}
           <OverviewMap pipeline={pipeline} catalog={catalog} />
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton className="react-flow__controls-fitview" onClick={() => fitAll(flow)} title="Fit View" aria-label="Fit View">

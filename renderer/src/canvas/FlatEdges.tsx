@@ -1,0 +1,58 @@
+/**
+ * A big pipeline's edges at the farthest zoom step, drawn as one picture: one SVG inside xyflow's
+ * viewport with one path per port colour (and one for the selected edges), instead of xyflow's
+ * positioned SVG per edge. On a pan Chromium re-layerizes every frame, at a cost that grows with
+ * the paint layers, and a thousand edge SVGs were most of a pan frame (bench/studio --cpu-profile).
+ * This layer moves with the viewport's transform and is redrawn only when a card moves or the
+ * edges change. At that zoom an edge is a few tenths of a pixel wide: nothing there to click,
+ * select or drop a card onto. Paths are the same as xyflow's (bezier, or Tidy's route while it
+ * holds, as RoutedEdge draws it).
+ */
+import { memo, useMemo } from 'react';
+import { getBezierPath, Position, useStore, ViewportPortal, type Edge, type InternalNode } from '@xyflow/react';
+import { routeHolds, type EdgeRoute } from '../../../core/schema/pipeline.ts';
+import { roundedPath, routeThrough } from '../../../core/schema/route-path.ts';
+
+/** From this many edges on, the farthest zoom step draws them as one picture. */
+export const FLAT_EDGES_FROM = 300;
+
+/** A handle's connection point on its card's side, in flow units (as xyflow places it). */
+function handleAt(node: InternalNode | undefined, type: 'source' | 'target', id: string | null | undefined): { x: number; y: number } | undefined {
+  const h = node?.internals.handleBounds?.[type]?.find((b) => b.id === (id ?? null)) ?? node?.internals.handleBounds?.[type]?.[0];
+  if (!node || !h) return undefined;
+  const { x, y } = node.internals.positionAbsolute;
+  return { x: x + h.x + (type === 'source' ? h.width : 0), y: y + h.y + h.height / 2 };
+}
+
+export const FlatEdges = memo(function FlatEdges({ edges }: { edges: Edge[] }) {
+  // The node lookup changes when a card moves or is measured, never on a pan or zoom frame.
+  const nodeLookup = useStore((s) => s.nodeLookup);
+  const nodes = useStore((s) => s.nodes);
+  const paths = useMemo(() => {
+    const byStroke = new Map<string, string[]>();
+    for (const e of edges) {
+      const [a, b] = [nodeLookup.get(e.source), nodeLookup.get(e.target)];
+      const [s, t] = [handleAt(a, 'source', e.sourceHandle), handleAt(b, 'target', e.targetHandle)];
+      if (!s || !t) continue;
+      const route = (e.data as { route?: EdgeRoute } | undefined)?.route;
+      const d = route && routeHolds(route, a?.position, b?.position)
+        ? roundedPath(routeThrough(s, route.points, t))
+        : getBezierPath({ sourceX: s.x, sourceY: s.y, targetX: t.x, targetY: t.y, sourcePosition: Position.Right, targetPosition: Position.Left })[0];
+      const key = e.selected ? 'selected' : String(e.style?.stroke ?? '');
+      const group = byStroke.get(key);
+      if (group) group.push(d);
+      else byStroke.set(key, [d]);
+    }
+    return [...byStroke].map(([stroke, ds]) => ({ stroke, d: ds.join(' ') }));
+    // `nodes` changes with every move of a card; the lookup itself is one Map, updated in place.
+  }, [edges, nodeLookup, nodes]);
+  return (
+    <ViewportPortal>
+      <svg className="flat-edges" data-testid="flat-edges" aria-hidden="true">
+        {paths.map(({ stroke, d }) => (
+          <path key={stroke} d={d} className={stroke === 'selected' ? 'flat-edges__selected' : undefined} style={stroke === 'selected' ? undefined : { stroke }} />
+        ))}
+      </svg>
+    </ViewportPortal>
+  );
+});
