@@ -8,7 +8,7 @@
  * select or drop a card onto. Paths are the same as xyflow's (bezier, or Tidy's route while it
  * holds, as RoutedEdge draws it).
  */
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import { getBezierPath, Position, useStore, ViewportPortal, type Edge, type InternalNode } from '@xyflow/react';
 import { routeHolds, type EdgeRoute } from '../../../core/schema/pipeline.ts';
 import { roundedPath, routeThrough } from '../../../core/schema/route-path.ts';
@@ -24,25 +24,39 @@ function handleAt(node: InternalNode | undefined, type: 'source' | 'target', id:
   return { x: x + h.x + (type === 'source' ? h.width : 0), y: y + h.y + h.height / 2 };
 }
 
+/** An edge's path, kept while the edge and both its nodes are the same objects (a drag changes one node). */
+type Drawn = { e: Edge; a: InternalNode; b: InternalNode; d: string };
+
+function pathOf(e: Edge, a: InternalNode, b: InternalNode): string | undefined {
+  const [s, t] = [handleAt(a, 'source', e.sourceHandle), handleAt(b, 'target', e.targetHandle)];
+  if (!s || !t) return undefined;
+  const route = (e.data as { route?: EdgeRoute } | undefined)?.route;
+  return route && routeHolds(route, a.position, b.position)
+    ? roundedPath(routeThrough(s, route.points, t))
+    : getBezierPath({ sourceX: s.x, sourceY: s.y, targetX: t.x, targetY: t.y, sourcePosition: Position.Right, targetPosition: Position.Left })[0];
+}
+
 export const FlatEdges = memo(function FlatEdges({ edges }: { edges: Edge[] }) {
   // The node lookup changes when a card moves or is measured, never on a pan or zoom frame.
   const nodeLookup = useStore((s) => s.nodeLookup);
   const nodes = useStore((s) => s.nodes);
+  const drawn = useRef(new Map<string, Drawn>());
   const paths = useMemo(() => {
     const byStroke = new Map<string, string[]>();
+    const next = new Map<string, Drawn>();
     for (const e of edges) {
       const [a, b] = [nodeLookup.get(e.source), nodeLookup.get(e.target)];
-      const [s, t] = [handleAt(a, 'source', e.sourceHandle), handleAt(b, 'target', e.targetHandle)];
-      if (!s || !t) continue;
-      const route = (e.data as { route?: EdgeRoute } | undefined)?.route;
-      const d = route && routeHolds(route, a?.position, b?.position)
-        ? roundedPath(routeThrough(s, route.points, t))
-        : getBezierPath({ sourceX: s.x, sourceY: s.y, targetX: t.x, targetY: t.y, sourcePosition: Position.Right, targetPosition: Position.Left })[0];
+      if (!a || !b) continue;
+      const old = drawn.current.get(e.id);
+      const d = old && old.e === e && old.a === a && old.b === b ? old.d : pathOf(e, a, b);
+      if (d === undefined) continue;
+      next.set(e.id, { e, a, b, d });
       const key = e.selected ? 'selected' : String(e.style?.stroke ?? '');
       const group = byStroke.get(key);
       if (group) group.push(d);
       else byStroke.set(key, [d]);
     }
+    drawn.current = next;
     return [...byStroke].map(([stroke, ds]) => ({ stroke, d: ds.join(' ') }));
     // `nodes` changes with every move of a card; the lookup itself is one Map, updated in place.
   }, [edges, nodeLookup, nodes]);
