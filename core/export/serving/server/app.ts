@@ -1,10 +1,11 @@
 /**
- * The HTTP side: routes, body limits and timeouts, error answers, access log, metrics and the
- * champion/challenger flow. Every failure a caller can cause ends as a 4xx JSON answer; a fault
- * of ours is a 500 whose body says only that (its stack goes to the log, never to the caller).
+ * The HTTP side: routes, error answers, access log, metrics and the champion/challenger flow
+ * (bodies are read within their limits by body.ts). Every failure a caller can cause ends as a 4xx
+ * JSON answer; a fault of ours is a 500 whose body says only that (its stack goes to the log,
+ * never to the caller).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseJson } from './body.ts';
+import { contentKind, parseJson, readBody } from './body.ts';
 import type { Batch } from './decode.ts';
 import { RequestError } from './errors.ts';
 import type { Manifest } from './manifest.ts';
@@ -40,7 +41,6 @@ interface RequestContext {
 }
 
 const JSON_TYPE = 'application/json';
-const TEXT_DECODER = new TextDecoder('utf-8', { fatal: true });
 
 export class App {
   models: LoadedModel[] = [];
@@ -125,7 +125,7 @@ export class App {
 
   private async infer(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
     const named = this.modelByPath(ctx);
-    const body = parseJson(await this.readBody(req, res, ctx, ['json']));
+    const body = parseJson(await readBody(req, res, ctx.route, ['json'], this.o.settings));
     this.requireReady();
     // The champion's name is routed (A/B, canary, shadow); the challenger's name reaches it directly.
     const direct = this.pinned(req) ?? (named === this.models[0] ? undefined : named);
@@ -135,7 +135,7 @@ export class App {
   }
 
   private async invocations(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
-    const text = await this.readBody(req, res, ctx, ['json', 'csv']);
+    const text = await readBody(req, res, ctx.route, ['json', 'csv'], this.o.settings);
     const csv = contentKind(req) === 'csv';
     const body = csv ? text : parseJson(text);
     this.requireReady();
@@ -146,7 +146,7 @@ export class App {
   }
 
   private async predict(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
-    const body = parseJson(await this.readBody(req, res, ctx, ['json']));
+    const body = parseJson(await readBody(req, res, ctx.route, ['json'], this.o.settings));
     this.requireReady();
     const direct = this.pinned(req);
     const { batch, single } = readPredict(body, (direct ?? this.models[0]).decoder);
@@ -321,61 +321,6 @@ export class App {
 
   // ---------------------------------------------------------------- plumbing
 
-  /** The body as text, within the size limit and the body time limit, of an accepted type. */
-  private readBody(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, kinds: ('json' | 'csv')[]): Promise<string> {
-    const kind = contentKind(req);
-    if (kind === null || !kinds.includes(kind)) {
-      req.resume();
-      const accepted = kinds.map((k) => (k === 'json' ? 'application/json' : 'text/csv')).join(' or ');
-      return Promise.reject(new RequestError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted on ${ctx.route}; send ${accepted} (UTF-8).`));
-    }
-    const max = this.o.settings.maxBodyBytes;
-    const tooLarge = () => new RequestError(413, 'BODY_TOO_LARGE', `The body is larger than ${max} bytes (FLOWLINE_MAX_BODY_BYTES); send fewer rows per request.`);
-    const declared = Number(req.headers['content-length']);
-    if (declared > max) {
-      req.resume();
-      return Promise.reject(tooLarge());
-    }
-    // A small body usually arrives with its headers and is buffered already: then no body timer
-    // (a timer per request showed in the profile); 'end' follows in this turn of the event loop.
-    const arrived = declared === req.readableLength;
-    return new Promise<string>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      const finish = (error: RequestError | null) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        if (error) return reject(error);
-        try {
-          resolve(TEXT_DECODER.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-        } catch {
-          reject(new RequestError(400, 'INVALID_ENCODING', 'The body is not valid UTF-8.'));
-        }
-      };
-      const timer = arrived
-        ? undefined
-        : setTimeout(() => {
-            // A slow client holds a connection: answer, then drop the connection.
-            res.setHeader('connection', 'close');
-            res.once('finish', () => req.destroy());
-            finish(new RequestError(408, 'BODY_TIMEOUT', `The body did not arrive within ${this.o.settings.bodyTimeoutMs} ms (FLOWLINE_BODY_TIMEOUT_MS).`));
-          }, this.o.settings.bodyTimeoutMs);
-      req.on('data', (chunk: Buffer) => {
-        if (done) return;
-        size += chunk.length;
-        if (size > max) {
-          chunks.length = 0;
-          return finish(tooLarge());
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => finish(null));
-      req.on('error', () => finish(new RequestError(400, 'BODY_ABORTED', 'The request body was cut off.')));
-    });
-  }
-
   private fail(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, e: unknown): void {
     if (res.headersSent || res.destroyed) return;
     if (e instanceof RequestError) {
@@ -437,16 +382,4 @@ export class App {
       this.o.log(entry);
     }
   }
-}
-
-/** json, csv, or null for a type no scoring route takes. A missing Content-Type is read as JSON. */
-function contentKind(req: IncomingMessage): 'json' | 'csv' | null {
-  const header = req.headers['content-type'];
-  if (header === undefined) return 'json';
-  const [type, ...params] = header.toLowerCase().split(';').map((s) => s.trim());
-  const charset = params.find((p) => p.startsWith('charset='));
-  if (charset && !/^charset="?utf-?8"?$/.test(charset)) return null;
-  if (type === 'application/json' || type.endsWith('+json')) return 'json';
-  if (type === 'text/csv') return 'csv';
-  return null;
 }
