@@ -2,6 +2,7 @@
  * Golden requests: held-out rows with the answers Flowline itself gave for them at export time,
  * and how to send them over each protocol. Shared by the replay script (replay.ts) and the tests.
  */
+import { predictionOutput } from './micro-batch.ts';
 
 export const GOLDEN_FORMAT = 'flowline.golden-requests';
 
@@ -75,7 +76,7 @@ export function answerOf(protocol: Protocol, body: Record<string, unknown>): { p
   }
   if (protocol === 'v2') {
     const outputs = body.outputs as { name: string; shape: number[]; data: unknown[] }[];
-    const main = outputs.find((o) => ['label', 'value', 'cluster', 'score'].includes(o.name)) ?? outputs[0];
+    const main = predictionOutput(outputs);
     const p = outputs.find((o) => o.name === 'probabilities');
     const k = p?.shape[1] ?? 0;
     return { predictions: main.data, probabilities: p ? Array.from({ length: p.shape[0] }, (_, r) => (p.data as number[]).slice(r * k, r * k + k)) : undefined };

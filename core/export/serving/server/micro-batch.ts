@@ -9,9 +9,12 @@ import type { OutputData, Scored } from './model.ts';
 /** Which ONNX output holds the per-row prediction, by the export's naming. */
 const PREDICTION_OUTPUTS = ['label', 'value', 'cluster', 'score'];
 
+/** The output holding the per-row prediction (a run's, or a v2 answer's): by name, else the first. */
+export const predictionOutput = <T extends { name: string }>(outputs: T[]): T => outputs.find((o) => PREDICTION_OUTPUTS.includes(o.name)) ?? outputs[0];
+
 /** A Scored from a run's outputs: the prediction and probability outputs picked by name. */
 export function scoredOf(rows: number, outputs: OutputData[]): Scored {
-  const primary = outputs.find((o) => PREDICTION_OUTPUTS.includes(o.name)) ?? outputs[0];
+  const primary = predictionOutput(outputs);
   const predictions = Array.from(primary.data as ArrayLike<string | number>);
   const proba = outputs.find((o) => o.name === 'probabilities');
   return { rows, outputs, predictions, probabilities: proba?.data as ArrayLike<number> | undefined };
