@@ -4,29 +4,8 @@
  * cumulative gains / lift, and the error-analysis table of the worst-predicted rows.
  */
 import type { ChartSpec, ResultTable } from '../spec/values.ts';
-import { descendingOrder, type Num } from './metrics.ts';
-
-/**
- * Distinct-threshold cumulative counts, highest score first (sklearn `_binary_clf_curve`), in
- * typed arrays: a streamed Evaluate draws the curves of millions of rows.
- */
-function binaryClfCurve(isPos: Num, score: Num): { fps: Uint32Array; tps: Uint32Array; thresholds: Float64Array } {
-  const n = score.length;
-  const order = descendingOrder(score);
-  const fps = new Uint32Array(n), tps = new Uint32Array(n), thresholds = new Float64Array(n);
-  let tp = 0, fp = 0, m = 0;
-  for (let i = 0; i < n; i++) {
-    const r = order[i];
-    if (isPos[r]) tp++;
-    else fp++;
-    if (i === n - 1 || score[order[i + 1]] !== score[r]) {
-      tps[m] = tp;
-      fps[m] = fp;
-      thresholds[m++] = score[r];
-    }
-  }
-  return { fps: fps.subarray(0, m), tps: tps.subarray(0, m), thresholds: thresholds.subarray(0, m) };
-}
+import { aucResult, oneVsRestAuc, type Num } from './metrics.ts';
+import { dropIntermediate, gainsOf, gainsPositions, prPoint, rankedCounts, rocAucOf, rocPoint, type RankedCounts } from './score-ranking.ts';
 
 export interface RocCurve {
   fpr: Float64Array;
@@ -34,42 +13,19 @@ export interface RocCurve {
   thresholds: Float64Array;
 }
 
+/** Rows whose flag is truthy are the positives. */
+const flagged = (isPos: Num) => (r: number) => !!isPos[r];
+
 /** sklearn roc_curve(drop_intermediate=True): collinear points dropped, (0, 0) prepended. */
 export function rocCurve(isPos: Num, score: Num): RocCurve {
-  const { fps, tps, thresholds } = binaryClfCurve(isPos, score);
-  let m = fps.length;
-  if (m > 2) {
-    // Kept points move down in place; the second differences read the original neighbours.
-    let [f0, t0] = [fps[0], tps[0]];
-    let w = 1;
-    for (let i = 1; i < m - 1; i++) {
-      const [f1, t1] = [fps[i], tps[i]];
-      const d2f = fps[i + 1] - 2 * f1 + f0;
-      const d2t = tps[i + 1] - 2 * t1 + t0;
-      if (d2f !== 0 || d2t !== 0) {
-        fps[w] = f1;
-        tps[w] = t1;
-        thresholds[w++] = thresholds[i];
-      }
-      [f0, t0] = [f1, t1];
-    }
-    fps[w] = fps[m - 1];
-    tps[w] = tps[m - 1];
-    thresholds[w++] = thresholds[m - 1];
-    m = w;
-  }
-  const P = m ? tps[m - 1] : 0;
-  const N = m ? fps[m - 1] : 0;
+  const c = dropIntermediate(rankedCounts(score, flagged(isPos), { thresholds: true }));
+  const m = c.tps.length;
   const fpr = new Float64Array(m + 1), tpr = new Float64Array(m + 1), th = new Float64Array(m + 1);
-  th[0] = (m ? thresholds[0] : 0) + 1;
-  for (let i = 0; i < m; i++) {
-    fpr[i + 1] = fps[i] / N;
-    tpr[i + 1] = tps[i] / P;
-    th[i + 1] = thresholds[i];
+  th[0] = (m ? c.thresholds![0] : 0) + 1;
+  for (let i = 0; i <= m; i++) {
+    [fpr[i], tpr[i]] = rocPoint(c, i);
+    if (i) th[i] = c.thresholds![i - 1];
   }
-  // An undefined rate (no negatives, or no positives) is NaN everywhere, (0, 0) included.
-  if (!N) fpr.fill(NaN);
-  if (!P) tpr.fill(NaN);
   return { fpr, tpr, thresholds: th };
 }
 
@@ -81,19 +37,13 @@ export interface PrCurve {
 
 /** sklearn 1.2 precision_recall_curve: increasing thresholds, the (recall 0, precision 1) point last. */
 export function precisionRecallCurve(isPos: Num, score: Num): PrCurve {
-  const { fps, tps, thresholds } = binaryClfCurve(isPos, score);
-  const m = tps.length;
-  const P = m ? tps[m - 1] : 0;
+  const c = rankedCounts(score, flagged(isPos), { thresholds: true });
+  const m = c.tps.length;
   const precision = new Float64Array(m + 1), recall = new Float64Array(m + 1), th = new Float64Array(m);
-  for (let i = m - 1, j = 0; i >= 0; i--, j++) {
-    const ps = tps[i] + fps[i];
-    precision[j] = ps ? tps[i] / ps : 0;
-    // sklearn sets recall to 1 everywhere when y_true has no positives
-    recall[j] = P ? tps[i] / P : 1;
-    th[j] = thresholds[i];
+  for (let j = 0; j <= m; j++) {
+    [recall[j], precision[j]] = prPoint(c, j);
+    if (j < m) th[j] = c.thresholds![m - 1 - j];
   }
-  precision[m] = 1;
-  recall[m] = 0;
   return { precision, recall, thresholds: th };
 }
 
@@ -124,22 +74,8 @@ export function calibrationCurve(isPos: Num, prob: Num, nBins = 10): { probTrue:
  * the population, the share of all positives captured. Lift = gains / share targeted.
  */
 export function gainsCurve(isPos: Num, score: Num, points = 100): { fraction: number[]; gains: number[]; lift: number[] } {
-  const n = score.length;
-  const order = descendingOrder(score);
-  const cum = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + (isPos[order[i]] ? 1 : 0);
-  const P = cum[n];
-  const fraction: number[] = [0], gains: number[] = [0], lift: number[] = [];
-  for (let q = 1; q <= points; q++) {
-    const take = Math.ceil((q / points) * n);
-    if (take === 0) continue;
-    const f = take / n;
-    const g = P ? cum[take] / P : 0;
-    fraction.push(f);
-    gains.push(g);
-    lift.push(g / f);
-  }
-  return { fraction, gains, lift };
+  const at = gainsPositions(score.length, points);
+  return gainsOf(rankedCounts(score, flagged(isPos), { gainsAt: at }), at);
 }
 
 /**
@@ -156,23 +92,25 @@ export function thinIndices(n: number, max: number): number[] {
 const zip = (x: number[], y: number[]): [number, number][] =>
   x.map((v, i): [number, number] => [v, y[i]]).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
 
-/** zip(x, y) thinned to `max` points, making only the pairs it keeps (a curve of a million rows has a million points). */
-function thinZip(x: Num, y: Num, max = 400): [number, number][] {
+/**
+ * Points 0..n-1 of a curve (`point(i)`), NaN points dropped (JSON cannot carry them), thinned to
+ * `max`, first and last kept: a point is made only when looked at, so a curve of a million
+ * points is never held whole.
+ */
+function thinPoints(n: number, point: (i: number) => [number, number], max = 400): [number, number][] {
+  const finite = (p: [number, number]) => Number.isFinite(p[0]) && Number.isFinite(p[1]);
   const at: number[] = [];
   let every = true;
-  for (let i = 0; i < x.length; i++) {
-    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
+  for (let i = 0; i < n; i++) {
+    if (finite(point(i))) {
       if (!every) at.push(i);
     } else if (every) {
       every = false;
       for (let j = 0; j < i; j++) at.push(j);
     }
   }
-  const n = every ? x.length : at.length;
-  return thinIndices(n, max).map((t): [number, number] => {
-    const i = every ? t : at[t];
-    return [x[i], y[i]];
-  });
+  const kept = every ? n : at.length;
+  return thinIndices(kept, max).map((t) => point(every ? t : at[t]));
 }
 
 /** Evaluate's charts for a classifier (binary: ROC, PR, calibration, gains/lift; multiclass: one-vs-rest ROC). */
@@ -197,35 +135,63 @@ export function classificationChartsOf(classes: (string | number)[], confusion: 
   const charts: ChartSpec[] = [
     { kind: 'heatmap', id: 'confusion', title: 'Confusion matrix', rows: labels, cols: labels, values: confusion, rowLabel: 'Actual', colLabel: 'Predicted' },
   ];
-  if (!curves) return charts;
+  return curves ? [...charts, ...classifierCurves(classes, curves, true).charts] : charts;
+}
+
+/**
+ * ROC AUC and (when `draw`) the charts of a classifier's scores, from one ranking per class.
+ * Binary: one ranking gives the area, the ROC, PR and gains curves (calibration needs none); each
+ * curve is thinned to its chart's points before the next is read, and ROC comes last as dropping
+ * its collinear points overwrites the counts. Multiclass: one class against the rest at a time,
+ * its area and its ROC series from the same ranking, which is let go before the next class's.
+ */
+export function classifierCurves(classes: (string | number)[], curves: { labels: Num; scores: Num }, draw: boolean): { auc: { value: number | null; note?: string }; charts: ChartSpec[] } {
+  const labels = classes.map(String);
   const n = curves.labels.length;
   const k = classes.length;
+  const y = curves.labels;
   const diagonal = { name: 'chance', points: [[0, 0], [1, 1]] as [number, number][], dashed: true };
+  const rocChart = (title: string, series: Extract<ChartSpec, { kind: 'line' }>['series']): ChartSpec =>
+    ({ kind: 'line', id: 'roc', title, x: { label: 'False positive rate', min: 0, max: 1 }, y: { label: 'True positive rate', min: 0, max: 1 }, series });
+  const rocPoints = (counts: RankedCounts) => {
+    const c = dropIntermediate(counts);
+    return thinPoints(c.tps.length + 1, (i) => rocPoint(c, i));
+  };
   if (k === 2) {
     // Class indices 0/1 are the positive flags themselves.
-    const isPos = curves.labels;
     const p1 = curves.scores;
+    const at = gainsPositions(n);
+    const counts = rankedCounts(p1, (r) => y[r] === 1, draw ? { gainsAt: at } : {});
+    const auc = aucResult(rocAucOf(counts));
+    if (!draw) return { auc, charts: [] };
     const pos = labels[1];
-    const roc = rocCurve(isPos, p1);
-    const pr = precisionRecallCurve(isPos, p1);
-    const cal = calibrationCurve(isPos, p1, 10);
-    const gains = gainsCurve(isPos, p1);
-    charts.push(
-      { kind: 'line', id: 'roc', title: `ROC curve (positive class: ${pos})`, x: { label: 'False positive rate', min: 0, max: 1 }, y: { label: 'True positive rate', min: 0, max: 1 }, series: [{ name: 'model', points: thinZip(roc.fpr, roc.tpr) }, diagonal] },
-      { kind: 'line', id: 'pr', title: `Precision–recall curve (positive class: ${pos})`, x: { label: 'Recall', min: 0, max: 1 }, y: { label: 'Precision', min: 0, max: 1 }, series: [{ name: 'model', points: thinZip(pr.recall, pr.precision) }] },
-      { kind: 'line', id: 'calibration', title: 'Calibration (10 bins)', x: { label: 'Mean predicted probability', min: 0, max: 1 }, y: { label: 'Fraction of positives', min: 0, max: 1 }, series: [{ name: 'model', points: zip(cal.probPred, cal.probTrue) }, { ...diagonal, name: 'perfectly calibrated' }] },
-      { kind: 'line', id: 'gains', title: 'Cumulative gains', x: { label: 'Share of rows targeted', min: 0, max: 1 }, y: { label: 'Share of positives captured', min: 0, max: 1 }, series: [{ name: 'model', points: zip(gains.fraction, gains.gains) }, { ...diagonal, name: 'random' }] },
-      { kind: 'line', id: 'lift', title: 'Lift', x: { label: 'Share of rows targeted', min: 0, max: 1 }, y: { label: 'Lift' }, series: [{ name: 'model', points: zip(gains.fraction.slice(1), gains.lift) }, { name: 'random', points: [[0, 1], [1, 1]], dashed: true }] },
-    );
-  } else if (k <= 12) {
-    const { labels: y, scores } = curves;
-    const series = classes.map((_, c) => {
-      const roc = rocCurve(Uint8Array.from({ length: n }, (_, i) => (y[i] === c ? 1 : 0)), Float64Array.from({ length: n }, (_, i) => scores[i * k + c]));
-      return { name: labels[c], points: thinZip(roc.fpr, roc.tpr) };
-    });
-    charts.push({ kind: 'line', id: 'roc', title: 'ROC curves, one class vs the rest', x: { label: 'False positive rate', min: 0, max: 1 }, y: { label: 'True positive rate', min: 0, max: 1 }, series: [...series, diagonal] });
+    const pr = thinPoints(counts.tps.length + 1, (j) => prPoint(counts, j));
+    const cal = calibrationCurve(y, p1, 10);
+    const gains = gainsOf(counts, at);
+    const roc = rocPoints(counts);
+    return {
+      auc,
+      charts: [
+        rocChart(`ROC curve (positive class: ${pos})`, [{ name: 'model', points: roc }, diagonal]),
+        { kind: 'line', id: 'pr', title: `Precision–recall curve (positive class: ${pos})`, x: { label: 'Recall', min: 0, max: 1 }, y: { label: 'Precision', min: 0, max: 1 }, series: [{ name: 'model', points: pr }] },
+        { kind: 'line', id: 'calibration', title: 'Calibration (10 bins)', x: { label: 'Mean predicted probability', min: 0, max: 1 }, y: { label: 'Fraction of positives', min: 0, max: 1 }, series: [{ name: 'model', points: zip(cal.probPred, cal.probTrue) }, { ...diagonal, name: 'perfectly calibrated' }] },
+        { kind: 'line', id: 'gains', title: 'Cumulative gains', x: { label: 'Share of rows targeted', min: 0, max: 1 }, y: { label: 'Share of positives captured', min: 0, max: 1 }, series: [{ name: 'model', points: zip(gains.fraction, gains.gains) }, { ...diagonal, name: 'random' }] },
+        { kind: 'line', id: 'lift', title: 'Lift', x: { label: 'Share of rows targeted', min: 0, max: 1 }, y: { label: 'Lift' }, series: [{ name: 'model', points: zip(gains.fraction.slice(1), gains.lift) }, { name: 'random', points: [[0, 1], [1, 1]], dashed: true }] },
+      ],
+    };
   }
-  return charts;
+  const { scores } = curves;
+  const drawn = draw && k <= 12;
+  const areas: (number | null)[] = [];
+  const series: { name: string; points: [number, number][] }[] = [];
+  const column = new Float64Array(n);
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < n; i++) column[i] = scores[i * k + c];
+    const counts = rankedCounts(column, (r) => y[r] === c);
+    areas.push(rocAucOf(counts));
+    if (drawn) series.push({ name: labels[c], points: rocPoints(counts) });
+  }
+  return { auc: oneVsRestAuc(areas), charts: drawn ? [rocChart('ROC curves, one class vs the rest', [...series, diagonal])] : [] };
 }
 
 /**

@@ -7,9 +7,10 @@
  *   F1 and the per-class table come from it alone) and the counts per group;
  * - sums in row order, so chunk after chunk adds the same numbers in the same order as one pass:
  *   log loss, and the per-group errors of a regression;
- * - the columns the curves need whole, as typed arrays sized once: each row's class and its
- *   score (binary: P(positive), 9 bytes a row; multiclass: k probabilities) for ROC AUC and the
- *   ROC / PR / calibration / gains curves; actual and predicted values for a regression (R² needs
+ * - the columns the curves need whole, as typed arrays sized once: each row's class (a byte below
+ *   256 classes) and its score (binary: P(positive), 9 bytes a row; multiclass: k probabilities)
+ *   for ROC AUC and the ROC / PR / calibration / gains curves, ranked once for all of them
+ *   (score-ranking.ts); actual and predicted values for a regression (R² needs
  *   the mean first, the chart every point); the predictions of a clustering or anomaly model, and
  *   the silhouette's sample of rows;
  * - the `worstRows` worst rows so far, with the input values shown beside them.
@@ -19,11 +20,11 @@
  */
 import type { ChartSpec, MetricsValue, ResultTable, Task } from '../spec/values.ts';
 import { defineWorkerTask } from '../spec/worker-task.ts';
-import { classificationChartsOf, keepWorst, round6, thinIndices, worstRowsTable, type WorstRow } from './curves.ts';
+import { classificationChartsOf, classifierCurves, keepWorst, round6, thinIndices, worstRowsTable, type WorstRow } from './curves.ts';
 import type { TextColumn } from './frame.ts';
 import { addToGroupTally, groupMetricsOf, groupMetricsResults, type GroupTally } from './group-metrics.ts';
 import type { Matrix, Prediction } from './learners/types.ts';
-import { logLossSum, perClassOf, positiveRocAuc, rocAuc, scoreRegression, scoresOf } from './metrics.ts';
+import { logLossSum, perClassOf, scoreRegression, scoresOf } from './metrics.ts';
 import { silhouetteOfRows, silhouetteRows } from './silhouette.ts';
 
 export interface ReportInput {
@@ -75,7 +76,8 @@ export interface EvaluationTally {
   /** Whether the learner gives probabilities (known from the first rows). */
   probabilistic?: boolean;
   logLoss: number;
-  labels?: Int32Array;
+  /** Each kept row's class index, in the narrowest array the class count allows. */
+  labels?: Uint8Array | Uint16Array | Int32Array;
   scores?: Float64Array;
   yTrue?: Float64Array;
   yPred?: Float64Array;
@@ -141,7 +143,7 @@ export function addToTally(t: EvaluationTally, chunk: TallyChunk): void {
     for (let j = 0; j < y.length; j++) t.confusion![y[j]][yPred[j]]++;
     if (proba) {
       t.logLoss = logLossSum(y, proba, k, t.logLoss);
-      t.labels ??= new Int32Array(c.capacity);
+      t.labels ??= classIndexArray(k, c.capacity);
       t.scores ??= new Float64Array(c.capacity * (k === 2 ? 1 : k));
       t.labels.set(y, t.kept);
       if (k === 2) for (let j = 0; j < y.length; j++) t.scores[t.kept + j] = proba[j * 2 + 1];
@@ -159,6 +161,11 @@ export function addToTally(t: EvaluationTally, chunk: TallyChunk): void {
   if (t.groups && chunk.groups) addToGroupTally(t.groups, c.task, chunk.groups, yTrue, prediction.values);
   t.kept += keep.length;
   t.rows += Math.max(yTrue.length, prediction.values.length);
+}
+
+/** Room for `n` class indices of `k` classes: a byte a row below 256 classes (a binary tally keeps 9 bytes a row, not 12). */
+function classIndexArray(k: number, n: number): Uint8Array | Uint16Array | Int32Array {
+  return k <= 256 ? new Uint8Array(n) : k <= 65536 ? new Uint16Array(n) : new Int32Array(n);
 }
 
 /** A worst row's input value as the table shows it. */
@@ -199,15 +206,16 @@ export function tallyReport(t: EvaluationTally): MetricsValue {
     const k = classes.length;
     const confusion = t.confusion!;
     const curves = t.probabilistic ? { labels: t.labels!.subarray(0, n), scores: t.scores!.subarray(0, k === 2 ? n : n * k) } : undefined;
+    // The area and the charts come from one ranking of the scores (one per class for multiclass).
+    const ranked = curves && (n > 0 || c.detail) ? classifierCurves(classes, curves, !!c.detail) : undefined;
     if (n === 0) notes.push('No rows to score.');
     else {
-      const auc = curves && (k === 2 ? positiveRocAuc((i) => curves.labels[i] === 1, (i) => curves.scores[i], n) : rocAuc(curves.labels, curves.scores, k));
-      const s = scoresOf(c.task as 'binary' | 'multiclass', confusion, auc ? { auc, logLoss: t.logLoss / n } : undefined);
+      const s = scoresOf(c.task as 'binary' | 'multiclass', confusion, ranked ? { auc: ranked.auc, logLoss: t.logLoss / n } : undefined);
       values = s.values;
       notes.push(...s.notes);
     }
     if (c.detail) {
-      charts.push(...classificationChartsOf(classes, confusion, curves));
+      charts.push(...classificationChartsOf(classes, confusion), ...(ranked?.charts ?? []));
       tables.push({ id: 'per_class', title: 'Scores per class', columns: ['class', 'precision', 'recall', 'f1', 'support'], rows: perClassOf(confusion).map((p, j) => [classes[j], round6(p.precision), round6(p.recall), round6(p.f1), p.support]) });
       tables.push(worstRowsTable(t.worst, { classes, proba: !!curves, valueNames: c.valueNames }));
     }

@@ -9,6 +9,9 @@
  * A metric that cannot be computed (roc_auc when y_true holds one class, log_loss without
  * probabilities) is left out of the values and explained in a note, never reported as NaN.
  */
+import { rankedCounts, rocAucOf } from './score-ranking.ts';
+
+export { descendingOrder } from './score-ranking.ts';
 
 export type Num = ArrayLike<number>;
 
@@ -102,74 +105,7 @@ export function macroOf(m: number[][]): { precision: number; recall: number; f1:
  * form, equal to sklearn's trapezoidal area). null when y_true holds one class only.
  */
 export function binaryRocAuc(isPositive: (i: number) => boolean, score: (i: number) => number, n: number): number | null {
-  // Ascending scores; the order within a tie does not matter: every row of a tie gets its mean rank.
-  const order = descendingOrder(Float64Array.from({ length: n }, (_, i) => score(i))).reverse();
-  let nPos = 0;
-  let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && score(order[j + 1]) === score(order[i])) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (isPositive(order[t])) {
-      nPos++;
-      rankSumPos += avgRank;
-    }
-    i = j + 1;
-  }
-  const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) return null;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
-
-/**
- * Row numbers by score, highest first, ties in row order: what sorting the row numbers with
- * `score[b] - score[a] || a - b` gives (−0 equal to 0), by a stable LSD radix sort on the scores'
- * bits, four passes of 16 bits. The curves of a streamed Evaluate sort every row of the table; the
- * comparison sort took over a second per million rows, four times per report. NaN scores come last.
- */
-export function descendingOrder(score: Num): Uint32Array {
-  const n = score.length;
-  let hi = new Uint32Array(n), lo = new Uint32Array(n), idx = new Uint32Array(n);
-  const f = new Float64Array(1);
-  const w = new Uint32Array(f.buffer);
-  for (let i = 0; i < n; i++) {
-    const v = score[i];
-    idx[i] = i;
-    if (Number.isNaN(v)) {
-      hi[i] = lo[i] = 0xffffffff;
-      continue;
-    }
-    f[0] = v === 0 ? 0 : v;
-    // A key that orders as the numbers do (sign bit flipped for positives, every bit for
-    // negatives), then inverted: ascending keys are descending scores.
-    const neg = w[1] >>> 31 === 1;
-    hi[i] = neg ? w[1] : ~(w[1] | 0x80000000) >>> 0;
-    lo[i] = neg ? w[0] : ~w[0] >>> 0;
-  }
-  let hi2 = new Uint32Array(n), lo2 = new Uint32Array(n), idx2 = new Uint32Array(n);
-  const counts = new Uint32Array(65536);
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass < 2 ? lo : hi;
-    const shift = (pass % 2) * 16;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(word[i] >>> shift) & 0xffff]++;
-    // A digit every key shares leaves the order as it is.
-    if (n === 0 || counts[(word[0] >>> shift) & 0xffff] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = counts[d];
-      counts[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const at = counts[(word[i] >>> shift) & 0xffff]++;
-      hi2[at] = hi[i];
-      lo2[at] = lo[i];
-      idx2[at] = idx[i];
-    }
-    [hi, hi2, lo, lo2, idx, idx2] = [hi2, hi, lo2, lo, idx2, idx];
-  }
-  return idx;
+  return rocAucOf(rankedCounts(Float64Array.from({ length: n }, (_, i) => score(i)), isPositive));
 }
 
 /**
@@ -180,18 +116,20 @@ export function descendingOrder(score: Num): Uint32Array {
 export function rocAuc(yTrue: Num, proba: Num, k: number): { value: number | null; note?: string } {
   const n = yTrue.length;
   if (k === 2) return positiveRocAuc((i) => yTrue[i] === 1, (i) => proba[i * 2 + 1], n);
+  return oneVsRestAuc(Array.from({ length: k }, (_, c) => binaryRocAuc((i) => yTrue[i] === c, (i) => proba[i * k + c], n)));
+}
+
+/** The macro average of one-vs-rest areas (null: the class is absent from y_true), added in class order. */
+export function oneVsRestAuc(areas: (number | null)[]): { value: number | null; note?: string } {
+  const k = areas.length;
   let sum = 0, used = 0;
-  const skipped: number[] = [];
-  for (let c = 0; c < k; c++) {
-    const v = binaryRocAuc((i) => yTrue[i] === c, (i) => proba[i * k + c], n);
-    if (v === null) skipped.push(c);
-    else {
-      sum += v;
-      used++;
-    }
+  for (const v of areas) {
+    if (v === null) continue;
+    sum += v;
+    used++;
   }
   if (used === 0) return { value: null, note: ONE_CLASS };
-  return skipped.length
+  return used < k
     ? { value: sum / used, note: `roc_auc averages ${used} of ${k} classes; the others have no rows among the actual values.` }
     : { value: sum / used };
 }
@@ -200,7 +138,11 @@ const ONE_CLASS = 'roc_auc is not defined: only one class is present in the actu
 
 /** Binary ROC AUC with its note when undefined (what rocAuc gives for k = 2, from the positive class's score alone). */
 export function positiveRocAuc(isPositive: (i: number) => boolean, score: (i: number) => number, n: number): { value: number | null; note?: string } {
-  const v = binaryRocAuc(isPositive, score, n);
+  return aucResult(binaryRocAuc(isPositive, score, n));
+}
+
+/** A binary area as the scores give it: undefined (null, with the reason) when one class is absent. */
+export function aucResult(v: number | null): { value: number | null; note?: string } {
   return v === null ? { value: null, note: ONE_CLASS } : { value: v };
 }
 
