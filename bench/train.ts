@@ -250,6 +250,9 @@ async function main() {
     rows.push({ model: '  same, sklearn on 1 OpenMP thread', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk1?.hgb.fit, skFitCpu: sk1?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk1?.hgb.predict, ourAuc: hgbAuc, skAuc: sk1?.hgb.auc });
     if (xg) rows.push({ model: `  same, beside XGBoost ${xg.version} hist (lossguide, 31 leaves)`, ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: xg.fit, skFitCpu: xg.fitCpu, ourPredict: hgbPredict, skPredict: xg.predict, ourAuc: hgbAuc, skAuc: xg.auc });
     if (sk) targets.push(`HGB fit ${hgbFit.toFixed(2)} s vs sklearn (${availableParallelism()} threads) ${sk.hgb.fit.toFixed(2)} s: ${(hgbFit / sk.hgb.fit).toFixed(2)}×, target ≤ 1.00×: ${verdict(hgbFit <= sk.hgb.fit)}`);
+    // CPU seconds (every thread of each process) hold better than wall time on a busy machine: what
+    // a fit costs, not when the scheduler let it run. Spin-waiting threads count too (ours and OpenMP's).
+    if (sk) targets.push(`HGB fit CPU ${hgbCpu.toFixed(2)} s vs sklearn (${availableParallelism()} threads) ${sk.hgb.fitCpu.toFixed(2)} s: ${(hgbCpu / sk.hgb.fitCpu).toFixed(2)}×${sk1 ? `; vs sklearn on 1 thread ${sk1.hgb.fitCpu.toFixed(2)} s: ${(hgbCpu / sk1.hgb.fitCpu).toFixed(2)}×` : ''} (reported: readable under load; the target is wall time)`);
     if (xg) targets.push(`HGB fit vs XGBoost hist (${availableParallelism()} threads) ${xg.fit.toFixed(2)} s: ${(hgbFit / xg.fit).toFixed(2)}× (reported, no target)`);
   }
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { KernelMemory } from './tree-kernels.ts';
-import { bestSplit, subtractHistogram } from './hist-split.ts';
+import { bestSplit } from './hist-split.ts';
 
 /**
  * A second thread for the histogram grower: it instantiates the same kernels on the grower's
@@ -125,7 +125,6 @@ const c = new Int32Array(control);
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const logLossRows = ${logLossRows.toString()};
 const bestSplit = ${bestSplit.toString()};
-const subtractHistogram = ${subtractHistogram.toString()};
 const addLeafRows = ${addLeafRows.toString()};
 function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
   const view = (at, n) => new Float64Array(buf, at, n);
@@ -134,7 +133,7 @@ function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
 function split(buf, histAt, subAt, nbAt, hmAt, cols, ioAt) {
   const hist = new Float64Array(buf, histAt, cols * 768);
   const nb = new Int32Array(buf, nbAt, cols);
-  if (subAt >= 0) subtractHistogram(hist, new Float64Array(buf, subAt, cols * 768), nb, cols);
+  if (subAt >= 0) k.subtract(histAt, subAt, nbAt, cols);
   bestSplit(hist, nb, new Uint8Array(buf, hmAt, cols), cols, new Float64Array(buf, ioAt, 16), 0);
 }
 function leaves(buf, rawAt, idxAt, leafAt, nLeaves, from, to) {

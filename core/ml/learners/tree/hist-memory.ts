@@ -31,10 +31,11 @@ export class HistMemory {
   readonly rowBinsAt: number;
   readonly colBinsAt: number;
   private readonly sideAt: number;
-  /** mapper.nBinsNonMissing (i32) and hasMissing (u8), two SPLIT_IO in/outs, the leaves (3 f64 each). */
+  /** mapper.nBinsNonMissing (i32) and hasMissing (u8), two SPLIT_IO in/outs, the (G, H) sums, the leaves (3 f64 each). */
   readonly nbAt: number;
   readonly hmAt: number;
   readonly ioAt: number;
+  readonly sumAt: number;
   readonly leafAt: number;
   readonly leafCap: number;
   private readonly sides: Float64Array[] = [];
@@ -60,6 +61,8 @@ export class HistMemory {
   hm!: Uint8Array;
   /** Two bestSplit in/outs: slot 0 (offset 0) this thread's, slot 1 (SPLIT_IO) the helper's. */
   io!: Float64Array;
+  /** The gradient and hessian sums over all rows (the sumPairs kernel's output). */
+  sum!: Float64Array;
   /** The last tree's leaves as (start, stop, value) triples, for addLeafRows. */
   leafTriples!: Float64Array;
   /** Histogram i of the pool (cols × STRIDE doubles). */
@@ -93,7 +96,8 @@ export class HistMemory {
     this.nbAt = this.sideAt + nSide * align16(rows * 8);
     this.hmAt = this.nbAt + align16(cols * 4);
     this.ioAt = this.hmAt + align16(cols);
-    this.leafAt = this.ioAt + 2 * SPLIT_IO * 8;
+    this.sumAt = this.ioAt + 2 * SPLIT_IO * 8;
+    this.leafAt = this.sumAt + 16;
     this.leafCap = Math.min(params.maxLeafNodes, MAX_SHARED_LEAVES);
     this.poolAt = this.leafAt + align16(this.leafCap * 24);
     this.poolCap = Math.min(params.maxLeafNodes + 1, 16);
@@ -142,6 +146,7 @@ export class HistMemory {
     this.nb = new Int32Array(buf, this.nbAt, cols);
     this.hm = new Uint8Array(buf, this.hmAt, cols);
     this.io = new Float64Array(buf, this.ioAt, 2 * SPLIT_IO);
+    this.sum = new Float64Array(buf, this.sumAt, 2);
     this.leafTriples = new Float64Array(buf, this.leafAt, 3 * this.leafCap);
     for (let i = 0; i < this.nPool; i++) this.pool[i] = this.histView(i);
   }

@@ -145,9 +145,8 @@ export class HistPasses {
       const at = (h: number) => this.m.histAt(h);
       const a = [at(large.hist), at(small.hist), this.m.nbAt, this.m.hmAt, this.m.cols, this.m.ioAt + SPLIT_IO * 8];
       const runHere = () => {
-        const hist = this.m.pool[large.hist];
-        subtractHistogram(hist, this.m.pool[small.hist], this.m.nb, this.m.cols);
-        bestSplit(hist, this.m.nb, this.m.hm, this.m.cols, io, SPLIT_IO);
+        this.subtract(large.hist, small.hist);
+        bestSplit(this.m.pool[large.hist], this.m.nb, this.m.hm, this.m.cols, io, SPLIT_IO);
         return 0;
       };
       if (this.helper.post(OP_SPLIT, a, runHere)) {
@@ -161,10 +160,16 @@ export class HistPasses {
       }
     }
     if (largeSplits) {
-      subtractHistogram(this.m.pool[large.hist], this.m.pool[small.hist], this.m.nb, this.m.cols);
+      this.subtract(large.hist, small.hist);
       this.findSplit(large);
     }
     if (smallSplits) this.findSplit(small);
+  }
+
+  /** Histogram a −= histogram b: the kernel (SIMD) or the JavaScript loop, the same doubles. */
+  private subtract(a: number, b: number): void {
+    if (this.kernels) this.kernels.subtract(this.m.histAt(a), this.m.histAt(b), this.m.nbAt, this.m.cols);
+    else subtractHistogram(this.m.pool[a], this.m.pool[b], this.m.nb, this.m.cols);
   }
 
   /**
@@ -221,6 +226,10 @@ export class HistPasses {
 
   /** Sums of the stored gradients and hessians, as doubles in row order (sklearn's sum_parallel on one thread). */
   private sums(): [number, number] {
+    if (this.kernels) {
+      this.kernels.sumPairs(this.m.ghAt, this.m.rows, this.m.sumAt);
+      return [this.m.sum[0], this.m.sum[1]];
+    }
     const gh = this.m.gh;
     let G = 0;
     let H = 0;

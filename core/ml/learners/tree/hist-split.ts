@@ -175,7 +175,7 @@ export function bestSplit(hist: Float64Array, nb: Int32Array, hasMissing: Uint8A
 
 /**
  * Histogram a −= histogram b over the slots in use, (nb[f] + 1) × 3 per feature (sibling =
- * parent − child). Self-contained, as bestSplit: the helper thread runs its source.
+ * parent − child): the JavaScript loop of tree-kernels.ts's `subtract` (the same differences).
  */
 export function subtractHistogram(a: Float64Array, b: Float64Array, nb: Int32Array, cols: number): void {
   for (let f = 0; f < cols; f++) {
