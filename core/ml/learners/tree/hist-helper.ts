@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { KernelMemory } from './tree-kernels.ts';
+import type { KernelMemory, TreeKernels } from './tree-kernels.ts';
 import { bestSplit } from './hist-split.ts';
 
 /**
@@ -46,8 +46,9 @@ const OP_EXIT = 0;
 export const OP_HIST_ROWS = 1;
 export const OP_HIST_ALL = 2;
 /**
- * Log-loss gradients of rows [start, stop) into the interleaved float32 (g, h) buffer, args: byte offsets
- * of raw, y, w (f64 per row), gh, then start, stop. The same expressions as
+ * Log-loss gradients of rows [start, stop) into the interleaved float32 (g, h) buffer (on the
+ * log-loss kernel, see logLossKernelRows), args: byte offsets
+ * of raw, y, w (f64 per row), gh, then start, stop. The same values as
  * hist-gradient-boosting.ts's gradients() with check-input.ts's sigmoid (tests compare them).
  */
 export const OP_LOG_LOSS = 3;
@@ -105,6 +106,19 @@ export function logLossRows(raw: Float64Array, y: Float64Array, w: Float64Array,
 }
 
 /**
+ * logLossRows on the log-loss kernel (log-loss-kernel.ts; the same float32 values): `at` holds the
+ * byte offsets of raw, y, w and gh in the kernels' memory. The kernel does the rows in pairs;
+ * an odd last row, or the whole range when a row lies outside the kernel's range (|raw| > 708,
+ * NaN), are done by logLossRows. The helper thread does the same in its source (HELPER_SOURCE).
+ */
+export function logLossKernelRows(k: TreeKernels, raw: Float64Array, y: Float64Array, w: Float64Array, gh: Float32Array, at: number[], from: number, to: number): void {
+  let rest = to;
+  if (k.logLoss(at[0], at[1], at[2], at[3], from, to) !== 0) rest = from;
+  else if (((to - from) & 1) === 1) rest = to - 1;
+  if (rest < to) logLossRows(raw, y, w, gh, rest, to);
+}
+
+/**
  * raw[idx[i]] += the value of the leaf holding position i, for positions [from, to); leaf k spans
  * positions [leaf[3k], leaf[3k + 1]) with value leaf[3k + 2]. Every row is in one leaf, so the
  * two threads' halves touch different rows, each once. Self-contained: the helper runs its source.
@@ -126,9 +140,14 @@ const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const logLossRows = ${logLossRows.toString()};
 const bestSplit = ${bestSplit.toString()};
 const addLeafRows = ${addLeafRows.toString()};
+// As logLossKernelRows.
 function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
+  let rest = stop;
+  if (k.logLoss(rawAt, yAt, wAt, ghAt, start, stop) !== 0) rest = start;
+  else if (((stop - start) & 1) === 1) rest = stop - 1;
+  if (rest === stop) return;
   const view = (at, n) => new Float64Array(buf, at, n);
-  logLossRows(view(rawAt, stop), view(yAt, stop), view(wAt, stop), new Float32Array(buf, ghAt, 2 * stop), start, stop);
+  logLossRows(view(rawAt, stop), view(yAt, stop), view(wAt, stop), new Float32Array(buf, ghAt, 2 * stop), rest, stop);
 }
 function split(buf, histAt, subAt, nbAt, hmAt, cols, ioAt) {
   const hist = new Float64Array(buf, histAt, cols * 768);

@@ -23,8 +23,10 @@ const align16 = (n: number) => (n + 15) & ~15;
  */
 export class HistMemory {
   readonly memory: KernelMemory;
-  /** True when the memory is shared (a helper thread may run on it). */
+  /** True when the memory is shared (the side arrays live in it). */
   readonly shared: boolean;
+  /** True when a helper thread should run on it (params.threads 2, a problem large enough). */
+  readonly twoThreads: boolean;
   readonly ghAt: number;
   readonly idxAt: number;
   readonly scratchAt: number;
@@ -103,8 +105,11 @@ export class HistMemory {
     this.poolCap = Math.min(params.maxLeafNodes + 1, 16);
     const pages = Math.ceil((this.poolAt + this.poolCap * this.histBytes) / PAGE_BYTES);
     const twoThreads = params.threads === 2 && params.kernels !== 'js' && cols >= 2 && rows * cols >= MIN_HELPER_WORK;
-    const shared = twoThreads ? sharedKernelMemory(pages) : null;
+    // Shared also on one thread when there are side arrays: views on a shared memory survive its
+    // growth, so the side arrays can live in it, where the log-loss kernel reads them.
+    const shared = params.kernels !== 'js' && (twoThreads || nSide > 0) ? sharedKernelMemory(pages) : null;
     this.shared = shared !== null;
+    this.twoThreads = twoThreads && this.shared;
     this.memory = shared ?? kernelMemory(pages);
     // Views on a shared memory stay valid when it grows; on any other memory they would not.
     for (let k = 0; k < nSide; k++) this.sides.push(shared ? new Float64Array(this.memory.buffer, this.sideAt + k * align16(rows * 8), rows) : new Float64Array(rows));

@@ -3,7 +3,7 @@ import type { HistGrowerParams } from './hist-grower.ts';
 import type { HistMemory } from './hist-memory.ts';
 import { FEATURE_BYTES, loadTreeKernels, sharedKernelModule, type TreeKernels } from './tree-kernels.ts';
 import { histAllJs, histRowsJs, partitionJs } from './hist-loops-js.ts';
-import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, addLeafRows, logLossRows } from './hist-helper.ts';
+import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, addLeafRows, logLossKernelRows, logLossRows } from './hist-helper.ts';
 import { SPLIT_IO, bestSplit, findSplit, splitInputs, splitOutputs, subtractHistogram, type GrowNode } from './hist-split.ts';
 
 /** Smallest rows × features of a histogram worth splitting across two threads (below it, the wake-up costs more). */
@@ -29,7 +29,7 @@ export class HistPasses {
   ) {
     this.kernels = params.kernels === 'js' ? null : loadTreeKernels(m.memory);
     // Last: nothing after it can throw and leave the thread running.
-    if (m.shared && this.kernels) this.helper = HistHelper.start(sharedKernelModule()!, m.memory);
+    if (m.twoThreads && this.kernels) this.helper = HistHelper.start(sharedKernelModule()!, m.memory);
   }
 
   /** Byte offset of a side array where the helper thread can read it; -1 without a helper. */
@@ -102,19 +102,27 @@ export class HistPasses {
   }
 
   /**
-   * Log-loss gradients and hessians (logLossRows) straight into the interleaved buffer; the helper thread does the second half of the rows
-   * when raw, y and w are side arrays. Returns the sums over all rows, in row order.
+   * Log-loss gradients and hessians (logLossRows) straight into the interleaved buffer, on the
+   * log-loss kernel (the same float32 values) where raw, y and w are side arrays in the kernels'
+   * memory; then the helper thread, if any, does the second half of the rows. Returns the sums
+   * over all rows, in row order.
    */
   loadLogLoss(raw: Float64Array, y: Float64Array, w: Float64Array): [number, number] {
     const n = this.m.rows;
     let from = n;
-    const [rawAt, yAt, wAt] = [raw, y, w].map((a) => this.sideOffset(a));
-    if (n >= MIN_SPLIT_ROWS && rawAt >= 0 && yAt >= 0 && wAt >= 0) {
+    // Byte offsets of raw, y and w where they are side arrays in the kernels' memory, else -1.
+    const [rawAt, yAt, wAt] = [raw, y, w].map((a) => (this.kernels ? this.m.sideOffset(a) : -1));
+    const k = rawAt >= 0 && yAt >= 0 && wAt >= 0 ? this.kernels : null;
+    const rows = (a: number, b: number) => {
+      if (k) logLossKernelRows(k, raw, y, w, this.m.gh, [rawAt, yAt, wAt, this.m.ghAt], a, b);
+      else logLossRows(raw, y, w, this.m.gh, a, b);
+    };
+    if (k && this.helper && n >= MIN_SPLIT_ROWS) {
       const half = n >> 1;
-      if (this.helper!.post(OP_LOG_LOSS, [rawAt, yAt, wAt, this.m.ghAt, half, n], () => (logLossRows(raw, y, w, this.m.gh, half, n), 0))) from = half;
+      if (this.helper.post(OP_LOG_LOSS, [rawAt, yAt, wAt, this.m.ghAt, half, n], () => (rows(half, n), 0))) from = half;
     }
     try {
-      logLossRows(raw, y, w, this.m.gh, 0, from);
+      rows(0, from);
     } finally {
       if (from < n) this.helper!.wait();
     }

@@ -23,10 +23,12 @@
  */
 
 import {
-  ADD, AND, BLOCK, BR_IF, END, EQ, F64, F64ADD, F64MUL, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, F64X2_SUB, F64_GT, F64_LOAD, F64_NE, F64_STORE, GE_S, GT_S, I32,
+  ADD, AND, BLOCK, BR_IF, END, EQ, F64, F64ADD, F64MUL, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, F64_GT, F64_LOAD, F64_NE, F64_STORE, GE_S, GT_S, I32,
   I32_LOAD, I32_STORE, LE_S_, LE_U, LOOP, LT_S, MEMORY_FILL, MUL, NE, OR, PAGE_BYTES, SHL, SUB, U8_LOAD, V128, V128_LOAD, V128_LOAD64_ZERO, V128_STORE, XOR,
-  f64c, f64x2c, get, i32c, name, section, set, tee, uleb, vec, wasm, type KernelMemory,
+  f64c, get, i32c, name, section, set, tee, uleb, vec, wasm, type KernelMemory,
 } from '../wasm/encoder.ts';
+import { subtractBody, sumPairsBody } from './hist-sum-kernels.ts';
+import { expNegAbsBody, logLossBody } from './log-loss-kernel.ts';
 
 export { PAGE_BYTES, type KernelMemory };
 
@@ -58,6 +60,14 @@ export interface TreeKernels {
    * additions in the same order as a scalar loop), stored as two doubles at `out`.
    */
   sumPairs(gh: number, rows: number, out: number): void;
+  /**
+   * Log-loss gradients and hessians of rows from, from + 2, … (pairs while both rows are before
+   * `to`) into the (g, h) float32 pairs, exactly as hist-helper.ts's logLossRows (log-loss-kernel.ts);
+   * returns 1 when a row of those has |raw| > 708 or NaN, which the caller must redo.
+   */
+  logLoss(raw: number, y: number, w: number, gh: number, from: number, to: number): number;
+  /** The doubles at[0..n) (n even, each |v| ≤ 708) replaced by exp(−|v|) as logLoss computes it (for tests). */
+  expNegAbs(at: number, n: number): void;
   /**
    * Walks rows 0..n-1 of a row-major block (rowBytes apart; n a multiple of WALK_LANES) through a
    * tree, at most `depth` steps each (leaves step onto themselves), and adds weight × the leaf's
@@ -167,45 +177,6 @@ function partitionBody(): number[] {
   return [...vec([[...uleb(6), I32]]), ...code, END];
 }
 
-function subtractBody(): number[] {
-  // params: 0 a, 1 b, 2 nb, 3 cols; locals: 4 f, 5 s (byte offset), 6 end
-  const at = (base: number) => [...get(base), ...get(5), ADD];
-  const code = [
-    ...i32c(0), ...set(4),
-    ...BLOCK,
-    ...get(3), ...i32c(0), LE_S_, ...BR_IF(0),
-    ...LOOP,
-    ...get(4), ...i32c(FEATURE_BYTES), MUL, ...tee(5),
-    // end = s + ((nb[f] + 1) × 24 rounded up to 16 bytes): at most FEATURE_BYTES.
-    ...get(2), ...get(4), ...i32c(2), SHL, ADD, ...I32_LOAD(), ...i32c(1), ADD, ...i32c(24), MUL, ...i32c(15), ADD, ...i32c(-16), AND, ADD, ...set(6),
-    ...LOOP,
-    ...at(0), ...at(0), ...V128_LOAD(), ...at(1), ...V128_LOAD(), ...F64X2_SUB, ...V128_STORE(),
-    ...get(5), ...i32c(16), ADD, ...tee(5), ...get(6), LT_S, ...BR_IF(0),
-    END,
-    ...get(4), ...i32c(1), ADD, ...tee(4), ...get(3), LT_S, ...BR_IF(0),
-    END,
-    END,
-  ];
-  return [...vec([[...uleb(3), I32]]), ...code, END];
-}
-
-function sumPairsBody(): number[] {
-  // params: 0 gh, 1 rows, 2 out; locals: 3 p, 4 end (i32), 5 acc (v128)
-  const code = [
-    ...f64x2c(0), ...set(5),
-    ...get(0), ...tee(3), ...get(1), ...i32c(3), SHL, ADD, ...set(4),
-    ...BLOCK,
-    ...get(3), ...get(4), GE_S, ...BR_IF(0),
-    ...LOOP,
-    ...get(5), ...get(3), ...V128_LOAD64_ZERO(), ...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...set(5),
-    ...get(3), ...i32c(8), ADD, ...tee(3), ...get(4), LT_S, ...BR_IF(0),
-    END,
-    END,
-    ...get(2), ...get(5), ...V128_STORE(),
-  ];
-  return [...vec([[...uleb(2), I32], [...uleb(1), V128]]), ...code, END];
-}
-
 /** Rows walked side by side by `walk`: independent chains of loads that the CPU overlaps. */
 export const WALK_LANES = 8;
 /** Steps per lane between two checks for "all lanes on leaves" in `walk`. */
@@ -310,20 +281,22 @@ function moduleBytes(fixedRowBytes: number, shared = false): Uint8Array {
           [0x60, ...vec(Array(8).fill([I32])), ...vec([[I32]])], // partition
           [0x60, ...vec(Array(4).fill([I32])), ...vec([])], // subtract
           [0x60, ...vec(Array(3).fill([I32])), ...vec([])], // sumPairs
+          [0x60, ...vec(Array(6).fill([I32])), ...vec([[I32]])], // logLoss
+          [0x60, ...vec(Array(2).fill([I32])), ...vec([])], // expNegAbs
         ]),
   ]);
   const limits = shared ? [0x03, ...uleb(1), ...uleb(MAX_WASM_PAGES)] : [0x00, ...uleb(1)];
   const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
-  const funcs = vec(walkOnly ? [[0], [0], [0], [0]] : [[0], [0], [0], [0], [1], [2], [3], [4], [5]]);
+  const funcs = vec(walkOnly ? [[0], [0], [0], [0]] : [[0], [0], [0], [0], [1], [2], [3], [4], [5], [6], [7]]);
   const exports = vec([
     [...name('walk'), 0x00, 0],
     [...name('walkNoNaN'), 0x00, 1],
     [...name('walk1'), 0x00, 2],
     [...name('walk1NoNaN'), 0x00, 3],
-    ...(walkOnly ? [] : [[...name('histRows'), 0x00, 4], [...name('histAll'), 0x00, 5], [...name('partition'), 0x00, 6], [...name('subtract'), 0x00, 7], [...name('sumPairs'), 0x00, 8]]),
+    ...(walkOnly ? [] : [[...name('histRows'), 0x00, 4], [...name('histAll'), 0x00, 5], [...name('partition'), 0x00, 6], [...name('subtract'), 0x00, 7], [...name('sumPairs'), 0x00, 8], [...name('logLoss'), 0x00, 9], [...name('expNegAbs'), 0x00, 10]]),
   ]);
   const walks = [false, true].flatMap((one) => [walkBody(true, one, fixedRowBytes), walkBody(false, one, fixedRowBytes)]);
-  const bodies = walkOnly ? walks : [...walks, histRowsBody(), histAllBody(), partitionBody(), subtractBody(), sumPairsBody()];
+  const bodies = walkOnly ? walks : [...walks, histRowsBody(), histAllBody(), partitionBody(), subtractBody(), sumPairsBody(), logLossBody(), expNegAbsBody()];
   const code = vec(bodies.map((b) => [...uleb(b.length), ...b]));
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { binMatrix, fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
+import { logLossRows } from '../../../../core/ml/learners/tree/hist-helper.ts';
+import { HistGrower } from '../../../../core/ml/learners/tree/hist-grower.ts';
 import { STRIDE, subtractHistogram } from '../../../../core/ml/learners/tree/hist-split.ts';
 import { FEATURE_BYTES, kernelMemory, loadTreeKernels } from '../../../../core/ml/learners/tree/tree-kernels.ts';
 import { Rng } from '../../../../core/spec/random.ts';
 
 /**
- * The histogram grower's SIMD kernels give the JavaScript loops' doubles bit for bit: the
+ * The histogram grower's SIMD kernels give the JavaScript loops' numbers bit for bit: the
  * sibling subtraction and the gradient/hessian sums (two doubles per instruction, the same
- * operations in the same order per double).
+ * operations in the same order per double), and the log-loss gradients, whose kernel computes
+ * Math.exp itself (fdlibm's steps, as V8's Math.exp).
  */
 describe('histogram kernels', () => {
   const memory = kernelMemory(64);
@@ -61,6 +65,99 @@ describe('histogram kernels', () => {
       k!.sumPairs(0, rows, outAt);
       const out = new Float64Array(memory.buffer, outAt, 2);
       expect([out[0], out[1]]).toEqual([G, H]);
+    }
+  });
+
+  /** Doubles `ulps` steps of the bit pattern away from positive v (−5..5 around each). */
+  const around = (v: number): number[] => {
+    const out: number[] = [];
+    const d = new Float64Array(1);
+    const bits = new BigInt64Array(d.buffer);
+    for (let u = -5; u <= 5; u++) {
+      d[0] = v;
+      bits[0] += BigInt(u);
+      out.push(d[0], -d[0]);
+    }
+    return out;
+  };
+  const highWord = (hi: number) => new Float64Array(new Uint32Array([0, hi]).buffer)[0];
+
+  it('compute exp(−|v|) as Math.exp does, bit for bit in doubles, across every case of fdlibm\'s exp and its boundaries', () => {
+    const edges = [0, 2 ** -28, highWord(0x3fd62e43), 0.5 * Math.LN2, highWord(0x3ff0a2b2), 1.5 * Math.LN2, 1, 2, 10, 100, 700, 708].flatMap(around).filter((v) => Math.abs(v) <= 708);
+    const rng = new Rng(9);
+    const values = [...edges];
+    for (const scale of [1e-9, 0.3, 1, 3, 30, 708]) for (let i = 0; i < 50_000; i++) values.push((2 * rng.next() - 1) * scale);
+    if (values.length % 2) values.push(0.25);
+    const mem = kernelMemory(Math.ceil((values.length * 8) / 65536) + 1);
+    const kk = loadTreeKernels(mem)!;
+    const at = new Float64Array(mem.buffer, 0, values.length);
+    at.set(values);
+    kk.expNegAbs(0, values.length);
+    let differ = 0;
+    for (let i = 0; i < values.length; i++) if (!Object.is(at[i], Math.exp(-Math.abs(values[i])))) differ++;
+    expect(differ).toBe(0);
+  });
+
+  it('compute log-loss gradients and hessians as logLossRows does, Math.exp included, across every case of fdlibm\'s exp and its boundaries', () => {
+    // fdlibm's cases: |x| < 2^-28, ≤ 0.5·ln2 (no reduction), < 1.5·ln2 (k = ±1), beyond (k from x / ln2), up to 708.
+    const edges = [0, 2 ** -28, highWord(0x3fd62e43), 0.5 * Math.LN2, highWord(0x3ff0a2b2), 1.5 * Math.LN2, 1, 2, 10, 100, 700, 708].flatMap(around).filter((v) => Math.abs(v) <= 708);
+    const rng = new Rng(7);
+    const values = [...edges];
+    for (const scale of [1e-9, 0.3, 1, 3, 30, 708]) for (let i = 0; i < 20_000; i++) values.push((2 * rng.next() - 1) * scale);
+    values.push(0.5); // an odd count: the kernel leaves the last row to the caller
+    const n = values.length;
+    const mem = kernelMemory(Math.ceil((n * 40) / 65536) + 1);
+    const kk = loadTreeKernels(mem)!;
+    const [rawAt, yAt, wAt, ghAt] = [0, 8 * n, 16 * n, 24 * n];
+    const raw = new Float64Array(mem.buffer, rawAt, n);
+    const y = new Float64Array(mem.buffer, yAt, n);
+    const w = new Float64Array(mem.buffer, wAt, n);
+    const gh = new Float32Array(mem.buffer, ghAt, 2 * n);
+    raw.set(values);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 3 === 0 ? 1 : 0;
+      w[i] = i % 5 === 0 ? 1 : 0.25 + 3 * rng.next();
+    }
+    const expected = new Float32Array(2 * n);
+    logLossRows(raw, y, w, expected, 0, n);
+    expect(kk.logLoss(rawAt, yAt, wAt, ghAt, 0, n)).toBe(0); // every value inside its range
+    let differ = 0;
+    for (let i = 0; i < 2 * (n - 1); i++) if (!Object.is(gh[i], expected[i])) differ++;
+    expect(differ).toBe(0);
+    // Past 708 (fdlibm's subnormal scaling) and NaN: reported for the caller to redo.
+    for (const bad of [708.5, -709, 745, -1e4, Infinity, NaN]) {
+      raw[0] = 0.1;
+      raw[1] = bad;
+      expect(kk.logLoss(rawAt, yAt, wAt, ghAt, 0, 2)).toBe(1);
+    }
+  });
+
+  it('grow the same log-loss trees with the kernels as with the JavaScript loops, raw scores past the kernel\'s range included', () => {
+    const rows = 4000;
+    const cols = 5;
+    const rng = new Rng(11);
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+    const X = { data, rows, cols };
+    const mapper = fitBinMapper(X, 255, 0);
+    const bins = binMatrix(X, mapper, true);
+    const params = { maxLeafNodes: 31, maxDepth: 12, minSamplesLeaf: 5, l2: 0, minHessianToSplit: 1e-3, learningRate: 0.1, sideArrays: 3 };
+    const growers = [new HistGrower(bins, rows, cols, mapper, params), new HistGrower(bins, rows, cols, mapper, { ...params, kernels: 'js' })];
+    try {
+      const trees = growers.map((g) => {
+        const [raw, y, w] = [g.side(0), g.side(1), g.side(2)];
+        for (let i = 0; i < rows; i++) {
+          // Raw scores of every size, some beyond 708 (the rows the kernel hands back), odd row count per thread half.
+          raw[i] = i % 97 === 0 ? 800 * (i % 2 ? 1 : -1) : data[i * cols] * 4;
+          y[i] = data[i * cols] + 0.5 * data[i * cols + 1] > 0 ? 1 : 0;
+          w[i] = 1;
+        }
+        return g.growLogLoss(raw, y, w);
+      });
+      expect(trees[0].feature.length).toBeGreaterThan(20);
+      expect(trees[0]).toEqual(trees[1]);
+    } finally {
+      for (const g of growers) g.close();
     }
   });
 });
