@@ -12,6 +12,8 @@ import { connectionProblem } from '../lib/graph.ts';
 import { splitEndpoint } from '../../../core/schema/pipeline.ts';
 import { NodeCard } from './NodeCard.tsx';
 import { FLAT_EDGES_FROM, FlatEdges } from './FlatEdges.tsx';
+import { FAR_CARDS_FROM, FarCards } from './FarCards.tsx';
+import { useFarCards } from './far-cards.ts';
 import { OverviewMap } from './OverviewMap.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
@@ -55,8 +57,11 @@ export function FlowCanvas() {
   }, [pipeline, catalog, selection, diagnostics]);
   const previousEdges = useRef<Edge[]>([]);
   const edges = useMemo(() => (previousEdges.current = buildEdges(pipeline, catalog, selectedEdges, previousEdges.current)), [pipeline, catalog, selectedEdges]);
-  // A big pipeline at the farthest zoom step: its edges as one picture (FlatEdges.tsx), not xyflow's.
-  const flatEdges = zoomLevel === 'farther' && edges.length >= FLAT_EDGES_FROM;
+  // A big pipeline at the farthest zoom step: its cards (FarCards.tsx) and its edges (FlatEdges.tsx) as
+  // pictures; xyflow renders only the cards being touched (far-cards.ts), and no edges.
+  const farCards = zoomLevel === 'farther' && pipeline.nodes.length >= FAR_CARDS_FROM;
+  const flatEdges = zoomLevel === 'farther' && (farCards || edges.length >= FLAT_EDGES_FROM);
+  const far = useFarCards(nodes, farCards, flow);
 
   // Fit a newly loaded document; never on later edits, where moving the view under the user's
   // pointer would misplace the next drop. First at once, by the cards' nominal sizes, before any
@@ -87,7 +92,8 @@ export function FlowCanvas() {
     }
     if (!initialized || fitted.current === loadCount) return;
     fitted.current = loadCount;
-    void flow.fitView(FIT_OPTIONS);
+    // Cards drawn in the far picture are hidden nodes to xyflow: they count all the same.
+    void flow.fitView({ ...FIT_OPTIONS, includeHiddenNodes: true });
   }, [loadCount, initialized, flow, store, pipeline, catalog]);
 
   const onNodesChange = useCallback((raw: NodeChange[]) => {
@@ -220,16 +226,18 @@ export function FlowCanvas() {
   );
 
   return (
-    <div className={`canvas canvas--zoom-${zoomLevel}`} ref={wrapper} onDragOver={onDragOver} onDragLeave={() => highlightEdgeAt(null)} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas" data-zoom-level={zoomLevel}>
+    <div className={`canvas canvas--zoom-${zoomLevel}`} ref={wrapper} onDragOver={onDragOver} onDragLeave={() => highlightEdgeAt(null)} onDrop={onDrop} onDoubleClick={onDoubleClick} onPointerMove={far.onPointerMove} onPointerLeave={far.onPointerLeave} data-testid="canvas" data-zoom-level={zoomLevel}>
       <ZoomLevelContext.Provider value={zoomLevel}>
         <ReactFlow
-          nodes={nodes}
+          nodes={far.shown}
           edges={flatEdges ? NO_EDGES : edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onNodeDragStart={onNodeDragStart}
           onNodeDragStop={onNodeDragStop}
+          onSelectionStart={far.onSelectionStart}
+          onSelectionEnd={far.onSelectionEnd}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onConnectEnd={onConnectEnd}
@@ -252,6 +260,7 @@ export function FlowCanvas() {
         >
           {dotted && <Background gap={20} size={1} />}
           {flatEdges && <FlatEdges edges={edges} />}
+          {farCards && <FarCards cards={far.drawn} />}
           <OverviewMap pipeline={pipeline} catalog={catalog} />
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton className="react-flow__controls-fitview" onClick={() => fitAll(flow)} title="Fit View" aria-label="Fit View">
