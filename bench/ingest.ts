@@ -2,15 +2,20 @@
  * Ingest benchmark: load a 1M × 20 CSV (mixed numbers, categories, dates, missing values) and
  * profile it, against pandas read_csv + describe(include='all') on the same file in the same run.
  *
- *   npx tsx bench/ingest.ts [--rows 1000000] [--repeat 3]
+ *   npx tsx bench/ingest.ts [--rows 1000000] [--repeat 3] [--check-profile FILE.json]
  *
  * "load" is the Load CSV node's path (sniff, read, reject check, one write to Parquet: row ids are
  * the file order); "profile" is profileOf (what the Preview tab and the Profile node show). The
  * floor is DuckDB's own bare COPY read_csv → Parquet of the same file in the same run. Target:
  * our load + profile ≤ 1.3× that floor. The data is generated once and cached under bench/.data/.
+ * A second table splits ours by phase (each DuckDB statement timed and named, see
+ * support/query-phases.ts). --check-profile compares every run's profile field for field with the
+ * one saved in FILE (written by the first run when FILE does not exist; mean and std may move in
+ * their last digits, see SUM_TOLERANCE): a change meant to make the profile cheaper must leave it
+ * identical.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadCsv } from '../core/data/csv.ts';
@@ -19,10 +24,13 @@ import { literal, withConnection } from '../core/data/engine.ts';
 import { readColumns } from '../core/data/tables.ts';
 import { benchContext, numberArg } from './support/bench-context.ts';
 import { ensureMixedCsv } from './support/datasets.ts';
+import { recordPhases, type Phases } from './support/query-phases.ts';
+import type { ColumnProfile } from '../core/spec/table-page.ts';
 
 const ROWS = numberArg('rows', 1_000_000);
 const REPEAT = numberArg('repeat', 3);
 const PYTHON = process.env.FLOWLINE_PYTHON ?? '/usr/bin/python3';
+const CHECK_PROFILE = process.argv.includes('--check-profile') ? resolve(process.argv[process.argv.indexOf('--check-profile') + 1]) : null;
 
 interface Timing {
   load: number;
@@ -37,16 +45,21 @@ interface Timing {
   floorCpu?: number;
   /** CPU time of the profile alone, ms (all threads). */
   profileCpu?: number;
+  /** Ours by phase: every DuckDB statement of the load and the profile, timed and named. */
+  phases?: Phases;
+  /** The profile itself (ours), for --check-profile. */
+  result?: ColumnProfile[];
 }
 
 async function ours(csv: string): Promise<Timing> {
   const ctx = benchContext(dirname(csv));
+  const phases: Phases = new Map();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const table = await loadCsv(ctx, { path: basename(csv) });
+  const table = await recordPhases(phases, () => loadCsv(ctx, { path: basename(csv) }));
   const t1 = performance.now();
   const c1 = process.cpuUsage();
-  const profile = await profileOf(table);
+  const profile = await recordPhases(phases, () => profileOf(table));
   const t2 = performance.now();
   const c = process.cpuUsage(c0);
   const cp = process.cpuUsage(c1);
@@ -61,7 +74,7 @@ async function ours(csv: string): Promise<Timing> {
   const floor = performance.now() - t4;
   rmSync(ctx.outDir, { recursive: true, force: true });
   const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
-  return { load: t1 - t0, profile: t2 - t1, cpu: ms(c), columns, floor, floorCpu: ms(cf), profileCpu: ms(cp) };
+  return { load: t1 - t0, profile: t2 - t1, cpu: ms(c), columns, floor, floorCpu: ms(cf), profileCpu: ms(cp), phases, result: profile };
 }
 
 function pandas(csv: string): Timing {
@@ -82,6 +95,63 @@ print(json.dumps({"load": (t1 - t0) * 1000, "profile": (t2 - t1) * 1000, "cpu": 
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Mean and std are sums that DuckDB's threads add up in whatever order they finish: their last
+ * digits move between runs of the same build (about 1e-14 relative on this table).
+ */
+const SUM_FIELDS = new Set(['mean', 'std']);
+const SUM_TOLERANCE = 1e-12;
+
+/** Fields of two profiles that differ, as "column.field: a ≠ b" (empty: identical field for field, mean and std within SUM_TOLERANCE). */
+function profileDifferences(want: ColumnProfile[], got: ColumnProfile[]): string[] {
+  const out: string[] = [];
+  if (want.length !== got.length) out.push(`${want.length} columns ≠ ${got.length}`);
+  want.forEach((w, j) => {
+    const wr = w as unknown as Record<string, unknown>;
+    const g = (got[j] ?? {}) as unknown as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(wr), ...Object.keys(g)])) {
+      const [x, y] = [wr[k], g[k]];
+      if (SUM_FIELDS.has(k) && typeof x === 'number' && typeof y === 'number' && Math.abs(x - y) <= SUM_TOLERANCE * Math.max(Math.abs(x), Math.abs(y))) continue;
+      const a = JSON.stringify(x);
+      const b = JSON.stringify(y);
+      if (a !== b) out.push(`${w.name}.${k}: ${a?.slice(0, 120)} ≠ ${b?.slice(0, 120)}`);
+    }
+  });
+  return out;
+}
+
+/** Ours by phase: median wall and CPU time over the runs, and each phase's wall time against the same run's bare COPY. */
+function printPhases(runs: Timing[]): void {
+  const names = [...new Set(runs.flatMap((r) => [...r.phases!.keys()]))];
+  const floor = median(runs.map((r) => r.floor!));
+  console.log('\n| phase (ours) | statements | wall ms | CPU ms | wall / bare COPY |\n|---|---:|---:|---:|---:|');
+  for (const name of names) {
+    const at = (r: Timing) => r.phases!.get(name) ?? { wall: 0, cpu: 0, queries: 0 };
+    const wall = median(runs.map((r) => at(r).wall));
+    console.log(`| ${name} | ${at(runs[0]).queries} | ${wall.toFixed(0)} | ${median(runs.map((r) => at(r).cpu)).toFixed(0)} | ${(wall / floor).toFixed(2)} |`);
+  }
+  console.log(`| bare COPY read_csv → Parquet (the floor) | 1 | ${floor.toFixed(0)} | ${median(runs.map((r) => r.floorCpu!)).toFixed(0)} | 1.00 |`);
+}
+
+/** --check-profile: the first run's profile is saved when FILE does not exist; every run must equal it field for field. */
+function checkProfiles(runs: Timing[], file: string): boolean {
+  if (!existsSync(file)) {
+    writeFileSync(file, JSON.stringify(runs[0].result, null, 1));
+    console.log(`profile saved to ${file} (the baseline for later --check-profile runs)`);
+  }
+  const want = JSON.parse(readFileSync(file, 'utf8')) as ColumnProfile[];
+  let same = true;
+  runs.forEach((r, i) => {
+    const diff = profileDifferences(want, r.result!);
+    if (diff.length) {
+      same = false;
+      console.log(`run ${i + 1}: the profile differs from ${file} in ${diff.length} field(s):\n  ${diff.slice(0, 20).join('\n  ')}`);
+    }
+  });
+  if (same) console.log(`profile of every run identical field for field to ${file} (mean and std within ${SUM_TOLERANCE} relative: parallel sums)`);
+  return same;
+}
 
 async function main() {
   const csv = await ensureMixedCsv(resolve(import.meta.dirname, `.data/mixed-${ROWS}.csv`), ROWS);
@@ -115,6 +185,8 @@ async function main() {
   const cpuFloor = median(a.map((x) => x.floorCpu!));
   console.log(`CPU time (all threads): ours load + profile ${cpuOurs.toFixed(0)} ms (profile ${median(a.map((x) => x.profileCpu!)).toFixed(0)} ms) vs bare COPY ${cpuFloor.toFixed(0)} ms = ${(cpuOurs / cpuFloor).toFixed(2)}×`);
   console.log(`target: load + profile ≤ 1.3× DuckDB's bare COPY of the same run → ${vsFloor <= 1.3 ? 'MET' : 'NOT MET'}`);
+  printPhases(a);
+  if (CHECK_PROFILE && !checkProfiles(a, CHECK_PROFILE)) process.exitCode = 1;
 }
 
 await main();
