@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binMatrix, fitBinMapper } from '../../../../core/ml/learners/tree/binning.ts';
 import { logLossRows } from '../../../../core/ml/learners/tree/hist-helper.ts';
+import { histAllJs, histRowsJs } from '../../../../core/ml/learners/tree/hist-loops-js.ts';
 import { HistGrower } from '../../../../core/ml/learners/tree/hist-grower.ts';
 import { STRIDE, subtractHistogram } from '../../../../core/ml/learners/tree/hist-split.ts';
 import { FEATURE_BYTES, kernelMemory, loadTreeKernels } from '../../../../core/ml/learners/tree/tree-kernels.ts';
@@ -18,6 +19,32 @@ describe('histogram kernels', () => {
 
   it('are available here (Node has WebAssembly SIMD), so the SIMD path is the one tested', () => {
     expect(k).not.toBeNull();
+  });
+
+  it('build histograms as the JavaScript loops do for every feature count from 1 to 9 (four features a step, then one by one)', () => {
+    const rows = 500;
+    const rng = new Rng(4);
+    for (let cols = 1; cols <= 9; cols++) {
+      const [ghAt, idxAt, binsAt, histAt] = [0, 8 * rows, 12 * rows, 16 * Math.ceil((12 * rows + rows * cols) / 16)];
+      const gh = new Float32Array(memory.buffer, ghAt, 2 * rows);
+      const idx = new Int32Array(memory.buffer, idxAt, rows);
+      const bins = new Uint8Array(memory.buffer, binsAt, rows * cols);
+      const hist = new Float64Array(memory.buffer, histAt, cols * STRIDE);
+      for (let i = 0; i < 2 * rows; i++) gh[i] = rng.normal() * 1e3;
+      for (let i = 0; i < rows * cols; i++) bins[i] = Math.floor(rng.next() * 256);
+      // A subset of the rows in a scrambled order, as a node's.
+      for (let i = 0; i < rows; i++) idx[i] = (i * 7919) % rows;
+      const expected = new Float64Array(cols * STRIDE);
+      histRowsJs(expected, bins, idx, gh, 50, 450, cols);
+      hist.fill(-1);
+      k!.histRows(histAt, binsAt, idxAt, ghAt, 50, 450, cols, cols);
+      expect(Array.from(hist)).toEqual(Array.from(expected));
+      const all = expected.map((_, i) => i % 3);
+      hist.set(all);
+      histAllJs(all, bins, gh, rows, cols);
+      k!.histAll(histAt, binsAt, ghAt, rows, cols, cols);
+      expect(Array.from(hist)).toEqual(Array.from(all));
+    }
   });
 
   it('subtract a child histogram from its parent as the JavaScript loop does, touching no slot a feature reads beyond its bins', () => {
