@@ -108,13 +108,22 @@ test('zoomed far out, a big pipeline is one picture of its cards; the card under
   const c21Now = (await page.getByTestId('node-c21').boundingBox())!;
   await page.mouse.move(c21Now.x + c21Now.width / 2, c21Now.y + c21Now.height / 2);
   await page.mouse.down();
-  await page.evaluate(() => ((window as unknown as { mounts: number }).mounts = 0));
+  await page.evaluate(() => {
+    const w = window as unknown as { mounts: number; edgePaths: Set<Element> };
+    w.mounts = 0;
+    // Which edge paths the auto-pan rewrites: only those of the dragged card (data-moving), never the big ones.
+    w.edgePaths = new Set();
+    new MutationObserver((rs) => rs.forEach((r) => w.edgePaths.add(r.target as Element))).observe(document.querySelector('[data-testid="flat-edges"]')!, { subtree: true, attributes: true, attributeFilter: ['d'] });
+  });
   const beforeAutoPan = await viewport();
   await page.mouse.move(pane.x + 2, c21Now.y, { steps: 5 });
   await expect.poll(viewport, { message: 'the view auto-pans' }).not.toEqual(beforeAutoPan);
   await page.mouse.move(pane.x + 3, c21Now.y + 2);
   await page.mouse.up();
   expect((await counts()).mounts, 'cards mounted during the auto-pan').toBe(0);
+  const rewritten = await page.evaluate(() => [...(window as unknown as { edgePaths: Set<Element> }).edgePaths].map((p) => p.hasAttribute('data-moving')));
+  expect(rewritten.length, 'edge paths redrawn as the card moved').toBeGreaterThan(0);
+  expect(rewritten.every(Boolean), 'only the dragged card\'s edge paths are redrawn').toBe(true);
 
   // A selection box (Shift + drag) catches the cards drawn in the picture.
   await page.locator('.react-flow__controls-fitview').click();

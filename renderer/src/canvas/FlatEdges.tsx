@@ -13,6 +13,8 @@ import { getBezierPath, Position, useStore, ViewportPortal, type Edge, type Inte
 import { routeHolds, type EdgeRoute } from '../../../core/schema/pipeline.ts';
 import { roundedPath, routeThrough } from '../../../core/schema/route-path.ts';
 
+const MOVING = 'moving ';
+
 /** From this many edges on, the farthest zoom step draws them as one picture. */
 export const FLAT_EDGES_FROM = 300;
 
@@ -51,20 +53,24 @@ export const FlatEdges = memo(function FlatEdges({ edges }: { edges: Edge[] }) {
       const d = old && old.e === e && old.a === a && old.b === b ? old.d : pathOf(e, a, b);
       if (d === undefined) continue;
       next.set(e.id, { e, a, b, d });
-      const key = e.selected ? 'selected' : String(e.style?.stroke ?? '');
+      // The edges of a selected or dragged card in paths of their own: a drag or an auto-pan frame
+      // then sets only those few, and the big paths keep the same `d` (React leaves them alone, and
+      // Chromium repaints only where the small ones were and are).
+      const moving = a.selected || a.dragging || b.selected || b.dragging ? MOVING : '';
+      const key = e.selected ? 'selected' : `${moving}${String(e.style?.stroke ?? '')}`;
       const group = byStroke.get(key);
       if (group) group.push(d);
       else byStroke.set(key, [d]);
     }
     drawn.current = next;
-    return [...byStroke].map(([stroke, ds]) => ({ stroke, d: ds.join(' ') }));
+    return [...byStroke].map(([key, ds]) => ({ key, stroke: key.startsWith(MOVING) ? key.slice(MOVING.length) : key, d: ds.join(' ') }));
     // `nodes` changes with every move of a card; the lookup itself is one Map, updated in place.
   }, [edges, nodeLookup, nodes]);
   return (
     <ViewportPortal>
       <svg className="flat-edges" data-testid="flat-edges" aria-hidden="true">
-        {paths.map(({ stroke, d }) => (
-          <path key={stroke} d={d} className={stroke === 'selected' ? 'flat-edges__selected' : undefined} style={stroke === 'selected' ? undefined : { stroke }} />
+        {paths.map(({ key, stroke, d }) => (
+          <path key={key} d={d} data-moving={key.startsWith(MOVING) || undefined} className={stroke === 'selected' ? 'flat-edges__selected' : undefined} style={stroke === 'selected' ? undefined : { stroke }} />
         ))}
       </svg>
     </ViewportPortal>
