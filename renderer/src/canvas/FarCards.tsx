@@ -9,7 +9,7 @@
  * title large on one line, the handles, the problem dot, the status strip's colour. It is redrawn
  * only when a drawn card changes (moved, edited, selected, its run status) and never by a pan.
  */
-import { memo, useMemo, useRef } from 'react';
+import { memo, useMemo } from 'react';
 import { ViewportPortal, type Node } from '@xyflow/react';
 import { useRunStore, type NodeRunState } from '../store/use-run-store.ts';
 import { CATEGORY_COLOR, PORT_COLOR } from '../lib/colors.ts';
@@ -91,9 +91,6 @@ function layersOf(cards: Node[], strips: Record<string, Strip>): Layers {
   return out;
 }
 
-/** The picture's cards: every card xyflow is not rendering. Equal when every card is the same object. */
-const sameCards = (a: Node[], b: Node[]) => a.length === b.length && a.every((n, i) => n === b[i]);
-
 export const FarCards = memo(function FarCards({ cards }: { cards: Node[] }) {
   // Run status as one string, so a progress tick of a running card does not redraw the picture.
   const stripKey = useRunStore((s) => {
@@ -104,9 +101,7 @@ export const FarCards = memo(function FarCards({ cards }: { cards: Node[] }) {
     }
     return key;
   });
-  const kept = useRef<Node[]>([]);
-  if (!sameCards(kept.current, cards)) kept.current = cards;
-  const drawn = kept.current;
+  const drawn = cards;
   const [live, disabled] = useMemo(() => {
     const strips: Record<string, Strip> = {};
     for (const entry of stripKey.split('\u0001')) {
@@ -130,7 +125,7 @@ export const FarCards = memo(function FarCards({ cards }: { cards: Node[] }) {
   );
 });
 
-function Picture({ layers }: { layers: Layers }) {
+const Picture = memo(function Picture({ layers }: { layers: Layers }) {
   return (
     <>
       <path className="far-cards__box" d={layers.boxes} />
@@ -152,4 +147,4 @@ function Picture({ layers }: { layers: Layers }) {
       ))}
     </>
   );
-}
+});

@@ -29,8 +29,11 @@ export function useFarCards(nodes: Node[], active: boolean, flow: ReactFlowInsta
   const [boxSelecting, setBoxSelecting] = useState(false);
   // One hidden copy per node object, so a drag frame (one node changed) gives xyflow the same objects for the rest.
   const hiddenCopies = useRef(new WeakMap<Node, Node>());
+  // The cards drawn, as the same array while they are the same objects: a drag or auto-pan frame
+  // (which changes only the dragged card, never drawn) then leaves the picture's component alone.
+  const lastDrawn = useRef<Node[]>([]);
   const { shown, drawn } = useMemo(() => {
-    if (!active || boxSelecting) return { shown: nodes, drawn: [] as Node[] };
+    if (!active || boxSelecting) return { shown: nodes, drawn: (lastDrawn.current = []) };
     const shown: Node[] = [];
     const drawn: Node[] = [];
     for (const n of nodes) {
@@ -50,7 +53,9 @@ export function useFarCards(nodes: Node[], active: boolean, flow: ReactFlowInsta
       }
       shown.push(hidden);
     }
-    return { shown, drawn };
+    const last = lastDrawn.current;
+    if (last.length !== drawn.length || drawn.some((n, i) => n !== last[i])) lastDrawn.current = drawn;
+    return { shown, drawn: lastDrawn.current };
   }, [nodes, active, hovered, boxSelecting]);
 
   const latest = useRef({ nodes, active, hovered });
