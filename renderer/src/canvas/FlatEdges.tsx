@@ -27,7 +27,12 @@ function handleAt(node: InternalNode | undefined, type: 'source' | 'target', id:
 }
 
 /** An edge's path, kept while the edge and both its nodes are the same objects (a drag changes one node). */
-type Drawn = { e: Edge; a: InternalNode; b: InternalNode; d: string };
+type Drawn = { e: Edge; a: InternalNode; b: InternalNode; d: string; key: string };
+type Path = { key: string; stroke: string; d: string };
+
+function joined(groups: Map<string, string[]>): Path[] {
+  return [...groups].map(([key, ds]) => ({ key, stroke: key.startsWith(MOVING) ? key.slice(MOVING.length) : key, d: ds.join(' ') }));
+}
 
 function pathOf(e: Edge, a: InternalNode, b: InternalNode): string | undefined {
   const [s, t] = [handleAt(a, 'source', e.sourceHandle), handleAt(b, 'target', e.targetHandle)];
@@ -43,27 +48,39 @@ export const FlatEdges = memo(function FlatEdges({ edges }: { edges: Edge[] }) {
   const nodeLookup = useStore((s) => s.nodeLookup);
   const nodes = useStore((s) => s.nodes);
   const drawn = useRef(new Map<string, Drawn>());
+  // The big paths as last joined: kept while none of their edges changed (an auto-pan frame moves one card).
+  const still = useRef<{ edges: Edge[]; count: number; paths: Path[] }>({ edges: [], count: -1, paths: [] });
   const paths = useMemo(() => {
     const byStroke = new Map<string, string[]>();
+    const moved = new Map<string, string[]>();
     const next = new Map<string, Drawn>();
+    let stillChanged = edges !== still.current.edges;
+    let stillCount = 0;
     for (const e of edges) {
       const [a, b] = [nodeLookup.get(e.source), nodeLookup.get(e.target)];
       if (!a || !b) continue;
       const old = drawn.current.get(e.id);
-      const d = old && old.e === e && old.a === a && old.b === b ? old.d : pathOf(e, a, b);
+      const kept = old && old.e === e && old.a === a && old.b === b;
+      const d = kept ? old.d : pathOf(e, a, b);
       if (d === undefined) continue;
-      next.set(e.id, { e, a, b, d });
       // The edges of a selected or dragged card in paths of their own: a drag or an auto-pan frame
       // then sets only those few, and the big paths keep the same `d` (React leaves them alone, and
       // Chromium repaints only where the small ones were and are).
       const moving = a.selected || a.dragging || b.selected || b.dragging ? MOVING : '';
-      const key = e.selected ? 'selected' : `${moving}${String(e.style?.stroke ?? '')}`;
-      const group = byStroke.get(key);
+      const key = `${moving}${e.selected ? 'selected' : String(e.style?.stroke ?? '')}`;
+      next.set(e.id, { e, a, b, d, key });
+      if (!moving) {
+        stillCount++;
+        if (!kept || old.key !== key) stillChanged = true;
+      }
+      const groups = moving ? moved : byStroke;
+      const group = groups.get(key);
       if (group) group.push(d);
-      else byStroke.set(key, [d]);
+      else groups.set(key, [d]);
     }
     drawn.current = next;
-    return [...byStroke].map(([key, ds]) => ({ key, stroke: key.startsWith(MOVING) ? key.slice(MOVING.length) : key, d: ds.join(' ') }));
+    if (stillChanged || stillCount !== still.current.count) still.current = { edges, count: stillCount, paths: joined(byStroke) };
+    return [...still.current.paths, ...joined(moved)];
     // `nodes` changes with every move of a card; the lookup itself is one Map, updated in place.
   }, [edges, nodeLookup, nodes]);
   return (
