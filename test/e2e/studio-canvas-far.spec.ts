@@ -35,6 +35,10 @@ test('zoomed far out, a big pipeline is one picture of its cards; the card under
   await expect(picture.locator('text')).toHaveCount(COUNT);
   await expect(picture.locator('text[data-id="c21"]')).toHaveText(/^Select C/); // cut to the card's width, as the light card clips it
   await expect(page.locator('.react-flow__node-card'), 'cards xyflow renders while none is touched').toHaveCount(0);
+  // c0's input is not connected: the one problem dot in the picture.
+  await expect(picture.locator('.far-cards__problem')).toHaveAttribute('d', /^M[^M]*$/);
+  // The cards are drawn over the edges' picture.
+  expect(await page.evaluate(() => { const p = document.querySelector('.react-flow__viewport-portal')!; return [...p.children].map((c) => c.getAttribute('data-testid')); })).toEqual(['flat-edges', 'far-cards']);
   await screen(page, 'far-cards-fitted');
 
   // The nearest the picture comes: zoomed in to the last step before 'far' (×1.2 a click).
