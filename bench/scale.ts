@@ -9,7 +9,8 @@
  *         RSS is Evaluate's.
  * Prints each node's time and each process's peak RSS, the time slope over sizes (log-log; must
  * be ≤ 1, linear) and the data run's peak RSS against the cap plus a fixed overhead (the peak of
- * the same pipeline on 1,000 rows).
+ * the same pipeline on 1,000 rows). For the ml and evaluate runs it also prints where the peak
+ * comes from: the main thread's ArrayBuffers and heap (sampled every 20 ms), and the rest.
  *
  *   npx tsx bench/scale.ts [--sizes 1000000,4000000,16000000] [--cap 1GB] [--sample 1000000] [--keep]
  *
@@ -43,8 +44,12 @@ const MB = 1024 ** 2;
 interface Run {
   wall: number;
   peakRss: number;
+  /** The main thread's memoryUsage(), sampled every 20 ms (peak-rss.mjs): the highest of each, and the sample at the highest RSS. */
+  memory: { max: MemorySample; atPeak: MemorySample };
   nodes: { id: string; status: string; durationMs: number }[];
 }
+
+type MemorySample = { rss: number; arrayBuffers: number; heapUsed: number; external: number };
 
 type Node = { id: string; type: string; version: number; params: Record<string, unknown> };
 
@@ -106,10 +111,11 @@ const evalPipeline = (csv: string, rows: number) => {
 /** `flowline run` in a fresh process under the cap; its report and its peak RSS. */
 function flowlineRun(dir: string, file: string): Promise<Run> {
   const rssFile = join(dir, `${Date.now()}.rss`);
+  const traceFile = `${rssFile}.json`;
   return new Promise((done, fail) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', PEAK_RSS, BIN, 'run', file, '--json', '--trust'], {
-      env: { ...process.env, FLOWLINE_DUCKDB_MEMORY: CAP, FLOWLINE_BENCH_PEAK_RSS: rssFile, FLOWLINE_STATE_DIR: join(dir, 'state') },
+      env: { ...process.env, FLOWLINE_DUCKDB_MEMORY: CAP, FLOWLINE_BENCH_PEAK_RSS: rssFile, FLOWLINE_BENCH_MEMORY_TRACE: traceFile, FLOWLINE_STATE_DIR: join(dir, 'state') },
     });
     let out = '';
     let err = '';
@@ -121,12 +127,22 @@ function flowlineRun(dir: string, file: string): Promise<Run> {
       try {
         const report = JSON.parse(out) as { status: string; nodes: (Run['nodes'][number] & { error?: { message: string } })[] };
         if (report.status !== 'done') throw new Error(`${file}: ${report.status}: ${report.nodes.map((n) => `${n.id} ${n.status}${n.error ? ` (${n.error.message})` : ''}`).join(', ')}`);
-        done({ wall, peakRss: Number(readFileSync(rssFile, 'utf8')), nodes: report.nodes });
+        done({ wall, peakRss: Number(readFileSync(rssFile, 'utf8')), memory: JSON.parse(readFileSync(traceFile, 'utf8')), nodes: report.nodes });
       } catch (e) {
         fail(new Error(`flowline run exited ${code}: ${(e as Error).message}\n${err.slice(-2000)}`));
       }
     });
   });
+}
+
+/**
+ * Where a run's peak comes from, as the main thread sees it: its ArrayBuffers (typed arrays and
+ * shared memory it holds) and JS heap, highest and at the sampled RSS peak; the rest of the RSS
+ * is the worker threads and DuckDB.
+ */
+function whereThePeakIs(run: Run): string {
+  const { max, atPeak } = run.memory;
+  return `main thread ArrayBuffers up to ${mb(max.arrayBuffers)}, heap up to ${mb(max.heapUsed)}; at the sampled RSS peak (${mb(atPeak.rss)}): ArrayBuffers ${mb(atPeak.arrayBuffers)}, heap ${mb(atPeak.heapUsed)}, the rest (workers, DuckDB, code) ${mb(atPeak.rss - atPeak.arrayBuffers - atPeak.heapUsed)}`;
 }
 
 /** Slope of log(time) against log(rows), least squares: 1 is linear; NaN with fewer than two sizes. */
@@ -165,6 +181,7 @@ async function main() {
       const evaluation = await flowlineRun(sub, join(sub, 'eval.flow.json'));
       results.push({ rows, csvBytes: statSync(csv).size, data, ml, evaluation });
       console.log(`  ${rows.toLocaleString('en')} rows done: data ${(data.wall / 1000).toFixed(1)} s, peak ${mb(data.peakRss)}; ml ${(ml.wall / 1000).toFixed(1)} s, peak ${mb(ml.peakRss)}; evaluate ${(evaluation.wall / 1000).toFixed(1)} s, peak ${mb(evaluation.peakRss)}`);
+      for (const [name, run] of [['ml', ml], ['evaluate', evaluation]] as const) console.log(`    ${name}: ${whereThePeakIs(run)}`);
       rmSync(csv, { force: true });
     }
 
