@@ -10,12 +10,21 @@ import { join } from 'node:path';
 import { FlowlineError, ROW_ID, type RunContext, type TableRef } from '../spec/index.ts';
 import { duckdbMemoryLimit, ident, literal, withConnection } from './engine.ts';
 import { appendColumns, joinedSelect, numericSelect, readStrings, vectorItems, writeJoined, type ColumnsRead, type WriteColumnsOptions } from './columns.ts';
+import { canShare, sharedFloat64, sharedInt32 } from './shared-arrays.ts';
 import { columnSchemas, copyToParquet, fileSchema, relation, tempName, type ColumnData } from './table-files.ts';
 
 export interface StreamColumnsOptions {
   /** Rows per chunk handed to `onChunk` (the last one may be shorter). */
   chunkRows: number;
   signal?: AbortSignal;
+  /**
+   * Reuse the numeric columns' and ROW_IDs' arrays, in a ring of this many sets on shared memory:
+   * chunk k's arrays are filled again for chunk k + reuse, which is read once onChunk for chunk
+   * k + reuse − 1 has resolved. A caller that is done with a chunk when the next chunk's onChunk
+   * resolves passes 2 (read one chunk ahead). Without it (or without shared memory) every chunk
+   * has arrays of its own.
+   */
+  reuse?: number;
 }
 
 /**
@@ -39,15 +48,27 @@ export async function streamColumns(fromSql: string, names: string[], opts: Stre
     });
     const result = await con.stream(`SELECT ${selects.join(', ')} FROM ${fromSql}`);
     const caches = names.map(() => new Map<number, Map<number, Map<number, string>>>());
-    const fresh = () => ({ ids: new Int32Array(size), nums: numeric.map((n) => (n ? new Float64Array(size) : null)), strs: numeric.map((n): (string | null)[] | null => (n ? null : [])) });
+    const ring = opts.reuse && opts.reuse > 0 && canShare() ? Math.floor(opts.reuse) : 0;
+    const sets: { ids: Int32Array; nums: (Float64Array | null)[] }[] = [];
+    let emitted = 0;
+    const arrays = () => {
+      if (!ring) return { ids: new Int32Array(size), nums: numeric.map((n) => (n ? new Float64Array(size) : null)) };
+      const slot = emitted % ring;
+      sets[slot] ??= { ids: sharedInt32(size), nums: numeric.map((n) => (n ? sharedFloat64(size) : null)) };
+      return sets[slot];
+    };
+    const fresh = () => ({ ...arrays(), strs: numeric.map((n): (string | null)[] | null => (n ? null : [])) });
     let buf = fresh();
     let n = 0;
     let total = 0;
     const emit = async () => {
       const columns: Record<string, ColumnData> = {};
-      names.forEach((name, j) => (columns[name] = buf.nums[j] ? (n === size ? buf.nums[j]! : buf.nums[j]!.slice(0, n)) : buf.strs[j]!));
-      const chunk = { rowIds: n === size ? buf.ids : buf.ids.slice(0, n), columns };
+      // A short last chunk: a view when the arrays are the ring's (they are not given away), else a copy of its own size.
+      const cut = <T extends Float64Array | Int32Array>(a: T): T => (n === size ? a : ring ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
+      names.forEach((name, j) => (columns[name] = buf.nums[j] ? cut(buf.nums[j]!) : buf.strs[j]!));
+      const chunk = { rowIds: cut(buf.ids), columns };
       total += n;
+      emitted++;
       buf = fresh();
       n = 0;
       await onChunk(chunk);

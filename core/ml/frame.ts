@@ -211,10 +211,11 @@ export function frameFingerprint(frame: Frame): string {
 }
 
 /** Dense row-major matrix of `features`; a text column left unencoded is a clear COLUMN_TYPE error. */
-export function frameToMatrix(frame: Frame, features: string[]): Matrix {
+export function frameToMatrix(frame: Frame, features: string[], into?: Float64Array): Matrix {
   const p = features.length;
   const n = frame.rows;
-  const data = new Float64Array(n * p);
+  // Into the caller's array when it has room (a streamed loop's shared buffer), else a new one.
+  const data = into && into.length >= n * p ? into.subarray(0, n * p) : new Float64Array(n * p);
   features.forEach((name, j) => {
     const col = frame.columns[name];
     if (!col) {

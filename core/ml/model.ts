@@ -17,7 +17,7 @@ import { convergenceWarning } from './learners/convergence.ts';
 import { learnerByKind } from './learners/index.ts';
 import type { Learner, Matrix, Prediction } from './learners/types.ts';
 import { deriveSeed } from '../spec/random.ts';
-import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask, type FitPayload, type UnitRangeJob } from './tasks.ts';
+import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask, type FitPayload, type PredictionInto, type PredictionPiece, type UnitRangeJob } from './tasks.ts';
 import { sharedRows, sharedState } from './model-sharing.ts';
 import { sharedForestPack } from './learners/tree/packed-walk.ts';
 import { checkRecipeLeavesTarget, encodeTarget, recipeMatrixTask, targetSource, trainingMatrixTask, unpackFrame, type Target, type TaskChoice } from './training-data.ts';
@@ -193,33 +193,62 @@ const PARALLEL_PREDICT_ROWS = 20_000;
  * to FIT_THREADS workers at once, joined in row order. Every learner predicts each row on its own,
  * so the numbers are those of one predict call, bit for bit.
  */
-export async function predictInWorkers(ctx: Pick<RunContext, 'runInWorker'>, kind: string, fitted: unknown, X: Matrix, threads = FIT_THREADS): Promise<Prediction> {
+export async function predictInWorkers(ctx: Pick<RunContext, 'runInWorker'>, kind: string, fitted: unknown, X: Matrix, threads = FIT_THREADS, into?: PredictionBuffers): Promise<Prediction> {
   // The model crosses to the workers as shared memory: no copy per worker, per call (model-sharing.ts).
   const state = sharedState(fitted);
   const parts = Math.max(1, Math.min(threads, Math.floor(X.rows / (PARALLEL_PREDICT_ROWS / 2))));
-  if (parts === 1) return ctx.runInWorker(predictLearnerTask, { kind, state, X });
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.floor((i * X.rows) / parts));
-  const rows = sharedRows(X.data);
-  // A forest is packed for the walk once, in one shared memory, by the workers together (packed-walk.ts).
-  const pack = sharedForestPack(state, X.data) ?? undefined;
-  const pieces = await Promise.all(
-    bounds.slice(1).map((to, i) => {
-      const from = bounds[i];
-      // Views on shared memory cross to the workers for free; without it, a copy (a view on a
-      // plain buffer would carry the whole matrix to every worker).
-      const range = rows ? rows.subarray(from * X.cols, to * X.cols) : X.data.slice(from * X.cols, to * X.cols);
-      const part: Matrix = { data: range, rows: to - from, cols: X.cols };
-      return ctx.runInWorker(predictLearnerTask, { kind, state, X: part, pack });
-    }),
-  );
+  // Shared arrays with room for every row (a streamed loop's, reused chunk after chunk): each piece writes its rows there.
+  const target = into && into.values.length >= X.rows ? into : undefined;
+  const at = (from: number): PredictionInto | undefined => target && { values: target.values, proba: target.proba, from };
+  let pieces: PredictionPiece[];
+  if (parts === 1) pieces = [await ctx.runInWorker(predictLearnerTask, { kind, state, X, into: at(0) })];
+  else {
+    const rows = sharedRows(X.data);
+    // A forest is packed for the walk once, in one shared memory, by the workers together (packed-walk.ts).
+    const pack = sharedForestPack(state, X.data) ?? undefined;
+    pieces = await Promise.all(
+      bounds.slice(1).map((to, i) => {
+        const from = bounds[i];
+        // Views on shared memory cross to the workers for free; without it, a copy (a view on a
+        // plain buffer would carry the whole matrix to every worker).
+        const range = rows ? rows.subarray(from * X.cols, to * X.cols) : X.data.slice(from * X.cols, to * X.cols);
+        const part: Matrix = { data: range, rows: to - from, cols: X.cols };
+        return ctx.runInWorker(predictLearnerTask, { kind, state, X: part, pack, into: at(from) });
+      }),
+    );
+  }
+  const written = pieces.map((p) => ('written' in p ? p : null));
+  const width = written[0]?.probaWidth;
+  if (target && written.every((w) => w && w.probaWidth === width)) {
+    // Every piece is in the shared arrays, in row order: views, no join.
+    const prediction: Prediction = { values: target.values.subarray(0, X.rows) };
+    if (width) prediction.proba = target.proba!.subarray(0, X.rows * width);
+    return prediction;
+  }
+  // A piece written to the shared arrays is read back from them (rare: pieces that disagree on their width).
+  const full = pieces.map((p, i): Prediction => {
+    if (!('written' in p)) return p;
+    const [from, to] = [bounds[i], bounds[i + 1]];
+    const w = p.probaWidth;
+    return { values: target!.values.slice(from, to), ...(w ? { proba: target!.proba!.slice(from * w, to * w) } : {}) };
+  });
+  if (full.length === 1) return full[0];
   const join = (arrays: Float64Array[]) => {
     const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
     arrays.reduce((at, a) => (out.set(a, at), at + a.length), 0);
     return out;
   };
-  const prediction: Prediction = { values: join(pieces.map((p) => p.values)) };
-  if (pieces.every((p) => p.proba)) prediction.proba = join(pieces.map((p) => p.proba!));
+  const prediction: Prediction = { values: join(full.map((p) => p.values)) };
+  if (full.every((p) => p.proba)) prediction.proba = join(full.map((p) => p.proba!));
   return prediction;
+}
+
+/** Shared arrays a streamed loop lends predictInWorkers for one chunk's predictions (reused chunk after chunk). */
+export interface PredictionBuffers {
+  values: Float64Array;
+  /** Room for the chunk's rows × the model's classes. */
+  proba?: Float64Array;
 }
 
 /** Predicted labels (class names for classifiers). */

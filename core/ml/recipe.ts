@@ -13,7 +13,7 @@
  */
 import { FlowlineError, type ColumnSchema, type RecipeStep, type TableRef } from '../spec/index.ts';
 import { readColumns, relation } from '../data/tables.ts';
-import { streamColumns } from '../data/column-stream.ts';
+import { streamColumns, type StreamColumnsOptions } from '../data/column-stream.ts';
 import { makeFrame, selectRows, type Frame, type FrameColumn, type NewColumn } from './frame.ts';
 import { fitApplyStep, stepKind, withStepNode } from './prep/fit.ts';
 import type { AnyStepKind } from './prep/types.ts';
@@ -144,7 +144,7 @@ async function joinRaw(plan: RawPlan, rowIds: Int32Array, own: Record<string, Fr
  * chunk's raw rows by ROW_ID (DuckDB skips the row groups outside the chunk's ROW_ID range, so a
  * table in ROW_ID order reads each file about once).
  */
-export async function rawFrameChunks(table: TableRef, columns: string[], opts: { chunkRows: number; signal?: AbortSignal }, onChunk: (frame: Frame, rowIds: Int32Array) => Promise<void>): Promise<number> {
+export async function rawFrameChunks(table: TableRef, columns: string[], opts: StreamColumnsOptions, onChunk: (frame: Frame, rowIds: Int32Array) => Promise<void>): Promise<number> {
   const base = table.recipe.base;
   if (!base || table.recipe.steps.length === 0) {
     return streamColumns(relation(table), columns, opts, (c) => onChunk(frameOf(c.columns as Record<string, FrameColumn>, table.columns, c.rowIds.length), c.rowIds));

@@ -76,11 +76,32 @@ export const fitUnitRangeTask = defineWorkerTask('ml.fitUnitRange', (job: UnitRa
 export const fitLearnerTask = defineWorkerTask('ml.fitLearner', (payload: FitPayload, io): unknown => fit(payload, (f, m) => io.progress(f, m)));
 
 /** Predict with a fitted state. */
-export const predictLearnerTask = defineWorkerTask('ml.predictLearner', (payload: { kind: string; state: unknown; X: Matrix; pack?: SharedForestPack }): Prediction => {
+export const predictLearnerTask = defineWorkerTask('ml.predictLearner', (payload: { kind: string; state: unknown; X: Matrix; pack?: SharedForestPack; into?: PredictionInto }): PredictionPiece => {
   // The host's shared packing of a forest: this worker packs its share of the trees, or finds them packed (packed-walk.ts).
   if (payload.pack) offerSharedPack(payload.pack);
-  return learnerByKind(payload.kind).predict(payload.state, payload.X);
+  const p = learnerByKind(payload.kind).predict(payload.state, payload.X);
+  const into = payload.into;
+  if (!into) return p;
+  const rows = payload.X.rows;
+  const width = p.proba ? p.proba.length / rows : 0;
+  const fits = p.values.length === rows && into.from + rows <= into.values.length && (!p.proba || (Number.isInteger(width) && !!into.proba && (into.from + rows) * width <= into.proba.length));
+  if (!fits) return p;
+  // Into the host's shared arrays at this piece's rows: nothing to copy back on the host's thread.
+  into.values.set(p.values, into.from);
+  if (p.proba) into.proba!.set(p.proba, into.from * width);
+  return { written: true, probaWidth: width };
 });
+
+/** Where a piece of a prediction may be written: shared arrays for a whole chunk, and the piece's first row. */
+export interface PredictionInto {
+  values: Float64Array;
+  /** Room for rows × the classes' probabilities. */
+  proba?: Float64Array;
+  from: number;
+}
+
+/** A prediction, or, when it was written into PredictionInto, its probabilities' width (0: none). */
+export type PredictionPiece = Prediction | { written: true; probaWidth: number };
 
 export interface FoldFitPayload extends FitPayload {
   /** The fold's held-out rows, and their actual values (class indices or numbers). */

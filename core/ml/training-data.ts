@@ -326,11 +326,22 @@ export const recipeMatrixTask = defineWorkerTask('ml.recipeMatrix', async (p: Re
  * A fitted recipe replayed on rows the caller read (one chunk of a streamed Predict or Evaluate):
  * the model's input matrix, and the `keep` columns a step made.
  */
-export const rowsMatrixTask = defineWorkerTask('ml.rowsMatrix', (p: { raw: PackedFrame; recipe: RecipeStep[]; features: string[]; keep?: string[] }): { X: Matrix; made: PackedFrame } =>
-  replayRecipe(unpackFrame(p.raw), p.recipe, p.features, p.keep),
-);
+export const rowsMatrixTask = defineWorkerTask('ml.rowsMatrix', (p: { raw: PackedFrame; recipe: RecipeStep[]; features: string[]; keep?: string[]; into?: Float64Array }): RowsMatrix => {
+  const { X, made } = replayRecipe(unpackFrame(p.raw), p.recipe, p.features, p.keep, p.into);
+  // Written into the caller's shared array: only its shape goes back (the host has the bytes already).
+  if (p.into && X.data.buffer === p.into.buffer) return { rows: X.rows, cols: X.cols, made };
+  return { X, rows: X.rows, cols: X.cols, made };
+});
 
-function replayRecipe(raw: Frame, recipe: RecipeStep[], features: string[], keep: string[] = []): { X: Matrix; made: PackedFrame } {
+/** rowsMatrixTask's answer: the matrix, or only its shape when it was written into `into`. */
+export interface RowsMatrix {
+  X?: Matrix;
+  rows: number;
+  cols: number;
+  made: PackedFrame;
+}
+
+function replayRecipe(raw: Frame, recipe: RecipeStep[], features: string[], keep: string[] = [], into?: Float64Array): { X: Matrix; made: PackedFrame } {
   const frame = applyRecipe(recipe, raw);
   const made: Frame = { rows: frame.rows, columns: {}, types: {} };
   for (const name of keep) {
@@ -338,7 +349,7 @@ function replayRecipe(raw: Frame, recipe: RecipeStep[], features: string[], keep
     made.columns[name] = frame.columns[name] as FrameColumn;
     made.types[name] = frame.types[name];
   }
-  return { X: frameToMatrix(frame, features), made: packFrame(made) };
+  return { X: frameToMatrix(frame, features, into), made: packFrame(made) };
 }
 
 /**
