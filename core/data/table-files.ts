@@ -134,10 +134,8 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
   // CSV of two rows took 13 s to write): wide tables keep DuckDB's default dictionaries.
   // Under a small memory cap (below 256 MB) the capped dictionaries ran out of memory (DuckDB
   // 1.5, a 16 MB cap) where the default ones spill: keep the default there too.
-  const small = duckdbMemoryLimit() < SMALL_MEMORY;
-  const options = `FORMAT parquet, COMPRESSION lz4_raw${(opts.columns ?? 0) > WIDE_COLUMNS || small ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false${rowGroupOption(opts.columns)}`;
   try {
-    const res = await con.runAndReadAll(`COPY (${selectSql}) TO ${literal(tmp)} (${options})`, opts.params);
+    const res = await con.runAndReadAll(`COPY (${selectSql}) TO ${literal(tmp)} (${tableFileOptions(opts.columns)})`, opts.params);
     const rows = res.getRowsJS();
     await rename(tmp, path);
     const n = rows.length ? Number(rows[0][0]) : NaN;
@@ -146,6 +144,12 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+/** The COPY options of a table file of `columns` columns (see copyToParquet for why these). */
+export function tableFileOptions(columns = 0): string {
+  const small = duckdbMemoryLimit() < SMALL_MEMORY;
+  return `FORMAT parquet, COMPRESSION lz4_raw${columns > WIDE_COLUMNS || small ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false${rowGroupOption(columns)}`;
 }
 
 /** DuckDB's rows per row group: the writer holds a whole row group of every column in memory. */
