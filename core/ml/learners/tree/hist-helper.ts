@@ -60,7 +60,7 @@ export const OP_PARTITION = 4;
  * (u8 × cols), then cols, then the byte offset of its SPLIT_IO doubles.
  */
 export const OP_SPLIT = 5;
-/** addLeafRows over positions [from, to), args: byte offsets of raw, idx, the leaves, then nLeaves, from, to. */
+/** The addLeaves kernel over positions [from, to), its 6 arguments (byte offsets of raw, idx, the leaves, then nLeaves, from, to). */
 export const OP_LEAVES = 6;
 
 /**
@@ -118,20 +118,6 @@ export function logLossKernelRows(k: TreeKernels, raw: Float64Array, y: Float64A
   if (rest < to) logLossRows(raw, y, w, gh, rest, to);
 }
 
-/**
- * raw[idx[i]] += the value of the leaf holding position i, for positions [from, to); leaf k spans
- * positions [leaf[3k], leaf[3k + 1]) with value leaf[3k + 2]. Every row is in one leaf, so the
- * two threads' halves touch different rows, each once. Self-contained: the helper runs its source.
- */
-export function addLeafRows(raw: Float64Array, idx: Int32Array, leaf: Float64Array, nLeaves: number, from: number, to: number): void {
-  for (let k = 0; k < nLeaves; k++) {
-    const a = Math.max(leaf[3 * k], from);
-    const b = Math.min(leaf[3 * k + 1], to);
-    const v = leaf[3 * k + 2];
-    for (let i = a; i < b; i++) raw[idx[i]] += v;
-  }
-}
-
 const HELPER_SOURCE = String.raw`
 const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
@@ -139,7 +125,6 @@ const c = new Int32Array(control);
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const logLossRows = ${logLossRows.toString()};
 const bestSplit = ${bestSplit.toString()};
-const addLeafRows = ${addLeafRows.toString()};
 // As logLossKernelRows.
 function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
   let rest = stop;
@@ -154,9 +139,6 @@ function split(buf, histAt, subAt, nbAt, hmAt, cols, ioAt) {
   const nb = new Int32Array(buf, nbAt, cols);
   if (subAt >= 0) k.subtract(histAt, subAt, nbAt, cols);
   bestSplit(hist, nb, new Uint8Array(buf, hmAt, cols), cols, new Float64Array(buf, ioAt, 16), 0);
-}
-function leaves(buf, rawAt, idxAt, leafAt, nLeaves, from, to) {
-  addLeafRows(new Float64Array(buf, rawAt, to), new Int32Array(buf, idxAt, to), new Float64Array(buf, leafAt, 3 * nLeaves), nLeaves, from, to);
 }
 Atomics.store(c, ${READY}, 1);
 Atomics.notify(c, ${READY});
@@ -192,7 +174,7 @@ for (;;) {
     else if (op === ${OP_HIST_ALL}) k.histAll(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
     else if (op === ${OP_PARTITION}) c[${RESULT}] = k.partition(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7]);
     else if (op === ${OP_SPLIT}) split(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
-    else if (op === ${OP_LEAVES}) leaves(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
+    else if (op === ${OP_LEAVES}) k.addLeaves(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
     else logLoss(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
   } catch (e) {
     Atomics.store(c, ${FAILED}, 1);

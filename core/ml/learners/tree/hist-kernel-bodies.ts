@@ -3,11 +3,12 @@
  * predict stay there): histograms of a node's rows and of the root, the partition of a node's
  * rows, the sibling subtraction and the gradient/hessian sums. Each does the same arithmetic
  * in the same order per double as its JavaScript loop (hist-loops-js.ts, hist-split.ts's
- * subtractHistogram, hist-passes.ts's sums), so trees are bit-identical either way.
+ * subtractHistogram, hist-passes.ts's sums), so trees are bit-identical either way; and the
+ * raw-score update from the last tree's leaves (one addition per row, as hist-passes.ts's loop).
  */
 
 import {
-  ADD, AND, BLOCK, BR_IF, END, EQ, F64ADD, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, F64X2_SUB, F64_LOAD, F64_STORE, GE_S, GT_S, I32, I32_LOAD, I32_STORE,
+  ADD, AND, BLOCK, BR_IF, END, EQ, F64, F64ADD, F64X2_ADD, F64X2_PROMOTE_LOW_F32X4, F64X2_SUB, F64_LOAD, F64_STORE, GE_S, GT_S, I32, I32_LOAD, I32_STORE,
   LE_S_, LE_U, LOOP, LT_S, MEMORY_FILL, MUL, OR, SHL, SUB, U8_LOAD, V128, V128_LOAD, V128_LOAD64_ZERO, V128_STORE, f64c, f64x2c, get, i32c, set,
   tee, uleb, vec,
 } from '../wasm/encoder.ts';
@@ -16,6 +17,8 @@ import { STRIDE } from './hist-split.ts';
 /** Bytes per feature in a histogram (tree-kernels.ts's FEATURE_BYTES). */
 const FEATURE_BYTES = STRIDE * 8;
 const f64one = f64c(1);
+const SELECT = 0x1b;
+const I32_TRUNC_F64_S = 0xaa;
 
 /** One (g, h) pair plus, with `count`, one row count: hist slot at local `p` (already computed). */
 function addPair(p: number, v: number, count: boolean): number[] {
@@ -172,4 +175,34 @@ export function sumPairsBody(): number[] {
     ...get(2), ...get(5), ...V128_STORE(),
   ];
   return [...vec([[...uleb(2), I32], [...uleb(1), V128]]), ...code, END];
+}
+
+/** The body of TreeKernels.addLeaves. */
+export function addLeavesBody(): number[] {
+  // params: 0 raw, 1 idx, 2 leaf, 3 nLeaves, 4 from, 5 to; locals: 6 k, 7 a, 8 b, 9 lp, 10 p (i32), 11 v (f64)
+  const [k, a, b, lp, p, v] = [6, 7, 8, 9, 10, 11];
+  const code = [
+    ...i32c(0), ...set(k),
+    ...get(2), ...set(lp),
+    ...BLOCK,
+    ...get(3), ...i32c(0), LE_S_, ...BR_IF(0),
+    ...LOOP,
+    // a = max(start, from), b = min(stop, to): this thread's positions of leaf k.
+    ...get(lp), ...F64_LOAD(0), I32_TRUNC_F64_S, ...tee(a), ...get(4), ...get(a), ...get(4), GE_S, SELECT, ...set(a),
+    ...get(lp), ...F64_LOAD(8), I32_TRUNC_F64_S, ...tee(b), ...get(5), ...get(b), ...get(5), LE_S_, SELECT, ...set(b),
+    ...get(lp), ...F64_LOAD(16), ...set(v),
+    ...BLOCK,
+    ...get(a), ...get(b), GE_S, ...BR_IF(0),
+    ...LOOP,
+    ...get(0), ...get(1), ...get(a), ...i32c(2), SHL, ADD, ...I32_LOAD(), ...i32c(3), SHL, ADD, ...tee(p),
+    ...get(p), ...F64_LOAD(0), ...get(v), F64ADD, ...F64_STORE(0),
+    ...get(a), ...i32c(1), ADD, ...tee(a), ...get(b), LT_S, ...BR_IF(0),
+    END,
+    END,
+    ...get(lp), ...i32c(24), ADD, ...set(lp),
+    ...get(k), ...i32c(1), ADD, ...tee(k), ...get(3), LT_S, ...BR_IF(0),
+    END,
+    END,
+  ];
+  return [...vec([[...uleb(5), I32], [...uleb(1), F64]]), ...code, END];
 }

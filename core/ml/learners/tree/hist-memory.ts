@@ -65,7 +65,7 @@ export class HistMemory {
   io!: Float64Array;
   /** The gradient and hessian sums over all rows (the sumPairs kernel's output). */
   sum!: Float64Array;
-  /** The last tree's leaves as (start, stop, value) triples, for addLeafRows. */
+  /** The last tree's leaves as (start, stop, value) triples, for the addLeaves kernel. */
   leafTriples!: Float64Array;
   /** Histogram i of the pool (cols × STRIDE doubles). */
   readonly pool: Float64Array[] = [];

@@ -3,7 +3,7 @@ import type { HistGrowerParams } from './hist-grower.ts';
 import type { HistMemory } from './hist-memory.ts';
 import { FEATURE_BYTES, loadTreeKernels, sharedKernelModule, type TreeKernels } from './tree-kernels.ts';
 import { histAllJs, histRowsJs, partitionJs } from './hist-loops-js.ts';
-import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, addLeafRows, logLossKernelRows, logLossRows } from './hist-helper.ts';
+import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, logLossKernelRows, logLossRows } from './hist-helper.ts';
 import { SPLIT_IO, bestSplit, findSplit, splitInputs, splitOutputs, subtractHistogram, type GrowNode } from './hist-split.ts';
 
 /** Smallest rows × features of a histogram worth splitting across two threads (below it, the wake-up costs more). */
@@ -257,29 +257,32 @@ export class HistPasses {
   addLeafValues(raw: Float64Array, stride: number, offset: number, leafStart: number[], leafStop: number[], leafValue: number[]): void {
     const nLeaves = leafStart.length;
     const n = this.m.rows;
-    const rawAt = stride === 1 && offset === 0 ? this.sideOffset(raw) : -1;
-    if (rawAt >= 0 && nLeaves <= this.m.leafCap && n >= MIN_SPLIT_ROWS) {
+    const k = this.kernels;
+    const rawAt = k && stride === 1 && offset === 0 ? this.m.sideOffset(raw) : -1;
+    if (k && rawAt >= 0 && nLeaves <= this.m.leafCap) {
       const leaf = this.m.leafTriples;
-      for (let k = 0; k < nLeaves; k++) {
-        leaf[3 * k] = leafStart[k];
-        leaf[3 * k + 1] = leafStop[k];
-        leaf[3 * k + 2] = leafValue[k];
+      for (let j = 0; j < nLeaves; j++) {
+        leaf[3 * j] = leafStart[j];
+        leaf[3 * j + 1] = leafStop[j];
+        leaf[3 * j + 2] = leafValue[j];
       }
+      const [idxAt, leafAt] = [this.m.idxAt, this.m.leafAt];
       const half = n >> 1;
-      const a = [rawAt, this.m.idxAt, this.m.leafAt, nLeaves, half, n];
-      if (this.helper!.post(OP_LEAVES, a, () => (addLeafRows(raw, this.m.idx, leaf, nLeaves, half, n), 0))) {
+      const a = [rawAt, idxAt, leafAt, nLeaves, half, n];
+      if (this.helper && n >= MIN_SPLIT_ROWS && this.helper.post(OP_LEAVES, a, () => (k.addLeaves(rawAt, idxAt, leafAt, nLeaves, half, n), 0))) {
         try {
-          addLeafRows(raw, this.m.idx, leaf, nLeaves, 0, half);
+          k.addLeaves(rawAt, idxAt, leafAt, nLeaves, 0, half);
         } finally {
-          this.helper!.wait();
+          this.helper.wait();
         }
-        return;
-      }
+      } else k.addLeaves(rawAt, idxAt, leafAt, nLeaves, 0, n);
+      return;
     }
     const idx = this.m.idx;
-    for (let k = 0; k < nLeaves; k++) {
-      const v = leafValue[k];
-      for (let i = leafStart[k]; i < leafStop[k]; i++) raw[idx[i] * stride + offset] += v;
+    for (let j = 0; j < nLeaves; j++) {
+      const v = leafValue[j];
+      for (let i = leafStart[j]; i < leafStop[j]; i++) raw[idx[i] * stride + offset] += v;
     }
   }
+
 }

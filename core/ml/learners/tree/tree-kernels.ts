@@ -27,7 +27,7 @@ import {
   ADD, AND, BLOCK, BR_IF, END, F64, F64ADD, F64MUL, F64_GT, F64_LOAD, F64_NE, F64_STORE, GE_S, GT_S, I32, I32_LOAD, LE_S_, LOOP, LT_S, MUL,
   NE, OR, PAGE_BYTES, SHL, SUB, XOR, get, i32c, name, section, set, tee, uleb, vec, wasm, type KernelMemory,
 } from '../wasm/encoder.ts';
-import { histAllBody, histRowsBody, partitionBody, subtractBody, sumPairsBody } from './hist-kernel-bodies.ts';
+import { addLeavesBody, histAllBody, histRowsBody, partitionBody, subtractBody, sumPairsBody } from './hist-kernel-bodies.ts';
 import { expNegAbsBody, logLossBody } from './log-loss-kernel.ts';
 
 export { PAGE_BYTES, type KernelMemory };
@@ -67,6 +67,11 @@ export interface TreeKernels {
   logLoss(raw: number, y: number, w: number, gh: number, from: number, to: number): number;
   /** The doubles at[0..n) (n even, each |v| ≤ 708) replaced by exp(−|v|) as logLoss computes it (for tests). */
   expNegAbs(at: number, n: number): void;
+  /**
+   * raw[idx[i]] += the value of the leaf holding position i, for positions [from, to) (f64 raw,
+   * i32 idx); leaf k spans positions [leaf[3k], leaf[3k + 1]) with value leaf[3k + 2] (f64 triples).
+   */
+  addLeaves(raw: number, idx: number, leaf: number, nLeaves: number, from: number, to: number): void;
   /**
    * Walks rows 0..n-1 of a row-major block (rowBytes apart; n a multiple of WALK_LANES) through a
    * tree, at most `depth` steps each (leaves step onto themselves), and adds weight × the leaf's
@@ -193,20 +198,21 @@ function moduleBytes(fixedRowBytes: number, shared = false): Uint8Array {
           [0x60, ...vec(Array(3).fill([I32])), ...vec([])], // sumPairs
           [0x60, ...vec(Array(6).fill([I32])), ...vec([[I32]])], // logLoss
           [0x60, ...vec(Array(2).fill([I32])), ...vec([])], // expNegAbs
+          [0x60, ...vec(Array(6).fill([I32])), ...vec([])], // addLeaves
         ]),
   ]);
   const limits = shared ? [0x03, ...uleb(1), ...uleb(MAX_WASM_PAGES)] : [0x00, ...uleb(1)];
   const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
-  const funcs = vec(walkOnly ? [[0], [0], [0], [0]] : [[0], [0], [0], [0], [1], [2], [3], [4], [5], [6], [7]]);
+  const funcs = vec(walkOnly ? [[0], [0], [0], [0]] : [[0], [0], [0], [0], [1], [2], [3], [4], [5], [6], [7], [8]]);
   const exports = vec([
     [...name('walk'), 0x00, 0],
     [...name('walkNoNaN'), 0x00, 1],
     [...name('walk1'), 0x00, 2],
     [...name('walk1NoNaN'), 0x00, 3],
-    ...(walkOnly ? [] : [[...name('histRows'), 0x00, 4], [...name('histAll'), 0x00, 5], [...name('partition'), 0x00, 6], [...name('subtract'), 0x00, 7], [...name('sumPairs'), 0x00, 8], [...name('logLoss'), 0x00, 9], [...name('expNegAbs'), 0x00, 10]]),
+    ...(walkOnly ? [] : [[...name('histRows'), 0x00, 4], [...name('histAll'), 0x00, 5], [...name('partition'), 0x00, 6], [...name('subtract'), 0x00, 7], [...name('sumPairs'), 0x00, 8], [...name('logLoss'), 0x00, 9], [...name('expNegAbs'), 0x00, 10], [...name('addLeaves'), 0x00, 11]]),
   ]);
   const walks = [false, true].flatMap((one) => [walkBody(true, one, fixedRowBytes), walkBody(false, one, fixedRowBytes)]);
-  const bodies = walkOnly ? walks : [...walks, histRowsBody(), histAllBody(), partitionBody(), subtractBody(), sumPairsBody(), logLossBody(), expNegAbsBody()];
+  const bodies = walkOnly ? walks : [...walks, histRowsBody(), histAllBody(), partitionBody(), subtractBody(), sumPairsBody(), logLossBody(), expNegAbsBody(), addLeavesBody()];
   const code = vec(bodies.map((b) => [...uleb(b.length), ...b]));
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

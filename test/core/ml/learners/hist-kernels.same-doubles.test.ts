@@ -47,6 +47,26 @@ describe('histogram kernels', () => {
     }
   });
 
+  it('add each row\'s leaf value to its raw score once, in two halves of the positions as in one pass', () => {
+    const rows = 1001;
+    const rng = new Rng(8);
+    const [rawAt, idxAt, leafAt] = [0, 8 * rows, 8 * rows + 4 * rows + 4];
+    const raw = new Float64Array(memory.buffer, rawAt, rows);
+    const idx = new Int32Array(memory.buffer, idxAt, rows);
+    const stops = [0, 3, 4, 400, 500, 501, 777, rows]; // leaves of 3, 1, 396, 100, 1, 276 and 224 positions
+    const nLeaves = stops.length - 1;
+    const leaf = new Float64Array(memory.buffer, leafAt, 3 * nLeaves);
+    for (let j = 0; j < nLeaves; j++) leaf.set([stops[j], stops[j + 1], rng.normal() / 3], 3 * j);
+    for (let i = 0; i < rows; i++) idx[i] = (i * 389) % rows;
+    for (let i = 0; i < rows; i++) raw[i] = rng.normal() * 1e5;
+    const expected = raw.slice();
+    for (let j = 0; j < nLeaves; j++) for (let i = stops[j]; i < stops[j + 1]; i++) expected[idx[i]] += leaf[3 * j + 2];
+    // Halves that cut through a leaf (500 is inside none, 501 right after one of 1).
+    k!.addLeaves(rawAt, idxAt, leafAt, nLeaves, 0, 450);
+    k!.addLeaves(rawAt, idxAt, leafAt, nLeaves, 450, rows);
+    expect(Array.from(raw)).toEqual(Array.from(expected));
+  });
+
   it('subtract a child histogram from its parent as the JavaScript loop does, touching no slot a feature reads beyond its bins', () => {
     const cols = 6;
     // Odd and even slot counts, a single bin, the full 255 + missing.
