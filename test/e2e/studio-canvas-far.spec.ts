@@ -52,6 +52,9 @@ test('zoomed far out, a big pipeline is one picture of its cards; the card under
   await expect(canvas).toHaveAttribute('data-zoom-level', 'farther');
   await page.waitForTimeout(300); // the zoom button animates (the screenshot is looked at, not compared)
   await screen(page, 'far-cards-nearest');
+  await page.getByTestId('btn-theme').click();
+  await screen(page, 'far-cards-nearest-dark');
+  await page.getByTestId('btn-theme').click();
   await page.locator('.react-flow__controls-fitview').click();
   await page.waitForTimeout(400);
 
