@@ -125,11 +125,13 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
   // Cap dictionaries at 16 KB: category columns keep theirs, while columns of distinct
   // numbers stop trying early (about a fifth less CPU for the same file size on the ingest bench).
   // No bloom filters: they only speed up equality filters on huge files, and building them cost
-  // about 15% of the write (bench/ingest: 1M x 20 rows, ~1.0 s -> ~0.85 s CPU). LZ4_RAW rather
-  // than snappy: same write cost, 3% smaller, and every later read is cheaper (profile -8%,
-  // readColumns -11% CPU). Uncompressed files are a third larger (90 MB against 68 MB for 1M x 20)
-  // and were not measurably cheaper to write or read back; larger row groups neither. Table files
-  // are only read by DuckDB here; data.write_parquet exports with its own settings (writers.ts).
+  // about 15% of the write (bench/ingest: 1M x 20 rows, ~1.0 s -> ~0.85 s CPU). No compression:
+  // a table file is written once and read by every later step, and bench/table-writer.ts (same
+  // run, settings in turns) gave uncompressed against lz4_raw, which these files used before:
+  // write 0.78-0.89x, profile 0.86-0.88x, readColumns 0.86-0.88x the CPU, for a file a third
+  // larger (90 MB against 68 MB for 1M x 20; the CSV is 121 MB). Snappy and zstd cost more CPU,
+  // Parquet v2 encodings and larger row groups slow the reads. Table files are only read by
+  // DuckDB here; data.write_parquet exports with its own settings (writers.ts).
   // But that cap costs a fixed ~10 ms per column and row group whatever the rows (a 1,000-column
   // CSV of two rows took 13 s to write): wide tables keep DuckDB's default dictionaries.
   // Under a small memory cap (below 256 MB) the capped dictionaries ran out of memory (DuckDB
@@ -149,7 +151,7 @@ export async function copyToParquet(con: DuckDBConnection, selectSql: string, pa
 /** The COPY options of a table file of `columns` columns (see copyToParquet for why these). */
 export function tableFileOptions(columns = 0): string {
   const small = duckdbMemoryLimit() < SMALL_MEMORY;
-  return `FORMAT parquet, COMPRESSION lz4_raw${columns > WIDE_COLUMNS || small ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false${rowGroupOption(columns)}`;
+  return `FORMAT parquet, COMPRESSION uncompressed${columns > WIDE_COLUMNS || small ? '' : ', DICTIONARY_SIZE_LIMIT 16384'}, WRITE_BLOOM_FILTER false${rowGroupOption(columns)}`;
 }
 
 /** DuckDB's rows per row group: the writer holds a whole row group of every column in memory. */
