@@ -12,7 +12,9 @@
  * `--only` runs some of the models (both sides), e.g. `--only logreg` while tuning one learner.
  * Our HGB fit gets `threads` = the core count, as the Train node's fit does, so it uses a helper
  * thread for histograms, partitions and gradients (hist-helper.ts); FLOWLINE_HGB_THREADS=1 times
- * it on one thread (the same trees).
+ * it on one thread (the same trees). A fresh process also fits it on one thread, printed beside
+ * scikit-learn on one OpenMP thread: the work each does, readable on a busy machine. CPU seconds
+ * count every thread, spin-waits included (ours and OpenMP's).
  * XGBoost's `hist` method (Debian python3-xgboost) is HGB's second yardstick: the same data, the
  * same threads (the core count), 100 rounds, 31 leaves grown leaf-wise (max_leaves=31,
  * grow_policy=lossguide, no depth limit), learning rate 0.1 as HGB's. The targets each figure is
@@ -248,6 +250,12 @@ async function main() {
     rows.push({ model: 'hist_gradient_boosting (100 it, 31 leaves)', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk?.hgb.fit, skFitCpu: sk?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk?.hgb.predict, ourAuc: hgbAuc, skAuc: sk?.hgb.auc });
     viaPredictNode.push((await predictOnWorkers('hist_gradient_boosting', hgb, test, hgbPred))[0]);
     rows.push({ model: '  same, sklearn on 1 OpenMP thread', ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: sk1?.hgb.fit, skFitCpu: sk1?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk1?.hgb.predict, ourAuc: hgbAuc, skAuc: sk1?.hgb.auc });
+    // Ours on one thread beside sklearn on one: the work each does, with no thread waiting on
+    // another (spin-waits count as CPU time in both two-thread runs), so it reads under load too.
+    // In a fresh process, cold as the fit above (a second fit in this one would run warm).
+    const one = process.env.FLOWLINE_HGB_THREADS === undefined ? oneThreadFit() : null;
+    if (one) rows.push({ model: '  ours on 1 thread, sklearn on 1 OpenMP thread', ourFit: one.fit, ourFitCpu: one.cpu, skFit: sk1?.hgb.fit, skFitCpu: sk1?.hgb.fitCpu, ourPredict: hgbPredict, skPredict: sk1?.hgb.predict, ourAuc: hgbAuc, skAuc: sk1?.hgb.auc });
+    if (one && sk1) targets.push(`HGB fit on 1 thread ${one.fit.toFixed(2)} s (CPU ${one.cpu.toFixed(2)} s) vs sklearn on 1 thread ${sk1.hgb.fit.toFixed(2)} s (CPU ${sk1.hgb.fitCpu.toFixed(2)} s): ${(one.fit / sk1.hgb.fit).toFixed(2)}× wall, ${(one.cpu / sk1.hgb.fitCpu).toFixed(2)}× CPU (reported: the work each does)`);
     if (xg) rows.push({ model: `  same, beside XGBoost ${xg.version} hist (lossguide, 31 leaves)`, ourFit: hgbFit, ourFitCpu: hgbCpu, skFit: xg.fit, skFitCpu: xg.fitCpu, ourPredict: hgbPredict, skPredict: xg.predict, ourAuc: hgbAuc, skAuc: xg.auc });
     if (sk) targets.push(`HGB fit ${hgbFit.toFixed(2)} s vs sklearn (${availableParallelism()} threads) ${sk.hgb.fit.toFixed(2)} s: ${(hgbFit / sk.hgb.fit).toFixed(2)}×, target ≤ 1.00×: ${verdict(hgbFit <= sk.hgb.fit)}`);
     // CPU seconds (every thread of each process) hold better than wall time on a busy machine: what
@@ -336,6 +344,25 @@ async function main() {
   }
 }
 
+/** `--fit1`: a fresh process fits HGB on one thread and prints its wall and CPU seconds. */
+function fit1Child(): void {
+  const { train } = load();
+  const [, fit, cpu] = time(() => histGradientBoosting.fit(train, histGradientBoosting.params.parse({ early_stopping: false }), { task: 'binary', seed: 0, threads: 1 }));
+  console.log(JSON.stringify({ fit, cpu }));
+}
+
+/** HGB fit on one thread in a fresh process (fit1Child), or null when it fails. */
+function oneThreadFit(): { fit: number; cpu: number } | null {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rows', String(ROWS), '--fit1'], { encoding: 'utf8' });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { fit: number; cpu: number };
+  } catch {
+    console.log(`HGB fit on 1 thread: child failed: ${r.stderr.slice(-500)}`);
+    return null;
+  }
+}
+
 const memoryModel = process.argv.includes('--memory') ? arg('memory', 'hgb') : null;
 if (memoryModel) memoryChild(memoryModel);
+else if (process.argv.includes('--fit1')) fit1Child();
 else void main();
