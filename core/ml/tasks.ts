@@ -10,6 +10,7 @@ import { offerSharedPack, type SharedForestPack } from './learners/tree/packed-w
 import { checkFitMemory } from './learners/memory.ts';
 import type { Matrix, Prediction, UnitFit } from './learners/types.ts';
 import { scoreClassification, scoreRegression, type ScoreSet } from './metrics.ts';
+import { isShared } from '../data/shared-arrays.ts';
 
 export interface FitPayload {
   kind: string;
@@ -81,7 +82,9 @@ export const predictLearnerTask = defineWorkerTask('ml.predictLearner', (payload
   if (payload.pack) offerSharedPack(payload.pack);
   const p = learnerByKind(payload.kind).predict(payload.state, payload.X);
   const into = payload.into;
-  if (!into) return p;
+  // Only shared memory reaches the host: a queued job's worker (flowline worker) gets plain copies
+  // of the arrays, and writing there would leave the host reading the lent buffers' old contents.
+  if (!into || !isShared(into.values) || (into.proba && !isShared(into.proba))) return p;
   const rows = payload.X.rows;
   const width = p.proba ? p.proba.length / rows : 0;
   const fits = p.values.length === rows && into.from + rows <= into.values.length && (!p.proba || (Number.isInteger(width) && !!into.proba && (into.from + rows) * width <= into.proba.length));

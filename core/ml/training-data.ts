@@ -7,6 +7,7 @@
 import { trainingReference } from './drift/reference.ts';
 import type { TrainingReference } from '../spec/drift.ts';
 import { isSelector, resolveColumns, type ColumnSelection } from '../spec/columns.ts';
+import { isShared } from '../data/shared-arrays.ts';
 import { FlowlineError } from '../spec/errors.ts';
 import { defineWorkerTask } from '../spec/worker-task.ts';
 import { ROW_ID, type ColumnSchema, type ModelValue, type RecipeStep, type TableRef, type Task } from '../spec/values.ts';
@@ -327,9 +328,11 @@ export const recipeMatrixTask = defineWorkerTask('ml.recipeMatrix', async (p: Re
  * the model's input matrix, and the `keep` columns a step made.
  */
 export const rowsMatrixTask = defineWorkerTask('ml.rowsMatrix', (p: { raw: PackedFrame; recipe: RecipeStep[]; features: string[]; keep?: string[]; into?: Float64Array }): RowsMatrix => {
-  const { X, made } = replayRecipe(unpackFrame(p.raw), p.recipe, p.features, p.keep, p.into);
+  // Into the caller's array only where it is shared memory, so the host sees what is written.
+  const into = p.into && isShared(p.into) ? p.into : undefined;
+  const { X, made } = replayRecipe(unpackFrame(p.raw), p.recipe, p.features, p.keep, into);
   // Written into the caller's shared array: only its shape goes back (the host has the bytes already).
-  if (p.into && X.data.buffer === p.into.buffer) return { rows: X.rows, cols: X.cols, made };
+  if (into && X.data.buffer === into.buffer) return { rows: X.rows, cols: X.cols, made };
   return { X, rows: X.rows, cols: X.cols, made };
 });
 

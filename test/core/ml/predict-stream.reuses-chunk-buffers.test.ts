@@ -1,7 +1,11 @@
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { sharedArrayStats } from '../../../core/data/shared-arrays.ts';
 import { predictTable } from '../../../core/ml/model.ts';
 import { scoreInChunks } from '../../../core/ml/predict-stream.ts';
+import { portablePayload } from '../../../core/exec/queue-pool.ts';
+import { QUEUE_TASKS } from '../../../core/host/worker-tasks.ts';
+import type { WorkerTask } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { recipeModel } from '../../support/recipe-model.ts';
 
@@ -56,5 +60,29 @@ describe('scoreInChunks reuses its buffers chunk after chunk', () => {
     expect(many.proba).toEqual(Array.from(whole.prediction.proba!));
     expect(few.values).toEqual(many.values);
     expect(many.labels).toEqual(whole.raw.columns.label);
+  });
+});
+
+describe('scoreInChunks through the worker queue', () => {
+  it('a queued prediction (payload and result serialized, as `flowline worker` gets them) gives the local numbers, not the lent buffers', async () => {
+    const { model, raw } = await recipeModel('random_forest', 'label');
+    // What `flowline run --queue` does for a queue task: the payload crosses Redis as V8's
+    // serialisation (shared memory arrives as plain copies), the worker's answer comes back the same way.
+    const queued = fakeContext();
+    const local = queued.runInWorker.bind(queued);
+    queued.runInWorker = async <P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> => {
+      if (!QUEUE_TASKS.has(task.name)) return local(task, payload);
+      const copy = deserialize(serialize(portablePayload(payload))) as P;
+      return deserialize(serialize(await task.run(copy, { progress: () => {}, log: () => {} }))) as R;
+    };
+    const values: number[] = [];
+    const proba: number[] = [];
+    await scoreInChunks(queued, model, raw, { chunkRows: 64 }, async (c) => {
+      values.push(...c.prediction.values);
+      proba.push(...(c.prediction.proba ?? []));
+    });
+    const whole = await predictTable(fakeContext(), model, raw);
+    expect(values).toEqual(Array.from(whole.prediction.values));
+    expect(proba).toEqual(Array.from(whole.prediction.proba!));
   });
 });
