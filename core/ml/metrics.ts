@@ -11,8 +11,6 @@
  */
 import { rankedCounts, rocAucOf } from './score-ranking.ts';
 
-export { descendingOrder } from './score-ranking.ts';
-
 export type Num = ArrayLike<number>;
 
 // ---------------------------------------------------------------- classification

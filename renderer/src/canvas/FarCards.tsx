@@ -11,6 +11,7 @@
  */
 import { memo, useMemo } from 'react';
 import { ViewportPortal, type Node } from '@xyflow/react';
+import { useShallow } from 'zustand/react/shallow';
 import { useRunStore, type NodeRunState } from '../store/use-run-store.ts';
 import { CATEGORY_COLOR, PORT_COLOR } from '../lib/colors.ts';
 import { CARD_WIDTH, nominalCard } from './card-geometry.ts';
@@ -92,28 +93,24 @@ function layersOf(cards: Node[], strips: Record<string, Strip>): Layers {
 }
 
 export const FarCards = memo(function FarCards({ cards }: { cards: Node[] }) {
-  // Run status as one string, so a progress tick of a running card does not redraw the picture.
-  const stripKey = useRunStore((s) => {
-    let key = '';
-    for (const id in s.nodes) {
-      const strip = stripOf(s.nodes[id]);
-      if (strip) key += `${id}\u0000${strip}\u0001`;
-    }
-    return key;
-  });
-  const drawn = cards;
+  // The strips' colours alone, compared entry by entry, so a progress tick of a running card does not redraw the picture.
+  const strips = useRunStore(
+    useShallow((s) => {
+      const out: Record<string, Strip> = {};
+      for (const id in s.nodes) {
+        const strip = stripOf(s.nodes[id]);
+        if (strip) out[id] = strip;
+      }
+      return out;
+    }),
+  );
   const [live, disabled] = useMemo(() => {
-    const strips: Record<string, Strip> = {};
-    for (const entry of stripKey.split('\u0001')) {
-      const [id, strip] = entry.split('\u0000');
-      if (id) strips[id] = strip as Strip;
-    }
-    const off = drawn.filter((n) => (n.data as CardData).node.disabled);
-    return [layersOf(off.length ? drawn.filter((n) => !(n.data as CardData).node.disabled) : drawn, strips), off.length ? layersOf(off, strips) : undefined];
-  }, [drawn, stripKey]);
+    const off = cards.filter((n) => (n.data as CardData).node.disabled);
+    return [layersOf(off.length ? cards.filter((n) => !(n.data as CardData).node.disabled) : cards, strips), off.length ? layersOf(off, strips) : undefined];
+  }, [cards, strips]);
   return (
     <ViewportPortal>
-      <svg className="far-cards" data-testid="far-cards" data-cards={drawn.length}>
+      <svg className="far-cards" data-testid="far-cards" data-cards={cards.length}>
         <Picture layers={live} />
         {disabled && (
           <g opacity={0.5}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { descendingOrder } from '../../../core/ml/metrics.ts';
+import { descendingOrder } from '../../../core/ml/score-ranking.ts';
 import { Rng } from '../../../core/spec/random.ts';
 
 /** The order the curves used to sort their rows in: score descending, ties by row number. */
