@@ -17,6 +17,7 @@
  * into shared memory), which swung the host's ArrayBuffers from about 100 to 350 MB at 4M rows.
  */
 import { writeColumnsStreamed } from '../data/column-stream.ts';
+import { duckdbMemoryLimit } from '../data/engine.ts';
 import { writeColumns } from '../data/tables.ts';
 import type { RunContext } from '../spec/context.ts';
 import type { ModelValue, TableRef } from '../spec/values.ts';
@@ -33,6 +34,20 @@ import { packFrame, rowsMatrixTask, unpackFrame } from './training-data.ts';
  * tens of MB (128k rows × 20 columns: 20 MB raw, the same again as a matrix).
  */
 export const PREDICT_CHUNK_ROWS = 131_072;
+const MIN_CHUNK_ROWS = 8_192;
+
+/**
+ * Rows scored at once under DuckDB's cap: PREDICT_CHUNK_ROWS, fewer under a cap below 64 MB. While
+ * chunk k's predictions are joined to its rows, chunk k + 1's rows are being read, and both hold
+ * DuckDB memory in proportion to the chunk (its predictions, the join's copy of them, the ROW_ID
+ * set of a recipe's raw read): about 10 MB for 131,072 rows, which ran out of a 16 MB cap in 3 of
+ * 32 runs sharing two cores. A 512th of the cap per row keeps that near a quarter of it.
+ */
+export function predictChunkRows(limit = duckdbMemoryLimit()): number {
+  let rows = MIN_CHUNK_ROWS;
+  while (rows < PREDICT_CHUNK_ROWS && rows * 2 * 512 <= limit) rows *= 2;
+  return rows;
+}
 
 /** Chunks scored since the process started (tests count them: a big table must not be scored whole). */
 export const predictStreamStats = { chunks: 0 };
@@ -85,7 +100,7 @@ export async function scoreInChunks(
   const keep = opts.extraColumns ?? [];
   const columns = [...new Set([...model.inputColumns.map((c) => c.name), ...keep.filter((c) => have.has(c))])];
   const { kind, state } = model.estimator;
-  const chunkRows = opts.chunkRows ?? PREDICT_CHUNK_ROWS;
+  const chunkRows = opts.chunkRows ?? predictChunkRows();
   const buffers = chunkBuffers(model, Math.max(1, Math.min(chunkRows, table.rowCount)));
   let scored = 0;
   const score = async (raw: Frame, rowIds: Int32Array) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { duckdbMemoryLimit, withConnection } from '../../../core/data/engine.ts';
 import { relation } from '../../../core/data/tables.ts';
-import { PREDICT_CHUNK_ROWS, predictStreamStats } from '../../../core/ml/predict-stream.ts';
+import { PREDICT_CHUNK_ROWS, predictChunkRows, predictStreamStats } from '../../../core/ml/predict-stream.ts';
 import type { TableRef } from '../../../core/spec/index.ts';
 import { writeBigCsv } from '../../support/big-csv.ts';
 import { fakeContext } from '../../support/fake-context.ts';
@@ -50,8 +50,10 @@ describe('Predict on a table larger than DuckDB memory cap', () => {
     expect(run.nodes.filter((n) => n.error).map((n) => `${n.id}: ${n.error!.message}`)).toEqual([]);
     const out = run.output<TableRef>('predict', 'table');
     expect(out.rowCount).toBe(ROWS);
-    // Scored in pieces, never all 420k rows at once.
-    expect(predictStreamStats.chunks - before).toBe(Math.ceil(ROWS / PREDICT_CHUNK_ROWS));
+    // Scored in pieces sized to the cap (a chunk's predictions, joined while the next chunk is read, must fit).
+    expect(predictChunkRows()).toBe(32_768);
+    expect(predictChunkRows()).toBeLessThan(PREDICT_CHUNK_ROWS);
+    expect(predictStreamStats.chunks - before).toBe(Math.ceil(ROWS / predictChunkRows()));
     const [row] = await withConnection(async (con) =>
       (await con.runAndReadAll(`SELECT count(prediction), count(DISTINCT id), max(abs(proba_0 + proba_1 - 1)), bool_and((proba_1 > 0.5) = (prediction = 1)) FROM ${relation(out)}`)).getRowsJS(),
     );
