@@ -144,6 +144,40 @@ export function tinyTreeClassifier(classes = ['no', 'yes']): Uint8Array {
   });
 }
 
+/**
+ * Regressor on `columns` numeric inputs c0, c1, ... joined by one Concat, as the export joins a
+ * tree model's numeric columns: two stumps, on c0 <= 0 and on the last column <= 1, summed as
+ * float32 and cast to double: value = (c0 <= 0 ? 1 : 2) + (last <= 1 ? 10 : 20).
+ */
+export function tinyWideTreeRegressor(columns: number): Uint8Array {
+  const names = Array.from({ length: columns }, (_, j) => `c${j}`);
+  const ints = (name: string, values: number[]) => ({ name, type: A.INTS, ints: values });
+  const floats = (name: string, values: number[]) => ({ name, type: A.FLOATS, floats: values });
+  return encode({
+    name: 'tiny_wide_tree_regressor',
+    input: names.map((n) => io(n, DOUBLE, ['N', 1])),
+    output: [io('value', DOUBLE, ['N', 1])],
+    node: [
+      node('Concat', names, ['X'], [{ name: 'axis', type: A.INT, i: 1 }]),
+      node('TreeEnsembleRegressor', ['X'], ['value_f'], [
+        ints('nodes_treeids', [0, 0, 0, 1, 1, 1]),
+        ints('nodes_nodeids', [0, 1, 2, 0, 1, 2]),
+        ints('nodes_featureids', [0, 0, 0, columns - 1, 0, 0]),
+        floats('nodes_values', [0, 0, 0, 1, 0, 0]),
+        { name: 'nodes_modes', type: A.STRINGS, strings: ['BRANCH_LEQ', 'LEAF', 'LEAF', 'BRANCH_LEQ', 'LEAF', 'LEAF'].map(bytes) },
+        ints('nodes_truenodeids', [1, 0, 0, 1, 0, 0]),
+        ints('nodes_falsenodeids', [2, 0, 0, 2, 0, 0]),
+        ints('target_treeids', [0, 0, 1, 1]),
+        ints('target_nodeids', [1, 2, 1, 2]),
+        ints('target_ids', [0, 0, 0, 0]),
+        floats('target_weights', [1, 2, 10, 20]),
+        { name: 'n_targets', type: A.INT, i: 1 },
+      ], 'ai.onnx.ml'),
+      node('Cast', ['value_f'], ['value'], [{ name: 'to', type: A.INT, i: DOUBLE }]),
+    ],
+  });
+}
+
 /** Regressor: value = 2x + 3 (and nothing else), input x [N, 1] double. */
 export function tinyRegressor(slope = 2, intercept = 3): Uint8Array {
   return encode({

@@ -15,6 +15,7 @@ import { Decoder, type Batch, type DecodePolicy } from './decode.ts';
 import type { ServedModel } from './manifest.ts';
 import { concatBatches, scoredOf, sliceScored } from './micro-batch.ts';
 import { graphOps, whyNotBatchable } from './row-independent.ts';
+import { stackInputs } from './stacked-inputs.ts';
 
 export interface OutputData {
   name: string;
@@ -30,6 +31,12 @@ export interface Scored {
   predictions: (string | number)[];
   /** Flat [rows × classes] class probabilities, for classifiers. */
   probabilities?: ArrayLike<number>;
+}
+
+/** One onnxruntime input: a column (its place in the manifest's inputs), or several stacked as one [N, k] tensor. */
+interface Feed {
+  name: string;
+  columns: number[];
 }
 
 interface Waiting {
@@ -56,24 +63,39 @@ export class LoadedModel {
     /** Most rows scored together in one run; 1 turns micro-batching off. */
     private readonly batchRows: number,
     notBatched: string | null,
+    /** What each onnxruntime input is made of (stacked-inputs.ts). */
+    readonly feeds: Feed[],
   ) {
     this.decoder = new Decoder(spec.inputs, policy);
     this.notBatched = batchRows > 1 ? notBatched : 'FLOWLINE_BATCH_ROWS is 1';
   }
 
   static async load(spec: ServedModel, bytes: Uint8Array, policy: DecodePolicy, threads: number, batchRows = 1): Promise<LoadedModel> {
-    const session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
-    const missing = spec.inputs.filter((c) => !session.inputNames.includes(c.onnxName ?? c.name)).map((c) => c.onnxName ?? c.name);
+    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+    const onnxNames = spec.inputs.map((c) => c.onnxName ?? c.name);
+    const stacked = stackInputs(bytes);
+    let session: ort.InferenceSession | null = null;
+    if (stacked && stacked.stacks.every((s) => s.columns.every((c) => spec.inputs[onnxNames.indexOf(c)]?.onnxType === 'double'))) {
+      try {
+        session = await ort.InferenceSession.create(stacked.bytes, options);
+      } catch {
+        // the rewrite is an optimisation only: serve the model as it is
+      }
+    }
+    const stacks = session ? stacked!.stacks : [];
+    session ??= await ort.InferenceSession.create(bytes, options);
+    const inputNames = [...session.inputNames.filter((n) => !stacks.some((s) => s.name === n)), ...stacks.flatMap((s) => s.columns)];
+    const missing = onnxNames.filter((n) => !inputNames.includes(n));
     if (missing.length) throw new Error(`${spec.file} has no ONNX input for ${missing.map((m) => `"${m}"`).join(', ')}; the bundle's ${spec.name} manifest and model disagree.`);
+    const inStack = new Set(stacks.flatMap((s) => s.columns));
+    const feeds: Feed[] = [
+      ...onnxNames.flatMap((name, i) => (inStack.has(name) ? [] : [{ name, columns: [i] }])),
+      ...stacks.map((s) => ({ name: s.name, columns: s.columns.map((c) => onnxNames.indexOf(c)) })),
+    ];
     // With several intra-op threads onnxruntime may split a lone row's trees between threads and
     // add the parts in another order than a batch's rows get: keep such answers out of batches.
     const notBatched = threads > 1 ? 'FLOWLINE_THREADS is above 1, and onnxruntime may then add up a lone row in another order' : whyNotBatchable(graphOps(bytes));
-    return new LoadedModel(spec, session, policy, batchRows, notBatched);
+    return new LoadedModel(spec, session, policy, batchRows, notBatched, feeds);
   }
 
   /**
@@ -145,11 +167,21 @@ export class LoadedModel {
   /** One onnxruntime run of a batch. */
   private async run(batch: Batch): Promise<Scored> {
     const feeds: Record<string, ort.Tensor> = {};
-    const inputs = this.spec.inputs;
-    for (let i = 0; i < inputs.length; i++) {
-      // by name: a challenger may read fewer columns than the champion that decoded the request
-      const column = batch.names[i] === inputs[i].name ? batch.columns[i] : batch.columns[batch.names.indexOf(inputs[i].name)];
-      feeds[inputs[i].onnxName ?? inputs[i].name] = column instanceof Float64Array ? new ort.Tensor('float64', column, [batch.rows, 1]) : new ort.Tensor('string', column, [batch.rows, 1]);
+    const rows = batch.rows;
+    for (const feed of this.feeds) {
+      const k = feed.columns.length;
+      if (k === 1) {
+        const column = this.column(batch, feed.columns[0]);
+        feeds[feed.name] = column instanceof Float64Array ? new ort.Tensor('float64', column, [rows, 1]) : new ort.Tensor('string', column, [rows, 1]);
+        continue;
+      }
+      // row by row: row r's columns side by side, as the Concat it replaces lays them out
+      const matrix = new Float64Array(rows * k);
+      for (let j = 0; j < k; j++) {
+        const column = this.column(batch, feed.columns[j]) as Float64Array;
+        for (let r = 0; r < rows; r++) matrix[r * k + j] = column[r];
+      }
+      feeds[feed.name] = new ort.Tensor('float64', matrix, [rows, k]);
     }
     const results = await this.session.run(feeds);
     this.runs++;
@@ -160,6 +192,12 @@ export class LoadedModel {
       outputs.push({ name, datatype: datatypeOf(t.type), shape: t.dims.map(Number), data: plainData(t) });
     }
     return scoredOf(batch.rows, outputs);
+  }
+
+  /** The batch's column for manifest input `i`, by name: a challenger may read fewer columns than the champion that decoded the request. */
+  private column(batch: Batch, i: number): Float64Array | string[] {
+    const name = this.spec.inputs[i].name;
+    return batch.names[i] === name ? batch.columns[i] : batch.columns[batch.names.indexOf(name)];
   }
 }
 

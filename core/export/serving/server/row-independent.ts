@@ -9,9 +9,11 @@
  * may treat NaN apart, or pick a kernel by the batch's shape. So the list below is what is known to be safe; anything else (an
  * operator not listed, a subgraph, a local function) scores each request in its own run.
  *
- * The operator list is read from the model file itself with a minimal protobuf walk, so a bundle
+ * The operator list is read from the model file itself with a minimal protobuf walk (proto.ts), so a bundle
  * written before this existed, or a model.onnx swapped in by hand, is judged by what it holds.
  */
+
+import { fields, text } from './proto.ts';
 
 const DEFAULT_DOMAIN_SAFE = new Set([
   'Abs', 'Add', 'And', 'ArgMax', 'ArgMin', 'Cast', 'Ceil', 'Concat', 'Constant', 'Div', 'Equal', 'Flatten', 'Floor', 'Gather', 'Greater',
@@ -62,54 +64,4 @@ export function graphOps(bytes: Uint8Array): GraphOp[] | null {
   } catch {
     return null;
   }
-}
-
-interface Field {
-  field: number;
-  wire: number;
-  /** Payload range for length-delimited fields (wire type 2). */
-  start: number;
-  end: number;
-}
-
-/** The top-level fields of one protobuf message in bytes[start, end). Throws on malformed input. */
-function fields(bytes: Uint8Array, start: number, end: number): Field[] {
-  const out: Field[] = [];
-  let at = start;
-  const varint = (): number => {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (at >= end) throw new Error('truncated varint');
-      const b = bytes[at++];
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) return value;
-      scale *= 128;
-    }
-    throw new Error('varint too long');
-  };
-  while (at < end) {
-    const key = varint();
-    const field = Math.floor(key / 8);
-    const wire = key % 8;
-    if (wire === 0) {
-      varint();
-      out.push({ field, wire, start: at, end: at });
-    } else if (wire === 1 || wire === 5) {
-      at += wire === 1 ? 8 : 4;
-      out.push({ field, wire, start: at, end: at });
-    } else if (wire === 2) {
-      const length = varint();
-      if (at + length > end) throw new Error('field past the end of its message');
-      out.push({ field, wire, start: at, end: at + length });
-      at += length;
-    } else throw new Error(`wire type ${wire}`);
-  }
-  if (at !== end) throw new Error('field past the end of its message');
-  return out;
-}
-
-const UTF8 = new TextDecoder();
-function text(bytes: Uint8Array, start: number, end: number): string {
-  return UTF8.decode(bytes.subarray(start, end));
 }

@@ -86,7 +86,7 @@ describe('micro-batching in the bundle server', () => {
     // onnxruntime refusing one request's data, as a runtime fault would
     const session = Reflect.get(model, 'session') as { run: (feeds: Record<string, { data: ArrayLike<number> }>) => Promise<unknown> };
     const run = session.run.bind(session);
-    session.run = (feeds) => (Array.from(feeds.x.data).includes(999) ? Promise.reject(new Error('poisoned row')) : run(feeds));
+    session.run = (feeds) => (Object.values(feeds).some((t) => Array.from(t.data).includes(999)) ? Promise.reject(new Error('poisoned row')) : run(feeds));
     const requests = Array.from({ length: 5 }, (_, i) => tinyRows(1, i));
     requests[2][0].x = 999;
     const outcomes = await Promise.allSettled(requests.map((rows) => model.score(batchOf(rows))));
