@@ -12,6 +12,11 @@
  * The two servers take turns in 2-second rounds (bare first, then ours first, and so on) for the
  * given seconds each, so a burst of other work on a shared machine falls on both; each figure is
  * the median over its rounds, and the ratio the median of the rounds' ratios.
+ *
+ * Each server's CPU time per answered request (user + system, from /proc, over all its rounds) is
+ * printed too: on a machine shared with other work the req/s swing with whoever else runs, while
+ * the CPU a request costs moves much less. bare ÷ ours is the share of the bare server's req/s
+ * ours would reach where both are limited by their one core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -62,11 +67,19 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
-type Load = { rps: number; p50: number; p99: number; errors: number };
+type Load = { rps: number; p50: number; p99: number; errors: number; cpu: number; requests: number };
 
-async function load(url: string, body: string, duration: number): Promise<Load> {
+/** CPU seconds (user + system) a process has used so far; clock ticks are 1/100 s on Linux. */
+function cpuSeconds(proc: ChildProcess): number {
+  const stat = readFileSync(`/proc/${proc.pid}/stat`, 'utf8');
+  const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(after[11]) + Number(after[12])) / 100;
+}
+
+async function load(url: string, body: string, duration: number, proc: ChildProcess): Promise<Load> {
+  const cpu0 = cpuSeconds(proc);
   const r = await autocannon({ url, connections: 8, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpu: cpuSeconds(proc) - cpu0, requests: r.requests.total };
 }
 
 const median = (xs: number[]) => {
@@ -80,11 +93,11 @@ async function turns(oursUrl: string, bareUrl: string, body: string, total: numb
   const ours: Load[] = [];
   const base: Load[] = [];
   for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) base.push(await load(bareUrl, body, 2));
-    ours.push(await load(oursUrl, body, 2));
-    if (i % 2 === 1) base.push(await load(bareUrl, body, 2));
+    if (i % 2 === 0) base.push(await load(bareUrl, body, 2, bare));
+    ours.push(await load(oursUrl, body, 2, server));
+    if (i % 2 === 1) base.push(await load(bareUrl, body, 2, bare));
   }
-  const summary = (runs: Load[]): Load => ({ rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), errors: runs.reduce((n, r) => n + r.errors, 0) });
+  const summary = (runs: Load[]): Load => ({ rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), errors: runs.reduce((n, r) => n + r.errors, 0), cpu: runs.reduce((n, r) => n + r.cpu, 0), requests: runs.reduce((n, r) => n + r.requests, 0) });
   return { ours: summary(ours), base: summary(base), ratio: median(ours.map((o, i) => o.rps / base[i].rps)) };
 }
 
@@ -101,8 +114,8 @@ try {
   await new Promise((r) => setTimeout(r, 200));
   const bundleUrl = `http://127.0.0.1:${bundlePort}/predict`;
   const bareUrl = `http://127.0.0.1:${barePort}/`;
-  await load(bundleUrl, single, 2); // warm both JITs
-  await load(bareUrl, single, 2);
+  await load(bundleUrl, single, 2, server); // warm both JITs
+  await load(bareUrl, single, 2, bare);
 
   const singles = await turns(bundleUrl, bareUrl, single, seconds);
   const batches = await turns(bundleUrl, bareUrl, batch, seconds);
@@ -114,14 +127,15 @@ try {
   const perRun = total('flowline_model_requests_total') / total('flowline_model_runs_total');
 
   const rssStart = rssMiB(server);
-  const long = await load(bundleUrl, single, memorySeconds);
+  const long = await load(bundleUrl, single, memorySeconds, server);
   const rssEnd = rssMiB(server);
 
+  const cpuPer = (l: Load) => (1e6 * l.cpu) / l.requests;
   const row = (label: string, { ours, base, ratio }: Awaited<ReturnType<typeof turns>>, rowsPer: number) =>
-    `${label.padEnd(22)} ${ours.rps.toFixed(0).padStart(8)} ${ours.p50.toFixed(1).padStart(6)} ${ours.p99.toFixed(1).padStart(6)} ${(ours.rps * rowsPer).toFixed(0).padStart(9)} │ ${base.rps.toFixed(0).padStart(8)} ${base.p50.toFixed(1).padStart(6)} ${base.p99.toFixed(1).padStart(6)} │ ${(100 * ratio).toFixed(0).padStart(4)}%  ${ours.errors + base.errors ? `errors ${ours.errors}/${base.errors}` : ''}`;
+    `${label.padEnd(22)} ${ours.rps.toFixed(0).padStart(8)} ${ours.p50.toFixed(1).padStart(6)} ${ours.p99.toFixed(1).padStart(6)} ${(ours.rps * rowsPer).toFixed(0).padStart(9)} ${cpuPer(ours).toFixed(0).padStart(7)} │ ${base.rps.toFixed(0).padStart(8)} ${base.p50.toFixed(1).padStart(6)} ${base.p99.toFixed(1).padStart(6)} ${cpuPer(base).toFixed(0).padStart(7)} │ ${(100 * ratio).toFixed(0).padStart(4)}% ${((100 * cpuPer(base)) / cpuPer(ours)).toFixed(0).padStart(9)}%  ${ours.errors + base.errors ? `errors ${ours.errors}/${base.errors}` : ''}`;
   console.log(`\nserving bundle (${model.description}) vs a bare Node http server, autocannon 8 connections, ${seconds} s each in alternating 2 s rounds (medians), same machine\n`);
-  console.log(`${''.padEnd(22)} ${'bundle'.padStart(8)} ${''.padStart(6)} ${''.padStart(6)} ${''.padStart(9)} │ ${'bare'.padStart(8)}`);
-  console.log(`${'request'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)} ${'rows/s'.padStart(9)} │ ${'req/s'.padStart(8)} ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)} │ ratio`);
+  console.log(`${''.padEnd(22)} ${'bundle'.padStart(8)} ${''.padStart(6)} ${''.padStart(6)} ${''.padStart(9)} ${'cpu µs'.padStart(7)} │ ${'bare'.padStart(8)} ${''.padStart(6)} ${''.padStart(6)} ${'cpu µs'.padStart(7)} │ ${'ratio'.padStart(5)} ${'cpu ratio'.padStart(10)}`);
+  console.log(`${'request'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)} ${'rows/s'.padStart(9)} ${'/req'.padStart(7)} │ ${'req/s'.padStart(8)} ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)} ${'/req'.padStart(7)} │ ${''.padStart(5)} ${'bare÷ours'.padStart(10)}`);
   console.log(row('1 row /predict', singles, 1));
   console.log(row('100 rows /predict', batches, 100));
   console.log(`\nmicro-batching: ${perRun.toFixed(1)} scoring requests per onnxruntime run (flowline_model_requests_total / flowline_model_runs_total)`);
