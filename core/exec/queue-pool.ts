@@ -32,15 +32,21 @@ const WasmMemory = (globalThis as { WebAssembly?: { Memory: new (...args: never[
 /**
  * The payload without what only this process's threads can use: a shared WebAssembly memory (a
  * forest packed for Predict's workers, packed-walk.ts) cannot be serialized, and a worker on
- * another machine packs its own.
+ * another machine packs its own. Nor can a worker elsewhere write into the arrays a task is lent
+ * for its answer (`into`, shared memory a streamed Predict refills chunk after chunk): it answers
+ * with the result instead, so the lent arrays are dropped rather than sent, which also keeps
+ * their stale contents (the previous chunk's predictions) out of the stored input and its job id.
  */
 export function portablePayload(payload: unknown): unknown {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return payload;
   const entries = Object.entries(payload);
   const isMemory = (v: unknown) => WasmMemory !== undefined && v instanceof WasmMemory;
-  const local = (v: unknown) => isMemory(v) || (v !== null && typeof v === 'object' && isMemory((v as { memory?: unknown }).memory));
-  return entries.some(([, v]) => local(v)) ? Object.fromEntries(entries.filter(([, v]) => !local(v))) : payload;
+  const local = ([k, v]: [string, unknown]) => k === LENT || isMemory(v) || (v !== null && typeof v === 'object' && isMemory((v as { memory?: unknown }).memory));
+  return entries.some(local) ? Object.fromEntries(entries.filter((e) => !local(e))) : payload;
 }
+
+/** The payload field a task writes its answer into when it runs on this process's threads. */
+const LENT = 'into';
 
 /** The job every remote task becomes: which task, which stored input, which result it makes. */
 export interface QueueJobData {
