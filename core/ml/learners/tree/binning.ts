@@ -17,10 +17,33 @@ export interface BinMapper {
   hasMissing: Uint8Array;
 }
 
-const ALMOST_INF = 1e300;
+/**
+ * Where a second thread (the histogram grower's helper, hist-passes.ts) takes part in
+ * fitBinMapper: both threads write thresholds and bin counts into shared memory, and the caller
+ * gathers every other group of columns into a slot the helper reads (only the caller reads the
+ * matrix). Each column's edges depend on its values alone, so the mapper is the same whichever
+ * thread finds them.
+ */
+export interface EdgeSharing {
+  /** cols × 255 doubles: each column's thresholds, padded with +Infinity (columnEdges). */
+  padded: Float64Array;
+  /** nBinsNonMissing per column. */
+  nBins: Int32Array;
+  /** The slot (slotEdges' layout: header, then GATHER columns of m values), or null when it cannot hold them. */
+  slot(m: number): { header: Int32Array; columns: Float64Array[] } | null;
+  /** Starts slotEdges of columns j0 … j0 + n − 1 on the helper; false when it cannot (the caller does them). */
+  post(j0: number, n: number, m: number, maxBins: number): boolean;
+  /** Finds the edges of the posted columns the helper has not claimed, then waits for the others. */
+  wait(): void;
+}
+
+/** Columns gathered per pass over the matrix (one group), and the most a slot holds. */
+export const GATHER = 4;
+/** Thresholds per column in EdgeSharing.padded: the most of any max_bins, so a lookup takes 8 fixed steps. */
+export const PADDED = 255;
 
 /** Fits bin edges on (a subsample of) the rows, in a fixed order so reruns are bit-identical. */
-export function fitBinMapper(X: Matrix, maxBins = 255, seed = 0, subsample = 200_000): BinMapper {
+export function fitBinMapper(X: Matrix, maxBins = 255, seed = 0, subsample = 200_000, share?: EdgeSharing): BinMapper {
   const { rows, cols, data } = X;
   if (maxBins < 2 || maxBins > 255) throw new RangeError('maxBins must be in [2, 255]');
   let sampleRows: Uint32Array | null = null;
@@ -32,45 +55,120 @@ export function fitBinMapper(X: Matrix, maxBins = 255, seed = 0, subsample = 200
   const m = sampleRows ? sampleRows.length : rows;
   // The columns of GATHER features are read in one pass over the rows: the row-major matrix is
   // read once per group of features, not once per feature (each pass touches every cache line).
-  const GATHER = 4;
   const cols4 = Array.from({ length: Math.min(GATHER, cols) }, () => new Float64Array(m));
   const counts = new Int32Array(GATHER);
   const scratch = new Float64Array(m);
-  const thresholds: Float64Array[] = [];
-  const nBinsNonMissing = new Int32Array(cols);
+  const padded = new Float64Array(cols * PADDED);
+  const nBins = new Int32Array(cols);
+  // With a helper: every other group goes to it through the slot, from the first (the caller
+  // gathers them all, so it sorts fewer groups itself). The caller's loops touch only its own
+  // arrays: typed arrays on the shared memory are another kind to the engine, and code that
+  // sees both kinds runs slower on both (measured ~2×); the slot is filled by a copy.
+  const slot = share && cols > GATHER ? share.slot(m) : null;
+  const remote = new Uint8Array(cols);
+  let posted = false;
   const hasMissing = new Uint8Array(cols);
-  for (let j = 0; j < cols; j++) {
-    const q = j % GATHER;
-    if (q === 0) gatherColumns(data, cols, sampleRows, m, j, Math.min(GATHER, cols - j), cols4, counts);
-    const col = cols4[q];
-    const k = counts[q];
-    // Missing values anywhere in the full column, not only the subsample.
-    if (k < m) hasMissing[j] = 1;
-    else if (sampleRows) {
-      for (let i = 0; i < rows; i++) if (data[i * cols + j] !== data[i * cols + j]) { hasMissing[j] = 1; break; }
+  for (let j0 = 0; j0 < cols; j0 += GATHER) {
+    const n = Math.min(GATHER, cols - j0);
+    gatherColumns(data, cols, sampleRows, m, j0, n, cols4, counts);
+    let here = true;
+    if (slot !== null && (j0 / GATHER) % 2 === 0) {
+      if (posted) share!.wait();
+      slot.header.set(counts);
+      slot.header[4] = 0;
+      for (let q = 0; q < n; q++) slot.columns[q].set(cols4[q].subarray(0, counts[q]));
+      posted = share!.post(j0, n, m, maxBins);
+      here = !posted;
+      if (posted) remote.fill(1, j0, j0 + n);
     }
-    const s = col.subarray(0, k);
-    sortDoubles(s, scratch);
-    let nDistinct = 0;
-    for (let i = 0; i < k; i++) if (i === 0 || s[i] !== s[i - 1]) nDistinct++;
-    let t: Float64Array;
-    if (nDistinct <= maxBins) {
-      t = new Float64Array(Math.max(0, nDistinct - 1));
-      for (let i = 1, d = 0; i < k; i++) if (s[i] !== s[i - 1]) t[d++] = (s[i - 1] + s[i]) * 0.5;
-    } else {
-      // np.percentile(col, linspace(0,100,maxBins+1)[1:-1], method='midpoint') on the sorted column.
-      t = new Float64Array(maxBins - 1);
-      for (let b = 1; b < maxBins; b++) {
-        const pos = ((b * 100) / maxBins / 100) * (k - 1);
-        t[b - 1] = (s[Math.floor(pos)] + s[Math.ceil(pos)]) * 0.5;
+    for (let q = 0; q < n; q++) {
+      const j = j0 + q;
+      // Missing values anywhere in the full column, not only the subsample.
+      if (counts[q] < m) hasMissing[j] = 1;
+      else if (sampleRows) {
+        for (let i = 0; i < rows; i++) if (data[i * cols + j] !== data[i * cols + j]) { hasMissing[j] = 1; break; }
       }
-      // Duplicate quantiles make empty bins; harmless for splitting (they are never chosen).
+      if (here) nBins[j] = columnEdges(cols4[q].subarray(0, counts[q]), scratch, maxBins, padded, j * PADDED, sortDoubles);
     }
-    for (let i = 0; i < t.length; i++) if (t[i] > ALMOST_INF) t[i] = ALMOST_INF;
-    thresholds.push(t);
-    nBinsNonMissing[j] = t.length + 1;
   }
-  return { thresholds, nBinsNonMissing, hasMissing };
+  if (posted) share!.wait();
+  for (let j = 0; j < cols; j++) {
+    if (remote[j] === 0) continue;
+    nBins[j] = share!.nBins[j];
+    padded.set(share!.padded.subarray(j * PADDED, (j + 1) * PADDED), j * PADDED);
+  }
+  const thresholds = Array.from({ length: cols }, (_, j) => padded.slice(j * PADDED, j * PADDED + nBins[j] - 1));
+  return { thresholds, nBinsNonMissing: nBins, hasMissing };
+}
+
+/**
+ * The bin edges of one column from its non-missing values `s` (sorted here, in place; `scratch`
+ * holds as many): the thresholds into padded[at …], +Infinity after them up to at + 254; returns
+ * the number of non-missing bins. Self-contained (no outer names; the sort is an argument): the
+ * grower's helper thread runs this same function, its source text (hist-helper.ts).
+ */
+export function columnEdges(s: Float64Array, scratch: Float64Array, maxBins: number, padded: Float64Array, at: number, sort: (a: Float64Array, scratch: Float64Array) => void): number {
+  const k = s.length;
+  sort(s, scratch);
+  let nDistinct = 0;
+  for (let i = 0; i < k; i++) if (i === 0 || s[i] !== s[i - 1]) nDistinct++;
+  let n: number;
+  if (nDistinct <= maxBins) {
+    n = Math.max(0, nDistinct - 1);
+    for (let i = 1, d = at; i < k; i++) if (s[i] !== s[i - 1]) padded[d++] = (s[i - 1] + s[i]) * 0.5;
+  } else {
+    // np.percentile(col, linspace(0,100,maxBins+1)[1:-1], method='midpoint') on the sorted column.
+    // Duplicate quantiles make empty bins; harmless for splitting (they are never chosen).
+    n = maxBins - 1;
+    for (let b = 1; b < maxBins; b++) {
+      const pos = ((b * 100) / maxBins / 100) * (k - 1);
+      padded[at + b - 1] = (s[Math.floor(pos)] + s[Math.ceil(pos)]) * 0.5;
+    }
+  }
+  // Thresholds past 1e300 become 1e300 (sklearn's ALMOST_INF), so +Infinity falls in the last bin.
+  for (let i = at; i < at + n; i++) if (padded[i] > 1e300) padded[i] = 1e300;
+  padded.fill(Infinity, at + n, at + 255);
+  return n + 1;
+}
+
+/** Bytes before a slot's columns: GATHER int32 counts, the next column to claim, padding. */
+export const SLOT_HEADER = 32;
+
+/**
+ * columnEdges of the columns j0 … j0 + n − 1 gathered in a slot at byte `slotAt` of `buf`: int32
+ * counts[q] and the next column to claim (header[4]), then from SLOT_HEADER GATHER columns of m
+ * doubles (column q's first counts[q] values). Both threads may run it at once: each claims the
+ * next column until none is left, so a thread never waits on the other for more than a column.
+ * Writes padded (doubles at byte paddedAt, 255 per column) and nBins (int32 at byte nBinsAt).
+ * Self-contained, like columnEdges: the helper thread runs its source text.
+ */
+export function slotEdges(
+  buf: ArrayBufferLike,
+  slotAt: number,
+  m: number,
+  j0: number,
+  n: number,
+  paddedAt: number,
+  nBinsAt: number,
+  maxBins: number,
+  edges: typeof columnEdges,
+  sort: (a: Float64Array, scratch: Float64Array) => void,
+): void {
+  const header = new Int32Array(buf, slotAt, 8);
+  const nBins = new Int32Array(buf, nBinsAt, j0 + n);
+  // Copies in and out: the edges run on this thread's own arrays, never on views of the shared
+  // memory (another kind of typed array to the engine: the same code would run slower).
+  let column: Float64Array | null = null;
+  let scratch: Float64Array | null = null;
+  const out = new Float64Array(255);
+  for (let q = Atomics.add(header, 4, 1); q < n; q = Atomics.add(header, 4, 1)) {
+    const k = header[q];
+    column ??= new Float64Array(m);
+    scratch ??= new Float64Array(m);
+    column.set(new Float64Array(buf, slotAt + 32 + q * m * 8, k));
+    nBins[j0 + q] = edges(column.subarray(0, k), scratch, maxBins, out, 0, sort);
+    new Float64Array(buf, paddedAt + (j0 + q) * 255 * 8, 255).set(out);
+  }
 }
 
 /**

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import type { FitData, FitOptions, FlatTree, Learner, Matrix, Prediction } from '../types.ts';
 import { deriveSeed } from '../../../spec/random.ts';
-import { binMatrix, fitBinMapper } from './binning.ts';
 import { HistGrower } from './hist-grower.ts';
 import { addForestPredictions, addTreePredictions } from './flat-tree.ts';
 import { argmaxRows, checkFitData, classWeightParam, isClassification, takeRows, takeValues, validationSplit } from './common.ts';
@@ -67,9 +66,7 @@ export function fitHgb(data: FitData, params: HgbParams, options: FitOptions): H
     }
   }
   const nt = Xt.rows;
-  const mapper = fitBinMapper(Xt, params.max_bins, deriveSeed(options.seed, 'hgb-bins'));
-  const bins = binMatrix(Xt, mapper, true);
-  const grower = new HistGrower(bins, nt, Xt.cols, mapper, {
+  const grower = new HistGrower({ X: Xt, maxBins: params.max_bins, seed: deriveSeed(options.seed, 'hgb-bins') }, nt, Xt.cols, {
     maxLeafNodes: params.max_leaf_nodes ?? Number.MAX_SAFE_INTEGER,
     maxDepth: params.max_depth ?? Number.MAX_SAFE_INTEGER,
     minSamplesLeaf: params.min_samples_leaf,

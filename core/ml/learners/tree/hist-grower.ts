@@ -1,6 +1,6 @@
-import type { FlatTree } from '../types.ts';
+import type { FlatTree, Matrix } from '../types.ts';
 import { FlatTreeBuilder } from './flat-tree.ts';
-import type { BinMapper } from './binning.ts';
+import { binMatrix, fitBinMapper, type BinMapper } from './binning.ts';
 import { GrowNode, nodeValue } from './hist-split.ts';
 import { HistMemory } from './hist-memory.ts';
 import { HistPasses } from './hist-passes.ts';
@@ -45,16 +45,30 @@ export class HistGrower {
   leafStop: number[] = [];
   leafValue: number[] = [];
 
+  /** The bin edges the trees split on (given, or fitted on the matrix). */
+  readonly mapper: BinMapper;
+
   constructor(
-    /** Column-major bins from binMatrix(X, mapper, true); copied, not kept. */
-    bins: Uint8Array,
+    /**
+     * Column-major bins from binMatrix(X, mapper, true) (copied, not kept) and their mapper; or
+     * the matrix to bin, fitBinMapper's arguments: then the helper thread, where one runs, finds
+     * the edges of half the columns.
+     */
+    input: { bins: Uint8Array; mapper: BinMapper } | { X: Matrix; maxBins: number; seed: number; subsample?: number },
     readonly rows: number,
     readonly cols: number,
-    readonly mapper: BinMapper,
     readonly params: HistGrowerParams,
   ) {
-    this.mem = new HistMemory(bins, rows, cols, mapper, params);
-    this.passes = new HistPasses(this.mem, mapper, params);
+    this.mem = new HistMemory(rows, cols, params);
+    this.passes = new HistPasses(this.mem, params);
+    try {
+      if ('bins' in input) this.mapper = input.mapper;
+      else this.mapper = fitBinMapper(input.X, input.maxBins, input.seed, input.subsample, this.passes.edgeSharing());
+      this.mem.load('bins' in input ? input.bins : binMatrix(input.X, this.mapper, true), this.mapper);
+    } catch (e) {
+      this.passes.close();
+      throw e;
+    }
   }
 
   /** Ends the helper thread, if any (idempotent); the grower still grows trees on one thread after it. */

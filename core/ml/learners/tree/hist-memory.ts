@@ -79,12 +79,16 @@ export class HistMemory {
   /** 0, 1, …, rows − 1: every tree starts from the rows in order (copied, not counted, per tree). */
   private readonly iota: Int32Array;
 
+  /**
+   * Bytes at the start of the memory that hold nothing until load() (the gradients, row numbers
+   * and bins): binning's slot (EdgeSharing) may use them before.
+   */
+  readonly loadBytes: number;
+
+  /** The memory for a problem of rows × cols; load() puts the bins in it. */
   constructor(
-    /** Column-major bins from binMatrix(X, mapper, true); copied, not kept. */
-    bins: Uint8Array,
     readonly rows: number,
     readonly cols: number,
-    mapper: BinMapper,
     params: HistGrowerParams,
   ) {
     this.histBytes = cols * HIST_BYTES_PER_FEATURE;
@@ -114,12 +118,17 @@ export class HistMemory {
     // Views on a shared memory stay valid when it grows; on any other memory they would not.
     for (let k = 0; k < nSide; k++) this.sides.push(shared ? new Float64Array(this.memory.buffer, this.sideAt + k * align16(rows * 8), rows) : new Float64Array(rows));
     this.views();
-    this.colBins.set(bins.subarray(0, rows * cols));
-    this.nb.set(mapper.nBinsNonMissing);
-    this.hm.set(mapper.hasMissing);
+    this.loadBytes = this.sideAt;
     this.rootCounts = new Float64Array(cols * STRIDE);
     this.iota = new Int32Array(rows);
     for (let i = 0; i < rows; i++) this.iota[i] = i;
+  }
+
+  /** Copies the column-major bins from binMatrix(X, mapper, true) (not kept) and the mapper's counts in. */
+  load(bins: Uint8Array, mapper: BinMapper): void {
+    this.colBins.set(bins.subarray(0, this.rows * this.cols));
+    this.nb.set(mapper.nBinsNonMissing);
+    this.hm.set(mapper.hasMissing);
     this.transpose(bins);
   }
 

@@ -1,9 +1,10 @@
-import type { BinMapper } from './binning.ts';
+import { GATHER, PADDED, SLOT_HEADER, columnEdges, slotEdges, type EdgeSharing } from './binning.ts';
+import { sortDoubles } from './sort-doubles.ts';
 import type { HistGrowerParams } from './hist-grower.ts';
 import type { HistMemory } from './hist-memory.ts';
 import { FEATURE_BYTES, loadTreeKernels, sharedKernelModule, type TreeKernels } from './tree-kernels.ts';
 import { histAllJs, histRowsJs, partitionJs } from './hist-loops-js.ts';
-import { HistHelper, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, logLossKernelRows, logLossRows } from './hist-helper.ts';
+import { HistHelper, OP_EDGES, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, logLossKernelRows, logLossRows } from './hist-helper.ts';
 import { SPLIT_IO, bestSplit, findSplit, splitInputs, splitOutputs, subtractHistogram, type GrowNode } from './hist-split.ts';
 
 /** Smallest rows × features of a histogram worth splitting across two threads (below it, the wake-up costs more). */
@@ -24,12 +25,44 @@ export class HistPasses {
 
   constructor(
     private readonly m: HistMemory,
-    private readonly mapper: BinMapper,
     private readonly params: HistGrowerParams,
   ) {
     this.kernels = params.kernels === 'js' ? null : loadTreeKernels(m.memory);
     // Last: nothing after it can throw and leave the thread running.
     if (m.twoThreads && this.kernels) this.helper = HistHelper.start(sharedKernelModule()!, m.memory);
+  }
+
+  /**
+   * The helper's part in fitting the bin edges (binning.ts fitBinMapper), before the memory is
+   * loaded: the slot overlays the memory's first bytes (gradients, rows, bins: loaded after), the
+   * padded thresholds its histogram pool (takeHist comes after too). Undefined on one thread.
+   */
+  edgeSharing(): EdgeSharing | undefined {
+    const helper = this.helper;
+    if (!helper) return undefined;
+    const { m } = this;
+    const buf = m.memory.buffer;
+    const paddedAt = m.histAt(0);
+    const slotAt = 0;
+    let a: number[] = [];
+    const edgesHere = () => (slotEdges(buf, a[0], a[1], a[2], a[3], a[4], a[5], a[6], columnEdges, sortDoubles), 0);
+    return {
+      padded: new Float64Array(buf, paddedAt, m.cols * PADDED),
+      nBins: m.nb,
+      slot: (rows) =>
+        SLOT_HEADER + GATHER * rows * 8 > m.loadBytes
+          ? null
+          : { header: new Int32Array(buf, slotAt, SLOT_HEADER / 4), columns: Array.from({ length: GATHER }, (_, q) => new Float64Array(buf, slotAt + SLOT_HEADER + q * rows * 8, rows)) },
+      post: (j0, n, rows, maxBins) => {
+        a = [slotAt, rows, j0, n, paddedAt, m.nbAt, maxBins];
+        return helper.post(OP_EDGES, a, edgesHere);
+      },
+      wait: () => {
+        // The columns the helper has not claimed yet, here, rather than wait for it.
+        if (helper.takesBack) edgesHere();
+        helper.wait();
+      },
+    };
   }
 
   /** Byte offset of a side array where the helper thread can read it; -1 without a helper. */
@@ -187,7 +220,7 @@ export class HistPasses {
   partition(node: GrowNode): number {
     const { idx, scratch } = this.m;
     const bin = node.bin;
-    const missingBin = this.mapper.nBinsNonMissing[node.feature];
+    const missingBin = this.m.nb[node.feature];
     const mlBit = node.missingLeft ? 1 : 0;
     const col = node.feature * this.m.rows;
     let l: number;

@@ -187,8 +187,8 @@ describe('hist_gradient_boosting', () => {
     const bins = binMatrix(d.X, mapper, true);
     const params = { maxLeafNodes: 80, maxDepth: 12, minSamplesLeaf: 5, l2: 0.1, minHessianToSplit: 1e-3, learningRate: 0.3 };
     // 80 leaves: more live histograms than the pool starts with, so the memory grows mid-tree.
-    const fast = new HistGrower(bins, 3000, 7, mapper, params);
-    const slow = new HistGrower(bins, 3000, 7, mapper, { ...params, kernels: 'js' });
+    const fast = new HistGrower({ bins, mapper }, 3000, 7, params);
+    const slow = new HistGrower({ bins, mapper }, 3000, 7, { ...params, kernels: 'js' });
     const rng = new Rng(5);
     const g = new Float64Array(3000);
     const h = new Float64Array(3000);

@@ -189,7 +189,7 @@ describe('histogram kernels', () => {
     const mapper = fitBinMapper(X, 255, 0);
     const bins = binMatrix(X, mapper, true);
     const params = { maxLeafNodes: 31, maxDepth: 12, minSamplesLeaf: 5, l2: 0, minHessianToSplit: 1e-3, learningRate: 0.1, sideArrays: 3 };
-    const growers = [new HistGrower(bins, rows, cols, mapper, params), new HistGrower(bins, rows, cols, mapper, { ...params, kernels: 'js' })];
+    const growers = [new HistGrower({ bins, mapper }, rows, cols, params), new HistGrower({ bins, mapper }, rows, cols, { ...params, kernels: 'js' })];
     try {
       const trees = growers.map((g) => {
         const [raw, y, w] = [g.side(0), g.side(1), g.side(2)];
