@@ -8,10 +8,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowlineError, ROW_ID, type RunContext, type TableRef } from '../spec/index.ts';
-import { duckdbMemoryLimit, ident, literal, withConnection } from './engine.ts';
-import { appendColumns, joinedSelect, numericSelect, readStrings, vectorItems, writeJoined, type ColumnsRead, type WriteColumnsOptions } from './columns.ts';
+import { ident, literal, withConnection } from './engine.ts';
+import { appendColumns, numericSelect, readStrings, vectorItems, writeJoined, type ColumnsRead, type WriteColumnsOptions } from './columns.ts';
 import { canShare, sharedFloat64, sharedInt32 } from './shared-arrays.ts';
-import { columnSchemas, copyToParquet, fileSchema, relation, tempName, type ColumnData } from './table-files.ts';
+import { columnSchemas, copyToParquet, tempName, type ColumnData } from './table-files.ts';
 
 export interface StreamColumnsOptions {
   /** Rows per chunk handed to `onChunk` (the last one may be shorter). */
@@ -104,41 +104,42 @@ export async function streamColumns(fromSql: string, names: string[], opts: Stre
   }, opts.signal);
 }
 
+/** Rows of base tables writeColumnsStreamed has written since the process started (tests: each row once). */
+export const columnStreamStats = { baseRowsWritten: 0 };
+
 /**
  * A new table = `base` plus the columns `produce` appends chunk by chunk in base's FILE order (the
  * order `relation(base)` scans it): what `writeColumns` writes, without holding a whole column.
  * The first chunk names the columns and types them (Float64Array → DOUBLE, text → VARCHAR); every
  * later chunk has the same. Appending fewer or more rows than base has is an INTERNAL error.
  *
- * Each chunk goes to a Parquet part of its own beside the output (removed at the end). When the new
- * columns fit in a quarter of DuckDB's cap, the output is base POSITIONAL JOIN the parts, written
- * once (the join holds its side of new columns in memory). Past that, each part is base's rows
- * for the chunk joined to it, and the output is the parts end to end: every row written twice
- * (about twice the time: 20.5 s against 10.4 s on 1M rows), but DuckDB holds one chunk. Under a
- * 1 GB cap, the single join at 16M rows peaked 190 MB above the run at 1M rows.
+ * Each chunk goes to a Parquet part of its own beside the output (removed at the end), and the
+ * output is base POSITIONAL JOIN the parts, written once whatever the size: both sides are bare
+ * Parquet scans, which DuckDB plans as a positional scan (POSITIONAL_SCAN) reading the two in
+ * step, a chunk of each at a time, not as a join that first holds its right side. (Joining each
+ * chunk to its rows and copying the parts into one file, which tables past a quarter of the cap
+ * used to do, wrote every row twice: Predict on 16M rows under a 1 GB cap took 193 s, 122 s of
+ * CPU and 813 MB at its peak that way, against 118 s, 78 s and 567 MB for this one join.) A test
+ * pins the plan.
  */
 export async function writeColumnsStreamed(
   ctx: RunContext,
   base: TableRef,
   produce: (append: (values: Record<string, ColumnData>) => Promise<void>) => Promise<void>,
-  opts: WriteColumnsOptions & { /** Join each chunk to its rows whatever the size (tests). */ joinEachChunk?: boolean } = {},
+  opts: WriteColumnsOptions = {},
 ): Promise<TableRef> {
   const path = join(ctx.outDir, `${opts.port ?? 'table'}.parquet`);
   const fail = (message: string) => new FlowlineError({ code: 'INTERNAL', nodeId: ctx.nodeId, message: `writeColumnsStreamed: ${message}` });
   const parts: string[] = [];
   return withConnection(async (con) => {
-    const baseCols = (await columnSchemas(con, `SELECT * FROM ${relation(base)}`)).filter((c) => c.name !== ROW_ID);
     let names: string[] | null = null;
     let appended = 0;
-    let whole = true;
     const internal = () => names!.map((_, j) => `c${j}`);
     try {
       await produce(async (values) => {
         if (!names) {
           names = Object.keys(values);
           if (!names.length) throw fail('a chunk has no columns.');
-          // Doubles, or text about as wide: what the single join would hold.
-          whole = !opts.joinEachChunk && base.rowCount * names.length * 8 <= duckdbMemoryLimit() / 4;
         }
         const m = values[names[0]]?.length ?? 0;
         if (Object.keys(values).length !== names.length || names.some((n) => values[n]?.length !== m)) throw fail(`a chunk's columns differ from the first chunk's (${names.join(', ')}) or in length.`);
@@ -147,19 +148,22 @@ export async function writeColumnsStreamed(
         await appendColumns(con, stage, names.map((n, j) => ({ name: internal()[j], data: values[n] })));
         const part = `${path}.${String(parts.length).padStart(6, '0')}.${stage}.part.parquet`;
         parts.push(part);
-        if (whole) await copyToParquet(con, `SELECT * FROM ${stage}`, part, { columns: names.length });
-        else await copyToParquet(con, joinedSelect(baseCols, relation(base, { from: appended, to: appended + m }), stage, names, internal(), opts.drop), part, { columns: baseCols.length + names.length + 1 });
+        await copyToParquet(con, `SELECT * FROM ${stage}`, part, { columns: names.length });
         await con.run(`DROP TABLE ${stage}`);
         appended += m;
       });
       if (appended !== base.rowCount) throw fail(`${appended} rows appended but the table has ${base.rowCount}.`);
       if (!names || !parts.length) return await writeJoined(con, base, '', [], [], path, opts);
-      const all = `read_parquet([${parts.map(literal).join(', ')}])`;
-      if (whole) return await writeJoined(con, base, all, names, internal(), path, opts);
-      const rowCount = await copyToParquet(con, `SELECT * FROM ${all}`, path, { columns: baseCols.length + (names as string[]).length + 1 });
-      return { kind: 'table', path, columns: await fileSchema(path, con), rowCount, recipe: opts.recipe ?? base.recipe };
+      const out = await writeJoined(con, base, partsRelation(parts), names, internal(), path, opts);
+      columnStreamStats.baseRowsWritten += out.rowCount;
+      return out;
     } finally {
       for (const part of parts) rmSync(part, { force: true });
     }
   }, ctx.signal);
+}
+
+/** The appended columns' parts as one FROM-able scan, in order (a bare scan: see writeColumnsStreamed). */
+export function partsRelation(parts: string[]): string {
+  return `read_parquet([${parts.map(literal).join(', ')}])`;
 }

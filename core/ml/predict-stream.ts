@@ -38,10 +38,11 @@ const MIN_CHUNK_ROWS = 8_192;
 
 /**
  * Rows scored at once under DuckDB's cap: PREDICT_CHUNK_ROWS, fewer under a cap below 64 MB. While
- * chunk k's predictions are joined to its rows, chunk k + 1's rows are being read, and both hold
- * DuckDB memory in proportion to the chunk (its predictions, the join's copy of them, the ROW_ID
- * set of a recipe's raw read): about 10 MB for 131,072 rows, which ran out of a 16 MB cap in 3 of
- * 32 runs sharing two cores. A 512th of the cap per row keeps that near a quarter of it.
+ * chunk k's predictions are written to their part, chunk k + 1's rows are being read, and both hold
+ * DuckDB memory in proportion to the chunk (its predictions, the ROW_ID set of a recipe's raw
+ * read). When each chunk was also joined to its rows (before writeColumnsStreamed's one join),
+ * that was about 10 MB for 131,072 rows, which ran out of a 16 MB cap in 3 of 32 runs sharing two
+ * cores. A 512th of the cap per row keeps that near a quarter of it.
  */
 export function predictChunkRows(limit = duckdbMemoryLimit()): number {
   let rows = MIN_CHUNK_ROWS;
@@ -57,8 +58,6 @@ export interface PredictToTableOptions {
   probabilities?: boolean;
   /** Rows per chunk (tests set it small to cross chunk boundaries on small tables). */
   chunkRows?: number;
-  /** Write each chunk joined to its rows, as a table too big for one join is (tests; see writeColumnsStreamed). */
-  joinEachChunk?: boolean;
 }
 
 /** `table` with Predict's columns added (prediction, proba_<class>), scored chunk by chunk. */
@@ -75,7 +74,7 @@ export async function predictToTable(ctx: RunContext, model: ModelValue, table: 
       await append(predictionColumnsInOrder(model, prediction, undefined, options));
     });
     ctx.progress(0.95, 'writing predictions');
-  }, { joinEachChunk: opts.joinEachChunk });
+  });
 }
 
 /**
