@@ -45,14 +45,20 @@ process.on('exit', () => {
 });
 
 function log(entry: Record<string, unknown>): void {
-  // the same text as JSON.stringify({ time, pid, ...entry }), without copying entry into a new object
   const fields = JSON.stringify(entry);
+  logFields(fields.slice(1, -1));
+}
+
+const PID = process.pid;
+
+/** One line from an entry's fields as JSON text without the braces: the same text as JSON.stringify({ time, pid, ...entry }). */
+function logFields(fields: string): void {
   const now = Date.now();
   if (now !== logTimeMs) {
     logTimeMs = now;
     logTime = new Date(now).toISOString();
   }
-  logLines += `{"time":"${logTime}","pid":${process.pid}${fields.length > 2 ? ',' : ''}${fields.slice(1)}\n`;
+  logLines += `{"time":"${logTime}","pid":${PID}${fields ? ',' : ''}${fields}}\n`;
   if (logLines.length >= 64 * 1024) flushLog();
   else if (!logFlushing) {
     logFlushing = true;
@@ -119,6 +125,7 @@ async function serve(manifest: Manifest, settings: Settings, openapi: string | u
     openapi,
     writeRequestLog,
     log,
+    logFields,
     collectMetrics: () =>
       viaPrimary
         ? new Promise<string>((done) => {

@@ -1,9 +1,7 @@
 /**
- * Micro-batching's two halves (model.ts decides when): several requests' columns joined into one
- * Batch in the model's input order, and one run's answer cut back into each request's rows.
+ * Micro-batching's answers (model.ts decides when, and feeds one run from several requests'
+ * batches): one run's outputs read as a Scored, and cut back into each request's rows.
  */
-import type { Batch } from './decode.ts';
-import type { InputColumn } from './manifest.ts';
 import type { OutputData, Scored } from './model.ts';
 
 /** Which ONNX output holds the per-row prediction, by the export's naming. */
@@ -18,25 +16,6 @@ export function scoredOf(rows: number, outputs: OutputData[]): Scored {
   const predictions = Array.from(primary.data as ArrayLike<string | number>);
   const proba = outputs.find((o) => o.name === 'probabilities');
   return { rows, outputs, predictions, probabilities: proba?.data as ArrayLike<number> | undefined };
-}
-
-/** The batches' rows one after another, a column per model input (found by name in each batch). */
-export function concatBatches(batches: Batch[], inputs: InputColumn[]): Batch {
-  let rows = 0;
-  for (const b of batches) rows += b.rows;
-  const columns = inputs.map((input, i) => {
-    const text = input.onnxType !== 'double';
-    const out: Float64Array | string[] = text ? new Array<string>(rows) : new Float64Array(rows);
-    let at = 0;
-    for (const b of batches) {
-      const column = b.names[i] === input.name ? b.columns[i] : b.columns[b.names.indexOf(input.name)];
-      if (out instanceof Float64Array) out.set(column as Float64Array, at);
-      else for (let r = 0; r < b.rows; r++) out[at + r] = (column as string[])[r];
-      at += b.rows;
-    }
-    return out;
-  });
-  return { rows, names: inputs.map((c) => c.name), columns };
 }
 
 /** Rows [start, start + rows) of a run over `total` rows; every output must have a row per input row. */

@@ -13,7 +13,7 @@
 import * as ort from 'onnxruntime-node';
 import { Decoder, type Batch, type DecodePolicy } from './decode.ts';
 import type { ServedModel } from './manifest.ts';
-import { concatBatches, scoredOf, sliceScored } from './micro-batch.ts';
+import { scoredOf, sliceScored } from './micro-batch.ts';
 import { graphOps, whyNotBatchable } from './row-independent.ts';
 import { stackInputs } from './stacked-inputs.ts';
 
@@ -104,11 +104,11 @@ export class LoadedModel {
    */
   async warmUp(): Promise<void> {
     const batch = this.decoder.fromRecords([this.spec.warmup], 'the warm-up row');
-    const one = await this.run(batch);
+    const one = await this.run([batch]);
     if (this.notBatched) return;
     let two: Scored;
     try {
-      two = await this.run(concatBatches([batch, batch], this.spec.inputs));
+      two = await this.run([batch, batch]);
     } catch (e) {
       // e.g. a graph that reshapes to a fixed batch of one: it serves, one request per run
       this.notBatched = `it cannot score two rows in one run (${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)})`;
@@ -120,7 +120,7 @@ export class LoadedModel {
 
   /** Score a request's rows: alone, or in one run with others waiting (see the file comment). */
   score(batch: Batch): Promise<Scored> {
-    if (this.notBatched || batch.rows >= this.batchRows) return this.run(batch);
+    if (this.notBatched || batch.rows >= this.batchRows) return this.run([batch]);
     return new Promise<Scored>((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
       if (!this.busy) {
@@ -150,7 +150,7 @@ export class LoadedModel {
   private async runGroup(group: Waiting[], rows: number): Promise<PromiseSettledResult<Scored>[]> {
     if (group.length > 1) {
       try {
-        const together = await this.run(concatBatches(group.map((w) => w.batch), this.spec.inputs));
+        const together = await this.run(group.map((w) => w.batch));
         let start = 0;
         return group.map((w) => {
           const part = sliceScored(together, start, w.batch.rows, rows);
@@ -161,37 +161,48 @@ export class LoadedModel {
         // fall through: one run per request, each with its own outcome
       }
     }
-    return Promise.allSettled(group.map((w) => this.run(w.batch)));
+    return Promise.allSettled(group.map((w) => this.run([w.batch])));
   }
 
-  /** One onnxruntime run of a batch. */
-  private async run(batch: Batch): Promise<Scored> {
+  /** One onnxruntime run of the batches' rows, one batch after another (several: a micro-batch). */
+  private async run(batches: Batch[]): Promise<Scored> {
     const feeds: Record<string, ort.Tensor> = {};
-    const rows = batch.rows;
+    let rows = 0;
+    for (const b of batches) rows += b.rows;
     for (const feed of this.feeds) {
       const k = feed.columns.length;
-      if (k === 1) {
-        const column = this.column(batch, feed.columns[0]);
+      if (k === 1 && batches.length === 1) {
+        const column = this.column(batches[0], feed.columns[0]);
         feeds[feed.name] = column instanceof Float64Array ? new ort.Tensor('float64', column, [rows, 1]) : new ort.Tensor('string', column, [rows, 1]);
         continue;
       }
-      // row by row: row r's columns side by side, as the Concat it replaces lays them out
+      if (k === 1 && this.spec.inputs[feed.columns[0]].onnxType !== 'double') {
+        const text: string[] = [];
+        for (const b of batches) for (const v of this.column(b, feed.columns[0]) as string[]) text.push(v);
+        feeds[feed.name] = new ort.Tensor('string', text, [rows, 1]);
+        continue;
+      }
+      // row by row: row r's columns side by side, as the Concat the stacked input replaces lays them out
       const matrix = new Float64Array(rows * k);
-      for (let j = 0; j < k; j++) {
-        const column = this.column(batch, feed.columns[j]) as Float64Array;
-        for (let r = 0; r < rows; r++) matrix[r * k + j] = column[r];
+      let first = 0;
+      for (const b of batches) {
+        for (let j = 0; j < k; j++) {
+          const column = this.column(b, feed.columns[j]) as Float64Array;
+          for (let r = 0; r < b.rows; r++) matrix[(first + r) * k + j] = column[r];
+        }
+        first += b.rows;
       }
       feeds[feed.name] = new ort.Tensor('float64', matrix, [rows, k]);
     }
     const results = await this.session.run(feeds);
     this.runs++;
-    this.onRun?.(batch.rows);
+    this.onRun?.(rows);
     const outputs: OutputData[] = [];
     for (const name of this.session.outputNames) {
       const t = results[name];
       outputs.push({ name, datatype: datatypeOf(t.type), shape: t.dims.map(Number), data: plainData(t) });
     }
-    return scoredOf(batch.rows, outputs);
+    return scoredOf(rows, outputs);
   }
 
   /** The batch's column for manifest input `i`, by name: a challenger may read fewer columns than the champion that decoded the request. */

@@ -127,7 +127,13 @@ describe('the bundle server, started with plain node from the bundle folder', ()
     expect(line).toMatchObject({ level: 'info', method: 'POST', status: 200, model_name: 'tiny' });
     expect(typeof line!.duration_ms).toBe('number');
     // every line starts with its time and the process, then the entry's own fields in order
-    expect(Object.keys(line!).slice(0, 5)).toEqual(['time', 'pid', 'level', 'event', 'request_id']);
+    expect(Object.keys(line!)).toEqual(['time', 'pid', 'level', 'event', 'request_id', 'method', 'path', 'route', 'status', 'duration_ms', 'rows', 'model_name', 'model_version', 'remote']);
+    // a caller's request id travels into the line as JSON text, quotes and all
+    const id = 'say "hi" \\ ünïcode\ttab';
+    expect((await post(`${server.url}/predict`, tinyRows(1)[0], { 'x-request-id': id })).status).toBe(200);
+    // the line leaves at the end of the server's event-loop turn: wait for it to arrive
+    for (let i = 0; i < 200 && !server.logs.some((l) => l.request_id === id); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.logs.find((l) => l.request_id === id)).toMatchObject({ event: 'request', path: '/predict', route: '/predict', status: 200, rows: 1, remote: '127.0.0.1' });
     expect(new Date(line!.time as string).toISOString()).toBe(line!.time);
     expect(line!.pid).toBe(server.proc.pid);
     expect(server.logs.every((l) => !('unparsed' in l))).toBe(true);
