@@ -109,9 +109,15 @@ export class App {
       ctx.route = r.route;
       ctx.params = m.slice(1);
       allowed = [];
-      Promise.resolve()
-        .then(() => r.handler(req, res, ctx))
-        .catch((e) => this.fail(req, res, ctx, e));
+      // called now, not in a microtask: a thrown error and a rejected promise end alike in fail()
+      let done: Promise<void> | void;
+      try {
+        done = r.handler(req, res, ctx);
+      } catch (e) {
+        this.fail(req, res, ctx, e);
+        return;
+      }
+      if (done) done.catch((e: unknown) => this.fail(req, res, ctx, e));
       return;
     }
     req.resume();
