@@ -10,6 +10,7 @@ import type { Batch } from './decode.ts';
 import { RequestError } from './errors.ts';
 import type { Manifest } from './manifest.ts';
 import type { Registry } from './metrics.ts';
+import { MetricLabels } from './metric-labels.ts';
 import type { LoadedModel, Scored } from './model.ts';
 import { invocationsResponse, predictResponse, readInvocations, readPredict, readV2, v2Metadata, v2Response } from './protocols.ts';
 import type { RequestLogEntry } from './request-log.ts';
@@ -54,6 +55,7 @@ export class App {
   private requestCount = 0;
   private readonly routes: { method: string; pattern: RegExp; route: string; handler: Handler }[];
   private readonly idPrefix = `${process.pid.toString(36)}-`;
+  private readonly metricLabels = new MetricLabels();
 
   constructor(private readonly o: AppOptions) {
     const v2 = '/v2/models/([^/]+)(?:/versions/([^/]+))?';
@@ -79,7 +81,7 @@ export class App {
     const s = this.o.settings;
     this.router = new Router(s.routingMode, s.challengerPercent, models[0], models[1]);
     for (const m of models) {
-      const labels = this.labels(m);
+      const labels = this.metricLabels.model(m);
       m.onRun = () => this.o.metrics.inc('flowline_model_runs_total', labels);
       this.o.metrics.set('flowline_model_ready', labels, 1);
     }
@@ -192,7 +194,7 @@ export class App {
   }
 
   private async run(model: LoadedModel, batch: Batch, mode: 'answered' | 'shadow', ctx: RequestContext): Promise<Scored> {
-    const labels = this.modeLabels(model, mode);
+    const labels = this.metricLabels.mode(model, mode);
     const t0 = process.hrtime.bigint();
     let scored: Scored;
     try {
@@ -206,9 +208,13 @@ export class App {
     m.inc('flowline_model_requests_total', labels);
     m.inc('flowline_model_rows_total', labels, batch.rows);
     if (model.spec.classes || model.spec.task === 'clustering') {
-      const counts = new Map<string | number, number>();
-      for (const p of scored.predictions) counts.set(p, (counts.get(p) ?? 0) + 1);
-      for (const [label, n] of counts) m.inc('flowline_model_predictions_total', [...labels, String(label)], n);
+      const predictions = scored.predictions;
+      if (predictions.length === 1) m.inc('flowline_model_predictions_total', this.metricLabels.modeClass(model, mode, predictions[0]));
+      else {
+        const counts = new Map<string | number, number>();
+        for (const p of predictions) counts.set(p, (counts.get(p) ?? 0) + 1);
+        for (const [label, n] of counts) m.inc('flowline_model_predictions_total', this.metricLabels.modeClass(model, mode, label), n);
+      }
     } else {
       for (const p of scored.predictions) m.observe('flowline_model_prediction_value', labels, Number(p));
     }
@@ -352,24 +358,13 @@ export class App {
     res.end(text);
   }
 
-  private labels(m: LoadedModel): string[] {
-    return [m.spec.name, m.spec.version, m.spec.role];
-  }
-
-  private readonly labelsByMode = new Map<LoadedModel, Record<'answered' | 'shadow', string[]>>();
-  /** A model's metric labels plus the mode, made once per model (every scoring uses them). */
-  private modeLabels(m: LoadedModel, mode: 'answered' | 'shadow'): string[] {
-    let both = this.labelsByMode.get(m);
-    if (!both) this.labelsByMode.set(m, (both = { answered: [...this.labels(m), 'answered'], shadow: [...this.labels(m), 'shadow'] }));
-    return both[mode];
-  }
-
   private finished(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
     this.inFlight--;
     const seconds = Number(process.hrtime.bigint() - ctx.started) / 1e9;
     const status = res.writableFinished ? res.statusCode : 499;
-    this.o.metrics.inc('flowline_http_requests_total', [ctx.route, String(status)]);
-    this.o.metrics.observe('flowline_http_request_duration_seconds', [ctx.route], seconds);
+    const labels = this.metricLabels.http(ctx.route, status);
+    this.o.metrics.inc('flowline_http_requests_total', labels.routeStatus);
+    this.o.metrics.observe('flowline_http_request_duration_seconds', labels.route, seconds);
     if (this.o.settings.accessLog) {
       // the text JSON.stringify gives the entry {level, event, request_id, method, path, route,
       // status, duration_ms, rows?, model_name?, model_version?, remote?}, written directly:

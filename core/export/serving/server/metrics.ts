@@ -27,24 +27,37 @@ export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 
 export class Registry {
   private readonly families = new Map<string, Family>();
+  /**
+   * Series keys of frozen label arrays, by the array itself: the serving path passes the same
+   * frozen arrays on every request (metric-labels.ts), so each is joined once. Other arrays are
+   * joined each time (remembering throwaway arrays would cost more than joining them).
+   */
+  private readonly keys = new WeakMap<readonly string[], string>();
+
+  private key(labels: readonly string[]): string {
+    if (!Object.isFrozen(labels)) return labels.join(SEP);
+    let key = this.keys.get(labels);
+    if (key === undefined) this.keys.set(labels, (key = labels.join(SEP)));
+    return key;
+  }
 
   define(name: string, kind: Kind, help: string, labels: string[], buckets?: number[]): void {
     this.families.set(name, { name, kind, help, labels, buckets, series: new Map() });
   }
 
-  inc(name: string, labels: string[], by = 1): void {
+  inc(name: string, labels: readonly string[], by = 1): void {
     const f = this.families.get(name)!;
-    const key = labels.join(SEP);
+    const key = this.key(labels);
     f.series.set(key, ((f.series.get(key) as number | undefined) ?? 0) + by);
   }
 
-  set(name: string, labels: string[], value: number): void {
+  set(name: string, labels: readonly string[], value: number): void {
     this.families.get(name)!.series.set(labels.join(SEP), value);
   }
 
-  observe(name: string, labels: string[], value: number): void {
+  observe(name: string, labels: readonly string[], value: number): void {
     const f = this.families.get(name)!;
-    const key = labels.join(SEP);
+    const key = this.key(labels);
     const buckets = f.buckets!;
     let h = f.series.get(key) as number[] | undefined;
     if (!h) f.series.set(key, (h = new Array<number>(buckets.length + 2).fill(0)));
