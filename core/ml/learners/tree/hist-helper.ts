@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
 import type { KernelMemory, TreeKernels } from './tree-kernels.ts';
-import { bestSplit } from './hist-split.ts';
 import { columnEdges, slotEdges } from './binning.ts';
 import { sortDoubles } from './sort-doubles.ts';
 
@@ -58,7 +57,7 @@ export const OP_LOG_LOSS = 3;
 /** The partition kernel, its 8 arguments; `wait` returns its result. */
 export const OP_PARTITION = 4;
 /**
- * A node's best split (hist-split.ts bestSplit), args: byte offsets of its histogram, of a
+ * A node's best split (the bestSplit kernel, split-kernel.ts), args: byte offsets of its histogram, of a
  * histogram to subtract from it first (or -1), of nBinsNonMissing (i32 × cols) and hasMissing
  * (u8 × cols), then cols, then the byte offset of its SPLIT_IO doubles.
  */
@@ -132,7 +131,6 @@ const { module, memory, control } = workerData;
 const c = new Int32Array(control);
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const logLossRows = ${logLossRows.toString()};
-const bestSplit = ${bestSplit.toString()};
 const sortDoubles = ${sortDoubles.toString()};
 const columnEdges = ${columnEdges.toString()};
 const slotEdges = ${slotEdges.toString()};
@@ -145,11 +143,9 @@ function logLoss(buf, rawAt, yAt, wAt, ghAt, start, stop) {
   const view = (at, n) => new Float64Array(buf, at, n);
   logLossRows(view(rawAt, stop), view(yAt, stop), view(wAt, stop), new Float32Array(buf, ghAt, 2 * stop), rest, stop);
 }
-function split(buf, histAt, subAt, nbAt, hmAt, cols, ioAt) {
-  const hist = new Float64Array(buf, histAt, cols * 768);
-  const nb = new Int32Array(buf, nbAt, cols);
+function split(histAt, subAt, nbAt, hmAt, cols, ioAt) {
   if (subAt >= 0) k.subtract(histAt, subAt, nbAt, cols);
-  bestSplit(hist, nb, new Uint8Array(buf, hmAt, cols), cols, new Float64Array(buf, ioAt, 16), 0);
+  k.bestSplit(histAt, nbAt, hmAt, cols, ioAt);
 }
 // Bin edges come first, a few large commands, each this thread's first run of that code: cold,
 // a column of 100k values took 35–150 ms against ~5 warm (measured under load). So run it on
@@ -196,7 +192,7 @@ for (;;) {
     if (op === ${OP_HIST_ROWS}) k.histRows(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7]);
     else if (op === ${OP_HIST_ALL}) k.histAll(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
     else if (op === ${OP_PARTITION}) c[${RESULT}] = k.partition(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7]);
-    else if (op === ${OP_SPLIT}) split(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
+    else if (op === ${OP_SPLIT}) split(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
     else if (op === ${OP_LEAVES}) k.addLeaves(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);
     else if (op === ${OP_EDGES}) slotEdges(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], columnEdges, sortDoubles);
     else logLoss(memory.buffer, c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5]);

@@ -5,7 +5,7 @@ import type { HistMemory } from './hist-memory.ts';
 import { FEATURE_BYTES, loadTreeKernels, sharedKernelModule, type TreeKernels } from './tree-kernels.ts';
 import { histAllJs, histRowsJs, partitionJs } from './hist-loops-js.ts';
 import { HistHelper, OP_EDGES, OP_HIST_ALL, OP_HIST_ROWS, OP_LEAVES, OP_LOG_LOSS, OP_PARTITION, OP_SPLIT, logLossKernelRows, logLossRows } from './hist-helper.ts';
-import { SPLIT_IO, bestSplit, findSplit, splitInputs, splitOutputs, subtractHistogram, type GrowNode } from './hist-split.ts';
+import { SPLIT_IO, findSplit, splitInputs, splitOutputs, subtractHistogram, type GrowNode } from './hist-split.ts';
 
 /** Smallest rows × features of a histogram worth splitting across two threads (below it, the wake-up costs more). */
 const MIN_SPLIT_WORK = 32_768;
@@ -164,7 +164,11 @@ export class HistPasses {
 
   /** The node's best split found on this thread (io slot 0). */
   findSplit(node: GrowNode): void {
-    findSplit(node, this.m.pool[node.hist], this.m.cols, this.m.nb, this.m.hm, this.params, this.m.io, 0);
+    if (this.kernels) {
+      splitInputs(node, this.params, this.m.io, 0);
+      this.kernels.bestSplit(this.m.histAt(node.hist), this.m.nbAt, this.m.hmAt, this.m.cols, this.m.ioAt);
+      splitOutputs(node, this.m.io, 0);
+    } else findSplit(node, this.m.pool[node.hist], this.m.cols, this.m.nb, this.m.hm, this.params, this.m.io, 0);
   }
 
   /**
@@ -185,11 +189,8 @@ export class HistPasses {
       splitInputs(large, this.params, io, SPLIT_IO);
       const at = (h: number) => this.m.histAt(h);
       const a = [at(large.hist), at(small.hist), this.m.nbAt, this.m.hmAt, this.m.cols, this.m.ioAt + SPLIT_IO * 8];
-      const runHere = () => {
-        this.subtract(large.hist, small.hist);
-        bestSplit(this.m.pool[large.hist], this.m.nb, this.m.hm, this.m.cols, io, SPLIT_IO);
-        return 0;
-      };
+      const k = this.kernels!;
+      const runHere = () => (k.subtract(a[0], a[1], a[2], a[4]), k.bestSplit(a[0], a[2], a[3], a[4], a[5]), 0);
       if (this.helper.post(OP_SPLIT, a, runHere)) {
         try {
           this.findSplit(small);

@@ -81,8 +81,8 @@ export function splitOutputs(node: GrowNode, io: Float64Array, o: number): void 
  * holding the missing values. The gain is sklearn's expression, operation for operation
  * (G·v − G_L·v_L − G_R·v_R with v = nodeValue), and the first of equal gains wins, as in its
  * scan: near-tied splits then go the same way as scikit-learn's.
- * Self-contained (no outer names, nodeValue written out): the grower's helper thread runs this
- * same function, its source text (hist-helper.ts), so both threads find the same splits.
+ * The grower's JavaScript path (kernels 'js'); with the kernels, on either thread, the
+ * bestSplit kernel (split-kernel.ts) runs the same scan and finds the same split.
  */
 export function bestSplit(hist: Float64Array, nb: Int32Array, hasMissing: Uint8Array, cols: number, io: Float64Array, o: number): void {
   const n = io[o];

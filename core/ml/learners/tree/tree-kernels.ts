@@ -29,6 +29,7 @@ import {
 } from '../wasm/encoder.ts';
 import { addLeavesBody, histAllBody, histRowsBody, partitionBody, subtractBody, sumPairsBody } from './hist-kernel-bodies.ts';
 import { expNegAbsBody, logLossBody } from './log-loss-kernel.ts';
+import { bestSplitBody } from './split-kernel.ts';
 
 export { PAGE_BYTES, type KernelMemory };
 
@@ -72,6 +73,11 @@ export interface TreeKernels {
    * i32 idx); leaf k spans positions [leaf[3k], leaf[3k + 1]) with value leaf[3k + 2] (f64 triples).
    */
   addLeaves(raw: number, idx: number, leaf: number, nLeaves: number, from: number, to: number): void;
+  /**
+   * hist-split.ts's bestSplit of the histogram at `hist` (nb: i32, hasMissing: u8 per feature),
+   * its inputs and outputs in the SPLIT_IO doubles at `io` (split-kernel.ts): the same split.
+   */
+  bestSplit(hist: number, nb: number, hasMissing: number, cols: number, io: number): void;
   /**
    * Walks rows 0..n-1 of a row-major block (rowBytes apart; n a multiple of WALK_LANES) through a
    * tree, at most `depth` steps each (leaves step onto themselves), and adds weight × the leaf's
@@ -199,20 +205,21 @@ function moduleBytes(fixedRowBytes: number, shared = false): Uint8Array {
           [0x60, ...vec(Array(6).fill([I32])), ...vec([[I32]])], // logLoss
           [0x60, ...vec(Array(2).fill([I32])), ...vec([])], // expNegAbs
           [0x60, ...vec(Array(6).fill([I32])), ...vec([])], // addLeaves
+          [0x60, ...vec(Array(5).fill([I32])), ...vec([])], // bestSplit
         ]),
   ]);
   const limits = shared ? [0x03, ...uleb(1), ...uleb(MAX_WASM_PAGES)] : [0x00, ...uleb(1)];
   const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
-  const funcs = vec(walkOnly ? [[0], [0], [0], [0]] : [[0], [0], [0], [0], [1], [2], [3], [4], [5], [6], [7], [8]]);
+  const funcs = vec(walkOnly ? [[0], [0], [0], [0]] : [[0], [0], [0], [0], [1], [2], [3], [4], [5], [6], [7], [8], [9]]);
   const exports = vec([
     [...name('walk'), 0x00, 0],
     [...name('walkNoNaN'), 0x00, 1],
     [...name('walk1'), 0x00, 2],
     [...name('walk1NoNaN'), 0x00, 3],
-    ...(walkOnly ? [] : [[...name('histRows'), 0x00, 4], [...name('histAll'), 0x00, 5], [...name('partition'), 0x00, 6], [...name('subtract'), 0x00, 7], [...name('sumPairs'), 0x00, 8], [...name('logLoss'), 0x00, 9], [...name('expNegAbs'), 0x00, 10], [...name('addLeaves'), 0x00, 11]]),
+    ...(walkOnly ? [] : [[...name('histRows'), 0x00, 4], [...name('histAll'), 0x00, 5], [...name('partition'), 0x00, 6], [...name('subtract'), 0x00, 7], [...name('sumPairs'), 0x00, 8], [...name('logLoss'), 0x00, 9], [...name('expNegAbs'), 0x00, 10], [...name('addLeaves'), 0x00, 11], [...name('bestSplit'), 0x00, 12]]),
   ]);
   const walks = [false, true].flatMap((one) => [walkBody(true, one, fixedRowBytes), walkBody(false, one, fixedRowBytes)]);
-  const bodies = walkOnly ? walks : [...walks, histRowsBody(), histAllBody(), partitionBody(), subtractBody(), sumPairsBody(), logLossBody(), expNegAbsBody(), addLeavesBody()];
+  const bodies = walkOnly ? walks : [...walks, histRowsBody(), histAllBody(), partitionBody(), subtractBody(), sumPairsBody(), logLossBody(), expNegAbsBody(), addLeavesBody(), bestSplitBody()];
   const code = vec(bodies.map((b) => [...uleb(b.length), ...b]));
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
