@@ -107,11 +107,23 @@ export function fitBinMapper(X: Matrix, maxBins = 255, seed = 0, subsample = 200
  * the number of non-missing bins. Self-contained (no outer names; the sort is an argument): the
  * grower's helper thread runs this same function, its source text (hist-helper.ts).
  */
-export function columnEdges(s: Float64Array, scratch: Float64Array, maxBins: number, padded: Float64Array, at: number, sort: (a: Float64Array, scratch: Float64Array) => void): number {
+export function columnEdges(s: Float64Array, scratch: Float64Array, maxBins: number, padded: Float64Array, at: number, sort: (a: Float64Array, scratch: Float64Array, firstPass?: number) => void): number {
   const k = s.length;
-  sort(s, scratch);
-  let nDistinct = 0;
-  for (let i = 0; i < k; i++) if (i === 0 || s[i] !== s[i - 1]) nDistinct++;
+  // First ordered by the values' high 32 bits only (half the radix passes). More distinct high
+  // words than maxBins + 1 (−0 and +0 differ in them, the only equal values that do) means more
+  // distinct values than bins: the thresholds are quantiles, and only the runs of equal high
+  // words that hold a quantile's positions need their full order. Otherwise, the full sort.
+  sort(s, scratch, 3);
+  const hi = new Uint32Array(s.buffer, s.byteOffset, 2 * k);
+  let words = 0;
+  for (let i = 1; i < 2 * k && words <= maxBins + 1; i += 2) if (i === 1 || hi[i] !== hi[i - 2]) words++;
+  const quantiles = words > maxBins + 1;
+  if (!quantiles) sort(s, scratch);
+  let nDistinct = maxBins + 1;
+  if (!quantiles) {
+    nDistinct = 0;
+    for (let i = 0; i < k; i++) if (i === 0 || s[i] !== s[i - 1]) nDistinct++;
+  }
   let n: number;
   if (nDistinct <= maxBins) {
     n = Math.max(0, nDistinct - 1);
@@ -120,8 +132,19 @@ export function columnEdges(s: Float64Array, scratch: Float64Array, maxBins: num
     // np.percentile(col, linspace(0,100,maxBins+1)[1:-1], method='midpoint') on the sorted column.
     // Duplicate quantiles make empty bins; harmless for splitting (they are never chosen).
     n = maxBins - 1;
+    let sortedTo = 0;
     for (let b = 1; b < maxBins; b++) {
       const pos = ((b * 100) / maxBins / 100) * (k - 1);
+      // The runs of equal high words holding positions floor(pos) and ceil(pos), sorted fully.
+      for (let p = Math.floor(pos); p <= Math.ceil(pos); p++) {
+        if (p < sortedTo) continue;
+        let lo = p;
+        while (lo > 0 && hi[2 * lo - 1] === hi[2 * p + 1]) lo--;
+        let end = p + 1;
+        while (end < k && hi[2 * end + 1] === hi[2 * p + 1]) end++;
+        if (end - lo > 1) sort(s.subarray(lo, end), scratch);
+        sortedTo = end;
+      }
       padded[at + b - 1] = (s[Math.floor(pos)] + s[Math.ceil(pos)]) * 0.5;
     }
   }
@@ -152,7 +175,7 @@ export function slotEdges(
   nBinsAt: number,
   maxBins: number,
   edges: typeof columnEdges,
-  sort: (a: Float64Array, scratch: Float64Array) => void,
+  sort: (a: Float64Array, scratch: Float64Array, firstPass?: number) => void,
 ): void {
   const header = new Int32Array(buf, slotAt, 8);
   const nBins = new Int32Array(buf, nBinsAt, j0 + n);

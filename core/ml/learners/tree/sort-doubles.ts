@@ -3,9 +3,12 @@
  * no NaN allowed), by an LSD radix sort on their bits: six passes of 11 bits over a 64-bit key
  * that orders as the numbers do. It is linear: about 10× faster than the engine's comparison sort
  * on 100k values, where binning a histogram learner's features spent most of its time.
- * `scratch` must hold a.length doubles.
+ * `scratch` must hold a.length doubles. With firstPass 3, only the passes over the key's high
+ * 32 bits run: the values end up ordered by their high 32 bits (sign, exponent, 20 bits of
+ * mantissa), those that share them in their original order. Self-contained (no outer names):
+ * the histogram grower's helper thread runs its source text.
  */
-export function sortDoubles(a: Float64Array, scratch: Float64Array): void {
+export function sortDoubles(a: Float64Array, scratch: Float64Array, firstPass = 0): void {
   const n = a.length;
   if (n < 2) return;
   if (n < 256) {
@@ -32,7 +35,7 @@ export function sortDoubles(a: Float64Array, scratch: Float64Array): void {
   }
   let src = words;
   let dst = other;
-  for (let pass = 0; pass < 6; pass++) {
+  for (let pass = firstPass; pass < 6; pass++) {
     const base = pass * 2048;
     const word = pass < 3 ? 0 : 1;
     const shift = (pass % 3) * 11;
