@@ -131,8 +131,8 @@ describe('the bundle server, started with plain node from the bundle folder', ()
     // a caller's request id travels into the line as JSON text, quotes and all
     const id = 'say "hi" \\ ünïcode\ttab';
     expect((await post(`${server.url}/predict`, tinyRows(1)[0], { 'x-request-id': id })).status).toBe(200);
-    // the line leaves at the end of the server's event-loop turn: wait for it to arrive
-    for (let i = 0; i < 200 && !server.logs.some((l) => l.request_id === id); i++) await new Promise((r) => setTimeout(r, 10));
+    // the line leaves at the end of the server's event-loop turn: wait for it to arrive (up to 30 s: a loaded CI machine)
+    for (let i = 0; i < 3000 && !server.logs.some((l) => l.request_id === id); i++) await new Promise((r) => setTimeout(r, 10));
     expect(server.logs.find((l) => l.request_id === id)).toMatchObject({ event: 'request', path: '/predict', route: '/predict', status: 200, rows: 1, remote: '127.0.0.1' });
     expect(new Date(line!.time as string).toISOString()).toBe(line!.time);
     expect(line!.pid).toBe(server.proc.pid);
