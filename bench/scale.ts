@@ -21,7 +21,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseBytes } from '../core/data/bytes.ts';
-import { PREDICT_CHUNK_ROWS } from '../core/ml/predict-stream.ts';
+import { duckdbMemoryLimit } from '../core/data/engine.ts';
+import { predictChunkRows } from '../core/ml/predict-stream.ts';
 import { numberArg } from './support/bench-context.ts';
 import { ensureMixedCsv } from './support/datasets.ts';
 
@@ -207,7 +208,7 @@ async function main() {
     if (results.length >= 2) {
       // Training on the fixed-size sample sets the ML run's floor; what grows with the rows is Predict's share.
       const [first, last] = [results[0], results.at(-1)!];
-      console.log(`ml run peak RSS from ${first.rows.toLocaleString('en')} to ${last.rows.toLocaleString('en')} rows (${(last.rows / first.rows).toFixed(0)}× the rows): ${mb(first.ml.peakRss)} → ${mb(last.ml.peakRss)} (${last.ml.peakRss >= first.ml.peakRss ? '+' : ''}${mb(last.ml.peakRss - first.ml.peakRss)}); Predict scores in chunks of ${PREDICT_CHUNK_ROWS.toLocaleString('en')} rows`);
+      console.log(`ml run peak RSS from ${first.rows.toLocaleString('en')} to ${last.rows.toLocaleString('en')} rows (${(last.rows / first.rows).toFixed(0)}× the rows): ${mb(first.ml.peakRss)} → ${mb(last.ml.peakRss)} (${last.ml.peakRss >= first.ml.peakRss ? '+' : ''}${mb(last.ml.peakRss - first.ml.peakRss)}); Predict scores in chunks of ${predictChunkRows(duckdbMemoryLimit(CAP)).toLocaleString('en')} rows`);
       // Evaluate streams like Predict but keeps each row's class and score for its curves (9 bytes a row for a binary model).
       console.log(`evaluate run peak RSS from ${first.rows.toLocaleString('en')} to ${last.rows.toLocaleString('en')} rows: ${mb(first.evaluation.peakRss)} → ${mb(last.evaluation.peakRss)} (${last.evaluation.peakRss >= first.evaluation.peakRss ? '+' : ''}${mb(last.evaluation.peakRss - first.evaluation.peakRss)}); Evaluate time slope ${logSlope(results.map((r) => [r.rows, nodeMs(r.evaluation, 'evaluate')])).toFixed(2)}`);
     }
