@@ -12,7 +12,7 @@ import { fitLearnerTask, fitScoreFoldTask, fitUnitRangeTask, predictLearnerTask,
 import { fitStepTask } from '../ml/prep/worker-task.ts';
 import { foldsTask } from '../ml/folds.ts';
 import { evaluationReportTask, tallyReportTask } from '../ml/evaluation-report.ts';
-import { recipeMatrixTask, rowsMatrixTask, trainingMatrixTask } from '../ml/training-data.ts';
+import { recipeMatrixTask, rowsMatrixTask, trainingMatrixTask } from '../ml/matrix-tasks.ts';
 import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-tasks.ts';
 import { exportOnnxTask } from '../export/onnx/export-task.ts';
 import { exportDockerTask } from '../export/serving/export-docker.ts';

@@ -20,9 +20,10 @@ import { deriveSeed } from '../spec/random.ts';
 import { fitLearnerTask, fitUnitRangeTask, predictLearnerTask, prepareUnitFitTask, type FitPayload, type PredictionInto, type PredictionPiece, type UnitRangeJob } from './tasks.ts';
 import { sharedRows, sharedState } from './model-sharing.ts';
 import { sharedForestPack } from './learners/tree/packed-walk.ts';
-import { checkRecipeLeavesTarget, encodeTarget, recipeMatrixTask, targetSource, trainingMatrixTask, unpackFrame, type Target, type TaskChoice } from './training-data.ts';
+import { checkRecipeLeavesTarget, encodeTarget, targetSource, type Target, type TaskChoice } from './training-data.ts';
+import { recipeMatrixTask, trainingMatrixTask, unpackFrame } from './matrix-tasks.ts';
 
-// The target/feature helpers moved to training-data.ts (they run on the worker pool); callers keep importing them from here.
+// The target/feature helpers live in training-data.ts (the worker pool's matrix tasks use them); callers keep importing them from here.
 export {
   balancedWeights,
   checkRecipeLeavesTarget,

@@ -26,7 +26,7 @@ import { canShare, isShared, sharedFloat64 } from '../data/shared-arrays.ts';
 import type { Matrix } from './learners/types.ts';
 import { predictInWorkers, predictionColumns, predictionColumnsInOrder, predictTable, requireInputColumns, type PredictionBuffers, type TablePrediction } from './model.ts';
 import { rawFrameChunks } from './recipe.ts';
-import { packFrame, rowsMatrixTask, unpackFrame } from './training-data.ts';
+import { packFrame, rowsMatrixTask, unpackFrame } from './matrix-tasks.ts';
 
 /**
  * Rows scored at once. Large enough that each chunk still splits over the pool's workers and the
