@@ -13,6 +13,8 @@ import type { NodeResult, NodeStatus, RunEvent, RunSummary } from '../spec/run-e
 import type { ColumnProfile, TablePage } from '../spec/table-page.ts';
 import type { SavedConnection } from '../spec/context.ts';
 import type { RunComparison, RunRecord } from '../spec/run-log.ts';
+import type { AuditEntry, ListedVersion, ModelStage } from '../spec/model-registry.ts';
+import type { GateResult } from '../spec/gate-result.ts';
 
 export const API_VERSION = 1;
 
@@ -206,6 +208,47 @@ export interface DatabaseConnectionInfo extends Omit<DatabaseConnection, 'passwo
   storedIn: 'keychain' | 'session';
 }
 
+/** A registered model version as the studio's Models view shows it. */
+export interface RegisteredModel extends ListedVersion {
+  /** The model card (HTML) written with the export, when it is still there. */
+  card: string | null;
+}
+
+/** The model registry beside a pipeline (docs/lifecycle.md, "Model registry"). */
+export interface ModelRegistryView {
+  /** The registry folder (`.flowline/models` beside the pipeline). */
+  dir: string;
+  /** Oldest first. */
+  versions: RegisteredModel[];
+  /** The audit trail, oldest first: registrations, stage changes and refused promotions. */
+  audit: AuditEntry[];
+}
+
+/**
+ * What a promote or rollback did, as `flowline models promote|rollback` does it. A promotion a gate
+ * refuses is a result (ok false), with each failed gate's line as the CLI's exit-4 message says it.
+ */
+export type ModelStageResult =
+  | { ok: true; action: 'promote' | 'rollback'; version: string; archived: string | null; gates: GateResult[] }
+  | { ok: false; action: 'promote'; version: string; gates: GateResult[]; refusal: string[] };
+
+/** Write the report of the pipeline's last run (what `flowline run --report` writes). */
+export interface ReportRequest {
+  /** The pipeline file (its run log is where the run was recorded); unsaved = undefined. */
+  path?: string;
+  /** The pipeline in the editor: drawn when the run's own copy of it was not recorded. */
+  pipeline: Pipeline;
+  /** Where to write it: an .html file (relative paths resolve against the pipeline's folder). */
+  out: string;
+}
+
+export interface ReportWritten {
+  file: string;
+  runId: string;
+  /** The file's text, for the studio to show. */
+  html: string;
+}
+
 export interface FlowlineApi {
   /** Version of this contract the host speaks. */
   hello(): Promise<{ apiVersion: number; host: 'electron' | 'web'; version: string; cwd: string; dialogs?: 'native' | 'in-app' }>;
@@ -265,6 +308,16 @@ export interface FlowlineApi {
    */
   saveConnection(connection: DatabaseConnection): Promise<DatabaseConnectionInfo>;
   forgetConnection(name: string): Promise<void>;
+  /** The model registry beside the pipeline at `path` (the state folder's when unsaved): versions, stages, lineage, audit trail. */
+  listModels(path?: string): Promise<ModelRegistryView>;
+  /** `flowline models promote VERSION --reason TEXT`: the pipeline's gates checked; a refusal is a result, not an error. */
+  promoteModel(path: string | undefined, version: string, reason: string): Promise<ModelStageResult>;
+  /** `flowline models rollback --reason TEXT`: the previous production version back. */
+  rollbackModel(path: string | undefined, reason: string): Promise<ModelStageResult>;
+  /** A registered version's model card (the HTML written beside its export). */
+  modelCard(path: string | undefined, version: string): Promise<{ file: string; html: string }>;
+  /** The report of the pipeline's last run, as `flowline run --report FILE` writes it (same function, same file). */
+  writeReport(request: ReportRequest): Promise<ReportWritten>;
   /** Subscribe to run events; returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
   /** Subscribe to what the desktop shell asks the studio to do (its menus, a double-clicked file); absent in a browser. */
@@ -342,10 +395,16 @@ export const API_METHOD_NAMES = Object.keys({
   listConnections: 1,
   saveConnection: 1,
   forgetConnection: 1,
+  listModels: 1,
+  promoteModel: 1,
+  rollbackModel: 1,
+  modelCard: 1,
+  writeReport: 1,
   // `satisfies`: a method added to FlowlineApi but not listed here is a type error.
 } satisfies Record<ApiMethod, 1>) as ApiMethod[];
 
 // Re-exported so the renderer can import all contract types from one file.
 export type { Pipeline, ErrorInfo, ColumnSchema, ColumnType, PortType, PortValue, Recipe, Category, NodeHelp, ParamUi };
 export type { NodeResult, NodeStatus, RunEvent, RunSummary, ColumnProfile, TablePage, RunComparison, RunRecord };
+export type { AuditEntry, GateResult, ModelStage };
 export { RUN_EVENT_TYPES } from '../spec/run-events.ts';

@@ -38,6 +38,11 @@ import { UserPlaces } from './service/places.ts';
 import { exportOnnxFromStudio } from './service/export-onnx.ts';
 import { TrustGate } from './service/trust.ts';
 import { validateWithColumns } from './service/known-schemas.ts';
+import { registryMethods } from './service/models.ts';
+import { writeStudioReport } from './service/report.ts';
+import { registryBesideRuns } from './registry/register-export.ts';
+import { renderReportTask } from '../report/render-task.ts';
+import type { WorkerTask } from '../spec/worker-task.ts';
 import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
 import { useSpillRoot } from '../data/spill-root.ts';
 
@@ -113,6 +118,9 @@ export function createService(options: ServiceOptions): FlowlineService {
     return new RunStore(runsDirFor(resolve(options.cacheDir ?? cacheDirFor(abs, options.stateDir))));
   };
   const keyOf = (path?: string) => (path ? resolve(cwd, path) : UNSAVED_KEY);
+  /** The heavy part of a request (exports, report charts) on the worker pool, in-process before the first run made one. */
+  const runTask = <P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> =>
+    pool ? pool.run(task, payload, { signal: new AbortController().signal }) : Promise.resolve(task.run(payload, { progress: () => {}, log: () => {} }));
 
   // Saves interrupted by a crash left hidden temp files: in the state folder, and beside the files
   // the user works on (the recent ones).
@@ -390,8 +398,22 @@ export function createService(options: ServiceOptions): FlowlineService {
         run: (r) => service.run(r),
         finished: (runId) => runs.finished(runId),
         // the heavy part (build, onnxruntime, the app's predictions) on the worker pool
-        runTask: (task, payload) => (pool ? pool.run(task, payload, { signal: new AbortController().signal }) : Promise.resolve(task.run(payload, { progress: () => {}, log: () => {} }))),
+        runTask,
         register: async (runId, file) => (await import('./registry/register-export.ts')).registerAfterRun(runLogOf(request.path).dir, runId, 'onnx', file),
+      });
+    },
+
+    // The Models view: the registry beside the pipeline's run log (`flowline models --in PIPELINE`'s folder).
+    ...registryMethods((path) => registryBesideRuns(runLogOf(path).dir)),
+
+    async writeReport(request) {
+      return writeStudioReport(request, Pipeline.parse(request.pipeline), {
+        nodes,
+        cwd,
+        lastRun: runs.lastRun(keyOf(request.path)),
+        runsDir: runLogOf(request.path).dir,
+        checkWritable: (abs) => places.check(abs, 'Cannot save the report to'),
+        render: (input) => runTask(renderReportTask, input),
       });
     },
 

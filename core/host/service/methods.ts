@@ -57,6 +57,11 @@ const databaseConnection = z
     password: z.string().max(1024),
   })
   .strict();
+// A leading optional path (unsaved work) arrives as null over JSON.
+const maybePath = path.nullish().transform((v) => v ?? undefined);
+const versionRef = z.string().regex(/^(v?\d{1,9}|production|latest)$/, 'a model version (v3, production, latest)');
+// Empty is let through: the registry's own check says a reason is needed, in the CLI's words.
+const reason = z.string().max(2000);
 /** Validation must answer with diagnostics even for a half-edited graph, so it takes any object. */
 const loosePipeline = z.record(z.string(), z.unknown());
 
@@ -90,6 +95,11 @@ export const METHOD_ARGS = {
   listConnections: z.tuple([]),
   saveConnection: z.tuple([databaseConnection]),
   forgetConnection: z.tuple([connectionName]),
+  listModels: z.tuple([path.optional()]),
+  promoteModel: z.tuple([maybePath, versionRef, reason]),
+  rollbackModel: z.tuple([maybePath, reason]),
+  modelCard: z.tuple([maybePath, versionRef]),
+  writeReport: z.tuple([z.object({ path: path.optional(), pipeline: Pipeline, out: path }).strict()]),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export { API_METHODS };

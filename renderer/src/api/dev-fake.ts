@@ -231,6 +231,11 @@ export function createFakeApi(): FlowlineApi {
         durationMs: 300,
       };
     },
+    async listModels() { return { dir: '/work/.flowline/models', versions: [], audit: [] }; },
+    async promoteModel() { throw { code: 'BAD_ARGUMENTS', message: 'The development fake registers no models.' }; },
+    async rollbackModel() { throw { code: 'BAD_ARGUMENTS', message: 'The development fake registers no models.' }; },
+    async modelCard() { throw { code: 'FILE_NOT_FOUND', message: 'The development fake registers no models.' }; },
+    async writeReport() { throw { code: 'BAD_ARGUMENTS', message: 'The development fake writes no reports.' }; },
     onEvent(listener) { listeners.add(listener); return () => listeners.delete(listener); },
   };
   return api;
