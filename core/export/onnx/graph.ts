@@ -5,11 +5,13 @@
  * round differently from JavaScript's Math (exp, log, pow, tanh) so verification knows whether to
  * expect bit-identical numbers.
  *
- * Encoding goes through onnx-proto (protobufjs static code, camelCase field names). Its `bytes`
- * fields (attribute strings, string tensors) must be given bytes: a JS string would be read as
+ * Encoding goes through onnx-proto (protobufjs static code, camelCase field names), except the
+ * nodes, which proto-writer.ts writes (a tree ensemble's attributes hold millions of numbers).
+ * onnx-proto's `bytes` fields (string tensors) must be given bytes: a JS string would be read as
  * base64.
  */
 import onnxProto from 'onnx-proto';
+import { ProtoWriter, StringBytes, writeNode, type AttributeValue, type NodeValue } from './proto-writer.ts';
 import type { ExportTarget } from './target.ts';
 
 const { onnx } = onnxProto;
@@ -28,17 +30,18 @@ export type Attr =
   | { i: number }
   | { f: number }
   | { s: string }
-  | { ints: number[] }
-  | { floats: number[] }
-  | { strings: string[] }
+  | { ints: ArrayLike<number> }
+  | { floats: ArrayLike<number> }
+  | { strings: ArrayLike<string> }
   | { t: TensorValue };
 
 export const int = (i: number): Attr => ({ i });
 export const flt = (f: number): Attr => ({ f });
 export const str = (s: string): Attr => ({ s });
-export const ints = (v: ArrayLike<number>): Attr => ({ ints: Array.from(v) });
-export const floats = (v: ArrayLike<number>): Attr => ({ floats: Array.from(v) });
-export const strs = (v: string[]): Attr => ({ strings: v });
+/** Lists are kept as given (a typed array stays one) until the model is encoded. */
+export const ints = (v: ArrayLike<number>): Attr => ({ ints: v });
+export const floats = (v: ArrayLike<number>): Attr => ({ floats: v });
+export const strs = (v: ArrayLike<string>): Attr => ({ strings: v });
 
 /** Constant tensor content. */
 export type TensorValue =
@@ -75,14 +78,14 @@ function tensorProto(name: string, t: TensorValue): onnxProto.onnx.ITensorProto 
   }
 }
 
-function attributeProto(name: string, a: Attr): onnxProto.onnx.IAttributeProto {
-  if ('i' in a) return { name, type: AT.INT, i: a.i };
-  if ('f' in a) return { name, type: AT.FLOAT, f: a.f };
-  if ('s' in a) return { name, type: AT.STRING, s: utf8(a.s) };
-  if ('ints' in a) return { name, type: AT.INTS, ints: a.ints };
-  if ('floats' in a) return { name, type: AT.FLOATS, floats: a.floats };
-  if ('strings' in a) return { name, type: AT.STRINGS, strings: a.strings.map(utf8) };
-  return { name, type: AT.TENSOR, t: tensorProto('', a.t) };
+function attributeValue(a: Attr): AttributeValue {
+  if ('i' in a) return { type: AT.INT, i: a.i };
+  if ('f' in a) return { type: AT.FLOAT, f: a.f };
+  if ('s' in a) return { type: AT.STRING, s: utf8(a.s) };
+  if ('ints' in a) return { type: AT.INTS, ints: a.ints };
+  if ('floats' in a) return { type: AT.FLOATS, floats: a.floats };
+  if ('strings' in a) return { type: AT.STRINGS, strings: a.strings };
+  return { type: AT.TENSOR, t: onnx.TensorProto.encode(tensorProto('', a.t)).finish() };
 }
 
 function valueInfo(name: string, type: ElemType, dims: Dim[]): onnxProto.onnx.IValueInfoProto {
@@ -96,7 +99,7 @@ function valueInfo(name: string, type: ElemType, dims: Dim[]): onnxProto.onnx.IV
 const INEXACT_OPS = new Set(['Exp', 'Log', 'Pow', 'Tanh', 'Sigmoid', 'Softmax', 'Erf']);
 
 export class OnnxGraph {
-  private nodes: onnxProto.onnx.INodeProto[] = [];
+  private nodes: NodeValue[] = [];
   private initializers: onnxProto.onnx.ITensorProto[] = [];
   private inputs: onnxProto.onnx.IValueInfoProto[] = [];
   private outputs: onnxProto.onnx.IValueInfoProto[] = [];
@@ -131,7 +134,7 @@ export class OnnxGraph {
   /** Expose `tensorName` as graph output `name` (through an Identity when the names differ). */
   output(name: string, tensorName: string, type: ElemType, dims: Dim[]): void {
     this.reserve(name);
-    this.nodes.push({ opType: 'Identity', input: [tensorName], output: [name], name: `output_${name}` });
+    this.nodes.push({ opType: 'Identity', domain: '', input: [tensorName], output: [name], name: `output_${name}`, attribute: [] });
     this.outputs.push(valueInfo(name, type, dims));
   }
 
@@ -163,7 +166,7 @@ export class OnnxGraph {
       input: inputs,
       output: outputs,
       name: outputs[0],
-      attribute: Object.entries(attrs).map(([n, a]) => attributeProto(n, a)),
+      attribute: Object.entries(attrs).map(([n, a]) => ({ name: n, value: attributeValue(a) })),
     });
     return outputs;
   }
@@ -224,9 +227,18 @@ export class OnnxGraph {
         { domain: 'ai.onnx.ml', version: this.target.mlOpset },
       ],
       metadataProps: Object.entries(meta.metadata).map(([key, value]) => ({ key, value })),
-      graph: { name: meta.graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
     };
-    return onnx.ModelProto.encode(model).finish();
+    const rest = onnx.GraphProto.encode({ name: meta.graphName, initializer: this.initializers, input: this.inputs, output: this.outputs }).finish();
+    const strings = new StringBytes();
+    // ModelProto.graph is field 7, GraphProto.node field 1: the nodes first, in order, then the
+    // rest of the graph.
+    return new ProtoWriter()
+      .raw(onnx.ModelProto.encode(model).finish())
+      .nested(7, (g) => {
+        for (const node of this.nodes) writeNode(g, 1, node, strings);
+        g.raw(rest);
+      })
+      .finish();
   }
 
   get nodeCount(): number {
