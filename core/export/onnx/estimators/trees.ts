@@ -11,7 +11,7 @@
  *    them over threads and add the partial sums in another order).
  */
 import { ensembleView, type EnsembleView, type TreeNodes } from '../../../ml/learners/tree/ensemble-view.ts';
-import { floats, int, ints, str, strs, tensor, type OnnxGraph } from '../graph.ts';
+import { int, ints, str, strs, tensor, type OnnxGraph } from '../graph.ts';
 import { argmaxFirst, sigmoidAsApp, softmaxAsApp } from './classify.ts';
 import type { EstimatorEmitter, EstimatorOutputs } from './types.ts';
 
@@ -21,31 +21,48 @@ function leafWeights(tree: TreeNodes, node: number, weight: number): number[] {
   return Array.from({ length: w }, (_, v) => weight * tree.value[node * w + v]);
 }
 
-/** [N, outputs] float32 sums (cast to double) through TreeEnsembleRegressor (ai.onnx.ml v3). */
+/**
+ * [N, outputs] float32 sums (cast to double) through TreeEnsembleRegressor (ai.onnx.ml v3). The
+ * node lists are typed arrays filled in one pass (a 100-tree forest on 100k rows has millions of
+ * nodes), and the optional nodes_hitrates is left out: runtimes do not read it, and it was a
+ * tenth of the file.
+ */
 function rawDefault(g: OnnxGraph, X: string, view: EnsembleView): string {
-  const n = { treeids: [] as number[], nodeids: [] as number[], featureids: [] as number[], modes: [] as string[], values: [] as number[], trueids: [] as number[], falseids: [] as number[], missing: [] as number[] };
-  const t = { treeids: [] as number[], nodeids: [] as number[], ids: [] as number[], weights: [] as number[] };
+  let nodes = 0;
+  let targets = 0;
+  for (let ti = 0; ti < view.count; ti++) {
+    const tree = view.tree(ti);
+    nodes += tree.size;
+    for (let i = 0; i < tree.size; i++) if (tree.feature[i] < 0) targets += tree.valueWidth;
+  }
+  const n = { treeids: new Int32Array(nodes), nodeids: new Int32Array(nodes), featureids: new Int32Array(nodes), modes: new Array<string>(nodes), values: new Float64Array(nodes), trueids: new Int32Array(nodes), falseids: new Int32Array(nodes), missing: new Int32Array(nodes) };
+  const t = { treeids: new Int32Array(targets), nodeids: new Int32Array(targets), ids: new Int32Array(targets), weights: new Float64Array(targets) };
+  let k = 0;
+  let l = 0;
   for (let ti = 0; ti < view.count; ti++) {
     const tree = view.tree(ti);
     const out = view.outputOf(ti);
-    for (let i = 0; i < tree.size; i++) {
+    const w = tree.valueWidth;
+    for (let i = 0; i < tree.size; i++, k++) {
       const leaf = tree.feature[i] < 0;
-      n.treeids.push(ti);
-      n.nodeids.push(i);
-      n.featureids.push(leaf ? 0 : tree.feature[i]);
-      n.modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
-      n.values.push(leaf ? 0 : tree.threshold[i]);
-      n.trueids.push(leaf ? 0 : tree.left[i]);
-      n.falseids.push(leaf ? 0 : tree.right[i]);
-      n.missing.push(leaf ? 0 : tree.missingLeft[i]);
+      n.treeids[k] = ti;
+      n.nodeids[k] = i;
+      n.modes[k] = leaf ? 'LEAF' : 'BRANCH_LEQ';
       if (leaf) {
-        leafWeights(tree, i, view.weight).forEach((w, v) => {
-          t.treeids.push(ti);
-          t.nodeids.push(i);
-          t.ids.push(out + v);
-          t.weights.push(w);
-        });
+        // weight × value, as the app multiplies each leaf value before adding it
+        for (let v = 0; v < w; v++, l++) {
+          t.treeids[l] = ti;
+          t.nodeids[l] = i;
+          t.ids[l] = out + v;
+          t.weights[l] = view.weight * tree.value[i * w + v];
+        }
+        continue;
       }
+      n.featureids[k] = tree.feature[i];
+      n.values[k] = tree.threshold[i];
+      n.trueids[k] = tree.left[i];
+      n.falseids[k] = tree.right[i];
+      n.missing[k] = tree.missingLeft[i];
     }
   }
   const [y] = g.ml('TreeEnsembleRegressor', [X], {
@@ -57,7 +74,6 @@ function rawDefault(g: OnnxGraph, X: string, view: EnsembleView): string {
     nodes_truenodeids: ints(n.trueids),
     nodes_falsenodeids: ints(n.falseids),
     nodes_missing_value_tracks_true: ints(n.missing),
-    nodes_hitrates: floats(n.treeids.map(() => 1)),
     target_treeids: ints(t.treeids),
     target_nodeids: ints(t.nodeids),
     target_ids: ints(t.ids),
