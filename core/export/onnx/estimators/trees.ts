@@ -10,16 +10,10 @@
  *    columns are then added in the app's order (a runtime that sums the trees itself may split
  *    them over threads and add the partial sums in another order).
  */
-import { ensembleView, type EnsembleView, type TreeNodes } from '../../../ml/learners/tree/ensemble-view.ts';
+import { ensembleView, type EnsembleView } from '../../../ml/learners/tree/ensemble-view.ts';
 import { int, ints, str, strs, tensor, type OnnxGraph } from '../graph.ts';
 import { argmaxFirst, sigmoidAsApp, softmaxAsApp } from './classify.ts';
 import type { EstimatorEmitter, EstimatorOutputs } from './types.ts';
-
-/** weight × value, as the app multiplies each leaf value before adding it. */
-function leafWeights(tree: TreeNodes, node: number, weight: number): number[] {
-  const w = tree.valueWidth;
-  return Array.from({ length: w }, (_, v) => weight * tree.value[node * w + v]);
-}
 
 /**
  * [N, outputs] float32 sums (cast to double) through TreeEnsembleRegressor (ai.onnx.ml v3). The
@@ -98,36 +92,51 @@ function rawDefault(g: OnnxGraph, X: string, view: EnsembleView): string {
  */
 function rawExact(g: OnnxGraph, X: string, view: EnsembleView): string {
   const width = view.width;
-  const n = { featureids: [] as number[], modes: [] as number[], splits: [] as number[], trueids: [] as number[], trueleafs: [] as number[], falseids: [] as number[], falseleafs: [] as number[], missing: [] as number[] };
-  const leaf = { targetids: [] as number[], weights: [] as number[] };
-  const table: number[] = [];
+  // Interior nodes (a single-leaf tree gets one, both of whose branches reach the leaf) and
+  // leaves, counted first so every list is a typed array filled in one pass.
+  let interiors = 0;
+  let leaves = 0;
+  for (let ti = 0; ti < view.count; ti++) {
+    const tree = view.tree(ti);
+    let inner = 0;
+    for (let i = 0; i < tree.size; i++) if (tree.feature[i] >= 0) inner++;
+    interiors += Math.max(1, inner);
+    leaves += tree.size - inner;
+  }
+  const n = { featureids: new Int32Array(interiors), modes: new Uint8Array(interiors), splits: new Float64Array(interiors), trueids: new Int32Array(interiors), trueleafs: new Int32Array(interiors), falseids: new Int32Array(interiors), falseleafs: new Int32Array(interiors), missing: new Int32Array(interiors) };
+  const leaf = { targetids: new Int32Array(leaves), weights: new Float64Array(leaves) };
+  const table = new Float64Array(leaves * width);
   const roots: number[] = [];
+  let k = 0; // interior nodes so far
+  let l = 0; // leaves so far
   for (let ti = 0; ti < view.count; ti++) {
     const tree = view.tree(ti);
     const size = tree.size;
     const at = new Int32Array(size); // index among this model's interior nodes, or among its leaves
-    let interior = n.featureids.length;
+    let interior = k;
     for (let i = 0; i < size; i++) {
       if (tree.feature[i] >= 0) at[i] = interior++;
       else {
-        at[i] = leaf.targetids.length;
-        leaf.targetids.push(ti);
-        leaf.weights.push(at[i]);
-        table.push(...leafWeights(tree, i, view.weight));
+        at[i] = l;
+        leaf.targetids[l] = ti;
+        leaf.weights[l] = l;
+        // weight × value, as the app multiplies each leaf value before adding it
+        for (let v = 0; v < width; v++) table[l * width + v] = view.weight * tree.value[i * tree.valueWidth + v];
+        l++;
       }
     }
-    const push = (feature: number, split: number, missing: number, l: number, r: number) => {
-      n.featureids.push(feature);
-      n.modes.push(0); // BRANCH_LEQ
-      n.splits.push(split);
-      n.missing.push(missing);
-      n.trueids.push(at[l]);
-      n.trueleafs.push(tree.feature[l] < 0 ? 1 : 0);
-      n.falseids.push(at[r]);
-      n.falseleafs.push(tree.feature[r] < 0 ? 1 : 0);
+    // BRANCH_LEQ is mode 0, as the arrays start
+    const push = (feature: number, split: number, missing: number, left: number, right: number) => {
+      n.featureids[k] = feature;
+      n.splits[k] = split;
+      n.missing[k] = missing;
+      n.trueids[k] = at[left];
+      n.trueleafs[k] = tree.feature[left] < 0 ? 1 : 0;
+      n.falseids[k] = at[right];
+      n.falseleafs[k] = tree.feature[right] < 0 ? 1 : 0;
+      k++;
     };
-    roots.push(n.featureids.length);
-    // a single leaf: one interior node whose two branches both reach it
+    roots.push(k);
     if (tree.feature[0] < 0) push(0, 0, 0, 0, 0);
     else for (let i = 0; i < size; i++) if (tree.feature[i] >= 0) push(tree.feature[i], tree.threshold[i], tree.missingLeft[i], tree.left[i], tree.right[i]);
   }
@@ -147,7 +156,7 @@ function rawExact(g: OnnxGraph, X: string, view: EnsembleView): string {
     aggregate_function: int(1), // SUM of the one leaf each tree reaches: 0 + index, exact
     post_transform: int(0),
   });
-  const values = g.op('Gather', [g.constant(tensor.double(table, [leaf.targetids.length, width]), 'leaf_values'), g.cast(leafIds, 'int64')], { axis: int(0) }); // [N, trees, width]
+  const values = g.op('Gather', [g.constant(tensor.double(table, [leaves, width]), 'leaf_values'), g.cast(leafIds, 'int64')], { axis: int(0) }); // [N, trees, width]
   const pieces = g.split(values, 1, Array.from({ length: view.count }, () => 1)); // [N, 1, width] each
   const byOutput = new Map<number, number[]>();
   for (let t = 0; t < view.count; t++) byOutput.set(view.outputOf(t), [...(byOutput.get(view.outputOf(t)) ?? []), t]);
