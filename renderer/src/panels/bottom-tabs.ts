@@ -1,5 +1,5 @@
 /**
- * The bottom panel's tabs, in order. Preview, Results, Log and Runs register below; a feature
+ * The bottom panel's tabs, in order. Preview, Results, Log, Runs and Models register below; a feature
  * that needs a tab of its own registers it the same way (Alt+1… follows the order).
  */
 import type { ComponentType } from 'react';
@@ -7,6 +7,7 @@ import { PreviewTab } from './PreviewTab.tsx';
 import { ResultsTab } from './ResultsTab.tsx';
 import { LogTab } from './LogTab.tsx';
 import { RunsTab } from './RunsTab.tsx';
+import { ModelsTab } from './ModelsTab.tsx';
 import { useRunStore } from '../store/use-run-store.ts';
 
 export interface BottomTabSpec {
@@ -33,6 +34,7 @@ registerBottomTab({ id: 'preview', label: 'Preview', component: PreviewTab });
 registerBottomTab({ id: 'results', label: 'Results', component: ResultsTab });
 registerBottomTab({ id: 'log', label: 'Log', component: LogTab, useBadge: useLogErrorCount });
 registerBottomTab({ id: 'runs', label: 'Runs', component: RunsTab });
+registerBottomTab({ id: 'models', label: 'Models', component: ModelsTab });
 
 function useLogErrorCount(): number {
   return useRunStore((s) => s.logErrors);

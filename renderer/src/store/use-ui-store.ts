@@ -15,6 +15,9 @@ export type Dialog =
   | { kind: 'trust'; effects: string[]; then: () => void }
   | { kind: 'quick-insert'; at: { x: number; y: number } }
   | { kind: 'export'; nodeId: string; format?: 'onnx' | 'docker' }
+  | { kind: 'report' }
+  /** A self-contained HTML file the host wrote (a run report, a model card), shown in a sandboxed frame. */
+  | { kind: 'html'; title: string; file: string; html: string }
   | null;
 
 /** Widths of the side panels and height of the bottom one, in CSS pixels. */

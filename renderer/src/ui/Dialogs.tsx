@@ -9,6 +9,8 @@ import { UnsavedDialog } from './UnsavedDialog.tsx';
 import { TemplateGrid } from './TemplateGrid.tsx';
 import { NodeHelpDialog } from './NodeHelpDialog.tsx';
 import { ConnectionsDialog } from './ConnectionsDialog.tsx';
+import { ReportDialog } from '../report/ReportDialog.tsx';
+import { HtmlDialog } from './HtmlDialog.tsx';
 
 export function Dialogs() {
   const dialog = useUiStore((s) => s.dialog);
@@ -36,6 +38,10 @@ export function Dialogs() {
       return <QuickInsert at={dialog.at} />;
     case 'export':
       return <ExportDialog nodeId={dialog.nodeId} format={dialog.format ?? 'onnx'} />;
+    case 'report':
+      return <ReportDialog />;
+    case 'html':
+      return <HtmlDialog title={dialog.title} file={dialog.file} html={dialog.html} />;
     case 'trust':
       return (
         <Modal title="Trust this pipeline?" onClose={close} testId="trust-dialog">

@@ -7,6 +7,7 @@ import { cancelRun, run } from '../store/actions.ts';
 import { askOpen, askSaveAs, newPipeline, save } from '../store/files.ts';
 import { layoutAll, setPipelineName } from '../store/commands.ts';
 import { openExportDialog, producesModel } from '../export/export-actions.ts';
+import { askReport } from '../report/report-actions.ts';
 import { Icon } from './Icon.tsx';
 import { cardSize, fitAll } from '../canvas/fit.ts';
 
@@ -68,6 +69,9 @@ export function TopBar() {
               data-testid="btn-export"
             >
               Export…
+            </button>
+            <button className="button" onClick={() => void askReport()} disabled={running} title="Write the last run's report: one self-contained HTML file (as flowline run --report)" data-testid="btn-report">
+              Report…
             </button>
           </nav>
           <nav className="topbar__group" aria-label="Edit">

@@ -25,7 +25,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Shift+L', 'Tidy: arrange nodes by their order'],
   ['F', 'Fit the pipeline in view'],
   ['Ctrl+J', 'Switch between canvas and JSON'],
-  ['Alt+1 … Alt+4', 'Preview / Results / Log / Runs tab'],
+  ['Alt+1 … Alt+5', 'Preview / Results / Log / Runs / Models tab'],
   ['Inspector → Inputs', 'Connect an input without the mouse'],
   ['F1', 'Help on the selected node (this list when none is selected)'],
   ['?', 'This list'],
