@@ -2,7 +2,8 @@
  * A big pipeline zoomed far out is one picture of its cards (FarCards.tsx): xyflow renders only the
  * card under the pointer and the selected or dragged ones, so panning and auto-panning mount no
  * card, yet every card still reacts as a card: hovered, it is a real card that a click selects, a
- * drag moves (with its edges) and a selection box catches. Counts elements and mutations, never time.
+ * drag moves (with its edges) and a selection box catches, building only the cards it selects.
+ * Counts elements and mutations, never time.
  */
 import { expect, test } from './support/fixtures.ts';
 import { openFile, pipelineFile, screen, writePipeline } from './support/studio.ts';
@@ -132,9 +133,13 @@ test('zoomed far out, a big pipeline is one picture of its cards; the card under
   expect(rewritten.length, 'edge paths redrawn as the card moved').toBeGreaterThan(0);
   expect(rewritten.every(Boolean), 'only the dragged card\'s edge paths are redrawn').toBe(true);
 
-  // A selection box (Shift + drag) catches the cards drawn in the picture.
+  // A selection box (Shift + drag) catches the cards drawn in the picture, mounting only those it selects.
   await page.locator('.react-flow__controls-fitview').click();
   await page.waitForTimeout(400);
+  await page.evaluate(() => {
+    const w = window as unknown as { mounts: number };
+    w.mounts = 0;
+  });
   // From 30 flow units above and left of c0 to 30 below and right of c42 (cards 220 × 85 here).
   const from = await cardCentre(page, at(0).x - 30 - 110, at(0).y - 30 - 40);
   const to = await cardCentre(page, at(42).x + 250 - 110, at(42).y + 135 - 40);
@@ -142,9 +147,15 @@ test('zoomed far out, a big pipeline is one picture of its cards; the card under
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move(to.x, to.y, { steps: 8 });
+  await expect(page.locator('.react-flow__selection'), 'the box is drawn').toBeVisible();
   await page.mouse.up();
   await page.keyboard.up('Shift');
   // Rows 0–2, columns 0–2, less c21, dragged away to the left.
   await expect(page.locator('.inspector__title')).toHaveText('8 nodes selected');
-  await expect(page.locator('.react-flow__node-card .card--selected')).toHaveCount(8);
+  const selected = await page.locator('.react-flow__node-card .card--selected').evaluateAll((cs) => cs.map((c) => c.closest('.react-flow__node')!.getAttribute('data-id')).sort());
+  expect(selected).toEqual(['c0', 'c1', 'c2', 'c20', 'c22', 'c40', 'c41', 'c42'].sort());
+  // Only the 8 it selects were built, and the card under the pointer where the box began: never the ~300 in view.
+  expect((await counts()).mounts, 'cards mounted while the box was drawn').toBeLessThanOrEqual(9);
+  expect(await page.locator('.react-flow__node-card').count()).toBeLessThanOrEqual(9);
+  await screen(page, 'far-cards-box');
 });

@@ -14,6 +14,7 @@ import { NodeCard } from './NodeCard.tsx';
 import { FLAT_EDGES_FROM, FlatEdges } from './FlatEdges.tsx';
 import { FAR_CARDS_FROM, FarCards } from './FarCards.tsx';
 import { useFarCards } from './far-cards.ts';
+import { useFarBox } from './far-box.ts';
 import { OverviewMap } from './OverviewMap.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
@@ -62,6 +63,8 @@ export function FlowCanvas() {
   const farCards = zoomLevel === 'farther' && pipeline.nodes.length >= FAR_CARDS_FROM;
   const flatEdges = zoomLevel === 'farther' && (farCards || edges.length >= FLAT_EDGES_FROM);
   const far = useFarCards(nodes, farCards, flow);
+  // There a Shift-drag box selects from the drawn cards' places (far-box.ts), never rendering them all.
+  const box = useFarBox(nodes, edges, farCards, flow);
 
   // Fit a newly loaded document; never on later edits, where moving the view under the user's
   // pointer would misplace the next drop. First at once, by the cards' nominal sizes, before any
@@ -226,7 +229,7 @@ export function FlowCanvas() {
   );
 
   return (
-    <div className={`canvas canvas--zoom-${zoomLevel}`} ref={wrapper} onDragOver={onDragOver} onDragLeave={() => highlightEdgeAt(null)} onDrop={onDrop} onDoubleClick={onDoubleClick} onPointerMove={far.onPointerMove} onPointerLeave={far.onPointerLeave} data-testid="canvas" data-zoom-level={zoomLevel}>
+    <div className={`canvas canvas--zoom-${zoomLevel}`} ref={wrapper} onDragOver={onDragOver} onDragLeave={() => highlightEdgeAt(null)} onDrop={onDrop} onDoubleClick={onDoubleClick} onPointerMove={far.onPointerMove} onPointerLeave={far.onPointerLeave} onPointerDownCapture={box.onPointerDownCapture} data-testid="canvas" data-zoom-level={zoomLevel}>
       <ZoomLevelContext.Provider value={zoomLevel}>
         <ReactFlow
           nodes={far.shown}
@@ -236,8 +239,6 @@ export function FlowCanvas() {
           onNodesChange={onNodesChange}
           onNodeDragStart={onNodeDragStart}
           onNodeDragStop={onNodeDragStop}
-          onSelectionStart={far.onSelectionStart}
-          onSelectionEnd={far.onSelectionEnd}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onConnectEnd={onConnectEnd}

@@ -3,9 +3,9 @@
  * step): only those a user is touching. The card under the pointer is found from the cards' places
  * and declared sizes (no DOM to hit-test) and handed to xyflow, which mounts it over its picture, so
  * a press on it selects it, drags it, connects from its handles, exactly as on any card. Selected
- * and dragged cards stay rendered. While a selection box is drawn every card is xyflow's, since
- * xyflow selects only the nodes it renders; the others are hidden nodes, kept in its lookup with
- * their declared handles, so fitting, Tidy and the edge picture still see them.
+ * and dragged cards stay rendered. A selection box is ours (far-box.ts), since xyflow's selects only
+ * the nodes it renders; the others are hidden nodes, kept in its lookup with their declared
+ * handles, so fitting, Tidy and the edge picture still see them.
  */
 import { useCallback, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { Node, ReactFlowInstance } from '@xyflow/react';
@@ -26,14 +26,13 @@ export function cardAt(nodes: readonly Node[], x: number, y: number): string | u
 
 export function useFarCards(nodes: Node[], active: boolean, flow: ReactFlowInstance) {
   const [hovered, setHovered] = useState<string>();
-  const [boxSelecting, setBoxSelecting] = useState(false);
   // One hidden copy per node object, so a drag frame (one node changed) gives xyflow the same objects for the rest.
   const hiddenCopies = useRef(new WeakMap<Node, Node>());
   // The cards drawn, as the same array while they are the same objects: a drag or auto-pan frame
   // (which changes only the dragged card, never drawn) then leaves the picture's component alone.
   const lastDrawn = useRef<Node[]>([]);
   const { shown, drawn } = useMemo(() => {
-    if (!active || boxSelecting) return { shown: nodes, drawn: (lastDrawn.current = []) };
+    if (!active) return { shown: nodes, drawn: (lastDrawn.current = []) };
     const shown: Node[] = [];
     const drawn: Node[] = [];
     for (const n of nodes) {
@@ -56,7 +55,7 @@ export function useFarCards(nodes: Node[], active: boolean, flow: ReactFlowInsta
     const last = lastDrawn.current;
     if (last.length !== drawn.length || drawn.some((n, i) => n !== last[i])) lastDrawn.current = drawn;
     return { shown, drawn: lastDrawn.current };
-  }, [nodes, active, hovered, boxSelecting]);
+  }, [nodes, active, hovered]);
 
   const latest = useRef({ nodes, active, hovered });
   latest.current = { nodes, active, hovered };
@@ -73,7 +72,5 @@ export function useFarCards(nodes: Node[], active: boolean, flow: ReactFlowInsta
   const onPointerLeave = useCallback((e: PointerEvent) => {
     if (!e.buttons) setHovered(undefined);
   }, []);
-  const onSelectionStart = useCallback(() => setBoxSelecting(true), []);
-  const onSelectionEnd = useCallback(() => setBoxSelecting(false), []);
-  return { shown, drawn, onPointerMove, onPointerLeave, onSelectionStart, onSelectionEnd };
+  return { shown, drawn, onPointerMove, onPointerLeave };
 }
