@@ -1,12 +1,12 @@
 /**
- * The far-zoom picture's geometry (renderer/src/canvas/far-geometry.ts), with no DOM: the Shift-drag
- * box, checked against xyflow's own
+ * The far-zoom picture's geometry (renderer/src/canvas/far-geometry.ts), with no DOM: the keyboard's
+ * reading order and arrow-key neighbours, and the Shift-drag box, checked against xyflow's own
  * selection test (getNodesInside, which its box runs over the nodes it renders) on random layouts.
  */
 import { describe, expect, it } from 'vitest';
 import { getNodesInside } from '@xyflow/system';
 import type { Edge, InternalNode, Node } from '@xyflow/react';
-import { nodeBox, selectedByBox } from '../../renderer/src/canvas/far-geometry.ts';
+import { neighbour, nodeBox, readingOrder, selectedByBox } from '../../renderer/src/canvas/far-geometry.ts';
 import { nominalCard } from '../../renderer/src/canvas/card-geometry.ts';
 import { catalogEntry } from '../../core/host/service/catalog.ts';
 import { NODES } from '../../nodes/index.ts';
@@ -15,12 +15,41 @@ const spec = catalogEntry(NODES.find((s) => s.type === 'data.select_columns')!);
 const card = (id: string, x: number, y: number, extra: Partial<Node> = {}): Node => ({
   id, type: 'card', position: { x, y }, data: { node: { id, type: spec.type, params: {} }, spec }, ...extra,
 });
+/** Rows of `cols` cards, 280 apart across and 170 down, as a laid-out pipeline. */
+const grid = (n: number, cols: number) => Array.from({ length: n }, (_, i) => card(`c${i}`, (i % cols) * 280, Math.floor(i / cols) * 170));
 
 /** A deterministic stream of numbers in [0, 1). */
 function random(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
+
+describe('far-zoom keyboard order', () => {
+  it('reads cards row by row, left to right, even when a row is laid a few pixels crooked', () => {
+    const nodes = [card('b', 300, 12), card('a', 0, 0), card('c', 600, -8), card('d', 0, 170), card('e', 300, 160)];
+    expect(readingOrder(nodes)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('leaves notes and group frames out of the card order', () => {
+    const nodes = [card('a', 0, 0), { id: 'note:n', type: 'note', position: { x: -500, y: -500 }, data: {}, width: 200, height: 120 }];
+    expect(readingOrder(nodes)).toEqual(['a']);
+  });
+
+  it('moves with the arrow keys to the nearest card that way, the same row or column before a nearer diagonal one', () => {
+    const nodes = grid(60, 20);
+    expect(neighbour(nodes, 'c21', 'right')).toBe('c22');
+    expect(neighbour(nodes, 'c21', 'left')).toBe('c20');
+    expect(neighbour(nodes, 'c21', 'up')).toBe('c1');
+    expect(neighbour(nodes, 'c21', 'down')).toBe('c41');
+    expect(neighbour(nodes, 'c0', 'left'), 'at the edge').toBeUndefined();
+    expect(neighbour(nodes, 'c0', 'up'), 'at the edge').toBeUndefined();
+    // A card straight right but far, and one nearer but well below: the row wins.
+    const sparse = [card('o', 0, 0), card('far', 900, 0), card('diag', 280, 400)];
+    expect(neighbour(sparse, 'o', 'right')).toBe('far');
+    // Nothing within 45°: the nearest ahead at all.
+    expect(neighbour([card('o', 0, 0), card('low', 300, 900)], 'o', 'right')).toBe('low');
+  });
+});
 
 describe('far-zoom selection box', () => {
   it('sizes an unmeasured card by its declared size and a measured one as measured', () => {

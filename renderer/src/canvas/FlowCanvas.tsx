@@ -15,6 +15,8 @@ import { FLAT_EDGES_FROM, FlatEdges } from './FlatEdges.tsx';
 import { FAR_CARDS_FROM, FarCards } from './FarCards.tsx';
 import { useFarCards } from './far-cards.ts';
 import { useFarBox } from './far-box.ts';
+import { useFarKeys } from './far-keys.ts';
+import { FarFocusRing, FarKeys } from './FarFocus.tsx';
 import { OverviewMap } from './OverviewMap.tsx';
 import { NoteCard } from './NoteNode.tsx';
 import { GroupBox } from './GroupNode.tsx';
@@ -63,7 +65,9 @@ export function FlowCanvas() {
   const farCards = zoomLevel === 'farther' && pipeline.nodes.length >= FAR_CARDS_FROM;
   const flatEdges = zoomLevel === 'farther' && (farCards || edges.length >= FLAT_EDGES_FROM);
   const far = useFarCards(nodes, farCards, flow);
-  // There a Shift-drag box selects from the drawn cards' places (far-box.ts), never rendering them all.
+  // There the keyboard moves a focus between the drawn cards (far-keys.ts), and a Shift-drag box
+  // selects from their places (far-box.ts): neither needs the cards rendered.
+  const keys = useFarKeys(nodes, farCards, flow);
   const box = useFarBox(nodes, edges, farCards, flow);
 
   // Fit a newly loaded document; never on later edits, where moving the view under the user's
@@ -230,6 +234,7 @@ export function FlowCanvas() {
 
   return (
     <div className={`canvas canvas--zoom-${zoomLevel}`} ref={wrapper} onDragOver={onDragOver} onDragLeave={() => highlightEdgeAt(null)} onDrop={onDrop} onDoubleClick={onDoubleClick} onPointerMove={far.onPointerMove} onPointerLeave={far.onPointerLeave} onPointerDownCapture={box.onPointerDownCapture} data-testid="canvas" data-zoom-level={zoomLevel}>
+      {farCards && <FarKeys count={pipeline.nodes.length} announce={keys.announce} onFocus={keys.onFocus} onBlur={keys.onBlur} onKeyDown={keys.onKeyDown} />}
       <ZoomLevelContext.Provider value={zoomLevel}>
         <ReactFlow
           nodes={far.shown}
@@ -262,6 +267,7 @@ export function FlowCanvas() {
           {dotted && <Background gap={20} size={1} />}
           {flatEdges && <FlatEdges edges={edges} />}
           {farCards && <FarCards cards={far.drawn} />}
+          {keys.ring && <FarFocusRing node={keys.ring} />}
           <OverviewMap pipeline={pipeline} catalog={catalog} />
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton className="react-flow__controls-fitview" onClick={() => fitAll(flow)} title="Fit View" aria-label="Fit View">

@@ -17,7 +17,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+C / Ctrl+V / Ctrl+D', 'Copy / Paste / Duplicate selected nodes'],
   ['Delete, Backspace', 'Delete the selection'],
   ['Ctrl+A', 'Select all nodes'],
-  ['Tab / Shift+Tab, then Enter', 'Move between nodes on the canvas and select one'],
+  ['Tab / Shift+Tab, then Enter', 'Move between nodes on the canvas and select one (zoomed far out on a big pipeline, the arrow keys too)'],
   ['Arrow keys', 'Move the selected nodes'],
   ['/', 'Add a node by name'],
   ['Ctrl+G', 'Group the selected nodes'],
