@@ -6,7 +6,7 @@
  * box there: studio-canvas-far.spec.ts.) Counts elements, never time.
  */
 import { expect, test } from './support/fixtures.ts';
-import { openFile, pipelineFile, screen, writePipeline } from './support/studio.ts';
+import { openFile, pipelineFile, screen, writePipeline, zoomInToNearestFarther } from './support/studio.ts';
 import type { Page } from '@playwright/test';
 
 /** Past FAR_CARDS_FROM (FarCards.tsx), so one deleted still leaves the picture; chained, in rows of 20, titled by their number. */
@@ -44,13 +44,7 @@ test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the 
   await expect(page.getByTestId('far-cards')).toHaveAttribute('data-cards', String(COUNT));
 
   // Zoomed in as near as the picture comes, then panned so the first card is off-screen.
-  const zoomIn = page.getByRole('button', { name: 'Zoom In' });
-  const zoom = () => page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a);
-  while ((await zoom()) * 1.2 < 0.35) {
-    const before = await zoom();
-    await zoomIn.click();
-    await expect.poll(zoom).toBeGreaterThan(before);
-  }
+  await zoomInToNearestFarther(page);
   await expect(canvas).toHaveAttribute('data-zoom-level', 'farther');
   const pane = (await page.locator('.react-flow__pane').boundingBox())!;
   const c0 = await onScreen(page, at(0).x, at(0).y);

@@ -6,7 +6,7 @@
  * Counts elements and mutations, never time.
  */
 import { expect, test } from './support/fixtures.ts';
-import { openFile, pipelineFile, screen, writePipeline } from './support/studio.ts';
+import { openFile, pipelineFile, screen, writePipeline, zoomInToNearestFarther } from './support/studio.ts';
 import type { Page } from '@playwright/test';
 
 /** FAR_CARDS_FROM (FarCards.tsx) cards, chained, in rows of 20. */
@@ -43,13 +43,7 @@ test('zoomed far out, a big pipeline is one picture of its cards; the card under
   await screen(page, 'far-cards-fitted');
 
   // The nearest the picture comes: zoomed in to the last step before 'far' (×1.2 a click).
-  const zoomIn = page.getByRole('button', { name: 'Zoom In' });
-  const zoom = () => page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a);
-  while ((await zoom()) * 1.2 < 0.35) {
-    const before = await zoom();
-    await zoomIn.click();
-    await expect.poll(zoom).toBeGreaterThan(before);
-  }
+  await zoomInToNearestFarther(page);
   await expect(canvas).toHaveAttribute('data-zoom-level', 'farther');
   await page.waitForTimeout(300); // the zoom button animates (the screenshot is looked at, not compared)
   await screen(page, 'far-cards-nearest');

@@ -99,3 +99,16 @@ export function pipelineFile(name: string, nodes: { id: string; type: string; pa
     layout: { positions: Object.fromEntries(nodes.map((n, i) => [n.id, { x: i * 300, y: 0 }])), notes: [], groups: [] },
   };
 }
+
+/** The view's zoom, from the viewport's transform. */
+const viewZoom = (page: Page) => page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a);
+
+/** Zoom in with the Zoom In button (×1.2 a click) to the nearest the 'farther' step comes (below 35 %). */
+export async function zoomInToNearestFarther(page: Page): Promise<void> {
+  const zoomIn = page.getByRole('button', { name: 'Zoom In' });
+  while ((await viewZoom(page)) * 1.2 < 0.35) {
+    const before = await viewZoom(page);
+    await zoomIn.click();
+    await expect.poll(() => viewZoom(page)).toBeGreaterThan(before);
+  }
+}
