@@ -1,5 +1,5 @@
 /**
- * The studio's Models view and Report button (docs/studio.md): versions registered by `flowline
+ * The studio's Models view and Report button (docs/lifecycle.md, docs/reports.md): versions registered by `flowline
  * export`, promoted with a reason through the registry's own gates, the stage and the audit line
  * shown; a gate's refusal named; and the last run's report written where the user says, then shown.
  */
@@ -7,32 +7,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './support/fixtures.ts';
 import { openFile, screen, writePipeline } from './support/studio.ts';
+import { gatedCsv, gatedPipeline } from '../support/gated-pipeline.ts';
 
-const row = (i: number) => {
-  const x1 = ((i * 37) % 101) / 10 - 5;
-  const x2 = ((i * 53) % 97) / 20 - 2;
-  return `${x1},${x2},${x1 + x2 + (((i * 7) % 11) - 5) / 5 > 0 ? 'yes' : 'no'}`;
-};
-const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, version: 1, params });
-const pipeline = (minAccuracy: number) => ({
-  format: 'flowline.pipeline',
-  version: 2,
-  name: 'Scores',
-  seed: 3,
-  nodes: [node('load', 'data.load_csv', { path: 'scores.csv' }), node('split', 'data.split', { test_fraction: 0.25 }), node('train', 'ml.train', { target: 'label', learner: 'logistic_regression' }), node('evaluate', 'ml.evaluate')],
-  edges: [
-    { from: 'load.table', to: 'split.table' },
-    { from: 'split.train', to: 'train.table' },
-    { from: 'train.model', to: 'evaluate.model' },
-    { from: 'split.test', to: 'evaluate.table' },
-  ],
-  gates: [{ kind: 'metric', metric: 'evaluate.accuracy', op: '>=', value: minAccuracy }],
-});
+const pipeline = (minAccuracy: number) => gatedPipeline('Scores', 'scores.csv', [{ kind: 'metric', metric: 'evaluate.accuracy', op: '>=', value: minAccuracy }]);
 
 test('the Models view promotes a version with a reason (stage and audit line shown), names a refusing gate, and Report writes the last run\'s report', async ({ page, workDir }) => {
   test.setTimeout(120_000);
   // Two versions, exported from the command line in an earlier session.
-  const csv = (from: number) => `x1,x2,label\n${Array.from({ length: 200 }, (_, i) => row(from + i)).join('\n')}\n`;
+  const csv = (from: number) => gatedCsv(from, 200);
   const file = writePipeline(workDir, 'scores.flow.json', pipeline(0.6));
   const { main } = await import('../../core/host/cli.ts');
   const { NODES } = await import('../../nodes/index.ts');

@@ -1,5 +1,5 @@
 /**
- * The studio's Models view and Report button over the host API (docs/studio.md): the registry that
+ * The studio's Models view and Report button over the host API (docs/lifecycle.md, docs/reports.md): the registry that
  * `flowline export` filled, listed with stages, lineage and cards; promote and rollback through the
  * CLI's own code (a gate's refusal in the CLI's exit-4 words, an audit line for each); and the
  * report of the last run, the same file `flowline run --report` writes for that run.
@@ -16,6 +16,7 @@ import { Pipeline } from '../../../core/schema/pipeline.ts';
 import type { AuditEntry } from '../../../core/spec/model-registry.ts';
 import { NODES } from '../../../nodes/index.ts';
 import { captureIo } from '../../support/capture-io.ts';
+import { gatedCsv, gatedPipeline } from '../../support/gated-pipeline.ts';
 import { tempDir } from './host-fixtures.ts';
 
 const cli = async (...argv: string[]) => {
@@ -24,27 +25,8 @@ const cli = async (...argv: string[]) => {
   return { code, ...out };
 };
 
-const row = (i: number) => {
-  const x1 = ((i * 37) % 101) / 10 - 5;
-  const x2 = ((i * 53) % 97) / 20 - 2;
-  return `${x1},${x2},${x1 + x2 + (((i * 7) % 11) - 5) / 5 > 0 ? 'yes' : 'no'}`;
-};
-const table = (from: number) => `x1,x2,label\n${Array.from({ length: 300 }, (_, i) => row(from + i)).join('\n')}\n`;
-const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, version: 1, params });
-const pipeline = (gates: unknown[]) => ({
-  format: 'flowline.pipeline',
-  version: 2,
-  name: 'models-view',
-  seed: 3,
-  nodes: [node('load', 'data.load_csv', { path: 'data.csv' }), node('split', 'data.split', { test_fraction: 0.25 }), node('train', 'ml.train', { target: 'label', learner: 'logistic_regression' }), node('evaluate', 'ml.evaluate')],
-  edges: [
-    { from: 'load.table', to: 'split.table' },
-    { from: 'split.train', to: 'train.table' },
-    { from: 'train.model', to: 'evaluate.model' },
-    { from: 'split.test', to: 'evaluate.table' },
-  ],
-  gates,
-});
+const table = (from: number) => gatedCsv(from, 300);
+const pipeline = (gates: unknown[]) => gatedPipeline('models-view', 'data.csv', gates);
 const PASSING = [{ kind: 'metric', metric: 'evaluate.roc_auc', op: '>=', value: 0.6 }];
 const STRICT = [{ kind: 'metric', metric: 'evaluate.roc_auc', op: '>=', value: 0.9999 }];
 
