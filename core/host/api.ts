@@ -297,8 +297,11 @@ export interface FlowlineApi {
    * and the studio shows its in-app file browser instead).
    */
   chooseOpenPath(dir?: string): Promise<string | null>;
-  /** The OS's own save dialog, proposing `suggested` (a path or a file name): the chosen path, or null on Cancel. */
-  chooseSavePath(suggested?: string): Promise<string | null>;
+  /**
+   * The OS's own save dialog, proposing `suggested` (a path or a file name): the chosen path, or
+   * null on Cancel. Filtered to *.flow.json, or to *.html for `kind` 'report' (a run report).
+   */
+  chooseSavePath(suggested?: string, kind?: 'pipeline' | 'report'): Promise<string | null>;
   /** Saved database connections (no passwords). */
   listConnections(): Promise<DatabaseConnectionInfo[]>;
   /**

@@ -170,7 +170,7 @@ for (const connection of credentials.all()) void service.call('saveConnection', 
 /** Calls main answers itself, for the window that asked. */
 const inMain: Partial<Record<ApiMethod, (win: BrowserWindowInstance, args: unknown[]) => Promise<unknown>>> = {
   chooseOpenPath: (win, [dir]) => dialogs.chooseOpenPath(win, dir as string | undefined),
-  chooseSavePath: (win, [suggested]) => dialogs.chooseSavePath(win, suggested as string | undefined),
+  chooseSavePath: (win, [suggested, kind]) => dialogs.chooseSavePath(win, suggested as string | undefined, kind as 'pipeline' | 'report' | undefined),
   listConnections: async () => credentials.list(),
   saveConnection: async (_win, [connection]) => {
     const info = credentials.save(connection as DatabaseConnection); // refuses, saying why, without a keychain

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect, test } from './support/fixtures.ts';
 import { openFile, screen, writePipeline } from './support/studio.ts';
 import { gatedCsv, gatedPipeline } from '../support/gated-pipeline.ts';
+import { asDesktop, probe, setDialogAnswers } from './support/desktop-host.ts';
 
 const pipeline = (minAccuracy: number) => gatedPipeline('Scores', 'scores.csv', [{ kind: 'metric', metric: 'evaluate.accuracy', op: '>=', value: minAccuracy }]);
 
@@ -106,4 +107,23 @@ test('the Models view promotes a version with a reason (stage and audit line sho
   await page.getByTestId('report-submit').click();
   await expect(frame.locator('h1')).toContainText('Scores', { timeout: 30_000 });
   await screen(page, 'report-written-dark');
+});
+
+test('on the desktop, Report… asks the OS save dialog for an .html file beside the pipeline and writes the report there', async ({ page, workDir }) => {
+  writeFileSync(join(workDir, 'scores.csv'), gatedCsv(0, 40));
+  const file = writePipeline(workDir, 'scores.flow.json', { ...gatedPipeline('Scores', 'scores.csv', []), nodes: [{ id: 'load', type: 'data.load_csv', version: 1, params: { path: 'scores.csv' } }], edges: [] });
+  await asDesktop(page);
+  await setDialogAnswers(page, { open: file });
+  await page.getByTestId('start-open').click();
+  await expect(page.getByTestId('file-name')).toContainText('scores.flow.json');
+  await page.getByTestId('btn-run').click();
+  await expect(page.getByTestId('node-status-load')).toHaveAttribute('data-status', /done|cached/, { timeout: 60_000 });
+
+  const chosen = join(workDir, 'for-the-board.html');
+  await setDialogAnswers(page, { save: chosen });
+  await page.getByTestId('btn-report').click();
+  await expect(page.getByTestId('html-dialog-file')).toContainText(chosen, { timeout: 30_000 });
+  expect((await probe(page)).dialogCalls.at(-1)).toEqual(['save', join(workDir, 'scores-report.html'), 'report']);
+  await expect(page.getByTestId('report-dialog')).toHaveCount(0); // not the in-app browser
+  expect(readFileSync(chosen, 'utf8')).toContain('<h1>Scores</h1>');
 });

@@ -91,7 +91,7 @@ export const METHOD_ARGS = {
   listRuns: z.tuple([path.optional()]),
   compareRuns: z.tuple([path.optional(), z.string().min(1).max(200), z.string().min(1).max(200)]),
   chooseOpenPath: z.tuple([path.optional()]),
-  chooseSavePath: z.tuple([path.optional()]),
+  chooseSavePath: z.tuple([maybePath, z.enum(['pipeline', 'report']).optional()]),
   listConnections: z.tuple([]),
   saveConnection: z.tuple([databaseConnection]),
   forgetConnection: z.tuple([connectionName]),

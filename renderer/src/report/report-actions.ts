@@ -1,7 +1,8 @@
 /**
  * The Report button: the report of the pipeline's last run, as `flowline run --report` writes it
- * (the host writes it with that same function). It asks where to save it first; a pipeline that
- * has not run yet gets a clear message instead of a dialog.
+ * (the host writes it with that same function). It asks where to save it first — the OS's save
+ * dialog on the desktop, the studio's file browser in a browser; a pipeline that has not run yet
+ * gets a clear message instead of a dialog.
  */
 import { api } from '../api/host.ts';
 import { errorInfoOf } from '../api/client.ts';
@@ -27,7 +28,17 @@ export async function askReport(): Promise<void> {
   } catch (e) {
     return ui.toast(`Could not write the report: ${errorInfoOf(e).message}`, 'error');
   }
-  ui.openDialog({ kind: 'report' });
+  if (ui.fileDialogs !== 'native') return ui.openDialog({ kind: 'report' });
+  // The desktop app: the OS's own save dialog, filtered to .html, beside the pipeline.
+  const { path, pipeline } = useDocStore.getState();
+  const name = suggestedReportName(pipeline.name);
+  try {
+    const chosen = await api().chooseSavePath(path ? `${path.replace(/[\\/][^\\/]*$/, '')}/${name}` : name, 'report');
+    const problem = chosen ? await writeReport(chosen) : null;
+    if (problem) ui.toast(`Could not write the report: ${problem}`, 'error');
+  } catch (e) {
+    ui.toast(`Could not show the save dialog: ${errorInfoOf(e).message}`, 'error');
+  }
 }
 
 /** Write it to `out` and show it; the error's message when the host refuses. */

@@ -248,6 +248,10 @@ describe('electron main', () => {
     expect(state.dialogCalls.at(-1)).toMatchObject({ kind: 'open', win: state.windows[0], options: { defaultPath: '/home/ann/work', filters: [{ extensions: ['flow.json'] }], properties: ['openFile'] } });
     expect(await chooseSave(ourWindowEvent(), 'churn.flow.json')).toEqual({ ok: true, result: '/home/ann/saved.flow.json' });
     expect(state.dialogCalls.at(-1)).toMatchObject({ kind: 'save', options: { defaultPath: 'churn.flow.json', filters: [{ extensions: ['flow.json'] }] } });
+    // Where a run report goes: the same dialog, filtered to .html.
+    expect(await chooseSave(ourWindowEvent(), '/home/ann/churn-report.html', 'report')).toMatchObject({ ok: true });
+    expect(state.dialogCalls.at(-1)).toMatchObject({ kind: 'save', options: { title: 'Save the run report', defaultPath: '/home/ann/churn-report.html', filters: [{ extensions: ['html'] }] } });
+    expect(await chooseSave(ourWindowEvent(), 'x.html', 'anything')).toMatchObject({ ok: false, error: { code: 'INVALID_PARAM' } });
     state.dialogAnswer = { canceled: true, filePaths: [] };
     expect(await chooseOpen(ourWindowEvent())).toEqual({ ok: true, result: null });
     const calls = state.dialogCalls.length;

@@ -9,7 +9,8 @@ import type { Page } from '@playwright/test';
 import type { StudioCommand } from '../../../core/host/api.ts';
 
 export interface DesktopProbe {
-  dialogCalls: [kind: 'open' | 'save', start: string | null][];
+  /** Each dialog shown: which, where it started, and (a save dialog for a run report) 'report'. */
+  dialogCalls: ([kind: 'open' | 'save', start: string | null] | [kind: 'save', start: string | null, what: 'report'])[];
   openAnswer: string | null;
   saveAnswer: string | null;
   command(command: StudioCommand): void;
@@ -55,7 +56,7 @@ function installDesktopHost(): void {
   const own: Record<string, unknown> = {
     hello: async () => ({ ...((await call('hello', [])) as object), host: 'electron', dialogs: 'native' }),
     chooseOpenPath: async (dir?: string) => (probe.dialogCalls.push(['open', dir ?? null]), probe.openAnswer),
-    chooseSavePath: async (suggested?: string) => (probe.dialogCalls.push(['save', suggested ?? null]), probe.saveAnswer),
+    chooseSavePath: async (suggested?: string, kind?: string) => (probe.dialogCalls.push(kind === 'report' ? ['save', suggested ?? null, 'report'] : ['save', suggested ?? null]), probe.saveAnswer),
     onEvent: (l: (e: unknown) => void) => (events.add(l), void open(), () => events.delete(l)),
     onCommand: (l: (c: StudioCommand) => void) => {
       commandListener = l;
