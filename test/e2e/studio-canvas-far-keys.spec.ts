@@ -6,7 +6,7 @@
  * box there: studio-canvas-far.spec.ts.) Counts elements, never time.
  */
 import { expect, test } from './support/fixtures.ts';
-import { openFile, pipelineFile, screen, writePipeline, zoomInToNearestFarther } from './support/studio.ts';
+import { openFile, pipelineFile, screen, tabIntoFarCanvas, writePipeline, zoomInToNearestFarther } from './support/studio.ts';
 import type { Page } from '@playwright/test';
 
 /** Past FAR_CARDS_FROM (FarCards.tsx), so one deleted still leaves the picture; chained, in rows of 20, titled by their number. */
@@ -57,15 +57,7 @@ test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the 
   await expect.poll(() => inView(page, 0), { message: 'c0 is off-screen before the keyboard comes in' }).toBe(false);
 
   // Tab from the element before the canvas lands on the canvas' first card: ringed, announced, brought into view.
-  await page.evaluate(() => {
-    const keys = document.querySelector('[data-testid="far-keys"]')!;
-    const tabbable = [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]')].filter(
-      (el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0,
-    );
-    const before = tabbable.filter((el) => el.compareDocumentPosition(keys) & Node.DOCUMENT_POSITION_FOLLOWING).pop()!;
-    before.focus();
-  });
-  await page.keyboard.press('Tab');
+  await tabIntoFarCanvas(page);
   await expect(page.getByTestId('far-keys')).toBeFocused();
   const ring = page.getByTestId('far-focus');
   const announce = page.getByTestId('far-keys-announce');

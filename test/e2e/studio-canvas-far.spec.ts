@@ -6,7 +6,7 @@
  * Counts elements and mutations, never time.
  */
 import { expect, test } from './support/fixtures.ts';
-import { openFile, pipelineFile, screen, writePipeline, zoomInToNearestFarther } from './support/studio.ts';
+import { openFile, pipelineFile, screen, tabIntoFarCanvas, writePipeline, zoomInToNearestFarther } from './support/studio.ts';
 import type { Page } from '@playwright/test';
 
 /** FAR_CARDS_FROM (FarCards.tsx) cards, chained, in rows of 20. */
@@ -152,4 +152,30 @@ test('zoomed far out, a big pipeline is one picture of its cards; the card under
   expect((await counts()).mounts, 'cards mounted while the box was drawn').toBeLessThanOrEqual(9);
   expect(await page.locator('.react-flow__node-card').count()).toBeLessThanOrEqual(9);
   await screen(page, 'far-cards-box');
+
+  // Held at the pane's border, the box auto-pans the view and grows with it, as xyflow's box does.
+  // Zoomed in, with c0 brought to the top left (the keyboard's focus does that), a box from above
+  // left of c0 held at the right border along row 0 reaches c19, off-screen when it started.
+  await zoomInToNearestFarther(page);
+  await tabIntoFarCanvas(page);
+  await expect(page.getByTestId('far-focus')).toHaveAttribute('data-id', 'c0');
+  await page.getByTestId('far-keys').blur();
+  const paneNow = (await page.locator('.react-flow__pane').boundingBox())!;
+  const c19 = await cardCentre(page, at(19).x, at(19).y);
+  expect(c19.x, 'c19 starts off-screen').toBeGreaterThan(paneNow.x + paneNow.width);
+  await page.evaluate(() => void ((window as unknown as { mounts: number }).mounts = 0));
+  const corner = await cardCentre(page, at(0).x - 30 - 110, at(0).y - 30 - 40);
+  const rowEnd = await cardCentre(page, at(0).x - 110, at(0).y + 115 - 40);
+  await page.keyboard.down('Shift');
+  await page.mouse.move(corner.x, corner.y);
+  await page.mouse.down();
+  await page.mouse.move(paneNow.x + paneNow.width - 3, rowEnd.y, { steps: 6 });
+  await expect(page.getByTestId('node-c19'), 'the view pans until c19 is inside the box').toHaveClass(/card--selected/, { timeout: 30_000 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  // The whole of row 0, c0 (now panned out of view, so not in the page) to c19, and nothing else.
+  await expect(page.locator('.inspector__title')).toHaveText('20 nodes selected');
+  const shown = await page.locator('.react-flow__node-card .card--selected').evaluateAll((cs) => cs.map((c) => c.closest('.react-flow__node')!.getAttribute('data-id')));
+  expect(shown.every((id) => Number(id!.slice(1)) < 20), 'row 0 only').toBe(true);
+  expect((await counts()).mounts, 'cards mounted while the box auto-panned: row 0 and the one under the pointer at most').toBeLessThanOrEqual(21);
 });

@@ -5,12 +5,22 @@
  * gesture before xyflow's pane sees it, draws xyflow's own rectangle (its store's userSelectionRect)
  * and selects from the cards' places and sizes (far-geometry.ts selectedByBox: what xyflow's box
  * would select); only the selected cards become rendered nodes, as selected cards always are.
+ * Held near the pane's border it auto-pans, as xyflow's box does.
  */
 import { useCallback, useRef, type PointerEvent as ReactPointerEvent } from 'react';
 import { useStoreApi, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { selectedByBox } from './far-geometry.ts';
 import { GROUP_PREFIX } from './to-flow.ts';
+
+/**
+ * How far to pan per frame with the pointer at `at` (pane pixels): nothing further than 40 px inside
+ * the border, up to `speed` px at or past it, the way xyflow pans for its own box and drags.
+ */
+export function edgePan(at: { x: number; y: number }, pane: { width: number; height: number }, speed: number, reach = 40): [number, number] {
+  const velocity = (v: number, max: number) => (v < reach ? Math.min(reach - v, reach) / reach : v > max - reach ? -Math.min(v - (max - reach), reach) / reach : 0);
+  return [velocity(at.x, pane.width) * speed, velocity(at.y, pane.height) * speed];
+}
 
 export function useFarBox(nodes: Node[], edges: Edge[], active: boolean, flow: ReactFlowInstance) {
   const store = useStoreApi();
@@ -28,25 +38,24 @@ export function useFarBox(nodes: Node[], edges: Edge[], active: boolean, flow: R
       e.stopPropagation();
       e.preventDefault();
       wrapper.setPointerCapture(e.pointerId);
+      // The box's first corner stays where it was pressed in the flow, as the view auto-pans under it.
       const start = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      const startScreen = { x: e.clientX - pane.left, y: e.clientY - pane.top };
+      const pointer = { x: e.clientX - pane.left, y: e.clientY - pane.top };
       let moved = false;
       let chosen = '';
+      let frame = 0;
 
-      const move = (ev: PointerEvent) => {
-        if (ev.pointerId !== e.pointerId) return;
-        const at = flow.screenToFlowPosition({ x: ev.clientX, y: ev.clientY });
-        const x = ev.clientX - pane.left;
-        const y = ev.clientY - pane.top;
-        if (!moved) {
-          if (x === startScreen.x && y === startScreen.y) return;
-          moved = true;
-        }
+      const draw = () => {
+        const [tx, ty, k] = store.getState().transform;
+        const sx = start.x * k + tx;
+        const sy = start.y * k + ty;
+        const { x, y } = pointer;
         store.setState({
           userSelectionActive: true,
           nodesSelectionActive: false,
-          userSelectionRect: { startX: start.x, startY: start.y, x: Math.min(x, startScreen.x), y: Math.min(y, startScreen.y), width: Math.abs(x - startScreen.x), height: Math.abs(y - startScreen.y) },
+          userSelectionRect: { startX: start.x, startY: start.y, x: Math.min(x, sx), y: Math.min(y, sy), width: Math.abs(x - sx), height: Math.abs(y - sy) },
         });
+        const at = { x: (x - tx) / k, y: (y - ty) / k };
         const box = { x: Math.min(at.x, start.x), y: Math.min(at.y, start.y), width: Math.abs(at.x - start.x), height: Math.abs(at.y - start.y) };
         const picked = selectedByBox(latest.current.nodes, latest.current.edges, box);
         const key = `${picked.nodes.join('\n')}\t${picked.edges.join('\n')}`;
@@ -56,12 +65,34 @@ export function useFarBox(nodes: Node[], edges: Edge[], active: boolean, flow: R
         chosen = key;
         useDocStore.getState().select(picked.nodes.filter((id) => !id.startsWith(GROUP_PREFIX)), picked.edges);
       };
+      // Near the pane's border the view pans each frame and the box grows with it, as xyflow's box does.
+      const autoPan = () => {
+        const { autoPanSpeed, panBy } = store.getState();
+        const [dx, dy] = edgePan(pointer, pane, autoPanSpeed);
+        if (dx || dy) void panBy({ x: dx, y: dy }).then((panned) => panned && frame && draw());
+        frame = requestAnimationFrame(autoPan);
+      };
+      const move = (ev: PointerEvent) => {
+        if (ev.pointerId !== e.pointerId) return;
+        const x = ev.clientX - pane.left;
+        const y = ev.clientY - pane.top;
+        if (!moved) {
+          if (x === pointer.x && y === pointer.y) return;
+          moved = true;
+          frame = requestAnimationFrame(autoPan);
+        }
+        pointer.x = x;
+        pointer.y = y;
+        draw();
+      };
       const end = (ev: PointerEvent) => {
         if (ev.pointerId !== e.pointerId) return;
         wrapper.removeEventListener('pointermove', move);
         wrapper.removeEventListener('pointerup', end);
         wrapper.removeEventListener('pointercancel', end);
         if (wrapper.hasPointerCapture(ev.pointerId)) wrapper.releasePointerCapture(ev.pointerId);
+        cancelAnimationFrame(frame);
+        frame = 0;
         if (!moved) return;
         store.setState({ userSelectionActive: false, userSelectionRect: null, nodesSelectionActive: useDocStore.getState().selection.length > 0 });
         // The click that ends a drawn box is not a click on the pane (which would clear the selection), as with xyflow's box.

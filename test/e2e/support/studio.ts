@@ -112,3 +112,15 @@ export async function zoomInToNearestFarther(page: Page): Promise<void> {
     await expect.poll(() => viewZoom(page)).toBeGreaterThan(before);
   }
 }
+
+/** Press Tab from the element just before the far-zoom canvas' focus stop (FarFocus.tsx), as a keyboard user arrives there. */
+export async function tabIntoFarCanvas(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const keys = document.querySelector('[data-testid="far-keys"]')!;
+    const tabbable = [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]')].filter(
+      (el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0,
+    );
+    tabbable.filter((el) => el.compareDocumentPosition(keys) & Node.DOCUMENT_POSITION_FOLLOWING).pop()!.focus();
+  });
+  await page.keyboard.press('Tab');
+}
