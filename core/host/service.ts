@@ -404,7 +404,7 @@ export function createService(options: ServiceOptions): FlowlineService {
     },
 
     // The Models view: the registry beside the pipeline's run log (`flowline models --in PIPELINE`'s folder).
-    ...registryMethods((path) => registryBesideRuns(runLogOf(path).dir)),
+    ...registryMethods((path) => registryBesideRuns(runLogOf(path).dir), (abs) => places.check(abs, 'Cannot open')),
 
     async writeReport(request) {
       return writeStudioReport(request, Pipeline.parse(request.pipeline), {

@@ -46,9 +46,12 @@ export async function rollbackVersion(registry: ModelRegistry, reason: string): 
   return { ok: true, action: 'rollback', version: done.restored, archived: done.archived, gates: [] };
 }
 
-export async function modelCardOf(registry: ModelRegistry, ref: string): Promise<{ file: string; html: string }> {
+/** `checkReadable` throws for a place the studio's file API may not read (service/places.ts). */
+export async function modelCardOf(registry: ModelRegistry, ref: string, checkReadable: (abs: string) => void = () => {}): Promise<{ file: string; html: string }> {
   const version = await registry.get(ref);
   const file = cardFileOf(version);
+  // A registry folder can come with a pipeline from elsewhere: its version.json says where the export went.
+  checkReadable(file);
   try {
     return { file, html: await readFile(file, 'utf8') };
   } catch {
@@ -57,11 +60,11 @@ export async function modelCardOf(registry: ModelRegistry, ref: string): Promise
 }
 
 /** The contract's registry methods over the registry of a pipeline path (the service decides which folder). */
-export function registryMethods(registryOf: (path?: string) => ModelRegistry): Pick<FlowlineApi, 'listModels' | 'promoteModel' | 'rollbackModel' | 'modelCard'> {
+export function registryMethods(registryOf: (path?: string) => ModelRegistry, checkReadable: (abs: string) => void): Pick<FlowlineApi, 'listModels' | 'promoteModel' | 'rollbackModel' | 'modelCard'> {
   return {
     listModels: async (path) => registryView(registryOf(path)),
     promoteModel: async (path, version, reason) => promoteVersion(registryOf(path), version, reason),
     rollbackModel: async (path, reason) => rollbackVersion(registryOf(path), reason),
-    modelCard: async (path, version) => modelCardOf(registryOf(path), version),
+    modelCard: async (path, version) => modelCardOf(registryOf(path), version, checkReadable),
   };
 }

@@ -4,7 +4,7 @@
  * CLI's own code (a gate's refusal in the CLI's exit-4 words, an audit line for each); and the
  * report of the last run, the same file `flowline run --report` writes for that run.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,18 @@ describe('the Models view over the host API', () => {
     expect(card.file).toBe(v1.card);
     expect(card.html).toContain('<html');
     expect(view.audit.map((e) => [e.action, e.version])).toEqual([['register', 'v1'], ['register', 'v2']]);
+  });
+
+  it('reads only in the places a user works: a pipeline outside them, or a card a registry says is outside them, is refused by name', async () => {
+    await expect(service.listModels('/etc/models.flow.json')).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    await expect(service.promoteModel('/etc/models.flow.json', 'v1', 'why')).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    // A registry that came with a pipeline from elsewhere, whose version says its export is in /etc.
+    const other = mkdtempSync(join(tmpdir(), 'flowline-sent-'));
+    cpSync(join(cwd, '.flowline', 'models'), join(other, '.flowline', 'models'), { recursive: true });
+    const v1 = join(other, '.flowline', 'models', 'v1', 'version.json');
+    writeFileSync(v1, JSON.stringify({ ...JSON.parse(readFileSync(v1, 'utf8')), exportedTo: '/etc/shadow.onnx' }));
+    writeFileSync(join(other, 'sent.flow.json'), JSON.stringify(pipeline(PASSING)));
+    await expect(service.modelCard(join(other, 'sent.flow.json'), 'v1')).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED', file: '/etc/shadow.card.html' });
   });
 
   it('promote with a reason puts the version in production and writes who, when, why and the gates to audit.jsonl', async () => {
