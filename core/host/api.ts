@@ -349,6 +349,7 @@ export const STUDIO_COMMANDS = [
   'run',
   'run-to-selection',
   'cancel-run',
+  'report',
   'quick-insert',
   'node-help',
   'shortcuts',

@@ -101,6 +101,7 @@ export function menuTemplate(options: MenuOptions): MenuItem[] {
       item('Run Pipeline', 'run', 'CmdOrCtrl+Enter'),
       item('Run to Selected Node', 'run-to-selection', 'CmdOrCtrl+Shift+Enter'),
       item('Cancel Run', 'cancel-run', 'Escape'),
+      item('Write Run Report…', 'report'),
       separator,
       item('Add Node by Name…', 'quick-insert', '/'),
     ],

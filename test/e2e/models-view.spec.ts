@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, test } from './support/fixtures.ts';
 import { openFile, screen, writePipeline } from './support/studio.ts';
 import { gatedCsv, gatedPipeline } from '../support/gated-pipeline.ts';
-import { asDesktop, probe, setDialogAnswers } from './support/desktop-host.ts';
+import { asDesktop, menuCommand, probe, setDialogAnswers } from './support/desktop-host.ts';
 
 const pipeline = (minAccuracy: number) => gatedPipeline('Scores', 'scores.csv', [{ kind: 'metric', metric: 'evaluate.accuracy', op: '>=', value: minAccuracy }]);
 
@@ -109,7 +109,7 @@ test('the Models view promotes a version with a reason (stage and audit line sho
   await screen(page, 'report-written-dark');
 });
 
-test('on the desktop, Report… asks the OS save dialog for an .html file beside the pipeline and writes the report there', async ({ page, workDir }) => {
+test('on the desktop, Run > Write Run Report… asks the OS save dialog for an .html file beside the pipeline and writes the report there', async ({ page, workDir }) => {
   writeFileSync(join(workDir, 'scores.csv'), gatedCsv(0, 40));
   const file = writePipeline(workDir, 'scores.flow.json', { ...gatedPipeline('Scores', 'scores.csv', []), nodes: [{ id: 'load', type: 'data.load_csv', version: 1, params: { path: 'scores.csv' } }], edges: [] });
   await asDesktop(page);
@@ -121,7 +121,7 @@ test('on the desktop, Report… asks the OS save dialog for an .html file beside
 
   const chosen = join(workDir, 'for-the-board.html');
   await setDialogAnswers(page, { save: chosen });
-  await page.getByTestId('btn-report').click();
+  await menuCommand(page, { command: 'report' }); // Run > Write Run Report…
   await expect(page.getByTestId('html-dialog-file')).toContainText(chosen, { timeout: 30_000 });
   expect((await probe(page)).dialogCalls.at(-1)).toEqual(['save', join(workDir, 'scores-report.html'), 'report']);
   await expect(page.getByTestId('report-dialog')).toHaveCount(0); // not the in-app browser

@@ -10,6 +10,7 @@ import { useUiStore } from './use-ui-store.ts';
 import { copySelection, duplicateSelection, layoutAll, paste, removeElements } from './commands.ts';
 import { cancelRun, run } from './actions.ts';
 import { askOpen, askSaveAs, newPipeline, openPath, save } from './files.ts';
+import { askReport } from '../report/report-actions.ts';
 import { cardSize, fitAll } from '../canvas/fit.ts';
 
 /** The canvas, for commands that move the view; null before it is mounted. */
@@ -64,6 +65,8 @@ export function runStudioCommand(command: StudioCommand, flow: FlowView = () => 
       return void (inEditor && doc.selection.length === 1 && run(doc.selection[0]));
     case 'cancel-run':
       return void cancelRun();
+    case 'report':
+      return void (inEditor && askReport());
     case 'quick-insert': {
       if (!onCanvas) return;
       const el = document.querySelector('.canvas')?.getBoundingClientRect();
