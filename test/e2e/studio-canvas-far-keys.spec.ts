@@ -29,7 +29,7 @@ const inView = async (page: Page, i: number) => {
   return a.x >= pane.x && a.y >= pane.y && b.x <= pane.x + pane.width && b.y <= pane.y + pane.height;
 };
 
-test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the neighbour, Enter selects it, Delete removes it, and no card is mounted for it', async ({ page, workDir }) => {
+test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the neighbour, Enter selects it, Delete removes it, no card is mounted for it, and zooming across the step keeps the focused card', async ({ page, workDir }) => {
   test.setTimeout(90_000);
   const ids = Array.from({ length: COUNT }, (_, i) => `c${i}`);
   const doc = pipelineFile('Far keys', ids.map((id) => ({ id, type: 'data.select_columns' })), ids.slice(1).map((id, i) => `${ids[i]}.table -> ${id}.table`)) as {
@@ -105,4 +105,15 @@ test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the 
   await expect(page.getByTestId('far-cards').locator('text')).toHaveCount(COUNT - 1);
   await expect(ring).toHaveAttribute('data-id', 'c22');
   await expect(announce).toHaveText('Card 22 (c22), Clean node, 22 of 319');
+
+  // Zoomed in past the picture's step (the wheel), the focused card keeps the focus as the element it
+  // becomes; zoomed out again, the picture's focus takes it back.
+  const paneBox = (await page.locator('.react-flow__pane').boundingBox())!;
+  await page.mouse.move(paneBox.x + paneBox.width / 2, paneBox.y + paneBox.height / 2);
+  while ((await canvas.getAttribute('data-zoom-level')) === 'farther') await page.mouse.wheel(0, -100);
+  await expect(page.locator('.react-flow__node[data-id="c22"]')).toBeFocused();
+  await expect(page.getByTestId('far-keys')).toHaveCount(0);
+  while ((await canvas.getAttribute('data-zoom-level')) !== 'farther') await page.mouse.wheel(0, 100);
+  await expect(page.getByTestId('far-keys')).toBeFocused();
+  await expect(ring).toHaveAttribute('data-id', 'c22');
 });

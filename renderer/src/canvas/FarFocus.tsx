@@ -4,11 +4,12 @@
  * round that card in the picture. The ring is its own small picture, so moving the focus redraws one
  * rectangle, never the cards' picture.
  */
-import { memo, type FocusEventHandler, type KeyboardEventHandler } from 'react';
+import { memo, type FocusEventHandler, type KeyboardEventHandler, type Ref } from 'react';
 import { ViewportPortal, useStore, type Node } from '@xyflow/react';
 import { nodeBox } from './far-geometry.ts';
 
 interface FarKeysProps {
+  ref: Ref<HTMLDivElement>;
   count: number;
   announce: string;
   onFocus: FocusEventHandler<HTMLElement>;
@@ -16,10 +17,11 @@ interface FarKeysProps {
   onKeyDown: KeyboardEventHandler<HTMLElement>;
 }
 
-export function FarKeys({ count, announce, onFocus, onBlur, onKeyDown }: FarKeysProps) {
+export function FarKeys({ ref, count, announce, onFocus, onBlur, onKeyDown }: FarKeysProps) {
   return (
     <>
       <div
+        ref={ref}
         className="far-keys"
         tabIndex={0}
         role="group"

@@ -67,7 +67,7 @@ export function FlowCanvas() {
   const far = useFarCards(nodes, farCards, flow);
   // There the keyboard moves a focus between the drawn cards (far-keys.ts), and a Shift-drag box
   // selects from their places (far-box.ts): neither needs the cards rendered.
-  const keys = useFarKeys(nodes, farCards, flow);
+  const keys = useFarKeys(nodes, farCards, flow, wrapper);
   const box = useFarBox(nodes, edges, farCards, flow);
 
   // Fit a newly loaded document; never on later edits, where moving the view under the user's
@@ -234,7 +234,7 @@ export function FlowCanvas() {
 
   return (
     <div className={`canvas canvas--zoom-${zoomLevel}`} ref={wrapper} onDragOver={onDragOver} onDragLeave={() => highlightEdgeAt(null)} onDrop={onDrop} onDoubleClick={onDoubleClick} onPointerMove={far.onPointerMove} onPointerLeave={far.onPointerLeave} onPointerDownCapture={box.onPointerDownCapture} data-testid="canvas" data-zoom-level={zoomLevel}>
-      {farCards && <FarKeys count={pipeline.nodes.length} announce={keys.announce} onFocus={keys.onFocus} onBlur={keys.onBlur} onKeyDown={keys.onKeyDown} />}
+      {farCards && <FarKeys ref={keys.element} count={pipeline.nodes.length} announce={keys.announce} onFocus={keys.onFocus} onBlur={keys.onBlur} onKeyDown={keys.onKeyDown} />}
       <ZoomLevelContext.Provider value={zoomLevel}>
         <ReactFlow
           nodes={far.shown}

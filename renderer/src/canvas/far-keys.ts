@@ -8,7 +8,7 @@
  * announced (title, id, category) through a live region, since it has no element of its own.
  * Orders and neighbours are worked out per key press, never per frame: a drag leaves this alone.
  */
-import { useCallback, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useStoreApi, type Node, type ReactFlowInstance } from '@xyflow/react';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { removeElements } from '../store/commands.ts';
@@ -27,13 +27,56 @@ export function describeCard(n: Node, place: number, of: number, selected: boole
   return `${title} (${n.id}), ${spec?.category ?? 'unknown'} node${selected ? ', selected' : ''}, ${place} of ${of}`;
 }
 
-export function useFarKeys(nodes: Node[], active: boolean, flow: ReactFlowInstance) {
+export function useFarKeys(nodes: Node[], active: boolean, flow: ReactFlowInstance, canvas: RefObject<HTMLElement | null>) {
   const store = useStoreApi();
   const [focused, setFocused] = useState<string>();
   const [hasFocus, setHasFocus] = useState(false);
   const [announce, setAnnounce] = useState('');
-  const latest = useRef({ nodes, focused });
-  latest.current = { nodes, focused };
+  const element = useRef<HTMLDivElement>(null);
+  const latest = useRef({ nodes, focused, hasFocus });
+  latest.current = { nodes, focused, hasFocus };
+
+  // Crossing the picture's zoom step keeps the keyboard's place, though the element holding the
+  // focus leaves the page: a card focused as an element becomes the picture's focused card, and the
+  // picture's focused card becomes the focused element when the cards are elements again.
+  const cardFocus = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const onIn = (e: globalThis.FocusEvent) => {
+      cardFocus.current = (e.target as Element).closest?.('.react-flow__node-card')?.getAttribute('data-id') ?? undefined;
+    };
+    const onOut = (e: globalThis.FocusEvent) => {
+      // Left for somewhere else (not to nowhere: a focused element taken out of the page gives no target).
+      if (e.relatedTarget && !el.contains(e.relatedTarget as globalThis.Node)) cardFocus.current = undefined;
+    };
+    el.addEventListener('focusin', onIn);
+    el.addEventListener('focusout', onOut);
+    return () => {
+      el.removeEventListener('focusin', onIn);
+      el.removeEventListener('focusout', onOut);
+    };
+  }, [canvas]);
+  useEffect(() => {
+    const id = cardFocus.current;
+    const now = document.activeElement;
+    if (active && id && (!now || now === document.body || now.closest('.react-flow__node-card')?.getAttribute('data-id') === id)) {
+      latest.current.focused = id; // read by onFocus, before this render's state lands
+      setFocused(id);
+      element.current?.focus();
+    }
+    if (active || !latest.current.hasFocus || !latest.current.focused) return;
+    setHasFocus(false);
+    const target = latest.current.focused;
+    let tries = 30; // frames for xyflow to render the card, now in view
+    const next = () => {
+      const card = canvas.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(target)}"]`);
+      if (card) card.focus();
+      else if (--tries > 0) frame = requestAnimationFrame(next);
+    };
+    let frame = requestAnimationFrame(next);
+    return () => cancelAnimationFrame(frame);
+  }, [active, canvas]);
 
   /** Bring a card into the pane, by the least pan, when any of it is off-screen. */
   const reveal = useCallback(
@@ -130,5 +173,5 @@ export function useFarKeys(nodes: Node[], active: boolean, flow: ReactFlowInstan
   );
 
   const ring = active && hasFocus && focused ? nodes.find((n) => n.id === focused) : undefined;
-  return { ring, announce, onFocus, onBlur, onKeyDown };
+  return { ring, announce, element, onFocus, onBlur, onKeyDown };
 }
