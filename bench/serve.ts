@@ -3,7 +3,10 @@
  * server.js`, as deployed) and, in the same run, against a bare Node http server that reads the
  * body and returns a fixed JSON answer: the floor of what any Node server can do here.
  *
- *   npx tsx bench/serve.ts [seconds per run = 10] [memory run seconds = 60]
+ *   npx tsx bench/serve.ts [seconds per run = 10] [memory run seconds = 60] [--server FILE]
+ *
+ * `--server FILE` serves the bundle with another build of server.js (e.g. one saved from an older
+ * commit, named .cjs outside the bundle), so two builds can be compared on the same model.
  *
  * Targets on 2 cores with the load tool on the same machine: single-row requests at 8 connections
  * >= 3,000 req/s with p99 < 10 ms and >= 50% of the bare server's req/s; memory flat over the
@@ -21,12 +24,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { benchModel } from './support/serving-model.ts';
 
-const seconds = Number(process.argv[2] ?? 10);
-const memorySeconds = Number(process.argv[3] ?? 60);
+const args = process.argv.slice(2);
+const serverFlag = args.indexOf('--server');
+const serverFile = serverFlag >= 0 ? resolve(args.splice(serverFlag, 2)[1]) : null;
+const seconds = Number(args[0] ?? 10);
+const memorySeconds = Number(args[1] ?? 60);
 
 function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -37,8 +44,9 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(url: string): Promise<void> {
+async function waitReady(url: string, proc: ChildProcess): Promise<void> {
   for (;;) {
+    if (proc.exitCode !== null) throw new Error(`the server exited (code ${proc.exitCode}) before it was ready`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -107,10 +115,10 @@ const batch = JSON.stringify(Array.from({ length: 100 }, (_, i) => model.rows[i 
 
 const bundlePort = await freePort();
 const barePort = await freePort();
-const server = spawn(process.execPath, ['server.js'], { cwd: model.dir, env: { PATH: process.env.PATH ?? '', PORT: String(bundlePort), FLOWLINE_HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const server = spawn(process.execPath, [serverFile ?? 'server.js'], { cwd: model.dir, env: { PATH: process.env.PATH ?? '', PORT: String(bundlePort), FLOWLINE_HOST: '127.0.0.1', FLOWLINE_MODEL_DIR: model.dir }, stdio: ['ignore', 'ignore', 'inherit'] });
 const bare = spawn(process.execPath, ['-e', BARE], { env: { PORT: String(barePort) }, stdio: 'inherit' });
 try {
-  await waitReady(`http://127.0.0.1:${bundlePort}/v2/health/ready`);
+  await waitReady(`http://127.0.0.1:${bundlePort}/v2/health/ready`, server);
   await new Promise((r) => setTimeout(r, 200));
   const bundleUrl = `http://127.0.0.1:${bundlePort}/predict`;
   const bareUrl = `http://127.0.0.1:${barePort}/`;
@@ -133,7 +141,7 @@ try {
   const cpuPer = (l: Load) => (1e6 * l.cpu) / l.requests;
   const row = (label: string, { ours, base, ratio }: Awaited<ReturnType<typeof turns>>, rowsPer: number) =>
     `${label.padEnd(22)} ${ours.rps.toFixed(0).padStart(8)} ${ours.p50.toFixed(1).padStart(6)} ${ours.p99.toFixed(1).padStart(6)} ${(ours.rps * rowsPer).toFixed(0).padStart(9)} ${cpuPer(ours).toFixed(0).padStart(7)} │ ${base.rps.toFixed(0).padStart(8)} ${base.p50.toFixed(1).padStart(6)} ${base.p99.toFixed(1).padStart(6)} ${cpuPer(base).toFixed(0).padStart(7)} │ ${(100 * ratio).toFixed(0).padStart(4)}% ${((100 * cpuPer(base)) / cpuPer(ours)).toFixed(0).padStart(9)}%  ${ours.errors + base.errors ? `errors ${ours.errors}/${base.errors}` : ''}`;
-  console.log(`\nserving bundle (${model.description}) vs a bare Node http server, autocannon 8 connections, ${seconds} s each in alternating 2 s rounds (medians), same machine\n`);
+  console.log(`\nserving bundle (${model.description})${serverFile ? `, served by ${serverFile}` : ''} vs a bare Node http server, autocannon 8 connections, ${seconds} s each in alternating 2 s rounds (medians), same machine\n`);
   console.log(`${''.padEnd(22)} ${'bundle'.padStart(8)} ${''.padStart(6)} ${''.padStart(6)} ${''.padStart(9)} ${'cpu µs'.padStart(7)} │ ${'bare'.padStart(8)} ${''.padStart(6)} ${''.padStart(6)} ${'cpu µs'.padStart(7)} │ ${'ratio'.padStart(5)} ${'cpu ratio'.padStart(10)}`);
   console.log(`${'request'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)} ${'rows/s'.padStart(9)} ${'/req'.padStart(7)} │ ${'req/s'.padStart(8)} ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)} ${'/req'.padStart(7)} │ ${''.padStart(5)} ${'bare÷ours'.padStart(10)}`);
   console.log(row('1 row /predict', singles, 1));
