@@ -204,7 +204,7 @@ async function serve(manifest: Manifest, settings: Settings, openapi: string | u
       const model = await LoadedModel.load(spec, readFileSync(join(settings.modelDir, spec.file)), policy, settings.threads, settings.batchRows);
       await model.warmUp();
       models.push(model);
-      log({ level: 'info', event: 'model_ready', model_name: spec.name, model_version: spec.version, role: spec.role, load_ms: Date.now() - t0, micro_batching: model.notBatched ? `off: ${model.notBatched}` : `up to ${settings.batchRows} rows`, onnx_inputs: model.feeds.length });
+      log({ level: 'info', event: 'model_ready', model_name: spec.name, model_version: spec.version, role: spec.role, load_ms: Date.now() - t0, micro_batching: model.notBatched ? `off: ${model.notBatched}` : `up to ${settings.batchRows} rows`, onnx_inputs: model.feeds.length, onnx_runs: model.runsVia });
     }
     return models;
   };

@@ -12,8 +12,10 @@
  */
 import * as ort from 'onnxruntime-node';
 import { Decoder, type Batch, type DecodePolicy } from './decode.ts';
+import { RequestError } from './errors.ts';
 import type { ServedModel } from './manifest.ts';
 import { scoredOf, sliceScored } from './micro-batch.ts';
+import { createSession, type Session } from './onnx-session.ts';
 import { graphOps, whyNotBatchable } from './row-independent.ts';
 import { stackInputs } from './stacked-inputs.ts';
 
@@ -41,6 +43,8 @@ interface Feed {
 
 interface Waiting {
   batch: Batch;
+  /** performance.now() past which the request is answered 503 instead of scored. */
+  deadline: number;
   resolve: (scored: Scored) => void;
   reject: (error: unknown) => void;
 }
@@ -55,10 +59,12 @@ export class LoadedModel {
   notBatched: string | null;
   private readonly queue: Waiting[] = [];
   private busy = false;
+  /** Every output, asked for by name on each run (made once). */
+  private readonly fetches: Record<string, null>;
 
   private constructor(
     readonly spec: ServedModel,
-    private readonly session: ort.InferenceSession,
+    private readonly session: Session,
     policy: DecodePolicy,
     /** Most rows scored together in one run; 1 turns micro-batching off. */
     private readonly batchRows: number,
@@ -68,22 +74,28 @@ export class LoadedModel {
   ) {
     this.decoder = new Decoder(spec.inputs, policy);
     this.notBatched = batchRows > 1 ? notBatched : 'FLOWLINE_BATCH_ROWS is 1';
+    this.fetches = Object.fromEntries(session.outputNames.map((n) => [n, null]));
+  }
+
+  /** How runs reach onnxruntime: its native binding, or its public API (onnx-session.ts). */
+  get runsVia(): 'native' | 'public' {
+    return this.session.via;
   }
 
   static async load(spec: ServedModel, bytes: Uint8Array, policy: DecodePolicy, threads: number, batchRows = 1): Promise<LoadedModel> {
     const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
     const onnxNames = spec.inputs.map((c) => c.onnxName ?? c.name);
     const stacked = stackInputs(bytes);
-    let session: ort.InferenceSession | null = null;
+    let session: Session | null = null;
     if (stacked && stacked.stacks.every((s) => s.columns.every((c) => spec.inputs[onnxNames.indexOf(c)]?.onnxType === 'double'))) {
       try {
-        session = await ort.InferenceSession.create(stacked.bytes, options);
+        session = await createSession(stacked.bytes, options);
       } catch {
         // the rewrite is an optimisation only: serve the model as it is
       }
     }
     const stacks = session ? stacked!.stacks : [];
-    session ??= await ort.InferenceSession.create(bytes, options);
+    session ??= await createSession(bytes, options);
     const inputNames = [...session.inputNames.filter((n) => !stacks.some((s) => s.name === n)), ...stacks.flatMap((s) => s.columns)];
     const missing = onnxNames.filter((n) => !inputNames.includes(n));
     if (missing.length) throw new Error(`${spec.file} has no ONNX input for ${missing.map((m) => `"${m}"`).join(', ')}; the bundle's ${spec.name} manifest and model disagree.`);
@@ -118,11 +130,16 @@ export class LoadedModel {
     if (split) this.notBatched = `its output "${split.name}" has no row per input row`;
   }
 
-  /** Score a request's rows: alone, or in one run with others waiting (see the file comment). */
-  score(batch: Batch): Promise<Scored> {
-    if (this.notBatched || batch.rows >= this.batchRows) return this.run([batch]);
+  /**
+   * Score a request's rows: alone, or in one run with others waiting (see the file comment). A
+   * request still waiting at `deadline` (performance.now()) is answered 503 and not scored: the
+   * run itself holds this thread, so the time limit is checked when a request's run would start,
+   * with no timer per request.
+   */
+  score(batch: Batch, deadline = Infinity): Promise<Scored> {
+    if (this.notBatched || batch.rows >= this.batchRows) return performance.now() > deadline ? Promise.reject(tooLate()) : this.run([batch]);
     return new Promise<Scored>((resolve, reject) => {
-      this.queue.push({ batch, resolve, reject });
+      this.queue.push({ batch, deadline, resolve, reject });
       if (!this.busy) {
         this.busy = true;
         setImmediate(this.drain);
@@ -132,6 +149,15 @@ export class LoadedModel {
 
   /** One run of the waiting requests (up to batchRows rows); again while more wait. */
   private readonly drain = (): void => {
+    const now = performance.now();
+    for (let i = 0; i < this.queue.length; i++) {
+      if (this.queue[i].deadline >= now) continue;
+      this.queue.splice(i--, 1)[0].reject(tooLate());
+    }
+    if (!this.queue.length) {
+      this.busy = false;
+      return;
+    }
     let rows = 0;
     let n = 0;
     while (n < this.queue.length && (n === 0 || rows + this.queue[n].batch.rows <= this.batchRows)) rows += this.queue[n++].batch.rows;
@@ -194,7 +220,7 @@ export class LoadedModel {
       }
       feeds[feed.name] = new ort.Tensor('float64', matrix, [rows, k]);
     }
-    const results = await this.session.run(feeds);
+    const results = await this.session.run(feeds, this.fetches);
     this.runs++;
     this.onRun?.(rows);
     const outputs: OutputData[] = [];
@@ -211,6 +237,8 @@ export class LoadedModel {
     return batch.names[i] === name ? batch.columns[i] : batch.columns[batch.names.indexOf(name)];
   }
 }
+
+const tooLate = () => new RequestError(503, 'TIMEOUT', 'The request waited past its time limit (FLOWLINE_REQUEST_TIMEOUT_MS) before its scoring could start.');
 
 function datatypeOf(type: string): string {
   switch (type) {

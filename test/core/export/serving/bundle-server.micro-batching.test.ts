@@ -84,9 +84,9 @@ describe('micro-batching in the bundle server', () => {
   it('a request whose rows fail a shared run fails alone: the others are scored again one per run and answered', async () => {
     const { model, runRows } = await loaded(tinyTreeClassifier(), 256);
     // onnxruntime refusing one request's data, as a runtime fault would
-    const session = Reflect.get(model, 'session') as { run: (feeds: Record<string, { data: ArrayLike<number> }>) => Promise<unknown> };
+    const session = Reflect.get(model, 'session') as { run: (feeds: Record<string, { data: ArrayLike<number> }>, ...rest: unknown[]) => unknown };
     const run = session.run.bind(session);
-    session.run = (feeds) => (Object.values(feeds).some((t) => Array.from(t.data).includes(999)) ? Promise.reject(new Error('poisoned row')) : run(feeds));
+    session.run = (feeds, ...rest) => (Object.values(feeds).some((t) => Array.from(t.data).includes(999)) ? Promise.reject(new Error('poisoned row')) : run(feeds, ...rest));
     const requests = Array.from({ length: 5 }, (_, i) => tinyRows(1, i));
     requests[2][0].x = 999;
     const outcomes = await Promise.allSettled(requests.map((rows) => model.score(batchOf(rows))));

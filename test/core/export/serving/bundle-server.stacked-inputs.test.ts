@@ -60,6 +60,8 @@ describe('the bundle server feeds numeric columns that meet in a Concat as one t
     const model = await LoadedModel.load(spec(WIDE_INPUTS, rows[0]), bytes, POLICY, 1, 256);
     await model.warmUp();
     expect(model.feeds).toEqual([{ name: 'c0_to_c19_stacked', columns: Array.from({ length: WIDE }, (_, j) => j) }]);
+    // run through onnxruntime-node's native binding; the yardstick below goes through its public API
+    expect(model.runsVia).toBe('native');
 
     const decoder = new Decoder(WIDE_INPUTS, POLICY);
     const whole = await model.score(decoder.fromRecords(rows, 'rows'));
@@ -79,6 +81,7 @@ describe('the bundle server feeds numeric columns that meet in a Concat as one t
     const bytes = tinyTreeClassifier();
     const rows = tinyRows(30);
     const model = await LoadedModel.load(spec(TINY_INPUTS, rows[0], ['no', 'yes']), bytes, POLICY, 1, 256);
+    expect(model.runsVia).toBe('native');
     expect(model.feeds).toEqual([
       { name: 'color', columns: [2] },
       { name: 'x_to_flag_stacked', columns: [0, 1] },
