@@ -13,8 +13,7 @@ import type { Registry } from './metrics.ts';
 import { MetricLabels } from './metric-labels.ts';
 import type { LoadedModel, Scored } from './model.ts';
 import { invocationsResponse, predictResponse, readInvocations, readPredict, readV2, v2Metadata, v2Response } from './protocols.ts';
-import type { RequestLogEntry } from './request-log.ts';
-import { sampled } from './request-log.ts';
+import { requestLogEntry, sampled } from './request-log.ts';
 import { Router, type Route } from './router.ts';
 import type { Settings } from './settings.ts';
 
@@ -39,6 +38,8 @@ interface RequestContext {
   route: string;
   params: string[];
   started: bigint;
+  /** performance.now() past which scoring is not started (FLOWLINE_REQUEST_TIMEOUT_MS). */
+  deadline: number;
   rows?: number;
   model?: LoadedModel;
 }
@@ -93,13 +94,13 @@ export class App {
   }
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const started = process.hrtime.bigint();
+    if (req.url === '/predict' && req.method === 'POST' && this.ready && !this.draining && this.isPlainPredict(req)) {
+      this.predictFast(req, res);
+      return;
+    }
     const path = (req.url ?? '/').split('?', 1)[0];
-    const headerId = req.headers['x-request-id'];
-    const ctx: RequestContext = { id: typeof headerId === 'string' && headerId.length <= 128 ? headerId : `${this.idPrefix}${(++this.requestCount).toString(36)}`, route: 'unmatched', params: [], started };
-    this.inFlight++;
+    const ctx = this.context(req, res, 'unmatched');
     res.setHeader('x-request-id', ctx.id);
-    res.once('close', () => this.finished(req, res, ctx));
     let allowed: string[] = [];
     for (const r of this.routes) {
       const m = r.pattern.exec(path);
@@ -131,7 +132,43 @@ export class App {
     }
   };
 
+  /** A request's context, counted in flight until its answer closes (then finished() logs and counts it). */
+  private context(req: IncomingMessage, res: ServerResponse, route: string): RequestContext {
+    const started = process.hrtime.bigint();
+    const headerId = req.headers['x-request-id'];
+    const id = typeof headerId === 'string' && headerId.length <= 128 ? headerId : `${this.idPrefix}${(++this.requestCount).toString(36)}`;
+    const ctx: RequestContext = { id, route, params: [], started, deadline: performance.now() + this.o.settings.requestTimeoutMs };
+    this.inFlight++;
+    res.once('close', () => this.finished(req, res, ctx));
+    return ctx;
+  }
+
   // ---------------------------------------------------------------- scoring routes
+
+  /** POST /predict as most callers send it: a JSON body of known length, no model pinned by header. */
+  private isPlainPredict(req: IncomingMessage): boolean {
+    const h = req.headers;
+    return (h['content-type'] === 'application/json' || h['content-type'] === undefined) && h['x-flowline-model'] === undefined && Number(h['content-length']) <= this.o.settings.maxBodyBytes;
+  }
+
+  /**
+   * The plain POST /predict (isPlainPredict) without the route table and the general handler's
+   * layers: the same body limits, checks, scoring, answer, access-log line and metrics (the
+   * shared functions below), with the request id sent among the answer's headers in one
+   * writeHead. Any error ends as on the general path.
+   */
+  private predictFast(req: IncomingMessage, res: ServerResponse): void {
+    const ctx = this.context(req, res, '/predict');
+    readBody(req, res, ctx.route, ['json'], this.o.settings)
+      .then((text) => {
+        const { batch, single } = readPredict(parseJson(text), this.models[0].decoder);
+        return this.score(req, ctx, batch).then(({ model, scored }) => this.send(res, 200, predictResponse(model.spec, scored, single), model, ctx.id));
+      })
+      .catch((e: unknown) => {
+        if (!res.headersSent) res.setHeader('x-request-id', ctx.id);
+        this.fail(req, res, ctx, e);
+      });
+  }
 
   private async infer(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
     const named = this.modelByPath(ctx);
@@ -198,7 +235,7 @@ export class App {
     const t0 = process.hrtime.bigint();
     let scored: Scored;
     try {
-      scored = mode === 'answered' ? await this.withTimeout(model.score(batch), ctx) : await model.score(batch);
+      scored = await model.score(batch, mode === 'answered' ? ctx.deadline : Infinity);
     } catch (e) {
       if (!(e instanceof RequestError)) this.o.metrics.inc('flowline_model_errors_total', labels);
       throw e;
@@ -219,24 +256,6 @@ export class App {
       for (const p of scored.predictions) m.observe('flowline_model_prediction_value', labels, Number(p));
     }
     return scored;
-  }
-
-  private withTimeout<T>(work: Promise<T>, ctx: RequestContext): Promise<T> {
-    const left = this.o.settings.requestTimeoutMs - Number(process.hrtime.bigint() - ctx.started) / 1e6;
-    // one promise and one timer per request (not a race and a finally: this is on every request's path)
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new RequestError(503, 'TIMEOUT', `Scoring took longer than the request time limit (${this.o.settings.requestTimeoutMs} ms, FLOWLINE_REQUEST_TIMEOUT_MS).`)), Math.max(0, left));
-      work.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
   }
 
   /** Shadow scoring runs after the answer is sent, and is dropped (and counted) when too many wait. */
@@ -274,27 +293,7 @@ export class App {
   private logRequest(ctx: RequestContext, model: LoadedModel, mode: 'answered' | 'shadow', batch: Batch, scored: Scored): void {
     const write = this.o.writeRequestLog;
     if (!write || !sampled(this.o.settings.requestLogSample)) return;
-    const inputs: RequestLogEntry['inputs'] = {};
-    batch.names.forEach((name, i) => {
-      const col = batch.columns[i];
-      inputs[name] = col instanceof Float64Array ? Array.from(col, (v) => (Number.isNaN(v) ? null : v)) : [...col];
-    });
-    const k = model.spec.classes?.length ?? 0;
-    const p = scored.probabilities;
-    const entry: RequestLogEntry = {
-      time: new Date().toISOString(),
-      request_id: ctx.id,
-      route: ctx.route,
-      model_name: model.spec.name,
-      model_version: model.spec.version,
-      role: model.spec.role,
-      mode,
-      rows: batch.rows,
-      inputs,
-      predictions: scored.predictions,
-      ...(k && p ? { probabilities: Array.from({ length: batch.rows }, (_, r) => Array.from({ length: k }, (_, j) => p[r * k + j])) } : {}),
-    };
-    write(JSON.stringify(entry));
+    write(JSON.stringify(requestLogEntry(ctx, model, mode, batch, scored)));
     this.o.metrics.inc('flowline_request_log_rows_total', [], batch.rows);
   }
 
@@ -345,10 +344,12 @@ export class App {
     this.send(res, 500, { error: `Internal error (request ${ctx.id}); the server log has the details.`, code: 'INTERNAL' });
   }
 
-  send(res: ServerResponse, status: number, body: unknown, model?: LoadedModel): void {
+  /** `requestId`: the x-request-id header, when not set on `res` already. */
+  send(res: ServerResponse, status: number, body: unknown, model?: LoadedModel, requestId?: string): void {
     if (res.headersSent || res.destroyed) return;
     const text = JSON.stringify(body);
     const headers: Record<string, string | number> = { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) };
+    if (requestId !== undefined) headers['x-request-id'] = requestId;
     if (model) {
       headers['x-flowline-model'] = model.spec.name;
       headers['x-flowline-model-version'] = model.spec.version;

@@ -5,6 +5,8 @@
  * docs/serving-bundle.md ("Request log"); add fields, never rename them.
  */
 import { closeSync, fstatSync, openSync, renameSync, writeSync } from 'node:fs';
+import type { Batch } from './decode.ts';
+import type { LoadedModel, Scored } from './model.ts';
 
 export interface RequestLogEntry {
   time: string;
@@ -56,4 +58,28 @@ export class RequestLogFile {
 /** Decide sampling per request; a share of 1 logs every request, 0 none. */
 export function sampled(share: number): boolean {
   return share >= 1 || (share > 0 && Math.random() < share);
+}
+
+/** One request's entry: its validated inputs by column, and what `model` predicted for them. */
+export function requestLogEntry(request: { id: string; route: string }, model: LoadedModel, mode: 'answered' | 'shadow', batch: Batch, scored: Scored): RequestLogEntry {
+  const inputs: RequestLogEntry['inputs'] = {};
+  batch.names.forEach((name, i) => {
+    const col = batch.columns[i];
+    inputs[name] = col instanceof Float64Array ? Array.from(col, (v) => (Number.isNaN(v) ? null : v)) : [...col];
+  });
+  const k = model.spec.classes?.length ?? 0;
+  const p = scored.probabilities;
+  return {
+    time: new Date().toISOString(),
+    request_id: request.id,
+    route: request.route,
+    model_name: model.spec.name,
+    model_version: model.spec.version,
+    role: model.spec.role,
+    mode,
+    rows: batch.rows,
+    inputs,
+    predictions: scored.predictions,
+    ...(k && p ? { probabilities: Array.from({ length: batch.rows }, (_, r) => Array.from({ length: k }, (_, j) => p[r * k + j])) } : {}),
+  };
 }

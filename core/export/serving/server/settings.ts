@@ -77,7 +77,7 @@ export const SETTINGS: SettingSpec[] = [
       'Micro-batching: requests that arrive while the model is busy are scored together in one onnxruntime run of at most this many rows (1 turns it off). Only for models whose answer for a row cannot depend on the batch (trees, sums and comparisons; not exp, log or tanh), with FLOWLINE_THREADS=1; a lone request never waits.',
     parse: int(1, 1_000_000),
   },
-  { env: 'FLOWLINE_REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', defaultText: '30000', description: 'Longest a request may take, body and scoring included (408 while reading, 503 while scoring).', parse: int(100, 3_600_000) },
+  { env: 'FLOWLINE_REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', defaultText: '30000', description: 'Longest a request may wait before its scoring starts, body included (408 while reading, 503 when its run would start later).', parse: int(100, 3_600_000) },
   { env: 'FLOWLINE_BODY_TIMEOUT_MS', key: 'bodyTimeoutMs', defaultText: '10000', description: 'Longest the body of a request may take to arrive (slow clients get 408).', parse: int(50, 3_600_000) },
   { env: 'FLOWLINE_SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', defaultText: '25000', description: 'On SIGTERM, how long in-flight requests may still finish before the process exits.', parse: int(0, 3_600_000) },
   { env: 'FLOWLINE_MAX_BODY_BYTES', key: 'maxBodyBytes', defaultText: 'from manifest', description: 'Largest request body (413 above it).', parse: int(1024, 1 << 30) },
