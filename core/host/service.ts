@@ -400,6 +400,7 @@ export function createService(options: ServiceOptions): FlowlineService {
         // the heavy part (build, onnxruntime, the app's predictions) on the worker pool
         runTask,
         register: async (runId, file) => (await import('./registry/register-export.ts')).registerAfterRun(runLogOf(request.path).dir, runId, 'onnx', file),
+        runRecord: (runId) => runLogOf(request.path).get(runId).catch(() => null),
       });
     },
 

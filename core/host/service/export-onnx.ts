@@ -4,12 +4,17 @@
  * held-out rows and metrics, export and verify in a worker, and write the file only when it
  * matches. Everything the dialog shows comes back as one result, refusals included.
  */
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Pipeline } from '../../schema/pipeline.ts';
 import type { AnyNodeSpec } from '../../spec/define-node.ts';
 import { FlowlineError, toErrorInfo } from '../../spec/errors.ts';
 import type { WorkerTask } from '../../spec/worker-task.ts';
-import { exportInputs, exportRunTarget } from '../../export/onnx/from-pipeline.ts';
+import { exportInputs, exportRunTarget, modelOf } from '../../export/onnx/from-pipeline.ts';
+import { cardPartsFromRun } from '../../export/card/from-pipeline.ts';
+import { cardPathsBeside, modelCard } from '../../export/card/model-card.ts';
+import { writeModelCard } from '../../report/index.ts';
+import type { RunRecord } from '../../spec/run-log.ts';
+import { runInfoOf } from '../runs/run-record.ts';
 import { exportOnnxTask, type ExportOutcome } from '../../export/onnx/export-task.ts';
 import { writeFileAtomically } from '../../export/onnx/save.ts';
 import { FLOWLINE_VERSION } from '../../export/version.ts';
@@ -27,6 +32,8 @@ export interface ExportDeps {
   runTask: <P, R>(task: WorkerTask<P, R>, payload: P) => Promise<R>;
   /** Register the written file in the model registry, the run as its lineage (register-export.ts). */
   register: (runId: string, file: string) => Promise<unknown>;
+  /** The run log's record of the export's run (its pipeline hash and data files go in the model card). */
+  runRecord: (runId: string) => Promise<RunRecord | null>;
 }
 
 /** Where the file goes: `out` as given, else <nodeId>.onnx beside the pipeline (or in the studio's folder). */
@@ -64,6 +71,10 @@ export async function exportOnnxFromStudio(request: OnnxExportRequest, pipeline:
     });
     if (!outcome.ok) return refused(null, outcome);
     await writeFileAtomically(out, outcome.bytes);
+    // The model card beside the file, as `flowline export onnx` and the Export ONNX node write it.
+    const record = await deps.runRecord(runId);
+    const runInfo = record ? runInfoOf(record, pipeline.gates) : { id: runId, gates: pipeline.gates };
+    await writeModelCard(modelCard(cardPartsFromRun(pipeline, summary, request.nodeId, modelOf(summary, request.nodeId), basename(out), runInfo)), cardPathsBeside(out), request.nodeId);
     await deps.register(runId, out);
     const { info } = outcome;
     return {

@@ -49,6 +49,11 @@ describe('exportOnnx (studio)', () => {
     // registered in the model registry beside the pipeline, with that run as its lineage
     const versions = await new ModelRegistry(join(path, '..', '.flowline', 'models')).list();
     expect(versions.map((v) => [v.id, v.stage, v.kind, v.exportedTo, v.lineage.runId])).toEqual([['v1', 'candidate', 'onnx', r.file, r.runId]]);
+    // its model card beside it, as flowline export onnx writes one, and linked from the Models view
+    const card = readFileSync(join(path, '..', 'train.card.md'), 'utf8');
+    expect(card).toContain(`- Run: ${r.runId}`);
+    expect(card).toContain(versions[0].lineage.pipeline.hash);
+    expect((await service.listModels(path)).versions[0].card).toBe(join(path, '..', 'train.card.html'));
   });
 
   it('refuses a place the studio may not write, and an unknown node, as results (nothing written)', async () => {
