@@ -24,10 +24,13 @@ type Message =
   | { type: 'metrics'; id: number; text: string };
 
 /**
- * Log lines (one per request with the access log on) wait for the end of this turn of the event
- * loop and leave in one write: a write per line was a system call per request, and stdout to a
- * file or a pipe is written synchronously. Lines keep their order; on exit the rest is written.
+ * Log lines (one per request with the access log on) wait up to LOG_FLUSH_MS (or until 64 KB) and
+ * leave in one write: stdout to a file or a pipe is written synchronously, a system call each.
+ * One write per turn of the event loop still cost ~4.5 µs per one-row request under the bench's
+ * load (CPU profile), about a tenth of the request; one write per 20 ms costs nothing
+ * measurable. Lines keep their order; on exit the rest is written.
  */
+const LOG_FLUSH_MS = 20;
 let logLines = '';
 let logFlushing = false;
 /** The last line's time: lines of the same millisecond share one ISO string. */
@@ -62,7 +65,7 @@ function logFields(fields: string): void {
   if (logLines.length >= 64 * 1024) flushLog();
   else if (!logFlushing) {
     logFlushing = true;
-    setImmediate(flushLog);
+    setTimeout(flushLog, LOG_FLUSH_MS);
   }
 }
 
