@@ -4,7 +4,7 @@
  * forward events. The node list comes in as a parameter; core/ never imports nodes/.
  */
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { upgradeNodes, type Plan } from '../compile/index.ts';
 import type { ExecuteOptions, TaskRegistry, WorkerPool } from '../exec/index.ts';
@@ -17,13 +17,11 @@ import type { TableRef } from '../spec/values.ts';
 import {
   API_VERSION,
   type CatalogNode,
-  type ColumnProfile,
   type Diagnostic,
   type FlowlineApi,
   type PreviewRequest,
   type RunEvent,
   type RunSummary,
-  type TablePage,
   type DatabaseConnection,
 } from './api.ts';
 import { cacheDirFor, prepareRun, UNSAVED_KEY } from './run-session.ts';
@@ -34,7 +32,8 @@ import { copyTemplate, listTemplates } from './templates.ts';
 import { catalogOf } from './service/catalog.ts';
 import { RunManager } from './service/runs.ts';
 import { StateStore } from './service/state.ts';
-import { UserPlaces } from './service/places.ts';
+import { listFolder, UserPlaces } from './service/places.ts';
+import { previewTable, type TableReader } from './service/preview.ts';
 import { exportOnnxFromStudio } from './service/export-onnx.ts';
 import { TrustGate } from './service/trust.ts';
 import { validateWithColumns } from './service/known-schemas.ts';
@@ -47,12 +46,10 @@ import { keepCodeWorkerWarm } from '../ml/code-node/run-code.ts';
 import { useSpillRoot } from '../data/spill-root.ts';
 
 /** The engines the service drives; the defaults load core/exec and core/data on first use. */
-export interface ServiceEngine {
+export interface ServiceEngine extends TableReader {
   execute(plan: Plan, options: ExecuteOptions): Promise<RunSummary>;
   /** One pool for every run of this service (workers are slow to start). */
   createPool?(tasks: TaskRegistry): WorkerPool;
-  pageOf(table: TableRef, offset: number, limit: number, orderBy?: { column: string; descending?: boolean }): Promise<TablePage>;
-  profileOf(table: TableRef): Promise<ColumnProfile[]>;
 }
 
 export interface ServiceOptions {
@@ -240,31 +237,7 @@ export function createService(options: ServiceOptions): FlowlineService {
     },
 
     async preview(request: PreviewRequest) {
-      const found = runs.findResult(request.nodeId, request.runId);
-      if (!found?.node.outputs) {
-        throw new FlowlineError({
-          code: 'UNKNOWN_NODE',
-          nodeId: request.nodeId,
-          message: `Node "${request.nodeId}" has not run yet, so there is no table to show.`,
-          hint: 'Run the pipeline, or use "Run to here" on this node.',
-        });
-      }
-      const outputs = found.node.outputs;
-      const port = request.port ?? Object.keys(outputs).find((p) => outputs[p]?.kind === 'table');
-      const value = port === undefined ? undefined : outputs[port];
-      if (!value || value.kind !== 'table') {
-        throw new FlowlineError({
-          code: 'UNKNOWN_PORT',
-          nodeId: request.nodeId,
-          message: request.port
-            ? `Node "${request.nodeId}" has no table output "${request.port}".`
-            : `Node "${request.nodeId}" has no table output to preview.`,
-          hint: `Its outputs: ${Object.keys(outputs).join(', ') || 'none'}.`,
-        });
-      }
-      const { pageOf, profileOf } = await engine.data();
-      const page = await pageOf(value, request.offset, request.limit, request.orderBy);
-      return request.withProfile ? { ...page, profile: await profileOf(value) } : page;
+      return previewTable(runs, engine.data, request);
     },
 
     async listTemplates() {
@@ -331,22 +304,7 @@ export function createService(options: ServiceOptions): FlowlineService {
     async listDirectory(dir) {
       const abs = resolve(cwd, dir);
       places.check(abs, 'Cannot list');
-      let entries;
-      try {
-        entries = await readdir(abs, { withFileTypes: true });
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new FlowlineError({
-          code: code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'PIPELINE_UNREADABLE',
-          message: code === 'ENOENT' ? `There is no folder ${abs}.` : `The folder ${abs} could not be read (${code ?? (e as Error).message}).`,
-          file: abs,
-        });
-      }
-      const list = entries
-        .filter((e) => !e.name.startsWith('.'))
-        .map((e) => ({ name: e.name, dir: e.isDirectory() }))
-        .sort((a, b) => (a.dir === b.dir ? a.name.localeCompare(b.name) : a.dir ? -1 : 1));
-      return { path: abs, entries: list };
+      return listFolder(abs);
     },
 
     async exportDocker(request) {

@@ -5,6 +5,7 @@
  * by name before a byte is read, so a page holding the studio's token cannot browse the machine.
  */
 import { realpathSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { FlowlineError } from '../../spec/errors.ts';
@@ -53,4 +54,24 @@ export class UserPlaces {
       file: abs,
     });
   }
+}
+
+/** A folder's entries for the file browser (hidden ones left out), folders first, each sorted by name. */
+export async function listFolder(abs: string): Promise<{ path: string; entries: { name: string; dir: boolean }[] }> {
+  let entries;
+  try {
+    entries = await readdir(abs, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FlowlineError({
+      code: code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'PIPELINE_UNREADABLE',
+      message: code === 'ENOENT' ? `There is no folder ${abs}.` : `The folder ${abs} could not be read (${code ?? (e as Error).message}).`,
+      file: abs,
+    });
+  }
+  const list = entries
+    .filter((e) => !e.name.startsWith('.'))
+    .map((e) => ({ name: e.name, dir: e.isDirectory() }))
+    .sort((a, b) => (a.dir === b.dir ? a.name.localeCompare(b.name) : a.dir ? -1 : 1));
+  return { path: abs, entries: list };
 }
