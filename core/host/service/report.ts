@@ -12,9 +12,8 @@ import type { AnyNodeSpec } from '../../spec/define-node.ts';
 import { FlowlineError } from '../../spec/errors.ts';
 import type { RunSummary } from '../../spec/run-events.ts';
 import type { ReportRequest, ReportWritten } from '../api.ts';
-import { writeRunReport } from '../cli-report.ts';
+import { runRecordOf, writeRunReport } from '../cli-report.ts';
 import { readPipelineFile } from '../pipeline-file.ts';
-import { RunStore } from '../runs/run-store.ts';
 
 export interface ReportDeps {
   nodes: readonly AnyNodeSpec[];
@@ -46,8 +45,8 @@ export async function writeStudioReport(request: ReportRequest, fallback: Pipeli
   }
   // The pipeline as it was run (the run log's copy), so the diagram matches the results even
   // after edits; the editor's pipeline when the run could not be recorded.
-  const record = await new RunStore(deps.runsDir).get(summary.runId).catch(() => null);
+  const record = await runRecordOf(deps.runsDir, summary.runId);
   const pipeline = record ? await readPipelineFile(record.pipeline.copy).then((f) => f.pipeline, () => fallback) : fallback;
-  const file = await writeRunReport(out, { pipeline, nodes: deps.nodes, summary, runsDir: deps.runsDir }, deps.render);
+  const file = await writeRunReport(out, { pipeline, nodes: deps.nodes, summary, runsDir: deps.runsDir, record }, deps.render);
   return { file, runId: summary.runId, html: await readFile(file, 'utf8') };
 }
