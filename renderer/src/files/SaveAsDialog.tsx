@@ -5,14 +5,14 @@ import { useUiStore } from '../store/use-ui-store.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { saveTo } from '../store/files.ts';
 import { FileBrowser } from './FileBrowser.tsx';
+import { fileSlug } from '../lib/format.ts';
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
 
 /** `then` hears whether the pipeline was saved (after "Save" in the unsaved-changes dialog). */
 export function SaveAsDialog({ then }: { then?: (saved: boolean) => void }) {
   const { path, name } = useDocStore(useShallow((s) => ({ path: s.path, name: s.pipeline.name })));
   const [dir, setDir] = useState(path ? path.replace(/[\\/][^\\/]*$/, '') : '');
-  const [file, setFile] = useState(path ? path.split(/[\\/]/).pop()! : `${slug(name)}.flow.json`);
+  const [file, setFile] = useState(path ? path.split(/[\\/]/).pop()! : `${fileSlug(name)}.flow.json`);
   const close = () => {
     useUiStore.getState().openDialog(null);
     then?.(false);

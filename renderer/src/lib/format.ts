@@ -97,3 +97,6 @@ export function formatNamedMetric(name: string, v: number | null | undefined): s
   if (typeof v === 'number' && PERCENT_METRIC.test(short)) return formatPercent(v);
   return typeof v === 'number' && Number.isInteger(v) && COUNT_METRIC.test(short) ? formatCount(v) : formatMetric(v);
 }
+
+/** A pipeline's name as a file name's stem: lower-case letters and digits joined by dashes ("pipeline" when none is left). */
+export const fileSlug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';

@@ -8,8 +8,8 @@ import { api } from '../api/host.ts';
 import { errorInfoOf } from '../api/client.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
+import { fileSlug } from '../lib/format.ts';
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
 
 /** The key the host keeps the last run under: the file, or the example it is an unsaved copy of. */
 export const reportKey = () => {
@@ -17,7 +17,7 @@ export const reportKey = () => {
   return path ?? origin ?? undefined;
 };
 
-export const suggestedReportName = (pipelineName: string) => `${slug(pipelineName)}-report.html`;
+export const suggestedReportName = (pipelineName: string) => `${fileSlug(pipelineName)}-report.html`;
 
 export async function askReport(): Promise<void> {
   const ui = useUiStore.getState();

@@ -11,6 +11,7 @@ import { errorInfoOf } from '../api/client.ts';
 import { useDocStore, isDirty } from './use-doc-store.ts';
 import { useRunStore } from './use-run-store.ts';
 import { useUiStore } from './use-ui-store.ts';
+import { fileSlug } from '../lib/format.ts';
 
 export const AUTOSAVE_KEY = 'studio';
 
@@ -46,7 +47,6 @@ export async function answerUnsaved(answer: 'save' | 'discard' | 'cancel', resol
 }
 
 const folderOf = (path: string) => path.replace(/[\\/][^\\/]*$/, '');
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
 
 /**
  * Open…: the OS's own dialog when the host offers one (desktop), else the studio's file browser.
@@ -74,7 +74,7 @@ export async function askSaveAs(then?: (saved: boolean) => void): Promise<void> 
   const { path, pipeline } = doc();
   let saved = false;
   try {
-    const chosen = await api().chooseSavePath(path ?? `${slug(pipeline.name)}.flow.json`);
+    const chosen = await api().chooseSavePath(path ?? `${fileSlug(pipeline.name)}.flow.json`);
     if (chosen) saved = await saveTo(chosen);
   } catch (e) {
     reportError(e, 'Could not show the save dialog: ');
