@@ -9,18 +9,10 @@
  */
 import { useCallback, useRef, type PointerEvent as ReactPointerEvent } from 'react';
 import { useStoreApi, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
+import { calcAutoPan } from '@xyflow/system';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { selectedByBox } from './far-geometry.ts';
 import { GROUP_PREFIX } from './to-flow.ts';
-
-/**
- * How far to pan per frame with the pointer at `at` (pane pixels): nothing further than 40 px inside
- * the border, up to `speed` px at or past it, the way xyflow pans for its own box and drags.
- */
-export function edgePan(at: { x: number; y: number }, pane: { width: number; height: number }, speed: number, reach = 40): [number, number] {
-  const velocity = (v: number, max: number) => (v < reach ? Math.min(reach - v, reach) / reach : v > max - reach ? -Math.min(v - (max - reach), reach) / reach : 0);
-  return [velocity(at.x, pane.width) * speed, velocity(at.y, pane.height) * speed];
-}
 
 export function useFarBox(nodes: Node[], edges: Edge[], active: boolean, flow: ReactFlowInstance) {
   const store = useStoreApi();
@@ -68,7 +60,8 @@ export function useFarBox(nodes: Node[], edges: Edge[], active: boolean, flow: R
       // Near the pane's border the view pans each frame and the box grows with it, as xyflow's box does.
       const autoPan = () => {
         const { autoPanSpeed, panBy } = store.getState();
-        const [dx, dy] = edgePan(pointer, pane, autoPanSpeed);
+        // xyflow's own rule for its box and drags: up to autoPanSpeed px a frame within 40 px of the border
+        const [dx, dy] = calcAutoPan(pointer, pane, autoPanSpeed);
         if (dx || dy) void panBy({ x: dx, y: dy }).then((panned) => panned && frame && draw());
         frame = requestAnimationFrame(autoPan);
       };
