@@ -41,7 +41,8 @@ export function profileMetrics(t: TableRef, profile: ColumnProfile[]): MetricsVa
   }
   for (const p of profile) {
     if (!p.histogram || charts.length > MAX_HISTOGRAMS) continue;
-    charts.push({ kind: 'histogram', id: `hist-${p.name}`, title: p.name, bins: p.histogram });
+    const title = p.histogramSample ? `${p.name} (estimated from a sample of ${p.histogramSample.toLocaleString('en')} values)` : p.name;
+    charts.push({ kind: 'histogram', id: `hist-${p.name}`, title, bins: p.histogram });
   }
   return {
     kind: 'metrics',

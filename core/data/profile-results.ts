@@ -36,6 +36,28 @@ export function histogramOfBuckets(result: unknown, lo: number, hi: number, bins
   return histogramBins(counts, lo, hi);
 }
 
+/**
+ * A sample's histogram scaled to `total` values: each bin's share of the sample times total,
+ * rounded so the counts add up to total (largest remainders first). The first and last bins hold
+ * the column's min and max, so they get at least one value even where the sample had none there
+ * (taken from the fullest bin): an outlier that sets the range never shows as an empty end.
+ */
+export function scaledHistogram(sample: NonNullable<ColumnProfile['histogram']>, total: number): NonNullable<ColumnProfile['histogram']> {
+  const n = sample.reduce((a, b) => a + b.count, 0);
+  const exact = sample.map((b) => (n ? (b.count * total) / n : 0));
+  const counts = exact.map(Math.floor);
+  let left = total - counts.reduce((a, c) => a + c, 0);
+  const byRemainder = exact.map((x, i) => ({ i, r: x - counts[i] })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (let k = 0; left > 0 && k < byRemainder.length; k++, left--) counts[byRemainder[k].i]++;
+  for (const end of new Set([0, counts.length - 1])) {
+    const fullest = counts.indexOf(Math.max(...counts));
+    if (counts[end] > 0 || counts[fullest] < 2) continue;
+    counts[fullest]--;
+    counts[end]++;
+  }
+  return sample.map((b, i) => ({ ...b, count: counts[i] }));
+}
+
 /** Histogram bins from their counts: equal widths from lo to hi, x1 of the last bin exactly hi (one bin of width 1 when lo = hi). */
 function histogramBins(counts: number[], lo: number, hi: number): NonNullable<ColumnProfile['histogram']> {
   if (!(hi > lo)) return [{ x0: lo, x1: lo + 1, count: counts[0] ?? 0 }];

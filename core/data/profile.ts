@@ -5,10 +5,11 @@
  * columns are counted apart (`nan`, `infinite`); the statistics describe the finite values.
  *
  * The statistics come from DuckDB's parallel aggregates: they are for display, not for models,
- * so their last digits may differ between runs. Large tables (over EXACT_LIMIT
- * rows) get quantiles from a sample of rows and estimated distinct counts for columns with many
- * distinct values (columns with few, and columns the table file stores with small dictionaries,
- * are counted exactly). The SQL of each pass is in profile-plan.ts; turning results into a
+ * so their last digits may differ between runs. Large tables (over EXACT_LIMIT rows) get
+ * quantiles and histograms from a sample of rows (`histogramSample` says so; the counts are scaled
+ * to the column's) and estimated distinct counts for columns with many distinct values (columns
+ * with few, and columns the table file stores with small dictionaries, are counted exactly).
+ * `exact: true` computes every statistic over every row, whatever the size. The SQL of each pass is in profile-plan.ts; turning results into a
  * profile, in profile-results.ts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -18,7 +19,7 @@ import { FlowlineError, ROW_ID, type ColumnSchema, type TableRef } from '../spec
 import { duckdbMemoryLimit, ident, SMALL_MEMORY, withConnection } from './engine.ts';
 import { columnSchemas, relation } from './tables.ts';
 import { dictionaryColumnsSql, distinctEstimates, EXACT_DISTINCT_BELOW, finiteValue, hashBelow, histogramAgg, numeric, quantileAgg, rangeAgg, SAMPLE_ROWS, topValuesSql } from './profile-plan.ts';
-import { histogramOfBuckets, histogramOfValues, num, numberOfText, numbersOfValues, quantilesOf, quantilesOfValues, topValue } from './profile-results.ts';
+import { histogramOfBuckets, histogramOfValues, num, numberOfText, numbersOfValues, quantilesOf, quantilesOfValues, scaledHistogram, topValue } from './profile-results.ts';
 
 /** Above this many rows, quantiles come from a sample and large distinct counts are estimated. */
 export const EXACT_LIMIT = 200_000;
@@ -69,6 +70,8 @@ export async function pageOf(t: TableRef, offset: number, limit: number, orderBy
 export interface ProfileOptions {
   bins?: number;
   top?: number;
+  /** Every statistic over every row, however large the table: quantiles, distinct counts and histograms (slower past EXACT_LIMIT rows). */
+  exact?: boolean;
 }
 
 /**
@@ -76,7 +79,7 @@ export interface ProfileOptions {
  * next to the file (`<table>.profile-<bins>-<top>.json`) and the next preview reads it back.
  */
 export async function profileOf(t: TableRef | { path: string }, opts: ProfileOptions = {}): Promise<ColumnProfile[]> {
-  const saved = `${t.path}.profile-${opts.bins ?? HISTOGRAM_BINS}-${opts.top ?? TOP_VALUES}.json`;
+  const saved = `${t.path}.profile-${opts.bins ?? HISTOGRAM_BINS}-${opts.top ?? TOP_VALUES}${opts.exact ? '-exact' : ''}.json`;
   try {
     const [p, f] = await Promise.all([stat(saved), stat(t.path)]);
     if (p.mtimeMs >= f.mtimeMs) return JSON.parse(await readFile(saved, 'utf8')) as ColumnProfile[];
@@ -117,7 +120,7 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   const head = (await con.runAndReadAll(`SELECT count(*)${ranged.map((c) => `, ${rangeAgg(c, 'min')}, ${rangeAgg(c, 'max')}`).join('')} FROM ${from}`)).getRowsJS()[0];
   const rows = Number(head[0]);
   const range = new Map(ranged.map((c, k) => [c.name, { lo: head[1 + 2 * k], hi: head[2 + 2 * k] }]));
-  const exact = rows <= EXACT_LIMIT;
+  const exact = opts.exact === true || rows <= EXACT_LIMIT;
 
   // 1. Large tables estimate distinct counts (distinctEstimates), except of columns the Parquet
   //    file stores with small dictionaries: those have few values, which the top-values groups
@@ -146,13 +149,14 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   }
 
   // 3. One pass for counts, distinct counts (when exact), moments, histograms and quantiles of
-  //    every other column. Large tables: quantiles of a sample of about SAMPLE_ROWS rows, chosen
-  //    by a hash of the row id (the same rows every time, spread over the whole file). Rank error
-  //    about 0.3%: enough for a preview, far cheaper than exact quantiles over every row. (Not
-  //    DuckDB's reservoir_quantile: on a column sorted in file order its median came out at the
-  //    13th percentile.) The sample rides along in this pass: each quantile aggregate sees NULL
-  //    outside it (a FILTER clause would select rows per aggregate; a pass of its own would read
-  //    every column again).
+  //    every other column. Large tables: quantiles and histograms of a sample of about
+  //    SAMPLE_ROWS rows, chosen by a hash of the row id (the same rows every time, spread over the
+  //    whole file). Rank error about 0.3%: enough for a preview, far cheaper than exact quantiles
+  //    over every row. (Not DuckDB's reservoir_quantile: on a column sorted in file order its
+  //    median came out at the 13th percentile.) The sample rides along in this pass: each quantile
+  //    and histogram aggregate sees NULL outside it (a FILTER clause would select rows per
+  //    aggregate; a pass of its own would read every column again). Both aggregates take the same
+  //    expression, which DuckDB computes once.
   const aggs: string[] = [];
   const slot = (sql: string) => aggs.push(sql) - 1;
   const inSample = hasRowId ? `hash(${ident(ROW_ID)}) < ${hashBelow(SAMPLE_ROWS / rows)}` : `random() < ${SAMPLE_ROWS / rows}`;
@@ -172,10 +176,11 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
       }
       s.mean = slot(`avg(${v.sql})`);
       s.std = slot(`stddev_samp(${v.sql})`);
+      const sampledValue = `CASE WHEN ${SAMPLED} THEN ${v.sql} END`;
       if (exact) s.quantiles = slot(quantileAgg(v.sql));
-      else s.sampled = slot(quantileAgg(`CASE WHEN ${SAMPLED} THEN ${v.sql} END`));
+      else s.sampled = slot(quantileAgg(sampledValue));
       const { lo, hi } = v;
-      if (!v.nonFinite && lo !== null && hi !== null) s.histogram = hi > lo ? slot(`map_entries(${histogramAgg(v.sql, lo, hi, bins)})`) : s.count;
+      if (!v.nonFinite && lo !== null && hi !== null) s.histogram = hi > lo ? slot(`map_entries(${histogramAgg(exact ? v.sql : sampledValue, lo, hi, bins)})`) : s.count;
     } else if (c.type === 'boolean') {
       s.mean = slot(`avg(CAST(${q} AS DOUBLE))`);
     } else if (c.type !== 'date' && c.type !== 'timestamp') {
@@ -226,46 +231,58 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
 
   // 4. Histograms of numeric columns: DuckDB's histogram(x, boundaries) aggregate, in the first
   //    pass. It puts x == boundary in the lower bucket; nudging each boundary down by one ulp
-  //    gives numpy's [x0, x1) bins (the last bin closed). They are about half of that pass's CPU
-  //    time on the ingest bench, yet every exact alternative measured was dearer: arithmetic bins
-  //    grouped (a GROUP BY per column; GROUPING SETS of all, 1.8x the CPU), histogram() of
-  //    integer bin ids (1.7x), count_if per bin, binning in JavaScript, and a JavaScript function
-  //    seeing the values as the load's COPY writes them (+0.8 s CPU for 11 columns of 1M rows,
-  //    about this whole pass). Merging passes is dearer too: the distinct estimates as aggregates
-  //    of this pass (1.7x the two apart), the value groups as histogram() (2.7x). Nor was it
-  //    faster to read the table file's PLAIN pages in JavaScript for the histograms, means and
-  //    standard deviations while DuckDB ran the other passes: the profile took 585-755 ms against
-  //    548-600 ms (ingest bench, runs alternating), as on 2 cores that work (about 20 ns a value
-  //    with the page reads) competes with DuckDB's threads. DuckDB's CAST(DOUBLE AS BIGINT) and
-  //    floor() cost 70-120 ns a value, which rules out binning by arithmetic.
-  const setHistogram = (j: number, result: unknown) => {
+  //    gives numpy's [x0, x1) bins (the last bin closed). Over every row it is about half of that
+  //    pass's CPU time (ingest bench: 11 numeric columns of 1M rows, 370-410 of 760-890 ms CPU),
+  //    and every exact alternative measured was dearer: arithmetic bins grouped (a GROUP BY per
+  //    column; GROUPING SETS of all, 1.8x the CPU), histogram() of integer bin ids (1.3-1.7x;
+  //    the binning arithmetic itself costs about 12 ns a value, the counting is what is dear),
+  //    count_if per bin, binning in JavaScript, and a JavaScript function seeing the values as the
+  //    load's COPY writes them (+0.8 s CPU, about this whole pass). Merging passes is dearer too:
+  //    the distinct estimates as aggregates of this pass (1.7x the two apart), the value groups
+  //    as histogram() (2.7x). Nor was it faster to read the table file's PLAIN pages in
+  //    JavaScript while DuckDB ran the other passes (585-755 against 548-600 ms: on 2 cores that
+  //    work competes with DuckDB's threads). So large tables take the histogram of the quantile
+  //    sample, which costs next to nothing, scaled to the column's count (scaledHistogram): a bin
+  //    holding 1% of the values is off by about 5%, and the first and last bins, which hold the
+  //    min and the max, never show empty. `exact: true` counts every row.
+  const setHistogram = (j: number, result: unknown, sampled: boolean): boolean => {
     const p = profiles[j];
-    p.histogram = histogramOfBuckets(result, p.min as number, p.max as number, bins, (p.nan ?? 0) + (p.infinite ?? 0));
+    const h = histogramOfBuckets(result, p.min as number, p.max as number, bins, (p.nan ?? 0) + (p.infinite ?? 0));
+    if (!sampled) {
+      p.histogram = h;
+      return true;
+    }
+    const n = h.reduce((a, b) => a + b.count, 0);
+    if (!n) return false;
+    p.histogram = scaledHistogram(h, p.count - (p.nan ?? 0) - (p.infinite ?? 0));
+    p.histogramSample = n;
+    return true;
   };
   const histCols = columns.map((c, j) => ({ c, j })).filter(({ c, j }) => numeric(c) && !fromGroups.has(j) && typeof profiles[j].min === 'number' && typeof profiles[j].max === 'number');
-  // Columns holding NaN or an infinity learn their finite range in the first pass: a second one.
+  // Columns with few values (mostly missing) would leave too few in the sample: their quantiles
+  // and histograms are exact, in a second pass. So are the histograms of columns holding NaN or
+  // an infinity, which learn their finite range in the first pass. (Columns with few distinct
+  // values have exact numbers from their groups already.)
+  const thin = exact ? [] : histCols.filter(({ j }) => profiles[j].count <= EXACT_LIMIT);
   const late = histCols.filter(({ j }) => {
-    if (slots[j]!.histogram === undefined) return true;
-    setHistogram(j, stats[slots[j]!.histogram!]);
-    return false;
+    const k = slots[j]!.histogram;
+    if (k === undefined) return true;
+    const sampled = !exact && k !== slots[j]!.count;
+    return (sampled && profiles[j].count <= EXACT_LIMIT) || !setHistogram(j, stats[k], sampled);
   });
   if (histCols.length && rows) {
-    // Columns with few values (mostly missing) would leave too few in the sample: theirs are
-    // exact, in a second pass with the late histograms. (Columns with few distinct values have
-    // exact quantiles from their groups already.)
-    const exactQuantiles = exact ? [] : histCols.filter(({ j }) => profiles[j].count <= EXACT_LIMIT);
     const valueOf = (c: ColumnSchema) => finiteValue(c, range.get(c.name)!).sql;
     const setQuantiles = (j: number, list: unknown) => (profiles[j].quantiles = quantilesOf(list));
     if (!exact) for (const { j } of histCols) if (profiles[j].count > EXACT_LIMIT) setQuantiles(j, stats[slots[j]!.sampled!]);
-    if (late.length || exactQuantiles.length) {
+    if (late.length || thin.length) {
       const aggsH = late.map(({ c, j }) => {
         const lo = profiles[j].min as number;
         const hi = profiles[j].max as number;
         return hi > lo ? histogramAgg(valueOf(c), lo, hi, bins) : `count(${ident(c.name)})`;
       });
-      const res = (await con.runAndReadAll(`SELECT ${[...aggsH, ...exactQuantiles.map(({ c }) => quantileAgg(valueOf(c)))].join(', ')} FROM ${from}`)).getRowsJson()[0] as unknown[];
-      exactQuantiles.forEach(({ j }, k) => setQuantiles(j, res[late.length + k]));
-      late.forEach(({ j }, k) => setHistogram(j, res[k]));
+      const res = (await con.runAndReadAll(`SELECT ${[...aggsH, ...thin.map(({ c }) => quantileAgg(valueOf(c)))].join(', ')} FROM ${from}`)).getRowsJson()[0] as unknown[];
+      thin.forEach(({ j }, k) => setQuantiles(j, res[late.length + k]));
+      late.forEach(({ j }, k) => setHistogram(j, res[k], false));
     }
   }
 

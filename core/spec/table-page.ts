@@ -27,6 +27,11 @@ export interface ColumnProfile {
   quantiles?: Record<string, number | null>;
   top?: { value: string | number | boolean | null; count: number }[];
   histogram?: { x0: number; x1: number; count: number }[];
+  /**
+   * Large tables: the histogram was counted on a sample of the rows, this many of the column's
+   * values, and its counts scaled to the column's (they add up to it). Absent when every row was counted.
+   */
+  histogramSample?: number;
 }
 
 export interface TablePage {

@@ -118,4 +118,33 @@ describe('source nodes, headless through compile + execute', () => {
     const hist = m.charts.find((c) => c.id === 'hist-age');
     expect(hist && hist.kind === 'histogram' ? hist.bins.length : 0).toBe(4);
   });
+
+  it('data.profile bins a large table on a sample, says so in the histogram\'s title, and counts every row when Exact is ticked', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'flowline-src-'));
+    const rows = 250_000;
+    writeFileSync(join(d, 'big.csv'), `v\n${Array.from({ length: rows }, (_, i) => ((i * 7919) % 250_007) / 3).join('\n')}\n`);
+    const profileOf = async (exact: boolean) => {
+      const p = {
+        nodes: [
+          { id: 'load', type: 'data.load_csv', version: 1, params: { path: 'big.csv' } },
+          { id: 'profile', type: 'data.profile', version: 1, params: { bins: 5, exact } },
+        ],
+        edges: [{ from: 'load.table', to: 'profile.table' }],
+      };
+      const hist = (await runPipeline(p, { dir: d })).output<MetricsValue>('profile', 'metrics').charts.find((c) => c.id === 'hist-v');
+      if (hist?.kind !== 'histogram') throw new Error('no histogram of v');
+      return hist;
+    };
+    const sampled = await profileOf(false);
+    expect(sampled.title).toMatch(/^v \(estimated from a sample of [\d,]+ values\)$/);
+    expect(sampled.bins.reduce((a, b) => a + b.count, 0)).toBe(rows);
+    const exact = await profileOf(true);
+    expect(exact.title).toBe('v');
+    // Counted over every row: 250,000 values spread evenly, v * 3 running over 0..250,006 with 7 gaps.
+    const values = Array.from({ length: rows }, (_, i) => ((i * 7919) % 250_007) / 3);
+    const [lo, hi] = values.reduce(([a, b], v) => [Math.min(a, v), Math.max(b, v)], [Infinity, -Infinity]);
+    expect(exact.bins.map((b) => b.count)).toEqual(exact.bins.map((b, i) => values.filter((v) => v >= b.x0 && (i === 4 ? v <= hi : v < b.x1)).length));
+    expect([exact.bins[0].x0, exact.bins[4].x1]).toEqual([lo, hi]);
+    sampled.bins.forEach((b, i) => expect(Math.abs(b.count - exact.bins[i].count) / rows).toBeLessThan(0.01));
+  });
 });

@@ -17,7 +17,7 @@ export function ProfileStrip({ columns, profile, colWidth, indexWidth }: { colum
           <div key={c.name} className="profile__cell" style={{ width: colWidth }} data-testid={`profile-${c.name}`}>
             {p ? (
               <>
-                <MiniBars values={p.histogram?.map((b) => b.count) ?? p.top?.map((t) => t.count) ?? []} title={p.histogram ? 'distribution' : 'most frequent values'} />
+                <MiniBars values={p.histogram?.map((b) => b.count) ?? p.top?.map((t) => t.count) ?? []} title={p.histogram ? (p.histogramSample ? `distribution, estimated from a sample of ${formatCount(p.histogramSample)} values` : 'distribution') : 'most frequent values'} />
                 <div className="profile__stats">
                   <span title="missing values" className={p.missing ? 'profile__missing' : undefined}>{formatPercent(p.missingPct)} missing</span>
                   <span>
@@ -54,6 +54,7 @@ function MiniBars({ values, title }: { values: number[]; title: string }) {
   const w = 100 / values.length;
   return (
     <svg className="profile__bars" viewBox="0 0 100 24" preserveAspectRatio="none" role="img" aria-label={title}>
+      <title>{title}</title>
       {values.map((v, i) => (
         <rect key={i} x={i * w + 0.5} width={Math.max(w - 1, 0.5)} y={24 - (v / max) * 24} height={(v / max) * 24} />
       ))}
