@@ -123,3 +123,38 @@ test('a column holding NaN and ±Infinity profiles as numbers over its finite va
   await screen(page, 'nan-results');
   expect(pageErrors).toEqual([]);
 });
+
+test('a large table\'s histograms say they come from a sample, and the Profile node\'s Exact setting counts every row', async ({ page, workDir, pageErrors }) => {
+  test.setTimeout(120_000);
+  // 250,000 rows: past the 200,000 up to which profiles count every row.
+  writeFileSync(join(workDir, 'big.csv'), `v\n${Array.from({ length: 250_000 }, (_, i) => ((i * 7919) % 250_007) / 4).join('\n')}\n`);
+  const file = writePipeline(
+    workDir,
+    'big.flow.json',
+    pipelineFile('Big', [
+      { id: 'load', type: 'data.load_csv', params: { path: 'big.csv' } },
+      { id: 'profile', type: 'data.profile' },
+      { id: 'exact', type: 'data.profile', params: { exact: true } },
+    ], ['load.table -> profile.table', 'load.table -> exact.table']),
+  );
+  await openFile(page, file);
+  await page.getByTestId('btn-run').click();
+  await expect(statusOf(page, 'exact')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+
+  // Preview: the bars name their sample (hovering shows the same words).
+  await page.getByTestId('node-load').click();
+  await page.getByTestId('tab-preview').click();
+  await expect(page.getByTestId('profile-v').getByRole('img')).toHaveAccessibleName(/^distribution, estimated from a sample of [\d,]+ values$/);
+  await screen(page, 'large-preview');
+
+  // Results: the default profile's histogram says so in its title; the exact one does not.
+  await page.getByTestId('node-profile').click();
+  await page.getByTestId('tab-results').click();
+  await expect(page.getByTestId('chart-hist-v')).toContainText(/v \(estimated from a sample of [\d,]+ values\)/);
+  await page.getByTestId('chart-hist-v').scrollIntoViewIfNeeded();
+  await screen(page, 'large-profile-sampled');
+  await page.getByTestId('node-exact').click();
+  await expect(page.getByTestId('chart-hist-v')).toBeVisible();
+  await expect(page.getByTestId('chart-hist-v')).not.toContainText('estimated');
+  expect(pageErrors).toEqual([]);
+});
