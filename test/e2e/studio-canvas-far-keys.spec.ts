@@ -29,8 +29,8 @@ const inView = async (page: Page, i: number) => {
   return a.x >= pane.x && a.y >= pane.y && b.x <= pane.x + pane.width && b.y <= pane.y + pane.height;
 };
 
-test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the neighbour, Enter selects it, Delete removes it, no card is mounted for it, and zooming across the step keeps the focused card', async ({ page, workDir }) => {
-  test.setTimeout(90_000);
+/** Opens COUNT chained cards in rows of 20, titled "Card i", zoomed far out (the picture). */
+async function openFarPipeline(page: Page, workDir: string): Promise<void> {
   const ids = Array.from({ length: COUNT }, (_, i) => `c${i}`);
   const doc = pipelineFile('Far keys', ids.map((id) => ({ id, type: 'data.select_columns' })), ids.slice(1).map((id, i) => `${ids[i]}.table -> ${id}.table`)) as {
     nodes: { id: string; title?: string }[];
@@ -39,9 +39,14 @@ test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the 
   doc.nodes.forEach((n, i) => (n.title = `Card ${i}`));
   ids.forEach((id, i) => (doc.layout.positions[id] = at(i)));
   await openFile(page, writePipeline(workDir, 'far-keys.flow.json', doc));
-  const canvas = page.getByTestId('canvas');
-  await expect(canvas).toHaveAttribute('data-zoom-level', 'farther');
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-zoom-level', 'farther');
   await expect(page.getByTestId('far-cards')).toHaveAttribute('data-cards', String(COUNT));
+}
+
+test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the neighbour, Enter selects it, Delete removes it, no card is mounted for it, and zooming across the step keeps the focused card', async ({ page, workDir }) => {
+  test.setTimeout(90_000);
+  await openFarPipeline(page, workDir);
+  const canvas = page.getByTestId('canvas');
 
   // Zoomed in as near as the picture comes, then panned so the first card is off-screen.
   await zoomInToNearestFarther(page);
@@ -116,4 +121,61 @@ test('zoomed far out, Tab reaches a card, the arrows move the focus ring to the 
   while ((await canvas.getAttribute('data-zoom-level')) !== 'farther') await page.mouse.wheel(0, 100);
   await expect(page.getByTestId('far-keys')).toBeFocused();
   await expect(ring).toHaveAttribute('data-id', 'c22');
+});
+
+test('zoomed far out, Shift+Tab from after the canvas enters on the last card, Tab past it leaves, and Delete on a card of a multi-selection removes the selection as one undoable step', async ({ page, workDir }) => {
+  test.setTimeout(90_000);
+  await openFarPipeline(page, workDir);
+  const keys = page.getByTestId('far-keys');
+  const ring = page.getByTestId('far-focus');
+  const announce = page.getByTestId('far-keys-announce');
+
+  // Shift+Tab from the first element after the canvas' focus stop: the last card in reading order.
+  await page.evaluate(() => {
+    const stop = document.querySelector('[data-testid="far-keys"]')!;
+    const tabbable = [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]')].filter(
+      (el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0,
+    );
+    tabbable.find((el) => el.compareDocumentPosition(stop) & Node.DOCUMENT_POSITION_PRECEDING)!.focus();
+  });
+  await page.keyboard.press('Shift+Tab');
+  await expect(keys).toBeFocused();
+  await expect(ring).toHaveAttribute('data-id', 'c319');
+  await expect(announce).toHaveText('Card 319 (c319), Clean node, 320 of 320');
+
+  // Tab past the last card leaves the canvas; coming back, the focus is where it was.
+  await page.keyboard.press('Tab');
+  await expect(keys).not.toBeFocused();
+  await expect(ring).toHaveCount(0);
+  await page.keyboard.press('Shift+Tab');
+  await expect(keys).toBeFocused();
+  await expect(ring).toHaveAttribute('data-id', 'c319');
+
+  // Enter selects c319; Ctrl+click on c318 in the picture adds it to the selection.
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-id')).toHaveValue('c319');
+  const c318 = await onScreen(page, at(318).x + 110, at(318).y + 42);
+  await page.mouse.move(c318.x, c318.y);
+  await expect(page.getByTestId('node-c318')).toHaveCount(1);
+  await page.keyboard.down('Control');
+  await page.mouse.click(c318.x, c318.y);
+  await page.keyboard.up('Control');
+  await expect(page.locator('.inspector__title')).toHaveText('2 nodes selected');
+
+  // Back on the canvas' focus (c319, selected): Delete removes both, as one step, and the focus
+  // goes to the nearest card left before it in reading order.
+  await keys.focus();
+  await expect(ring).toHaveAttribute('data-id', 'c319');
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('btn-undo')).toHaveAttribute('title', /Delete 2 nodes/);
+  await expect(page.getByTestId('far-cards').locator('text')).toHaveCount(COUNT - 2);
+  await expect(page.getByTestId('node-c318')).toHaveCount(0);
+  await expect(page.getByTestId('node-c319')).toHaveCount(0);
+  await expect(ring).toHaveAttribute('data-id', 'c317');
+  await expect(announce).toHaveText('Card 317 (c317), Clean node, 318 of 318');
+
+  // One undo brings both back.
+  await page.getByTestId('btn-undo').click();
+  await expect(page.getByTestId('far-cards').locator('text')).toHaveCount(COUNT);
+  await expect(page.getByTestId('far-cards')).toHaveAttribute('data-cards', String(COUNT));
 });
