@@ -93,22 +93,30 @@ export function assignSplit(n: number, plan: SplitPlan, by?: { stratum?: ColumnD
   return out;
 }
 
-/** Distinct ROW_IDs (ascending) and, per distinct id, the index of its first row. */
-function distinctIds(rowIds: Int32Array): { ids: Int32Array; first: Int32Array } {
-  const ids: number[] = [];
-  const first: number[] = [];
-  for (let i = 0; i < rowIds.length; i++) {
-    if (i === 0 || rowIds[i] !== rowIds[i - 1]) {
-      ids.push(rowIds[i]);
-      first.push(i);
-    }
+/**
+ * Distinct ROW_IDs (ascending) and, per distinct id, the index of its first row: null when every
+ * row has an id of its own (no join made copies), the common case, where the ids are the rows'.
+ * Typed arrays, counted first: growing plain arrays took 4.3 s and ~300 MB for 16M rows.
+ */
+function distinctIds(rowIds: Int32Array): { ids: Int32Array; first: Int32Array | null } {
+  let distinct = rowIds.length ? 1 : 0;
+  for (let i = 1; i < rowIds.length; i++) if (rowIds[i] !== rowIds[i - 1]) distinct++;
+  if (distinct === rowIds.length) return { ids: rowIds, first: null };
+  const ids = new Int32Array(distinct);
+  const first = new Int32Array(distinct);
+  for (let i = 0, k = 0; i < rowIds.length; i++) {
+    if (i > 0 && rowIds[i] === rowIds[i - 1]) continue;
+    ids[k] = rowIds[i];
+    first[k++] = i;
   }
-  return { ids: Int32Array.from(ids), first: Int32Array.from(first) };
+  return { ids, first };
 }
 
-function pick<T extends ColumnData>(col: T, idx: Int32Array): T {
-  if (col instanceof Float64Array) return Float64Array.from(idx, (i) => col[i]) as T;
-  return Array.from(idx, (i) => (col as (string | null)[])[i]) as T;
+/** A column's value on the first row of each distinct id (the column itself when every id is distinct). */
+function atFirst<T extends ColumnData>(col: T, first: Int32Array | null): T {
+  if (!first) return col;
+  if (col instanceof Float64Array) return Float64Array.from(first, (i) => col[i]) as T;
+  return Array.from(first, (i) => (col as (string | null)[])[i]) as T;
 }
 
 export interface SplitTableOptions extends Omit<SplitPlan, 'seed'> {
@@ -136,13 +144,13 @@ export async function splitTable(ctx: RunContext, t: TableRef, o: SplitTableOpti
     throw ctx.error({ code: 'NO_ROWS', message: `${n} row(s) are too few to split into ${sizes.train} training and ${sizes.test} test rows.`, hint: 'Use more rows or other fractions.' });
   }
   let by: { stratum?: ColumnData; time?: Float64Array } | undefined;
-  if (o.method === 'stratified') by = { stratum: pick(read.columns[o.column!], first) };
+  if (o.method === 'stratified') by = { stratum: atFirst(read.columns[o.column!], first) };
   if (o.method === 'time') {
     const col = t.columns.find((c) => c.name === o.column)!;
     if (!['date', 'timestamp', 'number', 'integer'].includes(col.type)) {
       throw ctx.error({ code: 'COLUMN_TYPE', column: o.column, message: `Column "${o.column}" holds ${col.dbType.toLowerCase()} values, not dates: a time split needs dates or numbers that order the rows in time.`, hint: 'Convert the column to a date first (Cast Types), or choose another column.' });
     }
-    const time = pick(read.columns[o.column!] as Float64Array, first);
+    const time = atFirst(read.columns[o.column!] as Float64Array, first);
     const missing = time.findIndex((v) => Number.isNaN(v));
     if (missing >= 0) {
       throw ctx.error({ code: 'BAD_DATA', column: o.column, message: `Row ${ids[missing]} has no value in "${o.column}", so it has no place in time.`, hint: 'Remove rows without a date first (Filter Rows: "' + o.column + '" IS NOT NULL).' });
@@ -150,9 +158,13 @@ export async function splitTable(ctx: RunContext, t: TableRef, o: SplitTableOpti
     by = { time };
   }
   const parts = assignSplit(n, { ...o, seed: ctx.seed }, by);
-  const lists: Record<string, number[]> = { train: [], validation: [], test: [] };
-  const portOf = ['train', 'validation', 'test'];
-  for (let i = 0; i < n; i++) lists[portOf[parts[i]]].push(ids[i]);
+  const counts = [0, 0, 0];
+  for (let i = 0; i < n; i++) counts[parts[i]]++;
+  const [train, validation, test] = counts.map((c) => new Int32Array(c));
+  const filled = [0, 0, 0];
+  const byPart = [train, validation, test];
+  for (let i = 0; i < n; i++) byPart[parts[i]][filled[parts[i]]++] = ids[i];
+  const lists = { train, validation, test };
   ctx.log(`Split ${n} rows: ${lists.train.length} train, ${lists.validation.length} validation, ${lists.test.length} test.`);
   const out = await writeRowSubsets(ctx, t, lists);
   return { train: out.train, validation: out.validation, test: out.test };
@@ -175,19 +187,21 @@ export async function sampleTable(ctx: RunContext, t: TableRef, o: SampleOptions
   const n = ids.length;
   const want = 'rows' in o.size ? Math.min(n, Math.max(0, Math.floor(o.size.rows))) : Math.round(n * Math.min(1, Math.max(0, o.size.fraction)));
   const rng = new Rng(ctx.seed);
-  const chosen: number[] = [];
+  let chosen = new Int32Array(want);
   if (o.stratifyBy) {
-    const groups = groupsOf(pick(read.columns[o.stratifyBy], first));
+    const groups = groupsOf(atFirst(read.columns[o.stratifyBy], first));
     const per = allocate(groups.map((g) => g.length), want);
+    let c = 0;
     groups.forEach((g, i) => {
       const perm = rng.permutation(g.length);
-      for (let k = 0; k < per[i]; k++) chosen.push(ids[g[perm[k]]]);
+      for (let k = 0; k < per[i]; k++) chosen[c++] = ids[g[perm[k]]];
     });
+    chosen = chosen.subarray(0, c);
   } else {
     const perm = rng.permutation(n);
-    for (let k = 0; k < want; k++) chosen.push(ids[perm[k]]);
+    for (let k = 0; k < want; k++) chosen[k] = ids[perm[k]];
   }
-  chosen.sort((a, b) => a - b);
+  chosen.sort();
   ctx.log(`Sampled ${chosen.length} of ${n} rows.`);
   return (await writeRowSubsets(ctx, t, { table: chosen })).table;
 }
