@@ -269,18 +269,34 @@ export function predictionColumns(model: ModelValue, p: TablePrediction, options
 
 /** Predict's output columns for the rows of `prediction` taken in `order` (every row, as they are, when absent). */
 export function predictionColumnsInOrder(model: ModelValue, prediction: Prediction, rowOrder?: number[], options: { probabilities?: boolean } = {}): Record<string, Float64Array | (string | null)[]> {
-  const order = rowOrder ?? Array.from({ length: prediction.values.length }, (_, i) => i);
+  // Plain loops: Float64Array.from over an order array, with a callback per value, was 8 s of
+  // Predict's 36 s on 16M rows (a prediction and two probabilities a row).
   const values = prediction.values;
+  const n = rowOrder ? rowOrder.length : values.length;
+  const rowAt = (r: number) => (rowOrder ? rowOrder[r] : r);
   const out: Record<string, Float64Array | (string | null)[]> = {};
   const classes = model.classes;
-  if (classes && typeof classes[0] !== 'number') out.prediction = order.map((i) => String(classes[values[i]]));
-  else if (classes) out.prediction = Float64Array.from(order, (i) => classes[values[i]] as number);
-  else out.prediction = Float64Array.from(order, (i) => values[i]);
+  if (classes && typeof classes[0] !== 'number') {
+    const labels = classes.map(String);
+    const col: string[] = new Array(n);
+    for (let r = 0; r < n; r++) {
+      const v = values[rowAt(r)];
+      col[r] = labels[v] ?? String(classes[v]);
+    }
+    out.prediction = col;
+  } else {
+    const col = new Float64Array(n);
+    if (classes) for (let r = 0; r < n; r++) col[r] = classes[values[rowAt(r)]] as number;
+    else for (let r = 0; r < n; r++) col[r] = values[rowAt(r)];
+    out.prediction = col;
+  }
   const proba = prediction.proba;
   if (classes && proba && options.probabilities !== false) {
     const k = classes.length;
     probaColumnNames(classes, Object.keys(out)).forEach((name, j) => {
-      out[name] = Float64Array.from(order, (i) => proba[i * k + j]);
+      const col = new Float64Array(n);
+      for (let r = 0; r < n; r++) col[r] = proba[rowAt(r) * k + j];
+      out[name] = col;
     });
   }
   return out;
