@@ -46,7 +46,7 @@ interface Run {
   wall: number;
   peakRss: number;
   /** The main thread's memoryUsage(), sampled every 20 ms (peak-rss.mjs): the highest of each, and the sample at the highest RSS. */
-  memory: { max: MemorySample; atPeak: MemorySample };
+  memory: { max: MemorySample; atPeak: MemorySample; stall: { ms: number; endedAtMs: number } };
   nodes: { id: string; status: string; durationMs: number }[];
 }
 
@@ -139,11 +139,13 @@ function flowlineRun(dir: string, file: string): Promise<Run> {
 /**
  * Where a run's peak comes from, as the main thread sees it: its ArrayBuffers (typed arrays and
  * shared memory it holds) and JS heap, highest and at the sampled RSS peak; the rest of the RSS
- * is the worker threads and DuckDB.
+ * is the worker threads and DuckDB. The samples stop while the main thread is busy: the longest
+ * such stall says how long work ran there (the rule: nothing heavy on it), and a peak reached
+ * during it is in the process's peak RSS but not in the sampled one.
  */
 function whereThePeakIs(run: Run): string {
-  const { max, atPeak } = run.memory;
-  return `main thread ArrayBuffers up to ${mb(max.arrayBuffers)}, heap up to ${mb(max.heapUsed)}; at the sampled RSS peak (${mb(atPeak.rss)}): ArrayBuffers ${mb(atPeak.arrayBuffers)}, heap ${mb(atPeak.heapUsed)}, the rest (workers, DuckDB, code) ${mb(atPeak.rss - atPeak.arrayBuffers - atPeak.heapUsed)}`;
+  const { max, atPeak, stall } = run.memory;
+  return `main thread ArrayBuffers up to ${mb(max.arrayBuffers)}, heap up to ${mb(max.heapUsed)}; at the sampled RSS peak (${mb(atPeak.rss)}): ArrayBuffers ${mb(atPeak.arrayBuffers)}, heap ${mb(atPeak.heapUsed)}, the rest (workers, DuckDB, code) ${mb(atPeak.rss - atPeak.arrayBuffers - atPeak.heapUsed)}; longest main-thread stall ${stall.ms} ms (ended ${(stall.endedAtMs / 1000).toFixed(1)} s in)`;
 }
 
 /** Slope of log(time) against log(rows), least squares: 1 is linear; NaN with fewer than two sizes. */
