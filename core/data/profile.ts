@@ -9,8 +9,8 @@
  * quantiles and histograms from a sample of rows (`histogramSample` says so; the counts are scaled
  * to the column's) and estimated distinct counts for columns with many distinct values (columns
  * with few, and columns the table file stores with small dictionaries, are counted exactly).
- * `exact: true` computes every statistic over every row, whatever the size. The SQL of each pass is in profile-plan.ts; turning results into a
- * profile, in profile-results.ts.
+ * `exact: true` computes every statistic over every row, whatever the size. The SQL of each pass
+ * is in profile-plan.ts; turning results into a profile, in profile-results.ts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -21,7 +21,7 @@ import { columnSchemas, relation } from './tables.ts';
 import { dictionaryColumnsSql, distinctEstimates, EXACT_DISTINCT_BELOW, finiteValue, hashBelow, histogramAgg, numeric, quantileAgg, rangeAgg, SAMPLE_ROWS, topValuesSql } from './profile-plan.ts';
 import { histogramOfBuckets, histogramOfValues, num, numberOfText, numbersOfValues, quantilesOf, quantilesOfValues, scaledHistogram, topValue } from './profile-results.ts';
 
-/** Above this many rows, quantiles come from a sample and large distinct counts are estimated. */
+/** Above this many rows, quantiles and histograms come from a sample and large distinct counts are estimated (unless `exact`). */
 export const EXACT_LIMIT = 200_000;
 export const HISTOGRAM_BINS = 20;
 export const TOP_VALUES = 10;
@@ -76,7 +76,7 @@ export interface ProfileOptions {
 
 /**
  * Profile of every visible column. Table files never change once written, so the result is kept
- * next to the file (`<table>.profile-<bins>-<top>.json`) and the next preview reads it back.
+ * next to the file (`<table>.profile-<bins>-<top>[-exact].json`) and the next preview reads it back.
  */
 export async function profileOf(t: TableRef | { path: string }, opts: ProfileOptions = {}): Promise<ColumnProfile[]> {
   const saved = `${t.path}.profile-${opts.bins ?? HISTOGRAM_BINS}-${opts.top ?? TOP_VALUES}${opts.exact ? '-exact' : ''}.json`;

@@ -160,11 +160,10 @@ export async function splitTable(ctx: RunContext, t: TableRef, o: SplitTableOpti
   const parts = assignSplit(n, { ...o, seed: ctx.seed }, by);
   const counts = [0, 0, 0];
   for (let i = 0; i < n; i++) counts[parts[i]]++;
-  const [train, validation, test] = counts.map((c) => new Int32Array(c));
+  const byPart = counts.map((c) => new Int32Array(c));
   const filled = [0, 0, 0];
-  const byPart = [train, validation, test];
   for (let i = 0; i < n; i++) byPart[parts[i]][filled[parts[i]]++] = ids[i];
-  const lists = { train, validation, test };
+  const lists = { train: byPart[TRAIN], validation: byPart[VALIDATION], test: byPart[TEST] };
   ctx.log(`Split ${n} rows: ${lists.train.length} train, ${lists.validation.length} validation, ${lists.test.length} test.`);
   const out = await writeRowSubsets(ctx, t, lists);
   return { train: out.train, validation: out.validation, test: out.test };
