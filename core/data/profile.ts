@@ -362,9 +362,3 @@ function profileOfGroups(c: ColumnSchema, rows: number, r: { lo: unknown; hi: un
   if (typeof p.min === 'number' && typeof p.max === 'number') p.histogram = histogramOfValues(m.finite, p.min, p.max, bins);
   return p;
 }
-
-/** A page plus the profile, as the Preview tab asks for them. */
-export async function previewOf(t: TableRef, offset: number, limit: number, withProfile: boolean, orderBy?: { column: string; descending?: boolean }): Promise<TablePage> {
-  const [page, profile] = await Promise.all([pageOf(t, offset, limit, orderBy), withProfile ? profileOf(t) : Promise.resolve(undefined)]);
-  return profile ? { ...page, profile } : page;
-}

@@ -38,6 +38,7 @@ export async function previewTable(runs: RunManager, reader: () => Promise<Table
   }
   // Loaded only once there is a table to read (core/data pulls in DuckDB).
   const data = await reader();
-  const page = await data.pageOf(value, request.offset, request.limit, request.orderBy);
-  return request.withProfile ? { ...page, profile: await data.profileOf(value) } : page;
+  // The page and the profile at once: each reads the table on a connection of its own.
+  const [page, profile] = await Promise.all([data.pageOf(value, request.offset, request.limit, request.orderBy), request.withProfile ? data.profileOf(value) : undefined]);
+  return profile ? { ...page, profile } : page;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/host.ts';
-import { errorInfoOf } from '../api/client.ts';
+import { useHostRead } from '../api/use-host-read.ts';
 import { useUiStore } from '../store/use-ui-store.ts';
 import { Icon } from '../ui/Icon.tsx';
 
@@ -21,23 +21,11 @@ function offered(name: string, extensions: string[] | undefined): boolean {
 export function FileBrowser({ start, extensions, onPick, pickDirs }: { start: string; extensions?: string[]; onPick: (path: string) => void; pickDirs?: (dir: string) => void }) {
   const cwd = useUiStore((s) => s.cwd);
   const [dir, setDir] = useState(start || cwd || '/');
-  const [listing, setListing] = useState<{ path: string; entries: { name: string; dir: boolean }[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: listing, error } = useHostRead(() => api().listDirectory(dir), [dir]);
+  // pickDirs is a notification of each folder listed; re-listing when it changes identity would be wasted work.
   useEffect(() => {
-    let live = true;
-    api()
-      .listDirectory(dir)
-      .then((l) => {
-        if (!live) return;
-        setListing(l);
-        setError(null);
-        pickDirs?.(l.path);
-      }, (e: unknown) => live && setError(errorInfoOf(e).message));
-    return () => {
-      live = false;
-    };
-    // pickDirs is a notification only; re-listing when it changes identity would be wasted work.
-  }, [dir]);
+    if (listing) pickDirs?.(listing.path);
+  }, [listing]);
   const shown = listing?.entries.filter((e) => e.dir || offered(e.name, extensions)) ?? [];
   return (
     <div className="file-browser" data-testid="file-browser">

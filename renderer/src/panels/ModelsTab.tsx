@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AuditEntry, ModelRegistryView, ModelStageResult, RegisteredModel } from '../../../core/host/api.ts';
 import { api } from '../api/host.ts';
 import { errorInfoOf } from '../api/client.ts';
+import { useHostRead } from '../api/use-host-read.ts';
 import { formatDateTime, formatNamedMetric } from '../lib/format.ts';
 import { useDocStore } from '../store/use-doc-store.ts';
 import { useRunStore } from '../store/use-run-store.ts';
@@ -19,25 +20,9 @@ export function ModelsTab() {
   const path = useDocStore((s) => s.path ?? s.origin ?? undefined);
   // A run may have exported (an Export node registers its model): read the registry again after each.
   const sessionRuns = useRunStore((s) => s.runs.length);
-  const [view, setView] = useState<ModelRegistryView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: view, error, reload } = useHostRead<ModelRegistryView>(() => api().listModels(path), [path, sessionRuns]);
   const [pending, setPending] = useState<Pending | null>(null);
   const [outcome, setOutcome] = useState<ModelStageResult | null>(null);
-
-  const reload = useCallback(() => {
-    let live = true;
-    api()
-      .listModels(path)
-      .then((v) => {
-        if (!live) return;
-        setView(v);
-        setError(null);
-      }, (e: unknown) => live && setError(errorInfoOf(e).message));
-    return () => {
-      live = false;
-    };
-  }, [path]);
-  useEffect(reload, [reload, sessionRuns]);
 
   if (error) return <p className="panel-empty">The model registry could not be read: {error}</p>;
   if (!view) return <p className="panel-empty">Reading the model registry…</p>;

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RunComparison, RunRecord } from '../../../core/host/api.ts';
 import { api } from '../api/host.ts';
+import { useHostRead } from '../api/use-host-read.ts';
 import { LineChart } from '../../../charts/LineChart.tsx';
 import { formatDuration } from '../canvas/StatusStrip.tsx';
 import { openRunPipeline } from '../store/files.ts';
@@ -18,28 +19,15 @@ export function RunsTab() {
   const path = useDocStore((s) => s.path ?? s.origin ?? undefined);
   const session = useRunStore((s) => s.runs);
   const sessionRuns = session.length;
-  const [runs, setRuns] = useState<RunRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Runs are logged per folder: show this file's own (another pipeline beside it has its own).
+  // Unsaved work has no file to match: only the runs this document made in this session.
+  const { value: runs, error: readError } = useHostRead<RunRecord[]>(
+    () => api().listRuns(path).then((r) => (path ? r.filter((x) => x.pipeline.path === path) : r.filter((x) => session.some((s) => s.runId === x.id)))),
+    [path, sessionRuns],
+  );
   const [picked, setPicked] = useState<string[]>([]);
   const [comparison, setComparison] = useState<RunComparison | null>(null);
   const [metric, setMetric] = useState<string>('');
-
-  useEffect(() => {
-    let live = true;
-    api()
-      .listRuns(path)
-      // Runs are logged per folder: show this file's own (another pipeline beside it has its own).
-      // Unsaved work has no file to match: only the runs this document made in this session.
-      .then((r) => {
-        const mine = path ? r.filter((x) => x.pipeline.path === path) : r.filter((x) => session.some((s) => s.runId === x.id));
-        if (!live) return;
-        setRuns(mine);
-        setError(null);
-      }, (e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [path, sessionRuns]);
 
   // Held-out scores (Evaluate's) before training-set ones: they are what runs are compared by.
   const metricNames = useMemo(() => {
@@ -50,10 +38,13 @@ export function RunsTab() {
   }, [runs]);
   const shown = metric || metricNames[0] || '';
 
+  const [compareError, setCompareError] = useState<string | null>(null);
   useEffect(() => {
+    setCompareError(null);
     if (picked.length !== 2) return setComparison(null);
-    void api().compareRuns(path, picked[0], picked[1]).then(setComparison, (e: Error) => setError(e.message));
+    void api().compareRuns(path, picked[0], picked[1]).then(setComparison, (e: Error) => setCompareError(e.message));
   }, [picked, path]);
+  const error = readError ?? compareError;
 
   if (error) return <p className="panel-empty">Runs could not be read: {error}</p>;
   if (!runs) return <p className="panel-empty">Reading the runs…</p>;
