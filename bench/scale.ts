@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseBytes } from '../core/data/bytes.ts';
-import { duckdbMemoryLimit } from '../core/data/engine.ts';
+import { duckdbBufferPool, duckdbMemoryLimit } from '../core/data/engine.ts';
 import { predictChunkRows } from '../core/ml/predict-stream.ts';
 import { numberArg } from './support/bench-context.ts';
 import { ensureMixedCsv } from './support/datasets.ts';
@@ -163,7 +163,7 @@ const nodeMs = (r: Run, id: string) => r.nodes.find((n) => n.id === id)?.duratio
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'flowline-scale-'));
-  console.log(`scale: sizes ${SIZES.map((n) => n.toLocaleString('en')).join(', ')} rows × 20 columns; DuckDB capped at ${CAP}; train on ${SAMPLE.toLocaleString('en')} sampled rows; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}; folder ${dir}`);
+  console.log(`scale: sizes ${SIZES.map((n) => n.toLocaleString('en')).join(', ')} rows × 20 columns; DuckDB capped at ${CAP} (its buffer pool ${mb(duckdbBufferPool(CAP_BYTES!))}); train on ${SAMPLE.toLocaleString('en')} sampled rows; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}; folder ${dir}`);
   try {
     // The fixed overhead: the same data pipeline on 1,000 rows (Node, DuckDB, the worker threads).
     const tinyCsv = await ensureMixedCsv(join(dir, 'mixed-1000.csv'), 1000);

@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MEMORY_SHARE, duckdbMemoryLimit, machineMemory } from '../../../core/data/engine.ts';
+import { DEFAULT_MEMORY_SHARE, duckdbBufferPool, duckdbMemoryLimit, machineMemory } from '../../../core/data/engine.ts';
 
 const MB = 1024 ** 2;
 
@@ -14,5 +14,11 @@ describe('FLOWLINE_DUCKDB_MEMORY', () => {
     expect(duckdbMemoryLimit('50%')).toBe(Math.max(256 * MB, Math.floor(machineMemory() / 2)));
     expect(() => duckdbMemoryLimit('lots')).toThrow(/FLOWLINE_DUCKDB_MEMORY is "lots".*2GB/);
     expect(() => duckdbMemoryLimit('150%')).toThrow(/FLOWLINE_DUCKDB_MEMORY/);
+  });
+
+  it("keeps DuckDB's buffer pool to 70% of the cap (never under 16 MB): the rest is for what DuckDB allocates beside it", () => {
+    expect(duckdbBufferPool(1024 * MB)).toBe(Math.floor(0.7 * 1024 * MB));
+    expect(duckdbBufferPool(256 * MB)).toBe(Math.floor(0.7 * 256 * MB));
+    expect(duckdbBufferPool(16 * MB)).toBe(16 * MB);
   });
 });
