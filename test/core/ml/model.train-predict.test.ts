@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { predictTable, trainModel, predictionColumns } from '../../../core/ml/model.ts';
+import type { Matrix } from '../../../core/ml/learners/types.ts';
+import type { RunContext, WorkerTask } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { makeRows, rawTable, scaleStep, subset, withRecipe } from './model-fixtures.ts';
 
@@ -159,5 +161,22 @@ describe('class_weight', () => {
       return tp / yes;
     };
     expect(await recall('balanced')).toBeGreaterThan(await recall('none'));
+  });
+
+  it('builds the training matrix once, on shared memory: the fit and the training predictions read it without a copy', async () => {
+    // A 1M-row × 20-feature matrix is 160 MB: a copy per worker task put a 1M-row Train over its memory bound.
+    const seen: { task: string; buffer: ArrayBufferLike }[] = [];
+    const recording: RunContext = {
+      ...ctx,
+      runInWorker<P, R>(task: WorkerTask<P, R>, payload: P): Promise<R> {
+        const X = (payload as { X?: Matrix }).X;
+        if (X) seen.push({ task: task.name, buffer: X.data.buffer });
+        return ctx.runInWorker(task, payload);
+      },
+    };
+    await trainModel(recording, await table(), { target: 'label', task: 'auto', learner: 'logistic_regression', learnerParams: {} });
+    expect(seen.map((s) => s.task)).toEqual(['ml.fitLearner', 'ml.predictLearner']);
+    expect(seen[0].buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(seen[1].buffer).toBe(seen[0].buffer);
   });
 });
