@@ -1,123 +1,11 @@
 /**
- * Sampling and train/validation/test splits. Row choice is done in JS with the seeded Rng over
- * rows in ROW_ID order, so the same seed gives the same rows on every machine; the rows themselves
- * never leave DuckDB. Rows sharing a ROW_ID (copies made by a one-to-many join) stay together.
+ * Sample Rows and Split: check the parameters against the table's columns, have a worker choose
+ * the rows (row-choice.ts), and write the chosen rows, ROW_ID and recipe kept, in ROW_ID order.
+ * The rows themselves never leave DuckDB.
  */
-import { Rng } from '../spec/random.ts';
 import type { RunContext, TableRef } from '../spec/index.ts';
-import { readColumns, writeRowSubsets, type ColumnData } from './tables.ts';
-
-export const TRAIN = 0;
-export const VALIDATION = 1;
-export const TEST = 2;
-
-/** Split sizes the way scikit-learn's train_test_split rounds: test (and validation) up, train gets the rest. */
-export function splitSizes(n: number, testFraction: number, validationFraction: number): { train: number; validation: number; test: number } {
-  const up = (f: number) => Math.max(0, Math.ceil(n * f - 1e-9));
-  const test = up(testFraction);
-  const validation = up(validationFraction);
-  return { train: n - test - validation, validation, test };
-}
-
-/** Group row indices by a key (missing values form their own group), groups in a stable order. */
-export function groupsOf(keys: ColumnData): number[][] {
-  const map = new Map<string, number[]>();
-  for (let i = 0; i < keys.length; i++) {
-    const v = keys[i];
-    const k = v === null || (typeof v === 'number' && Number.isNaN(v)) ? '\u0000missing' : String(v);
-    let g = map.get(k);
-    if (!g) map.set(k, (g = []));
-    g.push(i);
-  }
-  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
-}
-
-/**
- * How many of `want` picks each group gets: proportional, floors first, then the leftover picks to
- * the largest remainders (ties to the larger group, then the earlier group).
- */
-export function allocate(groupSizes: number[], want: number): number[] {
-  const n = groupSizes.reduce((a, b) => a + b, 0);
-  if (n === 0) return groupSizes.map(() => 0);
-  const exact = groupSizes.map((s) => (s * want) / n);
-  const out = exact.map((x, i) => Math.min(groupSizes[i], Math.floor(x + 1e-9)));
-  let left = want - out.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => i).sort((a, b) => exact[b] - out[b] - (exact[a] - out[a]) || groupSizes[b] - groupSizes[a] || a - b);
-  for (let k = 0; left > 0 && k < order.length * 2; k++) {
-    const i = order[k % order.length];
-    if (out[i] < groupSizes[i]) {
-      out[i]++;
-      left--;
-    }
-  }
-  return out;
-}
-
-export interface SplitPlan {
-  method: 'random' | 'stratified' | 'time';
-  testFraction: number;
-  validationFraction: number;
-  seed: number;
-}
-
-/**
- * Assign each of n rows to TRAIN / VALIDATION / TEST. `stratum` (stratified) or `time` (by time,
- * NaN not allowed) align with the rows.
- */
-export function assignSplit(n: number, plan: SplitPlan, by?: { stratum?: ColumnData; time?: Float64Array }): Uint8Array {
-  const out = new Uint8Array(n);
-  const sizes = splitSizes(n, plan.testFraction, plan.validationFraction);
-  if (plan.method === 'time') {
-    const time = by!.time!;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => time[a] - time[b] || a - b);
-    for (let k = 0; k < n; k++) out[order[k]] = k < sizes.train ? TRAIN : k < sizes.train + sizes.validation ? VALIDATION : TEST;
-    return out;
-  }
-  const rng = new Rng(plan.seed);
-  if (plan.method === 'stratified') {
-    const groups = groupsOf(by!.stratum!);
-    const testPer = allocate(groups.map((g) => g.length), sizes.test);
-    const rest = groups.map((g, i) => g.length - testPer[i]);
-    const valPer = allocate(rest, sizes.validation);
-    groups.forEach((g, i) => {
-      const perm = rng.permutation(g.length);
-      for (let k = 0; k < g.length; k++) {
-        const row = g[perm[k]];
-        out[row] = k < testPer[i] ? TEST : k < testPer[i] + valPer[i] ? VALIDATION : TRAIN;
-      }
-    });
-    return out;
-  }
-  const perm = rng.permutation(n);
-  for (let k = 0; k < n; k++) out[perm[k]] = k < sizes.test ? TEST : k < sizes.test + sizes.validation ? VALIDATION : TRAIN;
-  return out;
-}
-
-/**
- * Distinct ROW_IDs (ascending) and, per distinct id, the index of its first row: null when every
- * row has an id of its own (no join made copies), the common case, where the ids are the rows'.
- * Typed arrays, counted first: growing plain arrays took 4.3 s and ~300 MB for 16M rows.
- */
-function distinctIds(rowIds: Int32Array): { ids: Int32Array; first: Int32Array | null } {
-  let distinct = rowIds.length ? 1 : 0;
-  for (let i = 1; i < rowIds.length; i++) if (rowIds[i] !== rowIds[i - 1]) distinct++;
-  if (distinct === rowIds.length) return { ids: rowIds, first: null };
-  const ids = new Int32Array(distinct);
-  const first = new Int32Array(distinct);
-  for (let i = 0, k = 0; i < rowIds.length; i++) {
-    if (i > 0 && rowIds[i] === rowIds[i - 1]) continue;
-    ids[k] = rowIds[i];
-    first[k++] = i;
-  }
-  return { ids, first };
-}
-
-/** A column's value on the first row of each distinct id (the column itself when every id is distinct). */
-function atFirst<T extends ColumnData>(col: T, first: Int32Array | null): T {
-  if (!first) return col;
-  if (col instanceof Float64Array) return Float64Array.from(first, (i) => col[i]) as T;
-  return Array.from(first, (i) => (col as (string | null)[])[i]) as T;
-}
+import { sampleRowsTask, splitRowsTask, type SampleRowsJob, type SplitPlan } from './row-choice.ts';
+import { writeRowSubsets } from './tables.ts';
 
 export interface SplitTableOptions extends Omit<SplitPlan, 'seed'> {
   /** Target column (stratified) or date column (time). */
@@ -136,71 +24,28 @@ export async function splitTable(ctx: RunContext, t: TableRef, o: SplitTableOpti
   if (needsColumn && !t.columns.some((c) => c.name === o.column)) {
     throw ctx.error({ code: 'COLUMN_NOT_FOUND', column: o.column, message: `Column "${o.column}" is not in the input table.`, hint: `Columns are: ${t.columns.map((c) => c.name).join(', ')}.` });
   }
-  const read = await readColumns(t, needsColumn ? [o.column!] : []);
-  const { ids, first } = distinctIds(read.rowIds);
-  const n = ids.length;
-  const sizes = splitSizes(n, o.testFraction, o.validationFraction);
-  if (sizes.train < 1 || (o.testFraction > 0 && sizes.test < 1)) {
-    throw ctx.error({ code: 'NO_ROWS', message: `${n} row(s) are too few to split into ${sizes.train} training and ${sizes.test} test rows.`, hint: 'Use more rows or other fractions.' });
-  }
-  let by: { stratum?: ColumnData; time?: Float64Array } | undefined;
-  if (o.method === 'stratified') by = { stratum: atFirst(read.columns[o.column!], first) };
   if (o.method === 'time') {
     const col = t.columns.find((c) => c.name === o.column)!;
     if (!['date', 'timestamp', 'number', 'integer'].includes(col.type)) {
       throw ctx.error({ code: 'COLUMN_TYPE', column: o.column, message: `Column "${o.column}" holds ${col.dbType.toLowerCase()} values, not dates: a time split needs dates or numbers that order the rows in time.`, hint: 'Convert the column to a date first (Cast Types), or choose another column.' });
     }
-    const time = atFirst(read.columns[o.column!] as Float64Array, first);
-    const missing = time.findIndex((v) => Number.isNaN(v));
-    if (missing >= 0) {
-      throw ctx.error({ code: 'BAD_DATA', column: o.column, message: `Row ${ids[missing]} has no value in "${o.column}", so it has no place in time.`, hint: 'Remove rows without a date first (Filter Rows: "' + o.column + '" IS NOT NULL).' });
-    }
-    by = { time };
   }
-  const parts = assignSplit(n, { ...o, seed: ctx.seed }, by);
-  const counts = [0, 0, 0];
-  for (let i = 0; i < n; i++) counts[parts[i]]++;
-  const byPart = counts.map((c) => new Int32Array(c));
-  const filled = [0, 0, 0];
-  for (let i = 0; i < n; i++) byPart[parts[i]][filled[parts[i]]++] = ids[i];
-  const lists = { train: byPart[TRAIN], validation: byPart[VALIDATION], test: byPart[TEST] };
+  const { method, testFraction, validationFraction } = o;
+  const lists = await ctx.runInWorker(splitRowsTask, { table: t, plan: { method, testFraction, validationFraction, seed: ctx.seed }, column: needsColumn ? o.column : undefined });
+  const n = lists.train.length + lists.validation.length + lists.test.length;
   ctx.log(`Split ${n} rows: ${lists.train.length} train, ${lists.validation.length} validation, ${lists.test.length} test.`);
   const out = await writeRowSubsets(ctx, t, lists);
   return { train: out.train, validation: out.validation, test: out.test };
 }
 
-export interface SampleOptions {
-  /** A row count, or a fraction of the rows. */
-  size: { rows: number } | { fraction: number };
-  /** Keep each value's share of this column (stratified sample). */
-  stratifyBy?: string;
-}
+export type SampleOptions = Pick<SampleRowsJob, 'size' | 'stratifyBy'>;
 
 /** A seeded random sample of rows (ROW_ID and recipe kept, rows in ROW_ID order). */
 export async function sampleTable(ctx: RunContext, t: TableRef, o: SampleOptions): Promise<TableRef> {
   if (o.stratifyBy && !t.columns.some((c) => c.name === o.stratifyBy)) {
     throw ctx.error({ code: 'COLUMN_NOT_FOUND', column: o.stratifyBy, message: `Column "${o.stratifyBy}" is not in the input table.`, hint: `Columns are: ${t.columns.map((c) => c.name).join(', ')}.` });
   }
-  const read = await readColumns(t, o.stratifyBy ? [o.stratifyBy] : []);
-  const { ids, first } = distinctIds(read.rowIds);
-  const n = ids.length;
-  const want = 'rows' in o.size ? Math.min(n, Math.max(0, Math.floor(o.size.rows))) : Math.round(n * Math.min(1, Math.max(0, o.size.fraction)));
-  const rng = new Rng(ctx.seed);
-  let chosen = new Int32Array(want);
-  if (o.stratifyBy) {
-    const groups = groupsOf(atFirst(read.columns[o.stratifyBy], first));
-    const per = allocate(groups.map((g) => g.length), want);
-    let c = 0;
-    groups.forEach((g, i) => {
-      const perm = rng.permutation(g.length);
-      for (let k = 0; k < per[i]; k++) chosen[c++] = ids[g[perm[k]]];
-    });
-    chosen = chosen.subarray(0, c);
-  } else {
-    const perm = rng.permutation(n);
-    for (let k = 0; k < want; k++) chosen[k] = ids[perm[k]];
-  }
-  chosen.sort();
-  ctx.log(`Sampled ${chosen.length} of ${n} rows.`);
+  const { chosen, of } = await ctx.runInWorker(sampleRowsTask, { table: t, size: o.size, stratifyBy: o.stratifyBy, seed: ctx.seed });
+  ctx.log(`Sampled ${chosen.length} of ${of} rows.`);
   return (await writeRowSubsets(ctx, t, { table: chosen })).table;
 }

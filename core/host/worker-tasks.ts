@@ -17,6 +17,7 @@ import { explainRowsTask, pdpTask, permutationTask } from '../ml/explain/worker-
 import { exportOnnxTask } from '../export/onnx/export-task.ts';
 import { exportDockerTask } from '../export/serving/export-docker.ts';
 import { lagFeaturesTask } from '../data/lag-features.ts';
+import { sampleRowsTask, splitRowsTask } from '../data/row-choice.ts';
 import { driftReportTask } from '../ml/drift/drift-task.ts';
 import { renderReportTask } from '../report/render-task.ts';
 
@@ -44,6 +45,8 @@ export const WORKER_TASKS = defineTaskRegistry(WORKER_ENTRY, [
   exportOnnxTask,
   exportDockerTask,
   lagFeaturesTask,
+  sampleRowsTask,
+  splitRowsTask,
   driftReportTask,
   renderReportTask,
 ]);

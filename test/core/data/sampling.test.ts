@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, assignSplit, sampleTable, splitSizes, splitTable, TEST, TRAIN, VALIDATION } from '../../../core/data/sampling.ts';
+import { allocate, assignSplit, splitSizes, TEST, TRAIN, VALIDATION } from '../../../core/data/row-choice.ts';
+import { sampleTable, splitTable } from '../../../core/data/sampling.ts';
 import { readColumns, relation, writeTable } from '../../../core/data/tables.ts';
+import type { RunContext } from '../../../core/spec/index.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { itPython, runPython } from '../../support/python.ts';
 
@@ -92,6 +94,27 @@ describe('splitTable', () => {
     await expect(splitTable(ctx, t, { method: 'random', testFraction: 0.6, validationFraction: 0.4 })).rejects.toMatchObject({ code: 'INVALID_PARAM' });
     await expect(splitTable(ctx, t, { method: 'stratified', column: 'target', testFraction: 0.2, validationFraction: 0 })).rejects.toMatchObject({ code: 'COLUMN_NOT_FOUND', column: 'target' });
     await expect(splitTable(ctx, t, { method: 'time', column: 'y', testFraction: 0.2, validationFraction: 0 })).rejects.toMatchObject({ code: 'COLUMN_TYPE' });
+  });
+
+  it('refuses a time split over a row without a date, naming the row and the column, and a table too small to split', async () => {
+    const ctx = fakeContext();
+    const gaps = await writeTable(ctx, `SELECT i AS x, CASE WHEN i = 7 THEN NULL ELSE DATE '2024-01-01' + i::INTEGER END AS day FROM range(20) t(i)`, { newRowIds: true });
+    await expect(splitTable(ctx, gaps, { method: 'time', column: 'day', testFraction: 0.2, validationFraction: 0 })).rejects.toMatchObject({ code: 'BAD_DATA', column: 'day', message: expect.stringMatching(/Row 7 has no value in "day"/) });
+    const one = await writeTable(ctx, `SELECT 1 AS x`, { newRowIds: true });
+    await expect(splitTable(ctx, one, { method: 'random', testFraction: 0.2, validationFraction: 0 })).rejects.toMatchObject({ code: 'NO_ROWS', message: expect.stringMatching(/1 row\(s\) are too few/) });
+  });
+});
+
+describe('where rows are chosen', () => {
+  it('on a worker: the host sends the table and gets the chosen row ids back (16M rows held its thread 1.3 s)', async () => {
+    const { t } = await table();
+    const base = fakeContext();
+    const tasks: string[] = [];
+    const ctx: RunContext = { ...base, runInWorker: (task, payload) => (tasks.push(task.name), base.runInWorker(task, payload)) };
+    expect((await sampleTable(ctx, t, { size: { rows: 10 }, stratifyBy: 'y' })).rowCount).toBe(10);
+    const parts = await splitTable(ctx, t, { method: 'time', column: 'day', testFraction: 0.2, validationFraction: 0.1 });
+    expect([parts.train.rowCount, parts.validation.rowCount, parts.test.rowCount]).toEqual([70, 10, 20]);
+    expect(tasks).toEqual(['data.sampleRows', 'data.splitRows']);
   });
 });
 
