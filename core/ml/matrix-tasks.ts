@@ -201,7 +201,11 @@ export function unpackFrame(packed: PackedFrame): Frame {
     if (name in packed.numeric) frame.columns[name] = packed.numeric[name];
     else if (name in packed.text) {
       const { codes, values } = packed.text[name];
-      frame.columns[name] = Array.from(codes, (c) => (c < 0 ? null : values[c]));
+      // Written by index into an array of its length: Array.from(codes, fn) took 5× as long
+      // (a streamed Predict's worker spent 1.3 s of 3.1 s here on 4M rows × 2 text columns).
+      const column = new Array<string | null>(codes.length);
+      for (let i = 0; i < codes.length; i++) column[i] = codes[i] < 0 ? null : values[codes[i]];
+      frame.columns[name] = column;
     }
   }
   return frame;
