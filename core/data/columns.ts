@@ -171,44 +171,44 @@ export async function readColumns(t: TableRef | { path: string }, names: string[
 }
 
 /**
- * Append a VARCHAR vector's strings to `out`. Short strings (≤ 12 bytes) sit inline in the vector;
+ * A VARCHAR vector's strings into `out` from index `at` (by default appended). Short strings (≤ 12 bytes) sit inline in the vector;
  * we look them up in a cache keyed by their bytes, so a categorical column decodes each distinct
  * value once instead of a TextDecoder call per row. Falls back to getItem when the vector's
  * internals are not what we expect.
  */
-export function readStrings(vec: DuckDBVector, m: number, out: (string | null)[], cache: Map<number, Map<number, Map<number, string>>>): void {
+export function readStrings(vec: DuckDBVector, m: number, out: (string | null)[], cache: Map<number, Map<number, Map<number, string>>>, at = out.length): void {
   const internals = vec as unknown as { dataView?: unknown; validity?: { data?: BigUint64Array | null } };
   const dv = internals.dataView;
   if (!(dv instanceof DataView) || !internals.validity || !LITTLE_ENDIAN) {
-    for (let i = 0; i < m; i++) out.push(vec.getItem(i) as string | null);
+    for (let i = 0; i < m; i++) out[at + i] = vec.getItem(i) as string | null;
     return;
   }
   const bits = internals.validity.data;
   const valid = bits ? new Uint32Array(bits.buffer, bits.byteOffset, bits.length * 2) : null;
   for (let i = 0; i < m; i++) {
     if (valid && ((valid[i >>> 5] >>> (i & 31)) & 1) === 0) {
-      out.push(null);
+      out[at + i] = null;
       continue;
     }
-    const at = i * 16;
-    const len = dv.getUint32(at, true);
+    const cell = i * 16;
+    const len = dv.getUint32(cell, true);
     if (len > 12) {
-      out.push(vec.getItem(i) as string | null);
+      out[at + i] = vec.getItem(i) as string | null;
       continue;
     }
-    const k0 = dv.getUint32(at + 4, true) + len * 4294967296;
-    const k1 = dv.getUint32(at + 8, true);
-    const k2 = dv.getUint32(at + 12, true);
+    const k0 = dv.getUint32(cell + 4, true) + len * 4294967296;
+    const k1 = dv.getUint32(cell + 8, true);
+    const k2 = dv.getUint32(cell + 12, true);
     let c1 = cache.get(k0);
     if (!c1) cache.set(k0, (c1 = new Map()));
     let c2 = c1.get(k1);
     if (!c2) c1.set(k1, (c2 = new Map()));
     let s = c2.get(k2);
     if (s === undefined) {
-      s = TEXT.decode(new Uint8Array(dv.buffer, dv.byteOffset + at + 4, len));
+      s = TEXT.decode(new Uint8Array(dv.buffer, dv.byteOffset + cell + 4, len));
       c2.set(k2, s);
     }
-    out.push(s);
+    out[at + i] = s;
   }
 }
 
