@@ -22,9 +22,9 @@
  * - Pass `ctx.signal` to `withConnection(fn, signal)` so cancelling a run interrupts the query.
  *
  * Elsewhere in core/data: csv.ts / readers.ts / excel.ts / postgres.ts (sources), ops.ts (select,
- * rename, filter, dedupe, join, union, SQL), sampling.ts (sample, split), profile.ts (pageOf,
- * profileOf for the Preview tab), writers.ts (atomic CSV / Parquet output), errors.ts (DuckDB
- * errors in plain words).
+ * rename, filter, dedupe, join, union, SQL), sampling.ts (sample, split; row-choice.ts chooses
+ * their rows on a worker), profile.ts (pageOf, profileOf for the Preview tab), writers.ts (atomic
+ * CSV / Parquet output), errors.ts (DuckDB errors in plain words).
  */
 export { connection, ident, identList, literal, withConnection } from './engine.ts';
 export * from './table-files.ts';
