@@ -73,8 +73,14 @@ export function assignSplit(n: number, plan: SplitPlan, by?: { stratum?: ColumnD
   const sizes = splitSizes(n, plan.testFraction, plan.validationFraction);
   if (plan.method === 'time') {
     const time = by!.time!;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => time[a] - time[b] || a - b);
-    for (let k = 0; k < n; k++) out[order[k]] = k < sizes.train ? TRAIN : k < sizes.train + sizes.validation ? VALIDATION : TEST;
+    const sorted = Float64Array.from(time).sort();
+    const toTrain = boundary(time, sorted, sizes.train);
+    const toValidation = boundary(time, sorted, sizes.train + sizes.validation);
+    for (let i = 0; i < n; i++) {
+      // Both asked of every row: each counts the rows at its edge's time.
+      const train = toTrain(i);
+      out[i] = toValidation(i) ? (train ? TRAIN : VALIDATION) : TEST;
+    }
     return out;
   }
   const rng = new Rng(plan.seed);
@@ -95,6 +101,28 @@ export function assignSplit(n: number, plan: SplitPlan, by?: { stratum?: ColumnD
   const perm = rng.permutation(n);
   for (let k = 0; k < n; k++) out[perm[k]] = k < sizes.test ? TEST : k < sizes.test + sizes.validation ? VALIDATION : TRAIN;
   return out;
+}
+
+/**
+ * Is row i among the first `k` rows in time order (ties in row order)? Asked of every row in row
+ * order, once each. The same rows as sorting the row indices by (time, index) and taking the first
+ * k, from the times sorted (`sorted`, a numeric sort) and a pass, instead of a comparator sort of
+ * every row's index into a JS array. Times hold no NaN (the split refuses rows without one).
+ */
+function boundary(time: Float64Array, sorted: Float64Array, k: number): (i: number) => boolean {
+  if (k <= 0) return () => false;
+  if (k >= time.length) return () => true;
+  const edge = sorted[k - 1];
+  // Rows at the edge's time that still fit before the boundary: k minus those strictly earlier.
+  let lo = 0;
+  let hi = k - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < edge) lo = mid + 1;
+    else hi = mid;
+  }
+  let room = k - lo;
+  return (i) => time[i] < edge || (time[i] === edge && room-- > 0);
 }
 
 /**

@@ -61,6 +61,24 @@ describe('assignSplit', () => {
     const s = assignSplit(10, { method: 'time', testFraction: 0.2, validationFraction: 0.1, seed: 0 }, { time });
     for (let i = 0; i < 10; i++) expect(s[i]).toBe(time[i] >= 8 ? TEST : time[i] === 7 ? VALIDATION : TRAIN);
   });
+
+  it('time: ties at a boundary go in row order, exactly as sorting the rows by (time, row) does', () => {
+    // Few distinct days, so both boundaries fall inside runs of equal times (and both in one run).
+    const bySort = (time: Float64Array, plan: Parameters<typeof assignSplit>[1]) => {
+      const sizes = splitSizes(time.length, plan.testFraction, plan.validationFraction);
+      const order = Array.from({ length: time.length }, (_, i) => i).sort((a, b) => time[a] - time[b] || a - b);
+      const out = new Uint8Array(time.length);
+      order.forEach((row, k) => (out[row] = k < sizes.train ? TRAIN : k < sizes.train + sizes.validation ? VALIDATION : TEST));
+      return Array.from(out);
+    };
+    for (const [n, days] of [[1000, 7], [1000, 2], [37, 1], [500, 400], [3, 3]]) {
+      const time = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % days) * 86_400_000);
+      for (const [testFraction, validationFraction] of [[0.2, 0.1], [0.25, 0], [0.01, 0.01], [0.5, 0.3]]) {
+        const plan = { method: 'time' as const, testFraction, validationFraction, seed: 0 };
+        expect(Array.from(assignSplit(n, plan, { time })), `${n} rows, ${days} days, ${testFraction}/${validationFraction}`).toEqual(bySort(time, plan));
+      }
+    }
+  });
 });
 
 describe('splitTable', () => {
