@@ -77,6 +77,8 @@ export const SMALL_MEMORY = 256 * 1024 ** 2;
 /** Share of the machine's memory one DuckDB instance may use by default (see duckdbMemoryLimit). */
 export const DEFAULT_MEMORY_SHARE = 0.25;
 const MIN_MEMORY_LIMIT = 256 * 1024 ** 2;
+/** The least memory DuckDB is given, as a cap or as its buffer pool (the past-memory tests run at it). */
+const MIN_DUCKDB_MEMORY = 16 * 1024 ** 2;
 
 /**
  * Memory one DuckDB instance may use, spilling to disk past it (its buffer pool is 70% of it:
@@ -90,7 +92,7 @@ export function duckdbMemoryLimit(setting = process.env.FLOWLINE_DUCKDB_MEMORY):
   const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
   if (pct && Number(pct[1]) > 0 && Number(pct[1]) <= 100) return Math.max(MIN_MEMORY_LIMIT, Math.floor((machineMemory() * Number(pct[1])) / 100));
   const bytes = parseBytes(text);
-  if (bytes !== null && bytes > 0) return Math.max(16 * 1024 ** 2, Math.floor(bytes));
+  if (bytes !== null && bytes > 0) return Math.max(MIN_DUCKDB_MEMORY, Math.floor(bytes));
   if (text) {
     throw new FlowlineError({ code: 'BAD_ARGUMENTS', message: `FLOWLINE_DUCKDB_MEMORY is "${setting}": give a size such as 2GB or 512MB, or a share of the machine's memory such as 40%.` });
   }
@@ -99,7 +101,6 @@ export function duckdbMemoryLimit(setting = process.env.FLOWLINE_DUCKDB_MEMORY):
 
 /** Share of the memory cap DuckDB's buffer pool gets (see duckdbBufferPool). */
 const BUFFER_POOL_SHARE = 0.7;
-const MIN_BUFFER_POOL = 16 * 1024 ** 2;
 
 /**
  * DuckDB's buffer pool inside a memory cap: 70% of it, at least 16 MB. DuckDB's memory_limit
@@ -110,7 +111,7 @@ const MIN_BUFFER_POOL = 16 * 1024 ** 2;
  * 70%, 0.99–1.03 GB, in the same time.
  */
 export function duckdbBufferPool(cap = duckdbMemoryLimit()): number {
-  return Math.max(MIN_BUFFER_POOL, Math.floor(cap * BUFFER_POOL_SHARE));
+  return Math.max(MIN_DUCKDB_MEMORY, Math.floor(cap * BUFFER_POOL_SHARE));
 }
 
 /** Memory each DuckDB thread gets at least: fewer threads under a smaller cap. */

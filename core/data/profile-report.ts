@@ -1,5 +1,5 @@
 /** A column profile as a Results-tab report: a table of figures and a histogram per numeric column. */
-import type { ColumnProfile } from '../spec/table-page.ts';
+import { histogramSampleNote, type ColumnProfile } from '../spec/table-page.ts';
 import type { ChartSpec, MetricsValue, ResultTable, TableRef } from '../spec/index.ts';
 
 /** Histograms shown at most (the table lists every column). */
@@ -41,7 +41,8 @@ export function profileMetrics(t: TableRef, profile: ColumnProfile[]): MetricsVa
   }
   for (const p of profile) {
     if (!p.histogram || charts.length > MAX_HISTOGRAMS) continue;
-    const title = p.histogramSample ? `${p.name} (estimated from a sample of ${p.histogramSample.toLocaleString('en')} values)` : p.name;
+    const note = histogramSampleNote(p);
+    const title = note ? `${p.name} (${note})` : p.name;
     charts.push({ kind: 'histogram', id: `hist-${p.name}`, title, bins: p.histogram });
   }
   return {

@@ -263,12 +263,13 @@ export async function profileOn(con: DuckDBConnection, from: string, opts: Profi
   // and histograms are exact, in a second pass. So are the histograms of columns holding NaN or
   // an infinity, which learn their finite range in the first pass. (Columns with few distinct
   // values have exact numbers from their groups already.)
-  const thin = exact ? [] : histCols.filter(({ j }) => profiles[j].count <= EXACT_LIMIT);
+  const isThin = (j: number) => !exact && profiles[j].count <= EXACT_LIMIT;
+  const thin = histCols.filter(({ j }) => isThin(j));
   const late = histCols.filter(({ j }) => {
     const k = slots[j]!.histogram;
     if (k === undefined) return true;
     const sampled = !exact && k !== slots[j]!.count;
-    return (sampled && profiles[j].count <= EXACT_LIMIT) || !setHistogram(j, stats[k], sampled);
+    return (sampled && isThin(j)) || !setHistogram(j, stats[k], sampled);
   });
   if (histCols.length && rows) {
     const valueOf = (c: ColumnSchema) => finiteValue(c, range.get(c.name)!).sql;

@@ -34,6 +34,11 @@ export interface ColumnProfile {
   histogramSample?: number;
 }
 
+/** How a histogram counted on a sample says so ("estimated from a sample of 32,701 values"); null when every row was counted. */
+export function histogramSampleNote(p: Pick<ColumnProfile, 'histogramSample'>): string | null {
+  return p.histogramSample ? `estimated from a sample of ${p.histogramSample.toLocaleString('en')} values` : null;
+}
+
 export interface TablePage {
   columns: ColumnSchema[];
   /** Rows as arrays, in `columns` order; dates as ISO strings, bigints as numbers or strings. */

@@ -1,4 +1,5 @@
 import type { ColumnProfile, ColumnSchema } from '../../../core/host/api.ts';
+import { histogramSampleNote } from '../../../core/spec/table-page.ts';
 
 import { formatCell, formatCount, formatMetric, formatPercent } from '../lib/format.ts';
 
@@ -17,7 +18,7 @@ export function ProfileStrip({ columns, profile, colWidth, indexWidth }: { colum
           <div key={c.name} className="profile__cell" style={{ width: colWidth }} data-testid={`profile-${c.name}`}>
             {p ? (
               <>
-                <MiniBars values={p.histogram?.map((b) => b.count) ?? p.top?.map((t) => t.count) ?? []} title={p.histogram ? (p.histogramSample ? `distribution, estimated from a sample of ${formatCount(p.histogramSample)} values` : 'distribution') : 'most frequent values'} />
+                <MiniBars values={p.histogram?.map((b) => b.count) ?? p.top?.map((t) => t.count) ?? []} title={p.histogram ? ['distribution', histogramSampleNote(p)].filter(Boolean).join(', ') : 'most frequent values'} />
                 <div className="profile__stats">
                   <span title="missing values" className={p.missing ? 'profile__missing' : undefined}>{formatPercent(p.missingPct)} missing</span>
                   <span>
